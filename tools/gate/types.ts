@@ -1,0 +1,117 @@
+/**
+ * Shared shapes of the offline gate. A ResourceRecord is what the engine would hand the
+ * analyzer for one registration: the same fields `pulumi preview` sends in Analyze and
+ * AnalyzeStack requests.
+ *
+ * Values inside `inputs`/`outputs` follow the engine's wire conventions as plain JS:
+ * an unknown value is the string UNKNOWN (the SDK's sentinel), a secret is the object
+ * `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`, as `pulumi stack export` and the gRPC Struct
+ * encoding carry them.
+ */
+
+/** The sentinel the engine uses for a value not known during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The signature key that marks a special (secret, asset, resource reference) value. */
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+/** The signature value that marks a secret. */
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface SourcePosition {
+    /** Absolute path of the program file (the SDK sends a file:// URI; we keep the path). */
+    file: string;
+    line: number;
+    column?: number;
+}
+
+export interface ResourceOptionsRecord {
+    protect?: boolean;
+    ignoreChanges?: string[];
+    aliases?: string[];
+    deleteBeforeReplace?: boolean;
+    additionalSecretOutputs?: string[];
+    customTimeouts?: { create?: number; update?: number; delete?: number };
+    /** The resource's own `region` option is an input in @pulumi/aws v7, not an option. */
+}
+
+export interface ResourceRecord {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    id?: string;
+    /** URN of the parent; undefined only for the root Stack. */
+    parent?: string;
+    /** Provider reference as the engine writes it: `<provider urn>::<provider id>`. */
+    provider?: string;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    /** What the program passed (Analyze judges these). */
+    inputs: Record<string, unknown>;
+    /** What the provider returned (AnalyzeStack judges these). */
+    outputs: Record<string, unknown>;
+    options: ResourceOptionsRecord;
+    source?: SourcePosition;
+    /** A component constructed by a plugin (`remote: true`): its children are invisible offline. */
+    remote?: boolean;
+}
+
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+
+/** What GetAnalyzerInfo told us of one policy. */
+export interface PolicyInfo {
+    name: string;
+    displayName?: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    severity?: string; // "low" | "medium" | "high" | "critical" | "" as the pack declares
+    framework?: { name?: string; version?: string; reference?: string; specification?: string };
+    tags?: string[];
+    remediationSteps?: string;
+    url?: string;
+    configSchema?: { properties?: Record<string, unknown>; required?: string[] };
+}
+
+export interface PackInfo {
+    /** Pack folder as given on the command line. */
+    dir: string;
+    name: string;
+    version: string;
+    displayName?: string;
+    policies: PolicyInfo[];
+}
+
+/** One diagnostic a pack returned, flattened with the resource it is about. */
+export interface Violation {
+    packName: string;
+    packVersion: string;
+    policyName: string;
+    description: string;
+    enforcementLevel: "advisory" | "mandatory" | "remediate";
+    severity: string;
+    message: string;
+    /** The resource's URN ("" when a stack policy reported no URN). */
+    urn: string;
+    resourceType: string;
+    resourceName: string;
+    /** Where the resource was created (program mode) or the export file (export mode). */
+    location?: SourcePosition;
+    /** true for the framework's "can't run policy ... during preview" advisory. */
+    undecided?: boolean;
+    /** Set when the pack reported this finding as exempted (rule name and reason). */
+    exemption?: { rule: string; reason: string; expires?: string };
+}
+
+export interface GateResult {
+    mode: "resolved" | "first-preview" | "stack-export";
+    /** Program folder or stack export file. */
+    source: string;
+    stack: string;
+    packs: PackInfo[];
+    resources: ResourceRecord[];
+    violations: Violation[];
+    /** Remote components whose children the gate cannot see. */
+    notAnalysed: { urn: string; type: string; reason: string }[];
+    /** Per pack and policy, how many resources it could not decide (unknown values). */
+    undecided: Record<string, number>;
+    durationMs: number;
+}
