@@ -115,3 +115,18 @@ export interface GateResult {
     undecided: Record<string, number>;
     durationMs: number;
 }
+
+/** Options of one gate run (the CLI flags, parsed). */
+export interface GateOptions {
+    /** Program folder with Pulumi.yaml (ignored when stackExport is set). */
+    program?: string;
+    stack: string;
+    /** A `pulumi stack export` file to judge instead of running a program. */
+    stackExport?: string;
+    policyPacks: string[];
+    /** Config files paired with policyPacks in order (may be shorter). */
+    policyPackConfigs: string[];
+    mode: "resolved" | "first-preview";
+    /** Upper bound, in ms, for any one pack call (start, Analyze, AnalyzeStack). */
+    timeoutMs?: number;
+}
