@@ -114,6 +114,24 @@ export interface GateResult {
     /** Per pack and policy, how many resources it could not decide (unknown values). */
     undecided: Record<string, number>;
     durationMs: number;
+    /** Where the time went; the benchmark prints these, reports ignore them. */
+    timings?: GateTimings;
+}
+
+/** Phases of one run, in wall-clock ms (summed over packs where there are several). */
+export interface GateTimings {
+    /** From spawning the pack process to its GetAnalyzerInfo answer (ts-node compile included). */
+    packStartMs: number;
+    /** All Analyze calls together. */
+    analyzeMs: number;
+    /** All AnalyzeStack calls together. */
+    analyzeStackMs: number;
+    /** How many Analyze calls were made (resources x packs). */
+    analyzeCalls: number;
+    /** Running the program under the mock monitor, or reading the export. */
+    engineMs: number;
+    /** Peak resident set of the pack process (VmHWM from /proc), when the OS exposes it. */
+    packPeakRssKb?: number;
 }
 
 /** Options of one gate run (the CLI flags, parsed). */
