@@ -1,0 +1,39 @@
+/**
+ * The secure-web-app policy pack: assembles the rules of every area into one PolicyPack. Rules
+ * live in rules/<area>.ts (one service's rules per file); the framework in lib/. The exemption
+ * policies come last: they report what the rules before them recorded (lib/exemptions.ts).
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { exemptionPolicies } from "./lib/exemption-policies";
+import { rules as apigateway } from "./rules/apigateway";
+import { rules as cloudfront } from "./rules/cloudfront";
+import { rules as dynamodb } from "./rules/dynamodb";
+import { rules as encryption } from "./rules/encryption";
+import { rules as iam } from "./rules/iam";
+import { rules as kinesis } from "./rules/kinesis";
+import { rules as kms } from "./rules/kms";
+import { rules as lambda } from "./rules/lambda";
+import { rules as monitoring } from "./rules/monitoring";
+import { rules as network } from "./rules/network";
+import { rules as s3 } from "./rules/s3";
+import { rules as tags } from "./rules/tags";
+import { rules as vpcEndpoints } from "./rules/vpc-endpoints";
+
+new PolicyPack("secure-web-app", {
+    policies: [
+        ...s3,
+        ...encryption,
+        ...iam,
+        ...kms,
+        ...network,
+        ...lambda,
+        ...vpcEndpoints,
+        ...apigateway,
+        ...cloudfront,
+        ...monitoring,
+        ...dynamodb,
+        ...kinesis,
+        ...tags,
+        ...exemptionPolicies,
+    ],
+});
