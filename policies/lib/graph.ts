@@ -1,0 +1,366 @@
+/**
+ * One indexed graph of the stack per AnalyzeStack call. Cross-resource rules (a Lambda's subnets,
+ * their effective route tables, the endpoints attached to those tables, alarms on a function)
+ * ask this graph instead of scanning the resource list per resource, so a call costs
+ * O(resources) to index plus O(1) per lookup.
+ *
+ * References between resources are strings in the stack (an id, an ARN, a name). The graph
+ * resolves a string against every key a resource is known by. When a reference is unknown
+ * (first preview: the subnet's id does not exist yet) the graph falls back to the engine's
+ * property dependencies, which name the resources whose outputs flowed into that property; a
+ * reference that neither resolves is reported as UNKNOWN so the rule can mark the resource
+ * undecided instead of guessing.
+ */
+import { UNKNOWN, Unknown, bool, isUnknown, list, read, rec, str, strings } from "./props";
+import type { StackResource, StackView } from "./rule";
+import { StackIndex } from "./stack";
+import { typeSet } from "./types";
+
+export type { StackResource };
+
+/** Type tokens of the resources the graph indexes specially. */
+export const NT = {
+    vpc: "aws:ec2/vpc:Vpc",
+    subnet: "aws:ec2/subnet:Subnet",
+    routeTable: "aws:ec2/routeTable:RouteTable",
+    defaultRouteTable: "aws:ec2/defaultRouteTable:DefaultRouteTable",
+    route: "aws:ec2/route:Route",
+    routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
+    internetGateway: "aws:ec2/internetGateway:InternetGateway",
+    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+    vpcEndpointRouteTableAssociation: "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation",
+    vpcEndpointSubnetAssociation: "aws:ec2/vpcEndpointSubnetAssociation:VpcEndpointSubnetAssociation",
+    vpcEndpointPolicy: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
+    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+    securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+    securityGroupIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    flowLog: "aws:ec2/flowLog:FlowLog",
+    lambdaFunction: "aws:lambda/function:Function",
+    eventSourceMapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
+} as const;
+
+/**
+ * The framework's StackIndex (by URN, type, identifying value, property dependency) plus the
+ * reference resolution and network index the network, endpoint and monitoring rules share.
+ */
+export class StackGraph {
+    private network?: NetworkIndex;
+
+    constructor(readonly index: StackIndex) {}
+
+    get resources(): readonly StackResource[] {
+        return this.index.resources;
+    }
+
+    /** Every resource of the given types (each token also matches its V2 twin). */
+    ofType(...tokens: string[]): StackResource[] {
+        return this.index.ofType(...tokens);
+    }
+
+    byUrn(urn: string): StackResource | undefined {
+        return this.index.byUrn.get(urn);
+    }
+
+    /**
+     * The stack resource a reference string names (id, ARN, name or URN), optionally only of
+     * the given types. A qualified Lambda ARN (`...:function:name:3`) also resolves to its
+     * function.
+     */
+    resolve(ref: string, ...tokens: string[]): StackResource | undefined {
+        const types = tokens.length ? typeSet(...tokens) : undefined;
+        const fits = (r: StackResource | undefined) => !!r && (!types || types.has(r.type));
+        const byUrn = this.byUrn(ref);
+        if (fits(byUrn)) return byUrn;
+        const hit = this.index.byValue(ref, ...tokens)[0];
+        if (hit) return hit;
+        const unqualified = /^(arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+):[^:]+$/.exec(ref);
+        return unqualified ? this.index.byValue(unqualified[1], ...tokens)[0] : undefined;
+    }
+
+    /**
+     * The resources a list-valued property refers to: each known string resolved, and when the
+     * value (or an element) is unknown, the property's dependencies of the given types instead.
+     * UNKNOWN when an unknown reference cannot be tied to a resource that way. Strings that
+     * resolve to nothing in the stack are returned in `external`.
+     */
+    refs(
+        r: StackResource,
+        prop: string,
+        value: unknown,
+        ...tokens: string[]
+    ): { resources: StackResource[]; external: string[] } | Unknown {
+        const values = strings(value);
+        if (values !== UNKNOWN) {
+            const resources: StackResource[] = [];
+            const external: string[] = [];
+            for (const v of values) {
+                const hit = this.resolve(v, ...tokens);
+                if (hit) resources.push(hit);
+                else external.push(v);
+            }
+            return { resources, external };
+        }
+        const deps = this.dependenciesOf(r, prop, ...tokens);
+        return deps.length ? { resources: deps, external: [] } : UNKNOWN;
+    }
+
+    /** One reference: the resource it names, the string if outside the stack, or UNKNOWN. */
+    ref(r: StackResource, prop: string, value: unknown, ...tokens: string[]): StackResource | string | Unknown | undefined {
+        const v = str(value);
+        if (v === undefined) return undefined;
+        if (v !== UNKNOWN) return this.resolve(v, ...tokens) ?? v;
+        const deps = this.dependenciesOf(r, prop, ...tokens);
+        return deps.length === 1 ? deps[0] : UNKNOWN;
+    }
+
+    /** The property dependencies of top-level `prop` that are of the given types. */
+    dependenciesOf(r: StackResource, prop: string, ...tokens: string[]): StackResource[] {
+        return this.index.dependenciesOf(r, prop, ...tokens);
+    }
+
+    /** The network index (subnets, route tables, routes, associations), built on first use. */
+    get net(): NetworkIndex {
+        this.network ??= new NetworkIndex(this);
+        return this.network;
+    }
+}
+
+/** The graph of a stack rule's view (one per call: the view's index is built once). */
+const graphs = new WeakMap<StackIndex, StackGraph>();
+export function graphOf(view: StackView): StackGraph {
+    let g = graphs.get(view.index);
+    if (!g) graphs.set(view.index, (g = new StackGraph(view.index)));
+    return g;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+    const existing = map.get(key);
+    if (existing) existing.push(value);
+    else map.set(key, [value]);
+}
+
+/** The id a resource is referred to by (its `id` output). */
+export function idOf(r: StackResource): string | Unknown | undefined {
+    return str(read(r.props, "id"));
+}
+
+/** What a route sends traffic to, as far as privacy is concerned. */
+export type RouteTargetKind = "internet-gateway" | "carrier-gateway" | "egress-only" | "local" | "other" | "unknown";
+
+export interface RouteInfo {
+    /** The RouteTable/DefaultRouteTable (inline route) or Route resource declaring it. */
+    source: StackResource;
+    /** Property path for messages: `routes[1]` or `` for a separate Route. */
+    path: string;
+    destination: string;
+    target: RouteTargetKind;
+    /** The prop that holds the target, for messages (`gatewayId`). */
+    targetProp: string;
+}
+
+export type SubnetPrivacy =
+    | { status: "private"; routeTable?: StackResource | string }
+    | { status: "public"; reasons: string[] }
+    | { status: "undecided"; reason: string }
+    | { status: "external"; reason: string };
+
+/**
+ * Subnets, route tables and their routes, associations and endpoints. Everything is keyed by
+ * the resource's URN when the reference resolves to a stack resource (so it works in a first
+ * preview, when ids are unknown but property dependencies name the resource), else by the raw
+ * id string (a table outside the stack).
+ */
+export class NetworkIndex {
+    /** Route table key -> routes declared for it (inline and separate). */
+    private readonly routesByTable = new Map<string, RouteInfo[]>();
+    /** Routes whose table could not be determined (unknown routeTableId). */
+    readonly unplacedRoutes: RouteInfo[] = [];
+    /** Subnet key -> explicitly associated route table key (or UNKNOWN). */
+    private readonly explicitAssociation = new Map<string, string | Unknown>();
+    /** VPC key -> main route table key set by a MainRouteTableAssociation. */
+    private readonly mainAssociation = new Map<string, string | Unknown>();
+    /** True when some association's subnet or VPC is unknown and unresolvable. */
+    associationsUndecided = false;
+
+    constructor(private readonly g: StackGraph) {
+        for (const rt of g.ofType(NT.routeTable, NT.defaultRouteTable)) {
+            const routes = list(read(rt.props, "routes"));
+            if (routes === UNKNOWN) {
+                this.place(rt.urn, { source: rt, path: "routes", destination: "?", target: "unknown", targetProp: "routes" });
+                continue;
+            }
+            routes.forEach((route, i) => this.place(rt.urn, this.routeInfo(rt, route, `routes[${i}]`, true)));
+        }
+        for (const route of g.ofType(NT.route)) {
+            this.place(this.key(route, "routeTableId", ...TABLES), this.routeInfo(route, route.props, "", false));
+        }
+        for (const assoc of g.ofType(NT.routeTableAssociation)) {
+            if (read(assoc.props, "subnetId") === undefined) continue; // a gateway (edge) association
+            const subnet = this.key(assoc, "subnetId", NT.subnet);
+            const table = this.key(assoc, "routeTableId", ...TABLES);
+            if (subnet === UNKNOWN || subnet === undefined) this.associationsUndecided = true;
+            else this.explicitAssociation.set(subnet, table ?? UNKNOWN);
+        }
+        for (const assoc of g.ofType(NT.mainRouteTableAssociation)) {
+            const vpc = this.key(assoc, "vpcId", NT.vpc);
+            const table = this.key(assoc, "routeTableId", ...TABLES);
+            if (vpc === UNKNOWN || vpc === undefined) this.associationsUndecided = true;
+            else this.mainAssociation.set(vpc, table ?? UNKNOWN);
+        }
+    }
+
+    /** The key of the resource a property refers to: its URN if in the stack, else the string. */
+    key(r: StackResource, prop: string, ...tokens: string[]): string | Unknown | undefined {
+        const hit = this.g.ref(r, prop, read(r.props, prop), ...tokens);
+        if (hit === undefined || hit === UNKNOWN || typeof hit === "string") return hit;
+        return hit.urn;
+    }
+
+    private place(table: string | Unknown | undefined, info: RouteInfo): void {
+        if (typeof table === "string") push(this.routesByTable, table, info);
+        else this.unplacedRoutes.push(info);
+    }
+
+    /** Classifies one route (inline element or separate Route) by its target. */
+    private routeInfo(source: StackResource, route: unknown, path: string, inline: boolean): RouteInfo {
+        const r = rec(route);
+        const at = (suffix: string) => (path ? `${path}.${suffix}` : suffix);
+        if (r === UNKNOWN || r === undefined) {
+            return { source, path, destination: "?", target: r === UNKNOWN ? "unknown" : "other", targetProp: path || "route" };
+        }
+        const dest =
+            str(r.cidrBlock) ?? str(r.destinationCidrBlock) ?? str(r.ipv6CidrBlock) ?? str(r.destinationIpv6CidrBlock) ??
+            str(r.destinationPrefixListId) ?? str(r.prefixListId);
+        const destination = typeof dest === "string" ? dest : "(unknown destination)";
+        const gateway = str(r.gatewayId);
+        if (gateway !== undefined && gateway !== "") {
+            let target: RouteTargetKind;
+            if (gateway === UNKNOWN) {
+                // Inline routes share one dependency list ("routes"), so it cannot tell which
+                // route the gateway belongs to; a separate Route's "gatewayId" can.
+                const deps = inline ? [] : this.g.dependenciesOf(source, "gatewayId");
+                if (deps.some((d) => typeSet(NT.internetGateway).has(d.type))) target = "internet-gateway";
+                else if (deps.length) target = "other";
+                else target = "unknown";
+            } else if (gateway === "local") target = "local";
+            else if (gateway.startsWith("igw-") || this.g.resolve(gateway, NT.internetGateway)) target = "internet-gateway";
+            else target = "other";
+            return { source, path, destination, target, targetProp: at("gatewayId") };
+        }
+        const carrier = str(r.carrierGatewayId);
+        if (carrier !== undefined && carrier !== "") {
+            return { source, path, destination, target: "carrier-gateway", targetProp: at("carrierGatewayId") };
+        }
+        const eigw = str(r.egressOnlyGatewayId);
+        if (eigw !== undefined && eigw !== "") return { source, path, destination, target: "egress-only", targetProp: at("egressOnlyGatewayId") };
+        return { source, path, destination, target: "other", targetProp: at("target") };
+    }
+
+    /** The routes declared for a route table key. */
+    routesOf(table: string): RouteInfo[] {
+        return this.routesByTable.get(table) ?? [];
+    }
+
+    /**
+     * The route table that decides a subnet's traffic: its explicit association, or else its
+     * VPC's main route table. UNKNOWN when it cannot be told yet; undefined when the VPC is not
+     * in the stack and no association names the subnet.
+     */
+    effectiveRouteTable(subnet: StackResource): string | Unknown | undefined {
+        const explicit = this.explicitAssociation.get(subnet.urn) ?? this.explicitById(subnet);
+        if (explicit !== undefined) return explicit;
+        if (this.associationsUndecided) return UNKNOWN;
+        return this.mainRouteTable(subnet);
+    }
+
+    private explicitById(subnet: StackResource): string | Unknown | undefined {
+        const id = idOf(subnet);
+        return typeof id === "string" ? this.explicitAssociation.get(id) : undefined;
+    }
+
+    /**
+     * The main route table of the subnet's VPC: a MainRouteTableAssociation, else the VPC's
+     * `mainRouteTableId`, else the DefaultRouteTable that manages the VPC's default table.
+     */
+    mainRouteTable(subnet: StackResource): string | Unknown | undefined {
+        const vpcKey = this.key(subnet, "vpcId", NT.vpc);
+        if (vpcKey === UNKNOWN) return UNKNOWN;
+        if (vpcKey === undefined) return undefined;
+        const vpc = this.g.byUrn(vpcKey);
+        const vpcId = vpc ? idOf(vpc) : vpcKey;
+        const assoc = this.mainAssociation.get(vpcKey) ?? (typeof vpcId === "string" ? this.mainAssociation.get(vpcId) : undefined);
+        if (assoc !== undefined) return assoc;
+        if (!vpc) return undefined; // VPC outside the stack: its main table is not visible
+        const main = str(read(vpc.props, "mainRouteTableId"));
+        const vpcDefault = str(read(vpc.props, "defaultRouteTableId"));
+        for (const drt of this.g.ofType(NT.defaultRouteTable)) {
+            const drtVpc = str(read(drt.props, "vpcId"));
+            const drtId = str(read(drt.props, "defaultRouteTableId"));
+            const sameVpc = (typeof vpcId === "string" && drtVpc === vpcId) ||
+                (typeof drtId === "string" && (drtId === vpcDefault || drtId === main)) ||
+                this.g.dependenciesOf(drt, "defaultRouteTableId", NT.vpc).includes(vpc);
+            if (sameVpc) return drt.urn;
+        }
+        if (typeof main === "string" && main !== "") return this.g.resolve(main, ...TABLES)?.urn ?? main;
+        if (main === UNKNOWN) return UNKNOWN;
+        // The VPC is in the stack but its main table id is not in the outputs: AWS creates it
+        // with the local route only; separate Routes naming it would have a known table id.
+        return VPC_MAIN_UNMANAGED;
+    }
+
+    /**
+     * Whether a subnet is private: no public IP on launch and no route to an internet or
+     * carrier gateway in its effective route table. An egress-only internet gateway is fine:
+     * it carries IPv6 traffic outbound only.
+     */
+    subnetPrivacy(subnet: StackResource): SubnetPrivacy {
+        const reasons: string[] = [];
+        const mapPublic = bool(read(subnet.props, "mapPublicIpOnLaunch"));
+        if (mapPublic === UNKNOWN) return { status: "undecided", reason: `subnet '${subnet.name}' mapPublicIpOnLaunch` };
+        if (mapPublic === true) reasons.push("mapPublicIpOnLaunch is true (instances get a public IPv4 address)");
+        const table = this.effectiveRouteTable(subnet);
+        if (table === UNKNOWN) {
+            return reasons.length ? { status: "public", reasons } : { status: "undecided", reason: `route table of subnet '${subnet.name}'` };
+        }
+        if (table === undefined) {
+            if (reasons.length) return { status: "public", reasons };
+            return { status: "external", reason: `subnet '${subnet.name}' uses its VPC's main route table, and that VPC is not in this stack` };
+        }
+        const routes = table === VPC_MAIN_UNMANAGED ? [] : this.routesOf(table);
+        let undecided = false;
+        for (const route of routes) {
+            if (route.target === "internet-gateway" || route.target === "carrier-gateway") {
+                const where = route.path ? `${route.source.name}.${route.path}` : `aws.ec2.Route '${route.source.name}'`;
+                const gw = route.target === "internet-gateway" ? "an internet gateway" : "a carrier gateway";
+                reasons.push(`its route table routes ${route.destination} to ${gw} (${where}.${route.targetProp.split(".").pop()})`);
+            } else if (route.target === "unknown") undecided = true;
+        }
+        // A route whose table is unknown may belong to this table.
+        if (this.unplacedRoutes.some((r) => r.target === "internet-gateway" || r.target === "carrier-gateway" || r.target === "unknown")) {
+            undecided = true;
+        }
+        if (reasons.length) return { status: "public", reasons };
+        if (undecided) return { status: "undecided", reason: `routes of the route table of subnet '${subnet.name}'` };
+        return { status: "private", routeTable: table === VPC_MAIN_UNMANAGED ? undefined : table };
+    }
+
+    /** The key (URN or id) of the VPC a subnet belongs to. */
+    vpcKeyOfSubnet(subnet: StackResource): string | Unknown | undefined {
+        return this.key(subnet, "vpcId", NT.vpc);
+    }
+}
+
+const TABLES = [NT.routeTable, NT.defaultRouteTable];
+
+/** The route table a VPC uses as main when no id is known and nothing manages it. */
+export const VPC_MAIN_UNMANAGED = "(the VPC's main route table)";
+
+/** The subnet ids and security group ids of a function's vpcConfig (object or one-element list). */
+export function vpcConfigOf(fn: StackResource): Record<string, unknown> | Unknown | undefined {
+    const raw = read(fn.props, "vpcConfig");
+    if (isUnknown(raw)) return UNKNOWN;
+    const first = Array.isArray(raw) ? raw[0] : raw;
+    return rec(first);
+}
