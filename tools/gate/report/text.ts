@@ -1,0 +1,132 @@
+/**
+ * The human report, kept close to what `pulumi preview --policy-pack` prints (pulumi/pulumi
+ * pkg/backend/display: progress.go printPolicies, diff.go renderDiffPolicyViolationEvent)
+ * so that a reader used to the CLI reads it without a legend:
+ *
+ *     Policies:
+ *         ❌ secure-web-app@v0.1.0 (local: policies)
+ *             - [mandatory] [severity: high]  lambda-function-in-vpc  (aws:lambda:Function: api)
+ *               Lambda function 'api' must ...
+ *
+ * The gate adds what the CLI leaves to the service or does not have: each finding's URN
+ * and source line, exempted findings with their reasons, remote components it could not
+ * see into, per-policy counts of undecided resources, and a one-line verdict.
+ */
+import { GateResult, Violation } from "../types";
+import {
+    RenderOptions,
+    allPacks,
+    compareViolations,
+    displayTypeName,
+    findingLocation,
+    isBlocking,
+    packKey,
+    partitionFindings,
+    relativePath,
+    showControls,
+    summarize,
+} from "./model";
+
+const INDENT = "    ";
+const ITEM = INDENT + INDENT;
+
+/** The CLI's colour roles, as ANSI codes (used only when asked for). */
+const ANSI = { headline: "\x1b[1;35m", error: "\x1b[31m", warning: "\x1b[33m", info: "\x1b[36m", reset: "\x1b[0m" };
+type Role = keyof typeof ANSI;
+
+export function renderText(result: GateResult, options: RenderOptions = {}): string {
+    const paint = (role: Role, s: string): string => (options.color ? `${ANSI[role]}${s}${ANSI.reset}` : s);
+    const root = options.root ?? process.cwd();
+    const { active, undecided, exempted } = partitionFindings(result);
+    const lines: string[] = [paint("headline", "Policies:")];
+
+    const packs = allPacks(result).sort((a, b) => (packKey(a.name, a.version) < packKey(b.name, b.version) ? -1 : 1));
+    for (const pack of packs) {
+        const own = (v: Violation): boolean => v.packName === pack.name && v.packVersion === pack.version;
+        const findings = active.filter(own).sort(compareViolations);
+        const hasUndecided = undecided.some(own);
+        const mark = findings.some(isBlocking) ? "❌" : findings.length > 0 || hasUndecided ? "⚠️" : "✅";
+        const local = pack.dir ? ` (local: ${t(pack.dir)})` : "";
+        lines.push(`${INDENT}${mark} ${paint("info", t(packKey(pack.name, pack.version)))}${local}`);
+        for (const v of findings) {
+            lines.push(...violationLines(v, result, root, paint));
+        }
+    }
+
+    if (exempted.length > 0) {
+        lines.push("", paint("headline", "Exempted:"));
+        for (const v of [...exempted].sort(compareViolations)) {
+            const e = v.exemption!;
+            const expires = e.expires ? ` (expires ${t(e.expires)})` : "";
+            lines.push(`${INDENT}- [${v.enforcementLevel}]  ${t(v.policyName)}${resourceClause(v)}`);
+            if (v.urn) lines.push(`${ITEM}urn: ${t(v.urn)}`);
+            lines.push(`${ITEM}exempted by rule '${t(e.rule)}': ${oneLine(e.reason)}${expires}`);
+        }
+    }
+
+    if (result.notAnalysed.length > 0) {
+        lines.push("", paint("headline", "Not analysed (remote components: the gate cannot see their children):"));
+        for (const c of result.notAnalysed) {
+            lines.push(`${INDENT}- ${t(c.urn)}  (${t(displayTypeName(c.type))})`, `${ITEM}${oneLine(c.reason)}`);
+        }
+    }
+
+    const undecidedKeys = Object.keys(result.undecided).sort();
+    if (undecidedKeys.length > 0) {
+        lines.push("", paint("headline", "Undecided (a value the policy reads is unknown during preview):"));
+        for (const key of undecidedKeys) {
+            const n = result.undecided[key];
+            lines.push(`${INDENT}- ${t(key)}: ${n} ${n === 1 ? "resource" : "resources"}`);
+        }
+    }
+
+    const s = summarize(result);
+    const verdict = s.passed
+        ? paint("info", "PASSED (no mandatory violation)")
+        : paint("error", "FAILED (mandatory violations)");
+    lines.push(
+        "",
+        paint("headline", "Summary:"),
+        `${INDENT}${s.resources} resources analysed (${result.mode}, stack '${t(result.stack)}'): ` +
+            `${s.mandatory} mandatory, ${s.advisory} advisory, ${s.exempted} exempted, ` +
+            `${s.undecided} undecided, ${s.notAnalysed} not analysed: ${verdict}`,
+        "",
+    );
+    return lines.join("\n");
+}
+
+/**
+ * Every string that comes from the pack, the program or the stack goes through here, so
+ * only the report's own colour codes reach the terminal (see showControls).
+ */
+function t(s: string): string {
+    return showControls(s, "");
+}
+
+/** One finding as the CLI prints it, then the gate's additions: URN and where it was made. */
+function violationLines(
+    v: Violation,
+    result: GateResult,
+    root: string,
+    paint: (role: Role, s: string) => string,
+): string[] {
+    const severity = v.severity ? ` [severity: ${v.severity}]` : "";
+    const heading = paint(isBlocking(v) ? "error" : "warning", `[${v.enforcementLevel}]${t(severity)}  ${t(v.policyName)}`);
+    const pad = ITEM + "  ";
+    const lines = [`${ITEM}- ${heading}${resourceClause(v)}`];
+    // A message may span lines; the CLI indents each under the heading.
+    for (const line of v.message.replace(/\n$/, "").split("\n")) lines.push(pad + t(line));
+    if (v.urn) lines.push(`${pad}urn: ${t(v.urn)}`);
+    const at = findingLocation(result, v);
+    lines.push(`${pad}at: ${t(relativePath(at.file, root).path)}:${at.line}`);
+    return lines;
+}
+
+/** The CLI's "  (type: name)" clause; absent for a stack policy's finding with no URN. */
+function resourceClause(v: Violation): string {
+    return v.urn ? `  (${t(displayTypeName(v.resourceType))}: ${t(v.resourceName)})` : "";
+}
+
+function oneLine(s: string): string {
+    return t(s.replace(/\s*\n\s*/g, " "));
+}
