@@ -114,6 +114,8 @@ export interface GateResult {
     /** Per pack and policy, how many resources it could not decide (unknown values). */
     undecided: Record<string, number>;
     durationMs: number;
+    /** Things a person should know about how the verdict was reached (unmodelled invokes, unreadable secrets). */
+    warnings?: string[];
     /** Where the time went; the benchmark prints these, reports ignore them. */
     timings?: GateTimings;
 }

@@ -1,0 +1,389 @@
+/**
+ * The analyzer client: starts a policy pack the way the Pulumi CLI's Node.js language host
+ * does and speaks the analyzer gRPC protocol to it.
+ *
+ * From pulumi/pulumi (sdk/nodejs/cmd/pulumi-language-nodejs RunPlugin, and
+ * sdk/go/common/resource/plugin/analyzer_plugin.go):
+ * - the host runs `node <@pulumi/pulumi/cmd/run-policy-pack> <engine address> <pack dir>`
+ *   with the pack folder as working directory, `run-policy-pack` found by Node's upward
+ *   search from that folder, and PULUMI_NODEJS_{PROJECT,STACK,DRY_RUN} and PULUMI_CONFIG in
+ *   the environment; the pack prints its gRPC port on stdout;
+ * - the engine calls GetAnalyzerInfo, reconciles and validates the config (policy-config.ts),
+ *   Configure, ConfigureStack, Analyze per resource and AnalyzeStack once, marshalling
+ *   properties with unknowns and secrets kept and internal keys skipped.
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { GateError } from "./errors";
+import { PolicyPackConfig, reconcilePolicyPackConfig } from "./policy-config";
+import type { EnforcementLevel, PackInfo, PolicyInfo, ResourceRecord, Violation } from "./types";
+
+// The generated protobuf classes and gRPC must be the copies @pulumi/pulumi itself uses.
+const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+const load = (id: string) => require(require.resolve(id, { paths: [pulumiDir] }));
+const grpc = load("@grpc/grpc-js");
+const analyzerpb = load("@pulumi/pulumi/proto/analyzer_pb");
+const analyzerrpc = load("@pulumi/pulumi/proto/analyzer_grpc_pb");
+const structpb = load("google-protobuf/google/protobuf/struct_pb");
+const emptypb = load("google-protobuf/google/protobuf/empty_pb");
+
+const LEVEL_NAMES: Record<number, EnforcementLevel> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
+const LEVEL_ENUM: Record<string, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
+const SEVERITY_NAMES: Record<number, string> = { 0: "", 1: "low", 2: "medium", 3: "high", 4: "critical" };
+
+
+/** The prefix the pack uses for findings it reports as exempted (see policies/lib). */
+const EXEMPTED_PREFIX = "exempted: ";
+
+export interface StartPackOptions {
+    project?: string;
+    stack?: string;
+    dryRun?: boolean;
+    /** Bound on start-up and on every call, in ms. Defaults to 120 000. */
+    timeoutMs?: number;
+    /** Extra environment for the pack process (e.g. a clock for tests). */
+    env?: Record<string, string>;
+}
+
+export interface AnalyzeOutcome {
+    violations: Violation[];
+    notApplicable: { policyName: string; reason: string }[];
+}
+
+export class PackClient {
+    private client: any;
+    private exited: { code: number | null; signal: string | null } | undefined;
+    private stderr = "";
+    info!: PackInfo;
+    private initialConfig: PolicyPackConfig = {};
+    /** Analyze calls made, for the benchmark. */
+    analyzeCalls = 0;
+
+    private constructor(readonly dir: string, private readonly proc: ChildProcess, port: number,
+        private readonly timeoutMs: number) {
+        this.client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+            "grpc.max_receive_message_length": 400 * 1024 * 1024,
+            "grpc.max_send_message_length": 400 * 1024 * 1024,
+        });
+        proc.stderr?.on("data", (d) => { this.stderr = (this.stderr + d).slice(-20000); });
+        proc.on("exit", (code, signal) => { this.exited = { code, signal }; });
+    }
+
+    get pid(): number | undefined {
+        return this.proc.pid;
+    }
+
+    /** Starts the pack in `dir` and reads what it holds (GetAnalyzerInfo). */
+    static async start(dir: string, opts: StartPackOptions = {}): Promise<PackClient> {
+        const packDir = path.resolve(dir);
+        const timeoutMs = opts.timeoutMs ?? 120_000;
+        if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
+            throw new GateError(`no policy pack at ${packDir}: PulumiPolicy.yaml not found`,
+                "Point --policy-pack at a folder with PulumiPolicy.yaml (e.g. ./policies).");
+        }
+        let runPolicyPack: string;
+        try {
+            runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
+        } catch {
+            throw new GateError(`the policy pack's dependencies are not installed: @pulumi/pulumi cannot be found from ${packDir}`,
+                "Run `npm ci` at the repository root (the pack is an npm workspace).");
+        }
+        const proc = spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", packDir], {
+            cwd: packDir,
+            env: {
+                ...process.env,
+                PULUMI_NODEJS_PROJECT: opts.project ?? "",
+                PULUMI_NODEJS_STACK: opts.stack ?? "",
+                PULUMI_NODEJS_DRY_RUN: String(opts.dryRun ?? true),
+                ...(opts.env ?? {}),
+            },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stderr = "";
+        proc.stderr.on("data", (d) => { stderr = (stderr + d).slice(-20000); });
+        const port = await new Promise<number>((resolve, reject) => {
+            let stdout = "";
+            const timer = setTimeout(() => {
+                proc.kill("SIGKILL");
+                reject(new GateError(`policy pack ${packDir} did not start within ${timeoutMs / 1000} s`,
+                    "Look for blocking work at the pack's top level, or raise --timeout."));
+            }, timeoutMs);
+            proc.stdout.on("data", (d) => {
+                stdout += d;
+                const m = /^(\d+)\s*$/m.exec(stdout);
+                if (m) {
+                    clearTimeout(timer);
+                    resolve(Number(m[1]));
+                }
+            });
+            proc.on("exit", (code, signal) => {
+                clearTimeout(timer);
+                reject(new GateError(
+                    `policy pack ${packDir} failed to start (exit ${code ?? signal}): ${tail(stderr || stdout)}`,
+                    "Fix the error above in the pack (the CLI runs `pulumi preview --policy-pack` the same way)."));
+            });
+            proc.on("error", (e) => { clearTimeout(timer); reject(e); });
+        });
+        const client = new PackClient(packDir, proc, port, timeoutMs);
+        client.stderr = stderr;
+        try {
+            await client.readInfo(dir);
+        } catch (e) {
+            client.close();
+            throw e;
+        }
+        return client;
+    }
+
+    private call<T>(method: string, request: unknown): Promise<T> {
+        return new Promise<T>((resolve, reject) => {
+            if (this.exited) {
+                reject(this.crashed());
+                return;
+            }
+            const deadline = new Date(Date.now() + this.timeoutMs);
+            this.client[method](request, { deadline }, (err: any, resp: T) => {
+                if (!err) {
+                    resolve(resp);
+                } else if (this.exited || err.code === grpc.status.UNAVAILABLE) {
+                    // Give the exit event a moment to arrive so the message can carry the pack's stderr.
+                    setTimeout(() => reject(this.crashed()), 50);
+                } else if (err.code === grpc.status.DEADLINE_EXCEEDED) {
+                    reject(new GateError(`policy pack ${this.dir} did not answer ${method} within ${this.timeoutMs / 1000} s`,
+                        "A policy is hanging (an endless loop or a promise that never settles); fix it or raise --timeout."));
+                } else {
+                    reject(new GateError(`policy pack ${this.dir} failed in ${method}: ${err.details ?? err.message}`,
+                        "A policy threw; fix it (the real CLI aborts the preview on the same error)."));
+                }
+            });
+        });
+    }
+
+    private crashed(): GateError {
+        const how = this.exited ? ` (exit ${this.exited.code ?? this.exited.signal})` : "";
+        return new GateError(`policy pack ${this.dir} crashed${how}: ${tail(this.stderr) || "no output"}`,
+            "Fix the crash in the pack; a crash is never a pass.");
+    }
+
+    private async readInfo(dirAsGiven: string): Promise<void> {
+        const resp: any = await this.call("getAnalyzerInfo", new emptypb.Empty());
+        const policies: PolicyInfo[] = resp.getPoliciesList().map((p: any): PolicyInfo => {
+            const schema = p.getConfigschema();
+            const fw = p.getFramework();
+            return {
+                name: p.getName(),
+                displayName: p.getDisplayname() || undefined,
+                description: p.getDescription(),
+                enforcementLevel: LEVEL_NAMES[p.getEnforcementlevel()] ?? "advisory",
+                severity: SEVERITY_NAMES[p.getSeverity()] || undefined,
+                framework: fw ? {
+                    name: fw.getName() || undefined, version: fw.getVersion() || undefined,
+                    reference: fw.getReference() || undefined, specification: fw.getSpecification() || undefined,
+                } : undefined,
+                tags: p.getTagsList().length ? p.getTagsList() : undefined,
+                remediationSteps: p.getRemediationSteps() || undefined,
+                url: p.getUrl() || undefined,
+                configSchema: schema ? {
+                    properties: schema.getProperties()?.toJavaScript() ?? {},
+                    required: schema.getRequiredList(),
+                } : undefined,
+            };
+        });
+        this.info = {
+            dir: dirAsGiven, name: resp.getName(), version: resp.getVersion(),
+            displayName: resp.getDisplayname() || undefined, policies,
+        };
+        resp.getInitialconfigMap().forEach((v: any, k: string) => {
+            this.initialConfig[k] = {
+                enforcementLevel: v.getEnforcementlevel() !== undefined ? LEVEL_NAMES[v.getEnforcementlevel()] : undefined,
+                properties: v.getProperties()?.toJavaScript(),
+            };
+        });
+    }
+
+    /** Reconciles and validates the config as the CLI does, then sends Configure. */
+    async configure(fromFile: PolicyPackConfig, source = "--policy-pack-config"): Promise<PolicyPackConfig> {
+        const { config, errors } = reconcilePolicyPackConfig(this.info.policies, this.initialConfig, fromFile);
+        if (errors.length) {
+            throw new GateError(`validating policy config for "${this.info.name}" (${source}): ${errors.join("; ")}`,
+                "Fix the config file so each policy's properties match its configSchema (see docs/POLICIES.md).");
+        }
+        const req = new analyzerpb.ConfigureAnalyzerRequest();
+        const map = req.getPolicyconfigMap();
+        for (const [name, entry] of Object.entries(config)) {
+            const pc = new analyzerpb.PolicyConfig();
+            pc.setEnforcementlevel(LEVEL_ENUM[entry.enforcementLevel ?? "advisory"]);
+            pc.setProperties(structpb.Struct.fromJavaScript(entry.properties ?? {}));
+            map.set(name, pc);
+        }
+        await this.call("configure", req);
+        // Effective levels: what the report prints for each policy.
+        for (const p of this.info.policies) {
+            const level = config[p.name]?.enforcementLevel;
+            if (level) p.enforcementLevel = level;
+        }
+        return config;
+    }
+
+    /** ConfigureStack: the stack the pack is judging (packs may read it through stackTags). */
+    async configureStack(stack: string, project: string, dryRun: boolean): Promise<void> {
+        const req = new analyzerpb.AnalyzerStackConfigureRequest();
+        req.setStack(stack);
+        req.setProject(project);
+        req.setDryRun(dryRun);
+        try {
+            await this.call("configureStack", req);
+        } catch (e) {
+            // Older packs do not implement it; the CLI carries on the same way.
+            if (!/UNIMPLEMENTED|12 /.test(String((e as Error).message))) throw e;
+        }
+    }
+
+    async analyze(r: ResourceRecord, provider: ResourceRecord | undefined): Promise<AnalyzeOutcome> {
+        const req = new analyzerpb.AnalyzeRequest();
+        req.setUrn(r.urn);
+        req.setType(r.type);
+        req.setName(r.name);
+        req.setProperties(toStruct(r.inputs));
+        req.setOptions(toOptions(r));
+        if (provider) req.setProvider(toProvider(provider));
+        this.analyzeCalls++;
+        const resp = await this.call<any>("analyze", req);
+        return this.outcome(resp, new Map([[r.urn, r]]), r.urn);
+    }
+
+    async analyzeStack(resources: ResourceRecord[], providers: Map<string, ResourceRecord>): Promise<AnalyzeOutcome> {
+        const req = new analyzerpb.AnalyzeStackRequest();
+        const list = resources.map((r) => {
+            const ar = new analyzerpb.AnalyzerResource();
+            ar.setUrn(r.urn);
+            ar.setType(r.type);
+            ar.setName(r.name);
+            ar.setProperties(toStruct(r.outputs));
+            ar.setOptions(toOptions(r));
+            const prov = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
+            if (prov) ar.setProvider(toProvider(prov));
+            ar.setParent(r.parent ?? "");
+            ar.setDependenciesList(r.dependencies);
+            const pdMap = ar.getPropertydependenciesMap();
+            for (const [k, urns] of Object.entries(r.propertyDependencies)) {
+                if (!urns.length) continue; // the engine skips properties with no dependencies
+                const pd = new analyzerpb.AnalyzerPropertyDependencies();
+                pd.setUrnsList(urns);
+                pdMap.set(k, pd);
+            }
+            return ar;
+        });
+        req.setResourcesList(list);
+        const resp = await this.call<any>("analyzeStack", req);
+        return this.outcome(resp, new Map(resources.map((r) => [r.urn, r])), "");
+    }
+
+    private outcome(resp: any, byUrn: Map<string, ResourceRecord>, defaultUrn: string): AnalyzeOutcome {
+        const violations: Violation[] = resp.getDiagnosticsList().map((d: any): Violation => {
+            const urn: string = d.getUrn() || defaultUrn;
+            const res = byUrn.get(urn);
+            const message: string = d.getMessage();
+            const v: Violation = {
+                packName: d.getPolicypackname() || this.info.name,
+                packVersion: d.getPolicypackversion() || this.info.version,
+                policyName: d.getPolicyname(),
+                description: d.getDescription(),
+                enforcementLevel: (LEVEL_NAMES[d.getEnforcementlevel()] ?? "advisory") as Violation["enforcementLevel"],
+                severity: SEVERITY_NAMES[d.getSeverity()] ?? "",
+                message,
+                urn,
+                resourceType: res?.type ?? urnType(urn),
+                resourceName: res?.name ?? urn.split("::").pop() ?? "",
+            };
+            if (/^can't run policy '.*' during preview/.test(message)) v.undecided = true;
+            const ex = parseExemption(message);
+            if (ex) v.exemption = ex;
+            return v;
+        });
+        const notApplicable = resp.getNotApplicableList().map((n: any) => ({ policyName: n.getPolicyName(), reason: n.getReason() }));
+        return { violations, notApplicable };
+    }
+
+    close(): void {
+        try {
+            this.client.close();
+        } catch {
+            // already closed
+        }
+        if (!this.exited) {
+            this.proc.kill("SIGTERM");
+            const t = setTimeout(() => { if (!this.exited) this.proc.kill("SIGKILL"); }, 2000);
+            t.unref();
+        }
+    }
+}
+
+/** `exempted: <rule> on <urn>: <reason>[ (expires <date>)]` -> the exemption it names. */
+export function parseExemption(message: string): Violation["exemption"] | undefined {
+    if (!message.startsWith(EXEMPTED_PREFIX)) return undefined;
+    const m = /^exempted: (\S+) on (\S+): (.*?)(?: \(expires ([0-9T:.Z+-]+)\))?$/s.exec(message);
+    if (!m) return { rule: "", reason: message.slice(EXEMPTED_PREFIX.length) };
+    return { rule: m[1]!, reason: m[3]!, expires: m[4] };
+}
+
+/** `<provider urn>::<id>` -> `<provider urn>` (URNs themselves contain `::`). */
+export function providerUrn(ref: string): string {
+    const i = ref.lastIndexOf("::");
+    return i > 0 ? ref.slice(0, i) : ref;
+}
+
+function urnType(urn: string): string {
+    const qualified = urn.split("::")[2] ?? "";
+    return qualified.split("$").pop() ?? "";
+}
+
+function stripInternal(props: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(props ?? {})) {
+        // SkipInternalKeys: top-level keys starting "__" (`__defaults`, `__meta`) never reach a pack.
+        if (!k.startsWith("__") && v !== undefined) out[k] = v;
+    }
+    return out;
+}
+
+function toStruct(props: Record<string, unknown>): any {
+    return structpb.Struct.fromJavaScript(stripInternal(props));
+}
+
+function toOptions(r: ResourceRecord): any {
+    const o = new analyzerpb.AnalyzerResourceOptions();
+    o.setProtect(!!r.options.protect);
+    o.setIgnorechangesList(r.options.ignoreChanges ?? []);
+    if (r.options.deleteBeforeReplace !== undefined) {
+        o.setDeletebeforereplace(r.options.deleteBeforeReplace);
+        o.setDeletebeforereplacedefined(true);
+    }
+    o.setAdditionalsecretoutputsList(r.options.additionalSecretOutputs ?? []);
+    o.setAliasesList(r.options.aliases ?? []);
+    const t = r.options.customTimeouts;
+    if (t) {
+        const ct = new analyzerpb.AnalyzerResourceOptions.CustomTimeouts();
+        ct.setCreate(t.create ?? 0);
+        ct.setUpdate(t.update ?? 0);
+        ct.setDelete(t.delete ?? 0);
+        o.setCustomtimeouts(ct);
+    }
+    if (r.parent) o.setParent(r.parent);
+    return o;
+}
+
+function toProvider(p: ResourceRecord): any {
+    const pr = new analyzerpb.AnalyzerProviderResource();
+    pr.setType(p.type);
+    pr.setUrn(p.urn);
+    pr.setName(p.name);
+    pr.setProperties(toStruct(p.inputs));
+    return pr;
+}
+
+function tail(s: string): string {
+    const lines = s.trim().split("\n").filter((l) => l.trim());
+    return lines.slice(-15).join("\n");
+}

@@ -1,0 +1,142 @@
+/**
+ * `npm run gate -- [flags]`: the offline preview gate's command line.
+ *
+ * Exit codes: 0 no mandatory violation; 1 a mandatory violation; 2 the program threw, a pack
+ * failed to start, crashed or did not answer in time, or a flag or file is invalid. Every
+ * exit 2 prints one message on stderr naming the cause and the fix. A crash is never a pass.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { GateError } from "./errors";
+import { hasMandatoryViolation, runGate } from "./index";
+import { renderReport, REPORT_FORMATS, ReportFormat } from "./report";
+import type { GateOptions } from "./types";
+
+export const USAGE = `usage: npm run gate -- [flags]
+
+  --program DIR              program folder with Pulumi.yaml (default: .)
+  --stack NAME               stack whose Pulumi.<stack>.yaml config is used (default: dev)
+  --stack-export FILE        judge a \`pulumi stack export\` file instead of running a program
+  --policy-pack DIR          policy pack folder (default: ./policies); may repeat
+  --policy-pack-config FILE  config for the pack in the same position (CLI format); may repeat
+  --mode MODE                resolved (default) | first-preview
+  --format FORMAT            text (default) | json | sarif | junit
+  --output FILE              write the report to FILE instead of stdout
+  --timeout SECONDS          bound on the program run and on every pack call (default: 120)
+  --help                     this text
+
+exit: 0 no mandatory violation, 1 a mandatory violation, 2 the gate could not decide
+(program or pack failed, bad flag or file)`;
+
+export interface CliOptions extends GateOptions {
+    format: ReportFormat;
+    output?: string;
+    help?: boolean;
+}
+
+const usageFix = "Run `npm run gate -- --help` for the flags.";
+
+export function parseArgs(argv: string[]): CliOptions {
+    const opts: CliOptions = {
+        program: undefined, stack: "dev", policyPacks: [], policyPackConfigs: [], mode: "resolved", format: "text",
+    };
+    const valueOf = (i: number, flag: string): string => {
+        const v = argv[i + 1];
+        if (v === undefined || v.startsWith("--")) throw new GateError(`${flag} needs a value`, usageFix);
+        return v;
+    };
+    for (let i = 0; i < argv.length; i++) {
+        let arg = argv[i]!;
+        let inline: string | undefined;
+        const eq = arg.indexOf("=");
+        if (arg.startsWith("--") && eq > 0) {
+            inline = arg.slice(eq + 1);
+            arg = arg.slice(0, eq);
+        }
+        const take = (): string => {
+            if (inline !== undefined) return inline;
+            const v = valueOf(i, arg);
+            i++;
+            return v;
+        };
+        switch (arg) {
+            case "--help": case "-h": opts.help = true; break;
+            case "--program": opts.program = take(); break;
+            case "--stack": opts.stack = take(); break;
+            case "--stack-export": opts.stackExport = take(); break;
+            case "--policy-pack": opts.policyPacks.push(take()); break;
+            case "--policy-pack-config": opts.policyPackConfigs.push(take()); break;
+            case "--output": opts.output = take(); break;
+            case "--mode": {
+                const m = take();
+                if (m !== "resolved" && m !== "first-preview") {
+                    throw new GateError(`--mode must be resolved or first-preview, not "${m}"`, usageFix);
+                }
+                opts.mode = m;
+                break;
+            }
+            case "--format": {
+                const f = take();
+                if (!(REPORT_FORMATS as readonly string[]).includes(f)) {
+                    throw new GateError(`--format must be one of ${REPORT_FORMATS.join(", ")}, not "${f}"`, usageFix);
+                }
+                opts.format = f as ReportFormat;
+                break;
+            }
+            case "--timeout": {
+                const t = take();
+                const n = Number(t);
+                if (!Number.isFinite(n) || n <= 0) throw new GateError(`--timeout must be a positive number of seconds, not "${t}"`, usageFix);
+                opts.timeoutMs = n * 1000;
+                break;
+            }
+            default:
+                throw new GateError(`unknown argument "${argv[i]}"`, usageFix);
+        }
+    }
+    if (opts.stackExport && opts.program) {
+        throw new GateError("--program and --stack-export exclude each other", "Give a program folder or a stack export, not both.");
+    }
+    if (opts.stackExport && opts.mode === "first-preview") {
+        throw new GateError("--mode first-preview applies to programs; a stack export holds the values it was exported with",
+            "Drop --mode when using --stack-export.");
+    }
+    if (opts.policyPacks.length === 0) opts.policyPacks.push("./policies");
+    if (!opts.stackExport && !opts.program) opts.program = ".";
+    return opts;
+}
+
+export async function main(argv: string[]): Promise<number> {
+    let opts: CliOptions;
+    try {
+        opts = parseArgs(argv);
+        if (opts.help) {
+            process.stdout.write(USAGE + "\n");
+            return 0;
+        }
+        if (opts.output) {
+            const dir = path.dirname(path.resolve(opts.output));
+            if (!fs.existsSync(dir)) throw new GateError(`--output folder does not exist: ${dir}`, "Create the folder or choose another path.");
+        }
+        const result = await runGate(opts);
+        const report = renderReport(result, opts.format);
+        if (opts.output) fs.writeFileSync(opts.output, report.endsWith("\n") ? report : report + "\n");
+        else process.stdout.write(report.endsWith("\n") ? report : report + "\n");
+        return hasMandatoryViolation(result) ? 1 : 0;
+    } catch (e) {
+        if (e instanceof GateError) {
+            process.stderr.write(`gate: ${e.message}\nfix: ${e.fix}\n`);
+        } else {
+            process.stderr.write(`gate: internal error: ${(e as Error)?.stack ?? String(e)}\n` +
+                "fix: this is a bug in the gate; report it with the command you ran.\n");
+        }
+        return 2;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then((code) => {
+        // Let stdout drain before exiting with the verdict.
+        process.exitCode = code;
+    });
+}

@@ -1,0 +1,187 @@
+/**
+ * The offline engine: runs a Pulumi TypeScript program, in a fresh child process, under a
+ * recording mock monitor, and returns every registration as the engine would see it.
+ *
+ * Program folder semantics follow the CLI: `Pulumi.yaml` names the project and may set
+ * `main` (a folder or a file) and project-level `config` defaults; `Pulumi.<stack>.yaml`
+ * holds the stack's config. Config reaches the program the way the language host passes
+ * it (the PULUMI_CONFIG environment variable, secrets listed in PULUMI_CONFIG_SECRET_KEYS).
+ */
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { GateError } from "./errors";
+import type { EngineChildRequest, EngineChildResult } from "./engine-child";
+import type { ResourceRecord } from "./types";
+
+export interface RunProgramOptions {
+    programDir: string;
+    stack?: string;
+    mode?: "resolved" | "first-preview";
+    /** Config overrides, keyed `namespace:key` (a key without namespace gets the project's). */
+    config?: Record<string, string>;
+    /** Modules loaded inside the stack after the program (e.g. a mutation overlay). */
+    overlays?: string[];
+    /** Bound on the program's run, in ms. Defaults to 300 000. */
+    timeoutMs?: number;
+}
+
+export interface ProgramRun {
+    project: string;
+    stack: string;
+    region: string;
+    resources: ResourceRecord[];
+    stackOutputs: Record<string, unknown>;
+    warnings: string[];
+}
+
+/** Placeholder for an encrypted stack-config secret: the gate holds no passphrase or KMS key. */
+export const SECRET_CONFIG_PLACEHOLDER = "gate-placeholder-for-encrypted-secret";
+
+interface ProjectFile {
+    name?: unknown;
+    main?: unknown;
+    config?: Record<string, unknown>;
+}
+
+function readYaml(file: string, what: string): Record<string, unknown> {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        throw new GateError(`${what} not found: ${file}`, "Point --program at a folder that holds Pulumi.yaml.");
+    }
+    try {
+        const doc = yaml.load(text);
+        return (doc && typeof doc === "object" ? doc : {}) as Record<string, unknown>;
+    } catch (e) {
+        throw new GateError(`${what} is not valid YAML: ${file}: ${(e as Error).message.split("\n")[0]}`,
+            "Fix the YAML syntax.");
+    }
+}
+
+/** Reads the project and stack files into the PULUMI_CONFIG map the language host would pass. */
+export function loadProgramConfig(programDir: string, stack: string, overrides: Record<string, string> = {}):
+    { project: string; main: string; config: Record<string, string>; secretKeys: string[] } {
+    const projectFile = readYaml(path.join(programDir, "Pulumi.yaml"), "Pulumi.yaml") as ProjectFile;
+    if (typeof projectFile.name !== "string" || !projectFile.name) {
+        throw new GateError(`Pulumi.yaml in ${programDir} has no project name`, "Add `name: <project>` to Pulumi.yaml.");
+    }
+    const project = projectFile.name;
+    const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    const asString = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+
+    // Project-level defaults: `config: { key: value }` or `{ key: { default: value } }`.
+    for (const [k, v] of Object.entries(projectFile.config ?? {})) {
+        if (v && typeof v === "object" && !Array.isArray(v)) {
+            const spec = v as Record<string, unknown>;
+            if ("default" in spec) config[qualify(k)] = asString(spec.default);
+            else if ("value" in spec) config[qualify(k)] = asString(spec.value);
+        } else if (v !== undefined && v !== null) {
+            config[qualify(k)] = asString(v);
+        }
+    }
+    const stackFile = path.join(programDir, `Pulumi.${stack}.yaml`);
+    if (fs.existsSync(stackFile)) {
+        const stackDoc = readYaml(stackFile, `Pulumi.${stack}.yaml`);
+        const values = (stackDoc.config ?? {}) as Record<string, unknown>;
+        for (const [k, v] of Object.entries(values)) {
+            if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
+                config[qualify(k)] = SECRET_CONFIG_PLACEHOLDER;
+                secretKeys.push(qualify(k));
+            } else if (v !== undefined && v !== null) {
+                config[qualify(k)] = asString(v);
+            }
+        }
+    }
+    for (const [k, v] of Object.entries(overrides)) {
+        config[qualify(k)] = v;
+    }
+
+    // `main` may name a folder (its index or package.json main) or a file; default: the folder.
+    let main = programDir;
+    if (projectFile.main !== undefined) {
+        if (typeof projectFile.main !== "string") {
+            throw new GateError("Pulumi.yaml `main` must be a path", "Set `main` to a folder or file inside the project.");
+        }
+        main = path.resolve(programDir, projectFile.main);
+        if (!fs.existsSync(main)) {
+            throw new GateError(`Pulumi.yaml \`main\` points at ${main}, which does not exist`,
+                "Fix `main` in Pulumi.yaml.");
+        }
+    }
+    return { project, main, config, secretKeys };
+}
+
+/** The gate's own node_modules: programs without one (generated benchmarks) resolve ours. */
+function gateNodeModules(): string {
+    return path.dirname(path.dirname(path.dirname(require.resolve("@pulumi/pulumi/package.json"))));
+}
+
+export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
+    const programDir = path.resolve(opts.programDir);
+    const stack = opts.stack ?? "dev";
+    const mode = opts.mode ?? "resolved";
+    if (!fs.existsSync(programDir) || !fs.statSync(programDir).isDirectory()) {
+        throw new GateError(`program folder not found: ${programDir}`, "Point --program at a folder that holds Pulumi.yaml.");
+    }
+    const { project, main, config, secretKeys } = loadProgramConfig(programDir, stack, opts.config);
+    const region = config["aws:region"] ?? "us-west-2";
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-engine-"));
+    const outFile = path.join(outDir, "run.json");
+    const request: EngineChildRequest = {
+        programDir, main, project, stack, mode, region, outFile,
+        overlays: opts.overlays?.map((o) => path.resolve(o)),
+    };
+    const nodeModules = gateNodeModules();
+    const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PULUMI_CONFIG: JSON.stringify(config),
+        PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys),
+        PULUMI_NODEJS_PROJECT: project,
+        PULUMI_NODEJS_STACK: stack,
+        PULUMI_NODEJS_DRY_RUN: String(mode === "first-preview"),
+        NODE_PATH: [nodeModules, process.env.NODE_PATH].filter(Boolean).join(path.delimiter),
+        TS_NODE_TRANSPILE_ONLY: "true",
+        TS_NODE_COMPILER_OPTIONS: JSON.stringify({ module: "commonjs", sourceMap: true }),
+    };
+    const child = spawn(process.execPath,
+        ["-r", require.resolve("ts-node/register/transpile-only"), path.join(__dirname, "engine-child.ts"),
+            JSON.stringify(request)],
+        { cwd: programDir, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => { output += d; });
+    child.stderr.on("data", (d) => { output += d; });
+    const timeoutMs = opts.timeoutMs ?? 300_000;
+    const code = await new Promise<number | null>((resolve, reject) => {
+        const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            reject(new GateError(`the program in ${programDir} did not finish within ${timeoutMs / 1000} s`,
+                "Look for a promise that never settles in the program, or raise --timeout."));
+        }, timeoutMs);
+        child.on("error", (e) => { clearTimeout(timer); reject(e); });
+        child.on("exit", (c) => { clearTimeout(timer); resolve(c); });
+    });
+    let result: EngineChildResult | undefined;
+    try {
+        result = JSON.parse(fs.readFileSync(outFile, "utf8"));
+    } catch {
+        result = undefined;
+    } finally {
+        fs.rmSync(outDir, { recursive: true, force: true });
+    }
+    if (code !== 0 || !result || result.error) {
+        const reason = result?.error ?? `the engine process exited with code ${code}: ${output.trim().slice(-2000)}`;
+        throw new GateError(`program ${programDir} (stack ${stack}) failed: ${firstLines(reason, 12)}`,
+            "Fix the program: run it with `npm run typecheck` and look at the first stack frame above.");
+    }
+    return { project, stack, region, resources: result.resources, stackOutputs: result.stackOutputs, warnings: result.warnings };
+}
+
+function firstLines(s: string, n: number): string {
+    return s.split("\n").slice(0, n).join("\n");
+}

@@ -1,0 +1,183 @@
+/**
+ * `--policy-pack-config` files, read and validated as the Pulumi CLI does
+ * (pkg/resource/analyzer/config.go): a JSON object keyed by policy name whose values are an
+ * enforcement level string or `{ enforcementLevel?, ...properties }`; `"all"` sets every
+ * policy's level first; schema defaults apply, then the pack's initial config, then the
+ * file; the result is validated against each policy's configSchema (JSON Schema), and the
+ * errors read like the CLI's gojsonschema messages.
+ */
+import * as fs from "fs";
+import { GateError } from "./errors";
+import type { EnforcementLevel, PolicyInfo } from "./types";
+
+export interface PolicyConfigEntry {
+    enforcementLevel?: EnforcementLevel;
+    properties?: Record<string, unknown>;
+}
+export type PolicyPackConfig = Record<string, PolicyConfigEntry>;
+
+const LEVELS = new Set(["advisory", "mandatory", "remediate", "disabled"]);
+
+/** Parses a config file's text; throws a GateError naming the file and the CLI's reason. */
+export function parsePolicyPackConfig(text: string, file: string): PolicyPackConfig {
+    const bad = (reason: string) => new GateError(`policy pack config ${file} is invalid: ${reason}`,
+        "Write a JSON object keyed by policy name; each value an enforcement level " +
+        "(advisory, mandatory, remediate, disabled) or an object of properties.");
+    if (text.trim() === "") return {};
+    let doc: unknown;
+    try {
+        doc = JSON.parse(text);
+    } catch (e) {
+        throw bad(`not JSON: ${(e as Error).message}`);
+    }
+    if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
+        throw bad("the top level must be a JSON object");
+    }
+    const result: PolicyPackConfig = {};
+    for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
+        if (key === "environments") continue; // ESC environments: a Pulumi Cloud feature, not ours.
+        if (typeof value === "string") {
+            if (!LEVELS.has(value)) throw bad(`parsing enforcement level for "${key}": "${value}" is not a valid enforcement level`);
+            result[key] = { enforcementLevel: value as EnforcementLevel };
+        } else if (value && typeof value === "object" && !Array.isArray(value)) {
+            const props = { ...(value as Record<string, unknown>) };
+            const entry: PolicyConfigEntry = {};
+            if ("enforcementLevel" in props) {
+                const level = props.enforcementLevel;
+                if (typeof level !== "string") throw bad(`parsing enforcement level for "${key}": ${JSON.stringify(level)} is not a valid enforcement level; must be a string`);
+                if (!LEVELS.has(level)) throw bad(`parsing enforcement level for "${key}": "${level}" is not a valid enforcement level`);
+                entry.enforcementLevel = level as EnforcementLevel;
+                delete props.enforcementLevel;
+            }
+            if (Object.keys(props).length) entry.properties = props;
+            if (entry.enforcementLevel || entry.properties) result[key] = entry;
+        } else {
+            throw bad(`parsing "${key}": ${JSON.stringify(value)} is not a valid value; must be a string or object`);
+        }
+    }
+    return result;
+}
+
+export function loadPolicyPackConfigFile(file: string): PolicyPackConfig {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        throw new GateError(`policy pack config file not found: ${file}`, "Check the --policy-pack-config path.");
+    }
+    return parsePolicyPackConfig(text, file);
+}
+
+/** Defaults, then the pack's initial config, then the file: the CLI's ReconcilePolicyPackConfig. */
+export function reconcilePolicyPackConfig(policies: PolicyInfo[], initial: PolicyPackConfig,
+    fromFile: PolicyPackConfig): { config: PolicyPackConfig; errors: string[] } {
+    const result: PolicyPackConfig = {};
+    for (const p of policies) {
+        let props: Record<string, unknown> | undefined;
+        for (const [k, v] of Object.entries(p.configSchema?.properties ?? {})) {
+            if (v && typeof v === "object" && "default" in (v as object)) {
+                props = props ?? {};
+                props[k] = structuredClone((v as { default: unknown }).default);
+            }
+        }
+        result[p.name] = { enforcementLevel: p.enforcementLevel, properties: props };
+    }
+    apply(result, initial);
+    apply(result, fromFile);
+    const errors: string[] = [];
+    for (const p of policies) {
+        if (!p.configSchema) continue;
+        const schema = { type: "object", properties: p.configSchema.properties ?? {}, required: p.configSchema.required ?? [] };
+        for (const e of validateJsonSchema(schema, result[p.name]?.properties ?? {}, "(root)")) {
+            errors.push(`${p.name}: ${e.replace(/^\(root\): /, "")}`);
+        }
+    }
+    errors.sort();
+    return { config: result, errors };
+}
+
+function apply(result: PolicyPackConfig, given: PolicyPackConfig): void {
+    const all = given.all?.enforcementLevel;
+    if (all) {
+        for (const k of Object.keys(result)) result[k] = { ...result[k], enforcementLevel: all };
+    }
+    for (const [policy, cfg] of Object.entries(given)) {
+        const current = result[policy] ?? {};
+        const properties = cfg.properties ? { ...(current.properties ?? {}), ...cfg.properties } : current.properties;
+        result[policy] = { enforcementLevel: cfg.enforcementLevel ?? current.enforcementLevel, properties };
+    }
+}
+
+type Schema = Record<string, unknown>;
+
+/**
+ * The part of JSON Schema that policy config schemas use, with gojsonschema's wording:
+ * type, enum, const, properties, required, additionalProperties, items, min/max (length,
+ * items, value), pattern, format date/date-time, oneOf/anyOf.
+ */
+export function validateJsonSchema(schema: Schema, value: unknown, at: string): string[] {
+    const errors: string[] = [];
+    const where = (s: string) => `${at}: ${s}`;
+    const typeOf = (v: unknown): string => {
+        if (v === null) return "null";
+        if (Array.isArray(v)) return "array";
+        if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
+        return typeof v;
+    };
+    const t = schema.type;
+    if (t !== undefined) {
+        const types = Array.isArray(t) ? t as string[] : [t as string];
+        const actual = typeOf(value);
+        const ok = types.some((x) => x === actual || (x === "number" && actual === "integer"));
+        if (!ok) {
+            return [where(`Invalid type. Expected: ${types.join(", ")}, given: ${actual}`)];
+        }
+    }
+    if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
+        errors.push(where(`${at.split(".").pop()} must be one of the following: ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`));
+    }
+    if ("const" in schema && JSON.stringify(schema.const) !== JSON.stringify(value)) {
+        errors.push(where(`Does not match: ${JSON.stringify(schema.const)}`));
+    }
+    if (typeof value === "string") {
+        if (typeof schema.minLength === "number" && value.length < schema.minLength) errors.push(where(`String length must be greater than or equal to ${schema.minLength}`));
+        if (typeof schema.maxLength === "number" && value.length > schema.maxLength) errors.push(where(`String length must be less than or equal to ${schema.maxLength}`));
+        if (typeof schema.pattern === "string" && !new RegExp(schema.pattern).test(value)) errors.push(where(`Does not match pattern '${schema.pattern}'`));
+        if (schema.format === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(value)) errors.push(where("Does not match format 'date'"));
+        if (schema.format === "date-time" && Number.isNaN(Date.parse(value))) errors.push(where("Does not match format 'date-time'"));
+    }
+    if (typeof value === "number") {
+        if (typeof schema.minimum === "number" && value < schema.minimum) errors.push(where(`Must be greater than or equal to ${schema.minimum}`));
+        if (typeof schema.maximum === "number" && value > schema.maximum) errors.push(where(`Must be less than or equal to ${schema.maximum}`));
+    }
+    if (Array.isArray(value)) {
+        if (typeof schema.minItems === "number" && value.length < schema.minItems) errors.push(where(`Array must have at least ${schema.minItems} items`));
+        if (typeof schema.maxItems === "number" && value.length > schema.maxItems) errors.push(where(`Array must have at most ${schema.maxItems} items`));
+        if (schema.items && typeof schema.items === "object") {
+            value.forEach((item, i) => errors.push(...validateJsonSchema(schema.items as Schema, item, `${at === "(root)" ? "" : at + "."}${i}`)));
+        }
+    }
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+        const obj = value as Record<string, unknown>;
+        const props = (schema.properties ?? {}) as Record<string, Schema>;
+        const child = (k: string) => (at === "(root)" ? k : `${at}.${k}`);
+        for (const r of (schema.required ?? []) as string[]) {
+            if (!(r in obj)) errors.push(where(`${r} is required`));
+        }
+        for (const [k, v] of Object.entries(obj)) {
+            if (props[k]) errors.push(...validateJsonSchema(props[k]!, v, child(k)));
+            else if (schema.additionalProperties === false) errors.push(where(`Additional property ${k} is not allowed`));
+            else if (schema.additionalProperties && typeof schema.additionalProperties === "object") {
+                errors.push(...validateJsonSchema(schema.additionalProperties as Schema, v, child(k)));
+            }
+        }
+    }
+    for (const key of ["oneOf", "anyOf"] as const) {
+        const options = schema[key];
+        if (Array.isArray(options)) {
+            const passing = options.filter((o) => validateJsonSchema(o as Schema, value, at).length === 0).length;
+            if (key === "anyOf" ? passing === 0 : passing !== 1) errors.push(where(`Must validate ${key === "anyOf" ? "at least one" : "one and only one"} schema (${key})`));
+        }
+    }
+    return errors;
+}

@@ -1,0 +1,103 @@
+/**
+ * Reads a `pulumi stack export` file (deployment version 3) into the records the analyzer
+ * client sends: Analyze judges each resource's stored inputs, AnalyzeStack its outputs, as
+ * `pulumi policy analyze --file` does.
+ *
+ * Secrets: an export made with `--show-secrets` holds `{sig, plaintext: "<JSON>"}`, which is
+ * decoded to the value the engine would send (`{sig, value}`). Without it a secret is
+ * `{sig, ciphertext}`, which no one here can read: it becomes a secret whose value is
+ * unknown, so a rule that needs it reports that it cannot decide — never a pass.
+ */
+import * as fs from "fs";
+import { GateError } from "./errors";
+import { ResourceRecord, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "./types";
+
+export interface StackExport {
+    project: string;
+    stack: string;
+    resources: ResourceRecord[];
+    /** Count of secrets that were ciphertext (unreadable here). */
+    unreadableSecrets: number;
+}
+
+export function readStackExport(file: string): StackExport {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        throw new GateError(`stack export not found: ${file}`, "Create one with `pulumi stack export --file <file>`.");
+    }
+    const fix = "Pass the JSON written by `pulumi stack export` (deployment version 3).";
+    let doc: any;
+    try {
+        doc = JSON.parse(text);
+    } catch (e) {
+        throw new GateError(`stack export ${file} is not JSON: ${(e as Error).message}`, fix);
+    }
+    if (!doc || typeof doc !== "object" || typeof doc.version !== "number") {
+        throw new GateError(`stack export ${file} has no "version": it is not a stack export`, fix);
+    }
+    if (doc.version !== 3) {
+        throw new GateError(`stack export ${file} is deployment version ${doc.version}; the gate reads version 3`,
+            "Export it again with a current Pulumi CLI.");
+    }
+    const list = doc.deployment?.resources ?? [];
+    if (!Array.isArray(list)) {
+        throw new GateError(`stack export ${file}: deployment.resources is not a list`, fix);
+    }
+    const counter = { unreadable: 0 };
+    const resources: ResourceRecord[] = list.map((r: any, i: number): ResourceRecord => {
+        if (!r || typeof r.urn !== "string" || typeof r.type !== "string") {
+            throw new GateError(`stack export ${file}: resource #${i} has no urn or type`, fix);
+        }
+        return {
+            urn: r.urn,
+            type: r.type,
+            name: r.urn.split("::").pop() ?? "",
+            custom: r.custom === true,
+            id: typeof r.id === "string" ? r.id : undefined,
+            parent: typeof r.parent === "string" && r.parent ? r.parent : undefined,
+            provider: typeof r.provider === "string" && r.provider ? r.provider : undefined,
+            dependencies: Array.isArray(r.dependencies) ? r.dependencies : [],
+            propertyDependencies: r.propertyDependencies && typeof r.propertyDependencies === "object" ? r.propertyDependencies : {},
+            inputs: decodeSecrets(r.inputs ?? {}, counter) as Record<string, unknown>,
+            outputs: decodeSecrets(r.outputs ?? {}, counter) as Record<string, unknown>,
+            options: {
+                protect: r.protect === true || undefined,
+                additionalSecretOutputs: Array.isArray(r.additionalSecretOutputs) ? r.additionalSecretOutputs : undefined,
+                aliases: Array.isArray(r.aliases) ? r.aliases.filter((a: unknown) => typeof a === "string") : undefined,
+                deleteBeforeReplace: typeof r.deleteBeforeReplace === "boolean" ? r.deleteBeforeReplace : undefined,
+            },
+        };
+    });
+    const stackRes = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    const parts = (stackRes?.urn ?? resources[0]?.urn ?? "urn:pulumi:stack::project::").split("::");
+    return {
+        project: parts[1] ?? "project",
+        stack: (parts[0] ?? "").replace(/^urn:pulumi:/, "") || "stack",
+        resources,
+        unreadableSecrets: counter.unreadable,
+    };
+}
+
+function decodeSecrets(v: unknown, counter: { unreadable: number }): unknown {
+    if (Array.isArray(v)) return v.map((x) => decodeSecrets(x, counter));
+    if (!v || typeof v !== "object") return v;
+    const o = v as Record<string, unknown>;
+    if (o[SECRET_SIG_KEY] === SECRET_SIG) {
+        if (typeof o.plaintext === "string") {
+            let value: unknown;
+            try {
+                value = JSON.parse(o.plaintext);
+            } catch {
+                value = o.plaintext;
+            }
+            return { [SECRET_SIG_KEY]: SECRET_SIG, value: decodeSecrets(value, counter) };
+        }
+        counter.unreadable++;
+        return { [SECRET_SIG_KEY]: SECRET_SIG, value: UNKNOWN };
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(o)) out[k] = decodeSecrets(x, counter);
+    return out;
+}
