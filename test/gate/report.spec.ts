@@ -136,6 +136,7 @@ const FIXTURES: Record<string, GateResult> = {
     remote: gateResult([], {
         notAnalysed: [{ urn: vpc.urn, type: vpc.type, reason: "remote component: children built by a plugin" }],
     }),
+    warnings: gateResult([], { warnings: ["invoke aws:ec2/getAmi:getAmi is not modelled: answered with {}"] }),
     nasty: gateResult([finding("s3-bucket-public-access-blocked", bucket, { message: NASTY })]),
     stackPolicy: gateResult([
         finding("lambda-function-in-vpc", RESOURCES[0], { urn: "", resourceType: "", resourceName: "", location: undefined }),
@@ -165,6 +166,7 @@ const EXPECTED_COUNTS: Record<string, [number, number, number, number, number]> 
     undecided: [0, 0, 0, 1, 0],
     exempted: [0, 0, 1, 0, 0],
     remote: [0, 0, 0, 0, 1],
+    warnings: [0, 0, 0, 0, 0],
     nasty: [1, 0, 0, 0, 0],
     stackPolicy: [1, 0, 0, 0, 0],
     export: [1, 0, 0, 0, 0],
@@ -240,6 +242,11 @@ describe("gate reports", () => {
             expect(undecided.violations[0].undecided).to.equal(true);
         });
 
+        it("carries the engine's warnings", () => {
+            expect(JSON.parse(render(FIXTURES.warnings, "json")).warnings).to.deep.equal(FIXTURES.warnings.warnings);
+            expect(JSON.parse(render(FIXTURES.compliant, "json")).warnings).to.deep.equal([]);
+        });
+
         it("the checker itself rejects a report missing a required field", () => {
             const report = JSON.parse(render(FIXTURES.mandatory, "json"));
             delete report.violations[0].urn;
@@ -313,6 +320,14 @@ describe("gate reports", () => {
             expect(result.suppressions[0]).to.deep.include({ kind: "external", justification: "public dataset, reviewed" });
         });
 
+        it("reports the engine's warnings as tool notifications", () => {
+            const [invocation] = JSON.parse(render(FIXTURES.warnings, "sarif")).runs[0].invocations;
+            expect(invocation.toolExecutionNotifications[0]).to.deep.equal({
+                level: "warning",
+                message: { text: FIXTURES.warnings.warnings![0] },
+            });
+        });
+
         it("names remote components in the run's properties", () => {
             const run = JSON.parse(render(FIXTURES.remote, "sarif")).runs[0];
             expect(run.properties.notAnalysed[0].urn).to.equal(vpc.urn);
@@ -373,6 +388,12 @@ describe("gate reports", () => {
             const doc = parseXml(render(FIXTURES.remote, "junit"));
             const gate = doc.children.find((s) => s.attrs.name === "secure-web-app-gate")!;
             expect(child(gate.children[0], "system-out")!.text).to.include(vpc.urn);
+        });
+
+        it("puts the engine's warnings in the gate suite's output", () => {
+            const doc = parseXml(render(FIXTURES.warnings, "junit"));
+            const gate = doc.children.find((s) => s.attrs.name === "secure-web-app-gate")!;
+            expect(child(gate, "system-out")!.text).to.equal(FIXTURES.warnings.warnings![0]);
         });
 
         it("escapes markup in attributes and text and shows control characters", () => {
@@ -441,6 +462,10 @@ describe("gate reports", () => {
         it("names remote components and undecided counts", () => {
             expect(render(FIXTURES.remote, "text")).to.include("Not analysed").and.include(vpc.urn);
             expect(render(FIXTURES.undecided, "text")).to.include(`- ${PROJECT}/lambda-function-in-vpc: 1 resource`);
+        });
+
+        it("lists the engine's warnings", () => {
+            expect(render(FIXTURES.warnings, "text")).to.include(`Warnings:\n    - ${FIXTURES.warnings.warnings![0]}`);
         });
 
         it("ends with the verdict", () => {

@@ -58,6 +58,8 @@ export interface JsonReport {
     notAnalysed: { urn: string; type: string; reason: string }[];
     /** Per pack and policy, how many resources it could not decide. */
     undecided: Record<string, number>;
+    /** What a person should know about how the verdict was reached (unmodelled invokes, unreadable secrets). */
+    warnings: string[];
     summary: ReportSummary;
 }
 
@@ -115,6 +117,7 @@ export function buildJsonReport(result: GateResult, options: RenderOptions = {})
         exempted: result.violations.filter((v) => v.exemption).map(flat),
         notAnalysed: result.notAnalysed.map((c) => ({ urn: c.urn, type: c.type, reason: c.reason })),
         undecided: { ...result.undecided },
+        warnings: [...(result.warnings ?? [])],
         summary: summarize(result),
     };
 }

@@ -12,11 +12,18 @@
  *   message names the exemptions); exempted findings of a policy that also fails are
  *   listed in <system-out>;
  * - remote components not analysed: a last suite `secure-web-app-gate`, test case
- *   `remote-components-analysed`, skipped, naming each component.
+ *   `remote-components-analysed`, skipped, naming each component; the engine's warnings
+ *   go in that suite's <system-out>.
  */
 import { GateResult, PolicyInfo, Violation } from "../types";
 import { allPacks, compareViolations, isBlocking, packKey, packPolicies, showControls } from "./model";
 import { TOOL_NAME } from "./sarif";
+
+interface Suite {
+    name: string;
+    cases: Case[];
+    out?: string[];
+}
 
 interface Case {
     classname: string;
@@ -27,7 +34,7 @@ interface Case {
 }
 
 export function renderJunit(result: GateResult): string {
-    const suites: { name: string; cases: Case[] }[] = [];
+    const suites: Suite[] = [];
     for (const pack of allPacks(result)) {
         const mine = result.violations.filter((v) => v.packName === pack.name && v.packVersion === pack.version);
         suites.push({
@@ -37,19 +44,16 @@ export function renderJunit(result: GateResult): string {
             ),
         });
     }
+    const gate: Suite = { name: TOOL_NAME, cases: [], out: result.warnings ?? [] };
     if (result.notAnalysed.length > 0) {
-        suites.push({
-            name: TOOL_NAME,
-            cases: [
-                {
-                    classname: TOOL_NAME,
-                    name: "remote-components-analysed",
-                    skipped: `${result.notAnalysed.length} remote component(s) not analysed: their children are invisible to the gate`,
-                    out: result.notAnalysed.map((c) => `${c.urn} (${c.type}): ${c.reason}`),
-                },
-            ],
+        gate.cases.push({
+            classname: TOOL_NAME,
+            name: "remote-components-analysed",
+            skipped: `${result.notAnalysed.length} remote component(s) not analysed: their children are invisible to the gate`,
+            out: result.notAnalysed.map((c) => `${c.urn} (${c.type}): ${c.reason}`),
         });
     }
+    if (gate.cases.length > 0 || gate.out!.length > 0) suites.push(gate);
 
     const count = (cases: Case[], pick: (c: Case) => unknown): number => cases.filter(pick).length;
     const all = suites.flatMap((s) => s.cases);
@@ -66,6 +70,7 @@ export function renderJunit(result: GateResult): string {
                 `skipped="${count(suite.cases, (c) => c.skipped)}">`,
         );
         for (const c of suite.cases) xml.push(...caseXml(c));
+        if (suite.out?.length) xml.push(`    <system-out>${text(suite.out.join("\n"))}</system-out>`);
         xml.push(`  </testsuite>`);
     }
     xml.push(`</testsuites>`, "");

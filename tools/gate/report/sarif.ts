@@ -127,7 +127,15 @@ export function buildSarif(result: GateResult, options: RenderOptions = {}): Rec
                     },
                 },
                 originalUriBaseIds: { [SRCROOT]: { uri: "file://" + encodeUri(ensureTrailingSlash(root)) } },
-                invocations: [{ executionSuccessful: true }],
+                invocations: [
+                    {
+                        executionSuccessful: true,
+                        toolExecutionNotifications: (result.warnings ?? []).map((text) => ({
+                            level: "warning",
+                            message: { text },
+                        })),
+                    },
+                ],
                 results,
                 properties: {
                     mode: result.mode,

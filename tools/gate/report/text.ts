@@ -10,7 +10,8 @@
  *
  * The gate adds what the CLI leaves to the service or does not have: each finding's URN
  * and source line, exempted findings with their reasons, remote components it could not
- * see into, per-policy counts of undecided resources, and a one-line verdict.
+ * see into, per-policy counts of undecided resources, the engine's warnings, and a
+ * one-line verdict.
  */
 import { GateResult, Violation } from "../types";
 import {
@@ -78,6 +79,11 @@ export function renderText(result: GateResult, options: RenderOptions = {}): str
             const n = result.undecided[key];
             lines.push(`${INDENT}- ${t(key)}: ${n} ${n === 1 ? "resource" : "resources"}`);
         }
+    }
+
+    if (result.warnings?.length) {
+        lines.push("", paint("headline", "Warnings:"));
+        for (const w of result.warnings) lines.push(`${INDENT}- ${oneLine(w)}`);
     }
 
     const s = summarize(result);
