@@ -364,3 +364,23 @@ export function vpcConfigOf(fn: StackResource): Record<string, unknown> | Unknow
     const first = Array.isArray(raw) ? raw[0] : raw;
     return rec(first);
 }
+
+/** Where a function's vpcConfig places it, resolved against the stack. */
+export type FunctionPlacement =
+    | { kind: "unknown"; what: string }
+    | { kind: "none" }
+    | { kind: "vpc"; subnets: StackResource[]; external: string[]; securityGroups: string[] | Unknown };
+
+/** The subnets (stack resources and outside ids) and security groups of a function's vpcConfig. */
+export function functionPlacement(g: StackGraph, fn: StackResource): FunctionPlacement {
+    const config = vpcConfigOf(fn);
+    if (config === UNKNOWN) return { kind: "unknown", what: "vpcConfig" };
+    if (!config) return { kind: "none" };
+    const subnetIds = config.subnetIds;
+    if (!isUnknown(subnetIds) && strings(subnetIds) !== UNKNOWN && (strings(subnetIds) as string[]).length === 0) {
+        return { kind: "none" };
+    }
+    const subnets = g.refs(fn, "vpcConfig", subnetIds, NT.subnet);
+    if (subnets === UNKNOWN) return { kind: "unknown", what: "vpcConfig.subnetIds" };
+    return { kind: "vpc", subnets: subnets.resources, external: subnets.external, securityGroups: strings(config.securityGroupIds) };
+}
