@@ -57,6 +57,7 @@ export class PackClient {
     private stderr = "";
     info!: PackInfo;
     private initialConfig: PolicyPackConfig = {};
+    private readonly declaredLevels = new Map<string, EnforcementLevel>();
     /** Analyze calls made, for the benchmark. */
     analyzeCalls = 0;
 
@@ -78,6 +79,8 @@ export class PackClient {
     static async start(dir: string, opts: StartPackOptions = {}): Promise<PackClient> {
         const packDir = path.resolve(dir);
         const timeoutMs = opts.timeoutMs ?? 120_000;
+        // Start-up includes ts-node type-checking a TypeScript pack: never bound it below 120 s.
+        const startTimeoutMs = Math.max(timeoutMs, 120_000);
         if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
             throw new GateError(`no policy pack at ${packDir}: PulumiPolicy.yaml not found`,
                 "Point --policy-pack at a folder with PulumiPolicy.yaml (e.g. ./policies).");
@@ -106,9 +109,9 @@ export class PackClient {
             let stdout = "";
             const timer = setTimeout(() => {
                 proc.kill("SIGKILL");
-                reject(new GateError(`policy pack ${packDir} did not start within ${timeoutMs / 1000} s`,
+                reject(new GateError(`policy pack ${packDir} did not start within ${startTimeoutMs / 1000} s`,
                     "Look for blocking work at the pack's top level, or raise --timeout."));
-            }, timeoutMs);
+            }, startTimeoutMs);
             proc.stdout.on("data", (d) => {
                 stdout += d;
                 const m = /^(\d+)\s*$/m.exec(stdout);
@@ -190,6 +193,7 @@ export class PackClient {
                 } : undefined,
             };
         });
+        for (const p of policies) this.declaredLevels.set(p.name, p.enforcementLevel);
         this.info = {
             dir: dirAsGiven, name: resp.getName(), version: resp.getVersion(),
             displayName: resp.getDisplayname() || undefined, policies,
@@ -204,7 +208,9 @@ export class PackClient {
 
     /** Reconciles and validates the config as the CLI does, then sends Configure. */
     async configure(fromFile: PolicyPackConfig, source = "--policy-pack-config"): Promise<PolicyPackConfig> {
-        const { config, errors } = reconcilePolicyPackConfig(this.info.policies, this.initialConfig, fromFile);
+        // Reconcile from the levels the pack declares, not from an earlier Configure's.
+        const declared = this.info.policies.map((p) => ({ ...p, enforcementLevel: this.declaredLevels.get(p.name) ?? p.enforcementLevel }));
+        const { config, errors } = reconcilePolicyPackConfig(declared, this.initialConfig, fromFile);
         if (errors.length) {
             throw new GateError(`validating policy config for "${this.info.name}" (${source}): ${errors.join("; ")}`,
                 "Fix the config file so each policy's properties match its configSchema (see docs/POLICIES.md).");
@@ -220,8 +226,7 @@ export class PackClient {
         await this.call("configure", req);
         // Effective levels: what the report prints for each policy.
         for (const p of this.info.policies) {
-            const level = config[p.name]?.enforcementLevel;
-            if (level) p.enforcementLevel = level;
+            p.enforcementLevel = config[p.name]?.enforcementLevel ?? this.declaredLevels.get(p.name) ?? p.enforcementLevel;
         }
         return config;
     }
@@ -284,12 +289,15 @@ export class PackClient {
         const violations: Violation[] = resp.getDiagnosticsList().map((d: any): Violation => {
             const urn: string = d.getUrn() || defaultUrn;
             const res = byUrn.get(urn);
-            const message: string = d.getMessage();
+            // @pulumi/policy sends "<description>\n<message>"; keep the two apart.
+            const description: string = d.getDescription();
+            const raw: string = d.getMessage();
+            const message = description && raw.startsWith(`${description}\n`) ? raw.slice(description.length + 1) : raw;
             const v: Violation = {
                 packName: d.getPolicypackname() || this.info.name,
                 packVersion: d.getPolicypackversion() || this.info.version,
                 policyName: d.getPolicyname(),
-                description: d.getDescription(),
+                description,
                 enforcementLevel: (LEVEL_NAMES[d.getEnforcementlevel()] ?? "advisory") as Violation["enforcementLevel"],
                 severity: SEVERITY_NAMES[d.getSeverity()] ?? "",
                 message,

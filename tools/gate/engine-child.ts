@@ -170,7 +170,7 @@ async function main(): Promise<void> {
                                 delete: parseDuration(timeouts.getDelete()) }
                             : undefined,
                     },
-                    source: pos && pos.getUri() ? { file: uriToPath(pos.getUri()), line: pos.getLine(), column: pos.getColumn() || undefined } : undefined,
+                    source: sourceOf(pos),
                     remote: remote || undefined,
                 };
                 records.set(urn, record);
@@ -253,6 +253,18 @@ function parseDuration(s: string): number | undefined {
     return Number(m[1]) * factor[m[2]!]!;
 }
 
+/**
+ * The SDK sends the position of the `new` that created the resource. For resources the SDK
+ * creates itself (the Stack, a provider made through a generated class) that position points
+ * into node_modules, at source-mapped files that do not exist: we keep only program positions.
+ */
+function sourceOf(pos: any): ResourceRecord["source"] {
+    if (!pos || !pos.getUri()) return undefined;
+    const file = uriToPath(pos.getUri());
+    if (file.split(path.sep).includes("node_modules")) return undefined;
+    return { file, line: pos.getLine(), column: pos.getColumn() || undefined };
+}
+
 function uriToPath(uri: string): string {
     return uri.startsWith("file://") ? decodeURIComponent(uri.slice("file://".length)) : uri;
 }
@@ -263,6 +275,3 @@ main().then(
     () => process.exit(0),
     (e) => fail(`the program threw: ${(e as Error)?.stack ?? String(e)}`, 3),
 );
-
-// Make this file a module for the type checker without exporting runtime values.
-export { path as _path };
