@@ -1,3 +1,342 @@
-import type { Rule } from "../lib/rule";
+/**
+ * KMS: key rotation, key policies (not public, no wildcard grants beyond AWS's default
+ * account-root statement), and the service grants that a deployment does not check: a key
+ * used by an encrypted SNS topic that alarms publish to must let CloudWatch use it, a key on a
+ * log group must let CloudWatch Logs use it, a key on a CloudFront OAC origin bucket must let
+ * CloudFront decrypt. In a key policy `Resource: "*"` means the key itself.
+ *
+ * "Used by" is resolved in the stack graph: a key id, key ARN, alias name or alias ARN by value,
+ * else through the engine's property dependencies (first preview). A key outside the stack is
+ * not judged (its policy is not visible); an AWS-managed key (`alias/aws/...`) cannot be granted
+ * to another service, so it fails the grant rules.
+ */
+import {
+    grantsAction,
+    identityStatementFindings,
+    isParseError,
+    parsePolicyDocument,
+    PolicyStatement,
+    principalValues,
+} from "../lib/iam";
+import { arr, isSet, isUnknown, str, UNKNOWN, Unknown } from "../lib/props";
+import { fsbp, resourceRule, Rule, RuleContext, stackRule, StackResource } from "../lib/rule";
+import { StackIndex } from "../lib/stack";
+import { T, typeSet } from "../lib/types";
+import { checkResourcePolicyNotPublic } from "./s3";
+import { bucketEncryption, oacOriginBuckets, SseSetting } from "./encryption";
 
-export const rules: Rule[] = [];
+const KEY_TYPES = typeSet(T.kmsKey, T.kmsReplicaKey);
+
+export const keyRotationEnabled = resourceRule({
+    name: "kms-key-rotation-enabled",
+    description:
+        "Checks that every symmetric encryption KMS key has automatic rotation on (enableKeyRotation true); asymmetric and HMAC keys cannot rotate and are not judged.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    control: fsbp("KMS.4"),
+    remediationSteps: "Set `enableKeyRotation: true` (optionally `rotationPeriodInDays`).",
+    tags: ["kms", "encryption"],
+    preview: "Unknown enableKeyRotation or key spec is undecided.",
+    resourceTypes: [T.kmsKey],
+    check(r, ctx) {
+        const spec = str(r.props.customerMasterKeySpec ?? r.props.keySpec);
+        const usage = str(r.props.keyUsage);
+        if (spec === UNKNOWN || usage === UNKNOWN) return ctx.undecided(r, "customerMasterKeySpec/keyUsage");
+        if ((spec && spec !== "SYMMETRIC_DEFAULT") || (usage && usage !== "ENCRYPT_DECRYPT")) return;
+        const rotation = r.props.enableKeyRotation;
+        if (isUnknown(rotation)) return ctx.undecided(r, "enableKeyRotation");
+        if (rotation !== true && rotation !== "true") {
+            ctx.report(r, "must rotate its key material (enableKeyRotation is not true): set enableKeyRotation to true");
+        }
+    },
+});
+
+export const keyPolicyNotPublic = resourceRule({
+    name: "kms-key-policy-not-public",
+    description:
+        "Checks that no KMS key policy (Key.policy or KeyPolicy) allows a `*` principal without a condition pinning the caller (kms:CallerAccount is not enough on its own: use aws:PrincipalAccount, aws:PrincipalOrgID, aws:SourceArn ...).",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    control: fsbp("KMS.5"),
+    remediationSteps: "Name the principals (the account root, roles, or service principals with aws:SourceArn/aws:SourceAccount).",
+    tags: ["kms", "public-access"],
+    preview: "A key policy unknown at preview is undecided.",
+    resourceTypes: [T.kmsKey, T.kmsKeyPolicy],
+    check(r, ctx) {
+        checkResourcePolicyNotPublic(r, ctx, r.props.policy, "policy", "name the principal or pin it with aws:PrincipalAccount");
+    },
+});
+
+/** True when every principal of the statement is an account root (AWS's default key-policy statement). */
+function isAccountRootOnly(s: PolicyStatement): boolean {
+    const values = principalValues(s.principal);
+    if (values === UNKNOWN) return false;
+    const entries = Object.entries(values);
+    if (entries.length === 0) return false;
+    return entries.every(
+        ([kind, vs]) =>
+            kind.toLowerCase() === "aws" && vs.every((v) => /^(\d{12}|arn:[^:]+:iam::\d{12}:root)$/.test(v.trim())),
+    );
+}
+
+export const keyPolicyNoWildcardActions = resourceRule({
+    name: "kms-key-policy-no-wildcard-actions",
+    description:
+        "Checks that no KMS key-policy Allow statement grants wildcard actions (`kms:*`, `kms:Get*`, `*`) or uses NotAction, except AWS's default statement giving the account root `kms:*` (which delegates to IAM); `Resource: \"*\"` in a key policy means the key itself and is fine.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Grant each principal the key operations it performs (e.g. kms:Decrypt, kms:GenerateDataKey*), leaving `kms:*` to the account root.",
+    tags: ["kms", "least-privilege"],
+    preview: "A key policy unknown at preview is undecided.",
+    resourceTypes: [T.kmsKey, T.kmsKeyPolicy],
+    check(r, ctx) {
+        const doc = r.props.policy;
+        if (doc === undefined || doc === null || doc === "") return;
+        const parsed = parsePolicyDocument(doc);
+        if (parsed === UNKNOWN) return ctx.undecided(r, "policy");
+        if (isParseError(parsed)) return; // kms-key-policy-not-public reports an unreadable policy
+        for (const s of parsed.statements) {
+            if (isAccountRootOnly(s)) continue;
+            for (const f of identityStatementFindings(s, { resourceMeaning: "key-policy" })) {
+                if (f.kind === "action-wildcard" || f.kind === "not-action") {
+                    ctx.report(r, `must grant named key operations: policy ${f.message.replace("list the actions the function calls", "list the key operations the principal performs")}`);
+                } else if (f.kind === "undecided") {
+                    ctx.undecided(r, `policy ${f.message}`);
+                }
+            }
+        }
+    },
+});
+
+// ---- which key a resource uses ---------------------------------------------------------------
+
+type KeyRef = { keys: StackResource[] } | { awsManaged: string } | { external: string } | Unknown;
+
+/** Resolves a key reference (key id/ARN, alias name/ARN) on `holder.property` to keys in the stack. */
+function resolveKey(index: StackIndex, holder: StackResource, property: string, value: unknown): KeyRef {
+    const v = str(value);
+    if (typeof v === "string") {
+        if (/(^|:)alias\/aws\//.test(v)) return { awsManaged: v };
+        const found = index.byValue(v, T.kmsKey, T.kmsReplicaKey, T.kmsAlias);
+        if (found.length > 0) return { keys: found.flatMap((f) => keysOf(index, f)) };
+    }
+    const deps = index.dependenciesOf(holder, property, T.kmsKey, T.kmsReplicaKey, T.kmsAlias);
+    if (deps.length > 0) return { keys: deps.flatMap((d) => keysOf(index, d)) };
+    if (v === UNKNOWN) return UNKNOWN;
+    return { external: typeof v === "string" ? v : "" };
+}
+
+function keysOf(index: StackIndex, r: StackResource): StackResource[] {
+    if (KEY_TYPES.has(r.type)) return [r];
+    const targets = index.refersTo(r, "targetKeyId", T.kmsKey, T.kmsReplicaKey);
+    if (targets !== UNKNOWN && targets.length > 0) return targets;
+    const byArn = index.refersTo(r, "targetKeyArn", T.kmsKey, T.kmsReplicaKey);
+    return byArn === UNKNOWN ? [] : byArn;
+}
+
+/** The key-policy documents in force for each key: its own `policy`, or KeyPolicy resources. */
+function keyPolicies(index: StackIndex): Map<string, unknown[]> {
+    const out = new Map<string, unknown[]>();
+    for (const key of index.ofType(T.kmsKey, T.kmsReplicaKey)) {
+        if (isSet(key.props.policy) || isUnknown(key.props.policy)) out.set(key.urn, [key.props.policy]);
+    }
+    for (const kp of index.ofType(T.kmsKeyPolicy)) {
+        const keys = index.refersTo(kp, "keyId", T.kmsKey, T.kmsReplicaKey);
+        if (keys === UNKNOWN) continue;
+        for (const k of keys) out.set(k.urn, [...(out.get(k.urn) ?? []), kp.props.policy]);
+    }
+    return out;
+}
+
+/**
+ * Whether the key's policies let a service principal (matching `service`) perform every one
+ * of `actions`. A key with no policy in the stack has AWS's default policy: account root only.
+ */
+function keyGrantsService(docs: unknown[] | undefined, service: RegExp, actions: string[]): boolean | Unknown {
+    if (!docs || docs.length === 0) return false;
+    const statements: PolicyStatement[] = [];
+    let unknown = false;
+    for (const doc of docs) {
+        const parsed = parsePolicyDocument(doc);
+        if (parsed === UNKNOWN) unknown = true;
+        else if (!isParseError(parsed)) statements.push(...parsed.statements);
+    }
+    const missing = actions.filter((action) => {
+        for (const s of statements) {
+            if (s.effect !== "Allow") continue;
+            const principals = principalValues(s.principal);
+            if (principals === UNKNOWN) {
+                unknown = true;
+                continue;
+            }
+            const services = Object.entries(principals)
+                .filter(([k]) => k.toLowerCase() === "service")
+                .flatMap(([, vs]) => vs);
+            if (!services.some((p) => service.test(p.trim()))) continue;
+            const granted = grantsAction(s.action, action);
+            if (granted === UNKNOWN) unknown = true;
+            else if (granted) return false;
+        }
+        return true;
+    });
+    if (missing.length === 0) return true;
+    return unknown ? UNKNOWN : false;
+}
+
+interface GrantCheck {
+    service: RegExp;
+    serviceText: string;
+    actions: string[];
+}
+
+/** Reports when the key `holder.property` names lacks the grant; shared by the three stack rules. */
+function checkKeyGrant<C>(
+    ctx: RuleContext<C>,
+    index: StackIndex,
+    policies: Map<string, unknown[]>,
+    holder: StackResource,
+    property: string,
+    value: unknown,
+    grant: GrantCheck,
+    why: string,
+): void {
+    const ref = resolveKey(index, holder, property, value);
+    if (ref === UNKNOWN) return ctx.undecided(holder, `${property} (which key)`);
+    if ("external" in ref) return; // a key outside the stack: its policy is not visible here
+    if ("awsManaged" in ref) {
+        return ctx.report(
+            holder,
+            `must use a customer-managed key that grants ${grant.serviceText} (${property} is the AWS-managed ${ref.awsManaged}, whose policy cannot be changed): ${why}`,
+        );
+    }
+    for (const key of ref.keys) {
+        const granted = keyGrantsService(policies.get(key.urn), grant.service, grant.actions);
+        if (granted === UNKNOWN) {
+            ctx.undecided(holder, `key policy of '${key.name}'`);
+        } else if (!granted) {
+            ctx.report(
+                holder,
+                `must use a key that grants ${grant.serviceText} ${grant.actions.join(" and ")} (${property} is key '${key.name}', whose policy does not): add a key-policy statement for ${grant.serviceText}; ${why}`,
+            );
+        }
+    }
+}
+
+const ALARM_ACTION_PROPS = ["alarmActions", "okActions", "insufficientDataActions"];
+
+export const keyGrantsCloudWatch = stackRule({
+    name: "kms-key-grants-cloudwatch",
+    description:
+        "Checks that the KMS key of every encrypted SNS topic that CloudWatch alarms publish to lets cloudwatch.amazonaws.com use it (kms:Decrypt and kms:GenerateDataKey*); mandatory because the stack deploys fine and alarm notifications are then silently dropped.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+        "Add to the key policy: `{ Effect: \"Allow\", Principal: { Service: \"cloudwatch.amazonaws.com\" }, Action: [\"kms:Decrypt\", \"kms:GenerateDataKey*\"], Resource: \"*\" }`.",
+    tags: ["kms", "sns", "monitoring"],
+    preview: "An unknown key reference or key policy leaves the topic undecided.",
+    check(stack, ctx) {
+        const index = stack.index;
+        const topics = new Map<string, StackResource>();
+        for (const alarm of index.ofType(T.metricAlarm)) {
+            for (const property of ALARM_ACTION_PROPS) {
+                const actions = arr(alarm.props[property]);
+                const byValue = Array.isArray(actions)
+                    ? actions.flatMap((a) => (typeof str(a) === "string" ? index.byValue(str(a) as string, T.snsTopic) : []))
+                    : [];
+                const found = byValue.length > 0 ? byValue : index.dependenciesOf(alarm, property, T.snsTopic);
+                for (const t of found) topics.set(t.urn, t);
+            }
+        }
+        const policies = keyPolicies(index);
+        for (const topic of topics.values()) {
+            ctx.guard(topic, () => {
+                const key = topic.props.kmsMasterKeyId;
+                if (!isUnknown(key) && !isSet(key)) return; // unencrypted: sns-topic-encrypted reports it
+                checkKeyGrant(ctx, index, policies, topic, "kmsMasterKeyId", key, {
+                    service: /^cloudwatch\.amazonaws\.com$/,
+                    serviceText: "cloudwatch.amazonaws.com",
+                    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+                }, "alarms publish to this topic");
+            });
+        }
+    },
+});
+
+export const keyGrantsLogs = stackRule({
+    name: "kms-key-grants-logs",
+    description:
+        "Checks that the KMS key of every encrypted CloudWatch log group lets the regional Logs service (logs.<region>.amazonaws.com) use it (kms:Encrypt, kms:Decrypt, kms:GenerateDataKey*); mandatory because the deployment fails otherwise, and the pack says so before it starts. Scope the statement with the kms:EncryptionContext:aws:logs:arn condition.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps:
+        "Add to the key policy: `{ Effect: \"Allow\", Principal: { Service: \"logs.<region>.amazonaws.com\" }, Action: [\"kms:Encrypt*\", \"kms:Decrypt*\", \"kms:ReEncrypt*\", \"kms:GenerateDataKey*\", \"kms:Describe*\"], Resource: \"*\", Condition: { ArnLike: { \"kms:EncryptionContext:aws:logs:arn\": \"arn:aws:logs:<region>:<account>:log-group:*\" } } }`.",
+    tags: ["kms", "logs", "monitoring"],
+    preview: "An unknown key reference or key policy leaves the log group undecided.",
+    check(stack, ctx) {
+        const index = stack.index;
+        const policies = keyPolicies(index);
+        for (const group of index.ofType(T.logGroup)) {
+            ctx.guard(group, () => {
+                const key = group.props.kmsKeyId;
+                if (!isUnknown(key) && !isSet(key)) return;
+                checkKeyGrant(ctx, index, policies, group, "kmsKeyId", key, {
+                    service: /^logs(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/,
+                    serviceText: "logs.<region>.amazonaws.com",
+                    actions: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+                }, "CloudWatch Logs encrypts the group's data with it");
+            });
+        }
+    },
+});
+
+export const keyGrantsCloudFront = stackRule({
+    name: "kms-key-grants-cloudfront",
+    description:
+        "Checks that the KMS key encrypting a CloudFront Origin Access Control origin bucket lets cloudfront.amazonaws.com decrypt (kms:Decrypt); mandatory because the stack deploys fine and CloudFront then serves 403s for every object.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+        "Add to the key policy: `{ Effect: \"Allow\", Principal: { Service: \"cloudfront.amazonaws.com\" }, Action: \"kms:Decrypt\", Resource: \"*\", Condition: { StringEquals: { \"AWS:SourceArn\": distribution.arn } } }`, or encrypt the origin with SSE-S3.",
+    tags: ["kms", "cloudfront", "s3"],
+    preview: "An unknown key reference, bucket reference or key policy leaves the bucket undecided.",
+    check(stack, ctx) {
+        const index = stack.index;
+        const origins = oacOriginBuckets(index);
+        if (origins.size === 0) return;
+        const { byBucket } = bucketEncryption(index);
+        const policies = keyPolicies(index);
+        for (const bucketUrn of origins.keys()) {
+            const bucket = index.byUrn.get(bucketUrn);
+            if (!bucket) continue;
+            ctx.guard(bucket, () => {
+                for (const declared of byBucket.get(bucketUrn) ?? []) {
+                    if (declared === UNKNOWN) return ctx.undecided(bucket, "default encryption");
+                    for (const s of declared as SseSetting[]) {
+                        if (s.algorithm === UNKNOWN) return ctx.undecided(bucket, "sseAlgorithm");
+                        if (!String(s.algorithm).toLowerCase().startsWith("aws:kms")) continue;
+                        if (s.kmsKeyId === undefined || s.kmsKeyId === "") {
+                            return ctx.report(
+                                bucket,
+                                "must use a customer-managed key that grants cloudfront.amazonaws.com (SSE-KMS without kmsMasterKeyId uses the AWS-managed aws/s3 key, which CloudFront cannot use): set kmsMasterKeyId or use AES256",
+                            );
+                        }
+                        checkKeyGrant(ctx, index, policies, bucket, "serverSideEncryption kmsMasterKeyId", s.kmsKeyId, {
+                            service: /^cloudfront\.amazonaws\.com$/,
+                            serviceText: "cloudfront.amazonaws.com",
+                            actions: ["kms:Decrypt"],
+                        }, "CloudFront reads this bucket through OAC");
+                    }
+                }
+            });
+        }
+    },
+});
+
+export const rules: Rule[] = [
+    keyRotationEnabled,
+    keyPolicyNotPublic,
+    keyPolicyNoWildcardActions,
+    keyGrantsCloudWatch,
+    keyGrantsLogs,
+    keyGrantsCloudFront,
+];
