@@ -126,6 +126,19 @@ describe("gate engine (program under the recording mock monitor)", function () {
         expect(byName(run, "site-bucket").inputs.tags).to.deep.equal({ label: "override" });
     });
 
+    it("runs preloads before the program (a stack transformation changes args) and overlays after it", async () => {
+        const overlays = path.join(program("basic"), "..", "..", "overlays");
+        const run = await runProgram({
+            programDir: program("basic"),
+            preloads: [path.join(overlays, "public-acl-transform.ts")],
+            overlays: [path.join(overlays, "add-bucket.ts")],
+        });
+        expect(byName(run, "site-bucket").inputs.acl).to.equal("public-read");
+        const added = byName(run, "added-by-overlay");
+        expect(added.inputs.bucket).to.equal(byName(run, "site-bucket").outputs.bucket);
+        expect(added.parent).to.equal(run.resources[0]!.urn);
+    });
+
     it("reports a program that throws as a GateError naming the program and the error", async () => {
         try {
             await runProgram({ programDir: program("throws") });

@@ -21,7 +21,9 @@ export interface EngineChildRequest {
     mode: "resolved" | "first-preview";
     region: string;
     outFile: string;
-    /** Extra modules to load inside the stack after the program (overlays, e.g. mutations). */
+    /** Modules loaded inside the stack before the program (e.g. a stack transformation). */
+    preloads?: string[];
+    /** Modules loaded inside the stack after the program (overlays that add resources). */
     overlays?: string[];
 }
 
@@ -217,13 +219,17 @@ async function main(): Promise<void> {
     let exportsValue: Record<string, unknown> | undefined;
     try {
         exportsValue = await pulumi.runtime.runInPulumiStack(async () => {
+            // A module's default export (or the module itself) may be a function: run it with the
+            // program's exports, so an overlay can wire new resources to the program's own.
+            const load = async (file: string, programExports?: unknown) => {
+                const o = require(file);
+                const fn = typeof o === "function" ? o : typeof o?.default === "function" ? o.default : undefined;
+                if (fn) await fn(programExports);
+            };
+            for (const preload of req.preloads ?? []) await load(preload);
             const mod = require(req.main);
             const value = typeof mod === "function" ? await mod() : mod;
-            for (const overlay of req.overlays ?? []) {
-                const o = require(overlay);
-                if (typeof o === "function") await o();
-                else if (typeof o?.default === "function") await o.default();
-            }
+            for (const overlay of req.overlays ?? []) await load(overlay, value);
             return value;
         });
         await settings.waitForRPCs();

@@ -22,7 +22,9 @@ export interface RunProgramOptions {
     mode?: "resolved" | "first-preview";
     /** Config overrides, keyed `namespace:key` (a key without namespace gets the project's). */
     config?: Record<string, string>;
-    /** Modules loaded inside the stack after the program (e.g. a mutation overlay). */
+    /** Modules loaded inside the stack before the program (e.g. a stack transformation). */
+    preloads?: string[];
+    /** Modules loaded inside the stack after the program; a default-exported function gets the program's exports. */
     overlays?: string[];
     /** Bound on the program's run, in ms. Defaults to 300 000. */
     timeoutMs?: number;
@@ -135,6 +137,7 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     const outFile = path.join(outDir, "run.json");
     const request: EngineChildRequest = {
         programDir, main, project, stack, mode, region, outFile,
+        preloads: opts.preloads?.map((o) => path.resolve(o)),
         overlays: opts.overlays?.map((o) => path.resolve(o)),
     };
     const nodeModules = gateNodeModules();
