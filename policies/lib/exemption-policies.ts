@@ -17,7 +17,7 @@ import { _policyFields, registerPolicy, RuleMetadata } from "./rule";
 const APPLIED: RuleMetadata = {
     name: "policy-exemptions-applied",
     description:
-        "Checks nothing itself: lists every finding a configured exemption kept from failing the gate, with its rule and reason (advisory, so an exempted finding is visible without blocking).",
+        "Checks that every finding a configured exemption kept from failing the gate is listed with its rule and reason (advisory, so an exempted finding stays visible without blocking).",
     enforcementLevel: "advisory",
     severity: "low",
     remediationSteps:

@@ -1,0 +1,174 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { PackHarness, startPack } from "../helpers/pack";
+import { loadCatalogue, POLICIES_MD, renderPolicies } from "../../tools/docs/generate-policies";
+import { UNKNOWN } from "../../tools/gate/types";
+
+/** Every policy the pack holds and its default level. A change here is a reviewed change. */
+const PINNED: Record<string, "mandatory" | "advisory"> = {
+    "s3-bucket-public-access-blocked": "mandatory",
+    "s3-bucket-acl-not-public": "mandatory",
+    "s3-bucket-policy-not-public": "mandatory",
+    "s3-bucket-website-disabled": "mandatory",
+    "lambda-function-url-auth-required": "mandatory",
+    "lambda-permission-source-restricted": "mandatory",
+    "s3-bucket-encryption-declared": "advisory",
+    "s3-bucket-encryption-kms": "mandatory",
+    "s3-bucket-tls-required": "mandatory",
+    "dynamodb-table-encrypted-cmk": "mandatory",
+    "kinesis-stream-encrypted": "mandatory",
+    "sns-topic-encrypted": "mandatory",
+    "sqs-queue-encrypted": "mandatory",
+    "cloudwatch-log-group-encrypted": "mandatory",
+    "lambda-function-environment-encrypted": "mandatory",
+    "iam-policy-document-valid": "mandatory",
+    "iam-policy-no-wildcard-actions": "mandatory",
+    "iam-policy-no-wildcard-resources": "mandatory",
+    "iam-policy-no-allow-not-action": "mandatory",
+    "iam-policy-actions-known": "mandatory",
+    "iam-role-trust-policy-not-public": "mandatory",
+    "iam-managed-policy-not-broad": "mandatory",
+    "iam-managed-policy-reviewed": "advisory",
+    "kms-key-rotation-enabled": "mandatory",
+    "kms-key-policy-not-public": "mandatory",
+    "kms-key-policy-no-wildcard-actions": "mandatory",
+    "kms-key-grants-cloudwatch": "mandatory",
+    "kms-key-grants-logs": "mandatory",
+    "kms-key-grants-cloudfront": "mandatory",
+    "lambda-function-in-private-subnets": "mandatory",
+    "lambda-function-subnets-multi-az": "mandatory",
+    "ec2-security-group-no-public-ingress": "mandatory",
+    "ec2-default-security-group-no-rules": "mandatory",
+    "ec2-vpc-flow-logs-enabled": "mandatory",
+    "ec2-vpc-dns-enabled-for-private-endpoints": "mandatory",
+    "lambda-function-supported-runtime": "mandatory",
+    "lambda-function-tracing-active": "advisory",
+    "lambda-function-reserved-concurrency": "advisory",
+    "lambda-event-source-mapping-failure-handling": "mandatory",
+    "ec2-vpc-gateway-endpoints-for-lambda-subnets": "mandatory",
+    "ec2-vpc-interface-endpoints-for-lambda-services": "mandatory",
+    "ec2-vpc-endpoint-policy-restricted": "advisory",
+    "apigateway-stage-waf-associated": "mandatory",
+    "apigateway-stage-access-logging": "mandatory",
+    "apigateway-stage-execution-logging": "advisory",
+    "apigateway-stage-xray-tracing": "mandatory",
+    "apigateway-stage-cache-encrypted": "mandatory",
+    "apigateway-domain-tls12": "mandatory",
+    "cloudfront-distribution-default-root-object": "mandatory",
+    "cloudfront-distribution-https-only": "mandatory",
+    "cloudfront-distribution-s3-origin-access-control": "mandatory",
+    "cloudfront-distribution-custom-origin-https-only": "mandatory",
+    "cloudfront-distribution-custom-origin-tls12": "mandatory",
+    "cloudfront-distribution-viewer-tls12": "mandatory",
+    "cloudfront-distribution-logging-enabled": "mandatory",
+    "cloudfront-distribution-waf-enabled": "advisory",
+    "cloudfront-distribution-security-headers": "mandatory",
+    "lambda-function-errors-alarm": "mandatory",
+    "apigateway-rest-api-5xx-alarm": "mandatory",
+    "lambda-stream-consumer-iterator-age-alarm": "mandatory",
+    "cloudwatch-log-group-retention": "advisory",
+    "dynamodb-table-pitr-enabled": "mandatory",
+    "dynamodb-table-deletion-protection": "advisory",
+    "kinesis-stream-retention-period": "advisory",
+    "aws-resource-required-tags": "advisory",
+    "policy-exemptions-applied": "advisory",
+    "policy-exemptions-valid": "mandatory",
+    "policy-exemptions-current": "advisory",
+};
+
+describe("pack catalogue", () => {
+    let pack: PackHarness;
+    before(async () => {
+        pack = await startPack();
+    });
+    after(() => pack.close());
+
+    it("serves exactly the pinned policies at the pinned levels, exemption policies last", () => {
+        const served = pack.client.info.policies;
+        expect(Object.fromEntries(served.map((p) => [p.name, p.enforcementLevel]))).to.deep.equal(PINNED);
+        expect(served.slice(-3).map((p) => p.name)).to.deep.equal([
+            "policy-exemptions-applied",
+            "policy-exemptions-valid",
+            "policy-exemptions-current",
+        ]);
+    });
+
+    it("gives every policy complete metadata and an exemptions config", () => {
+        for (const p of pack.client.info.policies) {
+            expect(p.name, p.name).to.match(/^[a-z0-9]+(-[a-z0-9]+)+$/);
+            expect(p.description, p.name).to.match(/^Checks that /);
+            expect(p.severity, p.name).to.be.oneOf(["low", "medium", "high", "critical"]);
+            expect(p.remediationSteps, p.name).to.be.a("string").and.not.empty;
+            expect(p.url, p.name).to.equal(`docs/POLICIES.md#${p.name}`);
+            expect(p.tags, p.name).to.be.an("array").and.not.empty;
+            expect(p.configSchema?.properties, p.name).to.have.property("exemptions");
+            if (p.framework?.specification) {
+                expect(p.framework.name).to.equal("AWS Foundational Security Best Practices");
+                expect(p.framework.specification).to.match(/^[A-Za-z0-9]+\.\d+$/);
+                expect(p.framework.reference).to.match(/^https:\/\/docs\.aws\.amazon\.com\//);
+            }
+        }
+    });
+
+    it("holds at least 40 rules citing at least 20 distinct controls", () => {
+        const policies = pack.client.info.policies;
+        expect(policies.length).to.be.at.least(40);
+        expect(new Set(policies.map((p) => p.framework?.specification).filter(Boolean)).size).to.be.at.least(20);
+    });
+
+    it("documents the same policies the pack serves, with an anchor per rule", () => {
+        const documented = loadCatalogue().map((e) => e.name);
+        expect(documented).to.deep.equal(pack.client.info.policies.map((p) => p.name));
+        const md = fs.readFileSync(POLICIES_MD, "utf8");
+        for (const name of documented) expect(md).to.include(`<a id="${name}"></a>`);
+    });
+
+    it("docs/POLICIES.md is up to date (run `npm run docs`)", () => {
+        expect(fs.readFileSync(POLICIES_MD, "utf8") === renderPolicies(), "docs/POLICIES.md is stale: run npm run docs").to.equal(true);
+    });
+
+    describe("policies/config", () => {
+        const configDir = path.join(__dirname, "..", "..", "policies", "config");
+        const load = (f: string) => JSON.parse(fs.readFileSync(path.join(configDir, f), "utf8"));
+        const publicBucket = [{ type: "aws:s3/bucket:Bucket", name: "b", props: { bucket: "b" } }];
+        afterEach(async () => pack.configure({}));
+
+        it("strict.json makes advisory findings mandatory but keeps exempted findings advisory", async () => {
+            await pack.configure({ ...load("strict.json"), "s3-bucket-website-disabled": { exemptions: [{ resource: "w", reason: "legacy site, ticket SEC-1" }] } });
+            const v = await pack.analyze([
+                ...publicBucket,
+                { type: "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", name: "w", props: { bucket: "b" } },
+            ]);
+            expect(v.filter((x) => x.policyName === "s3-bucket-encryption-declared")[0].enforcementLevel).to.equal("mandatory");
+            const applied = v.filter((x) => x.policyName === "policy-exemptions-applied");
+            expect(applied).to.have.length(1);
+            expect(applied[0].enforcementLevel).to.equal("advisory");
+        });
+
+        it("strict.json never turns an undecided rule into a mandatory finding", async () => {
+            await pack.configure(load("strict.json"));
+            const v = await pack.analyze([{ type: "aws:s3/bucketPolicy:BucketPolicy", name: "p", props: { bucket: "b", policy: UNKNOWN } }]);
+            expect(v.filter((x) => x.undecided).every((x) => x.enforcementLevel === "advisory")).to.equal(true);
+        });
+
+        it("sandbox.json relaxes key-management rules and keeps public access mandatory", async () => {
+            await pack.configure(load("sandbox.json"));
+            const v = await pack.analyze([
+                ...publicBucket,
+                { type: "aws:kms/key:Key", name: "k", props: { enableKeyRotation: false } },
+            ]);
+            expect(v.find((x) => x.policyName === "kms-key-rotation-enabled")?.enforcementLevel).to.equal("advisory");
+            expect(v.find((x) => x.policyName === "s3-bucket-public-access-blocked")?.enforcementLevel).to.equal("mandatory");
+            expect(v.find((x) => x.policyName === "s3-bucket-encryption-declared")).to.equal(undefined);
+        });
+
+        it("every config file names only policies the pack holds", () => {
+            for (const f of fs.readdirSync(configDir).filter((x) => x.endsWith(".json"))) {
+                for (const key of Object.keys(load(f))) {
+                    if (key !== "all") expect(PINNED, `${f}: ${key}`).to.have.property(key);
+                }
+            }
+        });
+    });
+});
