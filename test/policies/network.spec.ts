@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { PackHarness, startPack, TestResource, urnOf } from "../helpers/pack";
 import { UNKNOWN } from "../../tools/gate/types";
 import type { Violation } from "../../tools/gate/types";
+import { of, undecidedOf } from "./spec-helpers";
 import { base, EDGE_TRUST, network, T, withProps } from "./stack-fixture";
 
 const PRIVATE = "lambda-function-in-private-subnets";
@@ -11,8 +12,6 @@ const DEFAULT_SG = "ec2-default-security-group-no-rules";
 const FLOW_LOGS = "ec2-vpc-flow-logs-enabled";
 const DNS = "ec2-vpc-dns-enabled-for-private-endpoints";
 
-const of = (vs: Violation[], policy: string) => vs.filter((v) => v.policyName === policy && !v.undecided);
-const undecidedOf = (vs: Violation[], policy: string) => vs.filter((v) => v.policyName === policy && v.undecided);
 
 describe("network rules", function () {
     let pack: PackHarness;

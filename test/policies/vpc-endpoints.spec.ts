@@ -1,14 +1,12 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../helpers/pack";
 import { UNKNOWN } from "../../tools/gate/types";
-import type { Violation } from "../../tools/gate/types";
+import { of, undecidedOf } from "./spec-helpers";
 import { base, network, T, withProps } from "./stack-fixture";
 
 const GATEWAY = "ec2-vpc-gateway-endpoints-for-lambda-subnets";
 const INTERFACE = "ec2-vpc-interface-endpoints-for-lambda-services";
 const POLICY = "ec2-vpc-endpoint-policy-restricted";
-const of = (vs: Violation[], policy: string) => vs.filter((v) => v.policyName === policy && !v.undecided);
-const undecidedOf = (vs: Violation[], policy: string) => vs.filter((v) => v.policyName === policy && v.undecided);
 
 describe("VPC endpoint rules", function () {
     let pack: PackHarness;
