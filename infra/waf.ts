@@ -1,0 +1,74 @@
+/**
+ * Web ACL rules, as data. Two ACLs guard the API:
+ *
+ * - the CloudFront-scope ACL (created in us-east-1, where WAF keeps CLOUDFRONT scope) on the
+ *   distribution, where the viewer's address is known: AWS managed rule groups (common,
+ *   known bad inputs, SQL injection) and a rate limit per viewer IP;
+ * - the REGIONAL ACL on the API stage, whose only rule (priority 0) blocks any request that
+ *   lacks the origin-verify header CloudFront adds, so the execute-api endpoint answers only
+ *   CloudFront and internal callers holding the secret.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The header CloudFront adds to requests for the API origin; its value is a generated secret. */
+export const ORIGIN_VERIFY_HEADER = "x-origin-verify";
+
+type Rule = aws.types.input.wafv2.WebAclRule;
+
+const visibility = (metricName: string) => ({
+    cloudwatchMetricsEnabled: true,
+    sampledRequestsEnabled: true,
+    metricName,
+});
+
+/** An AWS managed rule group, in its own (count-free) blocking mode. */
+function managedRuleGroup(name: string, priority: number): Rule {
+    return {
+        name,
+        priority,
+        overrideAction: { none: {} },
+        statement: { managedRuleGroupStatement: { vendorName: "AWS", name } },
+        visibilityConfig: visibility(name),
+    };
+}
+
+/** Rules of the CloudFront-scope ACL: managed groups first, then the per-IP rate limit. */
+export function edgeRules(ratePer5Minutes: number): Rule[] {
+    return [
+        managedRuleGroup("AWSManagedRulesCommonRuleSet", 10),
+        managedRuleGroup("AWSManagedRulesKnownBadInputsRuleSet", 20),
+        managedRuleGroup("AWSManagedRulesSQLiRuleSet", 30),
+        {
+            name: "rate-limit-per-ip",
+            priority: 40,
+            action: { block: {} },
+            statement: { rateBasedStatement: { limit: ratePer5Minutes, aggregateKeyType: "IP" } },
+            visibilityConfig: visibility("rate-limit-per-ip"),
+        },
+    ];
+}
+
+/** Priority 0 of the regional ACL: block unless the origin-verify header holds the secret exactly. */
+export function originVerifyRule(secret: pulumi.Input<string>): Rule {
+    return {
+        name: "require-origin-verify-header",
+        priority: 0,
+        action: { block: {} },
+        statement: {
+            notStatement: {
+                statement: {
+                    byteMatchStatement: {
+                        fieldToMatch: { singleHeader: { name: ORIGIN_VERIFY_HEADER } },
+                        positionalConstraint: "EXACTLY",
+                        searchString: secret,
+                        textTransformations: [{ priority: 0, type: "NONE" }],
+                    },
+                },
+            },
+        },
+        visibilityConfig: visibility("require-origin-verify-header"),
+    };
+}
+
+export { visibility as webAclVisibility };
