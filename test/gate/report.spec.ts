@@ -16,8 +16,9 @@ const STACK_TYPE = "pulumi:pulumi:Stack";
 const STACK_URN = `urn:pulumi:dev::${PROJECT}::${STACK_TYPE}::${PROJECT}-dev`;
 const NASTY = `Bucket 'a<&"'>b' must block public access:\u0001 set \u001b[31mblockPublicAcls\u001b[0m\u0000 <b>now</b> & ]]>`;
 
+/** A resource parented by the Stack: the engine leaves the root stack out of the type chain. */
 function urnOf(type: string, name: string): string {
-    return `urn:pulumi:dev::${PROJECT}::${STACK_TYPE}$${type}::${name}`;
+    return `urn:pulumi:dev::${PROJECT}::${type}::${name}`;
 }
 
 function resource(type: string, name: string, extra: Partial<ResourceRecord> = {}): ResourceRecord {
@@ -137,6 +138,10 @@ const FIXTURES: Record<string, GateResult> = {
         notAnalysed: [{ urn: vpc.urn, type: vpc.type, reason: "remote component: children built by a plugin" }],
     }),
     warnings: gateResult([], { warnings: ["invoke aws:ec2/getAmi:getAmi is not modelled: answered with {}"] }),
+    baseline: gateResult(
+        [finding("lambda-function-in-vpc", lambda, { known: true }), finding("s3-bucket-public-access-blocked", bucket)],
+        { baseline: { file: "gate-baseline.json", known: 1, fixed: 2 } },
+    ),
     nasty: gateResult([finding("s3-bucket-public-access-blocked", bucket, { message: NASTY })]),
     stackPolicy: gateResult([
         finding("lambda-function-in-vpc", RESOURCES[0], { urn: "", resourceType: "", resourceName: "", location: undefined }),
@@ -158,19 +163,20 @@ const FIXTURES: Record<string, GateResult> = {
     ]),
 };
 
-/** What each fixture must count: [mandatory, advisory, exempted, undecided, notAnalysed]. */
-const EXPECTED_COUNTS: Record<string, [number, number, number, number, number]> = {
-    compliant: [0, 0, 0, 0, 0],
-    mandatory: [1, 0, 0, 0, 0],
-    advisory: [0, 1, 0, 0, 0],
-    undecided: [0, 0, 0, 1, 0],
-    exempted: [0, 0, 1, 0, 0],
-    remote: [0, 0, 0, 0, 1],
-    warnings: [0, 0, 0, 0, 0],
-    nasty: [1, 0, 0, 0, 0],
-    stackPolicy: [1, 0, 0, 0, 0],
-    export: [1, 0, 0, 0, 0],
-    mixed: [2, 1, 1, 0, 0],
+/** What each fixture must count: [mandatory, advisory, exempted, known, undecided, notAnalysed]. */
+const EXPECTED_COUNTS: Record<string, [number, number, number, number, number, number]> = {
+    compliant: [0, 0, 0, 0, 0, 0],
+    mandatory: [1, 0, 0, 0, 0, 0],
+    advisory: [0, 1, 0, 0, 0, 0],
+    undecided: [0, 0, 0, 0, 1, 0],
+    exempted: [0, 0, 1, 0, 0, 0],
+    remote: [0, 0, 0, 0, 0, 1],
+    warnings: [0, 0, 0, 0, 0, 0],
+    baseline: [1, 0, 0, 1, 0, 0],
+    nasty: [1, 0, 0, 0, 0, 0],
+    stackPolicy: [1, 0, 0, 0, 0, 0],
+    export: [1, 0, 0, 0, 0, 0],
+    mixed: [2, 1, 1, 0, 0, 0],
 };
 
 const render = (r: GateResult, f: "text" | "json" | "sarif" | "junit"): string =>
@@ -190,12 +196,13 @@ describe("gate reports", () => {
             it(`${name}: matches the schema and counts its findings`, () => {
                 const report = JSON.parse(render(result, "json"));
                 expect(validate(schema, report, schema)).to.deep.equal([]);
-                const [mandatory, advisory, exempted, undecided, notAnalysed] = EXPECTED_COUNTS[name];
+                const [mandatory, advisory, exempted, known, undecided, notAnalysed] = EXPECTED_COUNTS[name];
                 expect(report.summary).to.deep.equal({
                     resources: RESOURCES.length,
                     mandatory,
                     advisory,
                     exempted,
+                    known,
                     undecided,
                     notAnalysed,
                     passed: mandatory === 0,
@@ -245,6 +252,12 @@ describe("gate reports", () => {
         it("carries the engine's warnings", () => {
             expect(JSON.parse(render(FIXTURES.warnings, "json")).warnings).to.deep.equal(FIXTURES.warnings.warnings);
             expect(JSON.parse(render(FIXTURES.compliant, "json")).warnings).to.deep.equal([]);
+        });
+
+        it("flags baseline-known findings and keeps them in violations, so a new baseline holds them", () => {
+            const report = JSON.parse(render(FIXTURES.baseline, "json"));
+            expect(report.violations.map((v: { known?: boolean }) => v.known)).to.deep.equal([true, undefined]);
+            expect(report.baseline).to.deep.equal({ file: "gate-baseline.json", known: 1, fixed: 2 });
         });
 
         it("the checker itself rejects a report missing a required field", () => {
@@ -320,6 +333,12 @@ describe("gate reports", () => {
             expect(result.suppressions[0]).to.deep.include({ kind: "external", justification: "public dataset, reviewed" });
         });
 
+        it("marks baseline-known findings unchanged and the others new", () => {
+            const results = JSON.parse(render(FIXTURES.baseline, "sarif")).runs[0].results;
+            expect(results.map((r: { baselineState: string }) => r.baselineState)).to.deep.equal(["unchanged", "new"]);
+            expect(JSON.parse(render(FIXTURES.mandatory, "sarif")).runs[0].results[0]).to.not.have.property("baselineState");
+        });
+
         it("reports the engine's warnings as tool notifications", () => {
             const [invocation] = JSON.parse(render(FIXTURES.warnings, "sarif")).runs[0].invocations;
             expect(invocation.toolExecutionNotifications[0]).to.deep.equal({
@@ -350,7 +369,7 @@ describe("gate reports", () => {
                 const failures = doc.children.flatMap((s) => s.children).filter((c) => child(c, "failure"));
                 const failingPolicies = new Set(
                     result.violations
-                        .filter((v) => !v.exemption && !v.undecided && v.enforcementLevel === "mandatory")
+                        .filter((v) => !v.exemption && !v.undecided && !v.known && v.enforcementLevel === "mandatory")
                         .map((v) => v.policyName),
                 );
                 expect(failures.map((c) => c.attrs.name)).to.have.members([...failingPolicies]);
@@ -462,6 +481,14 @@ describe("gate reports", () => {
         it("names remote components and undecided counts", () => {
             expect(render(FIXTURES.remote, "text")).to.include("Not analysed").and.include(vpc.urn);
             expect(render(FIXTURES.undecided, "text")).to.include(`- ${PROJECT}/lambda-function-in-vpc: 1 resource`);
+        });
+
+        it("lists baseline-known findings apart, not failing", () => {
+            const out = render(FIXTURES.baseline, "text");
+            const known = out.slice(out.indexOf("Known (in baseline gate-baseline.json"));
+            expect(known).to.include(lambda.urn).and.include("2 of its findings fixed");
+            expect(out.slice(0, out.indexOf("Known ("))).to.not.include(lambda.urn);
+            expect(out).to.include("1 mandatory, 0 advisory, 0 exempted, 1 known, ");
         });
 
         it("lists the engine's warnings", () => {

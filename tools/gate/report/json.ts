@@ -28,6 +28,7 @@ export interface JsonViolation {
     location?: JsonLocation;
     undecided?: boolean;
     exemption?: { rule: string; reason: string; expires?: string };
+    known?: boolean;
 }
 
 export interface JsonReport {
@@ -60,6 +61,8 @@ export interface JsonReport {
     undecided: Record<string, number>;
     /** What a person should know about how the verdict was reached (unmodelled invokes, unreadable secrets). */
     warnings: string[];
+    /** With --baseline: the file, how many findings it already held, how many of its entries are gone. */
+    baseline?: { file: string; known: number; fixed: number };
     summary: ReportSummary;
 }
 
@@ -89,6 +92,7 @@ export function buildJsonReport(result: GateResult, options: RenderOptions = {})
             }),
             ...(v.undecided && { undecided: true }),
             ...(v.exemption && { exemption: { ...v.exemption } }),
+            ...(v.known && { known: true }),
         };
     };
     return {
@@ -118,6 +122,7 @@ export function buildJsonReport(result: GateResult, options: RenderOptions = {})
         notAnalysed: result.notAnalysed.map((c) => ({ urn: c.urn, type: c.type, reason: c.reason })),
         undecided: { ...result.undecided },
         warnings: [...(result.warnings ?? [])],
+        ...(result.baseline && { baseline: { ...result.baseline } }),
         summary: summarize(result),
     };
 }

@@ -7,7 +7,8 @@
  *   passing policy shows as a passing test;
  * - a <failure> when the policy has a mandatory (or remediate) finding, its text listing
  *   each URN with its message;
- * - advisory and undecided findings in the test case's <system-out>: reported, not failed;
+ * - advisory, undecided and baseline-known findings in the test case's <system-out>:
+ *   reported, not failed;
  * - <skipped> when the policy is disabled, or when all its findings are exempted (the
  *   message names the exemptions); exempted findings of a policy that also fails are
  *   listed in <system-out>;
@@ -79,7 +80,7 @@ export function renderJunit(result: GateResult): string {
 
 function policyCase(packName: string, pol: PolicyInfo, findings: Violation[]): Case {
     const c: Case = { classname: packName, name: pol.name, out: [] };
-    const blocking = findings.filter((v) => !v.exemption && !v.undecided && isBlocking(v));
+    const blocking = findings.filter((v) => !v.exemption && !v.undecided && !v.known && isBlocking(v));
     const exempted = findings.filter((v) => v.exemption);
     const describe = (v: Violation): string => `${v.urn || "(stack)"}\n    ${v.message}`;
 
@@ -97,6 +98,7 @@ function policyCase(packName: string, pol: PolicyInfo, findings: Violation[]): C
     for (const v of findings) {
         if (v.exemption) c.out.push(`[exempted] ${v.urn}: ${exemptionText(v)}`);
         else if (v.undecided) c.out.push(`[undecided] ${describe(v)}`);
+        else if (v.known) c.out.push(`[known] ${describe(v)}`);
         else if (!isBlocking(v)) c.out.push(`[advisory] ${describe(v)}`);
     }
     return c;

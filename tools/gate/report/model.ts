@@ -20,6 +20,8 @@ export interface ReportSummary {
     mandatory: number;
     advisory: number;
     exempted: number;
+    /** Findings a --baseline report already held: listed, not counted above, never failing. */
+    known: number;
     /** Findings the pack could not decide because a value was unknown. */
     undecided: number;
     notAnalysed: number;
@@ -28,8 +30,10 @@ export interface ReportSummary {
 }
 
 export interface Findings {
-    /** Decided, not exempted: what the verdict rests on. */
+    /** Decided, not exempted, not in the baseline: what the verdict rests on. */
     active: Violation[];
+    /** Decided, not exempted, already in the baseline. */
+    known: Violation[];
     undecided: Violation[];
     exempted: Violation[];
 }
@@ -43,23 +47,25 @@ export function isBlocking(v: Violation): boolean {
 }
 
 export function partitionFindings(result: GateResult): Findings {
-    const findings: Findings = { active: [], undecided: [], exempted: [] };
+    const findings: Findings = { active: [], known: [], undecided: [], exempted: [] };
     for (const v of result.violations) {
         if (v.exemption) findings.exempted.push(v);
         else if (v.undecided) findings.undecided.push(v);
+        else if (v.known) findings.known.push(v);
         else findings.active.push(v);
     }
     return findings;
 }
 
 export function summarize(result: GateResult): ReportSummary {
-    const { active, undecided, exempted } = partitionFindings(result);
+    const { active, known, undecided, exempted } = partitionFindings(result);
     const mandatory = active.filter(isBlocking).length;
     return {
         resources: result.resources.length,
         mandatory,
         advisory: active.length - mandatory,
         exempted: exempted.length,
+        known: known.length,
         undecided: undecided.length,
         notAnalysed: result.notAnalysed.length,
         passed: mandatory === 0,

@@ -95,6 +95,8 @@ export function buildSarif(result: GateResult, options: RenderOptions = {}): Rec
             partialFingerprints: {
                 "policyUrn/v1": createHash("sha256").update(`${v.packName}\0${v.policyName}\0${urn ?? ""}`).digest("hex"),
             },
+            // SARIF's own word for a finding an earlier run already had.
+            ...(result.baseline && { baselineState: v.known ? "unchanged" : "new" }),
             ...(v.exemption && {
                 suppressions: [
                     {

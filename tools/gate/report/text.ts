@@ -38,7 +38,7 @@ type Role = keyof typeof ANSI;
 export function renderText(result: GateResult, options: RenderOptions = {}): string {
     const paint = (role: Role, s: string): string => (options.color ? `${ANSI[role]}${s}${ANSI.reset}` : s);
     const root = options.root ?? process.cwd();
-    const { active, undecided, exempted } = partitionFindings(result);
+    const { active, known, undecided, exempted } = partitionFindings(result);
     const lines: string[] = [paint("headline", "Policies:")];
 
     const packs = allPacks(result).sort((a, b) => (packKey(a.name, a.version) < packKey(b.name, b.version) ? -1 : 1));
@@ -62,6 +62,15 @@ export function renderText(result: GateResult, options: RenderOptions = {}): str
             lines.push(`${INDENT}- [${v.enforcementLevel}]  ${t(v.policyName)}${resourceClause(v)}`);
             if (v.urn) lines.push(`${ITEM}urn: ${t(v.urn)}`);
             lines.push(`${ITEM}exempted by rule '${t(e.rule)}': ${oneLine(e.reason)}${expires}`);
+        }
+    }
+
+    if (result.baseline) {
+        const b = result.baseline;
+        lines.push("", paint("headline", `Known (in baseline ${t(b.file)}; listed, not failing; ${b.fixed} of its findings fixed):`));
+        for (const v of [...known].sort(compareViolations)) {
+            lines.push(`${INDENT}- [${v.enforcementLevel}]  ${t(v.policyName)}${resourceClause(v)}`);
+            if (v.urn) lines.push(`${ITEM}urn: ${t(v.urn)}`);
         }
     }
 
@@ -95,6 +104,7 @@ export function renderText(result: GateResult, options: RenderOptions = {}): str
         paint("headline", "Summary:"),
         `${INDENT}${s.resources} resources analysed (${result.mode}, stack '${t(result.stack)}'): ` +
             `${s.mandatory} mandatory, ${s.advisory} advisory, ${s.exempted} exempted, ` +
+            (result.baseline ? `${s.known} known, ` : "") +
             `${s.undecided} undecided, ${s.notAnalysed} not analysed: ${verdict}`,
         "",
     );
