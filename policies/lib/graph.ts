@@ -369,7 +369,7 @@ export function vpcConfigOf(fn: StackResource): Record<string, unknown> | Unknow
 export type FunctionPlacement =
     | { kind: "unknown"; what: string }
     | { kind: "none" }
-    | { kind: "vpc"; subnets: StackResource[]; external: string[]; securityGroups: string[] | Unknown };
+    | { kind: "vpc"; subnets: StackResource[]; external: string[]; securityGroups: unknown[] | Unknown };
 
 /** The subnets (stack resources and outside ids) and security groups of a function's vpcConfig. */
 export function functionPlacement(g: StackGraph, fn: StackResource): FunctionPlacement {
@@ -382,5 +382,6 @@ export function functionPlacement(g: StackGraph, fn: StackResource): FunctionPla
     }
     const subnets = g.refs(fn, "vpcConfig", subnetIds, NT.subnet);
     if (subnets === UNKNOWN) return { kind: "unknown", what: "vpcConfig.subnetIds" };
-    return { kind: "vpc", subnets: subnets.resources, external: subnets.external, securityGroups: strings(config.securityGroupIds) };
+    return { kind: "vpc", subnets: subnets.resources, external: subnets.external, securityGroups: list(config.securityGroupIds) };
+    // Only the count of security groups matters: an element unknown at preview is still a group.
 }
