@@ -82,7 +82,7 @@ function isAccountRootOnly(s: PolicyStatement): boolean {
 export const keyPolicyNoWildcardActions = resourceRule({
     name: "kms-key-policy-no-wildcard-actions",
     description:
-        "Checks that no KMS key-policy Allow statement grants wildcard actions (`kms:*`, `kms:Get*`, `*`) or uses NotAction, except AWS's default statement giving the account root `kms:*` (which delegates to IAM); `Resource: \"*\"` in a key policy means the key itself and is fine.",
+        "Checks that no KMS key-policy Allow statement grants every action (`kms:*`, `*`) or uses NotAction, except AWS's default statement giving the account root `kms:*` (which delegates to IAM); `Resource: \"*\"` in a key policy means the key itself, and suffix wildcards AWS documents for service grants (`kms:GenerateDataKey*`) are accepted.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps: "Grant each principal the key operations it performs (e.g. kms:Decrypt, kms:GenerateDataKey*), leaving `kms:*` to the account root.",
@@ -98,7 +98,10 @@ export const keyPolicyNoWildcardActions = resourceRule({
         for (const s of parsed.statements) {
             if (isAccountRootOnly(s)) continue;
             for (const f of identityStatementFindings(s, { resourceMeaning: "key-policy" })) {
-                if (f.kind === "action-wildcard" || f.kind === "not-action") {
+                // AWS documents service grants with suffix wildcards (kms:GenerateDataKey*,
+                // kms:Encrypt*): only a whole-service or global wildcard is a wildcard grant here.
+                const wholeService = f.kind === "action-wildcard" && /^([a-z0-9-]+:)?\*$/i.test(f.subject.trim());
+                if (wholeService || f.kind === "not-action") {
                     ctx.report(r, `must grant named key operations: policy ${f.message.replace("list the actions the function calls", "list the key operations the principal performs")}`);
                 } else if (f.kind === "undecided") {
                     ctx.undecided(r, `policy ${f.message}`);
