@@ -48,8 +48,8 @@ describe("gate engine (program under the recording mock monitor)", function () {
     it("records the source position of the `new` in the program", () => {
         const bucket = byName(resolved, "site-bucket");
         expect(bucket.source?.file).to.equal(path.join(program("basic"), "src", "index.ts"));
-        expect(bucket.source?.line).to.equal(13);
-        expect(byName(resolved, "advisory-topic").source?.line).to.equal(28);
+        expect(bucket.source?.line).to.equal(19);
+        expect(byName(resolved, "advisory-topic").source?.line).to.equal(34);
     });
 
     it("creates the default provider as the engine does and points resources at it", () => {

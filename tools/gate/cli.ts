@@ -23,6 +23,7 @@ export const USAGE = `usage: npm run gate -- [flags]
   --format FORMAT            text (default) | json | sarif | junit
   --output FILE              write the report to FILE instead of stdout
   --timeout SECONDS          bound on the program run and on every pack call (default: 120)
+  --baseline FILE            a JSON report of an earlier run: its findings are known and do not fail
   --help                     this text
 
 exit: 0 no mandatory violation, 1 a mandatory violation, 2 the gate could not decide
@@ -67,6 +68,7 @@ export function parseArgs(argv: string[]): CliOptions {
             case "--policy-pack": opts.policyPacks.push(take()); break;
             case "--policy-pack-config": opts.policyPackConfigs.push(take()); break;
             case "--output": opts.output = take(); break;
+            case "--baseline": opts.baseline = take(); break;
             case "--mode": {
                 const m = take();
                 if (m !== "resolved" && m !== "first-preview") {

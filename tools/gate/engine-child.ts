@@ -117,6 +117,10 @@ async function main(): Promise<void> {
     }
 
     class RecordingMonitor extends mocksModule.MockMonitor {
+        constructor(mocks: unknown) {
+            super(mocks);
+        }
+
         async registerResource(request: any, callback: (err: any, resp?: any) => void): Promise<void> {
             try {
                 const type: string = request.getType();

@@ -12,6 +12,7 @@ import { PackClient, providerUrn } from "./analyzer";
 import { runProgram } from "./engine";
 import { loadPolicyPackConfigFile, PolicyPackConfig } from "./policy-config";
 import { readStackExport } from "./stack-export";
+import { applyBaseline, loadBaseline } from "./baseline";
 import type { GateOptions, GateResult, GateTimings, PackInfo, ResourceRecord, Violation } from "./types";
 
 export { GateError } from "./errors";
@@ -28,6 +29,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
             `${opts.policyPackConfigs.length} --policy-pack-config files for ${opts.policyPacks.length} --policy-pack folders`,
             "Give at most one config per pack; configs pair with packs in the order given, as the CLI requires.");
     }
+    const baseline = opts.baseline ? loadBaseline(opts.baseline) : undefined;
     // Read every config file before starting anything, so a typo fails fast.
     const configs: PolicyPackConfig[] = opts.policyPacks.map((_, i) =>
         opts.policyPackConfigs[i] ? loadPolicyPackConfigFile(opts.policyPackConfigs[i]!) : {});
@@ -122,6 +124,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
             timings,
         };
         if (warnings.length) result.warnings = warnings;
+        if (baseline) result.baseline = { file: baseline.file, ...applyBaseline(result, baseline) };
         return result;
     } finally {
         for (const p of packs) p.close();
@@ -139,7 +142,9 @@ function peakRssKb(pid: number | undefined): number | undefined {
     }
 }
 
-/** true when the run must fail CI: a mandatory finding that is not exempted. */
+/** true when the run must fail CI: a mandatory finding that is not exempted and not known from a baseline. */
 export function hasMandatoryViolation(result: GateResult): boolean {
-    return result.violations.some((v) => v.enforcementLevel === "mandatory" && !v.exemption && !v.undecided);
+    // A `remediate` finding that reaches us was not remediated: the CLI counts it as mandatory.
+    return result.violations.some((v) => (v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate") &&
+        !v.exemption && !v.undecided && !v.known);
 }

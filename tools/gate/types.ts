@@ -99,6 +99,8 @@ export interface Violation {
     undecided?: boolean;
     /** Set when the pack reported this finding as exempted (rule name and reason). */
     exemption?: { rule: string; reason: string; expires?: string };
+    /** Set when `--baseline` already held this finding: listed, but it does not fail the gate. */
+    known?: boolean;
 }
 
 export interface GateResult {
@@ -116,6 +118,8 @@ export interface GateResult {
     durationMs: number;
     /** Things a person should know about how the verdict was reached (unmodelled invokes, unreadable secrets). */
     warnings?: string[];
+    /** With --baseline: how many findings it already held, and how many of its entries are gone. */
+    baseline?: { file: string; known: number; fixed: number };
     /** Where the time went; the benchmark prints these, reports ignore them. */
     timings?: GateTimings;
 }
@@ -149,4 +153,6 @@ export interface GateOptions {
     mode: "resolved" | "first-preview";
     /** Upper bound, in ms, for any one pack call (start, Analyze, AnalyzeStack). */
     timeoutMs?: number;
+    /** A JSON report of an earlier run: findings it holds are known and do not fail the gate. */
+    baseline?: string;
 }
