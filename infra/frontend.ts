@@ -152,11 +152,35 @@ export class Frontend extends pulumi.ComponentResource {
         );
 
         // --- Access logs: standard logging v2 to a bucket without ACLs -------------------
+        // Its own key, in the bucket's region: the log delivery service encrypts the objects
+        // it writes, so the key grants delivery.logs.amazonaws.com, limited to this account's
+        // us-east-1 delivery sources (CloudWatch Logs User Guide, "Logs sent to Amazon S3").
+        const deliverySources = pulumi.interpolate`arn:${PARTITION}:logs:${GLOBAL_REGION}:${names.accountId}:delivery-source:*`;
+        const accessLogsKey = createStackKey(
+            `${name}-access-logs-key`,
+            {
+                names,
+                alias: "cdn-access-logs",
+                purpose: "CloudFront access-log bucket",
+                users: [
+                    {
+                        sid: "LogDeliveryEncryptsAccessLogs",
+                        principal: { Service: "delivery.logs.amazonaws.com" },
+                        actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
+                        condition: {
+                            StringEquals: { "aws:SourceAccount": names.accountId },
+                            ArnLike: { "aws:SourceArn": deliverySources },
+                        },
+                    },
+                ],
+            },
+            { parent: this },
+        );
         const accessLogs = createPrivateBucket(
             `${name}-access-logs`,
             {
                 bucketName: names.bucket(BUCKET_ROLES.accessLogs),
-                encryption: "AES256", // log delivery to SSE-KMS would need a key grant to delivery.logs
+                encryption: accessLogsKey.arn,
                 noncurrentVersionDays: 30,
                 transitions: [{ days: 30, storageClass: "STANDARD_IA" }],
                 expirationDays: logRetentionDays,
@@ -297,7 +321,6 @@ export class Frontend extends pulumi.ComponentResource {
         // Standard logging v2: CloudWatch Logs' delivery service writes to the bucket with
         // the bucket-owner-full-control ACL header, which BucketOwnerEnforced accepts; its
         // source ARNs are us-east-1 delivery sources of this account.
-        const deliverySources = pulumi.interpolate`arn:${PARTITION}:logs:${GLOBAL_REGION}:${names.accountId}:delivery-source:*`;
         const logBucketPolicy = attachBucketPolicy(
             `${name}-access-logs`,
             accessLogs,
