@@ -20,7 +20,7 @@ interface GeneratedSecretInputs {
 
 const generatedSecretProvider: pulumi.dynamic.ResourceProvider = {
     async create(inputs: GeneratedSecretInputs) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        // Required inside the function: the provider is serialised with its code, not this module.
         const nodeCrypto = require("crypto") as typeof import("crypto");
         return {
             id: nodeCrypto.randomUUID(),

@@ -51,6 +51,11 @@ describe("infra program (dev stack, resolved)", () => {
             expect(o.dashboardUrl).to.match(/^https:\/\/us-west-2\.console\.aws\.amazon\.com\/cloudwatch\/.*dashboards/);
         });
 
+        it("registers the same resources in a first preview, with outputs not yet known", async () => {
+            const first = await program("first-preview");
+            expect(first.resources.map((r) => r.urn).sort()).to.deep.equal(p.resources.map((r) => r.urn).sort());
+        });
+
         it("tags every resource through both providers' default tags", () => {
             const providers = ofType(p, T.provider);
             expect(providers.map((r) => r.inputs.region)).to.have.members(["us-west-2", "us-east-1"]);
