@@ -1,0 +1,69 @@
+/**
+ * Starting and stopping the dev server: a port in use is one clear error and exit 1 before
+ * anything starts; SIGTERM and SIGINT stop every child process and free the ports.
+ */
+import { expect } from "chai";
+import * as net from "net";
+import { freePort, portIsFree, processAlive, spawnDev, startDev } from "./dev-process";
+
+function occupy(port: number): Promise<net.Server> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(port, "127.0.0.1", () => resolve(server));
+    });
+}
+
+describe("dev server: start and stop", function () {
+    this.timeout(90_000);
+
+    it("exits 1 with a message naming the port and --port when the app's port is in use", async () => {
+        const port = await freePort();
+        const holder = await occupy(port);
+        try {
+            const dev = spawnDev(["--port", String(port)]);
+            expect(await dev.exited()).to.equal(1);
+            expect(dev.output()).to.include(`[dev] error: port ${port} on 127.0.0.1 (the app) is already in use`);
+            expect(dev.output()).to.match(/\[dev\] fix: .*--port <port>/);
+            expect(dev.output(), "nothing else started").not.to.match(/\[(moto|api|stream|edge)\]/);
+        } finally {
+            holder.close();
+        }
+    });
+
+    it("exits 1 when --moto-port is in use", async () => {
+        const [port, motoPort] = [await freePort(), await freePort()];
+        const holder = await occupy(motoPort);
+        try {
+            const dev = spawnDev(["--port", String(port), "--moto-port", String(motoPort)]);
+            expect(await dev.exited()).to.equal(1);
+            expect(dev.output()).to.include(`port ${motoPort} on 127.0.0.1 (moto) is already in use`);
+            expect(dev.output()).to.include("--moto-port <port>");
+            expect(await portIsFree(port), "the app's port is released").to.equal(true);
+        } finally {
+            holder.close();
+        }
+    });
+
+    it("exits 1 on a bad argument, naming it", async () => {
+        const dev = spawnDev(["--port", "eighty"]);
+        expect(await dev.exited()).to.equal(1);
+        expect(dev.output()).to.include("[dev] error: --port eighty is not a port");
+    });
+
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+        it(`stops moto and every function process on ${signal} and frees the ports`, async () => {
+            const dev = await startDev();
+            const port = Number(new URL(dev.url).port);
+            for (const [part, pid] of Object.entries(dev.pids)) expect(processAlive(pid), `${part} runs`).to.equal(true);
+            expect(await portIsFree(dev.motoPort)).to.equal(false);
+
+            expect(await dev.stop(signal)).to.equal(0);
+            for (const [part, pid] of Object.entries(dev.pids)) expect(processAlive(pid), `${part} (pid ${pid}) stopped`).to.equal(false);
+            expect(await portIsFree(dev.motoPort), "moto's port is free").to.equal(true);
+            expect(await portIsFree(port), "the app's port is free").to.equal(true);
+            expect(dev.output()).to.include(`[dev] ${signal}: stopping`);
+            expect(dev.output()).to.include("[dev] stopped");
+        });
+    }
+});
