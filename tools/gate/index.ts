@@ -19,6 +19,9 @@ export { GateError } from "./errors";
 export { PackClient } from "./analyzer";
 export { runProgram } from "./engine";
 
+/** Analyze calls in flight per pack: enough to overlap the two processes, few enough to keep memory flat. */
+const ANALYZE_IN_FLIGHT = 8;
+
 export async function runGate(opts: GateOptions): Promise<GateResult> {
     const started = Date.now();
     if (opts.policyPacks.length === 0) {
@@ -87,10 +90,20 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
             await pack.configureStack(stack, project, dryRun);
             infos.push(pack.info);
             const t0 = Date.now();
-            for (const r of resources) {
-                const provider = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
-                violations.push(...(await pack.analyze(r, provider)).violations);
-            }
+            // A few calls in flight at once, so the gate encodes the next request while the pack
+            // works on this one; answers are kept in registration order, as the engine reports them.
+            const perResource: Violation[][] = new Array(resources.length);
+            let next = 0;
+            const worker = async () => {
+                while (next < resources.length) {
+                    const i = next++;
+                    const r = resources[i]!;
+                    const provider = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
+                    perResource[i] = (await pack.analyze(r, provider)).violations;
+                }
+            };
+            await Promise.all(Array.from({ length: ANALYZE_IN_FLIGHT }, worker));
+            for (const list of perResource) violations.push(...list);
             timings.analyzeMs += Date.now() - t0;
             timings.analyzeCalls += pack.analyzeCalls;
             const t1 = Date.now();
