@@ -55,15 +55,28 @@ export function processAlive(pid: number): boolean {
     }
 }
 
-export function spawnDev(args: string[], command: string[] = DIRECT_COMMAND): { child: ChildProcess; output(): string; exited(timeoutMs?: number): Promise<number | null> } {
-    const child = spawn(command[0]!, [...command.slice(1), ...args], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * `group`: the process leads a process group of its own, and signals go to the whole group,
+ * as a terminal sends Ctrl-C to every process of the foreground job (npm, its shell, node and
+ * the children alike).
+ */
+export function spawnDev(args: string[], command: string[] = DIRECT_COMMAND, group = false):
+    { child: ChildProcess; output(): string; exited(timeoutMs?: number): Promise<number | null>; signal(s: NodeJS.Signals): void } {
+    const child = spawn(command[0]!, [...command.slice(1), ...args], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], detached: group });
     let output = "";
     child.stdout!.on("data", (d) => (output += d));
     child.stderr!.on("data", (d) => (output += d));
-    const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    // "close", not "exit": it waits for every holder of the output pipes (under npm, the node
+    // process and its children too), so the output is complete when it fires.
+    const exit = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
     return {
         child,
         output: () => output,
+        signal: (signal) => {
+            if (child.exitCode !== null || child.signalCode !== null) return;
+            if (group) process.kill(-child.pid!, signal);
+            else child.kill(signal);
+        },
         exited: (timeoutMs = 20_000) => Promise.race([
             exit,
             new Promise<number | null>((_, reject) => setTimeout(
@@ -73,16 +86,17 @@ export function spawnDev(args: string[], command: string[] = DIRECT_COMMAND): { 
 }
 
 /** Starts the dev server and waits (bounded) for `[dev] ready: <url>`. */
-export async function startDev(opts: { port?: number; args?: string[]; command?: string[]; timeoutMs?: number } = {}): Promise<DevProcess> {
+export async function startDev(opts: { port?: number; args?: string[]; command?: string[]; group?: boolean; timeoutMs?: number } = {}):
+    Promise<DevProcess> {
     const port = opts.port ?? (await freePort());
-    const proc = spawnDev(["--port", String(port), ...(opts.args ?? [])], opts.command);
+    const proc = spawnDev(["--port", String(port), ...(opts.args ?? [])], opts.command, opts.group);
     const timeoutMs = opts.timeoutMs ?? 60_000;
     const deadline = Date.now() + timeoutMs;
     let ready: RegExpExecArray | null = null;
     while (!(ready = /\[dev\] ready: (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.output()))) {
         if (proc.child.exitCode !== null) throw new Error(`dev server exited with ${proc.child.exitCode} before it was ready:\n${proc.output()}`);
         if (Date.now() > deadline) {
-            proc.child.kill("SIGTERM");
+            proc.signal("SIGTERM");
             throw new Error(`dev server not ready within ${timeoutMs} ms:\n${proc.output()}`);
         }
         await new Promise((r) => setTimeout(r, 100));
@@ -99,7 +113,7 @@ export async function startDev(opts: { port?: number; args?: string[]; command?:
         output: proc.output,
         exited: proc.exited,
         async stop(signal: NodeJS.Signals = "SIGTERM") {
-            if (proc.child.exitCode === null) proc.child.kill(signal);
+            proc.signal(signal);
             return proc.exited();
         },
     };

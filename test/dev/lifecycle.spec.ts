@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import * as net from "net";
-import { freePort, portIsFree, processAlive, spawnDev, startDev } from "./dev-process";
+import { DIRECT_COMMAND, freePort, portIsFree, processAlive, spawnDev, startDev } from "./dev-process";
 
 function occupy(port: number): Promise<net.Server> {
     return new Promise((resolve, reject) => {
@@ -49,6 +49,37 @@ describe("dev server: start and stop", function () {
         const dev = spawnDev(["--port", "eighty"]);
         expect(await dev.exited()).to.equal(1);
         expect(dev.output()).to.include("[dev] error: --port eighty is not a port");
+    });
+
+    /** Waits (bounded) until every pid has exited: orphaned children stop on their own schedule. */
+    async function allGone(pids: Record<string, number>, timeoutMs = 10_000): Promise<string[]> {
+        const deadline = Date.now() + timeoutMs;
+        let alive: string[] = [];
+        do {
+            alive = Object.entries(pids).filter(([, pid]) => processAlive(pid)).map(([part, pid]) => `${part} (pid ${pid})`);
+            if (alive.length === 0) break;
+            await new Promise((r) => setTimeout(r, 100));
+        } while (Date.now() < deadline);
+        return alive;
+    }
+
+    it("stops everything when its parent dies without passing a signal on (npm's shell killed)", async () => {
+        // `; true` keeps sh from exec-ing node, so node is the shell's child as under `npm run`.
+        const dev = await startDev({ command: ["sh", "-c", `${DIRECT_COMMAND.map((a) => `'${a}'`).join(" ")} "$@"; true`, "sh"] });
+        dev.child.kill("SIGKILL");
+        await dev.exited();
+        expect(await allGone(dev.pids)).to.deep.equal([]);
+        expect(await portIsFree(dev.motoPort)).to.equal(true);
+        expect(dev.output()).to.match(/\[dev\] parent process \d+ is gone: stopping/);
+        expect(dev.output()).to.include("[dev] stopped");
+    });
+
+    it("takes moto and the function processes down with it even when killed with SIGKILL", async () => {
+        const dev = await startDev();
+        dev.child.kill("SIGKILL");
+        await dev.exited();
+        expect(await allGone(dev.pids)).to.deep.equal([]);
+        expect(await portIsFree(dev.motoPort)).to.equal(true);
     });
 
     for (const signal of ["SIGTERM", "SIGINT"] as const) {

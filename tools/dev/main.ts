@@ -81,7 +81,21 @@ async function main(): Promise<void> {
         log.info("stopped");
         process.exit(code);
     };
-    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    // A closed terminal or a dead reader of our output must not end the process before it
+    // has stopped its children: write errors (EPIPE) are dropped, SIGHUP stops as SIGTERM does.
+    process.stdout.on("error", () => undefined);
+    process.stderr.on("error", () => undefined);
+    // `npm run dev` runs us under `sh -c`, and a SIGTERM sent to npm alone kills that shell
+    // without reaching us: once our parent is gone (we are re-parented), stop as for SIGTERM.
+    const parent = process.ppid;
+    const orphaned = setInterval(() => {
+        if (process.ppid !== parent && signals++ === 0) {
+            clearInterval(orphaned);
+            void shutdown(0, `parent process ${parent} is gone`);
+        }
+    }, 500);
+    orphaned.unref();
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
         process.on(signal, () => {
             if (++signals > 1) {
                 log.error(`${signal} again: killing what is left`);

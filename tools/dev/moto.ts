@@ -17,6 +17,20 @@ import type { KinesisReader } from "./stream-poller";
 /** moto logs one werkzeug access line per request; the stream poller alone makes one a second. */
 const ACCESS_LINE = /^127\.0\.0\.1 - - \[[^\]]+\] "[A-Z]+ \S+ HTTP\/[\d.]+" \d{3} /;
 
+/**
+ * Runs `python3 -m moto.server ...` (by exec, so the process is moto itself) after asking
+ * Linux to send it SIGTERM when the dev server dies, even by SIGKILL: moto, unlike the
+ * function bridges, does not read stdin and would otherwise outlive it holding its port.
+ * Elsewhere than Linux the request is skipped.
+ */
+const DIE_WITH_PARENT = [
+    "import ctypes, os, signal, sys",
+    "parent = int(sys.argv[1])",
+    "try:\n    ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG\nexcept (AttributeError, OSError):\n    pass",
+    "if os.getppid() != parent: sys.exit(0)  # the parent died before the request",
+    "os.execvp(sys.executable, [sys.executable, *sys.argv[2:]])",
+].join("\n");
+
 export interface MotoServer {
     child: ChildProcess;
     endpoint: AwsEndpoint;
@@ -28,7 +42,7 @@ export interface MotoServer {
 /** Spawns moto at once (so its process can be stopped even mid-start) and watches for it to listen. */
 export function startMoto(port: number, region: string, opts: { verbose?: boolean } = {}): MotoServer {
     const log = logger("moto");
-    const child = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
+    const child = spawn("python3", ["-c", DIE_WITH_PARENT, String(process.pid), "-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, PYTHONUNBUFFERED: "1" },
     });
