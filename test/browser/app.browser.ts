@@ -113,10 +113,17 @@ async function main(): Promise<number> {
         const settings = await loadSettings();
         const itemsApi = `${url}${settings.contract.api.basePath}/items`;
 
-        browser = await chromium.launchPersistentContext(userDataDir, {
-            executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1000, height: 900 },
-        });
-        const page = browser.pages()[0] ?? (await browser.newPage());
+        if (!(await step("chromium starts (headless, fresh profile)", async () => {
+            try {
+                browser = await chromium.launchPersistentContext(userDataDir, {
+                    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1000, height: 900 },
+                });
+            } catch (e) {
+                throw new Failure(`${CHROMIUM} did not start: ${(e as Error).message.split("\n")[0]}. ` +
+                    "Reinstall it with `apt-get install -y chromium`; run `chromium --headless --no-sandbox --dump-dom about:blank` to see why.");
+            }
+        }))) return 1;
+        const page = browser!.pages()[0] ?? (await browser!.newPage());
         page.setDefaultTimeout(STEP_TIMEOUT_MS);
         const seen = await watch(page, itemsApi);
         const status = page.getByTestId("status");

@@ -68,8 +68,14 @@ describe("dev server (one instance, real handlers on moto)", function () {
     let settings: DevSettings;
 
     before(async () => {
-        // The program's run and the server's start overlap: both take a few seconds.
-        [dev, program, settings] = await Promise.all([startDev(), runProgram({ programDir: REPO_ROOT }), loadSettings()]);
+        // The program's run and the server's start overlap: both take a few seconds. The server
+        // is kept even when the program fails, so after() stops it.
+        const starting = startDev().then((d) => (dev = d));
+        const results = await Promise.allSettled([starting, runProgram({ programDir: REPO_ROOT }), loadSettings()]);
+        const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+        if (failure) throw failure.reason;
+        program = (results[1] as PromiseFulfilledResult<ProgramRun>).value;
+        settings = (results[2] as PromiseFulfilledResult<DevSettings>).value;
     });
 
     after(async () => {

@@ -7,7 +7,6 @@ import { ChildProcess } from "child_process";
 import { randomUUID } from "crypto";
 import * as http from "http";
 import * as path from "path";
-import { SITE_DIR } from "../../infra/frontend";
 import {
     ApiContext, buildProxyEvent, HttpAnswer, INTEGRATION_TIMEOUT_SECONDS, localApiId, missingResource, proxyPath, proxyResponse,
 } from "./api-adapter";
@@ -16,8 +15,11 @@ import { logger, PartName } from "./log";
 import { motoKinesisReader, provision, startMoto, MotoServer } from "./moto";
 import { DevError } from "./errors";
 import { listen, reservePort } from "./ports";
-import { DevSettings, LAMBDAS_DIR, LOCAL_STAGE, loadSettings } from "./settings";
-import { edgeDecision, EdgeContext, originRequestEvent, SiteBucket, withSecurityHeaders } from "./static-site";
+import { withSecurityHeaders } from "./response-headers";
+// Type-only: these two load the program's modules (@pulumi/pulumi, @pulumi/aws), which takes
+// seconds; start() requires them once moto is already booting, so the two overlap.
+import type { DevSettings } from "./settings";
+import type { EdgeContext, SiteBucket } from "./static-site";
 import { StreamPoller } from "./stream-poller";
 
 export interface DevOptions {
@@ -58,8 +60,8 @@ export class DevServer {
     private poller?: StreamPoller;
     private ready = false;
     private stopping?: Promise<void>;
-    private api?: { bridge: LambdaBridge; apiId: string };
-    private edge?: LambdaBridge;
+    private api?: { bridge: LambdaBridge; apiId: string; stage: string };
+    private edge?: { bridge: LambdaBridge; staticSite: typeof import("./static-site") };
     private site?: SiteBucket;
     settings?: DevSettings;
     url?: string;
@@ -71,17 +73,22 @@ export class DevServer {
         const port = await listen(this.server, opts.port, "the app", "--port");
         this.url = `http://127.0.0.1:${port}`;
         const motoPort = await reservePort(opts.motoPort, "moto", "--moto-port");
+        // moto first: its boot overlaps the loading of the program's modules and the cold starts.
+        const moto = (this.moto = startMoto(motoPort, { verbose: opts.verbose }));
 
-        const settings = (this.settings = await loadSettings(opts.stack));
-        const c = settings.contract;
-        const endpointUrl = `http://127.0.0.1:${motoPort}`;
+        const { loadSettings, LAMBDAS_DIR, LOCAL_STAGE } = require("./settings") as typeof import("./settings");
+        const staticSite = require("./static-site") as typeof import("./static-site");
+        const { SITE_DIR } = require("../../infra/frontend") as typeof import("../../infra/frontend");
+        const settings = await loadSettings(opts.stack);
+        this.abortIfStopping();
+        const endpoint = { url: moto.url, region: settings.region };
         const own = functionEnvironments(settings);
         const bridge = (part: PartName, dir: string, name: string, region: string, env: Record<string, string>, timeoutSeconds: number) =>
             new LambdaBridge({
                 part,
                 functionDir: path.join(LAMBDAS_DIR, dir),
                 functionName: name,
-                environment: localAwsEnvironment(endpointUrl, region, name, { DEV_ACCOUNT_ID: settings.accountId, ...env }),
+                environment: localAwsEnvironment(moto.url, region, name, { DEV_ACCOUNT_ID: settings.accountId, ...env }),
                 timeoutSeconds,
             });
         const api = bridge("api", "api", settings.functions.api, settings.region, own.api, INTEGRATION_TIMEOUT_SECONDS);
@@ -92,35 +99,34 @@ export class DevServer {
         const edge = bridge("edge", "edge", settings.functions.edge, "us-east-1", {}, EDGE_BOUND_SECONDS);
         this.bridges = [api, processor, edge];
 
-        // moto and the three cold starts run side by side: each takes about a second.
-        const moto = (this.moto = startMoto(motoPort, settings.region, { verbose: opts.verbose }));
+        // The three cold starts run side by side, and beside moto's boot: each takes about a second.
         await Promise.all([moto.ready, ...this.bridges.map((b) => b.start())]);
         this.abortIfStopping();
         moto.child.on("exit", (code, signal) => {
             if (!this.stopping) onFatal(new DevError(`moto stopped unexpectedly (code ${code}, signal ${signal})`,
                 "Look at the [moto] lines above, then start npm run dev again."));
         });
-        await provision(moto.endpoint, settings);
+        await provision(endpoint, settings);
 
-        const stream = logger("stream");
         this.poller = new StreamPoller({
-            settings: c.eventSourceMapping,
+            settings: settings.contract.eventSourceMapping,
             streamArn: settings.streamArn,
             region: settings.region,
             roleArn: `arn:aws:iam::${settings.accountId}:role/${settings.functions.streamProcessor}`,
-            reader: motoKinesisReader(moto.endpoint, settings.streamName),
+            reader: motoKinesisReader(endpoint, settings.streamName),
             invoke: (event) => processor.invoke(event),
-            log: stream,
+            log: logger("stream"),
         });
         this.abortIfStopping();
         await this.poller.start();
 
-        this.api = { bridge: api, apiId: localApiId() };
-        this.edge = edge;
-        this.site = new SiteBucket(SITE_DIR);
+        this.api = { bridge: api, apiId: localApiId(), stage: LOCAL_STAGE };
+        this.edge = { bridge: edge, staticSite };
+        this.site = new staticSite.SiteBucket(SITE_DIR);
         if (this.site.keys.length === 0) log.error(`site/ has no files: every page will be 403 (${SITE_DIR})`);
+        this.settings = settings;
         this.ready = true;
-        log.info(`table ${settings.tableName}, stream ${settings.streamName}, bucket ${settings.processedBucket} on ${moto.endpoint.url}`);
+        log.info(`table ${settings.tableName}, stream ${settings.streamName}, bucket ${settings.processedBucket} on ${moto.url}`);
         log.info(`ready: ${this.url}`);
     }
 
@@ -175,7 +181,7 @@ export class DevServer {
                 }
                 if (proxyPath(url, basePath) === "") return finish(missingResource(requestId));
                 const ctx: ApiContext = {
-                    basePath, stage: LOCAL_STAGE, region: settings.region, accountId: settings.accountId,
+                    basePath, stage: this.api!.stage, region: settings.region, accountId: settings.accountId,
                     apiId: this.api!.apiId, requestId, now: Date.now(),
                 };
                 const event = buildProxyEvent({ method, url, rawHeaders: req.rawHeaders, body, sourceIp: clientIp }, ctx);
@@ -202,8 +208,9 @@ export class DevServer {
             siteBucketDomainName: `${settings.siteBucket}.s3.${settings.region}.amazonaws.com`,
             region: settings.region,
         };
-        this.edge!.invoke(originRequestEvent(method, url, clientIp, ctx), requestId).then((invocation) => {
-            const decision = edgeDecision(invocation);
+        const { bridge, staticSite } = this.edge!;
+        bridge.invoke(staticSite.originRequestEvent(method, url, clientIp, ctx), requestId).then((invocation) => {
+            const decision = staticSite.edgeDecision(invocation);
             const edgeLog = logger("edge");
             if ("error" in decision) {
                 edgeLog.error(`origin-request ${url}: ${decision.error}`);

@@ -7,10 +7,9 @@
  * Exit codes: 0 after Ctrl-C/SIGTERM stopped everything; 1 when it could not start (the
  * message names the input and the fix) or moto died under it.
  */
-import type { DevServer, DevOptions } from "./dev-server";
+import { DevServer, DevOptions } from "./dev-server";
 import { DevError } from "./errors";
 import { logger } from "./log";
-import { reservePort } from "./ports";
 
 const log = logger("dev");
 
@@ -62,18 +61,13 @@ function report(e: unknown): void {
 
 async function main(): Promise<void> {
     let opts: DevOptions;
-    let dev: DevServer;
     try {
         opts = parseArgs(process.argv.slice(2));
-        // The port is checked before the program's modules load (a few seconds), so a clash
-        // is reported at once; the server binds it for good in start().
-        await reservePort(opts.port, "the app", "--port");
-        const { DevServer } = require("./dev-server") as typeof import("./dev-server");
-        dev = new DevServer();
     } catch (e) {
         report(e);
         process.exit(1);
     }
+    const dev = new DevServer();
     let signals = 0;
     const shutdown = async (code: number, why: string) => {
         log.info(`${why}: stopping moto, the functions and the server`);

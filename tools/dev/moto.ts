@@ -33,14 +33,15 @@ const DIE_WITH_PARENT = [
 
 export interface MotoServer {
     child: ChildProcess;
-    endpoint: AwsEndpoint;
+    /** `http://127.0.0.1:<port>` */
+    url: string;
     port: number;
     /** Resolves once moto accepts connections; rejects if it exits or never listens. */
     ready: Promise<void>;
 }
 
 /** Spawns moto at once (so its process can be stopped even mid-start) and watches for it to listen. */
-export function startMoto(port: number, region: string, opts: { verbose?: boolean } = {}): MotoServer {
+export function startMoto(port: number, opts: { verbose?: boolean } = {}): MotoServer {
     const log = logger("moto");
     const child = spawn("python3", ["-c", DIE_WITH_PARENT, String(process.pid), "-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
         stdio: ["ignore", "pipe", "pipe"],
@@ -62,11 +63,11 @@ export function startMoto(port: number, region: string, opts: { verbose?: boolea
             "(it lists moto[server]); a port clash shows above as 'Address already in use'.")));
     });
     exited.catch(() => undefined);
-    const endpoint = { url: `http://127.0.0.1:${port}`, region };
+    const url = `http://127.0.0.1:${port}`;
     const ready = Promise.race([exited, waitForPort(port, 30_000)]).then(() => {
-        log.info(`listening on ${endpoint.url} (pid ${child.pid})`);
+        log.info(`listening on ${url} (pid ${child.pid})`);
     });
-    return { child, endpoint, port, ready };
+    return { child, url, port, ready };
 }
 
 function waitForPort(port: number, timeoutMs: number): Promise<void> {

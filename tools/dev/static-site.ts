@@ -12,18 +12,8 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { contentType, siteFiles } from "../../infra/frontend";
-import { SECURITY_HEADERS } from "../../infra/lib/security-headers";
 import type { HttpAnswer } from "./api-adapter";
 import type { Invocation } from "./lambda-bridge";
-
-/** The CloudFront response-headers policy: set on every answer, replacing the origin's (override: true). */
-export function withSecurityHeaders(headers: Record<string, string[]>): Record<string, string[]> {
-    const out: Record<string, string[]> = {};
-    const policy = new Set(Object.keys(SECURITY_HEADERS).map((h) => h.toLowerCase()));
-    for (const [name, values] of Object.entries(headers)) if (!policy.has(name.toLowerCase())) out[name] = values;
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) out[name] = [value];
-    return out;
-}
 
 export interface EdgeContext {
     distributionDomainName: string;
