@@ -67,9 +67,19 @@ export interface PackHarness {
     close(): void;
 }
 
+export interface StartPackHarnessOptions {
+    /**
+     * Bound on every pack call, in ms (the client's default is 120 s). The fuzz tests lower it
+     * so a rule that hangs fails one property run instead of the whole suite's timeout.
+     */
+    timeoutMs?: number;
+}
+
 export async function startPack(packDir = path.join(__dirname, "..", "..", "policies"),
-    env: Record<string, string> = {}): Promise<PackHarness> {
-    const client = await PackClient.start(packDir, { project: "secure-web-app", stack: "test", dryRun: true, env });
+    env: Record<string, string> = {}, opts: StartPackHarnessOptions = {}): Promise<PackHarness> {
+    const client = await PackClient.start(packDir, {
+        project: "secure-web-app", stack: "test", dryRun: true, env, timeoutMs: opts.timeoutMs,
+    });
     await client.configure({});
     return {
         client,
