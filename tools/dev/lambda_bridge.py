@@ -10,8 +10,9 @@ stdout and stderr (its structured logs) stay free for the log:
   request:  {"id": n, "event": {...}, "requestId": "..."}        (on stdin)
   answer:   {"id": n, "ok": true, "result": ...}
             {"id": n, "ok": false, "errorType", "errorMessage", "stackTrace"}   (as Lambda reports errors)
-The bridge ends when stdin closes. SIGINT is ignored: Ctrl-C in a terminal reaches every
-process of the group, and the dev server, not the bridge, decides when to stop.
+The bridge ends when stdin closes. SIGINT and SIGHUP are ignored: Ctrl-C or a closed
+terminal reaches every process of the group, and the dev server, not the bridge, decides
+when to stop (it closes stdin; a request in progress finishes first).
 """
 
 import importlib
@@ -52,6 +53,7 @@ def error_record(err):
 
 def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     function_dir, name, memory_mb, timeout_s = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
     protocol = os.fdopen(3, "w", encoding="utf-8")
 

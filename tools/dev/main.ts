@@ -69,7 +69,9 @@ async function main(): Promise<void> {
     }
     const dev = new DevServer();
     let signals = 0;
+    let orphaned: NodeJS.Timeout | undefined;
     const shutdown = async (code: number, why: string) => {
+        clearInterval(orphaned);
         log.info(`${why}: stopping moto, the functions and the server`);
         await dev.stop();
         log.info("stopped");
@@ -82,11 +84,8 @@ async function main(): Promise<void> {
     // `npm run dev` runs us under `sh -c`, and a SIGTERM sent to npm alone kills that shell
     // without reaching us: once our parent is gone (we are re-parented), stop as for SIGTERM.
     const parent = process.ppid;
-    const orphaned = setInterval(() => {
-        if (process.ppid !== parent && signals++ === 0) {
-            clearInterval(orphaned);
-            void shutdown(0, `parent process ${parent} is gone`);
-        }
+    orphaned = setInterval(() => {
+        if (process.ppid !== parent && signals++ === 0) void shutdown(0, `parent process ${parent} is gone`);
     }, 500);
     orphaned.unref();
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {

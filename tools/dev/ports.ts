@@ -1,7 +1,7 @@
 /**
  * Ports on 127.0.0.1, with EADDRINUSE turned into a message that names the port and the
- * option that changes it. Kept free of heavy imports: main.ts checks the app's port with it
- * before loading the rest, so a clash is reported at once.
+ * option that changes it. The app's port is bound before anything else starts, so a clash
+ * is reported at once.
  */
 import * as net from "net";
 import { DevError } from "./errors";
