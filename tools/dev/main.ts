@@ -69,7 +69,13 @@ async function main(): Promise<void> {
     }
     const dev = new DevServer();
     let signals = 0;
-    let orphaned: NodeJS.Timeout | undefined;
+    // `npm run dev` runs us under `sh -c`, and a SIGTERM sent to npm alone kills that shell
+    // without reaching us: once our parent is gone (we are re-parented), stop as for SIGTERM.
+    const parent = process.ppid;
+    const orphaned = setInterval(() => {
+        if (process.ppid !== parent && signals++ === 0) void shutdown(0, `parent process ${parent} is gone`);
+    }, 500);
+    orphaned.unref();
     const shutdown = async (code: number, why: string) => {
         clearInterval(orphaned);
         log.info(`${why}: stopping moto, the functions and the server`);
@@ -81,13 +87,6 @@ async function main(): Promise<void> {
     // has stopped its children: write errors (EPIPE) are dropped, SIGHUP stops as SIGTERM does.
     process.stdout.on("error", () => undefined);
     process.stderr.on("error", () => undefined);
-    // `npm run dev` runs us under `sh -c`, and a SIGTERM sent to npm alone kills that shell
-    // without reaching us: once our parent is gone (we are re-parented), stop as for SIGTERM.
-    const parent = process.ppid;
-    orphaned = setInterval(() => {
-        if (process.ppid !== parent && signals++ === 0) void shutdown(0, `parent process ${parent} is gone`);
-    }, 500);
-    orphaned.unref();
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
         process.on(signal, () => {
             if (++signals > 1) {
