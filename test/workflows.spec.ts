@@ -92,12 +92,12 @@ describe("GitHub workflows users copy (.github/workflows)", () => {
         expect(FILES).to.include.members(["gate.yml", "code-scanning.yml", "preview.yml"]);
         for (const file of FILES) {
             const w = load(file);
-            expect(w.name, file).to.be.a("string").and.not.empty;
+            expect(w.name, file).to.be.a("string").with.length.greaterThan(0);
             expect(w.on, file).to.be.an("object");
-            expect(Object.keys(w.jobs ?? {}), file).to.not.be.empty;
+            expect(Object.keys(w.jobs ?? {}), file).to.have.length.greaterThan(0);
             for (const [id, job] of Object.entries(w.jobs)) {
                 expect(job["runs-on"], `${file} ${id}`).to.equal("ubuntu-latest");
-                expect(job.steps, `${file} ${id}`).to.be.an("array").that.is.not.empty;
+                expect(job.steps, `${file} ${id}`).to.be.an("array").with.length.greaterThan(0);
             }
         }
     });
@@ -166,7 +166,7 @@ describe("GitHub workflows users copy (.github/workflows)", () => {
             expect(upload).to.have.length(1);
             expect(upload[0]!.if).to.equal("always()");
             expect(String(upload[0]!.with?.path)).to.include("gate.sarif");
-            expect(upload[0]!.with?.name).to.be.a("string").and.not.empty;
+            expect(upload[0]!.with?.name).to.be.a("string").with.length.greaterThan(0);
         });
     });
 
@@ -188,7 +188,7 @@ describe("GitHub workflows users copy (.github/workflows)", () => {
         });
 
         it("never checks out or runs the pull request's code", () => {
-            expect(stepUsing(job, "actions/checkout")).to.be.empty;
+            expect(stepUsing(job, "actions/checkout")).to.have.length(0);
             expect(job.steps.map((s) => s.run ?? "").join("\n")).to.not.match(/\bnpm\b|\bnode\b/);
         });
 
@@ -198,7 +198,7 @@ describe("GitHub workflows users copy (.github/workflows)", () => {
             expect(download).to.have.length(1);
             expect(download[0]!.with?.name).to.equal(uploaded.name);
             expect(download[0]!.with?.["run-id"]).to.equal("${{ github.event.workflow_run.id }}");
-            expect(download[0]!.with?.["github-token"]).to.be.a("string").and.not.empty;
+            expect(download[0]!.with?.["github-token"]).to.be.a("string").with.length.greaterThan(0);
             const sarif = stepUsing(job, "github/codeql-action/upload-sarif");
             expect(sarif).to.have.length(1);
             expect(sarif[0]!.with?.sarif_file).to.equal(`${download[0]!.with?.path}/gate.sarif`);
