@@ -1,16 +1,18 @@
 /**
- * The GitHub workflows users copy (.github/workflows): the project's own CI cannot run them, so
- * this spec parses them and checks what makes them right: triggers, permissions, that the gate
- * job runs the README's commands with flags the gate accepts, that the report survives a failed
- * gate, that code-scanning upload happens in a separate workflow_run job, that the real preview
- * only runs where AWS access is configured, that every action is pinned to a major version and
- * given only inputs it declares.
+ * What users copy: the GitHub workflows (.github/workflows) and docs/ADOPTING.md. The project's
+ * own CI cannot run the workflows, so this spec parses them and checks what makes them right:
+ * triggers, permissions, that the gate job runs the README's commands with flags the gate
+ * accepts, that the report survives a failed gate, that code-scanning upload happens in a
+ * separate workflow_run job, that the real preview only runs where AWS access is configured,
+ * that every action is pinned to a major version and given only inputs it declares. Of the
+ * adoption guide it checks that its gate commands and its config example are ones the gate reads.
  */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { parseArgs } from "../tools/gate/cli";
+import { parsePolicyPackConfig } from "../tools/gate/policy-config";
 
 const ROOT = path.join(__dirname, "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
@@ -245,6 +247,27 @@ describe("GitHub workflows users copy (.github/workflows)", () => {
             const install = job.steps.findIndex((s) => s.run?.trim() === "npm ci");
             const preview = job.steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
             expect(install).to.be.within(0, preview - 1);
+        });
+    });
+
+    describe("docs/ADOPTING.md", () => {
+        const guide = fs.readFileSync(path.join(ROOT, "docs", "ADOPTING.md"), "utf8");
+
+        it("gives gate commands whose flags the gate's CLI accepts, --baseline among them", () => {
+            const commands = [...guide.matchAll(/^npm run gate -- (.*?)(?:\s+#.*)?$/gm)].map((m) => m[1]!.split(/\s+/));
+            expect(commands.length).to.be.greaterThan(3);
+            for (const args of commands) expect(() => parseArgs(args), args.join(" ")).to.not.throw();
+            expect(commands.some((args) => parseArgs(args).baseline === "baseline.json")).to.equal(true);
+        });
+
+        it("shows a config example in the CLI's format naming only policies the catalogue holds", () => {
+            const example = /```json\n([\s\S]*?)```/.exec(guide)?.[1];
+            expect(example, "a JSON config example").to.be.a("string");
+            const config = parsePolicyPackConfig(example!, "docs/ADOPTING.md");
+            const catalogue = fs.readFileSync(path.join(ROOT, "docs", "POLICIES.md"), "utf8");
+            for (const name of Object.keys(config).filter((n) => n !== "all")) {
+                expect(catalogue, `policy ${name}`).to.include(`\`${name}\``);
+            }
         });
     });
 });
