@@ -28,13 +28,26 @@
  * run so that peak memory belongs to that run alone. Budget (issue 3), for exports:
  * 10,000 resources within 15 s, and t(10k)/t(1k) at most 12. The bench exits 0 over
  * budget too, but says OVER BUDGET.
+ *
+ * `realistic` (issue 6, "Scale"; bench/realistic.ts): the project's own program, run once
+ * through the engine, copied as many times as fill 70% of the size (50 copies at 10,000)
+ * with every name, id and reference renamed per copy, plus resources no rule inspects for
+ * the rest, judged as a stack export (the same budget). The real program is compliant, so
+ * the bench prints the findings per rule: mandatory findings there mean a broken copy or a
+ * rule that misbehaves at scale.
+ *
+ * Each run also reports the pack's peak memory per phase (start-up, Analyze, AnalyzeStack):
+ * the measuring process reads the pack's VmHWM as each phase begins and resets it (Linux
+ * `clear_refs`), so each peak belongs to its phase. `--repeat N` runs every measurement N
+ * times (the machine is shared: take the minimum) and prints the load average.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { providerOutputs } from "./aws-outputs";
-import type { GateResult } from "./types";
+import { realisticStack, recordsToStackExport } from "./bench/realistic";
+import type { GateResult, ResourceRecord } from "./types";
 
 const PROJECT = "gate-bench";
 const STACK = "dev";
@@ -340,34 +353,93 @@ export function writeProgram(dir: string, specs: ResourceSpec[]): void {
 // ---------------------------------------------------------------------------------------
 // Running and measuring.
 
-type Kind = "export" | "program";
+type Kind = "export" | "program" | "realistic";
+const KINDS: Kind[] = ["export", "program", "realistic"];
 
-interface Measurement {
-    size: number;
-    kind: Kind;
+/** Peak memory of the pack process per phase, in kB (undefined where /proc cannot tell). */
+interface PhasePeaks {
+    startKb?: number;
+    analyzeKb?: number;
+    analyzeStackKb?: number;
+}
+
+interface RunFigures {
     wallMs: number;
     result?: Pick<GateResult, "timings" | "durationMs"> & { resources: number; violations: number };
     gatePeakRssKb?: number;
+    phases?: PhasePeaks;
+    /** Findings per `<level> <policy>` (exempted and undecided ones counted apart). */
+    byRule?: Record<string, number>;
     error?: string;
+}
+
+interface Measurement extends RunFigures {
+    size: number;
+    kind: Kind;
+    runs: number;
+    /** Load average (1 min) before each run. */
+    load: number[];
+    note?: string;
+}
+
+/**
+ * Wraps the pack client so the pack's peak memory is read, and reset, as each phase begins:
+ * configure() follows start-up, analyze() starts the Analyze phase, analyzeStack() the stack
+ * phase; runGate reads the final peak itself (timings.packPeakRssKb) after AnalyzeStack.
+ */
+function spyOnPhases(PackClient: any, phases: PhasePeaks): { resetWorks: () => boolean } {
+    let resetOk = true;
+    const mark = (pid: number | undefined, key: keyof PhasePeaks) => {
+        if (!pid || phases[key] !== undefined) return;
+        phases[key] = peakRssKb(pid);
+        try {
+            fs.writeFileSync(`/proc/${pid}/clear_refs`, "5"); // reset VmHWM to the current RSS
+        } catch {
+            resetOk = false;
+        }
+    };
+    const wrap = (method: string, key: keyof PhasePeaks) => {
+        const original = PackClient.prototype[method];
+        PackClient.prototype[method] = function (this: { pid?: number }, ...args: unknown[]) {
+            mark(this.pid, key);
+            return original.apply(this, args);
+        };
+    };
+    // The peak read when a phase begins is the peak of the phase before it.
+    wrap("configure", "startKb");
+    wrap("analyzeStack", "analyzeKb");
+    return { resetWorks: () => resetOk };
 }
 
 /** The child side: one gate run in a fresh process, its figures as JSON on stdout. */
 async function measureOne(kind: Kind, input: string, packs: string[]): Promise<void> {
     // Loaded here, not at the top: generating stacks must not depend on the engine.
-    const { runGate } = await import("./index");
+    const { runGate, PackClient } = await import("./index");
+    const phases: PhasePeaks = {};
+    const spy = spyOnPhases(PackClient, phases);
     const t0 = process.hrtime.bigint();
-    let out: Omit<Measurement, "size" | "kind">;
+    let out: RunFigures;
     try {
         const r = await runGate({
-            ...(kind === "export" ? { stackExport: input } : { program: input }),
+            ...(kind === "program" ? { program: input } : { stackExport: input }),
             stack: STACK,
             policyPacks: packs,
             policyPackConfigs: [],
             mode: "resolved",
         });
+        const byRule: Record<string, number> = {};
+        for (const v of r.violations) {
+            const how = v.exemption ? "exempted" : v.undecided ? "undecided" : v.enforcementLevel;
+            const key = `${how} ${v.policyName}`;
+            byRule[key] = (byRule[key] ?? 0) + 1;
+        }
+        // With the reset working, the final peak runGate read is AnalyzeStack's alone.
+        if (spy.resetWorks()) phases.analyzeStackKb = r.timings?.packPeakRssKb;
         out = {
             wallMs: Number(process.hrtime.bigint() - t0) / 1e6,
             result: { timings: r.timings, durationMs: r.durationMs, resources: r.resources.length, violations: r.violations.length },
+            phases,
+            byRule,
         };
     } catch (e) {
         out = { wallMs: Number(process.hrtime.bigint() - t0) / 1e6, error: String((e as Error).message ?? e).split("\n")[0] };
@@ -386,7 +458,7 @@ function peakRssKb(pid: number | "self"): number | undefined {
     }
 }
 
-function runChild(kind: Kind, input: string, packs: string[]): Promise<Omit<Measurement, "size" | "kind">> {
+function runChild(kind: Kind, input: string, packs: string[]): Promise<RunFigures> {
     const args = ["-r", require.resolve("ts-node/register/transpile-only"), __filename, "--measure", kind, input,
         ...packs.flatMap((p) => ["--policy-pack", p])];
     return new Promise((resolve) => {
@@ -403,8 +475,55 @@ function runChild(kind: Kind, input: string, packs: string[]): Promise<Omit<Meas
     });
 }
 
+/**
+ * Several runs of one measurement as one row: the minimum of each time (the machine is shared,
+ * so the least-disturbed run is the truest figure) and the maximum of each memory figure.
+ */
+function combine(runs: RunFigures[]): RunFigures {
+    const ok = runs.filter((r) => !r.error && r.result);
+    if (ok.length === 0) return runs[0]!;
+    const min = (f: (r: RunFigures) => number | undefined) => {
+        const xs = ok.map(f).filter((x): x is number => x !== undefined && !Number.isNaN(x));
+        return xs.length ? Math.min(...xs) : undefined;
+    };
+    const max = (f: (r: RunFigures) => number | undefined) => {
+        const xs = ok.map(f).filter((x): x is number => x !== undefined);
+        return xs.length ? Math.max(...xs) : undefined;
+    };
+    const first = ok[0]!;
+    const t = first.result!.timings!;
+    return {
+        wallMs: min((r) => r.wallMs)!,
+        result: {
+            ...first.result!,
+            durationMs: min((r) => r.result!.durationMs)!,
+            timings: {
+                ...t,
+                packStartMs: min((r) => r.result!.timings!.packStartMs)!,
+                engineMs: min((r) => r.result!.timings!.engineMs)!,
+                analyzeMs: min((r) => r.result!.timings!.analyzeMs)!,
+                analyzeStackMs: min((r) => r.result!.timings!.analyzeStackMs)!,
+                packPeakRssKb: max((r) => r.result!.timings!.packPeakRssKb),
+            },
+        },
+        gatePeakRssKb: max((r) => r.gatePeakRssKb),
+        phases: {
+            startKb: max((r) => r.phases?.startKb),
+            analyzeKb: max((r) => r.phases?.analyzeKb),
+            analyzeStackKb: max((r) => r.phases?.analyzeStackKb),
+        },
+        byRule: first.byRule,
+    };
+}
+
 const sec = (ms: number | undefined): string => (ms === undefined || Number.isNaN(ms) ? "-" : (ms / 1000).toFixed(2));
 const mb = (kb: number | undefined): string => (kb === undefined ? "-" : String(Math.round(kb / 1024)));
+
+function formatTable(head: string[], body: string[][], freeLast: boolean): string {
+    const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (freeLast && i === head.length - 1 ? 0 : r[i].length))));
+    const fmt = (r: string[]): string => r.map((c, i) => (freeLast && i === r.length - 1 ? c : c.padStart(widths[i]))).join("  ");
+    return [fmt(head), fmt(widths.map((w) => "-".repeat(w))), ...body.map(fmt)].join("\n");
+}
 
 function table(rows: Measurement[]): string {
     const head = ["size", "input", "total s", "pack start s", "engine s", "Analyze s", "AnalyzeStack s",
@@ -415,29 +534,56 @@ function table(rows: Measurement[]): string {
             sec(t?.analyzeStackMs), t ? String(t.analyzeCalls) : "-", mb(m.gatePeakRssKb), mb(t?.packPeakRssKb),
             m.error ? `ERROR: ${m.error}` : String(m.result?.violations ?? "-")];
     });
-    const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (i === head.length - 1 ? 0 : r[i].length))));
-    const fmt = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padStart(widths[i]))).join("  ");
-    return [fmt(head), fmt(widths.map((w) => "-".repeat(w))), ...body.map(fmt)].join("\n");
+    return formatTable(head, body, true);
+}
+
+/** Time and the pack's peak memory per phase. */
+function phaseTable(rows: Measurement[]): string {
+    const head = ["size", "input", "start s", "start peak MB", "Analyze s", "Analyze peak MB", "AnalyzeStack s",
+        "AnalyzeStack peak MB", "runs", "load (1 min)"];
+    const body = rows.filter((m) => !m.error).map((m) => {
+        const t = m.result?.timings;
+        return [m.size.toLocaleString("en-US"), m.kind, sec(t?.packStartMs), mb(m.phases?.startKb), sec(t?.analyzeMs),
+            mb(m.phases?.analyzeKb), sec(t?.analyzeStackMs), mb(m.phases?.analyzeStackKb), String(m.runs),
+            m.load.map((l) => l.toFixed(1)).join(" ")];
+    });
+    return formatTable(head, body, false);
+}
+
+/** Findings per rule on the realistic stacks: mandatory ones there mean a broken copy or a rule to look at. */
+function findingsTable(rows: Measurement[]): string[] {
+    const out: string[] = [];
+    for (const m of rows.filter((r) => r.kind === "realistic" && r.byRule)) {
+        out.push(`findings on the realistic stack of ${m.size.toLocaleString("en-US")} resources${m.note ? ` (${m.note})` : ""}:`);
+        const entries = Object.entries(m.byRule!).sort((a, b) => b[1] - a[1]);
+        if (entries.length === 0) out.push("  none");
+        for (const [key, count] of entries) out.push(`  ${String(count).padStart(6)}  ${key}`);
+        const mandatory = entries.filter(([k]) => k.startsWith("mandatory ") || k.startsWith("remediate "));
+        if (mandatory.length) out.push("  ^ mandatory findings on copies of a compliant program: a broken copy or a rule to report");
+    }
+    return out;
 }
 
 /** The budget lines: every figure that exceeds it is marked OVER BUDGET. */
 function budget(rows: Measurement[]): string[] {
-    const exportAt = (size: number): Measurement | undefined =>
-        rows.find((m) => m.kind === "export" && m.size === size && !m.error);
+    const at = (kind: Kind, size: number): Measurement | undefined =>
+        rows.find((m) => m.kind === kind && m.size === size && !m.error);
     const lines: string[] = [];
-    const tenK = exportAt(10_000);
-    const oneK = exportAt(1_000);
-    if (tenK) {
-        const over = tenK.wallMs > BUDGET.export10kMs;
-        lines.push(`export 10,000 resources: ${sec(tenK.wallMs)} s (budget ${sec(BUDGET.export10kMs)} s)` +
-            (over ? "  <<< OVER BUDGET" : "  ok"));
-    }
-    if (tenK && oneK) {
-        const ratio = tenK.wallMs / oneK.wallMs;
-        const noStart = (m: Measurement): number => m.wallMs - (m.result?.timings?.packStartMs ?? 0);
-        lines.push(`export t(10k)/t(1k): ${ratio.toFixed(2)} (budget ${BUDGET.ratio10kTo1k}; ` +
-            `${(noStart(tenK) / noStart(oneK)).toFixed(2)} without pack start-up)` +
-            (ratio > BUDGET.ratio10kTo1k ? "  <<< OVER BUDGET" : "  ok"));
+    for (const kind of ["export", "realistic"] as Kind[]) {
+        const tenK = at(kind, 10_000);
+        const oneK = at(kind, 1_000);
+        if (tenK) {
+            const over = tenK.wallMs > BUDGET.export10kMs;
+            lines.push(`${kind} 10,000 resources: ${sec(tenK.wallMs)} s (budget ${sec(BUDGET.export10kMs)} s)` +
+                (over ? "  <<< OVER BUDGET" : "  ok"));
+        }
+        if (tenK && oneK && kind === "export") {
+            const ratio = tenK.wallMs / oneK.wallMs;
+            const noStart = (m: Measurement): number => m.wallMs - (m.result?.timings?.packStartMs ?? 0);
+            lines.push(`export t(10k)/t(1k): ${ratio.toFixed(2)} (budget ${BUDGET.ratio10kTo1k}; ` +
+                `${(noStart(tenK) / noStart(oneK)).toFixed(2)} without pack start-up)` +
+                (ratio > BUDGET.ratio10kTo1k ? "  <<< OVER BUDGET" : "  ok"));
+        }
     }
     if (lines.length === 0) lines.push("(the budget applies to exports of 1,000 and 10,000 resources: not run)");
     return lines;
@@ -448,10 +594,12 @@ interface Args {
     kinds: Kind[];
     packs: string[];
     keep: boolean;
+    repeat: number;
+    copies?: number;
 }
 
 function parseArgs(argv: string[]): Args {
-    const args: Args = { sizes: DEFAULT_SIZES, kinds: ["export", "program"], packs: [], keep: false };
+    const args: Args = { sizes: DEFAULT_SIZES, kinds: KINDS, packs: [], keep: false, repeat: 1 };
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
         const value = (): string => {
@@ -464,7 +612,13 @@ function parseArgs(argv: string[]): Args {
             if (args.sizes.some((n) => !Number.isInteger(n) || n < 3)) usage("--sizes takes whole numbers of at least 3");
         } else if (flag === "--kinds") {
             args.kinds = value().split(",") as Kind[];
-            if (args.kinds.some((k) => k !== "export" && k !== "program")) usage("--kinds takes export, program");
+            if (args.kinds.some((k) => !KINDS.includes(k))) usage(`--kinds takes ${KINDS.join(", ")}`);
+        } else if (flag === "--repeat") {
+            args.repeat = Number(value());
+            if (!Number.isInteger(args.repeat) || args.repeat < 1) usage("--repeat takes a whole number of at least 1");
+        } else if (flag === "--copies") {
+            args.copies = Number(value());
+            if (!Number.isInteger(args.copies) || args.copies < 1) usage("--copies takes a whole number of at least 1");
         } else if (flag === "--policy-pack") args.packs.push(value());
         else if (flag === "--keep") args.keep = true;
         else usage(`unknown flag ${flag}`);
@@ -475,8 +629,16 @@ function parseArgs(argv: string[]): Args {
 
 function usage(problem: string): never {
     process.stderr.write(`bench: ${problem}\n` +
-        "usage: bench [--sizes 100,1000,10000] [--kinds export,program] [--policy-pack DIR]... [--keep]\n");
+        "usage: bench [--sizes 100,1000,10000] [--kinds export,program,realistic] [--repeat N] [--copies N]\n" +
+        "             [--policy-pack DIR]... [--keep]\n");
     process.exit(2);
+}
+
+/** The project's own program, run once through the engine (the realistic stacks copy it). */
+async function projectProgram(): Promise<{ resources: ResourceRecord[]; project: string; stack: string; region: string }> {
+    const { runProgram } = await import("./engine");
+    const run = await runProgram({ programDir: path.resolve(__dirname, "../.."), mode: "resolved" });
+    return { resources: run.resources, project: run.project, stack: run.stack, region: run.region };
 }
 
 async function main(): Promise<void> {
@@ -488,8 +650,11 @@ async function main(): Promise<void> {
     const args = parseArgs(argv);
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-bench-"));
     console.log(`gate benchmark: ${os.cpus().length} CPUs, node ${process.version}, packs ${args.packs.join(", ")}`);
+    console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; ` +
+        `${args.repeat} run(s) per measurement${args.repeat > 1 ? " (minimum time, maximum memory)" : ""}`);
     console.log(`inputs under ${workDir}${args.keep ? " (kept)" : ""}\n`);
     const rows: Measurement[] = [];
+    let program: Awaited<ReturnType<typeof projectProgram>> | undefined;
     try {
         // One unmeasured run first: the first start of a pack reads its dependencies from a
         // cold disk cache and would charge that to whichever size happens to run first.
@@ -503,17 +668,41 @@ async function main(): Promise<void> {
             for (const kind of args.kinds) {
                 const t0 = Date.now();
                 let input: string;
+                let note: string | undefined;
                 if (kind === "export") {
                     input = path.join(workDir, `stack-${size}.json`);
                     fs.writeFileSync(input, JSON.stringify(stackExport(specs)));
-                } else {
+                } else if (kind === "program") {
                     input = path.join(workDir, `program-${size}`);
                     writeProgram(input, specs);
+                } else {
+                    if (!program) {
+                        process.stdout.write("running the project's program through the engine ... ");
+                        program = await projectProgram();
+                        console.log(`${program.resources.length} resources`);
+                    }
+                    if (size < program.resources.length + 1) {
+                        console.log(`realistic of ${size.toLocaleString("en-US")} resources: skipped (the program alone has ${program.resources.length})`);
+                        continue;
+                    }
+                    const stack = realisticStack(program.resources, program.project, program.stack, program.region, size, args.copies);
+                    note = `${stack.copies} copies of ${stack.perCopy} + ${stack.noise} noise + ${program.resources.length - stack.perCopy} shared` +
+                        (stack.duplicateIds ? `; ${stack.duplicateIds} ids shared by several resources` : "");
+                    input = path.join(workDir, `realistic-${size}.json`);
+                    fs.writeFileSync(input, JSON.stringify(recordsToStackExport(stack.resources)));
                 }
-                process.stdout.write(`${kind} of ${size.toLocaleString("en-US")} resources (generated in ${Date.now() - t0} ms) ... `);
-                const m: Measurement = { size, kind, ...(await runChild(kind, input, args.packs)) };
-                rows.push(m);
-                console.log(m.error ? `error: ${m.error}` : `${sec(m.wallMs)} s`);
+                process.stdout.write(`${kind} of ${size.toLocaleString("en-US")} resources${note ? ` (${note})` : ""}` +
+                    ` (generated in ${Date.now() - t0} ms) ... `);
+                const runs: RunFigures[] = [];
+                const load: number[] = [];
+                for (let i = 0; i < args.repeat; i++) {
+                    load.push(os.loadavg()[0]!);
+                    runs.push(await runChild(kind, input, args.packs));
+                    const r = runs[runs.length - 1]!;
+                    process.stdout.write(r.error ? `error: ${r.error} ` : `${sec(r.wallMs)} s `);
+                }
+                console.log();
+                rows.push({ size, kind, runs: runs.length, load, ...(note ? { note } : {}), ...combine(runs) });
             }
         }
     } finally {
@@ -523,6 +712,10 @@ async function main(): Promise<void> {
     console.log("total: runGate wall time in a fresh process (engine, pack start-up, Analyze, AnalyzeStack).");
     console.log("engine: program run under the mock monitor (its own process), or export read.");
     console.log("gate RSS: peak of the process calling runGate (the program's engine process is not included).\n");
+    console.log("The pack process per phase (peak memory of each phase alone):\n");
+    console.log(phaseTable(rows) + "\n");
+    const findings = findingsTable(rows);
+    if (findings.length) console.log(findings.join("\n") + "\n");
     for (const line of budget(rows)) console.log(line);
 }
 

@@ -1,0 +1,225 @@
+/**
+ * The benchmark's realistic large stack (issue 6, "Scale"): the project's own program, run
+ * once through the gate's engine, replicated N times as if N teams had deployed the five
+ * tiers into one stack, plus unrelated resources up to the requested size, written as a
+ * `pulumi stack export`.
+ *
+ * Why replicate records rather than generate resources: the copies carry every property,
+ * dependency and policy document the real program produces, so the pack's network, IAM,
+ * endpoint and monitoring rules do the work they do on the real stack, not on a sketch of it.
+ * The real program is compliant, so a copy that draws mandatory findings is a broken copy
+ * (or a rule that misbehaves at scale): the benchmark prints the findings per rule to tell.
+ *
+ * How a copy is renamed, consistently, so every reference still resolves inside its copy and
+ * never into another one:
+ * - URNs (the resource's, its parent's, its dependencies'): the resource name gets `-cNN`;
+ *   the root Stack and the providers are shared by all copies (one stack, one set of
+ *   providers), so references to them are kept;
+ * - every string inside inputs, outputs and the id goes through one function of the string,
+ *   so equal strings stay equal (a subnet id in a function's vpcConfig still equals the
+ *   subnet's id) and a copy's strings differ from every other copy's:
+ *   - `<project>-<stack>` (the prefix of the program's explicit physical names: table,
+ *     stream, functions, buckets, log groups, alarms) becomes `<project>-<stack>-cNN`;
+ *   - every hexadecimal run of 7+ characters that holds a letter (the random part of ids,
+ *     auto-names, KMS key ids, ARNs built from them, distribution ids) is replaced by a
+ *     hash of the run and the copy, same length and case. Runs of digits only are kept:
+ *     they are the account id, durations (`max-age=63072000`) and other values with meaning.
+ *   The engine's special signatures (secret, asset, archive markers) are never renamed.
+ */
+import * as crypto from "crypto";
+import type { ResourceRecord } from "../types";
+import { SECRET_SIG, SECRET_SIG_KEY } from "../types";
+
+/** Marker values of special objects (secret, asset, archive, resource reference): never renamed. */
+const SIGNATURES = new Set([
+    SECRET_SIG,
+    "c44067f5952c0a294b673a41bacd8c17", // asset
+    "0def7320c3a5731c473e5ecbe6d01bc7", // archive
+    "5cf8f73096256a8f31e491e813e4eb8e", // resource reference
+    "d0e6a833031e9bbcd3f4e8bde6ca49a4", // output value
+]);
+
+/** A hexadecimal run standing on its own (not part of a longer word). */
+const HEX_RUN = /(?<![0-9A-Za-z])[0-9a-fA-F]{7,}(?![0-9A-Za-z])/g;
+
+const isShared = (r: ResourceRecord): boolean =>
+    r.type === "pulumi:pulumi:Stack" || r.type.startsWith("pulumi:providers:");
+
+/** The string renaming of copy `copy`: a pure function of the string (see the module comment). */
+export function copyRenamer(prefix: string, copy: number): (s: string) => string {
+    const tag = `c${String(copy).padStart(2, "0")}`;
+    const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const prefixRe = new RegExp(`(?<![0-9A-Za-z])${escaped}(?![0-9A-Za-z])`, "g");
+    const cache = new Map<string, string>();
+    const hexRun = (run: string): string => {
+        if (SIGNATURES.has(run) || !/[a-fA-F]/.test(run)) return run;
+        let out = cache.get(run);
+        if (out === undefined) {
+            let hex = "";
+            for (let i = 0; hex.length < run.length; i++) {
+                hex += crypto.createHash("sha256").update(`${run}:${copy}:${i}`).digest("hex");
+            }
+            // Keep the run's shape: an all-upper-case id (a distribution) stays upper case.
+            out = hex.slice(0, run.length);
+            if (run === run.toUpperCase()) out = out.toUpperCase();
+            cache.set(run, out);
+        }
+        return out;
+    };
+    return (s: string): string => {
+        if (SIGNATURES.has(s)) return s;
+        return s.replace(prefixRe, `${prefix}-${tag}`).replace(HEX_RUN, hexRun);
+    };
+}
+
+function mapStrings(v: unknown, f: (s: string) => string): unknown {
+    if (typeof v === "string") return f(v);
+    if (Array.isArray(v)) return v.map((x) => mapStrings(x, f));
+    if (v && typeof v === "object") {
+        const out: Record<string, unknown> = {};
+        // Keys are property names (and signature keys): only values are renamed.
+        for (const [k, x] of Object.entries(v)) out[k] = mapStrings(x, f);
+        return out;
+    }
+    return v;
+}
+
+/** One renamed copy of the program's records (the shared Stack and providers left out). */
+export function copyOf(records: readonly ResourceRecord[], project: string, stack: string, copy: number): ResourceRecord[] {
+    const tag = `c${String(copy).padStart(2, "0")}`;
+    const rename = copyRenamer(`${project}-${stack}`, copy);
+    const urns = new Map<string, string>();
+    for (const r of records) if (!isShared(r)) urns.set(r.urn, `${r.urn}-${tag}`);
+    const urn = (u: string): string => urns.get(u) ?? u;
+    return records.filter((r) => !isShared(r)).map((r): ResourceRecord => ({
+        ...r,
+        urn: urn(r.urn),
+        name: `${r.name}-${tag}`,
+        ...(r.id !== undefined ? { id: rename(r.id) } : {}),
+        ...(r.parent !== undefined ? { parent: urn(r.parent) } : {}),
+        dependencies: r.dependencies.map(urn),
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, list]) => [k, list.map(urn)])),
+        inputs: mapStrings(r.inputs, rename) as Record<string, unknown>,
+        outputs: mapStrings(r.outputs, rename) as Record<string, unknown>,
+    }));
+}
+
+/**
+ * Resources a large account's stack holds beside the app, of types no rule of the pack
+ * inspects (parameters, DNS records, schedules), so every finding on the realistic stack
+ * comes from the copies: their time is the framework's per-resource cost, not a rule's.
+ */
+export function noiseRecords(count: number, stackUrn: string, provider: string | undefined, project: string,
+    stack: string, region: string): ResourceRecord[] {
+    const out: ResourceRecord[] = [];
+    const base = `urn:pulumi:${stack}::${project}::`;
+    for (let i = 0; i < count; i++) {
+        const hex = crypto.createHash("sha256").update(`noise-${i}`).digest("hex");
+        let type: string;
+        let name: string;
+        let id: string;
+        let inputs: Record<string, unknown>;
+        let extra: Record<string, unknown> = {};
+        switch (i % 3) {
+            case 0:
+                type = "aws:ssm/parameter:Parameter";
+                name = `noise-param-${i}`;
+                id = `/${project}/${stack}/settings/${i}`;
+                inputs = { name: id, type: "String", value: `value-${hex.slice(0, 16)}`, tier: "Standard",
+                    tags: { Team: `team-${i % 40}` } };
+                extra = { arn: `arn:aws:ssm:${region}:123456789012:parameter${id}`, version: 1, tagsAll: { Team: `team-${i % 40}` } };
+                break;
+            case 1:
+                type = "aws:route53/record:Record";
+                name = `noise-dns-${i}`;
+                id = `Z0${hex.slice(0, 12).toUpperCase()}_svc-${i}.internal.example.com_CNAME`;
+                inputs = { zoneId: `Z0${hex.slice(0, 12).toUpperCase()}`, name: `svc-${i}.internal.example.com`, type: "CNAME",
+                    ttl: 300, records: [`svc-${i}.${region}.elb.amazonaws.com`] };
+                extra = { fqdn: `svc-${i}.internal.example.com` };
+                break;
+            default:
+                type = "aws:cloudwatch/eventRule:EventRule";
+                name = `noise-schedule-${i}`;
+                id = `${name}-${hex.slice(0, 7)}`;
+                inputs = { name: id, scheduleExpression: `rate(${5 + (i % 55)} minutes)`, state: "ENABLED",
+                    description: "nightly housekeeping", tags: { Team: `team-${i % 40}` } };
+                extra = { arn: `arn:aws:events:${region}:123456789012:rule/${id}`, tagsAll: { Team: `team-${i % 40}` } };
+        }
+        out.push({
+            urn: `${base}${type}::${name}`, type, name, custom: true, id, parent: stackUrn,
+            ...(provider ? { provider } : {}),
+            dependencies: [], propertyDependencies: {}, inputs, outputs: { ...inputs, ...extra, id }, options: {},
+        });
+    }
+    return out;
+}
+
+export interface RealisticStack {
+    resources: ResourceRecord[];
+    copies: number;
+    /** Resources one copy adds (the program's, less the shared Stack and providers). */
+    perCopy: number;
+    noise: number;
+    /** Ids that occur in more than one resource (a broken renaming would show here). */
+    duplicateIds: number;
+}
+
+/**
+ * `size` resources: the shared Stack and providers, `copies` renamed copies of the program
+ * (default: as many as fill 70% of `size`, at least one), and noise for the rest.
+ */
+export function realisticStack(program: readonly ResourceRecord[], project: string, stack: string, region: string,
+    size: number, copies?: number): RealisticStack {
+    const shared = program.filter(isShared);
+    const perCopy = program.length - shared.length;
+    const n = copies ?? Math.max(1, Math.floor((0.7 * size) / perCopy));
+    const resources: ResourceRecord[] = [...shared];
+    for (let c = 0; c < n; c++) resources.push(...copyOf(program, project, stack, c));
+    const stackUrn = shared.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
+    // The noise uses the provider most of the program's resources use (the regional one).
+    const counts = new Map<string, number>();
+    for (const r of program) if (r.provider) counts.set(r.provider, (counts.get(r.provider) ?? 0) + 1);
+    const provider = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const noise = Math.max(0, size - resources.length);
+    resources.push(...noiseRecords(noise, stackUrn, provider, project, stack, region));
+    const seen = new Map<string, number>();
+    for (const r of resources) if (r.id) seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
+    const duplicateIds = [...seen.values()].filter((c) => c > 1).length;
+    return { resources, copies: n, perCopy, noise, duplicateIds };
+}
+
+/** Records as a `pulumi stack export` (deployment v3), as `pulumi stack export --show-secrets` writes it. */
+export function recordsToStackExport(resources: readonly ResourceRecord[]): unknown {
+    const now = new Date("2026-11-25T00:00:00Z").toISOString();
+    const encode = (v: unknown): unknown => {
+        if (Array.isArray(v)) return v.map(encode);
+        if (!v || typeof v !== "object") return v;
+        const o = v as Record<string, unknown>;
+        // The engine's `{sig, value}` secret is stored as `{sig, plaintext: <JSON>}` in an export.
+        if (o[SECRET_SIG_KEY] === SECRET_SIG) return { [SECRET_SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(o.value) };
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, encode(x)]));
+    };
+    return {
+        version: 3,
+        deployment: {
+            manifest: { time: now, magic: "", version: "v3.248.0" },
+            secrets_providers: { type: "passphrase", state: { salt: "v1:bench:bench" } },
+            resources: resources.map((r) => ({
+                urn: r.urn,
+                custom: r.custom,
+                ...(r.id !== undefined ? { id: r.id } : {}),
+                type: r.type,
+                inputs: { ...(encode(r.inputs) as object), ...(r.custom && !r.type.startsWith("pulumi:providers:") ? { __defaults: [] } : {}) },
+                outputs: encode(r.outputs),
+                ...(r.parent ? { parent: r.parent } : {}),
+                ...(r.provider ? { provider: r.provider } : {}),
+                ...(r.options.protect ? { protect: true } : {}),
+                dependencies: r.dependencies,
+                propertyDependencies: r.propertyDependencies,
+                ...(r.options.additionalSecretOutputs?.length ? { additionalSecretOutputs: r.options.additionalSecretOutputs } : {}),
+                created: now,
+                modified: now,
+            })),
+        },
+    };
+}
