@@ -75,12 +75,68 @@ export interface StartPackHarnessOptions {
     timeoutMs?: number;
 }
 
+/**
+ * Spec files run one after another, and a TypeScript pack takes seconds to start (ts-node
+ * type-checks it), so specs that ask for the same pack, environment and bound share one
+ * pack process: `close()` releases it, and it stops only when no spec has taken it again
+ * shortly after. Each `startPack()` resets the config to the pack's defaults, so a spec
+ * never sees another's config; the pack's exemption bookkeeping resets itself per preview.
+ */
+interface SharedPack {
+    key: string;
+    client: Promise<PackClient>;
+    users: number;
+    stopTimer?: NodeJS.Timeout;
+}
+const shared = new Map<string, SharedPack>();
+const RELEASE_GRACE_MS = 3000;
+
+function acquire(packDir: string, env: Record<string, string>, timeoutMs: number | undefined): SharedPack {
+    const key = JSON.stringify([path.resolve(packDir), env, timeoutMs ?? null]);
+    let entry = shared.get(key);
+    if (!entry) {
+        const created: SharedPack = {
+            key,
+            client: PackClient.start(packDir, { project: "secure-web-app", stack: "test", dryRun: true, env, timeoutMs }),
+            users: 0,
+        };
+        // A pack that failed to start is not kept: the next spec tries again and sees the error.
+        created.client.catch(() => shared.delete(key));
+        shared.set(key, created);
+        entry = created;
+    }
+    if (entry.stopTimer) {
+        clearTimeout(entry.stopTimer);
+        entry.stopTimer = undefined;
+    }
+    entry.users++;
+    return entry;
+}
+
+function release(entry: SharedPack): void {
+    entry.users--;
+    if (entry.users > 0) return;
+    entry.stopTimer = setTimeout(() => {
+        shared.delete(entry.key);
+        entry.client.then((c) => c.close(), () => undefined);
+    }, RELEASE_GRACE_MS);
+    // The grace period must not keep mocha alive once the last spec is done.
+    entry.stopTimer.unref();
+    entry.client.then((c) => c.unref(), () => undefined);
+}
+
 export async function startPack(packDir = path.join(__dirname, "..", "..", "policies"),
     env: Record<string, string> = {}, opts: StartPackHarnessOptions = {}): Promise<PackHarness> {
-    const client = await PackClient.start(packDir, {
-        project: "secure-web-app", stack: "test", dryRun: true, env, timeoutMs: opts.timeoutMs,
-    });
-    await client.configure({});
+    const entry = acquire(packDir, env, opts.timeoutMs);
+    let client: PackClient;
+    try {
+        client = await entry.client;
+        await client.configure({});
+    } catch (e) {
+        release(entry);
+        throw e;
+    }
+    let released = false;
     return {
         client,
         async configure(config) {
@@ -99,7 +155,10 @@ export async function startPack(packDir = path.join(__dirname, "..", "..", "poli
             return out;
         },
         close() {
-            client.close();
+            if (!released) {
+                released = true;
+                release(entry);
+            }
         },
     };
 }

@@ -315,6 +315,12 @@ export class PackClient {
         return { violations, notApplicable };
     }
 
+    /** Lets the process exit while this pack still runs (a test harness sharing one pack). */
+    unref(): void {
+        this.proc.unref();
+        for (const stream of [this.proc.stdout, this.proc.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    }
+
     close(): void {
         try {
             this.client.close();
