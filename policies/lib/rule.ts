@@ -149,7 +149,10 @@ export interface StackResource extends RuleResource {
     propertyDependencies: Record<string, string[]>;
 }
 
-/** The stack a stack rule judges; `index` is built on first use, once per call. */
+/**
+ * The stack a stack rule judges; `index` is built on first use, once per AnalyzeStack call
+ * (every stack rule of the call shares the view: callStackView). Read-only for rules.
+ */
 export interface StackView {
     resources: StackResource[];
     readonly index: StackIndex;
@@ -399,6 +402,49 @@ export function stackView(resources: StackResource[]): StackView {
     };
 }
 
+/**
+ * One StackView per AnalyzeStack call, shared by every stack rule of that call.
+ *
+ * Why: @pulumi/policy hands each stack policy its own freshly deserialized copy of every
+ * resource, so a view built per policy (plain resources, then the StackIndex and the graph
+ * and network index cached on it) is rebuilt by each of the ~25 stack rules; on a stack of
+ * 10,000 resources that was about a seventh of AnalyzeStack (measured, tools/gate/bench.ts).
+ *
+ * Why it is exact: the key is an object that belongs to ONE request message. The SDK builds
+ * each resource's `opts.aliases` with the protobuf getter, which returns the array stored in
+ * that resource's options message: the same array for every policy of one call, a different
+ * one in the next call (a new message), and different for two resources of one call. The
+ * view is reused only when the key is that same array and the URNs are the same, in order;
+ * the policies of one call receive deserializations of the same message, so their properties
+ * are equal too. Should a future SDK copy that array, or share one between resources (checked
+ * below), nothing is shared and every rule builds its own view, as before.
+ *
+ * Rules must treat the view as read-only (they do: checks are pure), since later rules of the
+ * call see the same objects. Entries die with the request message (WeakMap).
+ */
+const viewsByCall = new WeakMap<object, { urns: string[]; view: StackView }>();
+
+function callKey(resources: StackValidationArgs["resources"]): object | undefined {
+    const aliasesOf = (i: number): unknown => (resources[i]?.opts as { aliases?: unknown } | undefined)?.aliases;
+    const key = aliasesOf(0);
+    if (!key || typeof key !== "object") return undefined;
+    // An array shared by two resources is not the message's own: then it identifies nothing.
+    if (resources.length > 1 && aliasesOf(1) === key) return undefined;
+    return key;
+}
+
+/** The StackView of this AnalyzeStack call: built by its first stack rule, reused by the rest. */
+export function callStackView(resources: StackValidationArgs["resources"]): StackView {
+    const key = callKey(resources);
+    const cached = key ? viewsByCall.get(key) : undefined;
+    if (cached && cached.urns.length === resources.length && cached.urns.every((urn, i) => urn === resources[i]!.urn)) {
+        return cached.view;
+    }
+    const view = stackView(toStackResources(resources));
+    if (key) viewsByCall.set(key, { urns: resources.map((r) => r.urn), view });
+    return view;
+}
+
 /** Declares a rule judging the whole stack at once (AnalyzeStack: every resource's outputs). */
 export function stackRule<C = Record<string, never>>(def: StackRuleDefinition<C>): StackValidationPolicy {
     const policy: StackValidationPolicy = {
@@ -408,7 +454,7 @@ export function stackRule<C = Record<string, never>>(def: StackRuleDefinition<C>
             const given = rawProps(args.getConfig<Record<string, unknown>>());
             captureConfig(def.name, given);
             clearExempted(def.name);
-            const view = stackView(toStackResources(args.resources));
+            const view = callStackView(args.resources);
             const ctx = makeContext<C>(def, withDefaults<C>(def, given), reportViolation);
             try {
                 def.check(view, ctx);

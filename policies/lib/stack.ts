@@ -1,7 +1,8 @@
 /**
- * One index of a stack per stack-rule call, so cross-resource rules stay linear in the number
- * of resources: resources by URN and by type, and a lookup from the identifying values a
- * resource exposes (id, ARN, name, bucket, key id) to the resources exposing them.
+ * One index of a stack per AnalyzeStack call (its stack rules share it: callStackView in
+ * lib/rule.ts), so cross-resource rules stay linear in the number of resources: resources by
+ * URN and by type, and a lookup from the identifying values a resource exposes (id, ARN, name,
+ * bucket, key id) to the resources exposing them.
  *
  * References between resources are resolved two ways, because each fails somewhere:
  * - by value: `BucketPublicAccessBlock.bucket === Bucket.bucket` (or its id/ARN) — works for
