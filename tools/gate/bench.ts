@@ -36,12 +36,14 @@
  * the bench prints the findings per rule: mandatory findings there mean a broken copy or a
  * rule that misbehaves at scale.
  *
- * Each run also reports the pack's peak memory per phase (start-up, Analyze, AnalyzeStack):
- * the measuring process reads the pack's VmHWM as each phase begins and resets it (Linux
- * `clear_refs`), so each peak belongs to its phase. `--repeat N` runs every measurement N
- * times (the machine is shared: take the minimum) and prints the load average.
+ * Each run also reports, per phase (start-up, Analyze, AnalyzeStack), the pack's peak memory
+ * and CPU time and the gate's CPU time: the measuring process reads /proc as each phase
+ * begins and resets the pack's VmHWM (Linux `clear_refs`), so each peak belongs to its
+ * phase. On a shared machine compare CPU times: wall time there measures the other
+ * processes too. `--repeat N` runs every measurement N times (minimum times, maximum memory)
+ * and prints the load average before each run.
  */
-import { spawn } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -356,18 +358,29 @@ export function writeProgram(dir: string, specs: ResourceSpec[]): void {
 type Kind = "export" | "program" | "realistic";
 const KINDS: Kind[] = ["export", "program", "realistic"];
 
-/** Peak memory of the pack process per phase, in kB (undefined where /proc cannot tell). */
-interface PhasePeaks {
+/**
+ * The pack process per phase: peak memory (kB) and CPU time (ms), and the gate's own CPU time
+ * (ms). CPU time is what to compare on a busy machine: wall time there mostly measures the
+ * other processes (see the load average printed with each row).
+ */
+interface PhaseFigures {
     startKb?: number;
     analyzeKb?: number;
     analyzeStackKb?: number;
+    startCpuMs?: number;
+    analyzeCpuMs?: number;
+    analyzeStackCpuMs?: number;
+    gateAnalyzeCpuMs?: number;
+    gateAnalyzeStackCpuMs?: number;
+    /** The peaks could not be reset between phases: each includes the phases before it. */
+    cumulativePeaks?: boolean;
 }
 
 interface RunFigures {
     wallMs: number;
     result?: Pick<GateResult, "timings" | "durationMs"> & { resources: number; violations: number };
     gatePeakRssKb?: number;
-    phases?: PhasePeaks;
+    phases?: PhaseFigures;
     /** Findings per `<level> <policy>` (exempted and undecided ones counted apart). */
     byRule?: Record<string, number>;
     error?: string;
@@ -382,32 +395,81 @@ interface Measurement extends RunFigures {
     note?: string;
 }
 
+/** Clock ticks per second of /proc/<pid>/stat times (100 on Linux unless configured otherwise). */
+const CLK_TCK = (() => {
+    try {
+        return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    } catch {
+        return 100;
+    }
+})();
+
+/** User + system CPU time of a process so far, in ms, from Linux's /proc; undefined elsewhere. */
+function cpuMsOf(pid: number): number | undefined {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+    } catch {
+        return undefined;
+    }
+}
+
+const selfCpuMs = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+};
+
 /**
- * Wraps the pack client so the pack's peak memory is read, and reset, as each phase begins:
- * configure() follows start-up, analyze() starts the Analyze phase, analyzeStack() the stack
- * phase; runGate reads the final peak itself (timings.packPeakRssKb) after AnalyzeStack.
+ * Wraps the pack client to read the pack's peak memory and CPU time as each phase begins
+ * (configure() follows start-up, analyzeStack() ends the Analyze phase, close() ends the
+ * stack phase) and to reset the peak (Linux `clear_refs`), so each peak belongs to its phase.
+ * With one pack per run, as the bench runs it.
  */
-function spyOnPhases(PackClient: any, phases: PhasePeaks): { resetWorks: () => boolean } {
+function spyOnPhases(PackClient: any, phases: PhaseFigures): { resetWorks: () => boolean } {
     let resetOk = true;
-    const mark = (pid: number | undefined, key: keyof PhasePeaks) => {
-        if (!pid || phases[key] !== undefined) return;
-        phases[key] = peakRssKb(pid);
-        try {
-            fs.writeFileSync(`/proc/${pid}/clear_refs`, "5"); // reset VmHWM to the current RSS
-        } catch {
-            resetOk = false;
-        }
+    const at: { packCpu?: number; gateCpu?: number } = {};
+    const marks: Record<string, (pid: number) => void> = {
+        configure(pid) {
+            phases.startKb = peakRssKb(pid);
+            phases.startCpuMs = at.packCpu = cpuMsOf(pid);
+            at.gateCpu = selfCpuMs();
+        },
+        analyzeStack(pid) {
+            phases.analyzeKb = peakRssKb(pid);
+            const cpu = cpuMsOf(pid);
+            if (cpu !== undefined && at.packCpu !== undefined) phases.analyzeCpuMs = cpu - at.packCpu;
+            at.packCpu = cpu;
+            const gate = selfCpuMs();
+            if (at.gateCpu !== undefined) phases.gateAnalyzeCpuMs = gate - at.gateCpu;
+            at.gateCpu = gate;
+        },
+        close(pid) {
+            phases.analyzeStackKb = peakRssKb(pid);
+            const cpu = cpuMsOf(pid);
+            if (cpu !== undefined && at.packCpu !== undefined) phases.analyzeStackCpuMs = cpu - at.packCpu;
+            if (at.gateCpu !== undefined) phases.gateAnalyzeStackCpuMs = selfCpuMs() - at.gateCpu;
+        },
     };
-    const wrap = (method: string, key: keyof PhasePeaks) => {
+    const done = new Set<string>();
+    for (const [method, mark] of Object.entries(marks)) {
         const original = PackClient.prototype[method];
         PackClient.prototype[method] = function (this: { pid?: number }, ...args: unknown[]) {
-            mark(this.pid, key);
+            if (this.pid && !done.has(method)) {
+                done.add(method);
+                mark(this.pid);
+                if (method !== "close") {
+                    try {
+                        fs.writeFileSync(`/proc/${this.pid}/clear_refs`, "5"); // reset VmHWM to the current RSS
+                    } catch {
+                        resetOk = false;
+                    }
+                }
+            }
             return original.apply(this, args);
         };
-    };
-    // The peak read when a phase begins is the peak of the phase before it.
-    wrap("configure", "startKb");
-    wrap("analyzeStack", "analyzeKb");
+    }
     return { resetWorks: () => resetOk };
 }
 
@@ -415,7 +477,7 @@ function spyOnPhases(PackClient: any, phases: PhasePeaks): { resetWorks: () => b
 async function measureOne(kind: Kind, input: string, packs: string[]): Promise<void> {
     // Loaded here, not at the top: generating stacks must not depend on the engine.
     const { runGate, PackClient } = await import("./index");
-    const phases: PhasePeaks = {};
+    const phases: PhaseFigures = {};
     const spy = spyOnPhases(PackClient, phases);
     const t0 = process.hrtime.bigint();
     let out: RunFigures;
@@ -433,8 +495,8 @@ async function measureOne(kind: Kind, input: string, packs: string[]): Promise<v
             const key = `${how} ${v.policyName}`;
             byRule[key] = (byRule[key] ?? 0) + 1;
         }
-        // With the reset working, the final peak runGate read is AnalyzeStack's alone.
-        if (spy.resetWorks()) phases.analyzeStackKb = r.timings?.packPeakRssKb;
+        // Without the reset (not Linux, or not permitted) each peak includes the phases before it.
+        if (!spy.resetWorks()) phases.cumulativePeaks = true;
         out = {
             wallMs: Number(process.hrtime.bigint() - t0) / 1e6,
             result: { timings: r.timings, durationMs: r.durationMs, resources: r.resources.length, violations: r.violations.length },
@@ -511,6 +573,12 @@ function combine(runs: RunFigures[]): RunFigures {
             startKb: max((r) => r.phases?.startKb),
             analyzeKb: max((r) => r.phases?.analyzeKb),
             analyzeStackKb: max((r) => r.phases?.analyzeStackKb),
+            startCpuMs: min((r) => r.phases?.startCpuMs),
+            analyzeCpuMs: min((r) => r.phases?.analyzeCpuMs),
+            analyzeStackCpuMs: min((r) => r.phases?.analyzeStackCpuMs),
+            gateAnalyzeCpuMs: min((r) => r.phases?.gateAnalyzeCpuMs),
+            gateAnalyzeStackCpuMs: min((r) => r.phases?.gateAnalyzeStackCpuMs),
+            cumulativePeaks: ok.some((r) => r.phases?.cumulativePeaks),
         },
         byRule: first.byRule,
     };
@@ -537,15 +605,18 @@ function table(rows: Measurement[]): string {
     return formatTable(head, body, true);
 }
 
-/** Time and the pack's peak memory per phase. */
+/** Per phase: wall time, the pack's peak memory and CPU time, and the gate's CPU time. */
 function phaseTable(rows: Measurement[]): string {
-    const head = ["size", "input", "start s", "start peak MB", "Analyze s", "Analyze peak MB", "AnalyzeStack s",
-        "AnalyzeStack peak MB", "runs", "load (1 min)"];
+    const head = ["size", "input", "start s", "cpu s", "peak MB", "Analyze s", "cpu s", "gate cpu s", "peak MB",
+        "AnalyzeStack s", "cpu s", "gate cpu s", "peak MB", "runs", "load (1 min)"];
     const body = rows.filter((m) => !m.error).map((m) => {
         const t = m.result?.timings;
-        return [m.size.toLocaleString("en-US"), m.kind, sec(t?.packStartMs), mb(m.phases?.startKb), sec(t?.analyzeMs),
-            mb(m.phases?.analyzeKb), sec(t?.analyzeStackMs), mb(m.phases?.analyzeStackKb), String(m.runs),
-            m.load.map((l) => l.toFixed(1)).join(" ")];
+        const p = m.phases ?? {};
+        return [m.size.toLocaleString("en-US"), m.kind,
+            sec(t?.packStartMs), sec(p.startCpuMs), mb(p.startKb),
+            sec(t?.analyzeMs), sec(p.analyzeCpuMs), sec(p.gateAnalyzeCpuMs), mb(p.analyzeKb),
+            sec(t?.analyzeStackMs), sec(p.analyzeStackCpuMs), sec(p.gateAnalyzeStackCpuMs), mb(p.analyzeStackKb),
+            String(m.runs), m.load.map((l) => l.toFixed(1)).join(" ")];
     });
     return formatTable(head, body, false);
 }
@@ -712,8 +783,10 @@ async function main(): Promise<void> {
     console.log("total: runGate wall time in a fresh process (engine, pack start-up, Analyze, AnalyzeStack).");
     console.log("engine: program run under the mock monitor (its own process), or export read.");
     console.log("gate RSS: peak of the process calling runGate (the program's engine process is not included).\n");
-    console.log("The pack process per phase (peak memory of each phase alone):\n");
+    console.log("Per phase: wall time; the pack's CPU time and peak memory (of that phase alone); the gate's CPU time");
+    console.log("(encoding requests, reading answers). Start-up is ts-node type-checking the pack.\n");
     console.log(phaseTable(rows) + "\n");
+    if (rows.some((m) => m.phases?.cumulativePeaks)) console.log("(peaks could not be reset between phases: each includes the earlier ones)\n");
     const findings = findingsTable(rows);
     if (findings.length) console.log(findings.join("\n") + "\n");
     for (const line of budget(rows)) console.log(line);
