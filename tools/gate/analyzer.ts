@@ -259,29 +259,36 @@ export class PackClient {
         return this.outcome(resp, new Map([[r.urn, r]]), r.urn);
     }
 
-    async analyzeStack(resources: ResourceRecord[], providers: Map<string, ResourceRecord>): Promise<AnalyzeOutcome> {
+    /**
+     * One resource's entry of the AnalyzeStack request (its outputs, parent, dependencies).
+     * Built apart so a caller can encode entries while Analyze calls are in flight.
+     */
+    stackEntry(r: ResourceRecord, providers: Map<string, ResourceRecord>): unknown {
+        const ar = new analyzerpb.AnalyzerResource();
+        ar.setUrn(r.urn);
+        ar.setType(r.type);
+        ar.setName(r.name);
+        ar.setProperties(toStruct(r.outputs));
+        ar.setOptions(toOptions(r));
+        const prov = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
+        if (prov) ar.setProvider(toProvider(prov));
+        ar.setParent(r.parent ?? "");
+        ar.setDependenciesList(r.dependencies);
+        const pdMap = ar.getPropertydependenciesMap();
+        for (const [k, urns] of Object.entries(r.propertyDependencies)) {
+            if (!urns.length) continue; // the engine skips properties with no dependencies
+            const pd = new analyzerpb.AnalyzerPropertyDependencies();
+            pd.setUrnsList(urns);
+            pdMap.set(k, pd);
+        }
+        return ar;
+    }
+
+    /** AnalyzeStack once on every resource; `entries` are stackEntry()s already built, in order. */
+    async analyzeStack(resources: ResourceRecord[], providers: Map<string, ResourceRecord>,
+        entries?: unknown[]): Promise<AnalyzeOutcome> {
         const req = new analyzerpb.AnalyzeStackRequest();
-        const list = resources.map((r) => {
-            const ar = new analyzerpb.AnalyzerResource();
-            ar.setUrn(r.urn);
-            ar.setType(r.type);
-            ar.setName(r.name);
-            ar.setProperties(toStruct(r.outputs));
-            ar.setOptions(toOptions(r));
-            const prov = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
-            if (prov) ar.setProvider(toProvider(prov));
-            ar.setParent(r.parent ?? "");
-            ar.setDependenciesList(r.dependencies);
-            const pdMap = ar.getPropertydependenciesMap();
-            for (const [k, urns] of Object.entries(r.propertyDependencies)) {
-                if (!urns.length) continue; // the engine skips properties with no dependencies
-                const pd = new analyzerpb.AnalyzerPropertyDependencies();
-                pd.setUrnsList(urns);
-                pdMap.set(k, pd);
-            }
-            return ar;
-        });
-        req.setResourcesList(list);
+        req.setResourcesList(entries ?? resources.map((r) => this.stackEntry(r, providers)));
         const resp = await this.call<any>("analyzeStack", req);
         return this.outcome(resp, new Map(resources.map((r) => [r.urn, r])), "");
     }

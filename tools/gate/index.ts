@@ -92,14 +92,18 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
             const t0 = Date.now();
             // A few calls in flight at once, so the gate encodes the next request while the pack
             // works on this one; answers are kept in registration order, as the engine reports them.
+            // While the pack works, the gate encodes each resource's AnalyzeStack entry.
             const perResource: Violation[][] = new Array(resources.length);
+            const stackEntries: unknown[] = new Array(resources.length);
             let next = 0;
             const worker = async () => {
                 while (next < resources.length) {
                     const i = next++;
                     const r = resources[i]!;
                     const provider = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
-                    perResource[i] = (await pack.analyze(r, provider)).violations;
+                    const answer = pack.analyze(r, provider);
+                    stackEntries[i] = pack.stackEntry(r, providers);
+                    perResource[i] = (await answer).violations;
                 }
             };
             await Promise.all(Array.from({ length: ANALYZE_IN_FLIGHT }, worker));
@@ -107,7 +111,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
             timings.analyzeMs += Date.now() - t0;
             timings.analyzeCalls += pack.analyzeCalls;
             const t1 = Date.now();
-            violations.push(...(await pack.analyzeStack(resources, providers)).violations);
+            violations.push(...(await pack.analyzeStack(resources, providers, stackEntries)).violations);
             timings.analyzeStackMs += Date.now() - t1;
             const hwm = peakRssKb(pack.pid);
             if (hwm !== undefined) timings.packPeakRssKb = Math.max(timings.packPeakRssKb ?? 0, hwm);
