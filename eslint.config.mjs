@@ -16,4 +16,9 @@ export default tseslint.config(
             eqeqeq: ["error", "always"],
         },
     },
+    {
+        // chai's property assertions (`expect(x).to.be.true`) are expressions by design.
+        files: ["test/**/*.ts"],
+        rules: { "@typescript-eslint/no-unused-expressions": "off" },
+    },
 );
