@@ -23,7 +23,10 @@
  *                                        only in the resource id (`bucket/prefix/*`)
  *   isOpenPrincipal(principal)        -> `*`, {"AWS": "*"}, or an AWS principal with a wildcard
  *   pinningConditionKeys(condition)   -> the caller-pinning keys the condition sets with a
- *                                        positive operator and a concrete value
+ *                                        positive operator and concrete values (isConcretePinValue:
+ *                                        an ARN of one account, an account without wildcard ...)
+ *   unpinnedServicePrincipals(stmt)   -> the statement's `Service` principals that no
+ *                                        confused-deputy condition (aws:SourceArn ...) pins
  *   identityStatementFindings(stmt)   -> StatementFinding[] for identity policies
  *   describeStatement / describeActionPattern for messages.
  */
@@ -375,12 +378,91 @@ export const PINNING_CONDITION_KEYS: readonly string[] = [
 ];
 
 /**
- * The pinning condition keys (as written) set by a condition block with a positive operator
- * (StringEquals, StringLike, ArnEquals, ArnLike, ...; not `...IfExists`, not negations, not
- * `Null`, not `ForAllValues:` which passes on an empty set) and at least one concrete value
- * (not only `*`). UNKNOWN when the block or a value it needs is unknown.
+ * The keys that pin a SERVICE principal to the resource or account it acts for (the
+ * cross-service confused deputy): without one, the service acts for every account that uses
+ * it. aws:SourceOwner is SNS's older spelling of aws:SourceAccount (still in AWS's SNS examples).
+ * Caller keys such as aws:PrincipalOrgID do not pin a service: a service principal is in no
+ * account or organisation.
  */
-export function pinningConditionKeys(condition: unknown): string[] | Unknown {
+export const CONFUSED_DEPUTY_CONDITION_KEYS: readonly string[] = [
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+];
+
+/**
+ * Service-specific keys AWS documents as the source pin of one service's grant, beside the
+ * confused-deputy keys: CloudWatch Logs encrypting log groups is pinned by the log group ARN in
+ * the encryption context (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs
+ * using AWS KMS"), judged like an ARN-valued key (concrete account).
+ */
+const SERVICE_PIN_KEYS: readonly { service: RegExp; keys: readonly string[] }[] = [
+    { service: /^logs(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/i, keys: ["kms:encryptioncontext:aws:logs:arn"] },
+];
+
+/** Keys whose value is an ARN: they pin only when the ARN's account field is concrete. */
+const ARN_VALUED_KEYS = new Set(["aws:sourcearn", "aws:principalarn", "kms:encryptioncontext:aws:logs:arn"]);
+const ORG_PATH_KEYS = new Set(["aws:sourceorgpaths", "aws:principalorgpaths"]);
+
+/**
+ * Services whose ARNs have no account field (`arn:aws:s3:::bucket`): an ARN of theirs pins
+ * only when the bucket name has no wildcard (bucket names are global: `site-*` is anyone's).
+ */
+const ACCOUNTLESS_ARN_SERVICES = new Set(["s3"]);
+
+const WILDCARD = /[*?]/;
+
+/**
+ * True when an ARN names resources of ONE account: its account field is 12 digits, or empty for
+ * a service whose ARNs have no account (S3) with a bucket name that has no wildcard.
+ * `arn:aws:cloudfront::*:distribution/*` (every distribution of every account) is not.
+ */
+export function arnPinsAccount(arn: string): boolean {
+    const parts = arn.trim().split(":");
+    if (parts.length < 6 || parts[0].toLowerCase() !== "arn") return false;
+    const service = parts[2].toLowerCase();
+    const account = parts[4];
+    const resource = parts.slice(5).join(":");
+    if (resource === "") return false;
+    if (/^\d{12}$/.test(account)) return true;
+    if (account === "" && ACCOUNTLESS_ARN_SERVICES.has(service)) {
+        const bucket = resource.split("/")[0];
+        return bucket !== "" && !WILDCARD.test(bucket);
+    }
+    return false;
+}
+
+/**
+ * True when a pinning key's value is fixed enough to pin (AWS Config's public-access rules count
+ * only fixed values): ARN-valued keys need a concrete account (arnPinsAccount); organisation
+ * paths a concrete organisation id (the path below may end in a wildcard); aws:userid a concrete
+ * unique id (`AROA...:*` is one role's sessions); every other key (accounts, organisation ids,
+ * VPCs, endpoints) no wildcard at all. A policy variable (`${aws:username}`) is never fixed.
+ */
+export function isConcretePinValue(key: string, value: string): boolean {
+    const k = key.toLowerCase();
+    const v = value.trim();
+    if (v === "" || v.includes("${")) return false;
+    if (ARN_VALUED_KEYS.has(k)) return arnPinsAccount(v);
+    if (ORG_PATH_KEYS.has(k)) {
+        const org = v.split("/")[0];
+        return org !== "" && !WILDCARD.test(org);
+    }
+    if (k === "aws:userid") {
+        const id = v.split(":")[0];
+        return id !== "" && !WILDCARD.test(id);
+    }
+    return !WILDCARD.test(v);
+}
+
+/**
+ * The keys among `keys` (lower case) that a condition block sets with a positive operator and
+ * only concrete values (isConcretePinValue). UNKNOWN when none pins and a block or value that
+ * might have is unknown.
+ */
+function conditionPins(condition: unknown, keys: readonly string[]): string[] | Unknown {
     const c = unwrapSecret(condition);
     if (isUnknown(c)) return UNKNOWN;
     if (!isRecord(c)) return [];
@@ -397,19 +479,59 @@ export function pinningConditionKeys(condition: unknown): string[] | Unknown {
         }
         if (!isRecord(b)) continue;
         for (const [key, v] of Object.entries(b)) {
-            if (!PINNING_CONDITION_KEYS.includes(key.toLowerCase())) continue;
+            if (!keys.includes(key.toLowerCase())) continue;
             const vs = values(v);
             if (vs === UNKNOWN) {
                 unknown = true;
                 continue;
             }
-            if (Array.isArray(vs) && vs.length > 0 && vs.every((x) => x.trim() !== "" && !/^[*?]+$/.test(x.trim()))) {
+            if (Array.isArray(vs) && vs.length > 0 && vs.every((x) => isConcretePinValue(key, x))) {
                 pinned.push(key);
             }
         }
     }
     if (pinned.length === 0 && unknown) return UNKNOWN;
     return pinned;
+}
+
+/**
+ * The pinning condition keys (as written) set by a condition block with a positive operator
+ * (StringEquals, StringLike, ArnEquals, ArnLike, ...; not `...IfExists`, not negations, not
+ * `Null`, not `ForAllValues:` which passes on an empty set) and only concrete values
+ * (isConcretePinValue: not `*`, not an ARN of any account). UNKNOWN when the block or a value
+ * it needs is unknown.
+ */
+export function pinningConditionKeys(condition: unknown): string[] | Unknown {
+    return conditionPins(condition, PINNING_CONDITION_KEYS);
+}
+
+/** The `Service` principals of a Principal element (as written); UNKNOWN when it is unknown. */
+export function servicePrincipals(principal: unknown): string[] | Unknown {
+    const all = principalValues(principal);
+    if (all === UNKNOWN) return UNKNOWN;
+    return Object.entries(all)
+        .filter(([kind]) => kind.toLowerCase() === "service")
+        .flatMap(([, vs]) => vs);
+}
+
+/**
+ * The service principals of a statement that no condition pins to a source (confused-deputy
+ * keys, or the service's own documented key): in a resource policy each of them lets the
+ * service act on this resource for EVERY account that uses the service (any distribution's
+ * OAC, any bucket's notifications). UNKNOWN when that depends on an unknown value.
+ */
+export function unpinnedServicePrincipals(s: PolicyStatement): string[] | Unknown {
+    const services = servicePrincipals(s.principal);
+    if (services === UNKNOWN) return UNKNOWN;
+    const out: string[] = [];
+    let unknown = false;
+    for (const service of services) {
+        const own = SERVICE_PIN_KEYS.filter((p) => p.service.test(service.trim())).flatMap((p) => p.keys);
+        const pins = conditionPins(s.condition, [...CONFUSED_DEPUTY_CONDITION_KEYS, ...own]);
+        if (pins === UNKNOWN) unknown = true;
+        else if (pins.length === 0) out.push(service);
+    }
+    return out.length === 0 && unknown ? UNKNOWN : out;
 }
 
 /** `statement[2]` or `statement[2] (Sid "ReadSite")`. */

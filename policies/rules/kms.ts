@@ -51,19 +51,40 @@ export const keyRotationEnabled = resourceRule({
     },
 });
 
+/**
+ * Unpinned service grants AWS documents as THE key-policy statement for an integration, accepted
+ * as written (only for these actions). CloudWatch alarms publishing to an SNS topic encrypted
+ * with this key: AWS documents `{Service: "cloudwatch.amazonaws.com"}` with kms:Decrypt and
+ * kms:GenerateDataKey* and no condition (SNS Developer Guide, "Enabling compatibility between
+ * event sources from AWS services and encrypted topics"; re:Post "CloudWatch alarm with an
+ * encrypted SNS topic"). Why it is not public: the grant lets CloudWatch only make data keys for
+ * topics encrypted with this key, on a publish that the topic's own policy must allow (judged by
+ * sns-topic-policy-not-public, which requires aws:SourceArn/aws:SourceAccount there); no
+ * plaintext key leaves KMS to another account. Any other action for CloudWatch is judged.
+ */
+const DOCUMENTED_UNPINNED_KEY_GRANTS: Readonly<Record<string, readonly string[]>> = {
+    "cloudwatch.amazonaws.com": ["kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKey*"],
+};
+
 export const keyPolicyNotPublic = resourceRule({
     name: "kms-key-policy-not-public",
     description:
-        "Checks that no KMS key policy (Key.policy or KeyPolicy) allows a `*` principal without a condition pinning the caller (kms:CallerAccount is not enough on its own: use aws:PrincipalAccount, aws:PrincipalOrgID, aws:SourceArn ...).",
+        "Checks that no KMS key policy (Key.policy or KeyPolicy) allows a `*` principal without a condition pinning the caller to fixed values (kms:CallerAccount is not enough on its own: use aws:PrincipalAccount, aws:PrincipalOrgID, aws:SourceArn ...), nor a service principal without a confused-deputy condition (aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, aws:SourceOrgPaths; for CloudWatch Logs the documented kms:EncryptionContext:aws:logs:arn of this account). AWS's documented CloudWatch-alarms grant for encrypted SNS topics (kms:Decrypt, kms:GenerateDataKey* with no condition) is accepted as written.",
     enforcementLevel: "mandatory",
     severity: "critical",
     control: fsbp("KMS.5"),
-    remediationSteps: "Name the principals (the account root, roles, or service principals with aws:SourceArn/aws:SourceAccount).",
+    remediationSteps:
+        "Name the principals (the account root, roles, or service principals with aws:SourceArn/aws:SourceAccount; logs.<region>.amazonaws.com with kms:EncryptionContext:aws:logs:arn set to this account's log groups).",
     tags: ["kms", "public-access"],
+    rationale:
+        "A service principal in a key policy without a source condition lets the service use the key for any account's resources (the cross-service confused deputy). The CloudWatch-alarms grant is the exception AWS documents: it makes data keys only for topics encrypted with this key, on publishes the topic policy admits.",
     preview: "A key policy unknown at preview is undecided.",
     resourceTypes: [T.kmsKey, T.kmsKeyPolicy],
     check(r, ctx) {
-        checkResourcePolicyNotPublic(r, ctx, r.props.policy, "policy", "name the principal or pin it with aws:PrincipalAccount");
+        checkResourcePolicyNotPublic(r, ctx, r.props.policy, "policy", "name the principal or pin it with aws:PrincipalAccount", {
+            servicePrincipals: true,
+            documentedServiceGrants: DOCUMENTED_UNPINNED_KEY_GRANTS,
+        });
     },
 });
 

@@ -5,12 +5,14 @@
  * is judged in cloudfront.ts; TLS-only bucket policies and encryption in encryption.ts.
  */
 import {
+    arnPinsAccount,
     describeStatement,
     isOpenPrincipal,
     isParseError,
     parsePolicyDocument,
     pinningConditionKeys,
     PolicyStatement,
+    unpinnedServicePrincipals,
 } from "../lib/iam";
 import { arr, bool, isSet, isUnknown, read, rec, str, UNKNOWN, Unknown } from "../lib/props";
 import { fsbp, resourceRule, Rule, RuleContext, RuleResource, stackRule, StackResource } from "../lib/rule";
@@ -134,15 +136,51 @@ export const bucketAclNotPublic = resourceRule({
     },
 });
 
+/** How a resource-policy check reads service principals. */
+export interface ResourcePolicyOptions {
+    /**
+     * Judge Allow statements to SERVICE principals too: without a confused-deputy condition
+     * (aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, aws:SourceOrgPaths) the service acts on
+     * the resource for every account that uses it. Off for trust policies, where a service
+     * principal (lambda.amazonaws.com) assumes the role only when this account hands it the role.
+     */
+    servicePrincipals?: boolean;
+    /**
+     * Unpinned service grants AWS documents as the required form (service principal, lower case
+     * -> the only actions it may be granted that way); a statement granting more is judged.
+     */
+    documentedServiceGrants?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** An Allow that is open: to everyone (`*`), or to a service for any account. */
+export interface OpenStatement {
+    statement: PolicyStatement;
+    /** "everyone": a `*`/wildcard principal or NotPrincipal; "service": the services listed. */
+    kind: "everyone" | "service";
+    services: string[];
+}
+
+/** True when a documented unpinned grant covers every action of the statement. */
+function documentedGrant(s: PolicyStatement, service: string, options: ResourcePolicyOptions): boolean | Unknown {
+    const allowed = options.documentedServiceGrants?.[service.trim().toLowerCase()];
+    if (!allowed || s.notAction !== undefined) return false;
+    if (s.action === UNKNOWN) return UNKNOWN;
+    const actions = s.action ?? [];
+    const lower = allowed.map((a) => a.toLowerCase());
+    return actions.length > 0 && actions.every((a) => lower.includes(a.trim().toLowerCase()));
+}
+
 /**
  * Statements of a resource policy that allow everyone: an Allow to an open principal (or with
- * NotPrincipal, which is everyone but the listed ones) without a caller-pinning condition.
- * A Deny to `*` restricts (e.g. the TLS-only statement) and is fine.
+ * NotPrincipal, which is everyone but the listed ones) without a caller-pinning condition, and,
+ * with `options.servicePrincipals`, an Allow to a service principal without a confused-deputy
+ * condition. A Deny to `*` restricts (e.g. the TLS-only statement) and is fine.
  */
 export function publicAllowStatements(
     statements: readonly PolicyStatement[],
-): { open: PolicyStatement[]; undecided: PolicyStatement[] } {
-    const open: PolicyStatement[] = [];
+    options: ResourcePolicyOptions = {},
+): { open: OpenStatement[]; undecided: PolicyStatement[] } {
+    const open: OpenStatement[] = [];
     const undecided: PolicyStatement[] = [];
     for (const s of statements) {
         if (s.effect === UNKNOWN) {
@@ -155,17 +193,34 @@ export function publicAllowStatements(
             undecided.push(s);
             continue;
         }
-        if (!everyone) continue;
-        const pins = pinningConditionKeys(s.condition);
-        if (pins === UNKNOWN) undecided.push(s);
-        else if (pins.length === 0) open.push(s);
+        if (everyone) {
+            const pins = pinningConditionKeys(s.condition);
+            if (pins === UNKNOWN) undecided.push(s);
+            else if (pins.length === 0) open.push({ statement: s, kind: "everyone", services: [] });
+            continue;
+        }
+        if (!options.servicePrincipals) continue;
+        const unpinned = unpinnedServicePrincipals(s);
+        if (unpinned === UNKNOWN) {
+            undecided.push(s);
+            continue;
+        }
+        const services: string[] = [];
+        let unknown = false;
+        for (const service of unpinned) {
+            const documented = documentedGrant(s, service, options);
+            if (documented === UNKNOWN) unknown = true;
+            else if (!documented) services.push(service);
+        }
+        if (services.length > 0) open.push({ statement: s, kind: "service", services });
+        else if (unknown) undecided.push(s);
     }
     return { open, undecided };
 }
 
 /**
- * Judges a resource-policy document for public Allow statements; shared by the S3, KMS and
- * Lambda rules. `property` is the path shown in messages.
+ * Judges a resource-policy document for public Allow statements; shared by the S3, KMS, SNS,
+ * SQS, Secrets Manager and IAM trust-policy rules. `property` is the path shown in messages.
  */
 export function checkResourcePolicyNotPublic<C>(
     r: RuleResource,
@@ -173,6 +228,7 @@ export function checkResourcePolicyNotPublic<C>(
     document: unknown,
     property: string,
     fix: string,
+    options: ResourcePolicyOptions = {},
 ): void {
     if (document === undefined || document === null || document === "") return;
     const parsed = parsePolicyDocument(document);
@@ -180,12 +236,21 @@ export function checkResourcePolicyNotPublic<C>(
     if (isParseError(parsed)) {
         return ctx.report(r, `must have a valid policy document (${property} ${parsed.error}): fix the JSON`);
     }
-    const { open, undecided } = publicAllowStatements(parsed.statements);
-    for (const s of open) {
-        ctx.report(
-            r,
-            `must not allow a "*" principal without a condition pinning the caller (${property} ${describeStatement(s)}): ${fix}`,
-        );
+    const { open, undecided } = publicAllowStatements(parsed.statements, options);
+    for (const { statement: s, kind, services } of open) {
+        if (kind === "everyone") {
+            ctx.report(
+                r,
+                `must not allow a "*" principal without a condition pinning the caller (${property} ${describeStatement(s)}): ${fix}`,
+            );
+        } else {
+            ctx.report(
+                r,
+                `must not allow service principal ${services.map((x) => `"${x}"`).join(", ")} without a condition pinning ` +
+                    `the source (${property} ${describeStatement(s)}), or the service acts for every AWS account: add ` +
+                    "aws:SourceArn (the calling resource's ARN) or aws:SourceAccount (this account) with StringEquals/ArnLike",
+            );
+        }
     }
     if (open.length === 0 && undecided.length > 0) ctx.undecided(r, `${property} ${describeStatement(undecided[0])}`);
 }
@@ -193,7 +258,7 @@ export function checkResourcePolicyNotPublic<C>(
 export const bucketPolicyNotPublic = resourceRule({
     name: "s3-bucket-policy-not-public",
     description:
-        "Checks that no S3 bucket policy (BucketPolicy or the bucket's inline `policy`) allows a `*` principal unless a condition pins the caller (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceVpce, aws:SourceVpc, aws:PrincipalAccount ...); Deny statements to `*` are fine.",
+        "Checks that no S3 bucket policy (BucketPolicy or the bucket's inline `policy`) allows a `*` principal unless a condition pins the caller (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceVpce, aws:SourceVpc, aws:PrincipalAccount ...) to fixed values, nor a service principal (cloudfront.amazonaws.com, delivery.logs.amazonaws.com ...) unless a confused-deputy condition (aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, aws:SourceOrgPaths) pins the source; Deny statements to `*` are fine.",
     enforcementLevel: "mandatory",
     severity: "critical",
     control: fsbp("S3.2"),
@@ -202,7 +267,7 @@ export const bucketPolicyNotPublic = resourceRule({
         "Name the principal (e.g. `{ Service: \"cloudfront.amazonaws.com\" }`) and add a condition such as `StringEquals: { \"AWS:SourceArn\": distribution.arn }`.",
     tags: ["s3", "public-access", "iam"],
     rationale:
-        "A pinning condition only counts with a positive operator and a concrete value: `...IfExists`, negated operators, `Null` and `ForAllValues:` pass when the key is absent, so they pin nothing.",
+        "A pinning condition only counts with a positive operator and a fixed value (as AWS Config's public-access rules count them): `...IfExists`, negated operators, `Null` and `ForAllValues:` pass when the key is absent, and an ARN whose account is a wildcard (`arn:aws:cloudfront::*:distribution/*`) names every account's resources, so they pin nothing. A service principal without aws:SourceArn/aws:SourceAccount is the cross-service confused deputy: any distribution in any account whose OAC points at the bucket could read it.",
     preview: "A policy built from unknown outputs (the usual case for a JSON string) is undecided at preview.",
     resourceTypes: [T.bucket, T.bucketPolicy],
     check(r, ctx) {
@@ -212,6 +277,7 @@ export const bucketPolicyNotPublic = resourceRule({
             r.props.policy,
             "policy",
             "name the principal and add a condition such as aws:SourceArn",
+            { servicePrincipals: true },
         );
     },
 });
@@ -266,29 +332,50 @@ export const lambdaFunctionUrlAuthRequired = resourceRule({
     },
 });
 
+/** True for an AWS service principal (`s3.amazonaws.com`, `logs.us-west-2.amazonaws.com`, China's `.com.cn`). */
+export function isServicePrincipal(principal: string): boolean {
+    return /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/i.test(principal.trim());
+}
+
 export const lambdaPermissionSourceRestricted = resourceRule({
     name: "lambda-permission-source-restricted",
     description:
-        "Checks that no lambda.Permission grants invoke to principal `*` without sourceArn, sourceAccount or principalOrgId (a public resource policy bypasses the API's controls).",
+        "Checks that no lambda.Permission lets principal `*`, or a service principal (s3.amazonaws.com, sns.amazonaws.com ...), invoke the function without sourceArn, sourceAccount or principalOrgId, and that a known sourceArn names one account's resources (not `arn:aws:s3:::*` or an ARN whose account is a wildcard): a public resource policy bypasses the API's controls, and a service principal without a source lets any account's bucket or topic invoke the function.",
     enforcementLevel: "mandatory",
     severity: "critical",
     control: fsbp("Lambda.1"),
     remediationSteps:
-        "Name the calling service as principal (e.g. `apigateway.amazonaws.com`) and set `sourceArn` to the caller (e.g. `${api.executionArn}/*/*`).",
+        "Name the calling service as principal (e.g. `apigateway.amazonaws.com`) and set `sourceArn` to the caller (e.g. `${api.executionArn}/*/*`, the bucket's ARN) and, for S3, `sourceAccount` to this account.",
     tags: ["lambda", "public-access"],
-    preview: "An unknown principal is undecided; unknown source fields count as set (they will hold a value).",
+    rationale:
+        "AWS Config's lambda-function-public-access-prohibited (behind Lambda.1) fails a function invoked by Amazon S3 whose policy has no condition such as AWS:SourceAccount: bucket notifications of any account could invoke it (the cross-service confused deputy).",
+    preview:
+        "An unknown principal is undecided; unknown source fields count as set (they will hold the caller's ARN or account, an output of the stack).",
     resourceTypes: [T.lambdaPermission],
     check(r, ctx) {
         const principal = str(r.props.principal);
         if (principal === UNKNOWN) return ctx.undecided(r, "principal");
-        if (typeof principal !== "string" || !principal.includes("*")) return;
+        if (typeof principal !== "string") return;
+        const open = principal.includes("*");
+        if (!open && !isServicePrincipal(principal)) return; // an account or role: named, not public
+        const sourceArn = str(r.props.sourceArn);
         const pinned = ["sourceArn", "sourceAccount", "principalOrgId"].some(
             (k) => isUnknown(r.props[k]) || isSet(r.props[k]),
         );
+        const who = open ? `principal "${principal}"` : `service principal "${principal}"`;
         if (!pinned) {
+            return ctx.report(
+                r,
+                `must not allow ${who} without a source condition (sourceArn, sourceAccount or principalOrgId): set sourceArn to the calling resource's ARN` +
+                    (open ? " and name the calling service" : " (and sourceAccount to this account)"),
+            );
+        }
+        // A sourceArn of any account pins nothing unless another field does.
+        const otherPin = ["sourceAccount", "principalOrgId"].some((k) => isUnknown(r.props[k]) || isSet(r.props[k]));
+        if (typeof sourceArn === "string" && sourceArn !== "" && !otherPin && !arnPinsAccount(sourceArn)) {
             ctx.report(
                 r,
-                `must not allow principal "${principal}" without a source condition (sourceArn, sourceAccount or principalOrgId): name the calling service and set sourceArn`,
+                `must not allow ${who} from a sourceArn of any account (sourceArn "${sourceArn}"): name the calling resource's ARN with this account's id, or set sourceAccount`,
             );
         }
     },

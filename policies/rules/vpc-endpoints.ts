@@ -5,7 +5,7 @@
  */
 import { edgeFunctions } from "../lib/edge";
 import { functionPlacement, graphOf, NT, StackGraph, StackResource, VPC_MAIN_UNMANAGED } from "../lib/graph";
-import { isOpenPrincipal, isParseError, isWildcardResource, parsePolicyDocument, pinningConditionKeys } from "../lib/iam";
+import { isConcretePinValue, isOpenPrincipal, isParseError, isWildcardResource, parsePolicyDocument, pinningConditionKeys } from "../lib/iam";
 import { bool, isUnknown, list, read, rec, str, strings, UNKNOWN, Unknown } from "../lib/props";
 import { Rule, stackRule } from "../lib/rule";
 
@@ -334,7 +334,12 @@ function interfaceEndpointProblem(
 /**
  * Condition keys that pin the resources an endpoint reaches to the account or organisation
  * (endpoint policies, unlike resource policies, may pin the resource side). The caller-side
- * keys come from lib/iam.ts (PINNING_CONDITION_KEYS).
+ * keys come from lib/iam.ts (PINNING_CONDITION_KEYS). Like those, they pin only with a positive
+ * operator and fixed values (isConcretePinValue: `aws:ResourceAccount: "*"` pins nothing).
+ *
+ * Service principals are not judged here (unlike bucket and key policies): an endpoint policy
+ * governs requests that travel through the endpoint, made by principals in the VPC; a service
+ * principal's own service-to-service calls never do.
  */
 const RESOURCE_PINNING_KEYS = ["aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths"];
 
@@ -343,8 +348,12 @@ function pinsResource(condition: unknown): boolean {
     if (!c || c === UNKNOWN) return false;
     return Object.entries(c).some(([operator, block]) => {
         const b = rec(block);
-        if (!b || b === UNKNOWN || /not|ifexists|^null$/i.test(operator)) return false;
-        return Object.keys(b).some((k) => RESOURCE_PINNING_KEYS.includes(k.toLowerCase()));
+        if (!b || b === UNKNOWN || /not|ifexists|^null$|^forallvalues:/i.test(operator)) return false;
+        return Object.entries(b).some(([k, v]) => {
+            if (!RESOURCE_PINNING_KEYS.includes(k.toLowerCase())) return false;
+            const vs = strings(v);
+            return vs !== UNKNOWN && vs.length > 0 && vs.every((x) => isConcretePinValue(k, x));
+        });
     });
 }
 

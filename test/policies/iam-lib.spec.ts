@@ -9,8 +9,11 @@ import {
     isWildcardResource,
     parsePolicyDocument,
     ParsedPolicy,
+    arnPinsAccount,
+    isConcretePinValue,
     pinningConditionKeys,
     scopableActions,
+    unpinnedServicePrincipals,
 } from "../../policies/lib/iam";
 import { UNKNOWN } from "../../policies/lib/props";
 
@@ -92,14 +95,77 @@ describe("lib/iam", () => {
             expect(isOpenPrincipal(42)).to.equal(false);
         });
         it("finds pinning conditions case-insensitively, ignoring IfExists, negations and wildcards", () => {
-            expect(pinningConditionKeys({ StringEquals: { "AWS:SourceArn": "arn:x" } })).to.deep.equal(["AWS:SourceArn"]);
-            expect(pinningConditionKeys({ ArnLike: { "aws:sourcearn": "arn:aws:cloudfront::1:distribution/*" } })).to.have.length(1);
+            expect(pinningConditionKeys({ StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1" } })).to.deep.equal(["AWS:SourceArn"]);
+            expect(pinningConditionKeys({ ArnLike: { "aws:sourcearn": "arn:aws:cloudfront::123456789012:distribution/*" } })).to.have.length(1);
             expect(pinningConditionKeys({ StringEquals: { "aws:PrincipalOrgID": "o-1" } })).to.have.length(1);
             expect(pinningConditionKeys({ StringEqualsIfExists: { "aws:SourceAccount": "1" } })).to.deep.equal([]);
             expect(pinningConditionKeys({ StringNotEquals: { "aws:SourceAccount": "1" } })).to.deep.equal([]);
             expect(pinningConditionKeys({ StringLike: { "aws:SourceVpce": "*" } })).to.deep.equal([]);
             expect(pinningConditionKeys({ StringEquals: { "aws:SourceVpce": SENTINEL } })).to.equal(UNKNOWN);
             expect(pinningConditionKeys("junk")).to.deep.equal([]);
+        });
+        it("counts only fixed values as pins: an ARN of any account, a wildcard account or org, a variable pin nothing", () => {
+            // survivor s3-policy-star-any-distribution: every distribution of every account
+            expect(pinningConditionKeys({ ArnLike: { "AWS:SourceArn": "arn:aws:cloudfront::*:distribution/*" } })).to.deep.equal([]);
+            expect(pinningConditionKeys({ ArnLike: { "aws:SourceArn": "arn:aws:cloudfront::12345678901?:distribution/*" } })).to.deep.equal([]);
+            expect(pinningConditionKeys({ ArnLike: { "aws:SourceArn": "arn:x" } })).to.deep.equal([]);
+            expect(pinningConditionKeys({ ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/admin" } })).to.deep.equal([]);
+            expect(pinningConditionKeys({ ArnLike: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/*" } })).to.have.length(1);
+            expect(pinningConditionKeys({ StringLike: { "aws:SourceAccount": "1234*" } })).to.deep.equal([]);
+            expect(pinningConditionKeys({ StringLike: { "aws:PrincipalAccount": "?23456789012" } })).to.deep.equal([]);
+            expect(pinningConditionKeys({ StringLike: { "aws:PrincipalOrgID": "o-*" } })).to.deep.equal([]);
+            expect(pinningConditionKeys({ StringLike: { "aws:SourceOrgID": "*" } })).to.deep.equal([]);
+            expect(pinningConditionKeys({ StringEquals: { "aws:SourceAccount": "${aws:PrincipalAccount}" } })).to.deep.equal([]);
+            // one concrete value among wildcards does not pin: every value must
+            expect(pinningConditionKeys({ StringEquals: { "aws:SourceAccount": ["123456789012", "*"] } })).to.deep.equal([]);
+            expect(pinningConditionKeys({ StringLike: { "aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*" } })).to.have.length(1);
+            expect(pinningConditionKeys({ StringLike: { "aws:PrincipalOrgPaths": "*/r-ab12/*" } })).to.deep.equal([]);
+            expect(pinningConditionKeys({ StringLike: { "aws:userid": "AROAEXAMPLEID:*" } })).to.have.length(1);
+            expect(pinningConditionKeys({ StringLike: { "aws:userid": "*:alice" } })).to.deep.equal([]);
+        });
+        it("arnPinsAccount: a 12-digit account, or an S3 ARN (no account field) with a fixed bucket name", () => {
+            expect(arnPinsAccount("arn:aws:cloudfront::123456789012:distribution/E1")).to.equal(true);
+            expect(arnPinsAccount("arn:aws:cloudwatch:*:123456789012:alarm:*")).to.equal(true);
+            expect(arnPinsAccount("arn:aws:cloudfront::*:distribution/*")).to.equal(false);
+            expect(arnPinsAccount("arn:aws:cloudfront:::distribution/*")).to.equal(false); // CloudFront ARNs carry an account
+            expect(arnPinsAccount("arn:aws:s3:::site-bucket")).to.equal(true);
+            expect(arnPinsAccount("arn:aws:s3:::site-bucket/*")).to.equal(true);
+            expect(arnPinsAccount("arn:aws:s3:::*")).to.equal(false);
+            expect(arnPinsAccount("arn:aws:s3:::site-*")).to.equal(false); // bucket names are global: anyone's
+            expect(arnPinsAccount("arn:aws:execute-api:us-west-2:123456789012:")).to.equal(false);
+            expect(arnPinsAccount("*")).to.equal(false);
+        });
+        it("isConcretePinValue judges account-valued keys by wildcard, not by shape", () => {
+            expect(isConcretePinValue("aws:ResourceAccount", "123456789012")).to.equal(true);
+            expect(isConcretePinValue("aws:ResourceAccount", "*")).to.equal(false);
+            expect(isConcretePinValue("aws:SourceVpce", "vpce-1a2b3c4d")).to.equal(true);
+            expect(isConcretePinValue("aws:SourceVpce", "vpce-*")).to.equal(false);
+        });
+        it("unpinnedServicePrincipals: a service grant needs a confused-deputy condition of one account", () => {
+            const stmt = (principal: unknown, condition?: unknown) =>
+                parsed({ Statement: { Effect: "Allow", Principal: principal, Action: "s3:GetObject", Resource: "*", ...(condition ? { Condition: condition } : {}) } }).statements[0];
+            const cf = { Service: "cloudfront.amazonaws.com" };
+            // survivor s3-policy-cloudfront-unpinned
+            expect(unpinnedServicePrincipals(stmt(cf))).to.deep.equal(["cloudfront.amazonaws.com"]);
+            expect(unpinnedServicePrincipals(stmt(cf, { StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1" } }))).to.deep.equal([]);
+            expect(unpinnedServicePrincipals(stmt(cf, { StringEquals: { "aws:sourceaccount": "123456789012" } }))).to.deep.equal([]);
+            expect(unpinnedServicePrincipals(stmt(cf, { StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" } }))).to.deep.equal([]);
+            expect(unpinnedServicePrincipals(stmt(cf, { "ForAnyValue:StringLike": { "aws:SourceOrgPaths": "o-a1b2c3d4e5/*" } }))).to.deep.equal([]);
+            expect(unpinnedServicePrincipals(stmt(cf, { ArnLike: { "AWS:SourceArn": "arn:aws:cloudfront::*:distribution/*" } }))).to.deep.equal(["cloudfront.amazonaws.com"]);
+            // caller keys do not pin a service principal (it is in no account or organisation)
+            expect(unpinnedServicePrincipals(stmt(cf, { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } }))).to.deep.equal(["cloudfront.amazonaws.com"]);
+            expect(unpinnedServicePrincipals(stmt(cf, { StringEqualsIfExists: { "aws:SourceAccount": "123456789012" } }))).to.deep.equal(["cloudfront.amazonaws.com"]);
+            // the logs service's documented pin, only for the logs service and only of one account
+            const logs = { Service: "logs.us-west-2.amazonaws.com" };
+            const ctxOf = (arn: string) => ({ ArnLike: { "kms:EncryptionContext:aws:logs:arn": arn } });
+            expect(unpinnedServicePrincipals(stmt(logs, ctxOf("arn:aws:logs:us-west-2:123456789012:log-group:*")))).to.deep.equal([]);
+            expect(unpinnedServicePrincipals(stmt(logs, ctxOf("arn:aws:logs:us-west-2:*:log-group:*")))).to.deep.equal(["logs.us-west-2.amazonaws.com"]);
+            expect(unpinnedServicePrincipals(stmt(cf, ctxOf("arn:aws:logs:us-west-2:123456789012:log-group:*")))).to.deep.equal(["cloudfront.amazonaws.com"]);
+            expect(unpinnedServicePrincipals(stmt(logs))).to.deep.equal(["logs.us-west-2.amazonaws.com"]);
+            // AWS and * principals are not service principals; unknowns are undecided
+            expect(unpinnedServicePrincipals(stmt({ AWS: "arn:aws:iam::123456789012:root" }))).to.deep.equal([]);
+            expect(unpinnedServicePrincipals(stmt(cf, { StringEquals: { "aws:SourceArn": SENTINEL } }))).to.equal(UNKNOWN);
+            expect(unpinnedServicePrincipals(stmt(SENTINEL))).to.equal(UNKNOWN);
         });
     });
 

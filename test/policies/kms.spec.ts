@@ -52,6 +52,51 @@ describe("KMS rules", () => {
         expect(findings(v, "kms-key-policy-not-public")).to.deep.equal([]);
     });
 
+    describe("kms-key-policy-not-public: service principals", () => {
+        const rule = "kms-key-policy-not-public";
+        const KP = "aws:kms/keyPolicy:KeyPolicy";
+        const DELIVERY = {
+            Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" }, Action: ["kms:Encrypt", "kms:GenerateDataKey"], Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:logs:us-east-1:123456789012:delivery-source:*" } },
+        };
+        const keyPolicy = (name: string, ...statements: object[]) => ({ type: KP, name, props: { keyId: "k", policy: doc(ROOT, ...statements) } });
+        it("passes AWS's documented service grants: logs pinned by its encryption context, CloudWatch alarms, pinned log delivery and CloudFront", async () => {
+            const v = await pack.analyze([key("k", ROOT, LOGS, CLOUDWATCH, DELIVERY, CLOUDFRONT), keyPolicy("kp", LOGS, CLOUDWATCH, DELIVERY, CLOUDFRONT)]);
+            expect(findings(v, rule)).to.deep.equal([]);
+            expect(undecided(v, rule)).to.deep.equal([]);
+        });
+        it("passes the project's exact CloudWatch grant (kms:Decrypt, kms:GenerateDataKey)", async () => {
+            const v = await pack.analyze([key("k", ROOT, { ...CLOUDWATCH, Action: ["kms:Decrypt", "kms:GenerateDataKey"] })]);
+            expect(findings(v, rule)).to.deep.equal([]);
+        });
+        for (const [form, make] of [
+            ["Key.policy", (name: string, s: object) => key(name, ROOT, s)],
+            ["KeyPolicy", (name: string, s: object) => keyPolicy(name, s)],
+        ] as const) {
+            it(`fails in ${form}: a service grant without a source, CloudWatch granted more than the documented operations, logs pinned to any account`, async () => {
+                const v = await pack.analyze([
+                    make("cf", { ...CLOUDFRONT, Condition: undefined }),
+                    make("cw", { ...CLOUDWATCH, Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"] }),
+                    make("logs", { ...LOGS, Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-west-2:*:log-group:*" } } }),
+                    make("logs-none", { ...LOGS, Condition: undefined }),
+                    make("delivery", { ...DELIVERY, Condition: { ArnLike: { "aws:SourceArn": "arn:aws:logs:us-east-1:*:delivery-source:*" } } }),
+                ]);
+                const f = findings(v, rule);
+                expect(f.map((x) => x.resourceName)).to.deep.equal(["cf", "cw", "logs", "logs-none", "delivery"]);
+                expect(f.every((x) => x.enforcementLevel === "mandatory")).to.equal(true);
+                expect(f[0].message).to.include('must not allow service principal "cloudfront.amazonaws.com" without a condition pinning the source (policy statement[1])');
+            });
+        }
+        it("is undecided when a service grant's condition or actions are unknown", async () => {
+            const v = await pack.analyze([
+                key("a", ROOT, { ...CLOUDFRONT, Condition: { StringEquals: { "AWS:SourceArn": UNKNOWN } } }),
+                key("b", ROOT, { ...CLOUDWATCH, Action: UNKNOWN }),
+            ]);
+            expect(findings(v, rule)).to.deep.equal([]);
+            expect(undecided(v, rule)).to.have.length(2);
+        });
+    });
+
     describe("kms-key-grants-cloudwatch", () => {
         const rule = "kms-key-grants-cloudwatch";
         const topic = (keyRef: unknown) => ({ type: "aws:sns/topic:Topic", name: "alarms", props: { arn: "arn:aws:sns:us-west-2:123456789012:alarms", kmsMasterKeyId: keyRef } });

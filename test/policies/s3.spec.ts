@@ -161,6 +161,68 @@ describe("S3 public-access rules", () => {
             ]);
             expect(findings(v, rule)).to.deep.equal([]);
         });
+        describe("service principals and fixed-value pins", () => {
+            const BP = "aws:s3/bucketPolicy:BucketPolicy";
+            const DIST = "arn:aws:cloudfront::123456789012:distribution/E1";
+            const cfRead = { Sid: "CloudFrontReadsSite", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*" };
+            const tlsDeny = { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::site", "arn:aws:s3:::site/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } };
+            const logsWrite = {
+                Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" }, Action: "s3:PutObject", Resource: "arn:aws:s3:::logs/*",
+                Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:logs:us-east-1:123456789012:delivery-source:*" } },
+            };
+            for (const [type, label] of [[BP, "BucketPolicy"], [BUCKET, "inline policy on Bucket"], [BUCKET_V2, "inline policy on BucketV2"]]) {
+                it(`fails a CloudFront grant without AWS:SourceArn in a ${label} (survivor s3-policy-cloudfront-unpinned)`, async () => {
+                    const v = await pack.analyze([{ type, name: "p", props: { bucket: "site", policy: doc(tlsDeny, cfRead) } }]);
+                    const f = findings(v, rule);
+                    expect(f).to.have.length(1);
+                    expect(f[0].enforcementLevel).to.equal("mandatory");
+                    expect(f[0].urn).to.equal(urnOf(type, "p"));
+                    expect(f[0].message).to.include(`'p' must not allow service principal "cloudfront.amazonaws.com" without a condition pinning the source (policy statement[1] (Sid "CloudFrontReadsSite"))`);
+                    expect(f[0].message).to.include("add aws:SourceArn");
+                });
+                it(`fails Principal * pinned only by an ARN of any account in a ${label} (survivor s3-policy-star-any-distribution)`, async () => {
+                    const anyDist = { ...cfRead, Principal: "*", Condition: { ArnLike: { "AWS:SourceArn": "arn:aws:cloudfront::*:distribution/*" } } };
+                    const v = await pack.analyze([{ type, name: "p", props: { bucket: "site", policy: doc(anyDist) } }]);
+                    const f = findings(v, rule);
+                    expect(f).to.have.length(1);
+                    expect(f[0].message).to.include('must not allow a "*" principal without a condition pinning the caller (policy statement[0]');
+                });
+                it(`passes the TLS deny, a CloudFront grant pinned to this account's distribution and a pinned log-delivery grant in a ${label}`, async () => {
+                    const pinned = { ...cfRead, Condition: { StringEquals: { "AWS:SourceArn": DIST } } };
+                    const byAccount = { ...cfRead, Action: "s3:ListBucket", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } };
+                    const v = await pack.analyze([{ type, name: "p", props: { bucket: "site", policy: doc(tlsDeny, pinned, byAccount, logsWrite) } }]);
+                    expect(findings(v, rule)).to.deep.equal([]);
+                    expect(undecided(v, rule)).to.deep.equal([]);
+                });
+            }
+            it("fails a service grant pinned by an ARN of any account, an IfExists key or a caller key only", async () => {
+                const v = await pack.analyze([
+                    { type: BP, name: "any-account", props: { policy: doc({ ...cfRead, Condition: { ArnLike: { "aws:SourceArn": "arn:aws:cloudfront::*:distribution/*" } } }) } },
+                    { type: BP, name: "ifexists", props: { policy: doc({ ...cfRead, Condition: { StringEqualsIfExists: { "aws:SourceArn": DIST } } }) } },
+                    { type: BP, name: "org-only", props: { policy: doc({ ...cfRead, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }) } },
+                    { type: BP, name: "list", props: { policy: doc({ ...cfRead, Principal: { Service: ["cloudfront.amazonaws.com", "s3.amazonaws.com"] } }) } },
+                ]);
+                const f = findings(v, rule);
+                expect(f.map((x) => x.resourceName)).to.deep.equal(["any-account", "ifexists", "org-only", "list"]);
+                expect(f[3].message).to.include('service principal "cloudfront.amazonaws.com", "s3.amazonaws.com"');
+            });
+            it("passes a service grant pinned by aws:SourceOrgID, and S3 log delivery pinned by a bucket ARN (no account field)", async () => {
+                const v = await pack.analyze([
+                    { type: BP, name: "org", props: { policy: doc({ ...cfRead, Condition: { StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" } } }) } },
+                    { type: BP, name: "s3-logs", props: { policy: doc({ ...cfRead, Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Condition: { ArnLike: { "aws:SourceArn": "arn:aws:s3:::site" } } }) } },
+                ]);
+                expect(findings(v, rule)).to.deep.equal([]);
+            });
+            it("is undecided, never mandatory, when the pin or the principal is unknown", async () => {
+                const v = await pack.analyze([
+                    { type: BP, name: "pin", props: { policy: doc({ ...cfRead, Condition: { StringEquals: { "AWS:SourceArn": UNKNOWN } } }) } },
+                    { type: BP, name: "who", props: { policy: doc({ ...cfRead, Principal: { Service: UNKNOWN } }) } },
+                ]);
+                expect(findings(v, rule)).to.deep.equal([]);
+                expect(undecided(v, rule)).to.have.length(2);
+                expect(undecided(v, rule).every((x) => x.enforcementLevel === "advisory")).to.equal(true);
+            });
+        });
         it("reports an unparsable policy and is undecided on an unknown one", async () => {
             const v = await pack.analyze([
                 { type: "aws:s3/bucketPolicy:BucketPolicy", name: "bad", props: { policy: "{not json" } },
@@ -209,12 +271,50 @@ describe("S3 public-access rules", () => {
             const base = { action: "lambda:InvokeFunction", function: "f", principal: "*" };
             const v = await pack.analyze([
                 { type: "aws:lambda/permission:Permission", name: "open", props: base },
-                { type: "aws:lambda/permission:Permission", name: "arn", props: { ...base, sourceArn: "arn:aws:execute-api:us-west-2:1:api/*" } },
+                { type: "aws:lambda/permission:Permission", name: "arn", props: { ...base, sourceArn: "arn:aws:execute-api:us-west-2:123456789012:api/*" } },
                 { type: "aws:lambda/permission:Permission", name: "acct", props: { ...base, sourceAccount: "123456789012" } },
                 { type: "aws:lambda/permission:Permission", name: "org", props: { ...base, principalOrgId: "o-1" } },
-                { type: "aws:lambda/permission:Permission", name: "apigw", props: { ...base, principal: "apigateway.amazonaws.com" } },
+                { type: "aws:lambda/permission:Permission", name: "apigw", props: { ...base, principal: "apigateway.amazonaws.com", sourceArn: "arn:aws:execute-api:us-west-2:123456789012:abc123/prod/*/items/*" } },
+                { type: "aws:lambda/permission:Permission", name: "account", props: { ...base, principal: "123456789012" } },
+                { type: "aws:lambda/permission:Permission", name: "role", props: { ...base, principal: "arn:aws:iam::123456789012:role/caller" } },
             ]);
             expect(findings(v, "lambda-permission-source-restricted").map((x) => x.resourceName)).to.deep.equal(["open"]);
+        });
+        it("fails a service principal without a source (survivor lambda-permission-s3-no-source), passes it with one", async () => {
+            const base = { action: "lambda:InvokeFunction", function: "f" };
+            const P = "aws:lambda/permission:Permission";
+            const v = await pack.analyze([
+                { type: P, name: "s3-open", props: { ...base, principal: "s3.amazonaws.com" } },
+                { type: P, name: "sns-open", props: { ...base, principal: "sns.amazonaws.com" } },
+                { type: P, name: "apigw-open", props: { ...base, principal: "apigateway.amazonaws.com" } },
+                { type: P, name: "s3-arn", props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::uploads" } },
+                { type: P, name: "s3-account", props: { ...base, principal: "s3.amazonaws.com", sourceAccount: "123456789012" } },
+                { type: P, name: "sns-arn", props: { ...base, principal: "sns.amazonaws.com", sourceArn: "arn:aws:sns:us-west-2:123456789012:topic" } },
+            ]);
+            const f = findings(v, "lambda-permission-source-restricted");
+            expect(f.map((x) => x.resourceName)).to.deep.equal(["s3-open", "sns-open", "apigw-open"]);
+            expect(f.every((x) => x.enforcementLevel === "mandatory")).to.equal(true);
+            expect(f[0].message).to.equal(
+                "aws.lambda.Permission 's3-open' must not allow service principal \"s3.amazonaws.com\" without a source condition (sourceArn, sourceAccount or principalOrgId): set sourceArn to the calling resource's ARN (and sourceAccount to this account)",
+            );
+        });
+        it("fails a sourceArn of any account or any bucket unless sourceAccount pins it", async () => {
+            const base = { action: "lambda:InvokeFunction", function: "f" };
+            const P = "aws:lambda/permission:Permission";
+            const v = await pack.analyze([
+                { type: P, name: "any-bucket", props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::*" } },
+                { type: P, name: "any-account", props: { ...base, principal: "*", sourceArn: "arn:aws:execute-api:us-west-2:*:api/*" } },
+                { type: P, name: "with-account", props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::*", sourceAccount: "123456789012" } },
+            ]);
+            const f = findings(v, "lambda-permission-source-restricted");
+            expect(f.map((x) => x.resourceName)).to.deep.equal(["any-bucket", "any-account"]);
+            expect(f[0].message).to.include('from a sourceArn of any account (sourceArn "arn:aws:s3:::*")');
+        });
+        it("counts unknown source fields as set (the caller's ARN, an output) and decides nothing mandatory on them", async () => {
+            const v = await pack.analyze([
+                { type: "aws:lambda/permission:Permission", name: "p", props: { action: "lambda:InvokeFunction", function: "f", principal: "apigateway.amazonaws.com", sourceArn: UNKNOWN } },
+            ]);
+            expect(findings(v, "lambda-permission-source-restricted")).to.deep.equal([]);
         });
         it("is undecided on unknown values", async () => {
             const v = await pack.analyze([
