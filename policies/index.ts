@@ -13,9 +13,11 @@ import { rules as iam } from "./rules/iam";
 import { rules as kinesis } from "./rules/kinesis";
 import { rules as kms } from "./rules/kms";
 import { rules as lambda } from "./rules/lambda";
+import { rules as messaging } from "./rules/messaging";
 import { rules as monitoring } from "./rules/monitoring";
 import { rules as network } from "./rules/network";
 import { rules as s3 } from "./rules/s3";
+import { rules as secrets } from "./rules/secrets";
 import { rules as tags } from "./rules/tags";
 import { rules as vpcEndpoints } from "./rules/vpc-endpoints";
 
@@ -34,6 +36,8 @@ new PolicyPack("secure-web-app", {
         ...dynamodb,
         ...kinesis,
         ...tags,
+        ...messaging,
+        ...secrets,
         ...exemptionPolicies,
     ],
 });
