@@ -4,7 +4,7 @@
  * interface endpoints with private DNS need. Cross-resource facts come from lib/graph.ts.
  */
 import { edgeFunctions } from "../lib/edge";
-import { functionPlacement, graphOf, idOf, NT, StackGraph, StackResource } from "../lib/graph";
+import { functionPlacement, graphOf, idOf, NT, StackGraph, StackResource, vpcConfigOf } from "../lib/graph";
 import { bool, isUnknown, list, num, read, rec, str, strings, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, RuleContext, RuleResource, stackRule } from "../lib/rule";
 
@@ -302,6 +302,142 @@ export const defaultSecurityGroupRestricted = stackRule({
     },
 });
 
+const SG_EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+
+/** True for a protocol/port range that covers all traffic: protocol -1/all, or ports 0-65535. */
+function allPorts(protocol: unknown, from: unknown, to: unknown): boolean | typeof UNKNOWN {
+    const range = portRange(protocol, from, to);
+    if (range === UNKNOWN) return UNKNOWN;
+    return range === undefined || (range[0] <= 0 && range[1] >= 65535);
+}
+
+/** One egress entry to judge: where it is written, its destination CIDRs and protocol/ports. */
+interface EgressEntry {
+    holder: StackResource;
+    path: string;
+    cidrs: unknown;
+    protocol: unknown;
+    from: unknown;
+    to: unknown;
+}
+
+export const lambdaSecurityGroupEgressRestricted = stackRule({
+    name: "ec2-lambda-security-group-egress-restricted",
+    description:
+        "Checks that no security group attached to a VPC Lambda function (vpcConfig.securityGroupIds) allows all " +
+        "traffic (protocol -1, or every port) to 0.0.0.0/0 or ::/0 (any /0), whether the egress is inline " +
+        "(SecurityGroup egress), an aws.ec2.SecurityGroupRule of type egress, or an aws.vpc.SecurityGroupEgressRule " +
+        "(cidrIpv4/cidrIpv6). The architecture sends Lambda traffic only to VPC endpoints; egress to the world on " +
+        "every port and protocol is AWS's default rule put back, an exfiltration path through any NAT. Mandatory: " +
+        "a function that truly needs the internet through NAT states the protocol and port (tcp/443 to 0.0.0.0/0 " +
+        "is not judged here), so no correct design needs this rule's target; a reviewed exception is an exemption " +
+        "with a reason.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps:
+        "Replace the all-traffic egress with HTTPS (tcp/443) to the endpoints' security group and the gateway " +
+        "endpoints' prefix lists (destinationPrefixListId / prefixListIds); if the function must reach the internet " +
+        "through NAT, allow only the port it uses.",
+    tags: ["ec2", "lambda", "network", "security-group", "family-3"],
+    rationale:
+        "Security groups are the last control on what a compromised function can reach; an allow-all egress rule " +
+        "makes the private-subnet and endpoint design advisory.",
+    preview:
+        "Groups are tied to functions through vpcConfig.securityGroupIds, or the engine's property dependencies when " +
+        "ids are unknown, and rule resources to groups through securityGroupId likewise. An all-traffic rule whose " +
+        "group cannot be tied, or an egress entry whose CIDRs or protocol are unknown, leaves it undecided. A group " +
+        "outside the stack cannot be judged.",
+    check(stack, ctx) {
+        const g = graphOf(stack);
+        const edge = edgeFunctions(g);
+        // The security groups of VPC functions, and the functions each one serves (for messages).
+        const lambdaGroups = new Map<string, { group: StackResource; functions: string[] }>();
+        let groupsUnresolved = false;
+        for (const fn of g.ofType(NT.lambdaFunction)) {
+            if (edge.has(fn.urn)) continue;
+            const config = vpcConfigOf(fn);
+            if (!config || config === UNKNOWN) continue; // lambda-function-in-private-subnets judges these
+            const groups = g.refs(fn, "vpcConfig", config.securityGroupIds, NT.securityGroup);
+            if (groups === UNKNOWN) {
+                groupsUnresolved = true;
+                ctx.undecided(fn, "vpcConfig.securityGroupIds");
+                continue;
+            }
+            for (const group of groups.resources) {
+                const entry = lambdaGroups.get(group.urn) ?? { group, functions: [] };
+                entry.functions.push(fn.name);
+                lambdaGroups.set(group.urn, entry);
+            }
+        }
+        if (lambdaGroups.size === 0 && !groupsUnresolved) return;
+
+        const judge = (e: EgressEntry, target: { group: StackResource; functions: string[] } | "unresolved") => {
+            const cidrs = strings(e.cidrs);
+            if (cidrs === UNKNOWN) return ctx.undecided(e.holder, e.path);
+            const open = cidrs.filter(isOpenCidr);
+            if (open.length === 0) return;
+            const all = allPorts(e.protocol, e.from, e.to);
+            if (all === UNKNOWN) return ctx.undecided(e.holder, `${e.path} protocol/ports`);
+            if (!all) return;
+            if (target === "unresolved") return ctx.undecided(e.holder, "securityGroupId");
+            const fns = target.functions.map((f) => `'${f}'`).join(", ");
+            const group = e.holder === target.group ? "" : ` to security group '${target.group.name}'`;
+            ctx.report(
+                e.holder,
+                `must not allow all traffic to ${open.join(", ")} (${e.path})${group}, which Lambda function ${fns} uses: ` +
+                    "allow HTTPS (tcp/443) to the VPC endpoints' security group or prefix lists instead",
+            );
+        };
+
+        // Inline egress of the functions' groups.
+        for (const entry of lambdaGroups.values()) {
+            const sg = entry.group;
+            ctx.guard(sg, () => {
+                const egress = list(read(sg.props, "egress"));
+                if (egress === UNKNOWN) return ctx.undecided(sg, "egress");
+                egress.forEach((rule, i) => {
+                    const r = rec(rule);
+                    if (r === UNKNOWN) return ctx.undecided(sg, `egress[${i}]`);
+                    if (!r) return;
+                    for (const key of ["cidrBlocks", "ipv6CidrBlocks"]) {
+                        judge({ holder: sg, path: `egress[${i}].${key}`, cidrs: r[key], protocol: r.protocol, from: r.fromPort, to: r.toPort }, entry);
+                    }
+                });
+            });
+        }
+
+        // Separate rule resources that target one of those groups.
+        const targetOf = (rule: StackResource) => {
+            const sg = g.ref(rule, "securityGroupId", read(rule.props, "securityGroupId"), NT.securityGroup);
+            if (sg === UNKNOWN) return "unresolved" as const;
+            return sg && typeof sg === "object" ? lambdaGroups.get(sg.urn) : undefined;
+        };
+        for (const rule of g.ofType(NT.securityGroupRule)) {
+            ctx.guard(rule, () => {
+                const type = str(read(rule.props, "type"));
+                if (type === UNKNOWN) return ctx.undecided(rule, "type");
+                if (type !== "egress") return;
+                const target = targetOf(rule);
+                if (!target) return;
+                for (const key of ["cidrBlocks", "ipv6CidrBlocks"]) {
+                    const p = rule.props;
+                    judge({ holder: rule, path: key, cidrs: read(p, key), protocol: read(p, "protocol"), from: read(p, "fromPort"), to: read(p, "toPort") }, target);
+                }
+            });
+        }
+        for (const rule of g.ofType(SG_EGRESS_RULE)) {
+            ctx.guard(rule, () => {
+                const target = targetOf(rule);
+                if (!target) return;
+                const p = rule.props;
+                for (const key of ["cidrIpv4", "cidrIpv6"]) {
+                    judge({ holder: rule, path: key, cidrs: read(p, key), protocol: read(p, "ipProtocol"), from: read(p, "fromPort"), to: read(p, "toPort") }, target);
+                }
+            });
+        }
+    },
+});
+
 export const vpcFlowLogsEnabled = stackRule({
     name: "ec2-vpc-flow-logs-enabled",
     description:
@@ -384,6 +520,7 @@ export const rules: Rule[] = [
     lambdaMultiAz,
     securityGroupNoPublicIngress,
     defaultSecurityGroupRestricted,
+    lambdaSecurityGroupEgressRestricted,
     vpcFlowLogsEnabled,
     vpcDnsForPrivateEndpoints,
 ];

@@ -40,6 +40,7 @@ const PINNED: Record<string, "mandatory" | "advisory"> = {
     "lambda-function-subnets-multi-az": "mandatory",
     "ec2-security-group-no-public-ingress": "mandatory",
     "ec2-default-security-group-no-rules": "mandatory",
+    "ec2-lambda-security-group-egress-restricted": "mandatory",
     "ec2-vpc-flow-logs-enabled": "mandatory",
     "ec2-vpc-dns-enabled-for-private-endpoints": "mandatory",
     "lambda-function-supported-runtime": "mandatory",

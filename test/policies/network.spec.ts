@@ -11,6 +11,8 @@ const INGRESS = "ec2-security-group-no-public-ingress";
 const DEFAULT_SG = "ec2-default-security-group-no-rules";
 const FLOW_LOGS = "ec2-vpc-flow-logs-enabled";
 const DNS = "ec2-vpc-dns-enabled-for-private-endpoints";
+const EGRESS = "ec2-lambda-security-group-egress-restricted";
+const SG_EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 
 
 describe("network rules", function () {
@@ -200,6 +202,87 @@ describe("network rules", function () {
             const vs = await pack.analyze(network({ u: { type: T.sgIngress, name: "u", props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 1, toPort: 1, cidrIpv4: UNKNOWN } } }));
             expect(of(vs, INGRESS)).to.deep.equal([]);
             expect(undecidedOf(vs, INGRESS)).to.have.length(1);
+        });
+    });
+
+    describe(EGRESS, () => {
+        const open = (vs: Violation[]) => of(vs, EGRESS).map((v) => `${v.resourceName}: ${v.message}`);
+        const ALL_V4 = { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] };
+        it("passes the Lambda group whose egress is HTTPS inside the VPC", async () => {
+            const vs = await pack.analyze(network());
+            expect(open(vs)).to.deep.equal([]);
+            expect(undecidedOf(vs, EGRESS)).to.deep.equal([]);
+        });
+        it("fails inline egress of all traffic to 0.0.0.0/0 or ::/0 (protocol -1, or every port) on the Lambda's group", async () => {
+            const sg = withProps("lambda-sg", {
+                egress: [ALL_V4, { protocol: "-1", fromPort: 0, toPort: 0, ipv6CidrBlocks: ["::/0"] }, { protocol: "tcp", fromPort: 0, toPort: 65535, cidrBlocks: ["0.0.0.0/0"] }],
+            });
+            const vs = of(await pack.analyze(network({ "lambda-sg": sg })), EGRESS);
+            expect(vs).to.have.length(3);
+            expect(vs.every((v) => v.enforcementLevel === "mandatory" && v.urn === urnOf(T.sg, "lambda-sg"))).to.equal(true);
+            expect(vs[0].message).to.match(/^aws\.ec2\.SecurityGroup 'lambda-sg' must not allow all traffic to 0\.0\.0\.0\/0 \(egress\[0\]\.cidrBlocks\), which Lambda function 'api' uses: allow HTTPS/);
+            expect(vs[1].message).to.include("::/0 (egress[1].ipv6CidrBlocks)");
+            expect(vs[2].message).to.include("(egress[2].cidrBlocks)");
+        });
+        it("passes a port-scoped rule to the world (HTTPS through NAT) and all traffic to a narrow CIDR", async () => {
+            const sg = withProps("lambda-sg", {
+                egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/16"] }],
+            });
+            expect(open(await pack.analyze(network({ "lambda-sg": sg })))).to.deep.equal([]);
+        });
+        it("does not judge a group no Lambda function uses", async () => {
+            const other = { type: T.sg, name: "bastion-sg", props: { id: "sg-9", vpcId: "vpc-1", ingress: [], egress: [ALL_V4] } };
+            const rule = { type: T.sgRule, name: "r", props: { type: "egress", securityGroupId: "sg-9", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] } };
+            expect(open(await pack.analyze(network({ "bastion-sg": other, r: rule })))).to.deep.equal([]);
+        });
+        it("fails an aws.ec2.SecurityGroupRule of type egress on the Lambda's group, not one of type ingress", async () => {
+            const rule = (type: string) => ({ type: T.sgRule, name: "r", props: { type, securityGroupId: "sg-1", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] } });
+            const vs = of(await pack.analyze(network({ r: rule("egress") })), EGRESS);
+            expect(vs).to.have.length(1);
+            expect(vs[0].urn).to.equal(urnOf(T.sgRule, "r"));
+            expect(vs[0].message).to.include("'r' must not allow all traffic to 0.0.0.0/0 (cidrBlocks) to security group 'lambda-sg', which Lambda function 'api' uses");
+            expect(open(await pack.analyze(network({ r: rule("ingress") })))).to.deep.equal([]);
+        });
+        it("fails an aws.vpc.SecurityGroupEgressRule with cidrIpv4 or cidrIpv6 and all protocols", async () => {
+            const v4 = { type: SG_EGRESS, name: "v4", props: { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" } };
+            const v6 = { type: SG_EGRESS, name: "v6", props: { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv6: "::/0" } };
+            const https = { type: SG_EGRESS, name: "https", props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" } };
+            const vs = of(await pack.analyze(network({ v4, v6, https })), EGRESS);
+            expect(vs.map((v) => v.resourceName).sort()).to.deep.equal(["v4", "v6"]);
+        });
+        it("ties groups and rules through property dependencies when ids are unknown (first preview)", async () => {
+            const fn = withProps("api", { vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: [UNKNOWN] } });
+            const sg = withProps("lambda-sg", { id: UNKNOWN });
+            const rule = {
+                type: SG_EGRESS, name: "v4", props: { securityGroupId: UNKNOWN, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" },
+                propertyDependencies: { securityGroupId: [urnOf(T.sg, "lambda-sg")] },
+            };
+            const vs = await pack.analyze(network({
+                api: { ...fn, propertyDependencies: { vpcConfig: [urnOf(T.sg, "lambda-sg"), urnOf(T.subnet, "private-a"), urnOf(T.subnet, "private-b")] } },
+                "lambda-sg": sg,
+                v4: rule,
+            }));
+            expect(of(vs, EGRESS).map((v) => v.resourceName)).to.deep.equal(["v4"]);
+        });
+        it("is undecided, never mandatory, when groups, CIDRs or protocols are unknown", async () => {
+            const fnUnknown = withProps("api", { vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: [UNKNOWN] } });
+            let vs = await pack.analyze(network({ api: fnUnknown }));
+            expect(of(vs, EGRESS)).to.deep.equal([]);
+            expect(undecidedOf(vs, EGRESS)).to.have.length(1);
+            const sg = withProps("lambda-sg", { egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: UNKNOWN }, { protocol: UNKNOWN, fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
+            vs = await pack.analyze(network({ "lambda-sg": sg }));
+            expect(of(vs, EGRESS)).to.deep.equal([]);
+            expect(undecidedOf(vs, EGRESS)).to.have.length(1);
+            const orphan = { type: SG_EGRESS, name: "v4", props: { securityGroupId: UNKNOWN, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" } };
+            vs = await pack.analyze(network({ v4: orphan }));
+            expect(of(vs, EGRESS)).to.deep.equal([]);
+            expect(undecidedOf(vs, EGRESS)).to.have.length(1);
+        });
+        it("does not throw on hostile shapes", async () => {
+            const sg = withProps("lambda-sg", { egress: [null, 42, { cidrBlocks: [null, 7] }] });
+            const fn = withProps("api", { vpcConfig: [{ subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: "sg-1" }] });
+            const vs = await pack.analyze(network({ "lambda-sg": sg, api: fn }));
+            expect(of(vs, EGRESS)).to.deep.equal([]);
         });
     });
 
