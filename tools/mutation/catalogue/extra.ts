@@ -7,7 +7,7 @@
 import type * as aws from "@pulumi/aws";
 import type { Mutation } from "../types";
 import { C, urn } from "../types";
-import { editBehaviour, editDocument, P, PolicyDoc, TY, without } from "./program";
+import { editBehaviour, editDocument, editStatement, P, PolicyDoc, TY, without } from "./program";
 
 const family = "extra" as const;
 
@@ -345,5 +345,86 @@ export const mutations: Mutation[] = [
         kind: "modify",
         target: { type: TY.distribution, name: "frontend-cdn" },
         modify: (props) => editBehaviour(props, "/api/*", (b) => without(b, "responseHeadersPolicyId")),
+    },
+{
+        id: "sns-topic-policy-unpinned",
+        family,
+        description: "Alarm topic policy's CloudWatch statement without its aws:SourceAccount/aws:SourceArn condition (\"alarms from the other region failed\"): any account's alarms may publish",
+        form: "aws.sns.TopicPolicy, service principal",
+        alternate: true,
+        rule: "sns-topic-policy-not-public",
+        level: "mandatory",
+        resource: urn(C.monitoring, "aws:sns/topicPolicy:TopicPolicy", "monitoring-alerts-policy"),
+        kind: "modify",
+        target: { type: "aws:sns/topicPolicy:TopicPolicy", name: "monitoring-alerts-policy" },
+        modify: (props, ctx) => editStatement(ctx, props, "CloudWatchAlarmsOfThisAccountPublish", (st) => without(st, "Condition")),
+    },
+    {
+        id: "sqs-queue-policy-public",
+        family,
+        description: "An aws.sqs.QueuePolicy on the stream's failure queue letting Principal \"*\" send messages (\"so the partner can replay records\")",
+        form: "aws.sqs.QueuePolicy",
+        alternate: true,
+        rule: "sqs-queue-policy-not-public",
+        level: "mandatory",
+        resource: urn(C.streaming, "aws:sqs/queuePolicy:QueuePolicy", "streaming-failures-policy"),
+        kind: "add",
+        add: ({ aws, pulumi, resource }) => {
+            const queue = resource<aws.sqs.Queue>("streaming-failures");
+            new aws.sqs.QueuePolicy(
+                "streaming-failures-policy",
+                {
+                    queueUrl: queue.url,
+                    policy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: queue.arn }],
+                    }),
+                },
+                { parent: resource("streaming") },
+            );
+        },
+    },
+    {
+        id: "secret-policy-public",
+        family,
+        description: "An aws.secretsmanager.SecretPolicy on the origin-verify secret allowing {AWS: \"*\"} to read it (\"the partner account needs the header value\")",
+        form: "aws.secretsmanager.SecretPolicy",
+        alternate: true,
+        rule: "secretsmanager-secret-policy-not-public",
+        level: "mandatory",
+        resource: urn(C.api, "aws:secretsmanager/secretPolicy:SecretPolicy", "api-origin-verify-partner-policy"),
+        kind: "add",
+        add: ({ aws, resource }) => {
+            const secret = resource<aws.secretsmanager.Secret>("api-origin-verify");
+            new aws.secretsmanager.SecretPolicy(
+                "api-origin-verify-partner-policy",
+                {
+                    secretArn: secret.arn,
+                    policy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "secretsmanager:GetSecretValue", Resource: "*" }],
+                    }),
+                },
+                { parent: resource("api") },
+            );
+        },
+    },
+    {
+        id: "lambda-sg-egress-all",
+        family,
+        description: "An aws.vpc.SecurityGroupEgressRule on the API function's group allowing all traffic to 0.0.0.0/0 (\"it needs to call a partner API\")",
+        form: "aws.vpc.SecurityGroupEgressRule",
+        alternate: true,
+        rule: "ec2-lambda-security-group-egress-restricted",
+        level: "mandatory",
+        resource: urn(C.network, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "network-api-fn-all-egress"),
+        kind: "add",
+        add: ({ aws, resource }) => {
+            new aws.vpc.SecurityGroupEgressRule(
+                "network-api-fn-all-egress",
+                { securityGroupId: resource<aws.ec2.SecurityGroup>("network-api-fn-sg").id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" },
+                { parent: resource("network") },
+            );
+        },
     },
 ];
