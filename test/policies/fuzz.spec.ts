@@ -8,7 +8,7 @@
  *   checked by <rule>"/"<rule> could not check the stack": fail-closed, but still a broken rule);
  * - no rule hangs: every pack call is bounded (CALL_BOUND_MS); a call past it fails the run;
  * - a malformed policy document (IAM `policy`, `inlinePolicies[].policy`, `assumeRolePolicy`,
- *   bucket policy, key policy, endpoint policy) is itself reported by a decided finding on the
+ *   bucket, key, topic, queue, secret and endpoint policies) is itself reported by a decided finding on the
  *   resource that carries it, naming the property; a document unknown at preview is at least
  *   reported as undecided. Never silence: a document nobody can read is not a safe one.
  *
@@ -293,6 +293,12 @@ const DOCUMENT_CARRIERS: DocumentCarrier[] = [
     carrier("aws:s3/bucketV2:BucketV2", "policy"),
     carrier("aws:kms/key:Key", "policy", { enableKeyRotation: true }),
     carrier("aws:kms/keyPolicy:KeyPolicy", "policy", { keyId: "some-key" }),
+    carrier("aws:sns/topic:Topic", "policy"),
+    carrier("aws:sns/topicPolicy:TopicPolicy", "policy", { arn: "arn:aws:sns:us-west-2:123456789012:some-topic" }),
+    carrier("aws:sqs/queue:Queue", "policy"),
+    carrier("aws:sqs/queuePolicy:QueuePolicy", "policy", { queueUrl: "https://sqs.us-west-2.amazonaws.com/123456789012/some-queue" }),
+    carrier("aws:secretsmanager/secret:Secret", "policy"),
+    carrier("aws:secretsmanager/secretPolicy:SecretPolicy", "policy", { secretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:some" }),
     carrier("aws:ec2/vpcEndpoint:VpcEndpoint", "policy", { id: "vpce-fuzz", vpcEndpointType: "Gateway", serviceName: "com.amazonaws.us-west-2.s3" }),
     {
         label: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy policy",
