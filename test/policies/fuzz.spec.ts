@@ -487,10 +487,15 @@ describe("pack fuzzing: hostile property bags through the analyzer protocol (fas
     let seedStacks: { name: string; resources: TestResource[] }[];
     let programNote = "";
 
-    /** A fresh pack process; the old one (perhaps still spinning on the input that hung it) is closed after. */
+    /**
+     * A fresh pack process; the old one (perhaps still spinning on the input that hung it) is
+     * released after. The harness shares one process per pack, environment and bound, so each
+     * restart asks with a new environment to get a new process rather than the broken one.
+     */
+    let generation = 0;
     const restart = async () => {
         const old = pack;
-        pack = await startPack(PACK_DIR, {}, { timeoutMs: CALL_BOUND_MS });
+        pack = await startPack(PACK_DIR, { FUZZ_PACK_GENERATION: String(generation++) }, { timeoutMs: CALL_BOUND_MS });
         old?.close();
     };
 
