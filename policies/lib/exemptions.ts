@@ -110,20 +110,33 @@ export function exemptionProblem(entry: unknown, now: Date): ExemptionProblem | 
     return undefined;
 }
 
-const globCache = new Map<string, RegExp>();
-
-/** A glob (`*`, `?`) as an anchored regular expression; everything else literal. */
-function globRegExp(pattern: string): RegExp {
-    let re = globCache.get(pattern);
-    if (!re) {
-        const body = pattern
-            .split("")
-            .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&")))
-            .join("");
-        re = new RegExp(`^${body}$`, "s");
-        globCache.set(pattern, re);
+/**
+ * Glob match (`*` any run, `?` one character) in time linear in pattern x text: the
+ * patterns come from CI-owned config, and a backtracking regular expression built from
+ * one (`*a*a*a...*b`) can take seconds per resource and stall the whole preview.
+ */
+export function globMatches(pattern: string, text: string): boolean {
+    let p = 0;
+    let t = 0;
+    let star = -1;
+    let mark = 0;
+    while (t < text.length) {
+        if (p < pattern.length && (pattern[p] === "?" || pattern[p] === text[t])) {
+            p++;
+            t++;
+        } else if (p < pattern.length && pattern[p] === "*") {
+            star = p++;
+            mark = t;
+        } else if (star >= 0) {
+            // Let the last `*` absorb one more character and retry from there.
+            p = star + 1;
+            t = ++mark;
+        } else {
+            return false;
+        }
     }
-    return re;
+    while (p < pattern.length && pattern[p] === "*") p++;
+    return p === pattern.length;
 }
 
 /** The resource name a URN ends with (`urn:pulumi:stack::project::type::name`). */
@@ -135,9 +148,9 @@ export function nameOfUrn(urn: string): string {
 /** True when an exemption's `resource` pattern names this resource (by URN or by name). */
 export function patternMatches(pattern: string, urn: string, name?: string): boolean {
     const p = pattern.trim();
-    if (p.startsWith("urn:")) return p === urn || globRegExp(p).test(urn);
+    if (p.startsWith("urn:")) return p === urn || globMatches(p, urn);
     const n = name ?? nameOfUrn(urn);
-    return p === n || globRegExp(p).test(n);
+    return p === n || globMatches(p, n);
 }
 
 /** The first valid exemption (and its index) matching the resource, if any. */

@@ -90,6 +90,11 @@ interface SharedPack {
 }
 const shared = new Map<string, SharedPack>();
 const RELEASE_GRACE_MS = 3000;
+/** Started pack clients, so none outlives the test process (their handles are unref'd). */
+const started = new Set<PackClient>();
+process.on("exit", () => {
+    for (const c of started) c.close();
+});
 
 function acquire(packDir: string, env: Record<string, string>, timeoutMs: number | undefined): SharedPack {
     const key = JSON.stringify([path.resolve(packDir), env, timeoutMs ?? null]);
@@ -101,7 +106,7 @@ function acquire(packDir: string, env: Record<string, string>, timeoutMs: number
             users: 0,
         };
         // A pack that failed to start is not kept: the next spec tries again and sees the error.
-        created.client.catch(() => shared.delete(key));
+        created.client.then((c) => started.add(c), () => shared.delete(key));
         shared.set(key, created);
         entry = created;
     }
@@ -118,7 +123,7 @@ function release(entry: SharedPack): void {
     if (entry.users > 0) return;
     entry.stopTimer = setTimeout(() => {
         shared.delete(entry.key);
-        entry.client.then((c) => c.close(), () => undefined);
+        entry.client.then((c) => { c.close(); started.delete(c); }, () => undefined);
     }, RELEASE_GRACE_MS);
     // The grace period must not keep mocha alive once the last spec is done.
     entry.stopTimer.unref();

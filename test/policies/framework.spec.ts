@@ -3,7 +3,7 @@ import { PackHarness, startPack } from "../helpers/pack";
 import { UNKNOWN } from "../../tools/gate/types";
 import { bool, hasUnknown, list, num, read, str, strings, UNKNOWN as U } from "../../policies/lib/props";
 import { isType, typeLabel, typeSet, v2Twin } from "../../policies/lib/types";
-import { expiryInstant, exemptionProblem, patternMatches } from "../../policies/lib/exemptions";
+import { expiryInstant, exemptionProblem, globMatches, patternMatches } from "../../policies/lib/exemptions";
 import { mandatory } from "./support";
 
 describe("pack framework", () => {
@@ -36,11 +36,25 @@ describe("pack framework", () => {
     });
 
     describe("exemption matching and dates", () => {
+        it("globs: `*` any run, `?` one character, everything else literal", () => {
+            const cases: [string, string, boolean][] = [
+                ["*", "", true], ["*", "anything", true], ["", "", true], ["", "x", false],
+                ["a*b", "ab", true], ["a*b", "axxb", true], ["a*b", "axxbc", false], ["a?c", "abc", true],
+                ["a?c", "ac", false], ["*.*", "a.b", true], ["[ab]", "[ab]", true], ["[ab]", "a", false],
+                ["**a", "xa", true], ["a*", "b", false], ["*b*b", "abcb", true],
+            ];
+            for (const [pattern, text, want] of cases) expect(globMatches(pattern, text), `${pattern} ~ ${text}`).to.equal(want);
+            // The pattern the fuzzer found: a backtracking regex takes seconds on it; this answers.
+            expect(globMatches("urn:" + "*a".repeat(12) + "*b", "urn:" + "a".repeat(28))).to.equal(false);
+            expect(globMatches("urn:" + "*a".repeat(12) + "*b", "urn:" + "a".repeat(28) + "b")).to.equal(true);
+        });
+
         it("matches names, URNs and globs; reads dates", () => {
             expect(patternMatches("site-*", "urn:pulumi:s::p::aws:s3/bucket:Bucket::site-1")).to.equal(true);
             expect(patternMatches("urn:pulumi:s::p::aws:s3/bucket:Bucket::*", "urn:pulumi:s::p::aws:s3/bucket:Bucket::x")).to.equal(true);
             expect(patternMatches("site", "urn:pulumi:s::p::aws:s3/bucket:Bucket::site-1")).to.equal(false);
             expect(patternMatches("a.b", "urn:x::axb")).to.equal(false);
+            expect(patternMatches("s?te-*", "urn:x::site-9")).to.equal(true);
             expect(expiryInstant("2026-01-31")?.toISOString()).to.equal("2026-02-01T00:00:00.000Z");
             expect(expiryInstant("soon")).to.equal(undefined);
             const now = new Date("2026-03-01T00:00:00Z");
