@@ -103,14 +103,16 @@ export const policyDocumentValid = resourceRule({
     resourceTypes: IDENTITY_TYPES,
     check(r, ctx) {
         const docs = identityDocuments(r);
-        if (docs === UNKNOWN) return ctx.undecided(r, "inlinePolicies");
-        const all = ROLE_TYPES.has(r.type) ? [...docs, { property: "assumeRolePolicy", document: r.props.assumeRolePolicy }] : docs;
+        // Unknown inline policies leave the rest decidable: a broken trust policy is still reported.
+        const known = docs === UNKNOWN ? [] : docs;
+        const all = ROLE_TYPES.has(r.type) ? [...known, { property: "assumeRolePolicy", document: r.props.assumeRolePolicy }] : known;
         for (const { property, document } of all) {
             if (document === undefined || document === null || document === "") continue;
             const parsed = parseCached(document);
             if (parsed === UNKNOWN) continue; // the analysis rules say it is undecided
             if (isParseError(parsed)) ctx.report(r, `must have a valid policy document (${property} ${parsed.error}): fix the document`);
         }
+        if (docs === UNKNOWN) ctx.undecided(r, "inlinePolicies");
     },
 });
 

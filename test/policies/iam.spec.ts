@@ -65,6 +65,12 @@ describe("IAM rules", () => {
         });
     }
 
+    it("reports a broken trust policy even when the role's inline policies are unknown (found by the fuzzer)", async () => {
+        const v = await pack.analyze([{ type: ROLE, name: "half-known", props: { inlinePolicies: UNKNOWN, assumeRolePolicy: "{not json" } }]);
+        expect(findings(v, "iam-policy-document-valid").map((f) => f.message).join()).to.include("assumeRolePolicy");
+        expect(undecided(v, "iam-policy-document-valid")).to.have.length(1);
+    });
+
     it("accepts the ENI statement iam-data allows on * and flags CreateNetworkInterface on *", async () => {
         const v = await pack.analyze([
             { type: "aws:iam/rolePolicy:RolePolicy", name: "describe", props: { policy: doc({ Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" }) } },
