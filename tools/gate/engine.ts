@@ -67,6 +67,9 @@ function readYaml(file: string, what: string): Record<string, unknown> {
 /** Reads the project and stack files into the PULUMI_CONFIG map the language host would pass. */
 export function loadProgramConfig(programDir: string, stack: string, overrides: Record<string, string> = {}):
     { project: string; main: string; config: Record<string, string>; secretKeys: string[] } {
+    if (!fs.existsSync(programDir) || !fs.statSync(programDir).isDirectory()) {
+        throw new GateError(`program folder not found: ${programDir}`, "Point --program at a folder that holds Pulumi.yaml.");
+    }
     const projectFile = readYaml(path.join(programDir, "Pulumi.yaml"), "Pulumi.yaml") as ProjectFile;
     if (typeof projectFile.name !== "string" || !projectFile.name) {
         throw new GateError(`Pulumi.yaml in ${programDir} has no project name`, "Add `name: <project>` to Pulumi.yaml.");
@@ -128,9 +131,6 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     const programDir = path.resolve(opts.programDir);
     const stack = opts.stack ?? "dev";
     const mode = opts.mode ?? "resolved";
-    if (!fs.existsSync(programDir) || !fs.statSync(programDir).isDirectory()) {
-        throw new GateError(`program folder not found: ${programDir}`, "Point --program at a folder that holds Pulumi.yaml.");
-    }
     const { project, main, config, secretKeys } = loadProgramConfig(programDir, stack, opts.config);
     const region = config["aws:region"] ?? "us-west-2";
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-engine-"));

@@ -7,9 +7,10 @@
  * order (on its inputs), then AnalyzeStack once (on every resource's outputs).
  */
 import * as fs from "fs";
+import * as path from "path";
 import { GateError } from "./errors";
 import { PackClient, providerUrn } from "./analyzer";
-import { runProgram } from "./engine";
+import { loadProgramConfig, runProgram } from "./engine";
 import { loadPolicyPackConfigFile, PolicyPackConfig } from "./policy-config";
 import { readStackExport } from "./stack-export";
 import { applyBaseline, loadBaseline } from "./baseline";
@@ -38,49 +39,61 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
         opts.policyPackConfigs[i] ? loadPolicyPackConfigFile(opts.policyPackConfigs[i]!) : {});
 
     const timings: GateTimings = { packStartMs: 0, analyzeMs: 0, analyzeStackMs: 0, analyzeCalls: 0, engineMs: 0 };
-    const engineStart = Date.now();
-    let resources: ResourceRecord[];
+    // Packs start while the program runs: on two cores the engine and the pack's ts-node
+    // start-up overlap instead of adding up. Starting a pack needs only the project and stack.
+    let resources: ResourceRecord[] = [];
     let project: string;
     let stack: string;
     let source: string;
     let mode: GateResult["mode"];
     let warnings: string[] = [];
-    if (opts.stackExport) {
-        const exp = readStackExport(opts.stackExport);
-        resources = exp.resources;
+    const exp = opts.stackExport ? readStackExport(opts.stackExport) : undefined;
+    if (exp) {
         project = exp.project;
         stack = exp.stack;
-        source = opts.stackExport;
+        source = opts.stackExport!;
         mode = "stack-export";
-        if (exp.unreadableSecrets) {
-            warnings.push(`${exp.unreadableSecrets} secret value(s) are encrypted in the export and were judged as unknown; ` +
-                "export with --show-secrets to let the rules read them");
-        }
     } else {
-        const run = await runProgram({ programDir: opts.program ?? ".", stack: opts.stack, mode: opts.mode, timeoutMs: opts.timeoutMs });
-        resources = run.resources;
-        project = run.project;
-        stack = run.stack;
+        project = loadProgramConfig(path.resolve(opts.program ?? "."), opts.stack).project;
+        stack = opts.stack;
         source = opts.program ?? ".";
         mode = opts.mode;
-        warnings = run.warnings;
-    }
-    timings.engineMs = Date.now() - engineStart;
-
-    const providers = new Map<string, ResourceRecord>();
-    for (const r of resources) {
-        if (r.type.startsWith("pulumi:providers:")) providers.set(r.urn, r);
     }
     const dryRun = mode !== "stack-export";
     const packStart = Date.now();
+    const starting = opts.policyPacks.map((dir) => PackClient.start(dir, { project, stack, dryRun, timeoutMs: opts.timeoutMs }));
+    // Observed below (allSettled); this only keeps an early failure from counting as unhandled.
+    for (const p of starting) p.catch(() => undefined);
     const packs: PackClient[] = [];
     try {
-        // Start every pack at once: start-up (ts-node type-checks each pack) dominates a small run.
-        const starting = opts.policyPacks.map((dir) => PackClient.start(dir, { project, stack, dryRun, timeoutMs: opts.timeoutMs }));
-        const settled = await Promise.allSettled(starting);
-        for (const s of settled) if (s.status === "fulfilled") packs.push(s.value);
-        const failed = settled.find((s) => s.status === "rejected") as PromiseRejectedResult | undefined;
-        if (failed) throw failed.reason;
+        const engineStart = Date.now();
+        let engineOk = false;
+        try {
+            if (exp) {
+                resources = exp.resources;
+                if (exp.unreadableSecrets) {
+                    warnings.push(`${exp.unreadableSecrets} secret value(s) are encrypted in the export and were judged as unknown; ` +
+                        "export with --show-secrets to let the rules read them");
+                }
+            } else {
+                const run = await runProgram({ programDir: opts.program ?? ".", stack: opts.stack, mode: opts.mode, timeoutMs: opts.timeoutMs });
+                resources = run.resources;
+                warnings = run.warnings;
+            }
+            engineOk = true;
+        } finally {
+            timings.engineMs = Date.now() - engineStart;
+            // Whatever happened, every pack that started is ours to stop.
+            const settled = await Promise.allSettled(starting);
+            for (const s of settled) if (s.status === "fulfilled") packs.push(s.value);
+            const failed = settled.find((s) => s.status === "rejected") as PromiseRejectedResult | undefined;
+            // A program error is the first thing to fix: report it before a pack failure.
+            if (failed && engineOk) throw failed.reason;
+        }
+        const providers = new Map<string, ResourceRecord>();
+        for (const r of resources) {
+            if (r.type.startsWith("pulumi:providers:")) providers.set(r.urn, r);
+        }
         timings.packStartMs = Date.now() - packStart;
 
         const violations: Violation[] = [];
