@@ -4,7 +4,7 @@
  * Analyze on each resource's inputs, then AnalyzeStack once on every resource's outputs.
  */
 import * as path from "path";
-import { PackClient, providerUrn } from "../../tools/gate/analyzer";
+import { PackClient } from "../../tools/gate/analyzer";
 import { parsePolicyPackConfig, PolicyPackConfig } from "../../tools/gate/policy-config";
 import type { ResourceRecord, Violation } from "../../tools/gate/types";
 
@@ -149,15 +149,7 @@ export async function startPack(packDir = path.join(__dirname, "..", "..", "poli
             await client.configure(parsed, "test config");
         },
         async analyze(resources) {
-            const records = toRecords(resources);
-            const providers = new Map(records.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r]));
-            const out: Violation[] = [];
-            for (const r of records) {
-                const provider = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
-                out.push(...(await client.analyze(r, provider)).violations);
-            }
-            out.push(...(await client.analyzeStack(records, providers)).violations);
-            return out;
+            return (await client.preview(toRecords(resources))).violations;
         },
         close() {
             if (!released) {

@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "./errors";
-import { PackClient, providerUrn } from "./analyzer";
+import { PackClient } from "./analyzer";
 import { loadProgramConfig, runProgram } from "./engine";
 import { loadPolicyPackConfigFile, PolicyPackConfig } from "./policy-config";
 import { readStackExport } from "./stack-export";
@@ -19,9 +19,6 @@ import type { GateOptions, GateResult, GateTimings, PackInfo, ResourceRecord, Vi
 export { GateError } from "./errors";
 export { PackClient } from "./analyzer";
 export { runProgram } from "./engine";
-
-/** Analyze calls in flight per pack: enough to overlap the two processes, few enough to keep memory flat. */
-const ANALYZE_IN_FLIGHT = 8;
 
 export async function runGate(opts: GateOptions): Promise<GateResult> {
     const started = Date.now();
@@ -90,10 +87,6 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
             // A program error is the first thing to fix: report it before a pack failure.
             if (failed && engineOk) throw failed.reason;
         }
-        const providers = new Map<string, ResourceRecord>();
-        for (const r of resources) {
-            if (r.type.startsWith("pulumi:providers:")) providers.set(r.urn, r);
-        }
         timings.packStartMs = Date.now() - packStart;
 
         const violations: Violation[] = [];
@@ -102,30 +95,11 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
             await pack.configure(configs[i]!, opts.policyPackConfigs[i] ?? "defaults");
             await pack.configureStack(stack, project, dryRun);
             infos.push(pack.info);
-            const t0 = Date.now();
-            // A few calls in flight at once, so the gate encodes the next request while the pack
-            // works on this one; answers are kept in registration order, as the engine reports them.
-            // While the pack works, the gate encodes each resource's AnalyzeStack entry.
-            const perResource: Violation[][] = new Array(resources.length);
-            const stackEntries: unknown[] = new Array(resources.length);
-            let next = 0;
-            const worker = async () => {
-                while (next < resources.length) {
-                    const i = next++;
-                    const r = resources[i]!;
-                    const provider = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
-                    const answer = pack.analyze(r, provider);
-                    stackEntries[i] = pack.stackEntry(r, providers);
-                    perResource[i] = (await answer).violations;
-                }
-            };
-            await Promise.all(Array.from({ length: ANALYZE_IN_FLIGHT }, worker));
-            for (const list of perResource) violations.push(...list);
-            timings.analyzeMs += Date.now() - t0;
+            const run = await pack.preview(resources);
+            violations.push(...run.violations);
+            timings.analyzeMs += run.analyzeMs;
+            timings.analyzeStackMs += run.analyzeStackMs;
             timings.analyzeCalls += pack.analyzeCalls;
-            const t1 = Date.now();
-            violations.push(...(await pack.analyzeStack(resources, providers, stackEntries)).violations);
-            timings.analyzeStackMs += Date.now() - t1;
             const hwm = peakRssKb(pack.pid);
             if (hwm !== undefined) timings.packPeakRssKb = Math.max(timings.packPeakRssKb ?? 0, hwm);
         }

@@ -1,18 +1,15 @@
 /**
  * One policy-pack process shared by every run of the suite. Starting a pack costs seconds
  * (ts-node type-checks it), so the suite starts it once and sends each program's resources
- * through it in the engine's order, as the gate does (tools/gate/index.ts `runGate`): Analyze
- * for every resource, then AnalyzeStack once.
+ * through it in the engine's order with the gate's own `PackClient.preview`: Analyze for
+ * every resource, then AnalyzeStack once.
  *
  * The pack keeps per-preview state (exemption bookkeeping, which resets when a resource call
  * follows a stack call), so two runs must never interleave: analyses are queued one at a time.
  * Program runs still overlap with them — that is where the time goes.
  */
-import { PackClient, providerUrn } from "../gate/analyzer";
+import { PackClient } from "../gate/analyzer";
 import type { ResourceRecord, Violation } from "../gate/types";
-
-/** Analyze calls in flight within one run (the gate's figure). */
-const ANALYZE_IN_FLIGHT = 8;
 
 export class SharedPack {
     private queue: Promise<unknown> = Promise.resolve();
@@ -40,28 +37,9 @@ export class SharedPack {
 
     /** Every finding the pack reports for one program run, in the order the gate reports them. */
     analyse(resources: ResourceRecord[]): Promise<Violation[]> {
-        const run = this.queue.then(() => this.analyseNow(resources));
+        const run = this.queue.then(async () => (await this.client.preview(resources)).violations);
         this.queue = run.catch(() => undefined);
         return run;
-    }
-
-    private async analyseNow(resources: ResourceRecord[]): Promise<Violation[]> {
-        const providers = new Map<string, ResourceRecord>();
-        for (const r of resources) if (r.type.startsWith("pulumi:providers:")) providers.set(r.urn, r);
-        const perResource: Violation[][] = new Array(resources.length);
-        let next = 0;
-        const worker = async () => {
-            while (next < resources.length) {
-                const i = next++;
-                const r = resources[i]!;
-                const provider = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
-                perResource[i] = (await this.client.analyze(r, provider)).violations;
-            }
-        };
-        await Promise.all(Array.from({ length: ANALYZE_IN_FLIGHT }, worker));
-        const violations = perResource.flat();
-        violations.push(...(await this.client.analyzeStack(resources, providers)).violations);
-        return violations;
     }
 
     close(): void {
