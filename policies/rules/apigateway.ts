@@ -1,17 +1,23 @@
 /**
- * API Gateway rules: WAF on the stage, access and execution logs, X-Ray, encrypted cache, and
- * TLS 1.2 on custom domains. Stage-level facts that live on other resources (WebAclAssociation,
- * MethodSettings) are stack rules over lib/graph.ts.
+ * API Gateway rules: WAF on the stage, access and execution logs, X-Ray, encrypted cache, TLS 1.2
+ * on custom domains, and a 5XX alarm on every REST API (lib/alarms.ts). Stage-level facts that
+ * live on other resources (WebAclAssociation, MethodSettings) are stack rules over lib/graph.ts.
  */
-import { graphOf, StackGraph, StackResource } from "../lib/graph";
+import { requireAlarm } from "../lib/alarms";
+import { graphOf, StackGraph } from "../lib/graph";
 import { bool, isUnknown, read, str, UNKNOWN, Unknown } from "../lib/props";
-import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
+import { fsbp, resourceRule, Rule, StackResource, stackRule } from "../lib/rule";
 
 const STAGE = "aws:apigateway/stage:Stage";
+
 const STAGE_V2 = "aws:apigatewayv2/stage:Stage";
+
 const METHOD_SETTINGS = "aws:apigateway/methodSettings:MethodSettings";
+
 const WAF_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
+
 const DOMAIN = "aws:apigateway/domainName:DomainName";
+
 const REST_API = "aws:apigateway/restApi:RestApi";
 
 /** The MethodSettings resources of a stage (same restApi and stageName, or by dependency). */
@@ -190,4 +196,33 @@ export const domainTls12 = resourceRule({
     },
 });
 
-export const rules: Rule[] = [stageWafAssociated, stageAccessLogging, stageExecutionLogging, stageXrayTracing, stageCacheEncrypted, domainTls12];
+export const apiGateway5xxAlarm = stackRule({
+    name: "apigateway-rest-api-5xx-alarm",
+    description:
+        "Checks that every REST API has a CloudWatch alarm on AWS/ApiGateway 5XXError with dimension ApiName set to " +
+        "the API's name, notifying a subscribed SNS topic of the stack. Mandatory (monitoring tier).",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps:
+        "Add an aws.cloudwatch.MetricAlarm (namespace AWS/ApiGateway, metricName 5XXError, dimensions { ApiName: api.name }, alarmActions [topic.arn]).",
+    tags: ["apigateway", "monitoring", "cloudwatch"],
+    check(stack, ctx) {
+        const g = graphOf(stack);
+        for (const api of g.ofType(REST_API)) {
+            ctx.guard(api, () =>
+                requireAlarm(g, ctx, api, [], ["AWS/ApiGateway|5XXError"], [read(api.props, "name")],
+                    "a 5XXError alarm", "add an aws.cloudwatch.MetricAlarm on AWS/ApiGateway 5XXError with dimensions.ApiName set to the API's name"),
+            );
+        }
+    },
+});
+
+export const rules: Rule[] = [
+    stageWafAssociated,
+    stageAccessLogging,
+    stageExecutionLogging,
+    stageXrayTracing,
+    stageCacheEncrypted,
+    domainTls12,
+    apiGateway5xxAlarm,
+];

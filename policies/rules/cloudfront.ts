@@ -8,8 +8,11 @@ import { isUnknown, list, read, rec, str, strings, UNKNOWN, Unknown } from "../l
 import { fsbp, resourceRule, Rule, RuleContext, RuleResource, stackRule } from "../lib/rule";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+
 const HEADERS_POLICY = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy";
+
 const LOG_SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource";
+
 const LOG_DELIVERY = "aws:cloudwatch/logDelivery:LogDelivery";
 
 /** The AWS managed "Managed-SecurityHeadersPolicy" response headers policy. */

@@ -11,21 +11,14 @@
  * `arn:aws:ec2:<region>:<account>:network-interface/*` plus the subnet and security-group ARNs
  * (a wildcard only in the resource id is accepted).
  */
-import {
-    FindingKind,
-    identityPolicyFindings,
-    isParseError,
-    parsePolicyDocument,
-    ParsedPolicy,
-    PolicyParseError,
-    StatementFinding,
-} from "../lib/iam";
+import { FindingKind, identityPolicyFindings, isParseError, ParsedPolicy, parsePolicyDocument, PolicyParseError, StatementFinding } from "../lib/iam";
 import { arr, isUnknown, read, str, UNKNOWN, Unknown } from "../lib/props";
+import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 import { fsbp, resourceRule, Rule, RuleContext, RuleResource } from "../lib/rule";
 import { T, typeSet } from "../lib/types";
-import { checkResourcePolicyNotPublic } from "./s3";
 
 const IDENTITY_TYPES = [T.iamRole, T.iamRolePolicy, T.iamPolicy, T.iamUserPolicy, T.iamGroupPolicy];
+
 const ROLE_TYPES = typeSet(T.iamRole);
 
 interface IdentityDocument {
@@ -43,6 +36,7 @@ export function identityDocuments(r: RuleResource): IdentityDocument[] | Unknown
 
 /** Parses once per document text within a call (rules share the parse through this cache). */
 const parseCache = new Map<string, ParsedPolicy | PolicyParseError | Unknown>();
+
 function parseCached(document: unknown): ParsedPolicy | PolicyParseError | Unknown {
     if (typeof document !== "string") return parsePolicyDocument(document);
     let parsed = parseCache.get(document);
@@ -212,8 +206,6 @@ export const roleTrustNotPublic = resourceRule({
         checkResourcePolicyNotPublic(r, ctx, r.props.assumeRolePolicy, "assumeRolePolicy", "trust the specific service or account");
     },
 });
-
-// ---- AWS-managed policy attachments ---------------------------------------------------------
 
 /** Names of AWS-managed policies that grant administration or a whole service. */
 const BROAD_MANAGED_POLICY = /^(AdministratorAccess.*|PowerUserAccess|IAMFullAccess|ReadOnlyAccess|ViewOnlyAccess|.*FullAccess(V\d+)?)$/;

@@ -10,20 +10,13 @@
  * not judged (its policy is not visible); an AWS-managed key (`alias/aws/...`) cannot be granted
  * to another service, so it fails the grant rules.
  */
-import {
-    grantsAction,
-    identityStatementFindings,
-    isParseError,
-    parsePolicyDocument,
-    PolicyStatement,
-    principalValues,
-} from "../lib/iam";
+import { bucketEncryption, oacOriginBuckets, SseSetting } from "../lib/bucket-encryption";
+import { grantsAction, identityStatementFindings, isParseError, parsePolicyDocument, PolicyStatement, principalValues } from "../lib/iam";
 import { arr, isSet, isUnknown, str, UNKNOWN, Unknown } from "../lib/props";
-import { fsbp, resourceRule, Rule, RuleContext, stackRule, StackResource } from "../lib/rule";
+import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
+import { fsbp, resourceRule, Rule, RuleContext, StackResource, stackRule } from "../lib/rule";
 import { StackIndex } from "../lib/stack";
 import { T, typeSet } from "../lib/types";
-import { checkResourcePolicyNotPublic } from "./s3";
-import { bucketEncryption, oacOriginBuckets, SseSetting } from "./encryption";
 
 const KEY_TYPES = typeSet(T.kmsKey, T.kmsReplicaKey);
 
@@ -131,8 +124,6 @@ export const keyPolicyNoWildcardActions = resourceRule({
         }
     },
 });
-
-// ---- which key a resource uses ---------------------------------------------------------------
 
 type KeyRef = { keys: StackResource[] } | { awsManaged: string } | { external: string } | Unknown;
 
