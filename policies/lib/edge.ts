@@ -117,6 +117,15 @@ export function edgeFunctions(g: StackGraph): Map<string, EdgeReasons> {
     return out;
 }
 
+/**
+ * The stack's Lambda functions that are not Lambda@Edge, in stack order: what every rule about a
+ * function's VPC, security groups, endpoints, alarms, tracing or concurrency judges.
+ */
+export function regionalFunctions(g: StackGraph): StackResource[] {
+    const edge = edgeFunctions(g);
+    return g.ofType(NT.lambdaFunction).filter((fn) => !edge.has(fn.urn));
+}
+
 /** The reasons a function of a stack rule's view is Lambda@Edge, or undefined. */
 export function edgeReasons(view: StackView, fn: StackResource): EdgeReasons | undefined {
     return edgeFunctions(graphOf(view)).get(fn.urn);

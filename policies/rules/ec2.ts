@@ -7,7 +7,7 @@
  * default), and endpoint policies that are not wide open. Cross-resource facts come from
  * lib/graph.ts.
  */
-import { edgeFunctions } from "../lib/edge";
+import { regionalFunctions } from "../lib/edge";
 import { functionPlacement, graphOf, NT, StackGraph, VPC_MAIN_UNMANAGED, vpcConfigOf } from "../lib/graph";
 import { isConcretePinValue, isOpenPrincipal, isParseError, isWildcardResource, parsePolicyDocument, pinningConditionKeys } from "../lib/iam";
 import { bool, isUnknown, list, read, rec, str, strings, UNKNOWN, Unknown } from "../lib/props";
@@ -184,12 +184,10 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
         "outside the stack cannot be judged.",
     check(stack, ctx) {
         const g = graphOf(stack);
-        const edge = edgeFunctions(g);
         // The security groups of VPC functions, and the functions each one serves (for messages).
         const lambdaGroups = new Map<string, { group: StackResource; functions: string[] }>();
         let groupsUnresolved = false;
-        for (const fn of g.ofType(NT.lambdaFunction)) {
-            if (edge.has(fn.urn)) continue;
+        for (const fn of regionalFunctions(g)) {
             const config = vpcConfigOf(fn);
             if (!config || config === UNKNOWN) continue; // lambda-function-in-private-subnets judges these
             const groups = g.refs(fn, "vpcConfig", config.securityGroupIds, NT.securityGroup);
@@ -452,12 +450,11 @@ export const gatewayEndpointsForLambdaSubnets = stackRule<GatewayConfig>({
     },
     check(stack, ctx) {
         const g = graphOf(stack);
-        const edge = edgeFunctions(g);
         const services = ctx.config.gatewayServices ?? ["s3", "dynamodb"];
         const eps = endpoints(g);
         const undecidedEndpoint = eps.find((e) => isUnknown(e.service) || isUnknown(e.type) || e.tables === UNKNOWN);
-        for (const fn of g.ofType(NT.lambdaFunction)) {
-            if (edge.has(fn.urn)) continue; // Lambda@Edge cannot be attached to a VPC
+        // Lambda@Edge functions are skipped: they cannot be attached to a VPC
+        for (const fn of regionalFunctions(g)) {
             ctx.guard(fn, () => {
                 const placement = functionPlacement(g, fn);
                 if (placement.kind === "unknown") return ctx.undecided(fn, placement.what);
@@ -602,11 +599,10 @@ export const interfaceEndpointsForLambdaServices = stackRule<InterfaceConfig>({
     },
     check(stack, ctx) {
         const g = graphOf(stack);
-        const edge = edgeFunctions(g);
         const services = Object.entries(ctx.config.interfaceServices ?? { kinesis: "kinesis-streams" });
         const eps = endpoints(g);
-        for (const fn of g.ofType(NT.lambdaFunction)) {
-            if (edge.has(fn.urn)) continue; // Lambda@Edge cannot be attached to a VPC
+        // Lambda@Edge functions are skipped: they cannot be attached to a VPC
+        for (const fn of regionalFunctions(g)) {
             ctx.guard(fn, () => {
                 const placement = functionPlacement(g, fn);
                 if (placement.kind === "unknown") return ctx.undecided(fn, placement.what);

@@ -7,7 +7,7 @@
  * judge only regional functions (lib/edge.ts), recognising edge functions by reason.
  */
 import { requireAlarm } from "../lib/alarms";
-import { edgeFunctions } from "../lib/edge";
+import { regionalFunctions } from "../lib/edge";
 import { functionPlacement, graphOf, idOf, NT, StackGraph } from "../lib/graph";
 import { arnPinsAccount } from "../lib/iam";
 import { bool, isSet, isUnknown, num, read, str, UNKNOWN } from "../lib/props";
@@ -144,9 +144,8 @@ export const lambdaInPrivateSubnets = stackRule<PrivateSubnetsConfig>({
     },
     check(stack, ctx) {
         const g = graphOf(stack);
-        const edge = edgeFunctions(g);
-        for (const fn of g.ofType(NT.lambdaFunction)) {
-            if (edge.has(fn.urn)) continue; // Lambda@Edge cannot be attached to a VPC
+        // Lambda@Edge functions are skipped: they cannot be attached to a VPC
+        for (const fn of regionalFunctions(g)) {
             ctx.guard(fn, () => checkPrivateSubnets(g, fn, ctx));
         }
     },
@@ -216,10 +215,8 @@ export const lambdaMultiAz = stackRule<MultiAzConfig>({
     },
     check(stack, ctx) {
         const g = graphOf(stack);
-        const edge = edgeFunctions(g);
         const minimum = ctx.config.minimumAvailabilityZones ?? 2;
-        for (const fn of g.ofType(NT.lambdaFunction)) {
-            if (edge.has(fn.urn)) continue;
+        for (const fn of regionalFunctions(g)) {
             ctx.guard(fn, () => {
                 const placement = functionPlacement(g, fn);
                 if (placement.kind === "unknown") return ctx.undecided(fn, placement.what);
@@ -294,9 +291,8 @@ export const lambdaTracingActive = stackRule({
     tags: ["lambda", "observability"],
     check(stack, ctx) {
         const g = graphOf(stack);
-        const edge = edgeFunctions(g);
-        for (const fn of g.ofType(NT.lambdaFunction)) {
-            if (edge.has(fn.urn)) continue; // Lambda@Edge: X-Ray active tracing is not supported
+        // Lambda@Edge functions are skipped: X-Ray active tracing is not supported
+        for (const fn of regionalFunctions(g)) {
             const mode = str(read(fn.props, "tracingConfig", "mode")) ?? str(read(fn.props, "tracingConfig", 0, "mode"));
             if (mode === UNKNOWN) ctx.undecided(fn, "tracingConfig.mode");
             else if (mode !== "Active") ctx.report(fn, "must trace invocations: set tracingConfig.mode to \"Active\"");
@@ -317,9 +313,8 @@ export const lambdaReservedConcurrency = stackRule({
     tags: ["lambda", "availability", "cost"],
     check(stack, ctx) {
         const g = graphOf(stack);
-        const edge = edgeFunctions(g);
-        for (const fn of g.ofType(NT.lambdaFunction)) {
-            if (edge.has(fn.urn)) continue; // Lambda@Edge: reserved concurrency is not supported
+        // Lambda@Edge functions are skipped: reserved concurrency is not supported
+        for (const fn of regionalFunctions(g)) {
             const reserved = num(read(fn.props, "reservedConcurrentExecutions"));
             if (reserved === UNKNOWN) ctx.undecided(fn, "reservedConcurrentExecutions");
             else if (reserved === undefined || reserved < 0) {
@@ -395,9 +390,8 @@ export const lambdaErrorsAlarm = stackRule({
     preview: "Alarm dimensions unknown at preview are tied to the function through property dependencies.",
     check(stack, ctx) {
         const g = graphOf(stack);
-        const edge = edgeFunctions(g);
-        for (const fn of g.ofType(NT.lambdaFunction)) {
-            if (edge.has(fn.urn)) continue; // Lambda@Edge: metrics live in the edge regions
+        // Lambda@Edge functions are skipped: metrics live in the edge regions
+        for (const fn of regionalFunctions(g)) {
             ctx.guard(fn, () =>
                 requireAlarm(g, ctx, fn, [], ["AWS/Lambda|Errors"], [read(fn.props, "name"), read(fn.props, "functionName")],
                     "an Errors alarm", "add an aws.cloudwatch.MetricAlarm on AWS/Lambda Errors with dimensions.FunctionName set to the function's name"),
