@@ -7,12 +7,7 @@
 import { StackGraph } from "./graph";
 import { isUnknown, list, read, rec, str, UNKNOWN } from "./props";
 import { RuleContext, StackResource } from "./rule";
-
-export const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
-
-export const TOPIC = "aws:sns/topic:Topic";
-
-export const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+import { AWS_TYPES } from "./types";
 
 export interface AlarmIndex {
     /** `namespace|metric|dimensionValue` -> alarms. */
@@ -30,7 +25,7 @@ export function alarms(g: StackGraph): AlarmIndex {
     if (cached) return cached;
     const index: AlarmIndex = { byMetric: new Map(), byDependency: new Map(), undecided: [] };
     const add = <K>(map: Map<K, StackResource[]>, key: K, alarm: StackResource) => map.set(key, [...(map.get(key) ?? []), alarm]);
-    for (const alarm of g.ofType(ALARM)) {
+    for (const alarm of g.ofType(AWS_TYPES.metricAlarm)) {
         const metrics: { namespace: unknown; name: unknown; dimensions: unknown }[] = [
             { namespace: read(alarm.props, "namespace"), name: read(alarm.props, "metricName"), dimensions: read(alarm.props, "dimensions") },
         ];
@@ -69,7 +64,7 @@ export function alarms(g: StackGraph): AlarmIndex {
 
 /** Whether an alarm notifies an SNS topic of the stack that has a subscription. */
 export function notifiesSubscribedTopic(g: StackGraph, alarm: StackResource): boolean | typeof UNKNOWN {
-    const actions = g.refs(alarm, "alarmActions", read(alarm.props, "alarmActions"), TOPIC);
+    const actions = g.refs(alarm, "alarmActions", read(alarm.props, "alarmActions"), AWS_TYPES.snsTopic);
     if (actions === UNKNOWN) return UNKNOWN;
     if (actions.resources.length === 0) return false;
     const subscribed = subscribedTopics(g);
@@ -82,8 +77,8 @@ export function subscribedTopics(g: StackGraph): Set<string> {
     let set = subscriptionCache.get(g);
     if (set) return set;
     set = new Set();
-    for (const sub of g.ofType(SUBSCRIPTION)) {
-        const topic = g.ref(sub, "topic", read(sub.props, "topic"), TOPIC);
+    for (const sub of g.ofType(AWS_TYPES.snsTopicSubscription)) {
+        const topic = g.ref(sub, "topic", read(sub.props, "topic"), AWS_TYPES.snsTopic);
         if (topic === UNKNOWN) set.add("?");
         else if (topic && typeof topic === "object") set.add(topic.urn);
     }

@@ -6,7 +6,7 @@
 import { arr, isSet, isUnknown, read, str, UNKNOWN, Unknown, unwrapSecret } from "./props";
 import { StackResource } from "./rule";
 import { StackIndex } from "./stack";
-import { T, typeSet } from "./types";
+import { AWS_TYPES, typeSet } from "./types";
 
 export interface SseSetting {
     /** `AES256`, `aws:kms`, `aws:kms:dsse`, or UNKNOWN. */
@@ -63,7 +63,7 @@ export function bucketEncryption(index: StackIndex): {
 } {
     const byBucket = new Map<string, (SseSetting[] | Unknown)[]>();
     const add = (urn: string, s: SseSetting[] | Unknown) => byBucket.set(urn, [...(byBucket.get(urn) ?? []), s]);
-    for (const bucket of index.ofType(T.bucket)) {
+    for (const bucket of index.ofType(AWS_TYPES.bucket)) {
         for (const property of ["serverSideEncryptionConfiguration", "serverSideEncryptionConfigurations"]) {
             const value = bucket.props[property];
             if (value === undefined || value === null) continue;
@@ -72,8 +72,8 @@ export function bucketEncryption(index: StackIndex): {
         }
     }
     const unresolved: StackResource[] = [];
-    for (const config of index.ofType(T.bucketEncryption)) {
-        const buckets = index.refersTo(config, "bucket", T.bucket);
+    for (const config of index.ofType(AWS_TYPES.bucketEncryption)) {
+        const buckets = index.refersTo(config, "bucket", AWS_TYPES.bucket);
         if (buckets === UNKNOWN || buckets.length === 0) {
             unresolved.push(config);
             continue;
@@ -84,7 +84,7 @@ export function bucketEncryption(index: StackIndex): {
     return { byBucket, unresolved };
 }
 
-export const DISTRIBUTION_TYPES = typeSet(T.cloudfrontDistribution);
+export const DISTRIBUTION_TYPES = typeSet(AWS_TYPES.cloudfrontDistribution);
 
 /**
  * Buckets that are the S3 origin of a CloudFront distribution reading them through Origin
@@ -94,7 +94,7 @@ export const DISTRIBUTION_TYPES = typeSet(T.cloudfrontDistribution);
  */
 export function oacOriginBuckets(index: StackIndex): Map<string, StackResource[]> {
     const result = new Map<string, StackResource[]>(); // bucket URN -> distributions
-    const buckets = index.ofType(T.bucket);
+    const buckets = index.ofType(AWS_TYPES.bucket);
     const byDomain = new Map<string, StackResource>();
     for (const b of buckets) {
         for (const key of ["bucketRegionalDomainName", "bucketDomainName"]) {
@@ -124,7 +124,7 @@ export function oacOriginBuckets(index: StackIndex): Map<string, StackResource[]
             }
             unmatchedOac = true;
         }
-        if (unmatchedOac) for (const b of index.dependenciesOf(d, "origins", T.bucket)) mark(b, d);
+        if (unmatchedOac) for (const b of index.dependenciesOf(d, "origins", AWS_TYPES.bucket)) mark(b, d);
     }
     return result;
 }

@@ -22,7 +22,7 @@
  *         enforcementLevel: "advisory", severity: "medium", control: fsbp("S3.14"),
  *         remediationSteps: "Add an aws.s3.BucketVersioning with status Enabled.",
  *         tags: ["s3", "resilience"],
- *         resourceTypes: [T.bucket],
+ *         resourceTypes: [AWS_TYPES.bucket],
  *         check(bucket, ctx) {
  *             const status = read(bucket.props, "versioning", "enabled");
  *             if (isUnknown(status)) return ctx.undecided(bucket, "versioning.enabled");

@@ -3,10 +3,11 @@
  * take (inline on SecurityGroup/DefaultSecurityGroup, aws.ec2.SecurityGroupRule,
  * aws.vpc.SecurityGroupIngressRule/EgressRule), open CIDRs and the port range a rule opens.
  */
-import { NT } from "./graph";
-import { num, str, UNKNOWN } from "./props";
 
-export const SG_TYPES = [NT.securityGroup, NT.defaultSecurityGroup, NT.securityGroupRule, NT.securityGroupIngressRule];
+import { num, str, UNKNOWN } from "./props";
+import { AWS_TYPES } from "./types";
+
+export const SG_TYPES = [AWS_TYPES.securityGroup, AWS_TYPES.defaultSecurityGroup, AWS_TYPES.securityGroupRule, AWS_TYPES.securityGroupIngressRule];
 
 /** True for a CIDR that matches every address (`0.0.0.0/0`, `::/0`, any `/0`). */
 export function isOpenCidr(cidr: string): boolean {

@@ -7,31 +7,20 @@ import { requireAlarm } from "../lib/alarms";
 import { graphOf, StackGraph } from "../lib/graph";
 import { bool, isUnknown, read, str, UNKNOWN, Unknown } from "../lib/props";
 import { fsbp, resourceRule, Rule, StackResource, stackRule } from "../lib/rule";
-
-const STAGE = "aws:apigateway/stage:Stage";
-
-const STAGE_V2 = "aws:apigatewayv2/stage:Stage";
-
-const METHOD_SETTINGS = "aws:apigateway/methodSettings:MethodSettings";
-
-const WAF_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
-
-const DOMAIN = "aws:apigateway/domainName:DomainName";
-
-const REST_API = "aws:apigateway/restApi:RestApi";
+import { AWS_TYPES } from "../lib/types";
 
 /** The MethodSettings resources of a stage (same restApi and stageName, or by dependency). */
 function methodSettingsOf(g: StackGraph, stage: StackResource): StackResource[] | Unknown {
     const stageName = str(read(stage.props, "stageName"));
-    const api = g.ref(stage, "restApi", read(stage.props, "restApi"), REST_API);
+    const api = g.ref(stage, "restApi", read(stage.props, "restApi"), AWS_TYPES.apigatewayRestApi);
     const out: StackResource[] = [];
-    for (const ms of g.ofType(METHOD_SETTINGS)) {
+    for (const ms of g.ofType(AWS_TYPES.apigatewayMethodSettings)) {
         if (g.dependenciesOf(ms, "stageName").includes(stage)) {
             out.push(ms);
             continue;
         }
         const name = str(read(ms.props, "stageName"));
-        const msApi = g.ref(ms, "restApi", read(ms.props, "restApi"), REST_API);
+        const msApi = g.ref(ms, "restApi", read(ms.props, "restApi"), AWS_TYPES.apigatewayRestApi);
         if (name === UNKNOWN || msApi === UNKNOWN || stageName === UNKNOWN || api === UNKNOWN) return UNKNOWN;
         if (name === stageName && msApi === api) out.push(ms);
     }
@@ -54,12 +43,12 @@ export const stageWafAssociated = stackRule({
         const g = graphOf(stack);
         const protectedStages = new Set<string>();
         let undecided = false;
-        for (const assoc of g.ofType(WAF_ASSOCIATION)) {
-            const target = g.ref(assoc, "resourceArn", read(assoc.props, "resourceArn"), STAGE);
+        for (const assoc of g.ofType(AWS_TYPES.wafv2WebAclAssociation)) {
+            const target = g.ref(assoc, "resourceArn", read(assoc.props, "resourceArn"), AWS_TYPES.apigatewayStage);
             if (target === UNKNOWN) undecided = true;
             else if (target && typeof target === "object") protectedStages.add(target.urn);
         }
-        for (const stage of g.ofType(STAGE)) {
+        for (const stage of g.ofType(AWS_TYPES.apigatewayStage)) {
             if (protectedStages.has(stage.urn)) continue;
             if (undecided) ctx.undecided(stage, "resourceArn of a WebAclAssociation");
             else ctx.report(stage, "must be protected by AWS WAF: add an aws.wafv2.WebAclAssociation with resourceArn set to this stage's arn");
@@ -78,7 +67,7 @@ export const stageAccessLogging = resourceRule({
     control: fsbp("APIGateway.9"),
     remediationSteps: "Set accessLogSettings: { destinationArn: logGroup.arn, format: JSON.stringify({...}) }.",
     tags: ["apigateway", "logging"],
-    resourceTypes: [STAGE, STAGE_V2],
+    resourceTypes: [AWS_TYPES.apigatewayStage, AWS_TYPES.apigatewayV2Stage],
     check(stage, ctx) {
         const settings = read(stage.props, "accessLogSettings");
         const flat = Array.isArray(settings) ? settings[0] : settings;
@@ -107,7 +96,7 @@ export const stageExecutionLogging = stackRule({
     tags: ["apigateway", "logging"],
     check(stack, ctx) {
         const g = graphOf(stack);
-        for (const stage of g.ofType(STAGE)) {
+        for (const stage of g.ofType(AWS_TYPES.apigatewayStage)) {
             const settings = methodSettingsOf(g, stage);
             if (settings === UNKNOWN) {
                 ctx.undecided(stage, "stageName/restApi of its MethodSettings");
@@ -130,7 +119,7 @@ export const stageXrayTracing = resourceRule({
     control: fsbp("APIGateway.3"),
     remediationSteps: "Set xrayTracingEnabled: true on the aws.apigateway.Stage.",
     tags: ["apigateway", "observability"],
-    resourceTypes: [STAGE],
+    resourceTypes: [AWS_TYPES.apigatewayStage],
     check(stage, ctx) {
         const enabled = bool(read(stage.props, "xrayTracingEnabled"));
         if (enabled === UNKNOWN) return ctx.undecided(stage, "xrayTracingEnabled");
@@ -151,7 +140,7 @@ export const stageCacheEncrypted = stackRule({
     tags: ["apigateway", "encryption"],
     check(stack, ctx) {
         const g = graphOf(stack);
-        for (const stage of g.ofType(STAGE)) {
+        for (const stage of g.ofType(AWS_TYPES.apigatewayStage)) {
             const cache = bool(read(stage.props, "cacheClusterEnabled"));
             if (cache === UNKNOWN) {
                 ctx.undecided(stage, "cacheClusterEnabled");
@@ -186,7 +175,7 @@ export const domainTls12 = resourceRule({
     severity: "medium",
     remediationSteps: "Set securityPolicy: \"TLS_1_2\" on the aws.apigateway.DomainName.",
     tags: ["apigateway", "encryption", "tls"],
-    resourceTypes: [DOMAIN],
+    resourceTypes: [AWS_TYPES.apigatewayDomainName],
     check(domain, ctx) {
         const policy = str(read(domain.props, "securityPolicy"));
         if (policy === UNKNOWN) return ctx.undecided(domain, "securityPolicy");
@@ -208,7 +197,7 @@ export const apiGateway5xxAlarm = stackRule({
     tags: ["apigateway", "monitoring", "cloudwatch"],
     check(stack, ctx) {
         const g = graphOf(stack);
-        for (const api of g.ofType(REST_API)) {
+        for (const api of g.ofType(AWS_TYPES.apigatewayRestApi)) {
             ctx.guard(api, () =>
                 requireAlarm(g, ctx, api, [], ["AWS/ApiGateway|5XXError"], [read(api.props, "name")],
                     "a 5XXError alarm", "add an aws.cloudwatch.MetricAlarm on AWS/ApiGateway 5XXError with dimensions.ApiName set to the API's name"),

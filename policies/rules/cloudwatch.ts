@@ -5,7 +5,7 @@
  */
 import { isSet, isUnknown, num, read, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const logGroupEncrypted = resourceRule({
     name: "cloudwatch-log-group-encrypted",
@@ -18,15 +18,13 @@ export const logGroupEncrypted = resourceRule({
     tags: ["cloudwatch", "logs", "encryption"],
     rationale: "Logs carry request data; a customer-managed key lets you restrict and audit who reads them.",
     preview: "An unknown kmsKeyId counts as set.",
-    resourceTypes: [T.logGroup],
+    resourceTypes: [AWS_TYPES.logGroup],
     check(r, ctx) {
         if (!isUnknown(r.props.kmsKeyId) && !isSet(r.props.kmsKeyId)) {
             ctx.report(r, "must be encrypted with a customer-managed key (kmsKeyId is unset): set kmsKeyId");
         }
     },
 });
-
-const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
 interface RetentionConfig {
     minimumDays: number;
@@ -48,7 +46,7 @@ export const logGroupRetention = resourceRule<RetentionConfig>({
         minimumDays: { type: "integer", minimum: 1, default: 365, description: "Shortest retention accepted." },
         maximumDays: { type: "integer", minimum: 1, default: 3653, description: "Longest retention accepted." },
     },
-    resourceTypes: [LOG_GROUP],
+    resourceTypes: [AWS_TYPES.logGroup],
     check(group, ctx) {
         const days = num(read(group.props, "retentionInDays"));
         const min = ctx.config.minimumDays ?? 365;

@@ -3,7 +3,7 @@
  */
 import { bool, isSet, isUnknown, read, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const dynamodbTableEncryptedCmk = resourceRule({
     name: "dynamodb-table-encrypted-cmk",
@@ -15,7 +15,7 @@ export const dynamodbTableEncryptedCmk = resourceRule({
     tags: ["dynamodb", "encryption"],
     rationale: "Only a customer-managed key puts reads of the table's data under a key policy you control and audit.",
     preview: "Unknown `enabled` is undecided; an unknown kmsKeyArn counts as set.",
-    resourceTypes: [T.dynamodbTable],
+    resourceTypes: [AWS_TYPES.dynamodbTable],
     check(r, ctx) {
         const enabled = read(r.props, "serverSideEncryption", "enabled");
         if (isUnknown(enabled)) return ctx.undecided(r, "serverSideEncryption.enabled");
@@ -35,8 +35,6 @@ export const dynamodbTableEncryptedCmk = resourceRule({
     },
 });
 
-const TABLE = "aws:dynamodb/table:Table";
-
 export const dynamodbPitr = resourceRule({
     name: "dynamodb-table-pitr-enabled",
     description:
@@ -47,7 +45,7 @@ export const dynamodbPitr = resourceRule({
     control: fsbp("DynamoDB.2"),
     remediationSteps: "Set pointInTimeRecovery: { enabled: true }.",
     tags: ["dynamodb", "backup", "resilience"],
-    resourceTypes: [TABLE],
+    resourceTypes: [AWS_TYPES.dynamodbTable],
     check(table, ctx) {
         const enabled = bool(read(table.props, "pointInTimeRecovery", "enabled") ?? read(table.props, "pointInTimeRecovery", 0, "enabled"));
         if (enabled === UNKNOWN) return ctx.undecided(table, "pointInTimeRecovery.enabled");
@@ -66,7 +64,7 @@ export const dynamodbDeletionProtection = resourceRule({
     control: fsbp("DynamoDB.6"),
     remediationSteps: "Set deletionProtectionEnabled: true (and protect: true on the resource).",
     tags: ["dynamodb", "resilience"],
-    resourceTypes: [TABLE],
+    resourceTypes: [AWS_TYPES.dynamodbTable],
     check(table, ctx) {
         const enabled = bool(read(table.props, "deletionProtectionEnabled"));
         if (enabled === UNKNOWN) return ctx.undecided(table, "deletionProtectionEnabled");

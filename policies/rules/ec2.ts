@@ -8,11 +8,12 @@
  * lib/graph.ts.
  */
 import { regionalFunctions } from "../lib/edge";
-import { functionPlacement, graphOf, NT, StackGraph, VPC_MAIN_UNMANAGED, vpcConfigOf } from "../lib/graph";
+import { functionPlacement, graphOf, StackGraph, VPC_MAIN_UNMANAGED, vpcConfigOf } from "../lib/graph";
 import { isConcretePinValue, isOpenPrincipal, isParseError, isWildcardResource, parsePolicyDocument, pinningConditionKeys } from "../lib/iam";
 import { bool, isUnknown, list, read, rec, str, strings, UNKNOWN, Unknown } from "../lib/props";
 import { fsbp, resourceRule, Rule, RuleResource, StackResource, stackRule } from "../lib/rule";
 import { allPorts, isOpenCidr, portRange, portsAllowed, SG_TYPES } from "../lib/security-groups";
+import { AWS_TYPES } from "../lib/types";
 
 interface PublicIngressConfig {
     allowedPorts: number[];
@@ -62,12 +63,12 @@ export const securityGroupNoPublicIngress = resourceRule<PublicIngressConfig>({
             );
         };
         const props = resource.props;
-        if (resource.type === NT.securityGroupIngressRule) {
+        if (resource.type === AWS_TYPES.securityGroupIngressRule) {
             judge("cidrIpv4", read(props, "cidrIpv4"), read(props, "ipProtocol"), read(props, "fromPort"), read(props, "toPort"));
             judge("cidrIpv6", read(props, "cidrIpv6"), read(props, "ipProtocol"), read(props, "fromPort"), read(props, "toPort"));
             return;
         }
-        if (resource.type === NT.securityGroupRule) {
+        if (resource.type === AWS_TYPES.securityGroupRule) {
             const type = str(read(props, "type"));
             if (type === UNKNOWN) return ctx.undecided(resource, "type");
             if (type !== "ingress") return;
@@ -90,9 +91,9 @@ export const securityGroupNoPublicIngress = resourceRule<PublicIngressConfig>({
 });
 
 const SG_RULE_TYPES = [
-    NT.securityGroupRule,
-    NT.securityGroupIngressRule,
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    AWS_TYPES.securityGroupRule,
+    AWS_TYPES.securityGroupIngressRule,
+    AWS_TYPES.securityGroupEgressRule,
 ];
 
 export const defaultSecurityGroupRestricted = stackRule({
@@ -112,9 +113,9 @@ export const defaultSecurityGroupRestricted = stackRule({
     check(stack, ctx) {
         const g = graphOf(stack);
         const managed = new Set<string>();
-        for (const dsg of g.ofType(NT.defaultSecurityGroup)) {
+        for (const dsg of g.ofType(AWS_TYPES.defaultSecurityGroup)) {
             ctx.guard(dsg, () => {
-                const vpc = g.ref(dsg, "vpcId", read(dsg.props, "vpcId"), NT.vpc);
+                const vpc = g.ref(dsg, "vpcId", read(dsg.props, "vpcId"), AWS_TYPES.vpc);
                 if (vpc === UNKNOWN) ctx.undecided(dsg, "vpcId");
                 else if (vpc && typeof vpc === "object") managed.add(vpc.urn);
                 for (const key of ["ingress", "egress"]) {
@@ -128,13 +129,13 @@ export const defaultSecurityGroupRestricted = stackRule({
         }
         for (const rule of g.ofType(...SG_RULE_TYPES)) {
             ctx.guard(rule, () => {
-                const target = g.ref(rule, "securityGroupId", read(rule.props, "securityGroupId"), NT.defaultSecurityGroup);
+                const target = g.ref(rule, "securityGroupId", read(rule.props, "securityGroupId"), AWS_TYPES.defaultSecurityGroup);
                 if (target && typeof target === "object") {
                     ctx.report(rule, `must not add a rule to the default security group '${target.name}': delete it and use a dedicated group`);
                 }
             });
         }
-        for (const vpc of g.ofType(NT.vpc)) {
+        for (const vpc of g.ofType(AWS_TYPES.vpc)) {
             if (managed.has(vpc.urn)) continue;
             ctx.report(
                 vpc,
@@ -143,8 +144,6 @@ export const defaultSecurityGroupRestricted = stackRule({
         }
     },
 });
-
-const SG_EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 
 /** One egress entry to judge: where it is written, its destination CIDRs and protocol/ports. */
 interface EgressEntry {
@@ -190,7 +189,7 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
         for (const fn of regionalFunctions(g)) {
             const config = vpcConfigOf(fn);
             if (!config || config === UNKNOWN) continue; // lambda-function-in-private-subnets judges these
-            const groups = g.refs(fn, "vpcConfig", config.securityGroupIds, NT.securityGroup);
+            const groups = g.refs(fn, "vpcConfig", config.securityGroupIds, AWS_TYPES.securityGroup);
             if (groups === UNKNOWN) {
                 groupsUnresolved = true;
                 ctx.undecided(fn, "vpcConfig.securityGroupIds");
@@ -241,11 +240,11 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
 
         // Separate rule resources that target one of those groups.
         const targetOf = (rule: StackResource) => {
-            const sg = g.ref(rule, "securityGroupId", read(rule.props, "securityGroupId"), NT.securityGroup);
+            const sg = g.ref(rule, "securityGroupId", read(rule.props, "securityGroupId"), AWS_TYPES.securityGroup);
             if (sg === UNKNOWN) return "unresolved" as const;
             return sg && typeof sg === "object" ? lambdaGroups.get(sg.urn) : undefined;
         };
-        for (const rule of g.ofType(NT.securityGroupRule)) {
+        for (const rule of g.ofType(AWS_TYPES.securityGroupRule)) {
             ctx.guard(rule, () => {
                 const type = str(read(rule.props, "type"));
                 if (type === UNKNOWN) return ctx.undecided(rule, "type");
@@ -258,7 +257,7 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
                 }
             });
         }
-        for (const rule of g.ofType(SG_EGRESS_RULE)) {
+        for (const rule of g.ofType(AWS_TYPES.securityGroupEgressRule)) {
             ctx.guard(rule, () => {
                 const target = targetOf(rule);
                 if (!target) return;
@@ -287,12 +286,12 @@ export const vpcFlowLogsEnabled = stackRule({
         const g = graphOf(stack);
         const covered = new Set<string>();
         let undecided: StackResource | undefined;
-        for (const log of g.ofType(NT.flowLog)) {
-            const vpc = g.ref(log, "vpcId", read(log.props, "vpcId"), NT.vpc);
+        for (const log of g.ofType(AWS_TYPES.flowLog)) {
+            const vpc = g.ref(log, "vpcId", read(log.props, "vpcId"), AWS_TYPES.vpc);
             if (vpc === UNKNOWN) undecided = log;
             else if (vpc && typeof vpc === "object") covered.add(vpc.urn);
         }
-        for (const vpc of g.ofType(NT.vpc)) {
+        for (const vpc of g.ofType(AWS_TYPES.vpc)) {
             if (covered.has(vpc.urn)) continue;
             if (undecided) ctx.undecided(vpc, `vpcId of flow log '${undecided.name}'`);
             else ctx.report(vpc, "must have flow logs: add an aws.ec2.FlowLog with vpcId set to this VPC");
@@ -323,12 +322,12 @@ export const vpcDnsForPrivateEndpoints = stackRule({
     check(stack, ctx) {
         const g = graphOf(stack);
         const judged = new Set<string>();
-        for (const endpoint of g.ofType(NT.vpcEndpoint)) {
+        for (const endpoint of g.ofType(AWS_TYPES.vpcEndpoint)) {
             ctx.guard(endpoint, () => {
                 const privateDns = isPrivateDnsInterfaceEndpoint(endpoint);
                 if (privateDns === UNKNOWN) return ctx.undecided(endpoint, "vpcEndpointType/privateDnsEnabled");
                 if (!privateDns) return;
-                const vpc = g.ref(endpoint, "vpcId", read(endpoint.props, "vpcId"), NT.vpc);
+                const vpc = g.ref(endpoint, "vpcId", read(endpoint.props, "vpcId"), AWS_TYPES.vpc);
                 if (vpc === UNKNOWN) return ctx.undecided(endpoint, "vpcId");
                 if (!vpc || typeof vpc === "string" || judged.has(vpc.urn)) return;
                 judged.add(vpc.urn);
@@ -348,15 +347,7 @@ export const vpcDnsForPrivateEndpoints = stackRule({
     },
 });
 
-const TABLES = [NT.routeTable, NT.defaultRouteTable];
-
-const ROLE = "aws:iam/role:Role";
-
-const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
-
-const ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
-
-const POLICY = "aws:iam/policy:Policy";
+const TABLES = [AWS_TYPES.routeTable, AWS_TYPES.defaultRouteTable];
 
 /** `com.amazonaws.us-west-2.s3` -> `s3`; also `cn.com.amazonaws...`; undefined for other names. */
 export function endpointService(serviceName: string): string | undefined {
@@ -388,7 +379,7 @@ function endpoints(g: StackGraph): EndpointInfo[] {
     };
     const byUrn = new Map<string, EndpointInfo>();
     const out: EndpointInfo[] = [];
-    for (const endpoint of g.ofType(NT.vpcEndpoint)) {
+    for (const endpoint of g.ofType(AWS_TYPES.vpcEndpoint)) {
         const name = str(read(endpoint.props, "serviceName"));
         const type = str(read(endpoint.props, "vpcEndpointType"));
         const info: EndpointInfo = {
@@ -397,15 +388,15 @@ function endpoints(g: StackGraph): EndpointInfo[] {
             // The provider's default type is Gateway.
             type: type === undefined ? "Gateway" : type,
             tables: keys(endpoint, "routeTableIds", ...TABLES),
-            subnets: keys(endpoint, "subnetIds", NT.subnet),
-            vpc: g.net.key(endpoint, "vpcId", NT.vpc),
+            subnets: keys(endpoint, "subnetIds", AWS_TYPES.subnet),
+            vpc: g.net.key(endpoint, "vpcId", AWS_TYPES.vpc),
         };
         out.push(info);
         byUrn.set(endpoint.urn, info);
     }
     const attach = (assocType: string, prop: "tables" | "subnets", refProp: string, ...tokens: string[]) => {
         for (const assoc of g.ofType(assocType)) {
-            const ep = g.ref(assoc, "vpcEndpointId", read(assoc.props, "vpcEndpointId"), NT.vpcEndpoint);
+            const ep = g.ref(assoc, "vpcEndpointId", read(assoc.props, "vpcEndpointId"), AWS_TYPES.vpcEndpoint);
             const target = g.net.key(assoc, refProp, ...tokens);
             const info = ep && typeof ep === "object" ? byUrn.get(ep.urn) : undefined;
             if (!info) continue;
@@ -415,8 +406,8 @@ function endpoints(g: StackGraph): EndpointInfo[] {
             else info[prop] = UNKNOWN;
         }
     };
-    attach(NT.vpcEndpointRouteTableAssociation, "tables", "routeTableId", ...TABLES);
-    attach(NT.vpcEndpointSubnetAssociation, "subnets", "subnetId", NT.subnet);
+    attach(AWS_TYPES.vpcEndpointRouteTableAssociation, "tables", "routeTableId", ...TABLES);
+    attach(AWS_TYPES.vpcEndpointSubnetAssociation, "subnets", "subnetId", AWS_TYPES.subnet);
     endpointCache.set(g, out);
     return out;
 }
@@ -496,21 +487,21 @@ function rolePolicyDocuments(g: StackGraph, role: StackResource): unknown[] | Un
     const inline = list(read(role.props, "inlinePolicies"));
     if (inline === UNKNOWN) return UNKNOWN;
     for (const p of inline) docs.push(read(p, "policy"));
-    for (const rp of g.index.dependentsOf(role, ROLE_POLICY).map((d) => d.resource).concat(byRoleValue(g, role, ROLE_POLICY))) {
+    for (const rp of g.index.dependentsOf(role, AWS_TYPES.iamRolePolicy).map((d) => d.resource).concat(byRoleValue(g, role, AWS_TYPES.iamRolePolicy))) {
         docs.push(read(rp.props, "policy"));
     }
     const policyArns: unknown[] = [];
     const managed = strings(read(role.props, "managedPolicyArns"));
     if (managed === UNKNOWN) return UNKNOWN;
     policyArns.push(...managed);
-    for (const att of g.index.dependentsOf(role, ROLE_POLICY_ATTACHMENT).map((d) => d.resource).concat(byRoleValue(g, role, ROLE_POLICY_ATTACHMENT))) {
-        const arn = g.ref(att, "policyArn", read(att.props, "policyArn"), POLICY);
+    for (const att of g.index.dependentsOf(role, AWS_TYPES.iamRolePolicyAttachment).map((d) => d.resource).concat(byRoleValue(g, role, AWS_TYPES.iamRolePolicyAttachment))) {
+        const arn = g.ref(att, "policyArn", read(att.props, "policyArn"), AWS_TYPES.iamPolicy);
         if (arn === UNKNOWN) return UNKNOWN;
         if (arn && typeof arn === "object") docs.push(read(arn.props, "policy"));
         else if (typeof arn === "string") policyArns.push(arn);
     }
     for (const arn of policyArns) {
-        const policy = typeof arn === "string" ? g.resolve(arn, POLICY) : undefined;
+        const policy = typeof arn === "string" ? g.resolve(arn, AWS_TYPES.iamPolicy) : undefined;
         if (policy) docs.push(read(policy.props, "policy"));
         // An AWS-managed policy outside the stack: its grants are judged by the IAM rules.
     }
@@ -524,7 +515,7 @@ function byRoleValue(g: StackGraph, role: StackResource, type: string): StackRes
     let index = byRoleCache.get(g);
     if (!index) {
         index = new Map();
-        for (const r of g.ofType(ROLE_POLICY, ROLE_POLICY_ATTACHMENT)) {
+        for (const r of g.ofType(AWS_TYPES.iamRolePolicy, AWS_TYPES.iamRolePolicyAttachment)) {
             const value = str(read(r.props, "role"));
             if (typeof value !== "string") continue;
             const key = `${r.type}|${value}`;
@@ -607,7 +598,7 @@ export const interfaceEndpointsForLambdaServices = stackRule<InterfaceConfig>({
                 const placement = functionPlacement(g, fn);
                 if (placement.kind === "unknown") return ctx.undecided(fn, placement.what);
                 if (placement.kind === "none" || placement.subnets.length === 0) return;
-                const role = g.ref(fn, "role", read(fn.props, "role"), ROLE);
+                const role = g.ref(fn, "role", read(fn.props, "role"), AWS_TYPES.iamRole);
                 if (role === UNKNOWN) return ctx.undecided(fn, "role");
                 if (!role || typeof role === "string") return; // role outside the stack: grants not visible
                 const docs = rolePolicyDocuments(g, role);
@@ -647,7 +638,7 @@ function interfaceEndpointProblem(
         return eps.some((e) => isUnknown(e.service) || isUnknown(e.type) || isUnknown(e.vpc)) ? UNKNOWN : `no ${service} Interface endpoint in its VPC`;
     }
     const azOf = (key: string) => {
-        const subnet = g.byUrn(key) ?? g.resolve(key, NT.subnet);
+        const subnet = g.byUrn(key) ?? g.resolve(key, AWS_TYPES.subnet);
         return subnet ? str(read(subnet.props, "availabilityZone")) : undefined;
     };
     let last: string | Unknown = "";
@@ -740,11 +731,11 @@ export const endpointPolicyRestricted = stackRule({
     check(stack, ctx) {
         const g = graphOf(stack);
         const separate = new Map<string, StackResource>();
-        for (const p of g.ofType(NT.vpcEndpointPolicy)) {
-            const ep = g.ref(p, "vpcEndpointId", read(p.props, "vpcEndpointId"), NT.vpcEndpoint);
+        for (const p of g.ofType(AWS_TYPES.vpcEndpointPolicy)) {
+            const ep = g.ref(p, "vpcEndpointId", read(p.props, "vpcEndpointId"), AWS_TYPES.vpcEndpoint);
             if (ep && typeof ep === "object") separate.set(ep.urn, p);
         }
-        for (const endpoint of g.ofType(NT.vpcEndpoint)) {
+        for (const endpoint of g.ofType(AWS_TYPES.vpcEndpoint)) {
             ctx.guard(endpoint, () => {
                 const type = str(read(endpoint.props, "vpcEndpointType"));
                 if (type === "GatewayLoadBalancer" || type === "Resource" || type === "ServiceNetwork") return;

@@ -15,11 +15,11 @@ import { FindingKind, identityPolicyFindings, isParseError, ParsedPolicy, parseP
 import { arr, isUnknown, read, str, UNKNOWN, Unknown } from "../lib/props";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 import { fsbp, resourceRule, Rule, RuleContext, RuleResource } from "../lib/rule";
-import { T, typeSet } from "../lib/types";
+import { AWS_TYPES, typeSet } from "../lib/types";
 
-const IDENTITY_TYPES = [T.iamRole, T.iamRolePolicy, T.iamPolicy, T.iamUserPolicy, T.iamGroupPolicy];
+const IDENTITY_TYPES = [AWS_TYPES.iamRole, AWS_TYPES.iamRolePolicy, AWS_TYPES.iamPolicy, AWS_TYPES.iamUserPolicy, AWS_TYPES.iamGroupPolicy];
 
-const ROLE_TYPES = typeSet(T.iamRole);
+const ROLE_TYPES = typeSet(AWS_TYPES.iamRole);
 
 interface IdentityDocument {
     property: string;
@@ -201,7 +201,7 @@ export const roleTrustNotPublic = resourceRule({
     remediationSteps: "Trust the service or account that assumes the role (e.g. `{ Service: \"lambda.amazonaws.com\" }`), or pin `*` with aws:PrincipalOrgID.",
     tags: ["iam", "public-access"],
     preview: "A trust policy unknown at preview is undecided.",
-    resourceTypes: [T.iamRole],
+    resourceTypes: [AWS_TYPES.iamRole],
     check(r, ctx) {
         checkResourcePolicyNotPublic(r, ctx, r.props.assumeRolePolicy, "assumeRolePolicy", "trust the specific service or account");
     },
@@ -285,15 +285,15 @@ export function awsManagedPolicyName(arn: string): string | undefined {
 }
 
 const ATTACHMENT_TYPES = [
-    T.iamRolePolicyAttachment,
-    T.iamPolicyAttachment,
-    T.iamUserPolicyAttachment,
-    T.iamGroupPolicyAttachment,
-    T.iamRolePoliciesExclusive,
-    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
-    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
-    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
-    T.iamRole,
+    AWS_TYPES.iamRolePolicyAttachment,
+    AWS_TYPES.iamPolicyAttachment,
+    AWS_TYPES.iamUserPolicyAttachment,
+    AWS_TYPES.iamGroupPolicyAttachment,
+    AWS_TYPES.iamRolePoliciesExclusive,
+    AWS_TYPES.iamRolePolicyAttachmentsExclusive,
+    AWS_TYPES.iamUserPolicyAttachmentsExclusive,
+    AWS_TYPES.iamGroupPolicyAttachmentsExclusive,
+    AWS_TYPES.iamRole,
 ];
 
 /** The managed-policy ARNs a resource attaches, with the property path of each. */

@@ -3,7 +3,7 @@
  */
 import { isSet, isUnknown, num, read, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const kinesisStreamEncrypted = resourceRule({
     name: "kinesis-stream-encrypted",
@@ -14,7 +14,7 @@ export const kinesisStreamEncrypted = resourceRule({
     remediationSteps: "Set `encryptionType: \"KMS\"` and `kmsKeyId` to a customer-managed key (or alias/aws/kinesis).",
     tags: ["kinesis", "encryption"],
     preview: "Unknown encryptionType is undecided.",
-    resourceTypes: [T.kinesisStream],
+    resourceTypes: [AWS_TYPES.kinesisStream],
     check(r, ctx) {
         const type = str(r.props.encryptionType);
         if (type === UNKNOWN) return ctx.undecided(r, "encryptionType");
@@ -41,7 +41,7 @@ export const kinesisRetention = resourceRule<{ minimumRetentionHours: number }>(
     config: {
         minimumRetentionHours: { type: "integer", minimum: 24, maximum: 8760, default: 168, description: "Minimum retentionPeriod." },
     },
-    resourceTypes: ["aws:kinesis/stream:Stream"],
+    resourceTypes: [AWS_TYPES.kinesisStream],
     check(stream, ctx) {
         const hours = num(read(stream.props, "retentionPeriod"));
         const minimum = ctx.config.minimumRetentionHours ?? 168;

@@ -8,11 +8,11 @@
  */
 import { requireAlarm } from "../lib/alarms";
 import { regionalFunctions } from "../lib/edge";
-import { functionPlacement, graphOf, idOf, NT, StackGraph } from "../lib/graph";
+import { functionPlacement, graphOf, idOf, StackGraph } from "../lib/graph";
 import { arnPinsAccount } from "../lib/iam";
 import { bool, isSet, isUnknown, num, read, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, RuleContext, StackResource, stackRule } from "../lib/rule";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const lambdaFunctionUrlAuthRequired = resourceRule({
     name: "lambda-function-url-auth-required",
@@ -25,7 +25,7 @@ export const lambdaFunctionUrlAuthRequired = resourceRule({
         "Set `authorizationType: \"AWS_IAM\"`, or remove the function URL and reach the function through API Gateway.",
     tags: ["lambda", "public-access"],
     preview: "An unknown authorizationType is undecided.",
-    resourceTypes: [T.lambdaFunctionUrl],
+    resourceTypes: [AWS_TYPES.lambdaFunctionUrl],
     check(r, ctx) {
         const auth = str(r.props.authorizationType);
         if (auth === UNKNOWN) return ctx.undecided(r, "authorizationType");
@@ -54,7 +54,7 @@ export const lambdaPermissionSourceRestricted = resourceRule({
         "AWS Config's lambda-function-public-access-prohibited (behind Lambda.1) fails a function invoked by Amazon S3 whose policy has no condition such as AWS:SourceAccount: bucket notifications of any account could invoke it (the cross-service confused deputy).",
     preview:
         "An unknown principal is undecided; unknown source fields count as set (they will hold the caller's ARN or account, an output of the stack).",
-    resourceTypes: [T.lambdaPermission],
+    resourceTypes: [AWS_TYPES.lambdaPermission],
     check(r, ctx) {
         const principal = str(r.props.principal);
         if (principal === UNKNOWN) return ctx.undecided(r, "principal");
@@ -94,7 +94,7 @@ export const lambdaEnvironmentEncrypted = resourceRule({
     tags: ["lambda", "encryption"],
     rationale: "Lambda@Edge functions cannot have environment variables, so this rule never applies to them.",
     preview: "Unknown variables are undecided; an unknown kmsKeyArn counts as set.",
-    resourceTypes: [T.lambdaFunction],
+    resourceTypes: [AWS_TYPES.lambdaFunction],
     check(r, ctx) {
         const variables = read(r.props, "environment", "variables");
         if (isUnknown(variables)) return ctx.undecided(r, "environment.variables");
@@ -266,7 +266,7 @@ export const lambdaSupportedRuntime = resourceRule<{ deprecatedRuntimes: string[
             description: "Runtime identifiers treated as unsupported.",
         },
     },
-    resourceTypes: [NT.lambdaFunction],
+    resourceTypes: [AWS_TYPES.lambdaFunction],
     check(fn, ctx) {
         if (str(read(fn.props, "packageType")) === "Image") return;
         const runtime = str(read(fn.props, "runtime"));
@@ -346,7 +346,7 @@ export const eventSourceFailureHandling = resourceRule<{ maximumRetryAttempts: n
     config: {
         maximumRetryAttempts: { type: "integer", minimum: 0, maximum: 10000, default: 10, description: "Largest retry count accepted." },
     },
-    resourceTypes: [NT.eventSourceMapping],
+    resourceTypes: [AWS_TYPES.eventSourceMapping],
     check(mapping, ctx) {
         const source = str(read(mapping.props, "eventSourceArn"));
         if (source === UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
@@ -370,8 +370,6 @@ export const eventSourceFailureHandling = resourceRule<{ maximumRetryAttempts: n
         if (problems.length) ctx.report(mapping, `must handle failed stream batches: ${problems.join("; ")}`);
     },
 });
-
-const STREAM = "aws:kinesis/stream:Stream";
 
 export const lambdaErrorsAlarm = stackRule({
     name: "lambda-function-errors-alarm",
@@ -414,13 +412,13 @@ export const streamConsumerIteratorAgeAlarm = stackRule({
     tags: ["lambda", "kinesis", "monitoring"],
     check(stack, ctx) {
         const g = graphOf(stack);
-        for (const mapping of g.ofType(NT.eventSourceMapping)) {
+        for (const mapping of g.ofType(AWS_TYPES.eventSourceMapping)) {
             ctx.guard(mapping, () => {
-                const source = g.ref(mapping, "eventSourceArn", read(mapping.props, "eventSourceArn"), STREAM);
+                const source = g.ref(mapping, "eventSourceArn", read(mapping.props, "eventSourceArn"), AWS_TYPES.kinesisStream);
                 if (source === UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
                 const isKinesis = (source && typeof source === "object") || (typeof source === "string" && /^arn:[^:]+:kinesis:/.test(source));
                 if (!isKinesis) return;
-                const fn = g.ref(mapping, "functionName", read(mapping.props, "functionName"), NT.lambdaFunction);
+                const fn = g.ref(mapping, "functionName", read(mapping.props, "functionName"), AWS_TYPES.lambdaFunction);
                 const fnValues = fn && typeof fn === "object" ? [read(fn.props, "name"), read(fn.props, "arn")] : [fn];
                 const streamValues = source && typeof source === "object" ? [read(source.props, "name")] : [];
                 const subject = fn && typeof fn === "object" ? fn : mapping;

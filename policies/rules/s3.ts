@@ -10,7 +10,7 @@ import { isParseError, parsePolicyDocument, PolicyStatement } from "../lib/iam";
 import { arr, bool, isSet, isUnknown, read, rec, str, UNKNOWN, Unknown, unwrapSecret } from "../lib/props";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 import { fsbp, resourceRule, Rule, StackResource, stackRule } from "../lib/rule";
-import { T } from "../lib/types";
+import { AWS_TYPES, isType } from "../lib/types";
 
 const PAB_SETTINGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 
@@ -33,8 +33,8 @@ export const bucketPublicAccessBlocked = stackRule({
         const index = stack.index;
         const blocksByBucket = new Map<string, StackResource[]>();
         const unresolved: StackResource[] = [];
-        for (const block of index.ofType(T.bucketPublicAccessBlock)) {
-            const buckets = index.refersTo(block, "bucket", T.bucket);
+        for (const block of index.ofType(AWS_TYPES.bucketPublicAccessBlock)) {
+            const buckets = index.refersTo(block, "bucket", AWS_TYPES.bucket);
             if (buckets === UNKNOWN || buckets.length === 0) {
                 unresolved.push(block);
                 continue;
@@ -45,7 +45,7 @@ export const bucketPublicAccessBlocked = stackRule({
                 blocksByBucket.set(bucket.urn, list);
             }
         }
-        for (const bucket of index.ofType(T.bucket)) {
+        for (const bucket of index.ofType(AWS_TYPES.bucket)) {
             ctx.guard(bucket, () => {
                 const blocks = blocksByBucket.get(bucket.urn) ?? [];
                 if (blocks.length === 0) {
@@ -113,7 +113,7 @@ export const bucketAclNotPublic = resourceRule({
         "Remove the `acl`/`grants` (prefer BucketOwnershipControls with BucketOwnerEnforced, which disables ACLs), or use the `private` canned ACL.",
     tags: ["s3", "public-access"],
     preview: "An unknown `acl` or grantee leaves the resource undecided.",
-    resourceTypes: [T.bucket, T.bucketAcl],
+    resourceTypes: [AWS_TYPES.bucket, AWS_TYPES.bucketAcl],
     check(r, ctx) {
         const acl = str(r.props.acl);
         if (acl === UNKNOWN) ctx.undecided(r, "acl");
@@ -145,7 +145,7 @@ export const bucketPolicyNotPublic = resourceRule({
     rationale:
         "A pinning condition only counts with a positive operator and a fixed value (as AWS Config's public-access rules count them): `...IfExists`, negated operators, `Null` and `ForAllValues:` pass when the key is absent, and an ARN whose account is a wildcard (`arn:aws:cloudfront::*:distribution/*`) names every account's resources, so they pin nothing. A service principal without aws:SourceArn/aws:SourceAccount is the cross-service confused deputy: any distribution in any account whose OAC points at the bucket could read it.",
     preview: "A policy built from unknown outputs (the usual case for a JSON string) is undecided at preview.",
-    resourceTypes: [T.bucket, T.bucketPolicy],
+    resourceTypes: [AWS_TYPES.bucket, AWS_TYPES.bucketPolicy],
     check(r, ctx) {
         checkResourcePolicyNotPublic(
             r,
@@ -168,9 +168,9 @@ export const bucketWebsiteDisabled = resourceRule({
         "Remove the website configuration; serve the bucket through CloudFront with Origin Access Control (a private REST origin) and a default root object.",
     tags: ["s3", "public-access"],
     preview: "An unknown inline `website` value leaves the bucket undecided.",
-    resourceTypes: [T.bucket, T.bucketWebsite],
+    resourceTypes: [AWS_TYPES.bucket, AWS_TYPES.bucketWebsite],
     check(r, ctx) {
-        if (r.type !== T.bucket && r.type !== "aws:s3/bucketV2:BucketV2") {
+        if (!isType(r.type, AWS_TYPES.bucket)) {
             return ctx.report(r, "must not configure website hosting: remove it and serve the bucket through CloudFront with OAC");
         }
         for (const property of ["website", "websites"]) {
@@ -203,7 +203,7 @@ export const bucketEncryptionDeclared = stackRule({
     preview: "A configuration whose bucket reference is unknown leaves undeclared buckets undecided.",
     check(stack, ctx) {
         const { byBucket, unresolved } = bucketEncryption(stack.index);
-        for (const bucket of stack.index.ofType(T.bucket)) {
+        for (const bucket of stack.index.ofType(AWS_TYPES.bucket)) {
             if (byBucket.has(bucket.urn)) continue;
             if (unresolved.length > 0) {
                 ctx.undecided(bucket, `default encryption (bucket of '${unresolved[0].name}' unknown)`);
@@ -242,7 +242,7 @@ export const bucketEncryptionKms = stackRule<{ sseS3Buckets: string[] }>({
         const { byBucket, unresolved } = bucketEncryption(stack.index);
         const oac = oacOriginBuckets(stack.index);
         const listed = Array.isArray(ctx.config.sseS3Buckets) ? ctx.config.sseS3Buckets.filter((p) => typeof p === "string") : [];
-        for (const bucket of stack.index.ofType(T.bucket)) {
+        for (const bucket of stack.index.ofType(AWS_TYPES.bucket)) {
             ctx.guard(bucket, () => {
                 const declared = byBucket.get(bucket.urn);
                 if (!declared) return; // s3-bucket-encryption-declared reports it
@@ -309,8 +309,8 @@ export const bucketTlsRequired = stackRule({
         const index = stack.index;
         const policies = new Map<string, { doc: unknown; source: string }[]>();
         const unresolved: StackResource[] = [];
-        for (const p of index.ofType(T.bucketPolicy)) {
-            const buckets = index.refersTo(p, "bucket", T.bucket);
+        for (const p of index.ofType(AWS_TYPES.bucketPolicy)) {
+            const buckets = index.refersTo(p, "bucket", AWS_TYPES.bucket);
             if (buckets === UNKNOWN || buckets.length === 0) {
                 unresolved.push(p);
                 continue;
@@ -319,7 +319,7 @@ export const bucketTlsRequired = stackRule({
                 policies.set(b.urn, [...(policies.get(b.urn) ?? []), { doc: p.props.policy, source: `BucketPolicy '${p.name}'` }]);
             }
         }
-        for (const bucket of index.ofType(T.bucket)) {
+        for (const bucket of index.ofType(AWS_TYPES.bucket)) {
             ctx.guard(bucket, () => {
                 const docs = [...(policies.get(bucket.urn) ?? [])];
                 if (isSet(bucket.props.policy) || isUnknown(bucket.props.policy)) {

@@ -6,7 +6,7 @@
  */
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 import { resourceRule, Rule } from "../lib/rule";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const secretPolicyNotPublic = resourceRule({
     name: "secretsmanager-secret-policy-not-public",
@@ -26,7 +26,7 @@ export const secretPolicyNotPublic = resourceRule({
     rationale:
         "A secret's value is the credential itself: once a policy admits another account it can be read without trace in this account's IAM. blockPublicPolicy makes the deployment fail instead, which this rule reports before it runs.",
     preview: "A policy built from unknown outputs (the usual JSON string) is undecided at preview.",
-    resourceTypes: [T.secretsmanagerSecret, T.secretsmanagerSecretPolicy],
+    resourceTypes: [AWS_TYPES.secretsmanagerSecret, AWS_TYPES.secretsmanagerSecretPolicy],
     check(r, ctx) {
         checkResourcePolicyNotPublic(
             r,

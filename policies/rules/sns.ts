@@ -9,7 +9,7 @@
 import { isSet, isUnknown } from "../lib/props";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const snsTopicEncrypted = resourceRule({
     name: "sns-topic-encrypted",
@@ -21,7 +21,7 @@ export const snsTopicEncrypted = resourceRule({
         "Set `kmsMasterKeyId` to a customer-managed key whose policy lets the publishers (e.g. cloudwatch.amazonaws.com) use it.",
     tags: ["sns", "encryption"],
     preview: "An unknown kmsMasterKeyId counts as set.",
-    resourceTypes: [T.snsTopic],
+    resourceTypes: [AWS_TYPES.snsTopic],
     check(r, ctx) {
         if (!isUnknown(r.props.kmsMasterKeyId) && !isSet(r.props.kmsMasterKeyId)) {
             ctx.report(r, "must be encrypted with KMS (kmsMasterKeyId is unset): set kmsMasterKeyId to a customer-managed key");
@@ -48,7 +48,7 @@ export const snsTopicPolicyNotPublic = resourceRule({
     rationale:
         "AWS Config's sns-topic-no-public-access (behind SNS.4) counts a policy as non-public only when it grants to fixed values; a condition whose ARN or account is a wildcard pins nothing.",
     preview: "A policy built from unknown outputs (the usual JSON string) is undecided at preview.",
-    resourceTypes: [T.snsTopic, T.snsTopicPolicy],
+    resourceTypes: [AWS_TYPES.snsTopic, AWS_TYPES.snsTopicPolicy],
     check(r, ctx) {
         checkResourcePolicyNotPublic(
             r,

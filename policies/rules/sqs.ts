@@ -7,7 +7,7 @@
 import { isSet, isUnknown } from "../lib/props";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const sqsQueueEncrypted = resourceRule<{ allowSqsManagedSse: boolean }>({
     name: "sqs-queue-encrypted",
@@ -26,7 +26,7 @@ export const sqsQueueEncrypted = resourceRule<{ allowSqsManagedSse: boolean }>({
             description: "Accept SQS-managed encryption (SSE-SQS) instead of a KMS key.",
         },
     },
-    resourceTypes: [T.sqsQueue],
+    resourceTypes: [AWS_TYPES.sqsQueue],
     check(r, ctx) {
         const kms = r.props.kmsMasterKeyId;
         if (isUnknown(kms) || isSet(kms)) return;
@@ -61,7 +61,7 @@ export const sqsQueuePolicyNotPublic = resourceRule({
     rationale:
         "AWS Config's sqs-queue-no-public-access (behind SQS.3) counts a policy as non-public only when it grants to fixed values; a condition whose ARN or account is a wildcard pins nothing.",
     preview: "A policy built from unknown outputs (the usual JSON string) is undecided at preview.",
-    resourceTypes: [T.sqsQueue, T.sqsQueuePolicy],
+    resourceTypes: [AWS_TYPES.sqsQueue, AWS_TYPES.sqsQueuePolicy],
     check(r, ctx) {
         checkResourcePolicyNotPublic(
             r,
