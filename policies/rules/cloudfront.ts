@@ -94,6 +94,7 @@ export const distributionHttpsViewers = resourceRule({
         "https-only, so viewers never exchange content in clear text. Mandatory (encryption in transit).",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("CloudFront.3"),
     remediationSteps: "Set viewerProtocolPolicy: \"redirect-to-https\" on defaultCacheBehavior and every orderedCacheBehaviors entry.",
     tags: ["cloudfront", "encryption", "tls"],
@@ -121,12 +122,13 @@ export const distributionS3OriginAccessControl = resourceRule({
         "(*.s3-website*: that endpoint serves only public buckets and speaks HTTP only). Mandatory (S3 has no public access).",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "s3-never-public",
     control: fsbp("CloudFront.13"),
     remediationSteps:
         "Create an aws.cloudfront.OriginAccessControl (s3, sigv4, always), set the origin's domainName to the bucket's " +
         "bucketRegionalDomainName and originAccessControlId to it, and allow cloudfront.amazonaws.com in the bucket " +
         "policy with an AWS:SourceArn condition.",
-    tags: ["cloudfront", "s3", "family-1"],
+    tags: ["cloudfront", "s3"],
     resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
         originFindings(dist, ctx, (origin, path) => {
@@ -156,6 +158,7 @@ export const distributionCustomOriginHttps = resourceRule({
         "forwards viewer traffic to the origin in clear text. Mandatory (encryption in transit).",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("CloudFront.9"),
     remediationSteps: "Set customOriginConfig.originProtocolPolicy: \"https-only\".",
     tags: ["cloudfront", "encryption", "tls"],
@@ -178,6 +181,7 @@ export const distributionCustomOriginTls12 = resourceRule({
         "connection to the origin cannot be downgraded. Mandatory (encryption in transit).",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("CloudFront.10"),
     remediationSteps: "Set customOriginConfig.originSslProtocols: [\"TLSv1.2\"].",
     tags: ["cloudfront", "encryption", "tls"],
@@ -206,6 +210,7 @@ export const distributionViewerTls12 = resourceRule({
         "Mandatory (encryption in transit). Control Tower: CT.CLOUDFRONT.PR.9; FSBP CloudFront.8 covers SNI.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("CloudFront.8"),
     remediationSteps: "Set viewerCertificate.minimumProtocolVersion: \"TLSv1.2_2021\" and sslSupportMethod: \"sni-only\".",
     tags: ["cloudfront", "encryption", "tls"],

@@ -13,6 +13,7 @@ export const logGroupEncrypted = resourceRule({
         "Checks that every CloudWatch log group is encrypted with a customer-managed KMS key (kmsKeyId set); set the level per stack in the policy-pack config.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     remediationSteps:
         "Set `kmsKeyId` to a customer-managed key whose policy grants `logs.<region>.amazonaws.com` (see kms-key-grants-logs).",
     tags: ["cloudwatch", "logs", "encryption"],

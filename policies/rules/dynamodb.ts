@@ -11,6 +11,7 @@ export const dynamodbTableEncryptedCmk = resourceRule({
         "Checks that every DynamoDB table is encrypted with a customer-managed KMS key (serverSideEncryption.enabled true and kmsKeyArn set), not the AWS-owned default key.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     remediationSteps: "Set `serverSideEncryption: { enabled: true, kmsKeyArn: key.arn }` with a customer-managed key.",
     tags: ["dynamodb", "encryption"],
     rationale: "Only a customer-managed key puts reads of the table's data under a key policy you control and audit.",

@@ -168,11 +168,12 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
         "with a reason.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "lambdas-in-private-subnets",
     remediationSteps:
         "Replace the all-traffic egress with HTTPS (tcp/443) to the endpoints' security group and the gateway " +
         "endpoints' prefix lists (destinationPrefixListId / prefixListIds); if the function must reach the internet " +
         "through NAT, allow only the port it uses.",
-    tags: ["ec2", "lambda", "network", "security-group", "family-3"],
+    tags: ["ec2", "lambda", "network", "security-group"],
     rationale:
         "Security groups are the last control on what a compromised function can reach; an allow-all egress rule " +
         "makes the private-subnet and endpoint design advisory.",
@@ -422,14 +423,15 @@ export const gatewayEndpointsForLambdaSubnets = stackRule<GatewayConfig>({
         "Checks that for every VPC-attached Lambda function, the effective route table of each of its subnets has a " +
         "Gateway VPC endpoint for S3 and for DynamoDB (configurable) attached, inline (routeTableIds) or by " +
         "aws.ec2.VpcEndpointRouteTableAssociation, so data traffic stays on the AWS network and endpoint policies " +
-        "apply. Lambda@Edge functions are not judged (no VPC). Mandatory (constraint family 5). No FSBP control " +
+        "apply. Lambda@Edge functions are not judged (no VPC). Mandatory. No FSBP control " +
         "covers S3/DynamoDB endpoints (EC2.10 is the same idea for the EC2 API).",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "vpc-endpoints-exist",
     remediationSteps:
         "Add `new aws.ec2.VpcEndpoint(name, { vpcId, serviceName: `com.amazonaws.${region}.s3`, vpcEndpointType: " +
         "\"Gateway\", routeTableIds: privateRouteTableIds })` and the same for dynamodb.",
-    tags: ["ec2", "vpc-endpoint", "network", "family-5"],
+    tags: ["ec2", "vpc-endpoint", "network"],
     preview: "Undecided while a subnet's route table or an endpoint's service or route tables cannot be tied to resources.",
     config: {
         gatewayServices: {
@@ -572,13 +574,14 @@ export const interfaceEndpointsForLambdaServices = stackRule<InterfaceConfig>({
         "privateDnsEnabled, with a network interface in each of the function's Availability Zones (subnetIds or " +
         "aws.ec2.VpcEndpointSubnetAssociation), so SDK calls resolve to the endpoint instead of leaving through a NAT. " +
         "The role's grants are read from inline policies, RolePolicy, RolePolicyAttachment and managedPolicyArns of " +
-        "policies in the stack. Lambda@Edge functions are not judged. Mandatory (constraint family 5).",
+        "policies in the stack. Lambda@Edge functions are not judged. Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "vpc-endpoints-exist",
     remediationSteps:
         "Add `new aws.ec2.VpcEndpoint(name, { vpcId, serviceName: `com.amazonaws.${region}.kinesis-streams`, " +
         "vpcEndpointType: \"Interface\", privateDnsEnabled: true, subnetIds: privateSubnetIds, securityGroupIds })`.",
-    tags: ["ec2", "vpc-endpoint", "network", "family-5"],
+    tags: ["ec2", "vpc-endpoint", "network"],
     preview: "Undecided while the role's policy documents, the endpoint's service, subnets or private DNS are unknown.",
     config: {
         interfaceServices: {
@@ -723,10 +726,11 @@ export const endpointPolicyRestricted = stackRule({
         "are defence in depth behind IAM, and services without policy support exist.",
     enforcementLevel: "advisory",
     severity: "medium",
+    constraint: "vpc-endpoints-exist",
     remediationSteps:
         "Set the endpoint's policy to allow only the actions the functions use, on the stack's resources (or pinned by " +
         "aws:PrincipalAccount to this account).",
-    tags: ["ec2", "vpc-endpoint", "iam", "family-5"],
+    tags: ["ec2", "vpc-endpoint", "iam"],
     preview: "Undecided while the policy document is unknown.",
     check(stack, ctx) {
         const g = graphOf(stack);

@@ -10,6 +10,7 @@ export const kinesisStreamEncrypted = resourceRule({
     description: "Checks that every Kinesis data stream uses server-side encryption with KMS (encryptionType KMS and kmsKeyId set).",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("Kinesis.1"),
     remediationSteps: "Set `encryptionType: \"KMS\"` and `kmsKeyId` to a customer-managed key (or alias/aws/kinesis).",
     tags: ["kinesis", "encryption"],

@@ -26,6 +26,7 @@ export const keyRotationEnabled = resourceRule({
         "Checks that every symmetric encryption KMS key has automatic rotation on (enableKeyRotation true); asymmetric and HMAC keys cannot rotate and are not judged.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("KMS.4"),
     remediationSteps: "Set `enableKeyRotation: true` (optionally `rotationPeriodInDays`).",
     tags: ["kms", "encryption"],

@@ -20,6 +20,7 @@ export const lambdaFunctionUrlAuthRequired = resourceRule({
         "Checks that no Lambda function URL uses `authorizationType: NONE`, which exposes the function to the internet beside the API's WAF, throttling and authorisation.",
     enforcementLevel: "mandatory",
     severity: "critical",
+    constraint: "s3-never-public",
     control: fsbp("Lambda.1"),
     remediationSteps:
         "Set `authorizationType: \"AWS_IAM\"`, or remove the function URL and reach the function through API Gateway.",
@@ -46,6 +47,7 @@ export const lambdaPermissionSourceRestricted = resourceRule({
         "Checks that no lambda.Permission lets principal `*`, or a service principal (s3.amazonaws.com, sns.amazonaws.com ...), invoke the function without sourceArn, sourceAccount or principalOrgId, and that a known sourceArn names one account's resources (not `arn:aws:s3:::*` or an ARN whose account is a wildcard): a public resource policy bypasses the API's controls, and a service principal without a source lets any account's bucket or topic invoke the function.",
     enforcementLevel: "mandatory",
     severity: "critical",
+    constraint: "s3-never-public",
     control: fsbp("Lambda.1"),
     remediationSteps:
         "Name the calling service as principal (e.g. `apigateway.amazonaws.com`) and set `sourceArn` to the caller (e.g. `${api.executionArn}/*/*`, the bucket's ARN) and, for S3, `sourceAccount` to this account.",
@@ -90,6 +92,7 @@ export const lambdaEnvironmentEncrypted = resourceRule({
         "Checks that every Lambda function with environment variables encrypts them with a customer-managed KMS key (kmsKeyArn set).",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     remediationSteps: "Set `kmsKeyArn` to a customer-managed key the function's role may decrypt with.",
     tags: ["lambda", "encryption"],
     rationale: "Lambda@Edge functions cannot have environment variables, so this rule never applies to them.",
@@ -124,11 +127,12 @@ export const lambdaInPrivateSubnets = stackRule<PrivateSubnetsConfig>({
         "network design.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "lambdas-in-private-subnets",
     control: fsbp("Lambda.3"),
     remediationSteps:
         "Set vpcConfig.subnetIds to private subnets (route table without a 0.0.0.0/0 or ::/0 route to an igw-) and " +
         "vpcConfig.securityGroupIds; reach AWS services through VPC endpoints and the internet through a NAT gateway.",
-    tags: ["lambda", "network", "family-3"],
+    tags: ["lambda", "network"],
     rationale: "Functions in private subnets reach data stores through endpoints only and are invisible from the internet.",
     preview:
         "Decides at preview through property dependencies when ids are unknown; a function whose subnets or routes " +
@@ -206,9 +210,10 @@ export const lambdaMultiAz = stackRule<MultiAzConfig>({
         "'Lambdas sit in private subnets' constraint.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "lambdas-in-private-subnets",
     control: fsbp("Lambda.5"),
     remediationSteps: "Add a private subnet in another Availability Zone to vpcConfig.subnetIds.",
-    tags: ["lambda", "network", "resilience", "family-3"],
+    tags: ["lambda", "network", "resilience"],
     preview: "Undecided while a subnet's availabilityZone is unknown (it is an input, so usually known).",
     config: {
         minimumAvailabilityZones: { type: "integer", minimum: 1, default: 2, description: "Distinct AZs required." },

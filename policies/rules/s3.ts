@@ -20,6 +20,7 @@ export const bucketPublicAccessBlocked = stackRule({
         "Checks that every S3 bucket (Bucket or BucketV2) has a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "s3-never-public",
     control: fsbp("S3.8"),
     relatedControls: [fsbp("S3.1")],
     remediationSteps:
@@ -107,6 +108,7 @@ export const bucketAclNotPublic = resourceRule({
         "Checks that no S3 bucket or BucketAcl uses a public canned ACL (public-read, public-read-write, authenticated-read) or grants to the AllUsers or AuthenticatedUsers groups.",
     enforcementLevel: "mandatory",
     severity: "critical",
+    constraint: "s3-never-public",
     control: fsbp("S3.2"),
     relatedControls: [fsbp("S3.3"), fsbp("S3.12")],
     remediationSteps:
@@ -137,6 +139,7 @@ export const bucketPolicyNotPublic = resourceRule({
         "Checks that no S3 bucket policy (BucketPolicy or the bucket's inline `policy`) allows a `*` principal unless a condition pins the caller (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceVpce, aws:SourceVpc, aws:PrincipalAccount ...) to fixed values, nor a service principal (cloudfront.amazonaws.com, delivery.logs.amazonaws.com ...) unless a confused-deputy condition (aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, aws:SourceOrgPaths) pins the source; Deny statements to `*` are fine.",
     enforcementLevel: "mandatory",
     severity: "critical",
+    constraint: "s3-never-public",
     control: fsbp("S3.2"),
     relatedControls: [fsbp("S3.3"), fsbp("S3.6")],
     remediationSteps:
@@ -164,6 +167,7 @@ export const bucketWebsiteDisabled = resourceRule({
         "Checks that no S3 bucket hosts a static website (BucketWebsiteConfiguration, its V2 alias, or the bucket's inline `website`/`websites`): website endpoints are HTTP-only and require a public bucket.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "s3-never-public",
     remediationSteps:
         "Remove the website configuration; serve the bucket through CloudFront with Origin Access Control (a private REST origin) and a default root object.",
     tags: ["s3", "public-access"],
@@ -195,6 +199,7 @@ export const bucketEncryptionDeclared = stackRule({
         "Checks that every S3 bucket declares its default encryption (inline or BucketServerSideEncryptionConfiguration) rather than relying on S3's implicit SSE-S3 default; advisory because the implicit default still encrypts.",
     enforcementLevel: "advisory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("S3.17"),
     remediationSteps:
         "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with `sseAlgorithm: \"aws:kms\"` and a customer-managed key (or AES256 for a CloudFront OAC origin).",
@@ -223,6 +228,7 @@ export const bucketEncryptionKms = stackRule<{ sseS3Buckets: string[] }>({
         "Checks that every declared S3 default encryption uses SSE-KMS (aws:kms or aws:kms:dsse), except a bucket that is a CloudFront Origin Access Control origin or that the config lists, which may use SSE-S3 (AES256).",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("S3.17"),
     remediationSteps:
         "Set `sseAlgorithm: \"aws:kms\"` with `kmsMasterKeyId` set to a customer-managed key (and `bucketKeyEnabled: true`); for an OAC origin AES256 is accepted, or list the bucket in `sseS3Buckets`.",
@@ -300,6 +306,7 @@ export const bucketTlsRequired = stackRule({
         "Checks that every S3 bucket has a bucket policy (inline or BucketPolicy) with a Deny statement for requests where aws:SecureTransport is false.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("S3.5"),
     remediationSteps:
         "Add to the bucket policy: `{ Effect: \"Deny\", Principal: \"*\", Action: \"s3:*\", Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { \"aws:SecureTransport\": \"false\" } } }`.",

@@ -16,6 +16,7 @@ export const snsTopicEncrypted = resourceRule({
     description: "Checks that every SNS topic is encrypted at rest with KMS (kmsMasterKeyId set).",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("SNS.1"),
     remediationSteps:
         "Set `kmsMasterKeyId` to a customer-managed key whose policy lets the publishers (e.g. cloudwatch.amazonaws.com) use it.",

@@ -15,6 +15,7 @@ export const sqsQueueEncrypted = resourceRule<{ allowSqsManagedSse: boolean }>({
         "Checks that every SQS queue declares encryption at rest: kmsMasterKeyId set, or sqsManagedSseEnabled true when the config allows SSE-SQS (it does by default).",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("SQS.1"),
     remediationSteps: "Set `kmsMasterKeyId` to a customer-managed key (or `sqsManagedSseEnabled: true` where SSE-SQS is allowed).",
     tags: ["sqs", "encryption"],

@@ -8,6 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { CONSTRAINTS } from "../../policies/lib/constraints";
 import { catalogue, RuleMetadata } from "../../policies/lib/rule";
 
 export const ROOT = path.join(__dirname, "..", "..");
@@ -58,10 +59,15 @@ export function renderPolicies(entries: Entry[] = loadCatalogue()): string {
         `The \`secure-web-app\` CrossGuard pack holds ${entries.length} policies (${entries.filter((e) => e.enforcementLevel === "mandatory").length} mandatory, ${entries.filter((e) => e.enforcementLevel === "advisory").length} advisory) citing ${controls.size} distinct AWS Foundational Security Best Practices controls. Levels are defaults: a \`--policy-pack-config\` file changes them (see \`policies/config/\`).`,
         "",
     );
-    lines.push("| Rule | Level | Severity | Control | What it checks | How to fix |", "|---|---|---|---|---|---|");
+    lines.push(
+        `The Constraint column names which of the mission's five constraints a rule enforces (policies/lib/constraints.ts): ${Object.values(CONSTRAINTS).join("; ")}. Source is the file that declares the rule: \`policies/rules/<prefix>.ts\`, the prefix being the first segment of the rule's name.`,
+        "",
+    );
+    lines.push("| Rule | Level | Severity | Constraint | Control | What it checks | How to fix | Source |", "|---|---|---|---|---|---|---|---|");
     for (const e of entries) {
+        const constraint = e.constraint ? CONSTRAINTS[e.constraint] : "—";
         lines.push(
-            `| [\`${e.name}\`](#${e.name}) | ${e.enforcementLevel} | ${e.severity} | ${controlText(e)} | ${cell(e.description)} | ${cell(e.remediationSteps)} |`,
+            `| [\`${e.name}\`](#${e.name}) | ${e.enforcementLevel} | ${e.severity} | ${constraint} | ${controlText(e)} | ${cell(e.description)} | ${cell(e.remediationSteps)} | [${e.file}](../${e.file}) |`,
         );
     }
     lines.push("", "## Exemptions", "");
