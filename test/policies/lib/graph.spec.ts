@@ -1,13 +1,13 @@
 /** Unit tests of lib/graph.ts and lib/edge.ts on plain resources (the rule specs use the pack). */
 import { expect } from "chai";
-import { functionPlacement, StackGraph, VPC_MAIN_UNMANAGED } from "../../policies/lib/graph";
-import { AWS_TYPES } from "../../policies/lib/types";
-import { edgeFunctions, trustsService } from "../../policies/lib/edge";
-import { UNKNOWN } from "../../policies/lib/props";
-import type { StackResource } from "../../policies/lib/rule";
-import { StackIndex } from "../../policies/lib/stack";
-import { EDGE_TRUST, network } from "./stack-fixture";
-import { urnOf } from "../helpers/pack";
+import { functionPlacement, StackGraph, VPC_MAIN_UNMANAGED } from "../../../policies/lib/graph";
+import { AWS_TYPES } from "../../../policies/lib/types";
+import { edgeFunctions, trustsService } from "../../../policies/lib/edge";
+import { UNKNOWN } from "../../../policies/lib/props";
+import type { StackResource } from "../../../policies/lib/rule";
+import { StackIndex } from "../../../policies/lib/stack";
+import { EDGE_TRUST, network } from "../stack-fixture";
+import { urnOf } from "../../helpers/pack";
 
 function graph(resources: { type: string; name: string; props?: Record<string, unknown>; propertyDependencies?: Record<string, string[]> }[]): StackGraph {
     const rs: StackResource[] = resources.map((r) => ({
