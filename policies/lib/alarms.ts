@@ -18,7 +18,7 @@ export interface AlarmIndex {
     undecided: StackResource[];
 }
 
-export const alarmCache = new WeakMap<StackGraph, AlarmIndex>();
+const alarmCache = new WeakMap<StackGraph, AlarmIndex>();
 
 export function alarms(g: StackGraph): AlarmIndex {
     const cached = alarmCache.get(g);
@@ -63,7 +63,7 @@ export function alarms(g: StackGraph): AlarmIndex {
 }
 
 /** Whether an alarm notifies an SNS topic of the stack that has a subscription. */
-export function notifiesSubscribedTopic(g: StackGraph, alarm: StackResource): boolean | typeof UNKNOWN {
+function notifiesSubscribedTopic(g: StackGraph, alarm: StackResource): boolean | typeof UNKNOWN {
     const actions = g.refs(alarm, "alarmActions", read(alarm.props, "alarmActions"), AWS_TYPES.snsTopic);
     if (actions === UNKNOWN) return UNKNOWN;
     if (actions.resources.length === 0) return false;
@@ -71,9 +71,9 @@ export function notifiesSubscribedTopic(g: StackGraph, alarm: StackResource): bo
     return actions.resources.some((t) => subscribed.has(t.urn)) ? true : subscribed.has("?") ? UNKNOWN : false;
 }
 
-export const subscriptionCache = new WeakMap<StackGraph, Set<string>>();
+const subscriptionCache = new WeakMap<StackGraph, Set<string>>();
 
-export function subscribedTopics(g: StackGraph): Set<string> {
+function subscribedTopics(g: StackGraph): Set<string> {
     let set = subscriptionCache.get(g);
     if (set) return set;
     set = new Set();

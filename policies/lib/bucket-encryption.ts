@@ -84,7 +84,7 @@ export function bucketEncryption(index: StackIndex): {
     return { byBucket, unresolved };
 }
 
-export const DISTRIBUTION_TYPES = typeSet(AWS_TYPES.cloudfrontDistribution);
+const DISTRIBUTION_TYPES = typeSet(AWS_TYPES.cloudfrontDistribution);
 
 /**
  * Buckets that are the S3 origin of a CloudFront distribution reading them through Origin

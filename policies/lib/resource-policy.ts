@@ -33,7 +33,7 @@ export interface OpenStatement {
 }
 
 /** True when a documented unpinned grant covers every action of the statement. */
-export function documentedGrant(s: PolicyStatement, service: string, options: ResourcePolicyOptions): boolean | Unknown {
+function documentedGrant(s: PolicyStatement, service: string, options: ResourcePolicyOptions): boolean | Unknown {
     const allowed = options.documentedServiceGrants?.[service.trim().toLowerCase()];
     if (!allowed || s.notAction !== undefined) return false;
     if (s.action === UNKNOWN) return UNKNOWN;

@@ -1,12 +1,13 @@
 /**
- * Security-group rule normalisation shared by the EC2 rules: the four resource forms a rule can
- * take (inline on SecurityGroup/DefaultSecurityGroup, aws.ec2.SecurityGroupRule,
- * aws.vpc.SecurityGroupIngressRule/EgressRule), open CIDRs and the port range a rule opens.
+ * Security-group rule normalisation shared by the EC2 rules: the resource types that carry
+ * ingress (inline on SecurityGroup/DefaultSecurityGroup, aws.ec2.SecurityGroupRule,
+ * aws.vpc.SecurityGroupIngressRule), open CIDRs, and the port range a rule opens whatever form
+ * wrote it (protocol -1/all, from/to ports).
  */
-
 import { num, str, UNKNOWN } from "./props";
 import { AWS_TYPES } from "./types";
 
+/** The resource types that can hold an ingress rule. */
 export const SG_TYPES = [AWS_TYPES.securityGroup, AWS_TYPES.defaultSecurityGroup, AWS_TYPES.securityGroupRule, AWS_TYPES.securityGroupIngressRule];
 
 /** True for a CIDR that matches every address (`0.0.0.0/0`, `::/0`, any `/0`). */
