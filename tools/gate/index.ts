@@ -75,7 +75,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
             } else {
                 const run = await runProgram({ programDir: opts.program ?? ".", stack: opts.stack, mode: opts.mode, timeoutMs: opts.timeoutMs });
                 resources = run.resources;
-                warnings = run.warnings;
+                warnings = [...run.warnings, ...unmodelledWarnings(run.unmodelled)];
             }
             engineOk = true;
         } finally {
@@ -133,6 +133,14 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     } finally {
         for (const p of packs) p.close();
     }
+}
+
+/** The values the mock could not model, in the report's warnings (all formats carry those). */
+function unmodelledWarnings(unmodelled: Record<string, number>): string[] {
+    const entries = Object.entries(unmodelled);
+    if (!entries.length) return [];
+    return [`values the gate could not model are unknown, so rules reading them cannot decide (type property: count): ` +
+        entries.map(([k, n]) => `${k}: ${n}`).join(", ")];
 }
 
 /** Peak resident set of a process, from Linux's /proc (undefined elsewhere). */

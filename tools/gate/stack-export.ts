@@ -1,7 +1,8 @@
 /**
  * Reads a `pulumi stack export` file (deployment version 3) into the records the analyzer
  * client sends: Analyze judges each resource's stored inputs, AnalyzeStack its outputs, as
- * `pulumi policy analyze --file` does.
+ * `pulumi policy analyze --file` does, with resource references downgraded to ids (or URNs)
+ * as the engine marshals them for analyzers.
  *
  * Secrets: an export made with `--show-secrets` holds `{sig, plaintext: "<JSON>"}`, which is
  * decoded to the value the engine would send (`{sig, value}`). Without it a secret is
@@ -10,6 +11,7 @@
  */
 import * as fs from "fs";
 import { GateError } from "./errors";
+import { downgradeResourceReferences } from "./marshal";
 import { ResourceRecord, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "./types";
 
 export interface StackExport {
@@ -60,8 +62,9 @@ export function readStackExport(file: string): StackExport {
             provider: typeof r.provider === "string" && r.provider ? r.provider : undefined,
             dependencies: Array.isArray(r.dependencies) ? r.dependencies : [],
             propertyDependencies: r.propertyDependencies && typeof r.propertyDependencies === "object" ? r.propertyDependencies : {},
-            inputs: decodeSecrets(r.inputs ?? {}, counter) as Record<string, unknown>,
-            outputs: decodeSecrets(r.outputs ?? {}, counter) as Record<string, unknown>,
+            // A checkpoint keeps resource references; analyzers get them downgraded (marshal.ts).
+            inputs: downgradeResourceReferences(decodeSecrets(r.inputs ?? {}, counter)) as Record<string, unknown>,
+            outputs: downgradeResourceReferences(decodeSecrets(r.outputs ?? {}, counter)) as Record<string, unknown>,
             options: {
                 protect: r.protect === true || undefined,
                 additionalSecretOutputs: Array.isArray(r.additionalSecretOutputs) ? r.additionalSecretOutputs : undefined,

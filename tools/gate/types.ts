@@ -53,6 +53,11 @@ export interface ResourceRecord {
     source?: SourcePosition;
     /** A component constructed by a plugin (`remote: true`): its children are invisible offline. */
     remote?: boolean;
+    /**
+     * Resource references the program passed as inputs, where `inputs` holds them downgraded as
+     * the engine sends them to analyzers (marshal.ts); the engine's state keeps the references.
+     */
+    inputReferences?: { path: (string | number)[]; ref: { urn: string; id?: string; packageVersion?: string } }[];
 }
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
