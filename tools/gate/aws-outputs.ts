@@ -62,6 +62,18 @@ const NAME_PROPERTY: Record<string, string> = {
     "aws:cloudfront/originAccessControl:OriginAccessControl": "name",
     "aws:cloudfront/function:Function": "name",
     "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
+    "aws:cloudwatch/eventRule:EventRule": "name",
+    "aws:cloudwatch/eventBus:EventBus": "name",
+    "aws:ecs/cluster:Cluster": "name",
+    "aws:ecs/service:Service": "name",
+    "aws:lb/loadBalancer:LoadBalancer": "name",
+    "aws:lb/targetGroup:TargetGroup": "name",
+    "aws:ecr/repository:Repository": "name",
+    "aws:sfn/stateMachine:StateMachine": "name",
+    "aws:rds/subnetGroup:SubnetGroup": "name",
+    "aws:iam/instanceProfile:InstanceProfile": "name",
+    "aws:iam/user:User": "name",
+    "aws:apigatewayv2/api:Api": "name",
 };
 
 function physicalName(type: string, name: string, inputs: Record<string, unknown>): string | undefined {
@@ -139,6 +151,8 @@ function arnFor(type: string, region: string, id: string, physical: string | und
             return undefined;
         case "secretsmanager":
             return kind === "Secret" ? `arn:aws:secretsmanager:${region}:${acct}:secret:${n}-${id.slice(0, 6)}` : undefined;
+        case "apigatewayv2":
+            return kind === "Api" ? `arn:aws:apigateway:${region}::/apis/${id}` : undefined;
         case "acm":
             return kind === "Certificate" ? `arn:aws:acm:${region}:${acct}:certificate/${id}` : undefined;
         case "route53":

@@ -80,7 +80,12 @@ function mapFrame(callSite) {
     if (!pos) return text;
     const where = `${file}:${line}:${column}`;
     const at = text.lastIndexOf(where);
-    return at < 0 ? text : text.slice(0, at) + `${file}:${pos.line}:${pos.column}` + text.slice(at + where.length);
+    if (at < 0) return text;
+    const mapped = `${file}:${pos.line}:${pos.column}`;
+    // A module's top-level frame prints without a function name or parentheses ("at file:...:7:15"),
+    // which the SDK's frame pattern skips: name it, so resources created there get a position.
+    if (at === 0) return `<module> (${mapped})`;
+    return text.slice(0, at) + mapped + text.slice(at + where.length);
 }
 
 Error.prepareStackTrace = (error, callSites) => {

@@ -238,7 +238,9 @@ async function main(): Promise<void> {
                                 delete: parseDuration(timeouts.getDelete()) }
                             : undefined,
                     },
-                    source: sourceOf(pos, request.getStacktrace?.()),
+                    // A resource made where no program frame is on the stack (a library's beforeExit
+                    // hook) is shown where its parent was created.
+                    source: sourceOf(pos, request.getStacktrace?.()) ?? records.get(parent)?.source,
                     remote: remote || undefined,
                     inputReferences: inputReferences.length ? inputReferences : undefined,
                 };
@@ -270,12 +272,24 @@ async function main(): Promise<void> {
         call: (args: { token: string; inputs: Record<string, unknown> }) => {
             const known = invokeResult(args.token, args.inputs, ctx);
             if (known !== undefined) return known;
-            // An unknown result: an output-form invoke stays unknown, so what reads it is undecided.
-            warnings.push(`invoke ${args.token} is not modelled by the gate: its result is unknown, so values ` +
-                "computed from it are unknown and rules reading them cannot decide");
-            return { id: UNKNOWN };
+            warnings.push(`invoke ${args.token} is not modelled by the gate: it returned no values (a plain invoke ` +
+                "cannot be unknown); use its Output form or expect rules to see those values as absent");
+            return {};
         },
     };
+    // The engine answers every invoke as known; an invoke the gate cannot answer is better
+    // unknown than wrong. Output-form invokes (getXxxOutput) of unmodelled functions therefore
+    // resolve to an unknown Output here, as an invoke on unknown arguments does in a preview;
+    // plain (promise) invokes cannot be unknown, and get an empty result and the same warning.
+    const unknownInvoke = (original: (...a: any[]) => any) => (tok: string, ...rest: any[]) => {
+        if (!tok.startsWith("aws:") || invokeResult(tok, {}, ctx) !== undefined) return original(tok, ...rest);
+        warnings.push(`invoke ${tok} is not modelled by the gate: its result is unknown, so values computed from it are ` +
+            "unknown and rules reading them cannot decide");
+        return new pulumi.Output(new Set(), Promise.resolve(undefined), Promise.resolve(false), Promise.resolve(false),
+            Promise.resolve(new Set()));
+    };
+    pulumi.runtime.invokeOutput = unknownInvoke(pulumi.runtime.invokeOutput);
+    pulumi.runtime.invokeSingleOutput = unknownInvoke(pulumi.runtime.invokeSingleOutput);
     const monitor = new RecordingMonitor(mocks);
     settings.setMockOptions(monitor, project, stack, dryRun);
     const store = state.getStore();

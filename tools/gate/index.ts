@@ -118,11 +118,16 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
         }
         const result: GateResult = {
             mode, source, stack, packs: infos, resources, violations,
-            notAnalysed: resources.filter((r) => r.remote).map((r) => ({
-                urn: r.urn, type: r.type,
-                reason: "remote component (built by a provider plugin, e.g. awsx v3): its children are created out of " +
-                    "process and the offline gate cannot see them; judge them with `pulumi preview --policy-pack`",
-            })),
+            notAnalysed: resources.filter((r) => r.remote).map((r) => {
+                const pkg = r.type.split(":")[0] ?? "";
+                return {
+                    urn: r.urn, type: r.type, package: pkg,
+                    reason: `remote component ${r.type} of package ${pkg} (@pulumi/${pkg}), built by the ${pkg} provider plugin: ` +
+                        "its children are created out of process and the offline gate cannot see them; judge them with " +
+                        "`pulumi preview --policy-pack`",
+                };
+            }),
+            failOnNotAnalysed: opts.failOnNotAnalysed || undefined,
             undecided,
             durationMs: Date.now() - started,
             timings,
@@ -152,6 +157,11 @@ function peakRssKb(pid: number | undefined): number | undefined {
     } catch {
         return undefined;
     }
+}
+
+/** true when the run must fail CI: a blocking finding, or (with --fail-on-not-analysed) a component the gate could not run. */
+export function gateFails(result: GateResult): boolean {
+    return hasMandatoryViolation(result) || (result.failOnNotAnalysed === true && result.notAnalysed.length > 0);
 }
 
 /** true when the run must fail CI: a mandatory finding that is not exempted and not known from a baseline. */

@@ -11,7 +11,7 @@
  */
 import * as fs from "fs";
 import { GateError } from "./errors";
-import { downgradeResourceReferences } from "./marshal";
+import { downgradeResourceReferences, restoreResourceReferences } from "./marshal";
 import { ResourceRecord, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "./types";
 
 export interface StackExport {
@@ -103,4 +103,47 @@ function decodeSecrets(v: unknown, counter: { unreadable: number }): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(o)) out[k] = decodeSecrets(x, counter);
     return out;
+}
+
+/** Secrets as `pulumi stack export --show-secrets` writes them: `{sig, plaintext: "<JSON>"}`. */
+function encodeSecrets(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(encodeSecrets);
+    if (!v || typeof v !== "object") return v;
+    const o = v as Record<string, unknown>;
+    if (o[SECRET_SIG_KEY] === SECRET_SIG) {
+        return { [SECRET_SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(encodeSecrets(o.value)) };
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(o)) out[k] = encodeSecrets(x);
+    return out;
+}
+
+/**
+ * The deployment `pulumi stack export --show-secrets` would write after `pulumi up` of a
+ * program run (deployment version 3): each resource's inputs as the program gave them (a
+ * resource reference kept as the checkpoint keeps it), its outputs, parent, provider and
+ * dependencies. Used to check that judging the export and judging the program agree.
+ */
+export function toStackExport(run: { resources: ResourceRecord[]; stackOutputs: Record<string, unknown> }): Record<string, unknown> {
+    return {
+        version: 3,
+        deployment: {
+            manifest: { time: "2026-11-30T00:00:00Z", magic: "", version: "v3.248.0" },
+            secrets_providers: { type: "passphrase", state: {} },
+            resources: run.resources.map((r) => ({
+                urn: r.urn,
+                custom: r.custom,
+                ...(r.id !== undefined && r.id !== UNKNOWN ? { id: r.id } : {}),
+                type: r.type,
+                inputs: encodeSecrets(r.inputReferences ? restoreResourceReferences(r.inputs, r.inputReferences) : r.inputs),
+                outputs: encodeSecrets(r.type === "pulumi:pulumi:Stack" ? run.stackOutputs : r.outputs),
+                ...(r.parent ? { parent: r.parent } : {}),
+                ...(r.provider ? { provider: r.provider } : {}),
+                ...(r.options.protect ? { protect: true } : {}),
+                dependencies: r.dependencies,
+                propertyDependencies: r.propertyDependencies,
+                ...(r.options.additionalSecretOutputs ? { additionalSecretOutputs: r.options.additionalSecretOutputs } : {}),
+            })),
+        },
+    };
 }

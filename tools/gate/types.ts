@@ -116,8 +116,10 @@ export interface GateResult {
     packs: PackInfo[];
     resources: ResourceRecord[];
     violations: Violation[];
-    /** Remote components whose children the gate cannot see. */
-    notAnalysed: { urn: string; type: string; reason: string }[];
+    /** Remote components whose children the gate cannot see (`package`: the plugin that builds them). */
+    notAnalysed: { urn: string; type: string; reason: string; package?: string }[];
+    /** --fail-on-not-analysed was given: a not-analysed component fails the run. */
+    failOnNotAnalysed?: boolean;
     /** Per pack and policy, how many resources it could not decide (unknown values). */
     undecided: Record<string, number>;
     durationMs: number;
@@ -160,4 +162,6 @@ export interface GateOptions {
     timeoutMs?: number;
     /** A JSON report of an earlier run: findings it holds are known and do not fail the gate. */
     baseline?: string;
+    /** Fail (exit 1) when a remote component's children could not be analysed. */
+    failOnNotAnalysed?: boolean;
 }
