@@ -113,6 +113,13 @@ export function typeCheckProgram(plan: ProgramPlan, setup: ProgramCompilerSetup)
     } catch {
         // no record of a passing run: check
     }
+    if (!stamp) {
+        // A program with no node_modules above it (a generated benchmark): at run time the engine
+        // lends it the gate's packages through NODE_PATH; the check resolves from the same place.
+        const gateModules = path.dirname(path.dirname(path.dirname(require.resolve("@pulumi/pulumi/package.json"))));
+        options.paths = { "*": [path.join(gateModules, "*"), path.join(gateModules, "@types", "*")], ...(options.paths ?? {}) };
+        options.typeRoots ??= [path.join(gateModules, "@types")];
+    }
     const builder = ts.createIncrementalProgram({ rootNames: [plan.entryFile], options });
     const program = builder.getProgram();
     const own = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile &&
