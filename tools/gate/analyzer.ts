@@ -376,12 +376,15 @@ export class PackClient {
             const raw: string = d.getMessage();
             const message = description && raw.startsWith(`${description}\n`) ? raw.slice(description.length + 1) : raw;
             const undecided = /^can't run policy '.*' during preview/.test(message);
+            let level = (LEVEL_NAMES[d.getEnforcementlevel()] ?? "advisory") as Violation["enforcementLevel"];
+            // Stack policies cannot be remediated: the engine reports remediate as mandatory (step_generator.go).
+            if (analysed === undefined && level === "remediate") level = "mandatory";
             const v: Violation = {
                 packName: d.getPolicypackname() || this.info.name,
                 packVersion: d.getPolicypackversion() || this.info.version,
                 policyName: d.getPolicyname(),
                 description,
-                enforcementLevel: (LEVEL_NAMES[d.getEnforcementlevel()] ?? "advisory") as Violation["enforcementLevel"],
+                enforcementLevel: level,
                 severity: SEVERITY_NAMES[d.getSeverity()] ?? "",
                 message,
                 ...(raw !== message && { rawMessage: raw }),

@@ -1,0 +1,50 @@
+/**
+ * pulumi-policy's runtime_data, resource_options, parent_dependencies, provider, deserialize
+ * and unknown_values scenarios, rewritten. Their packs assert on what they receive and throw
+ * when it differs from what the CLI sends, so a quiet run is the proof.
+ */
+import { expect } from "chai";
+import { hasMandatoryViolation } from "../../tools/gate";
+import { cliBlock, runParity } from "./parity-run";
+
+describe("parity: what a pack receives", function () {
+    for (const mode of ["resolved", "first-preview"] as const) {
+        it(`runtime data (${mode}): the pack's project, stack, organization, dry-run flag and config are the program's`, async () => {
+            const { result } = await runParity("runtime-data", { mode });
+            expect(result.violations).to.deep.equal([]);
+        });
+    }
+
+    it("resource options: protect, ignoreChanges, deleteBeforeReplace (unset, true, false), aliases, timeouts, secret outputs, parent", async () => {
+        const { result } = await runParity("resource-options");
+        expect(result.violations).to.deep.equal([]);
+        expect(result.resources.map((r) => r.name)).to.include.members(["dbr-false", "aliased", "timeout-delete", "child"]);
+    });
+
+    it("parents, dependencies and property dependencies; none for the Stack and default providers (first preview)", async () => {
+        const { result } = await runParity("parent-dependencies", { mode: "first-preview" });
+        expect(result.violations).to.deep.equal([]);
+    });
+
+    it("providers: default providers by package and version, the dynamic provider's config, an explicit provider's version", async () => {
+        const { result } = await runParity("provider", { scenario: 1 });
+        expect(result.violations).to.deep.equal([]);
+    });
+
+    it("secrets, assets and archives reach a policy as the SDK's values", async () => {
+        const { result } = await runParity("deserialize");
+        expect(result.violations).to.deep.equal([]);
+    });
+
+    it("unknown values (first preview): advisory \"can't run policy ... during preview\" lines, the run passes", async () => {
+        const { result, text } = await runParity("unknown-values", { mode: "first-preview" });
+        expect(hasMandatoryViolation(result)).to.equal(false);
+        const pack = "'parity-unknown-values@v0.0.1'";
+        expect(text).to.include("parity-unknown-values@v0.0.1");
+        expect(text).to.include(cliBlock("advisory", "pet-prefix-resource", "random:index:RandomPet: pet",
+            `can't run policy 'pet-prefix-resource' from policy pack ${pack} during preview: string value at .prefix can't be known during preview`));
+        expect(text).to.include(cliBlock("advisory", "pet-prefix-stack", "pulumi:pulumi:Stack: parity-unknown-values-dev",
+            `can't run policy 'pet-prefix-stack' from policy pack ${pack} during preview: string value at .prefix can't be known during preview`));
+        expect(result.undecided).to.deep.equal({ "parity-unknown-values/pet-prefix-resource": 1, "parity-unknown-values/pet-prefix-stack": 1 });
+    });
+});
