@@ -36,6 +36,11 @@ describe("parity: what a pack receives", function () {
         expect(result.violations).to.deep.equal([]);
     });
 
+    it("PulumiPolicy.yaml's version wins over the pack's (analyzer_plugin.go)", async () => {
+        const { result } = await runParity("deserialize");
+        expect(result.packs.map((p) => `${p.name}@${p.version}`)).to.deep.equal(["parity-deserialize@2.0.0"]);
+    });
+
     it("unknown values (first preview): advisory \"can't run policy ... during preview\" lines, the run passes", async () => {
         const { result, text } = await runParity("unknown-values", { mode: "first-preview" });
         expect(hasMandatoryViolation(result)).to.equal(false);

@@ -17,6 +17,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { GateError } from "./errors";
 import { PolicyPackConfig, policyConfigErrorLines, reconcilePolicyPackConfig } from "./policy-config";
 import type { EnforcementLevel, PackInfo, PolicyInfo, ResourceRecord, Violation } from "./types";
@@ -70,6 +71,8 @@ export class PackClient {
     info!: PackInfo;
     private initialConfig: PolicyPackConfig = {};
     private stackConfig: StartPackOptions = {};
+    /** `version` from PulumiPolicy.yaml, if set. */
+    private yamlVersion = "";
     private readonly declaredLevels = new Map<string, EnforcementLevel>();
     /** Analyze calls made, for the benchmark. */
     analyzeCalls = 0;
@@ -143,6 +146,7 @@ export class PackClient {
         const client = new PackClient(packDir, proc, port, timeoutMs);
         client.stderr = stderr;
         client.stackConfig = opts;
+        client.yamlVersion = policyYamlVersion(packDir);
         try {
             // The engine's order: ConfigureStack as soon as the pack is up, then GetAnalyzerInfo.
             await client.sendConfigureStack();
@@ -210,7 +214,8 @@ export class PackClient {
         });
         for (const p of policies) this.declaredLevels.set(p.name, p.enforcementLevel);
         this.info = {
-            dir: dirAsGiven, name: resp.getName(), version: resp.getVersion(),
+            // PulumiPolicy.yaml's version, when set, wins over the pack's (analyzer_plugin.go, GetAnalyzerInfo).
+            dir: dirAsGiven, name: resp.getName(), version: this.yamlVersion || resp.getVersion(),
             displayName: resp.getDisplayname() || undefined, policies,
         };
         resp.getInitialconfigMap().forEach((v: any, k: string) => {
@@ -381,7 +386,7 @@ export class PackClient {
             if (analysed === undefined && level === "remediate") level = "mandatory";
             const v: Violation = {
                 packName: d.getPolicypackname() || this.info.name,
-                packVersion: d.getPolicypackversion() || this.info.version,
+                packVersion: this.yamlVersion || d.getPolicypackversion() || this.info.version,
                 policyName: d.getPolicyname(),
                 description,
                 enforcementLevel: level,
@@ -430,6 +435,16 @@ export class PackClient {
 function packNodeOptions(current: string | undefined): string {
     const base = current ?? "";
     return /--max-semi-space-size/.test(base) ? base : `${base} --max-semi-space-size=64`.trim();
+}
+
+/** PulumiPolicy.yaml's `version` ("" when unset or unreadable: the pack's own version stands). */
+function policyYamlVersion(packDir: string): string {
+    try {
+        const doc = yaml.load(fs.readFileSync(path.join(packDir, "PulumiPolicy.yaml"), "utf8")) as { version?: unknown } | null;
+        return doc && (typeof doc.version === "string" || typeof doc.version === "number") ? String(doc.version) : "";
+    } catch {
+        return "";
+    }
 }
 
 /** Config validation errors of one or more packs, as the CLI prints them (one `error:` line each). */
