@@ -5,6 +5,9 @@
  */
 import { expect } from "chai";
 import { hasMandatoryViolation } from "../../tools/gate";
+import { PackClient } from "../../tools/gate";
+import type { ResourceRecord } from "../../tools/gate/types";
+import { parity } from "./fixtures";
 import { cliBlock, runParity } from "./parity-run";
 
 describe("parity: what a pack receives", function () {
@@ -51,5 +54,23 @@ describe("parity: what a pack receives", function () {
         expect(text).to.include(cliBlock("advisory", "pet-prefix-stack", "pulumi:pulumi:Stack: parity-unknown-values-dev",
             `can't run policy 'pet-prefix-stack' from policy pack ${pack} during preview: string value at .prefix can't be known during preview`));
         expect(result.undecided).to.deep.equal({ "parity-unknown-values/pet-prefix-resource": 1, "parity-unknown-values/pet-prefix-stack": 1 });
+    });
+
+    it("stack tags reach args.stackTags through ConfigureStack; a local stack (the gate's) has none", async () => {
+        const stack: ResourceRecord = {
+            urn: "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev", type: "pulumi:pulumi:Stack", name: "p-dev", custom: false,
+            dependencies: [], propertyDependencies: {}, inputs: {}, outputs: {}, options: {},
+        };
+        const seen = async (tags?: Record<string, string>) => {
+            const client = await PackClient.start(parity("stack-tags").pack, { project: "p", stack: "dev", tags });
+            try {
+                await client.configure({});
+                return (await client.preview([stack])).violations.map((v) => `${v.policyName}: ${v.message}`);
+            } finally {
+                client.close();
+            }
+        };
+        expect(await seen({ team: "core", env: "prod" })).to.deep.equal(["tags-resource: env=prod,team=core", "tags-stack: env=prod,team=core"]);
+        expect(await seen()).to.deep.equal(["tags-resource: none", "tags-stack: none"]);
     });
 });
