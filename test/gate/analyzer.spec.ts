@@ -48,11 +48,11 @@ describe("gate analyzer client (packs started as the CLI starts them)", function
         expect(out.violations.find((v) => v.policyName === "fixture-configurable")!.message).to.equal('config {"maxCount":7,"names":["a"]}');
     });
 
-    it("rejects a config that breaks a policy's schema with the CLI's kind of message", async () => {
+    it("rejects a config that breaks a policy's schema with the CLI's lines (pkg/engine/update.go), sorted", async () => {
         await expectGateError(client.configure({ "fixture-configurable": { properties: { maxCount: "many" } } }),
-            /^validating policy config for "fixture-reporting" \(--policy-pack-config\): fixture-configurable: maxCount: Invalid type\. Expected: integer, given: string$/);
+            /^validating policy config \(--policy-pack-config\):\nerror: validating policy config: fixture-reporting 1\.2\.3  fixture-configurable: maxCount: Invalid type\. Expected: integer, given: string$/);
         await expectGateError(client.configure({ "fixture-configurable": { properties: { maxCount: 0, names: [1] } } }),
-            /fixture-configurable: maxCount: Must be greater than or equal to 1; fixture-configurable: names\.0: Invalid type/);
+            /\nerror: validating policy config: fixture-reporting 1\.2\.3  fixture-configurable: maxCount: Must be greater than or equal to 1\nerror: validating policy config: fixture-reporting 1\.2\.3  fixture-configurable: names\.0: Invalid type/);
     });
 
     it("a level from config changes what the policy reports at, and 'all' sets every level", async () => {

@@ -93,7 +93,7 @@ describe("gate CLI: exit codes and reports", function () {
             const f = path.join(tmp(), "c.json");
             fs.writeFileSync(f, JSON.stringify({ "fixture-configurable": { maxCount: "lots" } }));
             return ["--stack-export", exportFile("basic.json"), ...reporting, "--policy-pack-config", f];
-        }, /validating policy config for "fixture-reporting".*maxCount: Invalid type/],
+        }, /\nerror: validating policy config: fixture-reporting 1\.2\.3  fixture-configurable: maxCount: Invalid type/],
         ["more configs than packs", () => ["--stack-export", exportFile("basic.json"), ...reporting, "--policy-pack-config", "a.json", "--policy-pack-config", "b.json"], /2 --policy-pack-config files for 1 --policy-pack/],
         ["a bad flag", () => ["--format", "pdf"], /--format must be one of/],
         ["an --output folder that does not exist", () => ["--stack-export", exportFile("basic.json"), ...reporting, "--output", "/nonexistent/dir/r.txt"], /--output folder does not exist/],

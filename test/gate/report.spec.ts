@@ -453,6 +453,30 @@ describe("gate reports", () => {
             for (const v of FIXTURES.mixed.violations) expect(out).to.include(v.urn);
         });
 
+        it("prints the message as the pack sent it (description, then message), then URN, line and fix on their own lines", () => {
+            const pol = PACK.policies.find((p) => p.name === "lambda-function-in-vpc")!;
+            const sent = `${pol.description}\nFunction 'api' has no vpcConfig.\nPut it in the private subnets.`;
+            const result = gateResult([finding("lambda-function-in-vpc", lambda, { message: "Function 'api' has no vpcConfig.\nPut it in the private subnets.", rawMessage: sent })]);
+            const withFix = { ...result, packs: [{ ...PACK, policies: PACK.policies.map((p) => (p === pol ? { ...p, remediationSteps: "Set vpcConfig\nwith private subnets." } : p)) }] };
+            expect(render(withFix, "text")).to.include(
+                "        - [mandatory] [severity: high]  lambda-function-in-vpc  (aws:lambda:Function: api)\n" +
+                    `          ${pol.description}\n` +
+                    "          Function 'api' has no vpcConfig.\n" +
+                    "          Put it in the private subnets.\n" +
+                    `          urn: ${lambda.urn}\n` +
+                    "          at: infra/api.ts:12\n" +
+                    "          fix: Set vpcConfig with private subnets.\n",
+            );
+        });
+
+        it("lists undecided findings among the pack's findings as the CLI does (advisory), and counts them", () => {
+            const out = render(FIXTURES.undecided, "text");
+            expect(out).to.include("    ⚠️ secure-web-app@v0.1.0 (local: policies)\n" +
+                "        - [advisory] [severity: high]  lambda-function-in-vpc  (aws:lambda:Function: api)\n" +
+                "          can't run policy 'lambda-function-in-vpc' during preview: vpcConfig unknown\n");
+            expect(out).to.include("0 mandatory, 0 advisory, 0 exempted, 1 undecided");
+        });
+
         it("orders findings as the CLI does: level, then severity, then policy", () => {
             const out = render(FIXTURES.mixed, "text");
             const critical = out.indexOf("[mandatory] [severity: critical]");

@@ -6,17 +6,20 @@
  * sdk/go/common/resource/plugin/analyzer_plugin.go):
  * - the host runs `node <@pulumi/pulumi/cmd/run-policy-pack> <engine address> <pack dir>`
  *   with the pack folder as working directory, `run-policy-pack` found by Node's upward
- *   search from that folder, and PULUMI_NODEJS_{PROJECT,STACK,DRY_RUN} and PULUMI_CONFIG in
- *   the environment; the pack prints its gRPC port on stdout;
- * - the engine calls GetAnalyzerInfo, reconciles and validates the config (policy-config.ts),
- *   Configure, ConfigureStack, Analyze per resource and AnalyzeStack once, marshalling
- *   properties with unknowns and secrets kept and internal keys skipped.
+ *   search from that folder; the pack prints its gRPC port on stdout;
+ * - the environment carries what the engine's ConfigureStack holds (packEnvironment below):
+ *   the stack's config as PULUMI_CONFIG, and organization, project, stack and dry-run flag;
+ * - the engine calls ConfigureStack (config, secret keys, tags), GetAnalyzerInfo, reconciles
+ *   and validates the config (policy-config.ts), Configure, Analyze per resource and
+ *   AnalyzeStack once, marshalling properties with unknowns and secrets kept and internal
+ *   keys skipped (pkg/resource/plugin/analyzer_plugin.go, pkg/engine/update.go).
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { GateError } from "./errors";
-import { PolicyPackConfig, reconcilePolicyPackConfig } from "./policy-config";
+import { PolicyPackConfig, policyConfigErrorLines, reconcilePolicyPackConfig } from "./policy-config";
 import type { EnforcementLevel, PackInfo, PolicyInfo, ResourceRecord, Violation } from "./types";
 
 // The generated protobuf classes and gRPC must be the copies @pulumi/pulumi itself uses.
@@ -42,6 +45,14 @@ export interface StartPackOptions {
     project?: string;
     stack?: string;
     dryRun?: boolean;
+    /** The stack's organization; a local (diy) backend always says "organization" (pkg/backend/diy/state.go). */
+    organization?: string;
+    /** The stack's config, `namespace:key` -> value, secrets decrypted (as the engine decrypts them). */
+    config?: Record<string, string>;
+    /** Config keys whose values are secret. */
+    secretKeys?: string[];
+    /** Stack tags (a Pulumi Cloud feature: the offline gate has none unless given). */
+    tags?: Record<string, string>;
     /** Bound on start-up and on every call, in ms. Defaults to 120 000. */
     timeoutMs?: number;
     /** Extra environment for the pack process (e.g. a clock for tests). */
@@ -59,6 +70,9 @@ export class PackClient {
     private stderr = "";
     info!: PackInfo;
     private initialConfig: PolicyPackConfig = {};
+    private stackConfig: StartPackOptions = {};
+    /** `version` from PulumiPolicy.yaml, if set. */
+    private yamlVersion = "";
     private readonly declaredLevels = new Map<string, EnforcementLevel>();
     /** Analyze calls made, for the benchmark. */
     analyzeCalls = 0;
@@ -99,9 +113,7 @@ export class PackClient {
             env: {
                 ...process.env,
                 NODE_OPTIONS: packNodeOptions(process.env.NODE_OPTIONS),
-                PULUMI_NODEJS_PROJECT: opts.project ?? "",
-                PULUMI_NODEJS_STACK: opts.stack ?? "",
-                PULUMI_NODEJS_DRY_RUN: String(opts.dryRun ?? true),
+                ...packEnvironment(opts),
                 ...(opts.env ?? {}),
             },
             stdio: ["ignore", "pipe", "pipe"],
@@ -133,7 +145,11 @@ export class PackClient {
         });
         const client = new PackClient(packDir, proc, port, timeoutMs);
         client.stderr = stderr;
+        client.stackConfig = opts;
+        client.yamlVersion = policyYamlVersion(packDir);
         try {
+            // The engine's order: ConfigureStack as soon as the pack is up, then GetAnalyzerInfo.
+            await client.sendConfigureStack();
             await client.readInfo(dir);
         } catch (e) {
             client.close();
@@ -198,7 +214,8 @@ export class PackClient {
         });
         for (const p of policies) this.declaredLevels.set(p.name, p.enforcementLevel);
         this.info = {
-            dir: dirAsGiven, name: resp.getName(), version: resp.getVersion(),
+            // PulumiPolicy.yaml's version, when set, wins over the pack's (analyzer_plugin.go, GetAnalyzerInfo).
+            dir: dirAsGiven, name: resp.getName(), version: this.yamlVersion || resp.getVersion(),
             displayName: resp.getDisplayname() || undefined, policies,
         };
         resp.getInitialconfigMap().forEach((v: any, k: string) => {
@@ -209,14 +226,21 @@ export class PackClient {
         });
     }
 
-    /** Reconciles and validates the config as the CLI does, then sends Configure. */
-    async configure(fromFile: PolicyPackConfig, source = "--policy-pack-config"): Promise<PolicyPackConfig> {
+    /**
+     * Reconciles the config as the CLI does (schema defaults, the pack's initial config, the
+     * file) and validates it; `errors` read `<policy>: <error>` in gojsonschema's wording.
+     */
+    reconcile(fromFile: PolicyPackConfig): { config: PolicyPackConfig; errors: string[] } {
         // Reconcile from the levels the pack declares, not from an earlier Configure's.
         const declared = this.info.policies.map((p) => ({ ...p, enforcementLevel: this.declaredLevels.get(p.name) ?? p.enforcementLevel }));
-        const { config, errors } = reconcilePolicyPackConfig(declared, this.initialConfig, fromFile);
+        return reconcilePolicyPackConfig(declared, this.initialConfig, fromFile);
+    }
+
+    /** Reconciles and validates the config as the CLI does, then sends Configure. */
+    async configure(fromFile: PolicyPackConfig, source = "--policy-pack-config"): Promise<PolicyPackConfig> {
+        const { config, errors } = this.reconcile(fromFile);
         if (errors.length) {
-            throw new GateError(`validating policy config for "${this.info.name}" (${source}): ${errors.join("; ")}`,
-                "Fix the config file so each policy's properties match its configSchema (see docs/POLICIES.md).");
+            throw policyConfigError([{ pack: this.info.name, version: this.info.version, errors }], source);
         }
         const req = new analyzerpb.ConfigureAnalyzerRequest();
         const map = req.getPolicyconfigMap();
@@ -234,18 +258,33 @@ export class PackClient {
         return config;
     }
 
-    /** ConfigureStack: the stack the pack is judging (packs may read it through stackTags). */
-    async configureStack(stack: string, project: string, dryRun: boolean): Promise<void> {
+    /**
+     * ConfigureStack as the engine sends it right after the pack starts (analyzer_plugin.go,
+     * NewPolicyAnalyzer): stack, project, organization, dry-run flag, the stack's config with its
+     * secret keys, and the stack tags. @pulumi/policy keeps the tags for `args.stackTags`.
+     */
+    private async sendConfigureStack(): Promise<void> {
+        const o = this.stackConfig;
         const req = new analyzerpb.AnalyzerStackConfigureRequest();
-        req.setStack(stack);
-        req.setProject(project);
-        req.setDryRun(dryRun);
+        req.setStack(o.stack ?? "");
+        req.setProject(o.project ?? "");
+        req.setOrganization(o.organization ?? "");
+        req.setDryRun(o.dryRun ?? true);
+        for (const [k, v] of Object.entries(o.config ?? {})) req.getConfigMap().set(k, v);
+        req.setConfigSecretKeysList(o.secretKeys ?? []);
+        for (const [k, v] of Object.entries(o.tags ?? {})) req.getTagsMap().set(k, v);
         try {
             await this.call("configureStack", req);
         } catch (e) {
             // Older packs do not implement it; the CLI carries on the same way.
             if (!/UNIMPLEMENTED|12 /.test(String((e as Error).message))) throw e;
         }
+    }
+
+    /** ConfigureStack again, for another stack, project or dry-run flag (callers that reuse one pack). */
+    async configureStack(stack: string, project: string, dryRun: boolean): Promise<void> {
+        this.stackConfig = { ...this.stackConfig, stack, project, dryRun };
+        await this.sendConfigureStack();
     }
 
     async analyze(r: ResourceRecord, provider: ResourceRecord | undefined): Promise<AnalyzeOutcome> {
@@ -322,30 +361,43 @@ export class PackClient {
         const req = new analyzerpb.AnalyzeStackRequest();
         req.setResourcesList(entries ?? resources.map((r) => this.stackEntry(r, providers)));
         const resp = await this.call<any>("analyzeStack", req);
-        return this.outcome(resp, new Map(resources.map((r) => [r.urn, r])), "");
+        return this.outcome(resp, new Map(resources.map((r) => [r.urn, r])), undefined);
     }
 
-    private outcome(resp: any, byUrn: Map<string, ResourceRecord>, defaultUrn: string): AnalyzeOutcome {
+    /**
+     * The engine's reading of an answer. Analyze: every diagnostic is filed under the resource
+     * analysed, whatever URN the pack named (step_generator.go, analyzeAll). AnalyzeStack: under
+     * the URN the pack named when it is a resource of the stack, otherwise under the root Stack
+     * (step_generator.go and analyze_snapshot.go, resolveStackPolicyViolationURN).
+     */
+    private outcome(resp: any, byUrn: Map<string, ResourceRecord>, analysed: string | undefined): AnalyzeOutcome {
+        const stackUrn = analysed === undefined ? rootStackUrn(byUrn) : "";
         const violations: Violation[] = resp.getDiagnosticsList().map((d: any): Violation => {
-            const urn: string = d.getUrn() || defaultUrn;
+            const named: string = d.getUrn();
+            const urn = analysed ?? (byUrn.has(named) ? named : stackUrn);
             const res = byUrn.get(urn);
             // @pulumi/policy sends "<description>\n<message>"; keep the two apart.
             const description: string = d.getDescription();
             const raw: string = d.getMessage();
             const message = description && raw.startsWith(`${description}\n`) ? raw.slice(description.length + 1) : raw;
+            const undecided = /^can't run policy '.*' during preview/.test(message);
+            let level = (LEVEL_NAMES[d.getEnforcementlevel()] ?? "advisory") as Violation["enforcementLevel"];
+            // Stack policies cannot be remediated: the engine reports remediate as mandatory (step_generator.go).
+            if (analysed === undefined && level === "remediate") level = "mandatory";
             const v: Violation = {
                 packName: d.getPolicypackname() || this.info.name,
-                packVersion: d.getPolicypackversion() || this.info.version,
+                packVersion: this.yamlVersion || d.getPolicypackversion() || this.info.version,
                 policyName: d.getPolicyname(),
                 description,
-                enforcementLevel: (LEVEL_NAMES[d.getEnforcementlevel()] ?? "advisory") as Violation["enforcementLevel"],
+                enforcementLevel: level,
                 severity: SEVERITY_NAMES[d.getSeverity()] ?? "",
                 message,
+                ...(raw !== message && { rawMessage: raw }),
                 urn,
                 resourceType: res?.type ?? urnType(urn),
                 resourceName: res?.name ?? urn.split("::").pop() ?? "",
             };
-            if (/^can't run policy '.*' during preview/.test(message)) v.undecided = true;
+            if (undecided) v.undecided = true;
             const ex = parseExemption(message);
             if (ex) v.exemption = ex;
             return v;
@@ -385,6 +437,42 @@ function packNodeOptions(current: string | undefined): string {
     return /--max-semi-space-size/.test(base) ? base : `${base} --max-semi-space-size=64`.trim();
 }
 
+/** PulumiPolicy.yaml's `version` ("" when unset or unreadable: the pack's own version stands). */
+function policyYamlVersion(packDir: string): string {
+    try {
+        const doc = yaml.load(fs.readFileSync(path.join(packDir, "PulumiPolicy.yaml"), "utf8")) as { version?: unknown } | null;
+        return doc && (typeof doc.version === "string" || typeof doc.version === "number") ? String(doc.version) : "";
+    } catch {
+        return "";
+    }
+}
+
+/** Config validation errors of one or more packs, as the CLI prints them (one `error:` line each). */
+export function policyConfigError(errors: { pack: string; version: string; errors: string[] }[], source: string): GateError {
+    return new GateError(`validating policy config (${source}):\n${policyConfigErrorLines(errors).join("\n")}`,
+        "Fix the config file so each policy's properties match its configSchema (see docs/POLICIES.md).");
+}
+
+/**
+ * The variables a pack process gets from the CLI: the language host sets the PULUMI_NODEJS_*
+ * spellings and PULUMI_CONFIG from ConfigureStack (sdk/nodejs/cmd/pulumi-language-nodejs/main.go,
+ * RunPlugin), the older start-up path sets both spellings (pkg/resource/plugin/analyzer_plugin.go,
+ * constructEnv). Each is set only when it has a value, as both do.
+ */
+export function packEnvironment(o: StartPackOptions): Record<string, string> {
+    const env: Record<string, string> = {};
+    const set = (k: string, v: string | undefined) => { if (v) env[k] = v; };
+    if (o.config) set("PULUMI_CONFIG", JSON.stringify(o.config));
+    const dryRun = String(o.dryRun ?? true);
+    for (const prefix of ["PULUMI_NODEJS_", "PULUMI_"]) {
+        set(`${prefix}ORGANIZATION`, o.organization);
+        set(`${prefix}PROJECT`, o.project);
+        set(`${prefix}STACK`, o.stack);
+        set(`${prefix}DRY_RUN`, dryRun);
+    }
+    return env;
+}
+
 /** `exempted: <rule> on <urn>: <reason>[ (expires <date>)]` -> the exemption it names. */
 export function parseExemption(message: string): Violation["exemption"] | undefined {
     if (!message.startsWith(EXEMPTED_PREFIX)) return undefined;
@@ -397,6 +485,17 @@ export function parseExemption(message: string): Violation["exemption"] | undefi
 export function providerUrn(ref: string): string {
     const i = ref.lastIndexOf("::");
     return i > 0 ? ref.slice(0, i) : ref;
+}
+
+/**
+ * The root Stack's URN (resource.DefaultRootStackURN): the Stack resource's, else built from any
+ * resource's stack and project; "" for an empty stack.
+ */
+function rootStackUrn(byUrn: Map<string, ResourceRecord>): string {
+    for (const r of byUrn.values()) if (r.type === "pulumi:pulumi:Stack") return r.urn;
+    const any = byUrn.keys().next().value as string | undefined;
+    const m = any ? /^urn:pulumi:([^:]*)::([^:]*)::/.exec(any) : null;
+    return m ? `urn:pulumi:${m[1]}::${m[2]}::pulumi:pulumi:Stack::${m[2]}-${m[1]}` : "";
 }
 
 function urnType(urn: string): string {
@@ -417,6 +516,11 @@ function toStruct(props: Record<string, unknown>): any {
     return structpb.Struct.fromJavaScript(stripInternal(props));
 }
 
+/**
+ * The resource options as marshalResourceOptions (analyzer_plugin.go) sends them: every field
+ * present, custom timeouts zero when unset, deleteBeforeReplace with its "defined" flag, the
+ * parent's URN.
+ */
 function toOptions(r: ResourceRecord): any {
     const o = new analyzerpb.AnalyzerResourceOptions();
     o.setProtect(!!r.options.protect);
@@ -428,13 +532,11 @@ function toOptions(r: ResourceRecord): any {
     o.setAdditionalsecretoutputsList(r.options.additionalSecretOutputs ?? []);
     o.setAliasesList(r.options.aliases ?? []);
     const t = r.options.customTimeouts;
-    if (t) {
-        const ct = new analyzerpb.AnalyzerResourceOptions.CustomTimeouts();
-        ct.setCreate(t.create ?? 0);
-        ct.setUpdate(t.update ?? 0);
-        ct.setDelete(t.delete ?? 0);
-        o.setCustomtimeouts(ct);
-    }
+    const ct = new analyzerpb.AnalyzerResourceOptions.CustomTimeouts();
+    ct.setCreate(t?.create ?? 0);
+    ct.setUpdate(t?.update ?? 0);
+    ct.setDelete(t?.delete ?? 0);
+    o.setCustomtimeouts(ct);
     if (r.parent) o.setParent(r.parent);
     return o;
 }

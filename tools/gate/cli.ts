@@ -16,6 +16,7 @@ export const USAGE = `usage: npm run gate -- [flags]
 
   --program DIR              program folder with Pulumi.yaml (default: .)
   --stack NAME               stack whose Pulumi.<stack>.yaml config is used (default: dev)
+  --config KEY=VALUE         a config value over the stack file's, as \`pulumi preview --config\` (not saved); may repeat
   --stack-export FILE        judge a \`pulumi stack export\` file instead of running a program
   --policy-pack DIR          policy pack folder (default: ./policies); may repeat
   --policy-pack-config FILE  config for the pack in the same position (CLI format); may repeat
@@ -67,6 +68,13 @@ export function parseArgs(argv: string[]): CliOptions {
             case "--program": opts.program = take(); break;
             case "--stack": opts.stack = take(); break;
             case "--stack-export": opts.stackExport = take(); break;
+            case "--config": {
+                const kv = take();
+                const at = kv.indexOf("=");
+                if (at <= 0) throw new GateError(`--config needs KEY=VALUE, not "${kv}"`, usageFix);
+                opts.config = { ...opts.config, [kv.slice(0, at)]: kv.slice(at + 1) };
+                break;
+            }
             case "--policy-pack": opts.policyPacks.push(take()); break;
             case "--policy-pack-config": opts.policyPackConfigs.push(take()); break;
             case "--output": opts.output = take(); break;

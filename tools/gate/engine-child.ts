@@ -151,11 +151,15 @@ async function main(): Promise<void> {
         const name = version ? `default_${version.replace(/[.-]/g, "_")}` : "default";
         const urn = `urn:pulumi:${stack}::${project}::pulumi:providers:${pkg}::${name}`;
         const id = firstPreview ? UNKNOWN : stableHex(urn, 8) + "-" + stableHex(urn + "id", 4) + "-4d5e-8f90-" + stableHex(urn, 12);
-        // A default provider is configured from the stack's `<pkg>:*` config keys.
+        // A default provider is configured from the stack's `<pkg>:*` config keys; a dynamic
+        // provider gets the whole config, keys kept namespaced (pkg/resource/deploy/target.go).
         const inputs: Record<string, unknown> = {};
         const config = JSON.parse(process.env.PULUMI_CONFIG ?? "{}") as Record<string, string>;
+        const dynamic = pkg === "pulumi-nodejs" || pkg === "pulumi-python";
         for (const [k, v] of Object.entries(config)) {
-            if (k.startsWith(`${pkg}:`)) {
+            if (dynamic) {
+                inputs[k] = v;
+            } else if (k.startsWith(`${pkg}:`)) {
                 const key2 = k.slice(pkg.length + 1);
                 try {
                     inputs[key2] = v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v;
@@ -193,6 +197,8 @@ async function main(): Promise<void> {
                 const inputs = downgradeResourceReferences(request.getObject()?.toJavaScript() ?? {},
                     (p, ref) => inputReferences.push({ path: p, ref })) as Record<string, unknown>;
                 if (!firstPreview) countUnknowns(type, inputs);
+                // An explicit provider carries the version it was asked for (source_eval.go, SetProviderVersion).
+                if (type.startsWith("pulumi:providers:") && request.getVersion()) inputs.version = request.getVersion();
                 let provider: string = request.getProvider();
                 if (custom && !provider && !type.startsWith("pulumi:providers:")) {
                     provider = defaultProviderRef(splitType(type).pkg, request.getVersion());
@@ -229,10 +235,12 @@ async function main(): Promise<void> {
                     options: {
                         protect: request.getProtect() || undefined,
                         ignoreChanges: nonEmpty(request.getIgnorechangesList()),
-                        deleteBeforeReplace: request.getDeletebeforereplace() || undefined,
+                        // Sent with its "defined" flag, so an explicit false reaches the pack (analyzer_plugin.go).
+                        deleteBeforeReplace: request.getDeletebeforereplacedefined() ? request.getDeletebeforereplace() : undefined,
                         additionalSecretOutputs: nonEmpty(request.getAdditionalsecretoutputsList()),
-                        aliases: nonEmpty(request.getAliasesList().map((a: any) => a.getUrn?.() || a.getSpec?.()?.getName?.() || "")
-                            .filter((s: string) => s)),
+                        // The engine sends only aliases that matched an existing resource; the gate's
+                        // stack has none, as a new stack's preview (step_generator.go).
+                        aliases: undefined,
                         customTimeouts: timeouts && (timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete())
                             ? { create: parseDuration(timeouts.getCreate()), update: parseDuration(timeouts.getUpdate()),
                                 delete: parseDuration(timeouts.getDelete()) }
@@ -291,7 +299,8 @@ async function main(): Promise<void> {
     pulumi.runtime.invokeOutput = unknownInvoke(pulumi.runtime.invokeOutput);
     pulumi.runtime.invokeSingleOutput = unknownInvoke(pulumi.runtime.invokeSingleOutput);
     const monitor = new RecordingMonitor(mocks);
-    settings.setMockOptions(monitor, project, stack, dryRun);
+    // A local (diy) backend's organization is always "organization" (pkg/backend/diy/state.go).
+    settings.setMockOptions(monitor, project, stack, dryRun, "organization");
     const store = state.getStore();
     // The capabilities a current CLI's resource monitor advertises (transforms are the SDK's own).
     Object.assign(store, {

@@ -2,14 +2,14 @@
  * The offline preview gate: one run = the CLI's `pulumi preview --policy-pack ...` (or
  * `pulumi policy analyze --file ...`) without the CLI, the providers or a cloud account.
  *
- * Sequence, per pack, as the engine does it: start the pack, GetAnalyzerInfo, reconcile and
- * validate the config, Configure, ConfigureStack, Analyze for each resource in registration
+ * Sequence, per pack, as the engine does it: start the pack, ConfigureStack, GetAnalyzerInfo,
+ * reconcile and validate the config, Configure, Analyze for each resource in registration
  * order (on its inputs), then AnalyzeStack once (on every resource's outputs).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "./errors";
-import { PackClient } from "./analyzer";
+import { PackClient, policyConfigError } from "./analyzer";
 import { loadProgramConfig, runProgram } from "./engine";
 import { loadPolicyPackConfigFile, PolicyPackConfig } from "./policy-config";
 import { readStackExport } from "./stack-export";
@@ -44,6 +44,8 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     let source: string;
     let mode: GateResult["mode"];
     let warnings: string[] = [];
+    let config: Record<string, string> | undefined;
+    let secretKeys: string[] | undefined;
     const exp = opts.stackExport ? readStackExport(opts.stackExport) : undefined;
     if (exp) {
         project = exp.project;
@@ -51,14 +53,20 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
         source = opts.stackExport!;
         mode = "stack-export";
     } else {
-        project = loadProgramConfig(path.resolve(opts.program ?? "."), opts.stack).project;
+        ({ project, config, secretKeys } = loadProgramConfig(path.resolve(opts.program ?? "."), opts.stack, opts.config));
         stack = opts.stack;
         source = opts.program ?? ".";
         mode = opts.mode;
     }
+    // The pack's dry-run flag is the program's (pkg/engine/update.go passes the update's DryRun to
+    // both): both program modes are previews (resolved is the preview of a stack that already
+    // exists); a stack export is judged as stored, as `pulumi policy analyze --file` does.
     const dryRun = mode !== "stack-export";
     const packStart = Date.now();
-    const starting = opts.policyPacks.map((dir) => PackClient.start(dir, { project, stack, dryRun, timeoutMs: opts.timeoutMs }));
+    // A local (diy) backend's organization is always "organization" (pkg/backend/diy/state.go).
+    const starting = opts.policyPacks.map((dir) => PackClient.start(dir, {
+        project, stack, dryRun, organization: "organization", config, secretKeys, timeoutMs: opts.timeoutMs,
+    }));
     // Observed below (allSettled); this only keeps an early failure from counting as unhandled.
     for (const p of starting) p.catch(() => undefined);
     const packs: PackClient[] = [];
@@ -73,7 +81,9 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
                         "export with --show-secrets to let the rules read them");
                 }
             } else {
-                const run = await runProgram({ programDir: opts.program ?? ".", stack: opts.stack, mode: opts.mode, timeoutMs: opts.timeoutMs });
+                const run = await runProgram({
+                    programDir: opts.program ?? ".", stack: opts.stack, mode: opts.mode, config: opts.config, timeoutMs: opts.timeoutMs,
+                });
                 resources = run.resources;
                 warnings = [...run.warnings, ...unmodelledWarnings(run.unmodelled)];
             }
@@ -91,9 +101,14 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
 
         const violations: Violation[] = [];
         const infos: PackInfo[] = [];
+        // Every pack's config is validated before any is configured; the errors of all packs
+        // are reported together, sorted, as the CLI does (pkg/engine/update.go, loadPolicyPlugins).
+        const configErrors = packs.map((p, i) => ({ pack: p.info.name, version: p.info.version, errors: p.reconcile(configs[i]!).errors }));
+        if (configErrors.some((e) => e.errors.length)) {
+            throw policyConfigError(configErrors, opts.policyPackConfigs.filter(Boolean).join(", ") || "defaults");
+        }
         for (const [i, pack] of packs.entries()) {
             await pack.configure(configs[i]!, opts.policyPackConfigs[i] ?? "defaults");
-            await pack.configureStack(stack, project, dryRun);
             infos.push(pack.info);
             const run = await pack.preview(resources);
             violations.push(...run.violations);

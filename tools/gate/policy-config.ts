@@ -96,6 +96,16 @@ export function reconcilePolicyPackConfig(policies: PolicyInfo[], initial: Polic
     return { config: result, errors };
 }
 
+/**
+ * The lines the CLI prints for config validation errors: every pack's errors, each as
+ * `validating policy config: <pack> <version>  <policy>: <error>`, sorted together
+ * (pkg/engine/update.go, loadPolicyPlugins), printed as `error: ...` diagnostics.
+ */
+export function policyConfigErrorLines(errors: { pack: string; version: string; errors: string[] }[]): string[] {
+    return errors.flatMap((p) => p.errors.map((e) => `validating policy config: ${p.pack} ${p.version}  ${e}`)).sort()
+        .map((line) => `error: ${line}`);
+}
+
 function apply(result: PolicyPackConfig, given: PolicyPackConfig): void {
     const all = given.all?.enforcementLevel;
     if (all) {
@@ -133,11 +143,12 @@ export function validateJsonSchema(schema: Schema, value: unknown, at: string): 
             return [where(`Invalid type. Expected: ${types.join(", ")}, given: ${actual}`)];
         }
     }
+    // gojsonschema's Const and Enum messages name the field itself (locales.go, DefaultLocale).
     if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
-        errors.push(where(`${at.split(".").pop()} must be one of the following: ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`));
+        errors.push(where(`${at} must be one of the following: ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`));
     }
     if ("const" in schema && JSON.stringify(schema.const) !== JSON.stringify(value)) {
-        errors.push(where(`Does not match: ${JSON.stringify(schema.const)}`));
+        errors.push(where(`${at} does not match: ${JSON.stringify(schema.const)}`));
     }
     if (typeof value === "string") {
         if (typeof schema.minLength === "number" && value.length < schema.minLength) errors.push(where(`String length must be greater than or equal to ${schema.minLength}`));

@@ -94,7 +94,12 @@ export interface Violation {
     enforcementLevel: "advisory" | "mandatory" | "remediate";
     severity: string;
     message: string;
-    /** The resource's URN ("" when a stack policy reported no URN). */
+    /**
+     * The message exactly as the pack sent it, when it differs from `message`: @pulumi/policy
+     * sends "<description>\n<message>", and the CLI prints that whole (pkg/backend/display/diff.go).
+     */
+    rawMessage?: string;
+    /** The resource's URN: the analysed resource's, or the root Stack's for a stack policy's finding that names no resource of the stack. */
     urn: string;
     resourceType: string;
     resourceName: string;
@@ -152,6 +157,8 @@ export interface GateOptions {
     /** Program folder with Pulumi.yaml (ignored when stackExport is set). */
     program?: string;
     stack: string;
+    /** Config values over the stack file's (`pulumi preview --config KEY=VALUE`), seen by the program and the packs. */
+    config?: Record<string, string>;
     /** A `pulumi stack export` file to judge instead of running a program. */
     stackExport?: string;
     policyPacks: string[];

@@ -6,14 +6,18 @@
  *     Policies:
  *         ❌ secure-web-app@v0.1.0 (local: policies)
  *             - [mandatory] [severity: high]  lambda-function-in-vpc  (aws:lambda:Function: api)
+ *               Lambda functions run in private subnets.
  *               Lambda function 'api' must ...
+ *               urn: urn:pulumi:dev::secure-web-app::...
+ *               at: infra/api.ts:120
+ *               fix: Set vpcConfig ...
  *
- * The gate adds what the CLI leaves to the service or does not have: each finding's URN
- * and source line, exempted findings with their reasons, remote components it could not
+ * The lines the CLI prints are printed byte for byte (without colour). The gate adds what the
+ * CLI leaves to the service or does not have: each finding's URN, source line and fix, exempted findings with their reasons, remote components it could not
  * see into, per-policy counts of undecided resources, the engine's warnings, and a
  * one-line verdict.
  */
-import { GateResult, Violation } from "../types";
+import { GateResult, PackInfo, Violation } from "../types";
 import {
     RenderOptions,
     allPacks,
@@ -44,13 +48,14 @@ export function renderText(result: GateResult, options: RenderOptions = {}): str
     const packs = allPacks(result).sort((a, b) => (packKey(a.name, a.version) < packKey(b.name, b.version) ? -1 : 1));
     for (const pack of packs) {
         const own = (v: Violation): boolean => v.packName === pack.name && v.packVersion === pack.version;
-        const findings = active.filter(own).sort(compareViolations);
-        const hasUndecided = undecided.some(own);
-        const mark = findings.some(isBlocking) ? "❌" : findings.length > 0 || hasUndecided ? "⚠️" : "✅";
+        // The CLI lists undecided findings ("can't run policy ... during preview") among the
+        // advisory violations; the gate also counts them in its own section below.
+        const findings = [...active, ...undecided].filter(own).sort(compareViolations);
+        const mark = findings.some((v) => isBlocking(v) && !v.undecided) ? "❌" : findings.length > 0 ? "⚠️" : "✅";
         const local = pack.dir ? ` (local: ${t(pack.dir)})` : "";
         lines.push(`${INDENT}${mark} ${paint("info", t(packKey(pack.name, pack.version)))}${local}`);
         for (const v of findings) {
-            lines.push(...violationLines(v, result, root, paint));
+            lines.push(...violationLines(v, result, root, paint, remediation(pack, v.policyName)));
         }
     }
 
@@ -120,23 +125,35 @@ function t(s: string): string {
     return showControls(s, "");
 }
 
-/** One finding as the CLI prints it, then the gate's additions: URN and where it was made. */
+/**
+ * One finding as the CLI prints it (pkg/backend/display/diff.go, renderDiffPolicyViolationEvent,
+ * with progress.go's indents): the heading, then the message the pack sent, line by line (for
+ * @pulumi/policy: the policy's description, then the violation's message). Then the gate's
+ * additions, each on its own line: URN, where the resource was made, and the policy's fix.
+ */
 function violationLines(
     v: Violation,
     result: GateResult,
     root: string,
     paint: (role: Role, s: string) => string,
+    fix: string | undefined,
 ): string[] {
     const severity = v.severity ? ` [severity: ${v.severity}]` : "";
     const heading = paint(isBlocking(v) ? "error" : "warning", `[${v.enforcementLevel}]${t(severity)}  ${t(v.policyName)}`);
     const pad = ITEM + "  ";
     const lines = [`${ITEM}- ${heading}${resourceClause(v)}`];
     // A message may span lines; the CLI indents each under the heading.
-    for (const line of v.message.replace(/\n$/, "").split("\n")) lines.push(pad + t(line));
+    for (const line of (v.rawMessage ?? v.message).replace(/\n$/, "").split("\n")) lines.push(pad + t(line));
     if (v.urn) lines.push(`${pad}urn: ${t(v.urn)}`);
     const at = findingLocation(result, v);
     lines.push(`${pad}at: ${t(relativePath(at.file, root).path)}:${at.line}`);
+    if (fix && !v.undecided) lines.push(`${pad}fix: ${oneLine(fix)}`);
     return lines;
+}
+
+/** The remediation steps a pack declares for a policy, if any. */
+function remediation(pack: PackInfo, policyName: string): string | undefined {
+    return pack.policies.find((p) => p.name === policyName)?.remediationSteps;
 }
 
 /** The CLI's "  (type: name)" clause; absent for a stack policy's finding with no URN. */
