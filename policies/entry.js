@@ -20,4 +20,7 @@ if (stale !== undefined) {
     throw new RunError(`${stale}. Run \`npm run build\` (at the repository root or in ${__dirname}) ` +
         "and try again: a pack never enforces rules older than its sources.");
 }
+// Before the pack: one deserialization per resource per call instead of one per policy, only
+// on the @pulumi/policy build it was verified against (lib/sdk-memo.ts).
+require(`./${OUT}/lib/sdk-memo.js`).installDeserializationMemo();
 require(`./${OUT}/index.js`);
