@@ -81,7 +81,7 @@ describe("gate CLI: exit codes and reports", function () {
     });
 
     const failures: [string, () => string[], RegExp][] = [
-        ["the program threw", () => ["--program", program("throws"), ...reporting], /failed: the program threw: .*bucketName is required/s],
+        ["the program threw", () => ["--program", program("throws"), ...reporting], /failed at test\/fixtures\/programs\/throws\/index.ts:5: the program threw: .*bucketName is required/s],
         ["the pack failed to start", () => ["--stack-export", exportFile("basic.json"), "--policy-pack", pack("start-fail")], /failed to start/],
         ["the pack crashed", () => ["--stack-export", exportFile("basic.json"), "--policy-pack", pack("crashing")], /failed in analyze.*boom/s],
         ["the pack did not answer", () => ["--stack-export", exportFile("basic.json"), "--policy-pack", pack("hanging"), "--timeout", "2"], /did not answer analyze within 2 s/],

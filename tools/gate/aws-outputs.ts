@@ -62,6 +62,18 @@ const NAME_PROPERTY: Record<string, string> = {
     "aws:cloudfront/originAccessControl:OriginAccessControl": "name",
     "aws:cloudfront/function:Function": "name",
     "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
+    "aws:cloudwatch/eventRule:EventRule": "name",
+    "aws:cloudwatch/eventBus:EventBus": "name",
+    "aws:ecs/cluster:Cluster": "name",
+    "aws:ecs/service:Service": "name",
+    "aws:lb/loadBalancer:LoadBalancer": "name",
+    "aws:lb/targetGroup:TargetGroup": "name",
+    "aws:ecr/repository:Repository": "name",
+    "aws:sfn/stateMachine:StateMachine": "name",
+    "aws:rds/subnetGroup:SubnetGroup": "name",
+    "aws:iam/instanceProfile:InstanceProfile": "name",
+    "aws:iam/user:User": "name",
+    "aws:apigatewayv2/api:Api": "name",
 };
 
 function physicalName(type: string, name: string, inputs: Record<string, unknown>): string | undefined {
@@ -139,9 +151,37 @@ function arnFor(type: string, region: string, id: string, physical: string | und
             return undefined;
         case "secretsmanager":
             return kind === "Secret" ? `arn:aws:secretsmanager:${region}:${acct}:secret:${n}-${id.slice(0, 6)}` : undefined;
+        case "apigatewayv2":
+            return kind === "Api" ? `arn:aws:apigateway:${region}::/apis/${id}` : undefined;
+        case "acm":
+            return kind === "Certificate" ? `arn:aws:acm:${region}:${acct}:certificate/${id}` : undefined;
+        case "route53":
+            return kind === "Zone" ? `arn:aws:route53:::hostedzone/${id}` : undefined;
+        case "lb": case "alb": {
+            const lbKind: Record<string, string> = { LoadBalancer: "loadbalancer/app", TargetGroup: "targetgroup", Listener: "listener/app" };
+            return lbKind[kind] ? `arn:aws:elasticloadbalancing:${region}:${acct}:${lbKind[kind]}/${n}/${stableHex(id, 16)}` : undefined;
+        }
+        case "sfn":
+            return kind === "StateMachine" ? `arn:aws:states:${region}:${acct}:stateMachine:${n}` : undefined;
+        case "ecs":
+            return `arn:aws:ecs:${region}:${acct}:${kind.charAt(0).toLowerCase() + kind.slice(1)}/${n}`;
         default:
             return undefined;
     }
+}
+
+/**
+ * ARN of a type with no specific model: `arn:aws:<service>:<region>:<account>:<kind>/<name or id>`.
+ * Consistent within a run (the resource's output and every input made from it agree), which is
+ * what rules compare; the exact resource-type segment of some services differs.
+ */
+function genericArn(type: string, region: string, id: string, physical: string | undefined): string | undefined {
+    const { pkg, module: svc, kind } = splitType(type);
+    if (pkg !== "aws" || !svc || svc === "index") return undefined;
+    const service: Record<string, string> = { cloudwatch: "logs", lb: "elasticloadbalancing", alb: "elasticloadbalancing", sfn: "states",
+        cognito: "cognito-idp", apigatewayv2: "apigateway", appautoscaling: "application-autoscaling" };
+    const kindSegment = kind.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+    return `arn:aws:${service[svc] ?? svc}:${region}:${ACCOUNT_ID}:${kindSegment}/${physical ?? id}`;
 }
 
 function makeId(type: string, name: string, physical: string | undefined): string {
@@ -155,7 +195,12 @@ function makeId(type: string, name: string, physical: string | undefined): strin
         const h = stableHex(name, 32);
         return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
     }
-    if (svc === "apigateway" && kind === "RestApi") return stableHex(name, 10);
+    if ((svc === "apigateway" && kind === "RestApi") || (svc === "apigatewayv2" && kind === "Api")) return stableHex(name, 10);
+    if (svc === "route53" && kind === "Zone") return "Z" + stableHex(name, 20).toUpperCase();
+    if (svc === "acm" && kind === "Certificate") {
+        const h = stableHex(name, 32);
+        return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+    }
     if (svc === "cloudfront" && kind === "Distribution") return "E" + stableHex(name, 13).toUpperCase();
     if (svc === "sqs" && kind === "Queue" && physical) {
         return `https://sqs.us-west-2.amazonaws.com/${ACCOUNT_ID}/${physical}`;
@@ -178,7 +223,7 @@ export function providerOutputs(type: string, name: string, inputs: Record<strin
         computed[namePropKey] = physical;
     }
     const region = typeof inputs.region === "string" && inputs.region !== UNKNOWN ? inputs.region : ctx.region;
-    const arn = arnFor(type, region, id, physical, inputs);
+    const arn = arnFor(type, region, id, physical, inputs) ?? genericArn(type, region, id, physical);
     if (arn !== undefined) computed.arn = arn;
     const { module: svc, kind } = splitType(type);
     if (svc === "s3" && NAME_PROPERTY[type]) {
@@ -212,6 +257,44 @@ export function providerOutputs(type: string, name: string, inputs: Record<strin
     }
     if (svc === "ec2" && kind === "VpcEndpoint") computed.prefixListId = `pl-${stableHex(name, 8)}`;
     if (svc === "sqs" && kind === "Queue") computed.url = id;
+    if (svc === "kms" && kind === "Key") computed.keyId = id;
+    if (svc === "acm" && kind === "Certificate") {
+        const domains = [inputs.domainName, ...(Array.isArray(inputs.subjectAlternativeNames) ? inputs.subjectAlternativeNames : [])]
+            .filter((d): d is string => typeof d === "string" && d !== UNKNOWN);
+        computed.domainValidationOptions = domains.map((d) => ({
+            domainName: d, resourceRecordName: `_${stableHex(d, 32)}.${d}.`, resourceRecordType: "CNAME",
+            resourceRecordValue: `_${stableHex(d + "v", 32)}.acm-validations.aws.`,
+        }));
+        computed.status = "ISSUED";
+    }
+    if (svc === "acm" && kind === "CertificateValidation") computed.certificateArn = inputs.certificateArn;
+    if (svc === "route53" && kind === "Zone") {
+        computed.zoneId = id;
+        computed.nameServers = [1, 2, 3, 4].map((i) => `ns-${i}${stableHex(name + i, 3).replace(/\D/g, "1")}.awsdns-0${i}.net`);
+    }
+    if (svc === "route53" && kind === "Record") computed.fqdn = inputs.name;
+    if ((svc === "lb" || svc === "alb") && kind === "LoadBalancer") {
+        computed.dnsName = `${physical ?? name}-${stableHex(name, 9)}.${region}.elb.amazonaws.com`;
+        computed.zoneId = "Z1H1FL5HABSF5";
+        computed.arnSuffix = String(arn ?? "").split(":loadbalancer/")[1];
+    }
+    if ((svc === "lb" || svc === "alb") && kind === "TargetGroup") computed.arnSuffix = String(arn ?? "").split(":").pop();
+    if (svc === "ec2" && kind === "Instance") {
+        computed.privateIp = `10.0.${parseInt(stableHex(name, 2), 16) % 250}.${parseInt(stableHex(name + "ip", 2), 16) % 250 + 4}`;
+        computed.publicIp = inputs.associatePublicIpAddress === false ? "" : `54.${parseInt(stableHex(name, 2), 16)}.${parseInt(stableHex(name + "p", 2), 16)}.10`;
+        computed.publicDns = computed.publicIp ? `ec2-${String(computed.publicIp).replace(/\./g, "-")}.${region}.compute.amazonaws.com` : "";
+    }
+    if (svc === "rds" && (kind === "Instance" || kind === "Cluster")) {
+        const host = `${physical ?? name}.${stableHex(name, 12)}.${region}.rds.amazonaws.com`;
+        computed.address = host;
+        computed.endpoint = kind === "Instance" ? `${host}:${String(inputs.port ?? 3306)}` : host;
+        computed.resourceId = `db-${stableHex(name, 26).toUpperCase()}`;
+    }
+    if (svc === "ecr" && kind === "Repository") computed.repositoryUrl = `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical ?? name}`;
+    if (svc === "apigatewayv2" && kind === "Api") {
+        computed.apiEndpoint = `https://${id}.execute-api.${region}.amazonaws.com`;
+        computed.executionArn = `arn:aws:execute-api:${region}:${ACCOUNT_ID}:${id}`;
+    }
     // Bridged (Terraform-based) providers return the physical id among the outputs too.
     computed.id = id;
     for (const [k, v] of Object.entries(computed)) {
@@ -246,43 +329,176 @@ export function invokeResult(token: string, args: Record<string, unknown>, ctx: 
             const svc = String(args.name ?? args.filters ?? "prefix");
             return { id: `pl-${stableHex(svc, 8)}`, name: args.name ?? svc, cidrBlocks: ["3.5.0.0/16"], entries: [] };
         }
+        case "aws:ec2/getVpc:getVpc": {
+            // The default VPC (`default: true`) or the one the filters name: one VPC per query.
+            const key = JSON.stringify(args.filters ?? args.id ?? args.tags ?? "default");
+            const id = typeof args.id === "string" ? args.id : `vpc-${stableHex("vpc" + key, 17)}`;
+            return {
+                id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc/${id}`, cidrBlock: args.default === true ? "172.31.0.0/16" : "10.0.0.0/16",
+                default: args.default === true, enableDnsHostnames: true, enableDnsSupport: true, instanceTenancy: "default",
+                mainRouteTableId: `rtb-${stableHex("main" + key, 17)}`, dhcpOptionsId: `dopt-${stableHex(key, 17)}`,
+                ownerId: ACCOUNT_ID, state: "available", tags: args.tags ?? {}, cidrBlockAssociations: [],
+            };
+        }
+        case "aws:ec2/getSubnets:getSubnets":
+        case "aws:ec2/getSubnetIds:getSubnetIds": {
+            const key = JSON.stringify(args.filters ?? args.vpcId ?? args.tags ?? "all");
+            const ids = ["a", "b", "c"].map((l) => `subnet-${stableHex(key + l, 17)}`);
+            return { id: region, ids, filters: args.filters, tags: args.tags, vpcId: args.vpcId };
+        }
+        case "aws:ec2/getSubnet:getSubnet": {
+            const key = JSON.stringify(args.filters ?? args.id ?? args.availabilityZone ?? "subnet");
+            const id = typeof args.id === "string" ? args.id : `subnet-${stableHex(key, 17)}`;
+            const az = typeof args.availabilityZone === "string" ? args.availabilityZone : `${region}a`;
+            return {
+                id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:subnet/${id}`, availabilityZone: az, availabilityZoneId: "usw2-az1",
+                cidrBlock: "172.31.0.0/20", vpcId: typeof args.vpcId === "string" ? args.vpcId : `vpc-${stableHex("vpc\"default\"", 17)}`,
+                defaultForAz: args.defaultForAz ?? false, mapPublicIpOnLaunch: args.defaultForAz === true, state: "available",
+                ownerId: ACCOUNT_ID, tags: args.tags ?? {},
+            };
+        }
+        case "aws:ec2/getSecurityGroup:getSecurityGroup": {
+            const key = JSON.stringify(args.filters ?? args.id ?? args.name ?? "sg");
+            const id = typeof args.id === "string" ? args.id : `sg-${stableHex(key, 17)}`;
+            return {
+                id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:security-group/${id}`, name: args.name ?? "default",
+                description: "default VPC security group", vpcId: args.vpcId ?? `vpc-${stableHex(key, 17)}`, tags: args.tags ?? {},
+            };
+        }
+        case "aws:ec2/getAmi:getAmi": {
+            const id = `ami-${stableHex(JSON.stringify(args.filters ?? args.nameRegex ?? "ami"), 17)}`;
+            return {
+                id, imageId: id, architecture: "x86_64", name: "al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64",
+                ownerId: "137112412989", owners: args.owners ?? ["amazon"], rootDeviceType: "ebs", virtualizationType: "hvm",
+                arn: `arn:aws:ec2:${region}::image/${id}`, state: "available", public: true, mostRecent: args.mostRecent ?? false,
+            };
+        }
+        case "aws:route53/getZone:getZone": {
+            const zoneName = String(args.name ?? "example.com").replace(/\.$/, "");
+            const id = typeof args.zoneId === "string" ? args.zoneId : "Z" + stableHex("zone" + zoneName, 20).toUpperCase();
+            return {
+                id, zoneId: id, name: zoneName, arn: `arn:aws:route53:::hostedzone/${id}`, privateZone: args.privateZone ?? false,
+                nameServers: [1, 2, 3, 4].map((i) => `ns-${i}00.awsdns-0${i}.net`), resourceRecordSetCount: 2, callerReference: id,
+                comment: "", tags: args.tags ?? {},
+            };
+        }
+        case "aws:acm/getCertificate:getCertificate": {
+            const domain = String(args.domain ?? "example.com");
+            const h = stableHex("cert" + domain, 32);
+            return {
+                id: `arn:aws:acm:${region}:${ACCOUNT_ID}:certificate/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`,
+                arn: `arn:aws:acm:${region}:${ACCOUNT_ID}:certificate/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`,
+                domain, status: "ISSUED", keyTypes: args.keyTypes, mostRecent: args.mostRecent ?? false, tags: {},
+            };
+        }
+        case "aws:ssm/getParameter:getParameter": {
+            const paramName = String(args.name ?? "parameter");
+            // Public AMI aliases resolve to an AMI id; any other parameter's value is not known offline.
+            const value = paramName.startsWith("/aws/service/") && paramName.includes("ami") ? `ami-${stableHex(paramName, 17)}` : UNKNOWN;
+            return {
+                id: paramName, name: paramName, arn: `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter${paramName.startsWith("/") ? "" : "/"}${paramName}`,
+                type: "String", value, insecureValue: value, version: 1, withDecryption: args.withDecryption ?? true,
+            };
+        }
+        case "aws:kms/getKey:getKey": {
+            const h = stableHex("key" + String(args.keyId), 32);
+            const keyId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+            return {
+                id: keyId, arn: `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${keyId}`, keyId, enabled: true, keyManager: "CUSTOMER",
+                keyState: "Enabled", keyUsage: "ENCRYPT_DECRYPT", customerMasterKeySpec: "SYMMETRIC_DEFAULT", awsAccountId: ACCOUNT_ID,
+            };
+        }
+        case "aws:kms/getAlias:getAlias": {
+            const aliasName = String(args.name ?? "alias/key");
+            const h = stableHex("key" + aliasName, 32);
+            const keyId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+            return {
+                id: `arn:aws:kms:${region}:${ACCOUNT_ID}:${aliasName}`, arn: `arn:aws:kms:${region}:${ACCOUNT_ID}:${aliasName}`, name: aliasName,
+                targetKeyId: keyId, targetKeyArn: `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${keyId}`,
+            };
+        }
+        case "aws:elb/getServiceAccount:getServiceAccount": {
+            // The Elastic Load Balancing account of each region (AWS documents the list).
+            const accounts: Record<string, string> = {
+                "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
+                "eu-west-1": "156460612806", "eu-central-1": "054676820928", "ap-southeast-1": "114774131450",
+            };
+            const acct = accounts[region] ?? UNKNOWN;
+            return { id: acct, arn: acct === UNKNOWN ? UNKNOWN : `arn:aws:iam::${acct}:root`, region };
+        }
         case "aws:iam/getPolicyDocument:getPolicyDocument":
-            return { id: stableHex(JSON.stringify(args), 10), json: policyDocumentJson(args), minifiedJson: policyDocumentJson(args) };
+        {
+            const doc = policyDocument(args);
+            if (doc === undefined) return { id: UNKNOWN, json: UNKNOWN, minifiedJson: UNKNOWN };
+            // The provider returns the document indented (json) and compact (minifiedJson); the id is its hash.
+            return { id: stableHex(JSON.stringify(doc), 10), json: JSON.stringify(doc, null, 2), minifiedJson: JSON.stringify(doc) };
+        }
         default:
             return undefined;
     }
 }
 
-/** aws.iam.getPolicyDocument as the provider renders it (the subset programs use). */
-function policyDocumentJson(args: Record<string, unknown>): string {
-    const statements = Array.isArray(args.statements) ? args.statements : [];
-    const arr = (v: unknown) => (Array.isArray(v) && v.length === 1 ? v[0] : v);
-    const out = statements.map((s: Record<string, unknown>) => {
+/**
+ * aws.iam.getPolicyDocument as the provider computes it (terraform-provider-aws,
+ * data_source_iam_policy_document.go): statements in order, a one-element list written as a
+ * plain string, principals grouped by type (`*` alone for the anonymous principal), conditions
+ * grouped by test then variable; `sourcePolicyDocuments` come first, then this document's
+ * statements replace theirs with the same Sid, then `overridePolicyDocuments` replace by Sid.
+ * Undefined when an argument is unknown (then the result is unknown too).
+ */
+function policyDocument(args: Record<string, unknown>): Record<string, unknown> | undefined {
+    if (JSON.stringify(args).includes(UNKNOWN)) return undefined;
+    const one = (v: unknown) => (Array.isArray(v) && v.length === 1 ? v[0] : v);
+    const principals = (list: unknown) => {
+        const p: Record<string, unknown> = {};
+        for (const x of Array.isArray(list) ? list : []) {
+            const e = x as { type?: string; identifiers?: unknown[] };
+            if (e.type === "*") return "*";
+            const prev = p[String(e.type)];
+            const ids = [...(prev === undefined ? [] : Array.isArray(prev) ? prev : [prev]), ...(e.identifiers ?? [])];
+            p[String(e.type)] = one(ids);
+        }
+        return p;
+    };
+    const statements = (Array.isArray(args.statements) ? args.statements : []).map((s: Record<string, unknown>) => {
         const st: Record<string, unknown> = {};
         if (s.sid) st.Sid = s.sid;
         st.Effect = s.effect ?? "Allow";
-        if (s.actions) st.Action = arr(s.actions);
-        if (s.notActions) st.NotAction = arr(s.notActions);
-        if (s.resources) st.Resource = arr(s.resources);
-        if (s.notResources) st.NotResource = arr(s.notResources);
-        const principals = (list: unknown) => {
-            const p: Record<string, unknown> = {};
-            for (const x of Array.isArray(list) ? list : []) {
-                const e = x as { type?: string; identifiers?: unknown };
-                p[e.type === "*" ? "*" : String(e.type)] = arr(e.identifiers);
-            }
-            return p.hasOwnProperty("*") ? "*" : p;
-        };
+        if (s.actions) st.Action = one(s.actions);
+        if (s.notActions) st.NotAction = one(s.notActions);
+        if (s.resources) st.Resource = one(s.resources);
+        if (s.notResources) st.NotResource = one(s.notResources);
         if (s.principals) st.Principal = principals(s.principals);
         if (s.notPrincipals) st.NotPrincipal = principals(s.notPrincipals);
-        if (Array.isArray(s.conditions)) {
+        if (Array.isArray(s.conditions) && s.conditions.length) {
             const c: Record<string, Record<string, unknown>> = {};
             for (const x of s.conditions as { test: string; variable: string; values: unknown }[]) {
-                c[x.test] = { ...(c[x.test] ?? {}), [x.variable]: arr(x.values) };
+                c[x.test] = { ...(c[x.test] ?? {}), [x.variable]: one(x.values) };
             }
             st.Condition = c;
         }
         return st;
     });
-    return JSON.stringify({ Version: args.version ?? "2012-10-17", Statement: out });
+    const parse = (list: unknown): Record<string, unknown>[] => (Array.isArray(list) ? list : []).flatMap((d) => {
+        try {
+            const doc = JSON.parse(String(d));
+            return Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
+        } catch {
+            return [];
+        }
+    });
+    const merge = (base: Record<string, unknown>[], over: Record<string, unknown>[]) => {
+        const out = [...base];
+        for (const st of over) {
+            const i = st.Sid ? out.findIndex((b) => b.Sid === st.Sid) : -1;
+            if (i >= 0) out[i] = st;
+            else out.push(st);
+        }
+        return out;
+    };
+    const merged = merge(merge(parse(args.sourcePolicyDocuments), statements), parse(args.overridePolicyDocuments));
+    const doc: Record<string, unknown> = { Version: args.version ?? "2012-10-17" };
+    if (args.policyId) doc.Id = args.policyId;
+    doc.Statement = merged;
+    return doc;
 }

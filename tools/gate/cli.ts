@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "./errors";
-import { hasMandatoryViolation, runGate } from "./index";
+import { gateFails, runGate } from "./index";
 import { renderReport, REPORT_FORMATS, ReportFormat } from "./report";
 import type { GateOptions } from "./types";
 
@@ -24,9 +24,11 @@ export const USAGE = `usage: npm run gate -- [flags]
   --output FILE              write the report to FILE instead of stdout
   --timeout SECONDS          bound on the program run and on every pack call (default: 120)
   --baseline FILE            a JSON report of an earlier run: its findings are known and do not fail
+  --fail-on-not-analysed     exit 1 when a remote component (e.g. awsx v3) holds resources the gate cannot see
   --help                     this text
 
-exit: 0 no mandatory violation, 1 a mandatory violation, 2 the gate could not decide
+exit: 0 no mandatory violation, 1 a mandatory violation (or, with --fail-on-not-analysed, a
+component not analysed), 2 the gate could not decide
 (program or pack failed, bad flag or file)`;
 
 export interface CliOptions extends GateOptions {
@@ -69,6 +71,7 @@ export function parseArgs(argv: string[]): CliOptions {
             case "--policy-pack-config": opts.policyPackConfigs.push(take()); break;
             case "--output": opts.output = take(); break;
             case "--baseline": opts.baseline = take(); break;
+            case "--fail-on-not-analysed": opts.failOnNotAnalysed = true; break;
             case "--mode": {
                 const m = take();
                 if (m !== "resolved" && m !== "first-preview") {
@@ -124,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
         const report = renderReport(result, opts.format);
         if (opts.output) fs.writeFileSync(opts.output, report.endsWith("\n") ? report : report + "\n");
         else process.stdout.write(report.endsWith("\n") ? report : report + "\n");
-        return hasMandatoryViolation(result) ? 1 : 0;
+        return gateFails(result) ? 1 : 0;
     } catch (e) {
         if (e instanceof GateError) {
             process.stderr.write(`gate: ${e.message}\nfix: ${e.fix}\n`);

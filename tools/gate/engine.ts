@@ -13,6 +13,8 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { GateError } from "./errors";
+import { planProgram } from "./program-loader";
+import { compilerSetup, esbuildTsconfig, typeCheckProgram } from "./typecheck";
 import type { EngineChildRequest, EngineChildResult } from "./engine-child";
 import type { ResourceRecord } from "./types";
 
@@ -28,6 +30,8 @@ export interface RunProgramOptions {
     overlays?: string[];
     /** Bound on the program's run, in ms. Defaults to 300 000. */
     timeoutMs?: number;
+    /** Environment the language host would see on top of the gate's (PULUMI_NODEJS_TRANSPILE_ONLY, ...). */
+    env?: Record<string, string>;
 }
 
 export interface ProgramRun {
@@ -37,6 +41,10 @@ export interface ProgramRun {
     resources: ResourceRecord[];
     stackOutputs: Record<string, unknown>;
     warnings: string[];
+    /** The type check the host would run first: skipped (transpile-only), answered from the cache, or run. */
+    typeCheck: { skipped: boolean; cached: boolean; ms: number };
+    /** Outputs the gate could not model (left unknown), counted per "type property". */
+    unmodelled: Record<string, number>;
 }
 
 /** Placeholder for an encrypted stack-config secret: the gate holds no passphrase or KMS key. */
@@ -45,6 +53,7 @@ export const SECRET_CONFIG_PLACEHOLDER = "gate-placeholder-for-encrypted-secret"
 interface ProjectFile {
     name?: unknown;
     main?: unknown;
+    runtime?: unknown;
     config?: Record<string, unknown>;
 }
 
@@ -66,7 +75,7 @@ function readYaml(file: string, what: string): Record<string, unknown> {
 
 /** Reads the project and stack files into the PULUMI_CONFIG map the language host would pass. */
 export function loadProgramConfig(programDir: string, stack: string, overrides: Record<string, string> = {}):
-    { project: string; main: string; config: Record<string, string>; secretKeys: string[] } {
+    { project: string; main: string; mainOption?: string; runtime: unknown; config: Record<string, string>; secretKeys: string[] } {
     if (!fs.existsSync(programDir) || !fs.statSync(programDir).isDirectory()) {
         throw new GateError(`program folder not found: ${programDir}`, "Point --program at a folder that holds Pulumi.yaml.");
     }
@@ -119,7 +128,7 @@ export function loadProgramConfig(programDir: string, stack: string, overrides: 
                 "Fix `main` in Pulumi.yaml.");
         }
     }
-    return { project, main, config, secretKeys };
+    return { project, main, mainOption: projectFile.main as string | undefined, runtime: projectFile.runtime, config, secretKeys };
 }
 
 /** The gate's own node_modules: programs without one (generated benchmarks) resolve ours. */
@@ -131,36 +140,39 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     const programDir = path.resolve(opts.programDir);
     const stack = opts.stack ?? "dev";
     const mode = opts.mode ?? "resolved";
-    const { project, main, config, secretKeys } = loadProgramConfig(programDir, stack, opts.config);
+    const { project, mainOption, runtime, config, secretKeys } = loadProgramConfig(programDir, stack, opts.config);
+    const plan = planProgram(programDir, mainOption, runtime, { ...process.env, ...(opts.env ?? {}) });
+    const setup = plan.typescript ? compilerSetup(plan) : undefined;
     const region = config["aws:region"] ?? "us-west-2";
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-engine-"));
     const outFile = path.join(outDir, "run.json");
+    const nodeModules = gateNodeModules();
     const request: EngineChildRequest = {
-        programDir, main, project, stack, mode, region, outFile,
+        programDir, main: plan.program, entryFile: plan.entryFile, esm: plan.esm, typescript: plan.typescript,
+        tsconfigRaw: setup ? esbuildTsconfig(setup.raw) : {}, gateModules: nodeModules,
+        project, stack, mode, region, outFile,
         preloads: opts.preloads?.map((o) => path.resolve(o)),
         overlays: opts.overlays?.map((o) => path.resolve(o)),
     };
-    const nodeModules = gateNodeModules();
     const env: NodeJS.ProcessEnv = {
         ...process.env,
+        ...(opts.env ?? {}),
         PULUMI_CONFIG: JSON.stringify(config),
         PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys),
         PULUMI_NODEJS_PROJECT: project,
         PULUMI_NODEJS_STACK: stack,
-        PULUMI_NODEJS_DRY_RUN: String(mode === "first-preview"),
+        // Both modes are previews (the pack and the program see isDryRun() true): resolved is the
+        // preview of a stack that already exists, first-preview the preview of a new one.
+        PULUMI_NODEJS_DRY_RUN: "true",
         NODE_PATH: [nodeModules, process.env.NODE_PATH].filter(Boolean).join(path.delimiter),
-        TS_NODE_TRANSPILE_ONLY: "true",
-        TS_NODE_COMPILER_OPTIONS: JSON.stringify({ module: "commonjs", sourceMap: true }),
     };
-    const child = spawn(process.execPath,
-        ["-r", require.resolve("ts-node/register/transpile-only"), path.join(__dirname, "engine-child.ts"),
-            JSON.stringify(request)],
+    const child = spawn(process.execPath, [...plan.nodeArgs, path.join(__dirname, "engine-boot.js"), JSON.stringify(request)],
         { cwd: programDir, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (d) => { output += d; });
     child.stderr.on("data", (d) => { output += d; });
     const timeoutMs = opts.timeoutMs ?? 300_000;
-    const code = await new Promise<number | null>((resolve, reject) => {
+    const exited = new Promise<number | null>((resolve, reject) => {
         const timer = setTimeout(() => {
             child.kill("SIGKILL");
             reject(new GateError(`the program in ${programDir} did not finish within ${timeoutMs / 1000} s`,
@@ -169,6 +181,28 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
         child.on("error", (e) => { clearTimeout(timer); reject(e); });
         child.on("exit", (c) => { clearTimeout(timer); resolve(c); });
     });
+    // The host type-checks before the program runs; here both run at once and a type error
+    // discards the run (nothing of it is judged).
+    const checkStarted = Date.now();
+    let typeCheck: ProgramRun["typeCheck"] = { skipped: true, cached: false, ms: 0 };
+    try {
+        if (setup && !plan.transpileOnly) {
+            const r = typeCheckProgram(plan, setup);
+            typeCheck = { skipped: false, cached: r.cached, ms: Date.now() - checkStarted };
+        }
+    } catch (e) {
+        child.kill("SIGKILL");
+        await exited.catch(() => undefined);
+        fs.rmSync(outDir, { recursive: true, force: true });
+        throw e;
+    }
+    let code: number | null;
+    try {
+        code = await exited;
+    } catch (e) {
+        fs.rmSync(outDir, { recursive: true, force: true });
+        throw e;
+    }
     let result: EngineChildResult | undefined;
     try {
         result = JSON.parse(fs.readFileSync(outFile, "utf8"));
@@ -179,10 +213,27 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     }
     if (code !== 0 || !result || result.error) {
         const reason = result?.error ?? `the engine process exited with code ${code}: ${output.trim().slice(-2000)}`;
-        throw new GateError(`program ${programDir} (stack ${stack}) failed: ${firstLines(reason, 12)}`,
-            "Fix the program: run it with `npm run typecheck` and look at the first stack frame above.");
+        const where = result?.errorLocation ? `${path.relative(process.cwd(), result.errorLocation.file)}:${result.errorLocation.line}` : undefined;
+        const before = result ? `\n${result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").length} resource(s) were registered before it failed` +
+            (result.warnings.length ? `; the engine's warnings:\n${result.warnings.map((w) => `  warning: ${w}`).join("\n")}` : "") : "";
+        const err = new GateError(`program ${programDir} (stack ${stack}) failed${where ? ` at ${where}` : ""}: ${firstLines(reason, 12)}${before}`,
+            where ? `Fix ${where} in the program (the first frame of the program's own code above); ` +
+                "`pulumi preview` fails on it the same way."
+                : `Fix the program ${path.relative(process.cwd(), plan.entryFile) || plan.entryFile}: run it with \`pulumi preview\` ` +
+                    "to see the same error, and look at the first stack frame above.");
+        if (result) {
+            // What the program registered before it failed, and the engine's warnings, stay readable.
+            (err as GateError & { partial?: ProgramRun }).partial = {
+                project, stack, region, resources: result.resources, stackOutputs: {}, warnings: result.warnings, typeCheck,
+                unmodelled: result.unmodelled ?? {},
+            };
+        }
+        throw err;
     }
-    return { project, stack, region, resources: result.resources, stackOutputs: result.stackOutputs, warnings: result.warnings };
+    return {
+        project, stack, region, resources: result.resources, stackOutputs: result.stackOutputs, warnings: result.warnings,
+        typeCheck, unmodelled: result.unmodelled ?? {},
+    };
 }
 
 function firstLines(s: string, n: number): string {

@@ -75,7 +75,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
             } else {
                 const run = await runProgram({ programDir: opts.program ?? ".", stack: opts.stack, mode: opts.mode, timeoutMs: opts.timeoutMs });
                 resources = run.resources;
-                warnings = run.warnings;
+                warnings = [...run.warnings, ...unmodelledWarnings(run.unmodelled)];
             }
             engineOk = true;
         } finally {
@@ -118,11 +118,16 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
         }
         const result: GateResult = {
             mode, source, stack, packs: infos, resources, violations,
-            notAnalysed: resources.filter((r) => r.remote).map((r) => ({
-                urn: r.urn, type: r.type,
-                reason: "remote component (built by a provider plugin, e.g. awsx v3): its children are created out of " +
-                    "process and the offline gate cannot see them; judge them with `pulumi preview --policy-pack`",
-            })),
+            notAnalysed: resources.filter((r) => r.remote).map((r) => {
+                const pkg = r.type.split(":")[0] ?? "";
+                return {
+                    urn: r.urn, type: r.type, package: pkg,
+                    reason: `remote component ${r.type} of package ${pkg} (@pulumi/${pkg}), built by the ${pkg} provider plugin: ` +
+                        "its children are created out of process and the offline gate cannot see them; judge them with " +
+                        "`pulumi preview --policy-pack`",
+                };
+            }),
+            failOnNotAnalysed: opts.failOnNotAnalysed || undefined,
             undecided,
             durationMs: Date.now() - started,
             timings,
@@ -135,6 +140,14 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     }
 }
 
+/** The values the mock could not model, in the report's warnings (all formats carry those). */
+function unmodelledWarnings(unmodelled: Record<string, number>): string[] {
+    const entries = Object.entries(unmodelled);
+    if (!entries.length) return [];
+    return [`values the gate could not model are unknown, so rules reading them cannot decide (type property: count): ` +
+        entries.map(([k, n]) => `${k}: ${n}`).join(", ")];
+}
+
 /** Peak resident set of a process, from Linux's /proc (undefined elsewhere). */
 function peakRssKb(pid: number | undefined): number | undefined {
     if (!pid) return undefined;
@@ -144,6 +157,11 @@ function peakRssKb(pid: number | undefined): number | undefined {
     } catch {
         return undefined;
     }
+}
+
+/** true when the run must fail CI: a blocking finding, or (with --fail-on-not-analysed) a component the gate could not run. */
+export function gateFails(result: GateResult): boolean {
+    return hasMandatoryViolation(result) || (result.failOnNotAnalysed === true && result.notAnalysed.length > 0);
 }
 
 /** true when the run must fail CI: a mandatory finding that is not exempted and not known from a baseline. */

@@ -1,7 +1,8 @@
 /**
  * Reads a `pulumi stack export` file (deployment version 3) into the records the analyzer
  * client sends: Analyze judges each resource's stored inputs, AnalyzeStack its outputs, as
- * `pulumi policy analyze --file` does.
+ * `pulumi policy analyze --file` does, with resource references downgraded to ids (or URNs)
+ * as the engine marshals them for analyzers.
  *
  * Secrets: an export made with `--show-secrets` holds `{sig, plaintext: "<JSON>"}`, which is
  * decoded to the value the engine would send (`{sig, value}`). Without it a secret is
@@ -10,6 +11,7 @@
  */
 import * as fs from "fs";
 import { GateError } from "./errors";
+import { downgradeResourceReferences, restoreResourceReferences } from "./marshal";
 import { ResourceRecord, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "./types";
 
 export interface StackExport {
@@ -60,8 +62,9 @@ export function readStackExport(file: string): StackExport {
             provider: typeof r.provider === "string" && r.provider ? r.provider : undefined,
             dependencies: Array.isArray(r.dependencies) ? r.dependencies : [],
             propertyDependencies: r.propertyDependencies && typeof r.propertyDependencies === "object" ? r.propertyDependencies : {},
-            inputs: decodeSecrets(r.inputs ?? {}, counter) as Record<string, unknown>,
-            outputs: decodeSecrets(r.outputs ?? {}, counter) as Record<string, unknown>,
+            // A checkpoint keeps resource references; analyzers get them downgraded (marshal.ts).
+            inputs: downgradeResourceReferences(decodeSecrets(r.inputs ?? {}, counter)) as Record<string, unknown>,
+            outputs: downgradeResourceReferences(decodeSecrets(r.outputs ?? {}, counter)) as Record<string, unknown>,
             options: {
                 protect: r.protect === true || undefined,
                 additionalSecretOutputs: Array.isArray(r.additionalSecretOutputs) ? r.additionalSecretOutputs : undefined,
@@ -100,4 +103,47 @@ function decodeSecrets(v: unknown, counter: { unreadable: number }): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(o)) out[k] = decodeSecrets(x, counter);
     return out;
+}
+
+/** Secrets as `pulumi stack export --show-secrets` writes them: `{sig, plaintext: "<JSON>"}`. */
+function encodeSecrets(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(encodeSecrets);
+    if (!v || typeof v !== "object") return v;
+    const o = v as Record<string, unknown>;
+    if (o[SECRET_SIG_KEY] === SECRET_SIG) {
+        return { [SECRET_SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(encodeSecrets(o.value)) };
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(o)) out[k] = encodeSecrets(x);
+    return out;
+}
+
+/**
+ * The deployment `pulumi stack export --show-secrets` would write after `pulumi up` of a
+ * program run (deployment version 3): each resource's inputs as the program gave them (a
+ * resource reference kept as the checkpoint keeps it), its outputs, parent, provider and
+ * dependencies. Used to check that judging the export and judging the program agree.
+ */
+export function toStackExport(run: { resources: ResourceRecord[]; stackOutputs: Record<string, unknown> }): Record<string, unknown> {
+    return {
+        version: 3,
+        deployment: {
+            manifest: { time: "2026-11-30T00:00:00Z", magic: "", version: "v3.248.0" },
+            secrets_providers: { type: "passphrase", state: {} },
+            resources: run.resources.map((r) => ({
+                urn: r.urn,
+                custom: r.custom,
+                ...(r.id !== undefined && r.id !== UNKNOWN ? { id: r.id } : {}),
+                type: r.type,
+                inputs: encodeSecrets(r.inputReferences ? restoreResourceReferences(r.inputs, r.inputReferences) : r.inputs),
+                outputs: encodeSecrets(r.type === "pulumi:pulumi:Stack" ? run.stackOutputs : r.outputs),
+                ...(r.parent ? { parent: r.parent } : {}),
+                ...(r.provider ? { provider: r.provider } : {}),
+                ...(r.options.protect ? { protect: true } : {}),
+                dependencies: r.dependencies,
+                propertyDependencies: r.propertyDependencies,
+                ...(r.options.additionalSecretOutputs ? { additionalSecretOutputs: r.options.additionalSecretOutputs } : {}),
+            })),
+        },
+    };
 }

@@ -53,6 +53,11 @@ export interface ResourceRecord {
     source?: SourcePosition;
     /** A component constructed by a plugin (`remote: true`): its children are invisible offline. */
     remote?: boolean;
+    /**
+     * Resource references the program passed as inputs, where `inputs` holds them downgraded as
+     * the engine sends them to analyzers (marshal.ts); the engine's state keeps the references.
+     */
+    inputReferences?: { path: (string | number)[]; ref: { urn: string; id?: string; packageVersion?: string } }[];
 }
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
@@ -111,8 +116,10 @@ export interface GateResult {
     packs: PackInfo[];
     resources: ResourceRecord[];
     violations: Violation[];
-    /** Remote components whose children the gate cannot see. */
-    notAnalysed: { urn: string; type: string; reason: string }[];
+    /** Remote components whose children the gate cannot see (`package`: the plugin that builds them). */
+    notAnalysed: { urn: string; type: string; reason: string; package?: string }[];
+    /** --fail-on-not-analysed was given: a not-analysed component fails the run. */
+    failOnNotAnalysed?: boolean;
     /** Per pack and policy, how many resources it could not decide (unknown values). */
     undecided: Record<string, number>;
     durationMs: number;
@@ -155,4 +162,6 @@ export interface GateOptions {
     timeoutMs?: number;
     /** A JSON report of an earlier run: findings it holds are known and do not fail the gate. */
     baseline?: string;
+    /** Fail (exit 1) when a remote component's children could not be analysed. */
+    failOnNotAnalysed?: boolean;
 }

@@ -47,10 +47,14 @@ export function renderJunit(result: GateResult): string {
     }
     const gate: Suite = { name: TOOL_NAME, cases: [], out: result.warnings ?? [] };
     if (result.notAnalysed.length > 0) {
+        const what = `${result.notAnalysed.length} remote component(s) not analysed: their children are invisible to the gate`;
         gate.cases.push({
             classname: TOOL_NAME,
             name: "remote-components-analysed",
-            skipped: `${result.notAnalysed.length} remote component(s) not analysed: their children are invisible to the gate`,
+            // With --fail-on-not-analysed the run fails on them: a failure, not a skip.
+            ...(result.failOnNotAnalysed
+                ? { failure: { message: what, type: "not-analysed", text: result.notAnalysed.map((c) => c.reason).join("\n") } }
+                : { skipped: what }),
             out: result.notAnalysed.map((c) => `${c.urn} (${c.type}): ${c.reason}`),
         });
     }

@@ -68,7 +68,7 @@ export function summarize(result: GateResult): ReportSummary {
         known: known.length,
         undecided: undecided.length,
         notAnalysed: result.notAnalysed.length,
-        passed: mandatory === 0,
+        passed: mandatory === 0 && !(result.failOnNotAnalysed && result.notAnalysed.length > 0),
     };
 }
 

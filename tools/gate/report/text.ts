@@ -96,9 +96,10 @@ export function renderText(result: GateResult, options: RenderOptions = {}): str
     }
 
     const s = summarize(result);
+    const unseen = `${s.notAnalysed} component${s.notAnalysed === 1 ? "" : "s"} not analysed`;
     const verdict = s.passed
-        ? paint("info", "PASSED (no mandatory violation)")
-        : paint("error", "FAILED (mandatory violations)");
+        ? paint("info", `PASSED (no mandatory violation${s.notAnalysed ? `; ${unseen}` : ""})`)
+        : paint("error", s.mandatory ? "FAILED (mandatory violations)" : `FAILED (${unseen}, --fail-on-not-analysed)`);
     lines.push(
         "",
         paint("headline", "Summary:"),
