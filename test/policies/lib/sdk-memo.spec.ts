@@ -7,13 +7,13 @@ import * as os from "os";
 import * as path from "path";
 import {
     installDeserializationMemo, memoised, sdkFingerprint, uninstallDeserializationMemo, VERIFIED,
-} from "../../policies/lib/sdk-memo";
-import { generateStack, stackExport } from "../../tools/gate/bench";
-import { readStackExport } from "../../tools/gate/stack-export";
-import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../../tools/gate/types";
-import type { ResourceRecord, Violation } from "../../tools/gate/types";
-import { PackHarness, startPack, toRecords } from "../helpers/pack";
-import { network, T, withProps } from "./stack-fixture";
+} from "../../../policies/lib/sdk-memo";
+import { generateStack, stackExport } from "../../../tools/gate/bench";
+import { readStackExport } from "../../../tools/gate/stack-export";
+import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../../../tools/gate/types";
+import type { ResourceRecord, Violation } from "../../../tools/gate/types";
+import { PackHarness, startPack, toRecords } from "../../helpers/pack";
+import { network, T, withProps } from "../stack-fixture";
 
 describe("the deserialization memo of @pulumi/policy", function () {
     this.timeout(300_000);
