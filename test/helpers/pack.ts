@@ -3,6 +3,8 @@
  * process (started like the CLI does), Configure through the CLI's config reconciliation,
  * Analyze on each resource's inputs, then AnalyzeStack once on every resource's outputs.
  */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { PackClient } from "../../tools/gate/analyzer";
 import { parsePolicyPackConfig, PolicyPackConfig } from "../../tools/gate/policy-config";
@@ -76,9 +78,8 @@ export interface StartPackHarnessOptions {
 }
 
 /**
- * Spec files run one after another, and a TypeScript pack takes seconds to start (ts-node
- * type-checks it), so specs that ask for the same pack, environment and bound share one
- * pack process: `close()` releases it, and it stops only when no spec has taken it again
+ * Spec files run one after another, and a pack takes a second or more to start, so specs
+ * that ask for the same pack, environment and bound share one pack process: `close()` releases it, and it stops only when no spec has taken it again
  * shortly after. Each `startPack()` resets the config to the pack's defaults, so a spec
  * never sees another's config; the pack's exemption bookkeeping resets itself per preview.
  */
@@ -96,7 +97,22 @@ process.on("exit", () => {
     for (const c of started) c.close();
 });
 
+/**
+ * The harness builds first: a pack folder with a build script (policies/build.js) is compiled
+ * when its build is missing or older than its sources, once per folder and test process, so a
+ * spec never judges a stale pack (the pack's entry would refuse to start anyway).
+ */
+const built = new Set<string>();
+export function buildPackIfStale(packDir: string): void {
+    const dir = path.resolve(packDir);
+    const script = path.join(dir, "build.js");
+    if (built.has(dir) || !fs.existsSync(script)) return;
+    execFileSync(process.execPath, [script, "--if-stale"], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+    built.add(dir);
+}
+
 function acquire(packDir: string, env: Record<string, string>, timeoutMs: number | undefined): SharedPack {
+    buildPackIfStale(packDir);
     const key = JSON.stringify([path.resolve(packDir), env, timeoutMs ?? null]);
     let entry = shared.get(key);
     if (!entry) {

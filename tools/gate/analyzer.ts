@@ -59,6 +59,24 @@ export interface StartPackOptions {
     env?: Record<string, string>;
 }
 
+/**
+ * A phase of a pack process, reported to the observer (`observePackPhases`) as it begins:
+ * `spawned` (the process exists), `started` (GetAnalyzerInfo answered), `analyze` (the first
+ * Analyze of a preview), `analyzeStack` (its AnalyzeStack), `closing` (close() called).
+ */
+export type PackPhase = "spawned" | "started" | "analyze" | "analyzeStack" | "closing";
+export type PackPhaseObserver = (phase: PackPhase, pid: number | undefined, dir: string) => void;
+let phaseObserver: PackPhaseObserver | undefined;
+
+/**
+ * Measuring hook (the gate's benchmark): `observer` is called synchronously at each phase of
+ * every pack this process starts, so it can read the pack's CPU time and memory from /proc.
+ * One observer at a time; pass undefined to stop. It must not throw.
+ */
+export function observePackPhases(observer: PackPhaseObserver | undefined): void {
+    phaseObserver = observer;
+}
+
 export interface AnalyzeOutcome {
     violations: Violation[];
     notApplicable: { policyName: string; reason: string }[];
@@ -118,6 +136,7 @@ export class PackClient {
             },
             stdio: ["ignore", "pipe", "pipe"],
         });
+        phaseObserver?.("spawned", proc.pid, packDir);
         let stderr = "";
         proc.stderr.on("data", (d) => { stderr = (stderr + d).slice(-20000); });
         const port = await new Promise<number>((resolve, reject) => {
@@ -155,6 +174,7 @@ export class PackClient {
             client.close();
             throw e;
         }
+        phaseObserver?.("started", proc.pid, packDir);
         return client;
     }
 
@@ -309,6 +329,7 @@ export class PackClient {
     async preview(resources: ResourceRecord[]): Promise<{ violations: Violation[]; analyzeMs: number; analyzeStackMs: number }> {
         const providers = new Map<string, ResourceRecord>();
         for (const r of resources) if (r.type.startsWith("pulumi:providers:")) providers.set(r.urn, r);
+        phaseObserver?.("analyze", this.pid, this.dir);
         const t0 = Date.now();
         const perResource: Violation[][] = new Array(resources.length);
         const stackEntries: unknown[] = new Array(resources.length);
@@ -325,6 +346,7 @@ export class PackClient {
         };
         await Promise.all(Array.from({ length: ANALYZE_IN_FLIGHT }, worker));
         const violations = perResource.flat();
+        phaseObserver?.("analyzeStack", this.pid, this.dir);
         const t1 = Date.now();
         violations.push(...(await this.analyzeStack(resources, providers, stackEntries)).violations);
         return { violations, analyzeMs: t1 - t0, analyzeStackMs: Date.now() - t1 };
@@ -413,6 +435,7 @@ export class PackClient {
     }
 
     close(): void {
+        if (!this.exited) phaseObserver?.("closing", this.pid, this.dir);
         try {
             this.client.close();
         } catch {

@@ -1,10 +1,12 @@
 /**
  * The gate's benchmark (not a test: nothing here asserts, it prints figures).
  *
- *     npm run bench:gate                       # 100, 1,000 and 10,000 resources
+ *     npm run bench:gate                       # the ratios (bench/ratios.ts), JSON in .gate/
+ *     npm run bench:gate -- --sizes 100,1000,10000   # the detailed tables below
  *     npx ts-node --transpile-only tools/gate/bench.ts --sizes 100,1000 --kinds export
  *
- * For each size it generates one stack of the resource types the pack's rules inspect
+ * By default it prints four ratios, each against a reference measured in the same run
+ * (bench/ratios.ts). With --sizes, --kinds or --copies, for each size it generates one stack of the resource types the pack's rules inspect
  * (VPCs, subnets, route tables, routes and associations, internet gateways, security
  * groups, S3 and DynamoDB gateway endpoints with policies, IAM roles with JSON trust and
  * inline policies, Lambda functions in the private subnets with their log groups, buckets
@@ -49,6 +51,7 @@ import * as os from "os";
 import * as path from "path";
 import { providerOutputs } from "./aws-outputs";
 import { realisticStack, recordsToStackExport } from "./bench/realistic";
+import type { PackPhase, PackPhaseObserver } from "./analyzer";
 import type { GateResult, ResourceRecord } from "./types";
 
 const PROJECT = "gate-bench";
@@ -358,7 +361,7 @@ export function writeProgram(dir: string, specs: ResourceSpec[]): void {
 // ---------------------------------------------------------------------------------------
 // Running and measuring.
 
-type Kind = "export" | "program" | "realistic";
+export type Kind = "export" | "program" | "realistic";
 const KINDS: Kind[] = ["export", "program", "realistic"];
 
 /**
@@ -379,7 +382,7 @@ interface PhaseFigures {
     cumulativePeaks?: boolean;
 }
 
-interface RunFigures {
+export interface RunFigures {
     wallMs: number;
     result?: Pick<GateResult, "timings" | "durationMs"> & { resources: number; violations: number };
     gatePeakRssKb?: number;
@@ -389,7 +392,7 @@ interface RunFigures {
     error?: string;
 }
 
-interface Measurement extends RunFigures {
+export interface Measurement extends RunFigures {
     size: number;
     kind: Kind;
     runs: number;
@@ -425,16 +428,17 @@ const selfCpuMs = (): number => {
 };
 
 /**
- * Wraps the pack client to read the pack's peak memory and CPU time as each phase begins
- * (configure() follows start-up, analyzeStack() ends the Analyze phase, close() ends the
- * stack phase) and to reset the peak (Linux `clear_refs`), so each peak belongs to its phase.
- * With one pack per run, as the bench runs it.
+ * Reads the pack's peak memory and CPU time as each phase begins, through the analyzer
+ * client's measuring hook (observePackPhases: `started` is GetAnalyzerInfo answered,
+ * `analyzeStack` ends the Analyze phase, `closing` ends the stack phase), and resets the peak
+ * (Linux `clear_refs`) so each peak belongs to its phase. With one pack per run, as the bench
+ * runs it.
  */
-function spyOnPhases(PackClient: any, phases: PhaseFigures): { resetWorks: () => boolean } {
+function watchPhases(observe: (o: PackPhaseObserver | undefined) => void, phases: PhaseFigures): { resetWorks: () => boolean } {
     let resetOk = true;
     const at: { packCpu?: number; gateCpu?: number } = {};
-    const marks: Record<string, (pid: number) => void> = {
-        configure(pid) {
+    const marks: Partial<Record<PackPhase, (pid: number) => void>> = {
+        started(pid) {
             phases.startKb = peakRssKb(pid);
             phases.startCpuMs = at.packCpu = cpuMsOf(pid);
             at.gateCpu = selfCpuMs();
@@ -448,40 +452,37 @@ function spyOnPhases(PackClient: any, phases: PhaseFigures): { resetWorks: () =>
             if (at.gateCpu !== undefined) phases.gateAnalyzeCpuMs = gate - at.gateCpu;
             at.gateCpu = gate;
         },
-        close(pid) {
+        closing(pid) {
             phases.analyzeStackKb = peakRssKb(pid);
             const cpu = cpuMsOf(pid);
             if (cpu !== undefined && at.packCpu !== undefined) phases.analyzeStackCpuMs = cpu - at.packCpu;
             if (at.gateCpu !== undefined) phases.gateAnalyzeStackCpuMs = selfCpuMs() - at.gateCpu;
         },
     };
-    const done = new Set<string>();
-    for (const [method, mark] of Object.entries(marks)) {
-        const original = PackClient.prototype[method];
-        PackClient.prototype[method] = function (this: { pid?: number }, ...args: unknown[]) {
-            if (this.pid && !done.has(method)) {
-                done.add(method);
-                mark(this.pid);
-                if (method !== "close") {
-                    try {
-                        fs.writeFileSync(`/proc/${this.pid}/clear_refs`, "5"); // reset VmHWM to the current RSS
-                    } catch {
-                        resetOk = false;
-                    }
-                }
+    const done = new Set<PackPhase>();
+    observe((phase, pid) => {
+        const mark = marks[phase];
+        if (!mark || !pid || done.has(phase)) return;
+        done.add(phase);
+        mark(pid);
+        if (phase !== "closing") {
+            try {
+                fs.writeFileSync(`/proc/${pid}/clear_refs`, "5"); // reset VmHWM to the current RSS
+            } catch {
+                resetOk = false;
             }
-            return original.apply(this, args);
-        };
-    }
+        }
+    });
     return { resetWorks: () => resetOk };
 }
 
 /** The child side: one gate run in a fresh process, its figures as JSON on stdout. */
 async function measureOne(kind: Kind, input: string, packs: string[]): Promise<void> {
     // Loaded here, not at the top: generating stacks must not depend on the engine.
-    const { runGate, PackClient } = await import("./index");
+    const { runGate } = await import("./index");
+    const { observePackPhases } = await import("./analyzer");
     const phases: PhaseFigures = {};
-    const spy = spyOnPhases(PackClient, phases);
+    const spy = watchPhases(observePackPhases, phases);
     const t0 = process.hrtime.bigint();
     let out: RunFigures;
     try {
@@ -523,7 +524,7 @@ function peakRssKb(pid: number | "self"): number | undefined {
     }
 }
 
-function runChild(kind: Kind, input: string, packs: string[]): Promise<RunFigures> {
+export function runChild(kind: Kind, input: string, packs: string[]): Promise<RunFigures> {
     const args = ["-r", require.resolve("ts-node/register/transpile-only"), __filename, "--measure", kind, input,
         ...packs.flatMap((p) => ["--policy-pack", p])];
     return new Promise((resolve) => {
@@ -544,7 +545,7 @@ function runChild(kind: Kind, input: string, packs: string[]): Promise<RunFigure
  * Several runs of one measurement as one row: the minimum of each time (the machine is shared,
  * so the least-disturbed run is the truest figure) and the maximum of each memory figure.
  */
-function combine(runs: RunFigures[]): RunFigures {
+export function combine(runs: RunFigures[]): RunFigures {
     const ok = runs.filter((r) => !r.error && r.result);
     if (ok.length === 0) return runs[0]!;
     const min = (f: (r: RunFigures) => number | undefined) => {
@@ -587,7 +588,7 @@ function combine(runs: RunFigures[]): RunFigures {
     };
 }
 
-const sec = (ms: number | undefined): string => (ms === undefined || Number.isNaN(ms) ? "-" : (ms / 1000).toFixed(2));
+export const sec = (ms: number | undefined): string => (ms === undefined || Number.isNaN(ms) ? "-" : (ms / 1000).toFixed(2));
 const mb = (kb: number | undefined): string => (kb === undefined ? "-" : String(Math.round(kb / 1024)));
 
 function formatTable(head: string[], body: string[][], freeLast: boolean): string {
@@ -596,7 +597,7 @@ function formatTable(head: string[], body: string[][], freeLast: boolean): strin
     return [fmt(head), fmt(widths.map((w) => "-".repeat(w))), ...body.map(fmt)].join("\n");
 }
 
-function table(rows: Measurement[]): string {
+export function table(rows: Measurement[]): string {
     const head = ["size", "input", "total s", "pack start s", "engine s", "Analyze s", "AnalyzeStack s",
         "Analyze calls", "gate RSS MB", "pack RSS MB", "findings"];
     const body = rows.map((m) => {
@@ -609,7 +610,7 @@ function table(rows: Measurement[]): string {
 }
 
 /** Per phase: wall time, the pack's peak memory and CPU time, and the gate's CPU time. */
-function phaseTable(rows: Measurement[]): string {
+export function phaseTable(rows: Measurement[]): string {
     const head = ["size", "input", "start s", "cpu s", "peak MB", "Analyze s", "cpu s", "gate cpu s", "peak MB",
         "AnalyzeStack s", "cpu s", "gate cpu s", "peak MB", "runs", "load (1 min)"];
     const body = rows.filter((m) => !m.error).map((m) => {
@@ -664,6 +665,9 @@ function budget(rows: Measurement[]): string[] {
 }
 
 interface Args {
+    /** The detailed tables (--sizes, --kinds or --copies given) instead of the ratios. */
+    detailed: boolean;
+    json: string;
     sizes: number[];
     kinds: Kind[];
     packs: string[];
@@ -673,7 +677,8 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-    const args: Args = { sizes: DEFAULT_SIZES, kinds: KINDS, packs: [], keep: false, repeat: 1 };
+    const args: Args = { detailed: false, json: path.resolve(__dirname, "../../.gate/bench-ratios.json"), sizes: DEFAULT_SIZES,
+        kinds: KINDS, packs: [], keep: false, repeat: 0 };
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
         const value = (): string => {
@@ -681,7 +686,9 @@ function parseArgs(argv: string[]): Args {
             if (v === undefined) usage(`${flag} needs a value`);
             return v;
         };
-        if (flag === "--sizes") {
+        if (flag === "--sizes" || flag === "--kinds" || flag === "--copies") args.detailed = true;
+        if (flag === "--json") args.json = value();
+        else if (flag === "--sizes") {
             args.sizes = value().split(",").map((s) => Number(s.replace(/[_,]/g, "")));
             if (args.sizes.some((n) => !Number.isInteger(n) || n < 3)) usage("--sizes takes whole numbers of at least 3");
         } else if (flag === "--kinds") {
@@ -698,13 +705,16 @@ function parseArgs(argv: string[]): Args {
         else usage(`unknown flag ${flag}`);
     }
     if (args.packs.length === 0) args.packs = [path.resolve(__dirname, "../../policies")];
+    if (!args.detailed && args.packs.length > 1) usage("the ratios take one --policy-pack (add --sizes for the detailed tables)");
+    if (args.repeat === 0) args.repeat = args.detailed ? 1 : 3;
     return args;
 }
 
 function usage(problem: string): never {
     process.stderr.write(`bench: ${problem}\n` +
-        "usage: bench [--sizes 100,1000,10000] [--kinds export,program,realistic] [--repeat N] [--copies N]\n" +
-        "             [--policy-pack DIR]... [--keep]\n");
+        "usage: bench [--repeat N] [--policy-pack DIR] [--json FILE] [--keep]      the ratios (default)\n" +
+        "       bench --sizes 100,1000,10000 [--kinds export,program,realistic] [--repeat N] [--copies N]\n" +
+        "             [--policy-pack DIR]... [--keep]                                the detailed tables\n");
     process.exit(2);
 }
 
@@ -722,6 +732,10 @@ async function main(): Promise<void> {
         return measureOne(argv[1] as Kind, argv[2], packs);
     }
     const args = parseArgs(argv);
+    if (!args.detailed) {
+        const { runRatios } = await import("./bench/ratios");
+        return runRatios({ pack: args.packs[0]!, repeat: args.repeat, json: args.json, keep: args.keep });
+    }
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-bench-"));
     console.log(`gate benchmark: ${os.cpus().length} CPUs, node ${process.version}, packs ${args.packs.join(", ")}`);
     console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; ` +

@@ -1,6 +1,6 @@
 /**
- * One policy-pack process shared by every run of the suite. Starting a pack costs seconds
- * (ts-node type-checks it), so the suite starts it once and sends each program's resources
+ * One policy-pack process shared by every run of the suite. Starting a pack costs a second or
+ * more, so the suite starts it once and sends each program's resources
  * through it in the engine's order with the gate's own `PackClient.preview`: Analyze for
  * every resource, then AnalyzeStack once.
  *

@@ -1,5 +1,6 @@
 /**
- * The child-process side of a mutation. The runner writes two one-line shims per run,
+ * The child-process side of a mutation. The runner transpiles this file and the catalogue to
+ * JavaScript once (run.ts, compileHooks) and writes two one-line shims per run,
  *
  *     module.exports = require("<this file>").preloadHook("<id>");
  *     module.exports = require("<this file>").overlayHook("<id>");
