@@ -15,10 +15,14 @@ export interface Program {
 
 const runs = new Map<string, Promise<Program>>();
 
-/** The dev stack, run once per mode and config (cached across spec files). */
-export function program(mode: "resolved" | "first-preview" = "resolved", config: Record<string, string> = {}): Promise<Program> {
-    const key = `${mode}|${JSON.stringify(config)}`;
-    if (!runs.has(key)) runs.set(key, runProgram({ programDir: PROGRAM_DIR, stack: "dev", mode, config }));
+/** A stack of the program (dev by default), run once per mode and config (cached across spec files). */
+export function program(
+    mode: "resolved" | "first-preview" = "resolved",
+    config: Record<string, string> = {},
+    stack = "dev",
+): Promise<Program> {
+    const key = `${stack}|${mode}|${JSON.stringify(config)}`;
+    if (!runs.has(key)) runs.set(key, runProgram({ programDir: PROGRAM_DIR, stack, mode, config }));
     return runs.get(key)!;
 }
 

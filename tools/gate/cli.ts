@@ -7,6 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { awsApiPackInfo, awsApiSummary, awsApiViolations, checkAwsApi } from "./aws-api";
 import { GateError } from "./errors";
 import { hasMandatoryViolation, runGate } from "./index";
 import { renderReport, REPORT_FORMATS, ReportFormat } from "./report";
@@ -24,6 +25,8 @@ export const USAGE = `usage: npm run gate -- [flags]
   --output FILE              write the report to FILE instead of stdout
   --timeout SECONDS          bound on the program run and on every pack call (default: 120)
   --baseline FILE            a JSON report of an earlier run: its findings are known and do not fail
+  --check-aws-api            also check every input against AWS's API models (advisory findings)
+  --fail-on-aws-api          the same, and a broken AWS API constraint fails the gate (exit 1)
   --help                     this text
 
 exit: 0 no mandatory violation, 1 a mandatory violation, 2 the gate could not decide
@@ -33,6 +36,8 @@ export interface CliOptions extends GateOptions {
     format: ReportFormat;
     output?: string;
     help?: boolean;
+    /** --check-aws-api / --fail-on-aws-api: the AWS API contract check, and at which level. */
+    awsApi?: "advisory" | "mandatory";
 }
 
 const usageFix = "Run `npm run gate -- --help` for the flags.";
@@ -69,6 +74,8 @@ export function parseArgs(argv: string[]): CliOptions {
             case "--policy-pack-config": opts.policyPackConfigs.push(take()); break;
             case "--output": opts.output = take(); break;
             case "--baseline": opts.baseline = take(); break;
+            case "--check-aws-api": opts.awsApi ??= "advisory"; break;
+            case "--fail-on-aws-api": opts.awsApi = "mandatory"; break;
             case "--mode": {
                 const m = take();
                 if (m !== "resolved" && m !== "first-preview") {
@@ -121,6 +128,12 @@ export async function main(argv: string[]): Promise<number> {
             if (!fs.existsSync(dir)) throw new GateError(`--output folder does not exist: ${dir}`, "Create the folder or choose another path.");
         }
         const result = await runGate(opts);
+        if (opts.awsApi) {
+            const check = checkAwsApi(result.resources);
+            result.packs.push(awsApiPackInfo(check, opts.awsApi));
+            result.violations.push(...awsApiViolations(check, opts.awsApi));
+            process.stderr.write(awsApiSummary(check, `${result.mode}, stack '${result.stack}'`) + "\n");
+        }
         const report = renderReport(result, opts.format);
         if (opts.output) fs.writeFileSync(opts.output, report.endsWith("\n") ? report : report + "\n");
         else process.stdout.write(report.endsWith("\n") ? report : report + "\n");
