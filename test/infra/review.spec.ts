@@ -117,4 +117,18 @@ describe("infra program: review fixes (dev stack, resolved)", () => {
         const edgePolicy = ofType(p, T.rolePolicy).find((r) => String(r.inputs.policy).includes("WriteEdgeLogGroups"))!;
         expect(statements(edgePolicy.inputs.policy).flatMap(actions)).to.not.include("logs:CreateLogGroup");
     });
+
+    it("aggregates flow logs over 600 s and puts no storage-class transition on the processed bucket", () => {
+        expect(ofType(p, "aws:ec2/flowLog:FlowLog")[0]!.inputs.maxAggregationInterval).to.equal(600);
+        const lifecycle = ofType(p, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((l) =>
+            String(l.name).startsWith("streaming-processed"),
+        )!;
+        for (const rule of lifecycle.inputs.rules as { transitions?: unknown[] }[]) expect(rule.transitions ?? []).to.deep.equal([]);
+    });
+
+    it("turns extended Kinesis retention and 60 s flow-log aggregation back on from config", async () => {
+        const prod = await program("resolved", { "secure-web-app:kinesisRetentionHours": "168", "secure-web-app:flowLogAggregationSeconds": "60" });
+        expect(ofType(prod, "aws:kinesis/stream:Stream")[0]!.inputs.retentionPeriod).to.equal(168);
+        expect(ofType(prod, "aws:ec2/flowLog:FlowLog")[0]!.inputs.maxAggregationInterval).to.equal(60);
+    });
 });
