@@ -46,18 +46,58 @@ export function typeLabel(type: string): string {
     return mod === "index" ? `${pkg}.${cls}` : `${pkg}.${mod}.${cls}`;
 }
 
-/** The S3 and other type tokens rules share, each matched with its V2 twin by `typeSet`. */
-export const T = {
-    bucket: "aws:s3/bucket:Bucket",
-    bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    bucketAcl: "aws:s3/bucketAcl:BucketAcl",
-    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-    bucketWebsite: "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration",
-    bucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    bucketOwnershipControls: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-    lambdaFunction: "aws:lambda/function:Function",
-    lambdaFunctionUrl: "aws:lambda/functionUrl:FunctionUrl",
-    lambdaPermission: "aws:lambda/permission:Permission",
+/**
+ * Every AWS type token the pack names, in one table: rules, lib/ and the graph use these keys,
+ * never a token string of their own. Matching goes through `typeSet`/`isType`, so each token also
+ * matches its V2 twin; the tokens that have a real V2 alias in @pulumi/aws v7 are
+ * `V2_ALIASED` below (`aws:s3/bucketV2:BucketV2` and the other S3 aliases).
+ */
+export const AWS_TYPES = {
+    // API Gateway and WAF
+    apigatewayDomainName: "aws:apigateway/domainName:DomainName",
+    apigatewayMethodSettings: "aws:apigateway/methodSettings:MethodSettings",
+    apigatewayRestApi: "aws:apigateway/restApi:RestApi",
+    apigatewayStage: "aws:apigateway/stage:Stage",
+    apigatewayV2Stage: "aws:apigatewayv2/stage:Stage",
+    wafv2WebAclAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
+    // CloudFront
+    cloudfrontDistribution: "aws:cloudfront/distribution:Distribution",
+    cloudfrontResponseHeadersPolicy: "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
+    // CloudWatch
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    logDelivery: "aws:cloudwatch/logDelivery:LogDelivery",
+    logDeliverySource: "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    // DynamoDB, Kinesis, SNS, SQS, Secrets Manager
+    dynamodbTable: "aws:dynamodb/table:Table",
+    kinesisStream: "aws:kinesis/stream:Stream",
+    snsTopic: "aws:sns/topic:Topic",
+    snsTopicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+    snsTopicSubscription: "aws:sns/topicSubscription:TopicSubscription",
+    sqsQueue: "aws:sqs/queue:Queue",
+    sqsQueuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+    secretsmanagerSecret: "aws:secretsmanager/secret:Secret",
+    secretsmanagerSecretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",
+    // EC2 / VPC
+    vpc: "aws:ec2/vpc:Vpc",
+    subnet: "aws:ec2/subnet:Subnet",
+    routeTable: "aws:ec2/routeTable:RouteTable",
+    defaultRouteTable: "aws:ec2/defaultRouteTable:DefaultRouteTable",
+    route: "aws:ec2/route:Route",
+    routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
+    internetGateway: "aws:ec2/internetGateway:InternetGateway",
+    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+    vpcEndpointRouteTableAssociation: "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation",
+    vpcEndpointSubnetAssociation: "aws:ec2/vpcEndpointSubnetAssociation:VpcEndpointSubnetAssociation",
+    vpcEndpointPolicy: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
+    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+    securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+    securityGroupIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    securityGroupEgressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    flowLog: "aws:ec2/flowLog:FlowLog",
+    // IAM
     iamRole: "aws:iam/role:Role",
     iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
     iamPolicy: "aws:iam/policy:Policy",
@@ -65,22 +105,40 @@ export const T = {
     iamGroupPolicy: "aws:iam/groupPolicy:GroupPolicy",
     iamRolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     iamRolePoliciesExclusive: "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive",
+    iamRolePolicyAttachmentsExclusive: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+    iamUserPolicyAttachmentsExclusive: "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+    iamGroupPolicyAttachmentsExclusive: "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
     iamPolicyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
     iamUserPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
     iamGroupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    // KMS
     kmsKey: "aws:kms/key:Key",
     kmsKeyPolicy: "aws:kms/keyPolicy:KeyPolicy",
     kmsAlias: "aws:kms/alias:Alias",
     kmsReplicaKey: "aws:kms/replicaKey:ReplicaKey",
-    dynamodbTable: "aws:dynamodb/table:Table",
-    kinesisStream: "aws:kinesis/stream:Stream",
-    snsTopic: "aws:sns/topic:Topic",
-    snsTopicPolicy: "aws:sns/topicPolicy:TopicPolicy",
-    sqsQueue: "aws:sqs/queue:Queue",
-    sqsQueuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
-    secretsmanagerSecret: "aws:secretsmanager/secret:Secret",
-    secretsmanagerSecretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",
-    logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-    cloudfrontDistribution: "aws:cloudfront/distribution:Distribution",
+    // Lambda
+    lambdaFunction: "aws:lambda/function:Function",
+    lambdaFunctionUrl: "aws:lambda/functionUrl:FunctionUrl",
+    lambdaPermission: "aws:lambda/permission:Permission",
+    eventSourceMapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
+    // S3 (bucket, bucketAcl, bucketWebsite and bucketEncryption have V2 aliases: V2_ALIASED)
+    bucket: "aws:s3/bucket:Bucket",
+    bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    bucketAcl: "aws:s3/bucketAcl:BucketAcl",
+    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    bucketWebsite: "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration",
+    bucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    bucketOwnershipControls: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
 } as const;
+
+/**
+ * The table's tokens that @pulumi/aws v7 also registers under a V2 alias
+ * (node_modules/@pulumi/aws/s3/bucketV2.d.ts, bucketAclV2.d.ts, bucketWebsiteConfigurationV2.d.ts,
+ * bucketServerSideEncryptionConfigurationV2.d.ts): a stack may hold either form.
+ */
+export const V2_ALIASED: readonly string[] = [
+    AWS_TYPES.bucket,
+    AWS_TYPES.bucketAcl,
+    AWS_TYPES.bucketWebsite,
+    AWS_TYPES.bucketEncryption,
+];

@@ -1,8 +1,40 @@
-/** DynamoDB rules: point-in-time recovery and deletion protection. */
-import { bool, read, UNKNOWN } from "../lib/props";
+/**
+ * DynamoDB rules: encryption with a customer-managed key, point-in-time recovery and deletion protection.
+ */
+import { bool, isSet, isUnknown, read, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
+import { AWS_TYPES } from "../lib/types";
 
-const TABLE = "aws:dynamodb/table:Table";
+export const dynamodbTableEncryptedCmk = resourceRule({
+    name: "dynamodb-table-encrypted-cmk",
+    description:
+        "Checks that every DynamoDB table is encrypted with a customer-managed KMS key (serverSideEncryption.enabled true and kmsKeyArn set), not the AWS-owned default key.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    constraint: "encryption-on",
+    remediationSteps: "Set `serverSideEncryption: { enabled: true, kmsKeyArn: key.arn }` with a customer-managed key.",
+    tags: ["dynamodb", "encryption"],
+    rationale: "Only a customer-managed key puts reads of the table's data under a key policy you control and audit.",
+    preview: "Unknown `enabled` is undecided; an unknown kmsKeyArn counts as set.",
+    resourceTypes: [AWS_TYPES.dynamodbTable],
+    check(r, ctx) {
+        const enabled = read(r.props, "serverSideEncryption", "enabled");
+        if (isUnknown(enabled)) return ctx.undecided(r, "serverSideEncryption.enabled");
+        const key = read(r.props, "serverSideEncryption", "kmsKeyArn");
+        if (enabled !== true && enabled !== "true") {
+            return ctx.report(
+                r,
+                "must be encrypted with a customer-managed key (serverSideEncryption.enabled is not true): set serverSideEncryption { enabled: true, kmsKeyArn }",
+            );
+        }
+        if (!isUnknown(key) && !isSet(key)) {
+            ctx.report(
+                r,
+                "must name its customer-managed key (serverSideEncryption.kmsKeyArn is empty, so DynamoDB uses the AWS managed key): set kmsKeyArn",
+            );
+        }
+    },
+});
 
 export const dynamodbPitr = resourceRule({
     name: "dynamodb-table-pitr-enabled",
@@ -14,7 +46,7 @@ export const dynamodbPitr = resourceRule({
     control: fsbp("DynamoDB.2"),
     remediationSteps: "Set pointInTimeRecovery: { enabled: true }.",
     tags: ["dynamodb", "backup", "resilience"],
-    resourceTypes: [TABLE],
+    resourceTypes: [AWS_TYPES.dynamodbTable],
     check(table, ctx) {
         const enabled = bool(read(table.props, "pointInTimeRecovery", "enabled") ?? read(table.props, "pointInTimeRecovery", 0, "enabled"));
         if (enabled === UNKNOWN) return ctx.undecided(table, "pointInTimeRecovery.enabled");
@@ -33,7 +65,7 @@ export const dynamodbDeletionProtection = resourceRule({
     control: fsbp("DynamoDB.6"),
     remediationSteps: "Set deletionProtectionEnabled: true (and protect: true on the resource).",
     tags: ["dynamodb", "resilience"],
-    resourceTypes: [TABLE],
+    resourceTypes: [AWS_TYPES.dynamodbTable],
     check(table, ctx) {
         const enabled = bool(read(table.props, "deletionProtectionEnabled"));
         if (enabled === UNKNOWN) return ctx.undecided(table, "deletionProtectionEnabled");
@@ -41,4 +73,8 @@ export const dynamodbDeletionProtection = resourceRule({
     },
 });
 
-export const rules: Rule[] = [dynamodbPitr, dynamodbDeletionProtection];
+export const rules: Rule[] = [
+    dynamodbTableEncryptedCmk,
+    dynamodbPitr,
+    dynamodbDeletionProtection,
+];

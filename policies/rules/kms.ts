@@ -10,22 +10,15 @@
  * not judged (its policy is not visible); an AWS-managed key (`alias/aws/...`) cannot be granted
  * to another service, so it fails the grant rules.
  */
-import {
-    grantsAction,
-    identityStatementFindings,
-    isParseError,
-    parsePolicyDocument,
-    PolicyStatement,
-    principalValues,
-} from "../lib/iam";
+import { bucketEncryption, oacOriginBuckets, SseSetting } from "../lib/bucket-encryption";
+import { grantsAction, identityStatementFindings, isParseError, parsePolicyDocument, PolicyStatement, principalValues } from "../lib/iam";
 import { arr, isSet, isUnknown, str, UNKNOWN, Unknown } from "../lib/props";
-import { fsbp, resourceRule, Rule, RuleContext, stackRule, StackResource } from "../lib/rule";
+import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
+import { fsbp, resourceRule, Rule, RuleContext, StackResource, stackRule } from "../lib/rule";
 import { StackIndex } from "../lib/stack";
-import { T, typeSet } from "../lib/types";
-import { checkResourcePolicyNotPublic } from "./s3";
-import { bucketEncryption, oacOriginBuckets, SseSetting } from "./encryption";
+import { AWS_TYPES, typeSet } from "../lib/types";
 
-const KEY_TYPES = typeSet(T.kmsKey, T.kmsReplicaKey);
+const KEY_TYPES = typeSet(AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey);
 
 export const keyRotationEnabled = resourceRule({
     name: "kms-key-rotation-enabled",
@@ -33,11 +26,12 @@ export const keyRotationEnabled = resourceRule({
         "Checks that every symmetric encryption KMS key has automatic rotation on (enableKeyRotation true); asymmetric and HMAC keys cannot rotate and are not judged.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("KMS.4"),
     remediationSteps: "Set `enableKeyRotation: true` (optionally `rotationPeriodInDays`).",
     tags: ["kms", "encryption"],
     preview: "Unknown enableKeyRotation or key spec is undecided.",
-    resourceTypes: [T.kmsKey],
+    resourceTypes: [AWS_TYPES.kmsKey],
     check(r, ctx) {
         const spec = str(r.props.customerMasterKeySpec ?? r.props.keySpec);
         const usage = str(r.props.keyUsage);
@@ -79,7 +73,7 @@ export const keyPolicyNotPublic = resourceRule({
     rationale:
         "A service principal in a key policy without a source condition lets the service use the key for any account's resources (the cross-service confused deputy). The CloudWatch-alarms grant is the exception AWS documents: it makes data keys only for topics encrypted with this key, on publishes the topic policy admits.",
     preview: "A key policy unknown at preview is undecided.",
-    resourceTypes: [T.kmsKey, T.kmsKeyPolicy],
+    resourceTypes: [AWS_TYPES.kmsKey, AWS_TYPES.kmsKeyPolicy],
     check(r, ctx) {
         checkResourcePolicyNotPublic(r, ctx, r.props.policy, "policy", "name the principal or pin it with aws:PrincipalAccount", {
             servicePrincipals: true,
@@ -109,7 +103,7 @@ export const keyPolicyNoWildcardActions = resourceRule({
     remediationSteps: "Grant each principal the key operations it performs (e.g. kms:Decrypt, kms:GenerateDataKey*), leaving `kms:*` to the account root.",
     tags: ["kms", "least-privilege"],
     preview: "A key policy unknown at preview is undecided.",
-    resourceTypes: [T.kmsKey, T.kmsKeyPolicy],
+    resourceTypes: [AWS_TYPES.kmsKey, AWS_TYPES.kmsKeyPolicy],
     check(r, ctx) {
         const doc = r.props.policy;
         if (doc === undefined || doc === null || doc === "") return;
@@ -132,8 +126,6 @@ export const keyPolicyNoWildcardActions = resourceRule({
     },
 });
 
-// ---- which key a resource uses ---------------------------------------------------------------
-
 type KeyRef = { keys: StackResource[] } | { awsManaged: string } | { external: string } | Unknown;
 
 /** Resolves a key reference (key id/ARN, alias name/ARN) on `holder.property` to keys in the stack. */
@@ -141,10 +133,10 @@ function resolveKey(index: StackIndex, holder: StackResource, property: string, 
     const v = str(value);
     if (typeof v === "string") {
         if (/(^|:)alias\/aws\//.test(v)) return { awsManaged: v };
-        const found = index.byValue(v, T.kmsKey, T.kmsReplicaKey, T.kmsAlias);
+        const found = index.byValue(v, AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey, AWS_TYPES.kmsAlias);
         if (found.length > 0) return { keys: found.flatMap((f) => keysOf(index, f)) };
     }
-    const deps = index.dependenciesOf(holder, property, T.kmsKey, T.kmsReplicaKey, T.kmsAlias);
+    const deps = index.dependenciesOf(holder, property, AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey, AWS_TYPES.kmsAlias);
     if (deps.length > 0) return { keys: deps.flatMap((d) => keysOf(index, d)) };
     if (v === UNKNOWN) return UNKNOWN;
     return { external: typeof v === "string" ? v : "" };
@@ -152,20 +144,20 @@ function resolveKey(index: StackIndex, holder: StackResource, property: string, 
 
 function keysOf(index: StackIndex, r: StackResource): StackResource[] {
     if (KEY_TYPES.has(r.type)) return [r];
-    const targets = index.refersTo(r, "targetKeyId", T.kmsKey, T.kmsReplicaKey);
+    const targets = index.refersTo(r, "targetKeyId", AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey);
     if (targets !== UNKNOWN && targets.length > 0) return targets;
-    const byArn = index.refersTo(r, "targetKeyArn", T.kmsKey, T.kmsReplicaKey);
+    const byArn = index.refersTo(r, "targetKeyArn", AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey);
     return byArn === UNKNOWN ? [] : byArn;
 }
 
 /** The key-policy documents in force for each key: its own `policy`, or KeyPolicy resources. */
 function keyPolicies(index: StackIndex): Map<string, unknown[]> {
     const out = new Map<string, unknown[]>();
-    for (const key of index.ofType(T.kmsKey, T.kmsReplicaKey)) {
+    for (const key of index.ofType(AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey)) {
         if (isSet(key.props.policy) || isUnknown(key.props.policy)) out.set(key.urn, [key.props.policy]);
     }
-    for (const kp of index.ofType(T.kmsKeyPolicy)) {
-        const keys = index.refersTo(kp, "keyId", T.kmsKey, T.kmsReplicaKey);
+    for (const kp of index.ofType(AWS_TYPES.kmsKeyPolicy)) {
+        const keys = index.refersTo(kp, "keyId", AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey);
         if (keys === UNKNOWN) continue;
         for (const k of keys) out.set(k.urn, [...(out.get(k.urn) ?? []), kp.props.policy]);
     }
@@ -261,13 +253,13 @@ export const keyGrantsCloudWatch = stackRule({
     check(stack, ctx) {
         const index = stack.index;
         const topics = new Map<string, StackResource>();
-        for (const alarm of index.ofType(T.metricAlarm)) {
+        for (const alarm of index.ofType(AWS_TYPES.metricAlarm)) {
             for (const property of ALARM_ACTION_PROPS) {
                 const actions = arr(alarm.props[property]);
                 const byValue = Array.isArray(actions)
-                    ? actions.flatMap((a) => (typeof str(a) === "string" ? index.byValue(str(a) as string, T.snsTopic) : []))
+                    ? actions.flatMap((a) => (typeof str(a) === "string" ? index.byValue(str(a) as string, AWS_TYPES.snsTopic) : []))
                     : [];
-                const found = byValue.length > 0 ? byValue : index.dependenciesOf(alarm, property, T.snsTopic);
+                const found = byValue.length > 0 ? byValue : index.dependenciesOf(alarm, property, AWS_TYPES.snsTopic);
                 for (const t of found) topics.set(t.urn, t);
             }
         }
@@ -299,7 +291,7 @@ export const keyGrantsLogs = stackRule({
     check(stack, ctx) {
         const index = stack.index;
         const policies = keyPolicies(index);
-        for (const group of index.ofType(T.logGroup)) {
+        for (const group of index.ofType(AWS_TYPES.logGroup)) {
             ctx.guard(group, () => {
                 const key = group.props.kmsKeyId;
                 if (!isUnknown(key) && !isSet(key)) return;

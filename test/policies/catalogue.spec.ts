@@ -4,6 +4,7 @@ import * as path from "path";
 import { PackHarness, startPack } from "../helpers/pack";
 import { loadCatalogue, POLICIES_MD, renderPolicies } from "../../tools/docs/generate-policies";
 import { UNKNOWN } from "../../tools/gate/types";
+import { Constraint, CONSTRAINTS } from "../../policies/lib/constraints";
 
 /** Every policy the pack holds and its default level. A change here is a reviewed change. */
 const PINNED: Record<string, "mandatory" | "advisory"> = {
@@ -81,6 +82,57 @@ const PINNED: Record<string, "mandatory" | "advisory"> = {
     "policy-exemptions-current": "advisory",
 };
 
+/** The rules that enforce each of the mission's five constraints (policies/lib/constraints.ts). */
+const CONSTRAINT_RULES: Record<Constraint, string[]> = {
+    "s3-never-public": [
+        "cloudfront-distribution-s3-origin-access-control",
+        "lambda-function-url-auth-required",
+        "lambda-permission-source-restricted",
+        "s3-bucket-public-access-blocked",
+        "s3-bucket-acl-not-public",
+        "s3-bucket-policy-not-public",
+        "s3-bucket-website-disabled",
+    ],
+    "encryption-on": [
+        "apigateway-stage-cache-encrypted",
+        "apigateway-domain-tls12",
+        "cloudfront-distribution-https-only",
+        "cloudfront-distribution-custom-origin-https-only",
+        "cloudfront-distribution-custom-origin-tls12",
+        "cloudfront-distribution-viewer-tls12",
+        "cloudwatch-log-group-encrypted",
+        "dynamodb-table-encrypted-cmk",
+        "kinesis-stream-encrypted",
+        "kms-key-rotation-enabled",
+        "lambda-function-environment-encrypted",
+        "s3-bucket-encryption-declared",
+        "s3-bucket-encryption-kms",
+        "s3-bucket-tls-required",
+        "sns-topic-encrypted",
+        "sqs-queue-encrypted",
+    ],
+    "lambdas-in-private-subnets": [
+        "ec2-lambda-security-group-egress-restricted",
+        "lambda-function-in-private-subnets",
+        "lambda-function-subnets-multi-az",
+    ],
+    "no-iam-wildcards": [
+        "iam-policy-document-valid",
+        "iam-policy-no-wildcard-actions",
+        "iam-policy-no-wildcard-resources",
+        "iam-policy-no-allow-not-action",
+        "iam-policy-actions-known",
+        "iam-role-trust-policy-not-public",
+        "iam-managed-policy-not-broad",
+        "iam-managed-policy-reviewed",
+    ],
+    "vpc-endpoints-exist": [
+        "ec2-vpc-gateway-endpoints-for-lambda-subnets",
+        "ec2-vpc-interface-endpoints-for-lambda-services",
+        "ec2-vpc-endpoint-policy-restricted",
+    ],
+};
+
 describe("pack catalogue", () => {
     let pack: PackHarness;
     before(async () => {
@@ -126,6 +178,13 @@ describe("pack catalogue", () => {
         expect(documented).to.deep.equal(pack.client.info.policies.map((p) => p.name));
         const md = fs.readFileSync(POLICIES_MD, "utf8");
         for (const name of documented) expect(md).to.include(`<a id="${name}"></a>`);
+    });
+
+    it("names the pinned constraint of every rule, and every constraint has a rule", () => {
+        const byConstraint: Record<string, string[]> = {};
+        for (const e of loadCatalogue()) if (e.constraint) (byConstraint[e.constraint] ??= []).push(e.name);
+        expect(byConstraint).to.deep.equal(CONSTRAINT_RULES);
+        expect(Object.keys(CONSTRAINT_RULES).sort()).to.deep.equal(Object.keys(CONSTRAINTS).sort());
     });
 
     it("docs/POLICIES.md is up to date (run `npm run docs`)", () => {

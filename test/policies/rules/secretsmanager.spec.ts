@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../helpers/pack";
-import { UNKNOWN } from "../../tools/gate/types";
-import { doc, findings, undecided, urnOf } from "./support";
+import { PackHarness, startPack } from "../../helpers/pack";
+import { UNKNOWN } from "../../../tools/gate/types";
+import { doc, findings, undecided, urnOf } from "../support";
 
 /**
  * secretsmanager-secret-policy-not-public, in both resource forms (aws.secretsmanager.SecretPolicy

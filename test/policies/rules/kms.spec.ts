@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../helpers/pack";
-import { UNKNOWN } from "../../tools/gate/types";
-import { BUCKET, doc, findings, undecided, urnOf } from "./support";
+import { PackHarness, startPack } from "../../helpers/pack";
+import { UNKNOWN } from "../../../tools/gate/types";
+import { BUCKET, doc, findings, undecided, urnOf } from "../support";
 
 const KEY = "aws:kms/key:Key";
 const ROOT = { Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" };
