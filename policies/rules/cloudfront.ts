@@ -241,6 +241,34 @@ export const distributionViewerTls12 = resourceRule({
     },
 });
 
+export const distributionViewerDefaultCertificate = resourceRule({
+    name: "cloudfront-distribution-viewer-default-certificate",
+    description:
+        "Checks that a distribution does not serve viewers with the default *.cloudfront.net certificate: CloudFront then " +
+        "fixes the viewer security policy itself, and viewers can negotiate TLS 1.0 and 1.1. An alternate domain " +
+        "name with an ACM certificate and minimumProtocolVersion TLSv1.2_2021 (SNI) fixes it. Advisory: the default " +
+        "domain is fine for development and needs no certificate.",
+    enforcementLevel: "advisory",
+    severity: "low",
+    constraint: "encryption-on",
+    remediationSteps:
+        "Set aliases and viewerCertificate { acmCertificateArn (us-east-1), minimumProtocolVersion: \"TLSv1.2_2021\", sslSupportMethod: \"sni-only\" }.",
+    tags: ["cloudfront", "encryption", "tls"],
+    resourceTypes: [AWS_TYPES.cloudfrontDistribution],
+    check(dist, ctx) {
+        const cert = read(dist.props, "viewerCertificate");
+        if (isUnknown(cert)) return ctx.undecided(dist, "viewerCertificate");
+        const acm = str(read(cert, "acmCertificateArn"));
+        const iam = str(read(cert, "iamCertificateId"));
+        if (acm === UNKNOWN || iam === UNKNOWN) return ctx.undecided(dist, "viewerCertificate");
+        if (acm || iam) return;
+        ctx.report(
+            dist,
+            "serves viewers with the default *.cloudfront.net certificate, which lets them negotiate TLS 1.0 and 1.1: use a custom domain with an ACM certificate and minimumProtocolVersion \"TLSv1.2_2021\"",
+        );
+    },
+});
+
 export const distributionLogging = stackRule({
     name: "cloudfront-distribution-logging-enabled",
     description:
@@ -369,6 +397,7 @@ export const rules: Rule[] = [
     distributionCustomOriginHttps,
     distributionCustomOriginTls12,
     distributionViewerTls12,
+    distributionViewerDefaultCertificate,
     distributionLogging,
     distributionWaf,
     distributionSecurityHeaders,
