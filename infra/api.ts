@@ -16,7 +16,7 @@ import { assumeRolePolicy, kmsUseStatement, policyDocument } from "./lib/iam";
 import { createStackKey } from "./lib/kms";
 import { PARTITION, StackNames } from "./lib/naming";
 import { createVpcFunction } from "./lib/vpc-function";
-import { originVerifyRule, webAclVisibility } from "./waf";
+import { createWebAclLogging, originVerifyRule, webAclVisibility } from "./waf";
 
 export interface ApiArgs {
     /** Physical names and the account this stack deploys to. */
@@ -26,7 +26,10 @@ export interface ApiArgs {
     securityGroupId: pulumi.Input<string>;
     tableArn: pulumi.Input<string>;
     tableName: pulumi.Input<string>;
-    /** The table's key: the function reads and writes through DynamoDB and encrypts its environment with it. */
+    /**
+     * The table's key. DynamoDB uses it through its own grants, so the function needs only
+     * Decrypt (its environment, encrypted with this key) and DescribeKey.
+     */
     tableKeyArn: pulumi.Input<string>;
     streamArn: pulumi.Input<string>;
     streamName: pulumi.Input<string>;
@@ -50,6 +53,23 @@ export interface ApiArgs {
     throttlingRateLimit?: number;
     /** Burst of requests the stage admits. Defaults to 100. */
     throttlingBurstLimit?: number;
+}
+
+/**
+ * The API function's environment. The origin-verify value is there for the handler's own check
+ * (403 without it): delivered in the environment, encrypted at rest with the table key, so no
+ * Secrets Manager call and no new endpoint or route from the private subnets
+ * (docs/ARCHITECTURE.md says why this delivery is safe).
+ */
+export function apiEnvironment(
+    args: Pick<ApiArgs, "tableName" | "streamName">,
+    originVerifyValue: pulumi.Input<string>,
+): Record<string, pulumi.Input<string>> {
+    return {
+        [contract.environment.api.tableName]: args.tableName,
+        [contract.environment.api.streamName]: args.streamName,
+        [contract.environment.api.originVerify]: originVerifyValue,
+    };
 }
 
 export class Api extends pulumi.ComponentResource {
@@ -164,13 +184,12 @@ export class Api extends pulumi.ComponentResource {
                         Action: ["kinesis:PutRecord", "kinesis:PutRecords"],
                         Resource: args.streamArn,
                     },
-                    kmsUseStatement("UseTableKey", [args.tableKeyArn], { decrypt: true, encrypt: true }),
+                    // Decrypt: the environment (the origin-verify value). No GenerateDataKey: DynamoDB
+                    // encrypts items with the grants it made at table creation, not the caller's rights.
+                    kmsUseStatement("DecryptEnvironment", [args.tableKeyArn], { decrypt: true }),
                     kmsUseStatement("EncryptChangeRecords", [args.streamKeyArn], { encrypt: true }),
                 ],
-                environment: {
-                    [contract.environment.api.tableName]: args.tableName,
-                    [contract.environment.api.streamName]: args.streamName,
-                },
+                environment: apiEnvironment(args, originVerify.value),
                 environmentKeyArn: args.tableKeyArn,
                 logsKeyArn: args.logsKeyArn,
                 logRetentionDays,
@@ -283,37 +302,46 @@ export class Api extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            const logGroups = pulumi.interpolate`arn:${PARTITION}:logs:${region}:${names.accountId}:log-group:*`;
+            // API Gateway writes execution logs to API-Gateway-Execution-Logs_<api id>/<stage>, the
+            // welcome message to /aws/apigateway/welcome, and access logs wherever a stage points;
+            // this program's access logs live under /aws/apigateway/. It never reads log events.
+            const logGroupArn = (pattern: string) =>
+                pulumi.interpolate`arn:${PARTITION}:logs:${region}:${names.accountId}:log-group:${pattern}`;
+            const apiLogGroups = ["API-Gateway-Execution-Logs_*", "/aws/apigateway/*"].flatMap((pattern) => [
+                logGroupArn(pattern),
+                logGroupArn(`${pattern}:log-stream:*`),
+            ]);
             const cloudwatchPolicy = new aws.iam.RolePolicy(
                 `${name}-cloudwatch-policy`,
                 {
                     role: cloudwatchRole.id,
-                    // The actions of the AmazonAPIGatewayPushToCloudWatchLogs managed policy,
-                    // scoped to this account's log groups in this region.
+                    // The write actions of the AmazonAPIGatewayPushToCloudWatchLogs managed policy
+                    // (not its GetLogEvents/FilterLogEvents: API Gateway only writes), scoped to the
+                    // log groups API Gateway writes in this account and region.
                     policy: policyDocument([
                         {
                             Sid: "WriteApiLogs",
                             Effect: "Allow",
-                            Action: [
-                                "logs:CreateLogGroup",
-                                "logs:CreateLogStream",
-                                "logs:DescribeLogStreams",
-                                "logs:PutLogEvents",
-                                "logs:GetLogEvents",
-                                "logs:FilterLogEvents",
-                            ],
-                            Resource: logGroups,
+                            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                            Resource: apiLogGroups,
                         },
                         { Sid: "FindLogGroups", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
                     ]),
                 },
                 { parent: this },
             );
+            // Setting the account role makes API Gateway write a first message to this group; made
+            // first, it has retention and the logs key instead of neither.
+            const welcomeLogGroup = new aws.cloudwatch.LogGroup(
+                `${name}-welcome-logs`,
+                { name: "/aws/apigateway/welcome", retentionInDays: logRetentionDays, kmsKeyId: args.logsKeyArn },
+                { parent: this },
+            );
             stageDependencies.push(
                 new aws.apigateway.Account(
                     `${name}-account`,
                     { cloudwatchRoleArn: cloudwatchRole.arn },
-                    { parent: this, dependsOn: [cloudwatchPolicy] },
+                    { parent: this, dependsOn: [cloudwatchPolicy, welcomeLogGroup] },
                 ),
             );
         }
@@ -370,7 +398,9 @@ export class Api extends pulumi.ComponentResource {
             `${name}-web-acl`,
             {
                 name: `${names.prefix}-api-origin-verify`,
-                description: "Blocks requests to the API stage that lack CloudFront's origin-verify header",
+                // WAFv2 descriptions match ^[\w+=:#@/\-,\.][\w+=:#@/\-,\.\s]+[\w+=:#@/\-,\.]$ (no
+                // apostrophe): the provider checks only the length, so only CreateWebACL would fail.
+                description: "Blocks requests to the API stage without the origin-verify header CloudFront adds",
                 scope: "REGIONAL",
                 defaultAction: { allow: {} },
                 rules: [originVerifyRule(originVerify.value)],
@@ -381,6 +411,11 @@ export class Api extends pulumi.ComponentResource {
         new aws.wafv2.WebAclAssociation(
             `${name}-web-acl-association`,
             { resourceArn: stage.arn, webAclArn: webAcl.arn },
+            { parent: this },
+        );
+        createWebAclLogging(
+            `${name}-web-acl`,
+            { names, webAclArn: webAcl.arn, region, logGroupSuffix: "api", logsKeyArn: args.logsKeyArn, logRetentionDays },
             { parent: this },
         );
 

@@ -59,6 +59,10 @@ export interface AppConfig {
     tags: Record<string, string>;
     priceClass: PriceClass;
     manageApiGatewayAccount: boolean;
+    /** Hours the change stream keeps records (24 to 8760). */
+    kinesisRetentionHours: number;
+    /** Seconds over which the VPC flow log aggregates a flow into one record: 60 or 600. */
+    flowLogAggregationSeconds: FlowLogAggregation;
 }
 
 /** Every key this program reads; anything else under the namespace is a typo and rejected. */
@@ -79,6 +83,8 @@ export const CONFIG_KEYS = [
     "tags",
     "priceClass",
     "manageApiGatewayAccount",
+    "kinesisRetentionHours",
+    "flowLogAggregationSeconds",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -93,7 +99,15 @@ export const DEFAULTS = {
     kinesisShardCount: 1,
     priceClass: "PriceClass_100",
     manageApiGatewayAccount: true,
+    // Kinesis's own default: extended retention more than doubles a one-shard stream (docs/COST.md).
+    kinesisRetentionHours: 24,
+    // The flow log's own default; 60 s writes up to ten times the records of a long flow.
+    flowLogAggregationSeconds: 600,
 } as const;
+
+/** The aggregation intervals CreateFlowLogs accepts (EC2 API reference, MaxAggregationInterval). */
+export const FLOW_LOG_AGGREGATION_SECONDS = [60, 600] as const;
+export type FlowLogAggregation = (typeof FLOW_LOG_AGGREGATION_SECONDS)[number];
 
 /** Thrown for invalid configuration; a RunError so the CLI prints the message without a stack trace. */
 export class ConfigError extends pulumi.RunError {
@@ -195,6 +209,15 @@ export function parseConfig(raw: RawConfig, presentKeys: string[] = []): AppConf
         else bad("logRetentionDays", logRetentionRaw, oneOf(LOG_RETENTION_DAYS));
     }
 
+    const kinesisRetentionHours = intValue("kinesisRetentionHours", 24, 8760, DEFAULTS.kinesisRetentionHours);
+    const flowLogRaw = raw("flowLogAggregationSeconds");
+    let flowLogAggregationSeconds: FlowLogAggregation = DEFAULTS.flowLogAggregationSeconds;
+    if (flowLogRaw !== undefined) {
+        const n = Number(flowLogRaw);
+        if ((FLOW_LOG_AGGREGATION_SECONDS as readonly number[]).includes(n)) flowLogAggregationSeconds = n as FlowLogAggregation;
+        else bad("flowLogAggregationSeconds", flowLogRaw, oneOf(FLOW_LOG_AGGREGATION_SECONDS));
+    }
+
     const dynamoDeletionProtection = boolValue("dynamoDeletionProtection", DEFAULTS.dynamoDeletionProtection);
 
     // Kinesis capacity: provisioned with a shard count, or on-demand without one.
@@ -293,6 +316,8 @@ export function parseConfig(raw: RawConfig, presentKeys: string[] = []): AppConf
         tags,
         priceClass,
         manageApiGatewayAccount,
+        kinesisRetentionHours,
+        flowLogAggregationSeconds,
     };
 }
 

@@ -8,13 +8,15 @@
  * variables, a VPC, layers, reserved or provisioned concurrency, X-Ray active tracing.
  *
  * Logs: an edge function writes to `/aws/lambda/us-east-1.<name>` in the region nearest
- * each edge location that ran it. The program creates that group in us-east-1 (encrypted,
- * with retention); in other regions Lambda creates it on first use, so the role may create
- * log groups of exactly that name in any region, and their retention must be set there.
+ * each edge location that ran it. The program creates that group first in every region of
+ * EDGE_LOG_REGIONS, with retention and a key in that region (us-east-1: the frontend's key;
+ * elsewhere one key per region, since a log group's key must be in its region), so Lambda
+ * never creates one without either; the role may write to those groups and create none.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HANDLER, PYTHON_RUNTIME } from "./lib/contract";
+import { createStackKey, logsKeyUser } from "./lib/kms";
 import { assumeRolePolicy, policyDocument } from "./lib/iam";
 import { functionCode } from "./lib/lambda-package";
 import { GLOBAL_REGION, PARTITION, StackNames } from "./lib/naming";
@@ -70,6 +72,24 @@ export function createEdgeFunction(name: string, args: EdgeFunctionArgs, parent:
         { name: edgeLogGroupName, retentionInDays: args.logRetentionDays, kmsKeyId: args.globalLogsKeyArn },
         opts,
     );
+    const regionalLogGroups = EDGE_LOG_REGIONS.filter((r) => r !== GLOBAL_REGION).map((region) => {
+        const key = createStackKey(
+            `${name}-logs-key-${region}`,
+            {
+                names,
+                alias: "edge-logs",
+                purpose: `Lambda@Edge log group in ${region}`,
+                users: [logsKeyUser(region, names.accountId)],
+                region,
+            },
+            opts,
+        );
+        return new aws.cloudwatch.LogGroup(
+            `${name}-logs-${region}`,
+            { name: edgeLogGroupName, retentionInDays: args.logRetentionDays, kmsKeyId: key.arn, region },
+            opts,
+        );
+    });
     const role = new aws.iam.Role(
         `${name}-role`,
         {
@@ -89,10 +109,11 @@ export function createEdgeFunction(name: string, args: EdgeFunctionArgs, parent:
             role: role.id,
             policy: policyDocument([
                 {
-                    // Replicas log in the region of the edge location (any region), to this one group name.
+                    // Replicas log in the region of the edge location, to this one group name; the
+                    // groups exist already (above), so the role creates none.
                     Sid: "WriteEdgeLogGroups",
                     Effect: "Allow",
-                    Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
                     Resource: edgeLogGroups.flatMap((arn) => [arn, pulumi.interpolate`${arn}:*`]),
                 },
             ]),
@@ -113,7 +134,7 @@ export function createEdgeFunction(name: string, args: EdgeFunctionArgs, parent:
             timeout: 5,
             memorySize: 128,
         },
-        { ...opts, dependsOn: [rolePolicy, logGroup] },
+        { ...opts, dependsOn: [rolePolicy, logGroup, ...regionalLogGroups] },
     );
     return { fn, qualifiedArn: fn.qualifiedArn };
 }

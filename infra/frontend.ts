@@ -26,7 +26,7 @@ import {
     HSTS_MAX_AGE_SECONDS,
     REFERRER_POLICY,
 } from "./lib/security-headers";
-import { ORIGIN_VERIFY_HEADER, edgeRules, webAclVisibility } from "./waf";
+import { ORIGIN_VERIFY_HEADER, createWebAclLogging, edgeRules, webAclVisibility } from "./waf";
 
 /** AWS managed CloudFront policies, by id (the same in every account). */
 export const MANAGED_POLICY_IDS = {
@@ -219,6 +219,12 @@ export class Frontend extends pulumi.ComponentResource {
                 rules: edgeRules(args.rateLimitPer5Minutes ?? 1000),
                 visibilityConfig: webAclVisibility(`${names.prefix}-edge`),
             },
+            globalOpts,
+        );
+        // Logged in us-east-1, the ACL's region, with the us-east-1 key.
+        createWebAclLogging(
+            `${name}-web-acl`,
+            { names, webAclArn: webAcl.arn, region: GLOBAL_REGION, logGroupSuffix: "edge", logsKeyArn: globalKey.arn, logRetentionDays },
             globalOpts,
         );
 

@@ -40,6 +40,7 @@ const network = new Network(
         vpcCidr: config.vpcCidr,
         azCount: config.azCount,
         natStrategy: config.natStrategy,
+        flowLogAggregationSeconds: config.flowLogAggregationSeconds,
         logRetentionDays: config.logRetentionDays,
         tableArn: names.tableArn(),
         streamArn: names.streamArn(),
@@ -60,6 +61,7 @@ const streaming = new Streaming(
         logsKeyArn: network.logsKeyArn,
         logRetentionDays: config.logRetentionDays,
         reservedConcurrency: config.reservedConcurrency.streamProcessor,
+        retentionHours: config.kinesisRetentionHours,
     },
     inRegion,
 );

@@ -24,6 +24,8 @@ export interface NetworkArgs {
     azCount?: number;
     /** "single" NAT gateway in the first AZ, or "perAz" so egress survives an AZ outage. Defaults to "single". */
     natStrategy?: NatStrategy;
+    /** Seconds over which a flow is aggregated into one flow-log record: 60 or 600. Defaults to 600. */
+    flowLogAggregationSeconds?: 60 | 600;
     /** Retention of the flow-log group, in days. Defaults to 365. */
     logRetentionDays?: number;
     /** ARN of the items table: the only table the DynamoDB endpoint admits. */
@@ -401,7 +403,9 @@ export class Network extends pulumi.ComponentResource {
                 logDestinationType: "cloud-watch-logs",
                 logDestination: flowLogGroup.arn,
                 iamRoleArn: flowLogRole.arn,
-                maxAggregationInterval: 60,
+                // 600 s (AWS's default) unless config asks for 60: up to ten times fewer records
+                // to ingest for long flows, at the price of coarser timing (docs/COST.md).
+                maxAggregationInterval: args.flowLogAggregationSeconds ?? 600,
                 tags: { Name: `${names.prefix}-flow-log` },
             },
             // Creating the flow log checks that the role can write: wait for its policy.

@@ -30,6 +30,8 @@ export interface StreamingArgs {
     logRetentionDays?: number;
     /** Reserved concurrency of the consumer. Defaults to none (the account's unreserved pool). */
     reservedConcurrency?: number;
+    /** Hours the stream keeps records (24 to 8760). Defaults to 24, Kinesis's own default. */
+    retentionHours?: number;
     /** Consumer timeout in seconds; a batch of 100 small records takes well under a second. Defaults to 60. */
     timeoutSeconds?: number;
 }
@@ -68,9 +70,10 @@ export class Streaming extends pulumi.ComponentResource {
                 ...(capacity.mode === "provisioned"
                     ? { shardCount: capacity.shardCount, streamModeDetails: { streamMode: "PROVISIONED" } }
                     : { streamModeDetails: { streamMode: "ON_DEMAND" } }),
-                // Seven days: a failure-queue entry names a shard and sequence range to replay,
-                // which is only useful while the stream still holds those records (24 h by default).
-                retentionPeriod: 168,
+                // A failure-queue entry names a shard and sequence range to replay, which is only
+                // useful while the stream still holds those records: 24 h (Kinesis's default, no
+                // extended-retention charge) unless config asks for more (168 h replays a weekend).
+                retentionPeriod: args.retentionHours ?? 24,
                 encryptionType: "KMS",
                 kmsKeyId: streamKey.arn,
             },
@@ -82,12 +85,9 @@ export class Streaming extends pulumi.ComponentResource {
             {
                 bucketName: names.bucket(BUCKET_ROLES.processed),
                 encryption: streamKey.arn,
-                // Written once, read rarely: infrequent access after a month, Glacier Instant
-                // Retrieval after a quarter (still readable in milliseconds).
-                transitions: [
-                    { days: 30, storageClass: "STANDARD_IA" },
-                    { days: 90, storageClass: "GLACIER_IR" },
-                ],
+                // No storage-class transitions: the processor writes gzip batches of at most 100
+                // events (a few KB), and S3 lifecycle transitions skip objects under 128 KB by
+                // default (and IA/Glacier IR bill 128 KB minimum each), so they would move nothing.
                 noncurrentVersionDays: 30,
             },
             this,

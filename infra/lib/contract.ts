@@ -8,10 +8,10 @@ import contractJson from "../../lambdas/contract.json";
 export interface AppContract {
     table: { partitionKey: { name: string; type: "S" | "N" | "B" }; billingMode: string };
     environment: {
-        api: { tableName: string; streamName: string };
+        api: { tableName: string; streamName: string; originVerify: string };
         streamProcessor: { processedBucket: string };
     };
-    api: { basePath: string };
+    api: { basePath: string; originVerifyHeader: string };
     processed: { dataPrefix: string; errorsPrefix: string };
     eventSourceMapping: {
         startingPosition: "TRIM_HORIZON" | "LATEST";

@@ -73,9 +73,17 @@ export interface VpcAccessArgs {
 /**
  * The network-interface permissions Lambda uses, with the function's execution role, to
  * attach a function to a VPC (the actions of the AWSLambdaVPCAccessExecutionRole managed
- * policy). IAM lets CreateNetworkInterface be scoped to the network-interface, subnet and
- * security-group resources it touches, and Delete/Assign/Unassign to network interfaces;
- * the Describe actions have no resource type and take `*`.
+ * policy). CreateNetworkInterface is scoped to the network-interface, subnet and
+ * security-group resources it touches. Delete/Assign/Unassign take the form the Lambda
+ * developer guide gives ("Giving Lambda functions access to resources in an Amazon VPC",
+ * docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html, awsdocs/aws-lambda-developer-guide
+ * doc_source/configuration-vpc.md): "If you don't specify a resource ID for
+ * DeleteNetworkInterface in the execution role, your function may not be able to access the
+ * VPC. Either specify a unique resource ID, or include all resource IDs, for example,
+ * "Resource": "arn:aws:ec2:us-west-2:123456789012:*\/*"". Lambda's Hyperplane interfaces have
+ * no id before they exist, so this account's EC2 resources in the function's region are the
+ * narrowest scope it documents (terraform-provider-aws#20698 shows creation failing with
+ * `network-interface/*`). The Describe actions have no resource type and take `*`.
  */
 export function vpcAccessStatements(args: VpcAccessArgs): PolicyStatement[] {
     const ec2Arn = (kind: string, id: pulumi.Input<string>) =>
@@ -96,7 +104,7 @@ export function vpcAccessStatements(args: VpcAccessArgs): PolicyStatement[] {
             Sid: "ManageFunctionNetworkInterfaces",
             Effect: "Allow",
             Action: ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
-            Resource: networkInterfaces,
+            Resource: ec2Arn("*", "*"),
         },
         {
             Sid: "DescribeNetwork",

@@ -128,6 +128,8 @@ export interface StackKeyArgs {
     purpose: string;
     /** Services that use the key on their own behalf. Defaults to none. */
     users?: KeyUser[];
+    /** Region of the key and alias when it is not the provider's (provider v7 `region`). Defaults to the provider's. */
+    region?: string;
 }
 
 /** A symmetric key with yearly rotation, a 30-day deletion window, its policy and an alias. */
@@ -139,9 +141,14 @@ export function createStackKey(name: string, args: StackKeyArgs, opts: pulumi.Cu
             enableKeyRotation: true,
             deletionWindowInDays: 30,
             policy: keyPolicy(args.names.accountId, args.users ?? []),
+            region: args.region,
         },
         opts,
     );
-    new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.names.prefix}/${args.alias}`, targetKeyId: key.keyId }, opts);
+    new aws.kms.Alias(
+        `${name}-alias`,
+        { name: `alias/${args.names.prefix}/${args.alias}`, targetKeyId: key.keyId, region: args.region },
+        opts,
+    );
     return key;
 }

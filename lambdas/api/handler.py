@@ -7,7 +7,9 @@ Routes (on `event["path"]`, with a leading `/<stage>` tolerated):
   GET    /api/items/{id}   200 item                             404
   PUT    /api/items/{id}   200 item (version + 1)               404, 409 on a stale version
   DELETE /api/items/{id}   204                                  404
-Unknown path 404; known path, other method 405 with `Allow`; bad input 400 (415 for a
+Every request must carry the origin-verify header (contract `api.originVerifyHeader`) with the
+value in ORIGIN_VERIFY, or it gets 403 before any route runs: the stage's web ACL checks the
+same header, and this check holds when that ACL is missing or detached. Unknown path 404; known path, other method 405 with `Allow`; bad input 400 (415 for a
 non-JSON Content-Type); every error body is {"message", "requestId"}; an unexpected
 failure is a generic 500 whose details go to the log only.
 
@@ -16,10 +18,11 @@ fails the write is undone and the caller gets 503 (nothing changed, retry); if t
 fails too the event is logged whole as `change_event_unpublished` for replay. Why: a
 change that downstream never hears of is worse than a refused request. lambdas/README.md.
 
-Environment: TABLE_NAME, STREAM_NAME (names in lambdas/contract.json).
+Environment: TABLE_NAME, STREAM_NAME, ORIGIN_VERIFY (names in lambdas/contract.json).
 """
 
 import datetime
+import hmac
 import json
 import os
 import re
@@ -45,6 +48,7 @@ RULES = ItemRules(CONTRACT)
 MAX_BODY = CONTRACT["api"]["maxBodyBytes"]
 ENV = CONTRACT["environment"]["api"]
 EVENTS = CONTRACT["events"]
+ORIGIN_VERIFY_HEADER = CONTRACT["api"]["originVerifyHeader"].lower()
 
 # API Gateway gives up after 29 s: a few quick retries beat one slow hang.
 _BOTO_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
@@ -223,7 +227,42 @@ def _route_path(event):
     return path
 
 
+def _header_values(event, name):
+    """Every value of header `name` (any case) in both of the proxy event's header maps."""
+    values = []
+    for key in ("multiValueHeaders", "headers"):
+        headers = event.get(key)
+        if not isinstance(headers, dict):
+            continue
+        for header, value in headers.items():
+            if isinstance(header, str) and header.lower() == name:
+                values.extend(value if isinstance(value, list) else [value])
+    return values
+
+
+def require_origin_verify(event):
+    """403 unless every origin-verify value sent equals the configured one (constant time).
+
+    An unset or empty ORIGIN_VERIFY refuses everything: a missing setting must close the
+    API, never open it.
+    """
+    expected = os.environ.get(ENV["originVerify"], "")
+    if not expected:
+        log("ERROR", "origin-verify value not configured", variable=ENV["originVerify"])
+        raise HttpError(403, "Forbidden")
+    sent = _header_values(event, ORIGIN_VERIFY_HEADER)
+    expected_bytes = expected.encode("utf-8")
+    ok = bool(sent)
+    for value in sent:
+        candidate = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else b""
+        # compare_digest on bytes takes time independent of where the values differ.
+        ok = hmac.compare_digest(candidate, expected_bytes) and ok
+    if not ok:
+        raise HttpError(403, "Forbidden")
+
+
 def dispatch(event):
+    require_origin_verify(event)
     path = _route_path(event)
     method = event.get("httpMethod")
     for pattern, methods in ROUTES:

@@ -328,6 +328,23 @@ export function isWildcardResource(resource: string): boolean {
     return /^[*?]+$/.test(typeSegment);
 }
 
+/**
+ * The network-interface actions Lambda performs with a VPC function's execution role, and the
+ * one wildcard form AWS documents for them: the Lambda developer guide ("Giving Lambda
+ * functions access to resources in an Amazon VPC", configuration-vpc) says that without a
+ * resource ID for DeleteNetworkInterface "your function may not be able to access the VPC" and
+ * gives `arn:aws:ec2:<region>:<account>:*\/*` (a concrete region and account) as the form to
+ * use; scoping them to `network-interface/*` makes function creation fail
+ * (terraform-provider-aws#20698). Only a statement holding nothing but these actions on
+ * exactly that form is admitted.
+ */
+export const LAMBDA_VPC_INTERFACE_ACTIONS = ["ec2:deletenetworkinterface", "ec2:assignprivateipaddresses", "ec2:unassignprivateipaddresses"];
+
+/** True for `arn:<partition>:ec2:<region>:<account>:*\/*` with a concrete region and account. */
+export function isLambdaVpcInterfaceScope(resource: string): boolean {
+    return /^arn:aws[a-z-]*:ec2:[a-z0-9-]+:\d{12}:\*\/\*$/.test(resource.trim());
+}
+
 /** The principal values of a Principal element, per kind (`AWS`, `Service`, ...); `*` as {"*": ["*"]}. */
 export function principalValues(principal: unknown): Record<string, string[]> | Unknown {
     const p = unwrapSecret(principal);
@@ -644,7 +661,11 @@ export function identityStatementFindings(
         }
     }
 
-    if (wildcardResources.length > 0) {
+    const lambdaInterfaceForm =
+        wildcardResources.length > 0 &&
+        wildcardResources.every(isLambdaVpcInterfaceScope) &&
+        actions.every((a) => LAMBDA_VPC_INTERFACE_ACTIONS.includes(a.toLowerCase()));
+    if (wildcardResources.length > 0 && !lambdaInterfaceForm) {
         const concrete = actions.filter((a) => !allowed.has(a.toLowerCase()));
         const scopable = scopableActions(concrete);
         if (scopable.length > 0) {

@@ -201,6 +201,16 @@ export const distributionCustomOriginTls12 = resourceRule({
 /** Viewer security policies at least as strict as TLSv1.2_2021. */
 export const MODERN_VIEWER_POLICIES = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
 
+/** A distribution's viewerCertificate and whether it is a custom one (ACM or IAM), or UNKNOWN. */
+function viewerCertificate(dist: RuleResource): { props: unknown; custom: boolean } | Unknown {
+    const props = read(dist.props, "viewerCertificate");
+    if (isUnknown(props)) return UNKNOWN;
+    const acm = str(read(props, "acmCertificateArn"));
+    const iam = str(read(props, "iamCertificateId"));
+    if (acm === UNKNOWN || iam === UNKNOWN) return UNKNOWN;
+    return { props, custom: Boolean(acm || iam) };
+}
+
 export const distributionViewerTls12 = resourceRule({
     name: "cloudfront-distribution-viewer-tls12",
     description:
@@ -224,20 +234,42 @@ export const distributionViewerTls12 = resourceRule({
     },
     resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
-        const cert = read(dist.props, "viewerCertificate");
-        if (isUnknown(cert)) return ctx.undecided(dist, "viewerCertificate");
-        const acm = str(read(cert, "acmCertificateArn"));
-        const iam = str(read(cert, "iamCertificateId"));
-        if (acm === UNKNOWN || iam === UNKNOWN) return ctx.undecided(dist, "viewerCertificate");
-        if (!acm && !iam) return;
+        const cert = viewerCertificate(dist);
+        if (cert === UNKNOWN) return ctx.undecided(dist, "viewerCertificate");
+        if (!cert.custom) return;
         const allowed = (ctx.config as { allowedMinimumProtocolVersions?: string[] }).allowedMinimumProtocolVersions ?? MODERN_VIEWER_POLICIES;
-        const version = str(read(cert, "minimumProtocolVersion"));
+        const version = str(read(cert.props, "minimumProtocolVersion"));
         if (version === UNKNOWN) return ctx.undecided(dist, "viewerCertificate.minimumProtocolVersion");
         if (!version || !allowed.includes(version)) {
             ctx.report(dist, `must require TLS 1.2 from viewers: viewerCertificate.minimumProtocolVersion is ${version ?? "unset (TLSv1)"}; set it to "TLSv1.2_2021"`);
         }
-        const sni = str(read(cert, "sslSupportMethod"));
+        const sni = str(read(cert.props, "sslSupportMethod"));
         if (sni === "vip") ctx.report(dist, "must serve HTTPS with SNI: viewerCertificate.sslSupportMethod is \"vip\"; set it to \"sni-only\"");
+    },
+});
+
+export const distributionViewerDefaultCertificate = resourceRule({
+    name: "cloudfront-distribution-viewer-default-certificate",
+    description:
+        "Checks that a distribution does not serve viewers with the default *.cloudfront.net certificate: CloudFront then " +
+        "fixes the viewer security policy itself, and viewers can negotiate TLS 1.0 and 1.1. An alternate domain " +
+        "name with an ACM certificate and minimumProtocolVersion TLSv1.2_2021 (SNI) fixes it. Advisory: the default " +
+        "domain is fine for development and needs no certificate.",
+    enforcementLevel: "advisory",
+    severity: "low",
+    constraint: "encryption-on",
+    remediationSteps:
+        "Set aliases and viewerCertificate { acmCertificateArn (us-east-1), minimumProtocolVersion: \"TLSv1.2_2021\", sslSupportMethod: \"sni-only\" }.",
+    tags: ["cloudfront", "encryption", "tls"],
+    resourceTypes: [AWS_TYPES.cloudfrontDistribution],
+    check(dist, ctx) {
+        const cert = viewerCertificate(dist);
+        if (cert === UNKNOWN) return ctx.undecided(dist, "viewerCertificate");
+        if (cert.custom) return;
+        ctx.report(
+            dist,
+            "serves viewers with the default *.cloudfront.net certificate, which lets them negotiate TLS 1.0 and 1.1: use a custom domain with an ACM certificate and minimumProtocolVersion \"TLSv1.2_2021\"",
+        );
     },
 });
 
@@ -369,6 +401,7 @@ export const rules: Rule[] = [
     distributionCustomOriginHttps,
     distributionCustomOriginTls12,
     distributionViewerTls12,
+    distributionViewerDefaultCertificate,
     distributionLogging,
     distributionWaf,
     distributionSecurityHeaders,

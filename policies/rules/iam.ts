@@ -141,7 +141,7 @@ export const policyNoWildcardActions = resourceRule<{ allowedActions: string[] }
 export const policyNoWildcardResources = resourceRule({
     name: "iam-policy-no-wildcard-resources",
     description:
-        "Checks that identity policies allow `Resource: \"*\"` (or an ARN whose service, region, account or resource type is a wildcard) only when every action in the statement has no resource types in AWS's Service Authorization Reference (e.g. ec2:DescribeNetworkInterfaces, xray:PutTraceSegments).",
+        "Checks that identity policies allow `Resource: \"*\"` (or an ARN whose service, region, account or resource type is a wildcard) only when every action in the statement has no resource types in AWS's Service Authorization Reference (e.g. ec2:DescribeNetworkInterfaces, xray:PutTraceSegments). One documented exception: a VPC function's ec2:DeleteNetworkInterface, AssignPrivateIpAddresses and UnassignPrivateIpAddresses on arn:aws:ec2:<region>:<account>:*/* with a concrete region and account, the form the Lambda developer guide requires.",
     enforcementLevel: "mandatory",
     severity: "high",
     constraint: "no-iam-wildcards",

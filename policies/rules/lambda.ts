@@ -82,6 +82,16 @@ export const lambdaPermissionSourceRestricted = resourceRule({
                 r,
                 `must not allow ${who} from a sourceArn of any account (sourceArn "${sourceArn}"): name the calling resource's ARN with this account's id, or set sourceAccount`,
             );
+            return;
+        }
+        // S3 ARNs carry no account and bucket names are global: a deleted bucket's name can be
+        // taken by another account, whose notifications would then match sourceArn. Lambda.1's
+        // Config rule asks for AWS:SourceAccount on S3 sources for that reason.
+        if (principal === "s3.amazonaws.com" && !["sourceAccount", "principalOrgId"].some((k) => isUnknown(r.props[k]) || isSet(r.props[k]))) {
+            ctx.report(
+                r,
+                `must name the bucket's account for service principal "s3.amazonaws.com" (sourceAccount unset): bucket names are global, so sourceArn alone can match another account's bucket; set sourceAccount to this account`,
+            );
         }
     },
 });

@@ -69,6 +69,17 @@ describe("dev server: API Gateway REST proxy event (v1)", () => {
         expect(Object.keys(event.headers!).map((h) => h.toLowerCase())).not.to.include("connection");
     });
 
+    it("adds the origin-verify header as CloudFront does, replacing one a viewer sent", () => {
+        const originVerify = { header: "x-origin-verify", value: "the-secret" };
+        const event = buildProxyEvent(request({
+            rawHeaders: ["X-Origin-Verify", "forged", "Accept", "application/json"],
+        }), { ...ctx, originVerify });
+        expect(event.multiValueHeaders!["x-origin-verify"]).to.deep.equal(["the-secret"]);
+        expect(Object.keys(event.headers!).filter((h) => h.toLowerCase() === "x-origin-verify")).to.deep.equal(["x-origin-verify"]);
+        const without = buildProxyEvent(request(), ctx);
+        expect(Object.keys(without.headers!).map((h) => h.toLowerCase())).not.to.include("x-origin-verify");
+    });
+
     it("decodes query parameters: last value single, all values multi", () => {
         const event = buildProxyEvent(request({ url: "/api/items?limit=5&tag=a%20b&tag=c&flag&q=x+y" }), ctx);
         expect(event.path).to.equal("/api/items");

@@ -38,6 +38,8 @@ describe("infra config", () => {
             tags: {},
             priceClass: "PriceClass_100",
             manageApiGatewayAccount: true,
+            kinesisRetentionHours: 24,
+            flowLogAggregationSeconds: 600,
         });
         expect(c.customDomain).to.equal(undefined);
     });
@@ -51,6 +53,8 @@ describe("infra config", () => {
             kinesisStreamMode: "onDemand",
             natStrategy: "perAz",
             azCount: "3",
+            kinesisRetentionHours: "168",
+            flowLogAggregationSeconds: "60",
             customDomain: "app.example.com",
             acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
         });
@@ -59,6 +63,7 @@ describe("infra config", () => {
         expect(c.kinesis).to.deep.equal({ mode: "onDemand" });
         expect(c.customDomain?.domainName).to.equal("app.example.com");
         expect(c.azCount).to.equal(3);
+        expect([c.kinesisRetentionHours, c.flowLogAggregationSeconds]).to.deep.equal([168, 60]);
     });
 
     const cases: [string, Partial<Record<ConfigKey, string>>, RegExp][] = [
@@ -77,6 +82,8 @@ describe("infra config", () => {
         ["a caller that is not a role ARN", { internalCallerRoleArns: '["arn:aws:iam::123456789012:user/bob"]' }, /secure-web-app:internalCallerRoleArns = .*: accepted values are a JSON list of IAM role ARNs/],
         ["an aws: tag", { tags: '{"aws:owner":"x"}' }, /secure-web-app:tags = .*: accepted values are a JSON object of tag keys \(not starting with "aws:"/],
         ["an unknown price class", { priceClass: "PriceClass_50" }, /secure-web-app:priceClass = "PriceClass_50": accepted values are "PriceClass_100", "PriceClass_200", "PriceClass_All"/],
+        ["a retention Kinesis does not offer", { kinesisRetentionHours: "12" }, /secure-web-app:kinesisRetentionHours = "12": accepted values are integers from 24 to 8760/],
+        ["a flow-log interval EC2 does not offer", { flowLogAggregationSeconds: "300" }, /secure-web-app:flowLogAggregationSeconds = "300": accepted values are 60, 600/],
         ["malformed JSON", { tags: "{owner: x}" }, /secure-web-app:tags = "\{owner: x\}": accepted values are a JSON object/],
     ];
     for (const [what, values, message] of cases) {

@@ -335,11 +335,11 @@ describe("infra program (dev stack, resolved)", () => {
             expect(esm.dependencies).to.include(policy.urn);
         });
 
-        it("sizes a provisioned stream from config and keeps records seven days for replays", () => {
+        it("sizes a provisioned stream from config and keeps records for Kinesis's default day (no extended retention)", () => {
             const stream = ofType(p, "aws:kinesis/stream:Stream")[0];
             expect(stream.inputs.shardCount).to.equal(1);
             expect(stream.inputs.streamModeDetails).to.deep.equal({ streamMode: "PROVISIONED" });
-            expect(stream.inputs.retentionPeriod).to.equal(168);
+            expect(stream.inputs.retentionPeriod).to.equal(24);
         });
     });
 

@@ -15,10 +15,14 @@ export interface Program {
 
 const runs = new Map<string, Promise<Program>>();
 
-/** The dev stack, run once per mode and config (cached across spec files). */
-export function program(mode: "resolved" | "first-preview" = "resolved", config: Record<string, string> = {}): Promise<Program> {
-    const key = `${mode}|${JSON.stringify(config)}`;
-    if (!runs.has(key)) runs.set(key, runProgram({ programDir: PROGRAM_DIR, stack: "dev", mode, config }));
+/** A stack of the program (dev by default), run once per mode and config (cached across spec files). */
+export function program(
+    mode: "resolved" | "first-preview" = "resolved",
+    config: Record<string, string> = {},
+    stack = "dev",
+): Promise<Program> {
+    const key = `${stack}|${mode}|${JSON.stringify(config)}`;
+    if (!runs.has(key)) runs.set(key, runProgram({ programDir: PROGRAM_DIR, stack, mode, config }));
     return runs.get(key)!;
 }
 
@@ -65,8 +69,9 @@ export function byOutput(p: Program, type: string, value: unknown, prop?: string
     return ofType(p, type).find((r) => (prop ? r.outputs[prop] === value : r.outputs.arn === value || r.outputs.id === value || r.id === value));
 }
 
-/** The region of a resource's provider (every resource of the program has an explicit one). */
+/** A resource's region: its own `region` input (provider v7), else its provider's (every resource has an explicit one). */
 export function regionOf(p: Program, r: ResourceRecord): string {
+    if (typeof r.inputs.region === "string" && r.inputs.region !== "") return r.inputs.region;
     const providerUrn = (r.provider ?? "").split("::").slice(0, -1).join("::");
     const provider = p.resources.find((x) => x.urn === providerUrn);
     return String(provider?.inputs.region ?? "");

@@ -31,6 +31,9 @@ from moto import mock_aws  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 LAMBDAS = ROOT / "lambdas"
 CONTRACT = json.loads((LAMBDAS / "contract.json").read_text("utf-8"))
+ORIGIN_VERIFY = "test-origin-verify-Zm9vYmFy"
+os.environ[CONTRACT["environment"]["api"]["originVerify"]] = ORIGIN_VERIFY
+ORIGIN_VERIFY_HEADER = CONTRACT["api"]["originVerifyHeader"]
 TABLE = "items-test"
 STREAM = "changes-test"
 BUCKET = "processed-test"
@@ -55,11 +58,16 @@ class FakeContext:
     aws_request_id = "lambda-request-1"
 
 
-def request(method, path, body=None, headers=None, query=None, b64=False, stage="prod"):
-    """An API Gateway REST proxy (payload v1) event. A dict body is sent as JSON."""
+def request(method, path, body=None, headers=None, query=None, b64=False, stage="prod", origin_verify=ORIGIN_VERIFY):
+    """An API Gateway REST proxy (payload v1) event. A dict body is sent as JSON.
+
+    The origin-verify header CloudFront adds is there unless `origin_verify` is None.
+    """
     if isinstance(body, (dict, list)):
         body = json.dumps(body)
         headers = {"Content-Type": "application/json", **(headers or {})}
+    if origin_verify is not None:
+        headers = {**(headers or {}), ORIGIN_VERIFY_HEADER: origin_verify}
     if b64 and body is not None:
         body = base64.b64encode(body.encode("utf-8") if isinstance(body, str) else body).decode("ascii")
     return {

@@ -37,7 +37,8 @@ def test_names_and_limits_are_coherent():
     limit = CONTRACT["api"]["listLimit"]
     assert 1 <= limit["default"] <= limit["max"]
     env = CONTRACT["environment"]
-    assert env["api"] == {"tableName": "TABLE_NAME", "streamName": "STREAM_NAME"}
+    assert env["api"] == {"tableName": "TABLE_NAME", "streamName": "STREAM_NAME", "originVerify": "ORIGIN_VERIFY"}
+    assert CONTRACT["api"]["originVerifyHeader"] == CONTRACT["api"]["originVerifyHeader"].lower()
     assert env["streamProcessor"] == {"processedBucket": "PROCESSED_BUCKET"}
 
 

@@ -46,6 +46,8 @@ export interface ApiContext {
     requestId: string;
     /** Epoch milliseconds of the request. */
     now: number;
+    /** The origin custom header CloudFront adds on `/api/*` (replacing any a viewer sent). */
+    originVerify?: { header: string; value: string };
 }
 
 export interface ProxyEventV1 {
@@ -102,12 +104,16 @@ export function buildProxyEvent(req: ViewerRequest, ctx: ApiContext): ProxyEvent
         const key = (caseOf[lower] ??= name);
         (multiValueHeaders[key] ??= []).push(value);
     };
+    const originHeader = ctx.originVerify?.header.toLowerCase();
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
         const name = req.rawHeaders[i]!;
-        if (!NOT_FORWARDED.has(name.toLowerCase())) add(name, req.rawHeaders[i + 1]!);
+        const lower = name.toLowerCase();
+        // CloudFront overwrites a viewer's header of the same name as an origin custom header.
+        if (!NOT_FORWARDED.has(lower) && lower !== originHeader) add(name, req.rawHeaders[i + 1]!);
     }
-    // What CloudFront and API Gateway add on the way (the origin-verify header is checked by
-    // the stage's web ACL and never reaches the function's logic, so it is left out).
+    // What CloudFront and API Gateway add on the way; the handler checks the origin-verify
+    // header as the stage's web ACL does.
+    if (ctx.originVerify) add(ctx.originVerify.header, ctx.originVerify.value);
     add("Host", domainName);
     add("X-Forwarded-For", req.sourceIp);
     add("X-Forwarded-Port", "443");

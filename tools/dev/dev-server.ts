@@ -48,7 +48,11 @@ const web = logger("web");
 export function functionEnvironments(settings: DevSettings): { api: Record<string, string>; streamProcessor: Record<string, string> } {
     const names = settings.contract.environment;
     return {
-        api: { [names.api.tableName]: settings.tableName, [names.api.streamName]: settings.streamName },
+        api: {
+            [names.api.tableName]: settings.tableName,
+            [names.api.streamName]: settings.streamName,
+            [names.api.originVerify]: settings.originVerify,
+        },
         streamProcessor: { [names.streamProcessor.processedBucket]: settings.processedBucket },
     };
 }
@@ -183,6 +187,7 @@ export class DevServer {
                 const ctx: ApiContext = {
                     basePath, stage: this.api!.stage, region: settings.region, accountId: settings.accountId,
                     apiId: this.api!.apiId, requestId, now: Date.now(),
+                    originVerify: { header: settings.contract.api.originVerifyHeader, value: settings.originVerify },
                 };
                 const event = buildProxyEvent({ method, url, rawHeaders: req.rawHeaders, body, sourceIp: clientIp }, ctx);
                 const invocation = await this.api!.bridge.invoke(event, requestId);

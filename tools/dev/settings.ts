@@ -6,6 +6,7 @@
  * capacity) and the frontend's site folder and content types (infra/frontend). Nothing here
  * restates a value the program owns.
  */
+import { randomBytes } from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadProgramConfig } from "../gate/engine";
@@ -40,6 +41,12 @@ export interface DevSettings {
     processedBucket: string;
     siteBucket: string;
     functions: { api: string; streamProcessor: string; edge: string };
+    /**
+     * The origin-verify header's value for this run: the dev server adds it to `/api/*` as
+     * CloudFront does, and the API function gets it in its environment as the program gives it.
+     * Random per run (the deployed value is a Pulumi secret the dev server never reads).
+     */
+    originVerify: string;
 }
 
 /** Reads the program's project, stack config and names for `stack` (default "dev"). */
@@ -74,5 +81,6 @@ export async function loadSettings(stack = "dev"): Promise<DevSettings> {
         processedBucket,
         siteBucket,
         functions: { api: names.apiFunction, streamProcessor: names.streamProcessorFunction, edge: names.edgeFunction },
+        originVerify: randomBytes(32).toString("base64url"),
     };
 }

@@ -7,6 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { awsApiPackInfo, awsApiSummary, awsApiViolations, checkAwsApi } from "./aws-api";
 import { GateError } from "./errors";
 import { gateFails, runGate } from "./index";
 import { renderReport, REPORT_FORMATS, ReportFormat } from "./report";
@@ -26,6 +27,8 @@ export const USAGE = `usage: npm run gate -- [flags]
   --timeout SECONDS          bound on the program run and on every pack call (default: 120)
   --baseline FILE            a JSON report of an earlier run: its findings are known and do not fail
   --fail-on-not-analysed     exit 1 when a remote component (e.g. awsx v3) holds resources the gate cannot see
+  --check-aws-api            also check every input against AWS's API models (advisory findings)
+  --fail-on-aws-api          the same, and a broken AWS API constraint fails the gate (exit 1)
   --help                     this text
 
 exit: 0 no mandatory violation, 1 a mandatory violation (or, with --fail-on-not-analysed, a
@@ -36,6 +39,8 @@ export interface CliOptions extends GateOptions {
     format: ReportFormat;
     output?: string;
     help?: boolean;
+    /** --check-aws-api / --fail-on-aws-api: the AWS API contract check, and at which level. */
+    awsApi?: "advisory" | "mandatory";
 }
 
 const usageFix = "Run `npm run gate -- --help` for the flags.";
@@ -80,6 +85,8 @@ export function parseArgs(argv: string[]): CliOptions {
             case "--output": opts.output = take(); break;
             case "--baseline": opts.baseline = take(); break;
             case "--fail-on-not-analysed": opts.failOnNotAnalysed = true; break;
+            case "--check-aws-api": opts.awsApi ??= "advisory"; break;
+            case "--fail-on-aws-api": opts.awsApi = "mandatory"; break;
             case "--mode": {
                 const m = take();
                 if (m !== "resolved" && m !== "first-preview") {
@@ -132,6 +139,12 @@ export async function main(argv: string[]): Promise<number> {
             if (!fs.existsSync(dir)) throw new GateError(`--output folder does not exist: ${dir}`, "Create the folder or choose another path.");
         }
         const result = await runGate(opts);
+        if (opts.awsApi) {
+            const check = checkAwsApi(result.resources);
+            result.packs.push(awsApiPackInfo(check, opts.awsApi));
+            result.violations.push(...awsApiViolations(check, opts.awsApi));
+            process.stderr.write(awsApiSummary(check, `${result.mode}, stack '${result.stack}'`) + "\n");
+        }
         const report = renderReport(result, opts.format);
         if (opts.output) fs.writeFileSync(opts.output, report.endsWith("\n") ? report : report + "\n");
         else process.stdout.write(report.endsWith("\n") ? report : report + "\n");

@@ -61,6 +61,16 @@ describe("cloudfront rules", function () {
         expect(findings(await pack.analyze(dist({ viewerCertificate: { cloudfrontDefaultCertificate: true } })), rule)).to.deep.equal([]);
     });
 
+    it("cloudfront-distribution-viewer-default-certificate: advisory on the default certificate, quiet with a custom one", async () => {
+        const rule = "cloudfront-distribution-viewer-default-certificate";
+        const onDefault = findings(await pack.analyze(dist({ viewerCertificate: { cloudfrontDefaultCertificate: true } })), rule);
+        expect(onDefault.map((v) => v.enforcementLevel)).to.deep.equal(["advisory"]);
+        expect(onDefault[0].message).to.include("TLS 1.0 and 1.1").and.include("TLSv1.2_2021");
+        const custom = { viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", minimumProtocolVersion: "TLSv1.2_2021", sslSupportMethod: "sni-only" } };
+        expect(findings(await pack.analyze(dist(custom)), rule)).to.deep.equal([]);
+        expect(findings(await pack.analyze(dist({ viewerCertificate: { iamCertificateId: "ASCA123" } })), rule)).to.deep.equal([]);
+    });
+
     it("cloudfront-distribution-logging-enabled: legacy or v2 standard logging", async () => {
         const rule = "cloudfront-distribution-logging-enabled";
         expect(findings(await pack.analyze(dist({ loggingConfig: undefined })), rule)).to.have.length(1);

@@ -266,9 +266,12 @@ describe("lambda front doors", () => {
                 { type: P, name: "s3-arn", props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::uploads" } },
                 { type: P, name: "s3-account", props: { ...base, principal: "s3.amazonaws.com", sourceAccount: "123456789012" } },
                 { type: P, name: "sns-arn", props: { ...base, principal: "sns.amazonaws.com", sourceArn: "arn:aws:sns:us-west-2:123456789012:topic" } },
+                { type: P, name: "s3-arn-account", props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::uploads", sourceAccount: "123456789012" } },
             ]);
             const f = findings(v, "lambda-permission-source-restricted");
-            expect(f.map((x) => x.resourceName)).to.deep.equal(["s3-open", "sns-open", "apigw-open"]);
+            // S3 with sourceArn only fails too: bucket names are global (Lambda.1 asks for AWS:SourceAccount).
+            expect(f.map((x) => x.resourceName)).to.deep.equal(["s3-open", "sns-open", "apigw-open", "s3-arn"]);
+            expect(f[3].message).to.include('service principal "s3.amazonaws.com" (sourceAccount unset)').and.include("set sourceAccount to this account");
             expect(f.every((x) => x.enforcementLevel === "mandatory")).to.equal(true);
             expect(f[0].message).to.equal(
                 "aws.lambda.Permission 's3-open' must not allow service principal \"s3.amazonaws.com\" without a source condition (sourceArn, sourceAccount or principalOrgId): set sourceArn to the calling resource's ARN (and sourceAccount to this account)",

@@ -269,6 +269,27 @@ export const mutations: Mutation[] = [
             );
         },
     },
+    {
+        id: "lambda-permission-s3-arn-no-account",
+        family,
+        description:
+            "A lambda.Permission for s3.amazonaws.com pinned by the bucket's sourceArn only (bucket names are global: another account can take the name)",
+        form: "lambda.Permission, service principal with sourceArn",
+        alternate: false,
+        rule: "lambda-permission-source-restricted",
+        level: "mandatory",
+        resource: urn(C.streaming, TY.permission, "streaming-processor-s3-arn-invoke"),
+        kind: "add",
+        add: ({ aws, resource }) => {
+            const fn = resource<aws.lambda.Function>("streaming-processor-function");
+            const bucket = resource<aws.s3.Bucket>("streaming-processed");
+            new aws.lambda.Permission(
+                "streaming-processor-s3-arn-invoke",
+                { function: fn.name, action: "lambda:InvokeFunction", principal: "s3.amazonaws.com", sourceArn: bucket.arn },
+                { parent: resource("streaming") },
+            );
+        },
+    },
 ];
 
 /** The OAI the oai-not-oac mutation's preload creates (one mutation per process). */
