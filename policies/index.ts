@@ -16,6 +16,7 @@ import { rules as lambda } from "./rules/lambda";
 import { rules as messaging } from "./rules/messaging";
 import { rules as monitoring } from "./rules/monitoring";
 import { rules as network } from "./rules/network";
+import { rules as rds } from "./rules/rds";
 import { rules as s3 } from "./rules/s3";
 import { rules as secrets } from "./rules/secrets";
 import { rules as tags } from "./rules/tags";
@@ -38,6 +39,7 @@ new PolicyPack("secure-web-app", {
         ...tags,
         ...messaging,
         ...secrets,
+        ...rds,
         ...exemptionPolicies,
     ],
 });
