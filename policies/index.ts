@@ -16,7 +16,11 @@ import { rules as lambda } from "./rules/lambda";
 import { rules as messaging } from "./rules/messaging";
 import { rules as monitoring } from "./rules/monitoring";
 import { rules as network } from "./rules/network";
+import { rules as efs } from "./rules/efs";
+import { rules as elasticache } from "./rules/elasticache";
+import { rules as opensearch } from "./rules/opensearch";
 import { rules as rds } from "./rules/rds";
+import { rules as redshift } from "./rules/redshift";
 import { rules as s3 } from "./rules/s3";
 import { rules as secrets } from "./rules/secrets";
 import { rules as tags } from "./rules/tags";
@@ -40,6 +44,10 @@ new PolicyPack("secure-web-app", {
         ...messaging,
         ...secrets,
         ...rds,
+        ...efs,
+        ...elasticache,
+        ...opensearch,
+        ...redshift,
         ...exemptionPolicies,
     ],
 });
