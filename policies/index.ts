@@ -16,6 +16,16 @@ import { rules as lambda } from "./rules/lambda";
 import { rules as messaging } from "./rules/messaging";
 import { rules as monitoring } from "./rules/monitoring";
 import { rules as network } from "./rules/network";
+import { rules as athena } from "./rules/athena";
+import { rules as backup } from "./rules/backup";
+import { rules as cloudtrail } from "./rules/cloudtrail";
+import { rules as docdb } from "./rules/docdb";
+import { rules as ecr } from "./rules/ecr";
+import { rules as elb } from "./rules/elb";
+import { rules as firehose } from "./rules/firehose";
+import { rules as msk } from "./rules/msk";
+import { rules as neptune } from "./rules/neptune";
+import { rules as ssm } from "./rules/ssm";
 import { rules as efs } from "./rules/efs";
 import { rules as elasticache } from "./rules/elasticache";
 import { rules as opensearch } from "./rules/opensearch";
@@ -48,6 +58,16 @@ new PolicyPack("secure-web-app", {
         ...elasticache,
         ...opensearch,
         ...redshift,
+        ...docdb,
+        ...neptune,
+        ...msk,
+        ...ecr,
+        ...backup,
+        ...cloudtrail,
+        ...elb,
+        ...ssm,
+        ...firehose,
+        ...athena,
         ...exemptionPolicies,
     ],
 });
