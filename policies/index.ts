@@ -20,6 +20,7 @@ import { rules as athena } from "./rules/athena";
 import { rules as backup } from "./rules/backup";
 import { rules as cloudtrail } from "./rules/cloudtrail";
 import { rules as docdb } from "./rules/docdb";
+import { rules as ebs } from "./rules/ebs";
 import { rules as ecr } from "./rules/ecr";
 import { rules as elb } from "./rules/elb";
 import { rules as firehose } from "./rules/firehose";
@@ -54,6 +55,7 @@ new PolicyPack("secure-web-app", {
         ...messaging,
         ...secrets,
         ...rds,
+        ...ebs,
         ...efs,
         ...elasticache,
         ...opensearch,

@@ -142,3 +142,18 @@ export function parameterGroupOf(
 export function setOrUnknown(value: unknown): boolean {
     return isUnknown(value) || isSet(value);
 }
+
+/**
+ * Whether the stack turns on EBS encryption by default for its account and region
+ * (aws.ebs.EncryptionByDefault, `enabled` true when absent): then every new volume is encrypted
+ * whatever the volume, instance or launch template says. UNKNOWN when a declaration's switch is.
+ */
+export function ebsEncryptedByDefault(index: StackIndex): boolean | Unknown {
+    let unknown = false;
+    for (const d of index.ofType("aws:ebs/encryptionByDefault:EncryptionByDefault")) {
+        const enabled = bool(d.props.enabled);
+        if (enabled === UNKNOWN) unknown = true;
+        else if (enabled !== false) return true;
+    }
+    return unknown ? UNKNOWN : false;
+}
