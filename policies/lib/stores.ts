@@ -80,17 +80,19 @@ export function isAwsManagedKey(value: string): boolean {
 }
 
 /**
- * When the config requires a customer-managed key: reports a store whose key property is unset
- * (the service's AWS-managed key `awsManaged` is used) or names an AWS-managed alias. An
- * unknown key id counts as customer-managed (kms-key-grants-data-stores resolves it in the stack).
+ * When the config requires a customer-managed key (or `required` says so): reports a store whose
+ * key property is unset (the service's AWS-managed key `awsManaged` is used) or names an
+ * AWS-managed alias. An unknown key id counts as customer-managed (kms-key-grants-data-stores
+ * resolves it in the stack).
  */
-export function checkCustomerManagedKey<C extends CmkConfig>(
+export function checkCustomerManagedKey<C extends Partial<CmkConfig>>(
     r: RuleResource,
     ctx: RuleContext<C>,
     keyPath: string,
     awsManaged: string,
+    required: boolean = ctx.config.requireCustomerManagedKey === true,
 ): void {
-    if (ctx.config.requireCustomerManagedKey !== true) return;
+    if (!required) return;
     const key = str(readPath(r.props, keyPath));
     if (key === UNKNOWN) return;
     if (key === undefined || key === "") {

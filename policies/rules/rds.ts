@@ -15,7 +15,7 @@ import { T, typeSet } from "../lib/types";
 export const dbInstanceEncrypted = resourceRule<CmkConfig>({
     name: "rds-db-instance-encrypted",
     description:
-        "Checks that every RDS DB instance encrypts its storage (storageEncrypted true; the provider's default is false), which also encrypts its automated backups, read replicas and snapshots; a read replica (replicateSourceDb) inherits its source's encryption and is judged through the source. Mandatory: an unencrypted database cannot be encrypted in place.",
+        "Checks that every RDS DB instance encrypts its storage (storageEncrypted true; the provider's default is false), which also encrypts its automated backups, read replicas and snapshots; a read replica (replicateSourceDb) or an instance restored from a snapshot (snapshotIdentifier) inherits its source's encryption and is judged through the source. Mandatory: an unencrypted database cannot be encrypted in place.",
     enforcementLevel: "mandatory",
     severity: "high",
     control: fsbp("RDS.3"),
@@ -26,8 +26,10 @@ export const dbInstanceEncrypted = resourceRule<CmkConfig>({
     config: CMK_CONFIG,
     resourceTypes: [T.rdsInstance],
     check(r, ctx) {
-        const replica = r.props.replicateSourceDb;
-        if (isUnknown(replica) || isSet(replica)) return;
+        // A read replica follows its source, a restored instance its snapshot (rds-snapshot-encrypted judges those in the stack).
+        for (const source of ["replicateSourceDb", "snapshotIdentifier"]) {
+            if (isUnknown(r.props[source]) || isSet(r.props[source])) return;
+        }
         if (checkSwitch(r, ctx, { path: "storageEncrypted", absent: false, want: true, what: "encrypt its storage", fix: "set storageEncrypted to true (with kmsKeyId)" })) return;
         checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/rds");
     },
@@ -36,7 +38,7 @@ export const dbInstanceEncrypted = resourceRule<CmkConfig>({
 export const dbClusterEncrypted = resourceRule<CmkConfig>({
     name: "rds-db-cluster-encrypted",
     description:
-        "Checks that every RDS DB cluster (Aurora or Multi-AZ) and global cluster encrypts its storage (storageEncrypted true; the provider's default is false, except Aurora Serverless v1, engineMode serverless, which is always encrypted); a global cluster created from an existing cluster (sourceDbClusterIdentifier) inherits that cluster's encryption. Mandatory.",
+        "Checks that every RDS DB cluster (Aurora or Multi-AZ) and global cluster encrypts its storage (storageEncrypted true; the provider's default is false, except Aurora Serverless v1, engineMode serverless, which is always encrypted); a global cluster created from an existing cluster (sourceDbClusterIdentifier) and a cluster restored from a snapshot (snapshotIdentifier) inherit their source's encryption. Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
     control: fsbp("RDS.27"),
@@ -55,6 +57,7 @@ export const dbClusterEncrypted = resourceRule<CmkConfig>({
         const mode = str(r.props.engineMode);
         if (mode === UNKNOWN) return ctx.undecided(r, "engineMode");
         if (mode === "serverless") return;
+        if (isUnknown(r.props.snapshotIdentifier) || isSet(r.props.snapshotIdentifier)) return; // follows its snapshot
         if (checkSwitch(r, ctx, { path: "storageEncrypted", absent: false, want: true, what: "encrypt its storage", fix: "set storageEncrypted to true (with kmsKeyId)" })) return;
         checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/rds");
     },

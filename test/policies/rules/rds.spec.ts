@@ -32,6 +32,7 @@ describe("RDS rules", () => {
         { it: "fails a missing storageEncrypted (the provider's default is false)", given: [db("db", { storageEncrypted: undefined })], flags: ["db"], says: /unset, which means false/ },
         { it: "judges the string form \"false\"", given: [db("db", { storageEncrypted: "false" })], flags: ["db"] },
         { it: "leaves a read replica to its source", given: [db("replica", { storageEncrypted: undefined, replicateSourceDb: "db" })], flags: [] },
+        { it: "leaves an instance restored from a snapshot to the snapshot", given: [db("restored", { storageEncrypted: undefined, snapshotIdentifier: "snap-1" })], flags: [] },
         { it: "is undecided on an unknown storageEncrypted", given: [db("db", { storageEncrypted: UNKNOWN })], flags: [], undecided: ["db"] },
         { it: "accepts the AWS-managed key by default", given: [db("db", { kmsKeyId: undefined })], flags: [] },
         {
