@@ -13,15 +13,13 @@
  * whose distribution lives in another stack). A us-east-1 function alone is not edge: a stack
  * deployed to us-east-1 has all its functions there.
  */
-import { graphOf, NT, StackGraph, StackResource } from "./graph";
+import { graphOf, StackGraph, StackResource } from "./graph";
 import { bool, list, read, rec, str, strings, UNKNOWN } from "./props";
 import type { RuleResource, StackView } from "./rule";
+import { AWS_TYPES } from "./types";
 
 export const EDGE_REGION = "us-east-1";
 export const EDGE_PRINCIPAL = "edgelambda.amazonaws.com";
-const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
-const ROLE = "aws:iam/role:Role";
-
 /** Why a function is an edge function (empty: it is not). */
 export type EdgeReasons = string[];
 
@@ -56,7 +54,7 @@ export function trustsService(policy: unknown, principal: string): boolean {
 /** Every function a CloudFront distribution in the stack associates (by ARN or dependency). */
 function associatedFunctions(g: StackGraph): Map<string, string> {
     const out = new Map<string, string>();
-    for (const dist of g.ofType(DISTRIBUTION)) {
+    for (const dist of g.ofType(AWS_TYPES.cloudfrontDistribution)) {
         const behaviours: [string, unknown][] = [["defaultCacheBehavior", read(dist.props, "defaultCacheBehavior")]];
         const ordered = list(read(dist.props, "orderedCacheBehaviors"));
         if (ordered !== UNKNOWN) ordered.forEach((b) => behaviours.push(["orderedCacheBehaviors", b]));
@@ -68,7 +66,7 @@ function associatedFunctions(g: StackGraph): Map<string, string> {
                     const arn = str(read(a, "lambdaArn"));
                     if (arn === UNKNOWN) unresolved = true;
                     else if (typeof arn === "string") {
-                        const fn = g.resolve(arn, NT.lambdaFunction);
+                        const fn = g.resolve(arn, AWS_TYPES.lambdaFunction);
                         if (fn) out.set(fn.urn, `CloudFront distribution '${dist.name}' associates it (${prop}.lambdaFunctionAssociations)`);
                     }
                 }
@@ -76,7 +74,7 @@ function associatedFunctions(g: StackGraph): Map<string, string> {
             // At preview the version ARN is unknown; the behaviour's dependencies still name
             // the function it was computed from.
             if (unresolved) {
-                for (const fn of g.dependenciesOf(dist, prop, NT.lambdaFunction)) {
+                for (const fn of g.dependenciesOf(dist, prop, AWS_TYPES.lambdaFunction)) {
                     out.set(fn.urn, `CloudFront distribution '${dist.name}' associates it (${prop}.lambdaFunctionAssociations)`);
                 }
             }
@@ -87,7 +85,7 @@ function associatedFunctions(g: StackGraph): Map<string, string> {
 
 /** The execution role of a function, when it is in the stack. */
 function roleOf(g: StackGraph, fn: StackResource): StackResource | undefined {
-    const role = g.ref(fn, "role", read(fn.props, "role"), ROLE);
+    const role = g.ref(fn, "role", read(fn.props, "role"), AWS_TYPES.iamRole);
     return role && typeof role === "object" ? role : undefined;
 }
 
@@ -98,7 +96,7 @@ export function edgeFunctions(g: StackGraph): Map<string, EdgeReasons> {
     if (cached) return cached;
     const associated = associatedFunctions(g);
     const out = new Map<string, EdgeReasons>();
-    for (const fn of g.ofType(NT.lambdaFunction)) {
+    for (const fn of g.ofType(AWS_TYPES.lambdaFunction)) {
         const reasons: string[] = [];
         const assoc = associated.get(fn.urn);
         if (assoc) reasons.push(assoc);
@@ -115,6 +113,15 @@ export function edgeFunctions(g: StackGraph): Map<string, EdgeReasons> {
     }
     edgeCache.set(g, out);
     return out;
+}
+
+/**
+ * The stack's Lambda functions that are not Lambda@Edge, in stack order: what every rule about a
+ * function's VPC, security groups, endpoints, alarms, tracing or concurrency judges.
+ */
+export function regionalFunctions(g: StackGraph): StackResource[] {
+    const edge = edgeFunctions(g);
+    return g.ofType(AWS_TYPES.lambdaFunction).filter((fn) => !edge.has(fn.urn));
 }
 
 /** The reasons a function of a stack rule's view is Lambda@Edge, or undefined. */

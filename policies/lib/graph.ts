@@ -14,32 +14,9 @@
 import { UNKNOWN, Unknown, bool, isUnknown, list, read, rec, str, strings } from "./props";
 import type { StackResource, StackView } from "./rule";
 import { StackIndex } from "./stack";
-import { typeSet } from "./types";
+import { AWS_TYPES, typeSet } from "./types";
 
 export type { StackResource };
-
-/** Type tokens of the resources the graph indexes specially. */
-export const NT = {
-    vpc: "aws:ec2/vpc:Vpc",
-    subnet: "aws:ec2/subnet:Subnet",
-    routeTable: "aws:ec2/routeTable:RouteTable",
-    defaultRouteTable: "aws:ec2/defaultRouteTable:DefaultRouteTable",
-    route: "aws:ec2/route:Route",
-    routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
-    mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
-    internetGateway: "aws:ec2/internetGateway:InternetGateway",
-    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
-    vpcEndpointRouteTableAssociation: "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation",
-    vpcEndpointSubnetAssociation: "aws:ec2/vpcEndpointSubnetAssociation:VpcEndpointSubnetAssociation",
-    vpcEndpointPolicy: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
-    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-    securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
-    securityGroupIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-    flowLog: "aws:ec2/flowLog:FlowLog",
-    lambdaFunction: "aws:lambda/function:Function",
-    eventSourceMapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
-} as const;
 
 /**
  * The framework's StackIndex (by URN, type, identifying value, property dependency) plus the
@@ -185,7 +162,7 @@ export class NetworkIndex {
     associationsUndecided = false;
 
     constructor(private readonly g: StackGraph) {
-        for (const rt of g.ofType(NT.routeTable, NT.defaultRouteTable)) {
+        for (const rt of g.ofType(AWS_TYPES.routeTable, AWS_TYPES.defaultRouteTable)) {
             const routes = list(read(rt.props, "routes"));
             if (routes === UNKNOWN) {
                 this.place(rt.urn, { source: rt, path: "routes", destination: "?", target: "unknown", targetProp: "routes" });
@@ -193,18 +170,18 @@ export class NetworkIndex {
             }
             routes.forEach((route, i) => this.place(rt.urn, this.routeInfo(rt, route, `routes[${i}]`, true)));
         }
-        for (const route of g.ofType(NT.route)) {
+        for (const route of g.ofType(AWS_TYPES.route)) {
             this.place(this.key(route, "routeTableId", ...TABLES), this.routeInfo(route, route.props, "", false));
         }
-        for (const assoc of g.ofType(NT.routeTableAssociation)) {
+        for (const assoc of g.ofType(AWS_TYPES.routeTableAssociation)) {
             if (read(assoc.props, "subnetId") === undefined) continue; // a gateway (edge) association
-            const subnet = this.key(assoc, "subnetId", NT.subnet);
+            const subnet = this.key(assoc, "subnetId", AWS_TYPES.subnet);
             const table = this.key(assoc, "routeTableId", ...TABLES);
             if (subnet === UNKNOWN || subnet === undefined) this.associationsUndecided = true;
             else this.explicitAssociation.set(subnet, table ?? UNKNOWN);
         }
-        for (const assoc of g.ofType(NT.mainRouteTableAssociation)) {
-            const vpc = this.key(assoc, "vpcId", NT.vpc);
+        for (const assoc of g.ofType(AWS_TYPES.mainRouteTableAssociation)) {
+            const vpc = this.key(assoc, "vpcId", AWS_TYPES.vpc);
             const table = this.key(assoc, "routeTableId", ...TABLES);
             if (vpc === UNKNOWN || vpc === undefined) this.associationsUndecided = true;
             else this.mainAssociation.set(vpc, table ?? UNKNOWN);
@@ -241,11 +218,11 @@ export class NetworkIndex {
                 // Inline routes share one dependency list ("routes"), so it cannot tell which
                 // route the gateway belongs to; a separate Route's "gatewayId" can.
                 const deps = inline ? [] : this.g.dependenciesOf(source, "gatewayId");
-                if (deps.some((d) => typeSet(NT.internetGateway).has(d.type))) target = "internet-gateway";
+                if (deps.some((d) => typeSet(AWS_TYPES.internetGateway).has(d.type))) target = "internet-gateway";
                 else if (deps.length) target = "other";
                 else target = "unknown";
             } else if (gateway === "local") target = "local";
-            else if (gateway.startsWith("igw-") || this.g.resolve(gateway, NT.internetGateway)) target = "internet-gateway";
+            else if (gateway.startsWith("igw-") || this.g.resolve(gateway, AWS_TYPES.internetGateway)) target = "internet-gateway";
             else target = "other";
             return { source, path, destination, target, targetProp: at("gatewayId") };
         }
@@ -285,7 +262,7 @@ export class NetworkIndex {
      * `mainRouteTableId`, else the DefaultRouteTable that manages the VPC's default table.
      */
     mainRouteTable(subnet: StackResource): string | Unknown | undefined {
-        const vpcKey = this.key(subnet, "vpcId", NT.vpc);
+        const vpcKey = this.key(subnet, "vpcId", AWS_TYPES.vpc);
         if (vpcKey === UNKNOWN) return UNKNOWN;
         if (vpcKey === undefined) return undefined;
         const vpc = this.g.byUrn(vpcKey);
@@ -295,12 +272,12 @@ export class NetworkIndex {
         if (!vpc) return undefined; // VPC outside the stack: its main table is not visible
         const main = str(read(vpc.props, "mainRouteTableId"));
         const vpcDefault = str(read(vpc.props, "defaultRouteTableId"));
-        for (const drt of this.g.ofType(NT.defaultRouteTable)) {
+        for (const drt of this.g.ofType(AWS_TYPES.defaultRouteTable)) {
             const drtVpc = str(read(drt.props, "vpcId"));
             const drtId = str(read(drt.props, "defaultRouteTableId"));
             const sameVpc = (typeof vpcId === "string" && drtVpc === vpcId) ||
                 (typeof drtId === "string" && (drtId === vpcDefault || drtId === main)) ||
-                this.g.dependenciesOf(drt, "defaultRouteTableId", NT.vpc).includes(vpc);
+                this.g.dependenciesOf(drt, "defaultRouteTableId", AWS_TYPES.vpc).includes(vpc);
             if (sameVpc) return drt.urn;
         }
         if (typeof main === "string" && main !== "") return this.g.resolve(main, ...TABLES)?.urn ?? main;
@@ -348,11 +325,11 @@ export class NetworkIndex {
 
     /** The key (URN or id) of the VPC a subnet belongs to. */
     vpcKeyOfSubnet(subnet: StackResource): string | Unknown | undefined {
-        return this.key(subnet, "vpcId", NT.vpc);
+        return this.key(subnet, "vpcId", AWS_TYPES.vpc);
     }
 }
 
-const TABLES = [NT.routeTable, NT.defaultRouteTable];
+const TABLES = [AWS_TYPES.routeTable, AWS_TYPES.defaultRouteTable];
 
 /** The route table a VPC uses as main when no id is known and nothing manages it. */
 export const VPC_MAIN_UNMANAGED = "(the VPC's main route table)";
@@ -380,7 +357,7 @@ export function functionPlacement(g: StackGraph, fn: StackResource): FunctionPla
     if (!isUnknown(subnetIds) && strings(subnetIds) !== UNKNOWN && (strings(subnetIds) as string[]).length === 0) {
         return { kind: "none" };
     }
-    const subnets = g.refs(fn, "vpcConfig", subnetIds, NT.subnet);
+    const subnets = g.refs(fn, "vpcConfig", subnetIds, AWS_TYPES.subnet);
     if (subnets === UNKNOWN) return { kind: "unknown", what: "vpcConfig.subnetIds" };
     return { kind: "vpc", subnets: subnets.resources, external: subnets.external, securityGroups: list(config.securityGroupIds) };
     // Only the count of security groups matters: an element unknown at preview is still a group.

@@ -22,7 +22,7 @@
  *         enforcementLevel: "advisory", severity: "medium", control: fsbp("S3.14"),
  *         remediationSteps: "Add an aws.s3.BucketVersioning with status Enabled.",
  *         tags: ["s3", "resilience"],
- *         resourceTypes: [T.bucket],
+ *         resourceTypes: [AWS_TYPES.bucket],
  *         check(bucket, ctx) {
  *             const status = read(bucket.props, "versioning", "enabled");
  *             if (isUnknown(status)) return ctx.undecided(bucket, "versioning.enabled");
@@ -54,6 +54,7 @@ import {
     policyNow,
     recordExempted,
 } from "./exemptions";
+import type { Constraint } from "./constraints";
 import { StackIndex } from "./stack";
 import { typeLabel, typeSet } from "./types";
 
@@ -116,6 +117,11 @@ export interface RuleMetadata {
     control?: Control;
     /** Further controls the rule also covers (shown in the catalogue). */
     relatedControls?: Control[];
+    /**
+     * Which of the mission's five constraints the rule enforces (lib/constraints.ts), when it
+     * enforces one; shown in the catalogue. Not sent to the engine.
+     */
+    constraint?: Constraint;
     remediationSteps: string;
     tags: string[];
     /** Why the rule matters (catalogue text; cause and rationale kept apart). */

@@ -13,6 +13,7 @@ import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { bool, isSet, isUnknown, read, show, str, UNKNOWN, Unknown } from "./props";
 import type { RuleContext, RuleResource, StackResource } from "./rule";
 import type { StackIndex } from "./stack";
+import { AWS_TYPES } from "./types";
 
 /**
  * Reads a dotted path (`encryptAtRest.enabled`). A nested block is an object in the inputs and
@@ -152,7 +153,7 @@ export function setOrUnknown(value: unknown): boolean {
  */
 export function ebsEncryptedByDefault(index: StackIndex): boolean | Unknown {
     let unknown = false;
-    for (const d of index.ofType("aws:ebs/encryptionByDefault:EncryptionByDefault")) {
+    for (const d of index.ofType(AWS_TYPES.ebsEncryptionByDefault)) {
         const enabled = bool(d.props.enabled);
         if (enabled === UNKNOWN) unknown = true;
         else if (enabled !== false) return true;

@@ -1,31 +1,26 @@
 /**
- * API Gateway rules: WAF on the stage, access and execution logs, X-Ray, encrypted cache, and
- * TLS 1.2 on custom domains. Stage-level facts that live on other resources (WebAclAssociation,
- * MethodSettings) are stack rules over lib/graph.ts.
+ * API Gateway rules: WAF on the stage, access and execution logs, X-Ray, encrypted cache, TLS 1.2
+ * on custom domains, and a 5XX alarm on every REST API (lib/alarms.ts). Stage-level facts that
+ * live on other resources (WebAclAssociation, MethodSettings) are stack rules over lib/graph.ts.
  */
-import { graphOf, StackGraph, StackResource } from "../lib/graph";
+import { requireAlarm } from "../lib/alarms";
+import { graphOf, StackGraph } from "../lib/graph";
 import { bool, isUnknown, read, str, UNKNOWN, Unknown } from "../lib/props";
-import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
-
-const STAGE = "aws:apigateway/stage:Stage";
-const STAGE_V2 = "aws:apigatewayv2/stage:Stage";
-const METHOD_SETTINGS = "aws:apigateway/methodSettings:MethodSettings";
-const WAF_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
-const DOMAIN = "aws:apigateway/domainName:DomainName";
-const REST_API = "aws:apigateway/restApi:RestApi";
+import { fsbp, resourceRule, Rule, StackResource, stackRule } from "../lib/rule";
+import { AWS_TYPES } from "../lib/types";
 
 /** The MethodSettings resources of a stage (same restApi and stageName, or by dependency). */
 function methodSettingsOf(g: StackGraph, stage: StackResource): StackResource[] | Unknown {
     const stageName = str(read(stage.props, "stageName"));
-    const api = g.ref(stage, "restApi", read(stage.props, "restApi"), REST_API);
+    const api = g.ref(stage, "restApi", read(stage.props, "restApi"), AWS_TYPES.apigatewayRestApi);
     const out: StackResource[] = [];
-    for (const ms of g.ofType(METHOD_SETTINGS)) {
+    for (const ms of g.ofType(AWS_TYPES.apigatewayMethodSettings)) {
         if (g.dependenciesOf(ms, "stageName").includes(stage)) {
             out.push(ms);
             continue;
         }
         const name = str(read(ms.props, "stageName"));
-        const msApi = g.ref(ms, "restApi", read(ms.props, "restApi"), REST_API);
+        const msApi = g.ref(ms, "restApi", read(ms.props, "restApi"), AWS_TYPES.apigatewayRestApi);
         if (name === UNKNOWN || msApi === UNKNOWN || stageName === UNKNOWN || api === UNKNOWN) return UNKNOWN;
         if (name === stageName && msApi === api) out.push(ms);
     }
@@ -48,12 +43,12 @@ export const stageWafAssociated = stackRule({
         const g = graphOf(stack);
         const protectedStages = new Set<string>();
         let undecided = false;
-        for (const assoc of g.ofType(WAF_ASSOCIATION)) {
-            const target = g.ref(assoc, "resourceArn", read(assoc.props, "resourceArn"), STAGE);
+        for (const assoc of g.ofType(AWS_TYPES.wafv2WebAclAssociation)) {
+            const target = g.ref(assoc, "resourceArn", read(assoc.props, "resourceArn"), AWS_TYPES.apigatewayStage);
             if (target === UNKNOWN) undecided = true;
             else if (target && typeof target === "object") protectedStages.add(target.urn);
         }
-        for (const stage of g.ofType(STAGE)) {
+        for (const stage of g.ofType(AWS_TYPES.apigatewayStage)) {
             if (protectedStages.has(stage.urn)) continue;
             if (undecided) ctx.undecided(stage, "resourceArn of a WebAclAssociation");
             else ctx.report(stage, "must be protected by AWS WAF: add an aws.wafv2.WebAclAssociation with resourceArn set to this stage's arn");
@@ -72,7 +67,7 @@ export const stageAccessLogging = resourceRule({
     control: fsbp("APIGateway.9"),
     remediationSteps: "Set accessLogSettings: { destinationArn: logGroup.arn, format: JSON.stringify({...}) }.",
     tags: ["apigateway", "logging"],
-    resourceTypes: [STAGE, STAGE_V2],
+    resourceTypes: [AWS_TYPES.apigatewayStage, AWS_TYPES.apigatewayV2Stage],
     check(stage, ctx) {
         const settings = read(stage.props, "accessLogSettings");
         const flat = Array.isArray(settings) ? settings[0] : settings;
@@ -101,7 +96,7 @@ export const stageExecutionLogging = stackRule({
     tags: ["apigateway", "logging"],
     check(stack, ctx) {
         const g = graphOf(stack);
-        for (const stage of g.ofType(STAGE)) {
+        for (const stage of g.ofType(AWS_TYPES.apigatewayStage)) {
             const settings = methodSettingsOf(g, stage);
             if (settings === UNKNOWN) {
                 ctx.undecided(stage, "stageName/restApi of its MethodSettings");
@@ -124,7 +119,7 @@ export const stageXrayTracing = resourceRule({
     control: fsbp("APIGateway.3"),
     remediationSteps: "Set xrayTracingEnabled: true on the aws.apigateway.Stage.",
     tags: ["apigateway", "observability"],
-    resourceTypes: [STAGE],
+    resourceTypes: [AWS_TYPES.apigatewayStage],
     check(stage, ctx) {
         const enabled = bool(read(stage.props, "xrayTracingEnabled"));
         if (enabled === UNKNOWN) return ctx.undecided(stage, "xrayTracingEnabled");
@@ -140,12 +135,13 @@ export const stageCacheEncrypted = stackRule({
         "a cache are not judged. Mandatory.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("APIGateway.5"),
     remediationSteps: "In the stage's aws.apigateway.MethodSettings set settings.cachingEnabled and settings.cacheDataEncrypted to true.",
     tags: ["apigateway", "encryption"],
     check(stack, ctx) {
         const g = graphOf(stack);
-        for (const stage of g.ofType(STAGE)) {
+        for (const stage of g.ofType(AWS_TYPES.apigatewayStage)) {
             const cache = bool(read(stage.props, "cacheClusterEnabled"));
             if (cache === UNKNOWN) {
                 ctx.undecided(stage, "cacheClusterEnabled");
@@ -178,9 +174,10 @@ export const domainTls12 = resourceRule({
         "policy), refusing TLS 1.0/1.1 clients. Mandatory (encryption in transit).",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     remediationSteps: "Set securityPolicy: \"TLS_1_2\" on the aws.apigateway.DomainName.",
     tags: ["apigateway", "encryption", "tls"],
-    resourceTypes: [DOMAIN],
+    resourceTypes: [AWS_TYPES.apigatewayDomainName],
     check(domain, ctx) {
         const policy = str(read(domain.props, "securityPolicy"));
         if (policy === UNKNOWN) return ctx.undecided(domain, "securityPolicy");
@@ -190,4 +187,33 @@ export const domainTls12 = resourceRule({
     },
 });
 
-export const rules: Rule[] = [stageWafAssociated, stageAccessLogging, stageExecutionLogging, stageXrayTracing, stageCacheEncrypted, domainTls12];
+export const apiGateway5xxAlarm = stackRule({
+    name: "apigateway-rest-api-5xx-alarm",
+    description:
+        "Checks that every REST API has a CloudWatch alarm on AWS/ApiGateway 5XXError with dimension ApiName set to " +
+        "the API's name, notifying a subscribed SNS topic of the stack. Mandatory (monitoring tier).",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps:
+        "Add an aws.cloudwatch.MetricAlarm (namespace AWS/ApiGateway, metricName 5XXError, dimensions { ApiName: api.name }, alarmActions [topic.arn]).",
+    tags: ["apigateway", "monitoring", "cloudwatch"],
+    check(stack, ctx) {
+        const g = graphOf(stack);
+        for (const api of g.ofType(AWS_TYPES.apigatewayRestApi)) {
+            ctx.guard(api, () =>
+                requireAlarm(g, ctx, api, [], ["AWS/ApiGateway|5XXError"], [read(api.props, "name")],
+                    "a 5XXError alarm", "add an aws.cloudwatch.MetricAlarm on AWS/ApiGateway 5XXError with dimensions.ApiName set to the API's name"),
+            );
+        }
+    },
+});
+
+export const rules: Rule[] = [
+    stageWafAssociated,
+    stageAccessLogging,
+    stageExecutionLogging,
+    stageXrayTracing,
+    stageCacheEncrypted,
+    domainTls12,
+    apiGateway5xxAlarm,
+];

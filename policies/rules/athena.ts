@@ -6,7 +6,7 @@
 import { bool, str, UNKNOWN } from "../lib/props";
 import { resourceRule, Rule } from "../lib/rule";
 import { readPath } from "../lib/stores";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const workgroupEncrypted = resourceRule({
     name: "athena-workgroup-encrypted",
@@ -14,11 +14,12 @@ export const workgroupEncrypted = resourceRule({
         "Checks that every Athena workgroup encrypts query results with KMS (configuration.resultConfiguration.encryptionConfiguration.encryptionOption SSE_KMS or CSE_KMS) and enforces its configuration (enforceWorkgroupConfiguration, true by default; false lets each query choose its own result settings, unencrypted included). Advisory: S3's default SSE-S3 still encrypts results.",
     enforcementLevel: "advisory",
     severity: "medium",
+    constraint: "encryption-on",
     remediationSteps:
         "Set `configuration: { enforceWorkgroupConfiguration: true, resultConfiguration: { encryptionConfiguration: { encryptionOption: \"SSE_KMS\", kmsKeyArn: key.arn } } }`.",
     tags: ["athena", "encryption"],
     preview: "Unknown settings are undecided.",
-    resourceTypes: [T.athenaWorkgroup],
+    resourceTypes: [AWS_TYPES.athenaWorkgroup],
     check(r, ctx) {
         const enforce = bool(readPath(r.props, "configuration.enforceWorkgroupConfiguration"));
         const option = str(readPath(r.props, "configuration.resultConfiguration.encryptionConfiguration.encryptionOption"));

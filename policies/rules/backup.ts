@@ -7,10 +7,10 @@
 import { str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { isAwsManagedKey } from "../lib/stores";
-import { T, typeSet } from "../lib/types";
-import { checkResourcePolicyNotPublic } from "./s3";
+import { AWS_TYPES, typeSet } from "../lib/types";
+import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 
-const AIR_GAPPED = "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault";
+const AIR_GAPPED = AWS_TYPES.backupLogicallyAirGappedVault;
 
 export const vaultEncryptedCmk = resourceRule({
     name: "backup-vault-encrypted-cmk",
@@ -18,11 +18,12 @@ export const vaultEncryptedCmk = resourceRule({
         "Checks that every AWS Backup vault (and logically air-gapped vault) encrypts the recovery points it holds with a customer-managed KMS key (kmsKeyArn / encryptionKeyArn set and not AWS-managed), so restores and copies are under a key policy you control. Advisory: the points are encrypted with an AWS-managed key otherwise; the strict config makes it mandatory.",
     enforcementLevel: "advisory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("Backup.1"),
     remediationSteps: "Set `kmsKeyArn` (or `encryptionKeyArn` on a logically air-gapped vault) to a customer-managed key.",
     tags: ["backup", "encryption"],
     preview: "An unknown key counts as customer-managed.",
-    resourceTypes: [T.backupVault, AIR_GAPPED],
+    resourceTypes: [AWS_TYPES.backupVault, AIR_GAPPED],
     check(r, ctx) {
         const property = typeSet(AIR_GAPPED).has(r.type) ? "encryptionKeyArn" : "kmsKeyArn";
         const key = str(r.props[property]);
@@ -41,7 +42,7 @@ export const vaultPolicyNotPublic = resourceRule({
     remediationSteps: "Name the accounts that copy into the vault (`Principal: { AWS: \"arn:aws:iam::<account>:root\" }`) or pin `*` with aws:PrincipalOrgID; add a Deny on backup:DeleteRecoveryPoint.",
     tags: ["backup", "public-access"],
     preview: "A policy built from unknown outputs is undecided at preview.",
-    resourceTypes: [T.backupVaultPolicy],
+    resourceTypes: [AWS_TYPES.backupVaultPolicy],
     check(r, ctx) {
         checkResourcePolicyNotPublic(r, ctx, r.props.policy, "policy", "name the accounts that use the vault or pin the caller with aws:PrincipalOrgID", { servicePrincipals: true });
     },

@@ -6,11 +6,7 @@
 import { graphOf } from "../lib/graph";
 import { isUnknown, list, read, rec, str, strings, UNKNOWN, Unknown } from "../lib/props";
 import { fsbp, resourceRule, Rule, RuleContext, RuleResource, stackRule } from "../lib/rule";
-
-const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
-const HEADERS_POLICY = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy";
-const LOG_SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource";
-const LOG_DELIVERY = "aws:cloudwatch/logDelivery:LogDelivery";
+import { AWS_TYPES } from "../lib/types";
 
 /** The AWS managed "Managed-SecurityHeadersPolicy" response headers policy. */
 export const MANAGED_SECURITY_HEADERS_POLICY_ID = "67f7725c-6f97-4210-82d7-5512b31e9d03";
@@ -75,7 +71,7 @@ export const distributionDefaultRootObject = resourceRule({
     control: fsbp("CloudFront.1"),
     remediationSteps: "Set defaultRootObject: \"index.html\".",
     tags: ["cloudfront", "s3"],
-    resourceTypes: [DISTRIBUTION],
+    resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
         const all = origins(dist);
         if (all === UNKNOWN) return ctx.undecided(dist, "origins");
@@ -98,10 +94,11 @@ export const distributionHttpsViewers = resourceRule({
         "https-only, so viewers never exchange content in clear text. Mandatory (encryption in transit).",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("CloudFront.3"),
     remediationSteps: "Set viewerProtocolPolicy: \"redirect-to-https\" on defaultCacheBehavior and every orderedCacheBehaviors entry.",
     tags: ["cloudfront", "encryption", "tls"],
-    resourceTypes: [DISTRIBUTION],
+    resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
         for (const { path, behaviour } of behaviours(dist)) {
             if (behaviour === UNKNOWN) {
@@ -125,13 +122,14 @@ export const distributionS3OriginAccessControl = resourceRule({
         "(*.s3-website*: that endpoint serves only public buckets and speaks HTTP only). Mandatory (S3 has no public access).",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "s3-never-public",
     control: fsbp("CloudFront.13"),
     remediationSteps:
         "Create an aws.cloudfront.OriginAccessControl (s3, sigv4, always), set the origin's domainName to the bucket's " +
         "bucketRegionalDomainName and originAccessControlId to it, and allow cloudfront.amazonaws.com in the bucket " +
         "policy with an AWS:SourceArn condition.",
-    tags: ["cloudfront", "s3", "family-1"],
-    resourceTypes: [DISTRIBUTION],
+    tags: ["cloudfront", "s3"],
+    resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
         originFindings(dist, ctx, (origin, path) => {
             const domain = str(origin.domainName);
@@ -160,10 +158,11 @@ export const distributionCustomOriginHttps = resourceRule({
         "forwards viewer traffic to the origin in clear text. Mandatory (encryption in transit).",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("CloudFront.9"),
     remediationSteps: "Set customOriginConfig.originProtocolPolicy: \"https-only\".",
     tags: ["cloudfront", "encryption", "tls"],
-    resourceTypes: [DISTRIBUTION],
+    resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
         eachCustomOrigin(dist, ctx, (custom, path) => {
             const policy = str(custom.originProtocolPolicy);
@@ -182,10 +181,11 @@ export const distributionCustomOriginTls12 = resourceRule({
         "connection to the origin cannot be downgraded. Mandatory (encryption in transit).",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("CloudFront.10"),
     remediationSteps: "Set customOriginConfig.originSslProtocols: [\"TLSv1.2\"].",
     tags: ["cloudfront", "encryption", "tls"],
-    resourceTypes: [DISTRIBUTION],
+    resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
         eachCustomOrigin(dist, ctx, (custom, path) => {
             const protocols = strings(custom.originSslProtocols);
@@ -210,6 +210,7 @@ export const distributionViewerTls12 = resourceRule({
         "Mandatory (encryption in transit). Control Tower: CT.CLOUDFRONT.PR.9; FSBP CloudFront.8 covers SNI.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("CloudFront.8"),
     remediationSteps: "Set viewerCertificate.minimumProtocolVersion: \"TLSv1.2_2021\" and sslSupportMethod: \"sni-only\".",
     tags: ["cloudfront", "encryption", "tls"],
@@ -221,7 +222,7 @@ export const distributionViewerTls12 = resourceRule({
             description: "Viewer security policies accepted.",
         },
     },
-    resourceTypes: [DISTRIBUTION],
+    resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
         const cert = read(dist.props, "viewerCertificate");
         if (isUnknown(cert)) return ctx.undecided(dist, "viewerCertificate");
@@ -256,10 +257,10 @@ export const distributionLogging = stackRule({
     check(stack, ctx) {
         const g = graphOf(stack);
         const delivered = new Set<string>();
-        for (const d of g.ofType(LOG_DELIVERY)) {
+        for (const d of g.ofType(AWS_TYPES.logDelivery)) {
             const name = str(read(d.props, "deliverySourceName"));
             if (typeof name === "string") delivered.add(name);
-            for (const src of g.dependenciesOf(d, "deliverySourceName", LOG_SOURCE)) {
+            for (const src of g.dependenciesOf(d, "deliverySourceName", AWS_TYPES.logDeliverySource)) {
                 const n = str(read(src.props, "name"));
                 if (typeof n === "string") delivered.add(n);
                 delivered.add(src.urn);
@@ -267,15 +268,15 @@ export const distributionLogging = stackRule({
         }
         const v2 = new Set<string>();
         let undecided = false;
-        for (const src of g.ofType(LOG_SOURCE)) {
+        for (const src of g.ofType(AWS_TYPES.logDeliverySource)) {
             if (str(read(src.props, "logType")) !== "ACCESS_LOGS") continue;
             const name = str(read(src.props, "name"));
             if (!delivered.has(src.urn) && !(typeof name === "string" && delivered.has(name))) continue;
-            const target = g.ref(src, "resourceArn", read(src.props, "resourceArn"), DISTRIBUTION);
+            const target = g.ref(src, "resourceArn", read(src.props, "resourceArn"), AWS_TYPES.cloudfrontDistribution);
             if (target === UNKNOWN) undecided = true;
             else if (target && typeof target === "object") v2.add(target.urn);
         }
-        for (const dist of g.ofType(DISTRIBUTION)) {
+        for (const dist of g.ofType(AWS_TYPES.cloudfrontDistribution)) {
             if (v2.has(dist.urn)) continue;
             const bucket = str(read(dist.props, "loggingConfig", "bucket"));
             if (bucket === UNKNOWN) ctx.undecided(dist, "loggingConfig.bucket");
@@ -296,7 +297,7 @@ export const distributionWaf = resourceRule({
     control: fsbp("CloudFront.6"),
     remediationSteps: "Create a CLOUDFRONT-scope aws.wafv2.WebAcl (in us-east-1) and set webAclId to its arn.",
     tags: ["cloudfront", "waf"],
-    resourceTypes: [DISTRIBUTION],
+    resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
         const acl = str(read(dist.props, "webAclId"));
         if (acl === UNKNOWN) return ctx.undecided(dist, "webAclId");
@@ -322,7 +323,7 @@ export const distributionSecurityHeaders = stackRule({
     tags: ["cloudfront", "headers"],
     check(stack, ctx) {
         const g = graphOf(stack);
-        for (const dist of g.ofType(DISTRIBUTION)) {
+        for (const dist of g.ofType(AWS_TYPES.cloudfrontDistribution)) {
             ctx.guard(dist, () => {
                 for (const { path, behaviour } of behaviours(dist)) {
                     if (behaviour === UNKNOWN) {
@@ -331,10 +332,10 @@ export const distributionSecurityHeaders = stackRule({
                     }
                     const id = str(behaviour.responseHeadersPolicyId);
                     if (id === MANAGED_SECURITY_HEADERS_POLICY_ID) continue;
-                    let policy = typeof id === "string" && id !== "" ? g.resolve(id, HEADERS_POLICY) : undefined;
+                    let policy = typeof id === "string" && id !== "" ? g.resolve(id, AWS_TYPES.cloudfrontResponseHeadersPolicy) : undefined;
                     if (id === UNKNOWN) {
                         const prop = path.startsWith("default") ? "defaultCacheBehavior" : "orderedCacheBehaviors";
-                        const deps = g.dependenciesOf(dist, prop, HEADERS_POLICY);
+                        const deps = g.dependenciesOf(dist, prop, AWS_TYPES.cloudfrontResponseHeadersPolicy);
                         if (deps.length !== 1) {
                             ctx.undecided(dist, `${path}.responseHeadersPolicyId`);
                             continue;

@@ -8,7 +8,7 @@
 import { isSet, isUnknown } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { checkSwitch } from "../lib/stores";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const trailEncrypted = resourceRule({
     name: "cloudtrail-trail-encrypted",
@@ -16,12 +16,13 @@ export const trailEncrypted = resourceRule({
         "Checks that every CloudTrail trail encrypts its log files with KMS (kmsKeyId set; without it they get only the bucket's SSE-S3, readable by anyone who may read the bucket). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("CloudTrail.2"),
     remediationSteps:
         "Set `kmsKeyId` to a customer-managed key whose policy allows cloudtrail.amazonaws.com kms:GenerateDataKey* (with an aws:SourceArn condition naming the trail).",
     tags: ["cloudtrail", "encryption", "logging"],
     preview: "An unknown kmsKeyId counts as set.",
-    resourceTypes: [T.cloudtrailTrail],
+    resourceTypes: [AWS_TYPES.cloudtrailTrail],
     check(r, ctx) {
         if (isUnknown(r.props.kmsKeyId) || isSet(r.props.kmsKeyId)) return;
         ctx.report(r, "must encrypt its log files with KMS (kmsKeyId is unset): set kmsKeyId to a customer-managed key");
@@ -37,7 +38,7 @@ export const trailLogValidation = resourceRule({
     remediationSteps: "Set `enableLogFileValidation: true`.",
     tags: ["cloudtrail", "integrity", "logging"],
     preview: "An unknown switch is undecided.",
-    resourceTypes: [T.cloudtrailTrail],
+    resourceTypes: [AWS_TYPES.cloudtrailTrail],
     check(r, ctx) {
         checkSwitch(r, ctx, { path: "enableLogFileValidation", absent: false, want: true, what: "validate its log files", fix: "set enableLogFileValidation to true" });
     },
@@ -52,7 +53,7 @@ export const trailMultiRegion = resourceRule({
     remediationSteps: "Set `isMultiRegionTrail: true` (and includeGlobalServiceEvents).",
     tags: ["cloudtrail", "logging"],
     preview: "An unknown switch is undecided.",
-    resourceTypes: [T.cloudtrailTrail],
+    resourceTypes: [AWS_TYPES.cloudtrailTrail],
     check(r, ctx) {
         checkSwitch(r, ctx, { path: "isMultiRegionTrail", absent: false, want: true, what: "record every region", fix: "set isMultiRegionTrail to true" });
     },
@@ -67,7 +68,7 @@ export const trailCloudWatchLogs = resourceRule({
     remediationSteps: "Set `cloudWatchLogsGroupArn` (`${group.arn}:*`) and `cloudWatchLogsRoleArn`.",
     tags: ["cloudtrail", "logging", "monitoring"],
     preview: "Unknown values count as set.",
-    resourceTypes: [T.cloudtrailTrail],
+    resourceTypes: [AWS_TYPES.cloudtrailTrail],
     check(r, ctx) {
         const group = r.props.cloudWatchLogsGroupArn;
         if (isUnknown(group) || isSet(group)) return;

@@ -6,19 +6,20 @@
 import { arr, num, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, parameterGroupOf, parameterValue } from "../lib/stores";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const clusterEncrypted = resourceRule<CmkConfig>({
     name: "docdb-cluster-encrypted",
     description: "Checks that every DocumentDB cluster encrypts its storage (storageEncrypted true; the default is false and cannot be changed after creation). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("DocumentDB.1"),
     remediationSteps: "Set `storageEncrypted: true` and `kmsKeyId` to a customer-managed key (an existing cluster: restore an encrypted snapshot copy).",
     tags: ["docdb", "encryption"],
     preview: "An unknown storageEncrypted is undecided; an unknown kmsKeyId counts as customer-managed.",
     config: CMK_CONFIG,
-    resourceTypes: [T.docdbCluster],
+    resourceTypes: [AWS_TYPES.docdbCluster],
     check(r, ctx) {
         if (checkSwitch(r, ctx, { path: "storageEncrypted", absent: false, want: true, what: "encrypt its storage", fix: "set storageEncrypted to true (with kmsKeyId)" })) return;
         checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/rds");
@@ -31,13 +32,14 @@ export const clusterTlsRequired = stackRule({
         "Checks that the cluster parameter group of every DocumentDB cluster, when that group is in the stack, keeps TLS on (`tls` enabled, the default; `disabled` accepts clear-text connections). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     remediationSteps: "Remove `{ name: \"tls\", value: \"disabled\" }` from the group's parameters (or set it to \"enabled\").",
     tags: ["docdb", "encryption", "in-transit"],
     preview: "An unknown group reference or parameter leaves it undecided.",
     check(stack, ctx) {
-        for (const cluster of stack.index.ofType(T.docdbCluster)) {
+        for (const cluster of stack.index.ofType(AWS_TYPES.docdbCluster)) {
             ctx.guard(cluster, () => {
-                const group = parameterGroupOf(stack.index, cluster, "dbClusterParameterGroupName", T.docdbClusterParameterGroup);
+                const group = parameterGroupOf(stack.index, cluster, "dbClusterParameterGroupName", AWS_TYPES.docdbClusterParameterGroup);
                 if (group === UNKNOWN) return ctx.undecided(cluster, "dbClusterParameterGroupName");
                 if (!group) return;
                 const value = parameterValue(group.props.parameters, "tls");
@@ -59,7 +61,7 @@ export const clusterDeletionProtection = resourceRule({
     remediationSteps: "Set `deletionProtection: true`.",
     tags: ["docdb", "resilience"],
     preview: "An unknown switch is undecided.",
-    resourceTypes: [T.docdbCluster],
+    resourceTypes: [AWS_TYPES.docdbCluster],
     check(r, ctx) {
         checkSwitch(r, ctx, { path: "deletionProtection", absent: false, want: true, what: "be protected from deletion", fix: "set deletionProtection to true" });
     },
@@ -74,7 +76,7 @@ export const clusterBackupRetention = resourceRule({
     remediationSteps: "Set `backupRetentionPeriod` to 7 or more.",
     tags: ["docdb", "backup", "resilience"],
     preview: "An unknown period is undecided.",
-    resourceTypes: [T.docdbCluster],
+    resourceTypes: [AWS_TYPES.docdbCluster],
     check(r, ctx) {
         const days = num(r.props.backupRetentionPeriod);
         if (days === UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");
@@ -91,7 +93,7 @@ export const clusterAuditLogs = resourceRule({
     remediationSteps: "Add \"audit\" to `enabledCloudwatchLogsExports` and set the parameter audit_logs to enabled.",
     tags: ["docdb", "logging"],
     preview: "An unknown export list is undecided.",
-    resourceTypes: [T.docdbCluster],
+    resourceTypes: [AWS_TYPES.docdbCluster],
     check(r, ctx) {
         const exports = arr(r.props.enabledCloudwatchLogsExports);
         if (exports === UNKNOWN) return ctx.undecided(r, "enabledCloudwatchLogsExports");

@@ -1,8 +1,41 @@
-/** DynamoDB rules: point-in-time recovery and deletion protection. */
-import { bool, read, UNKNOWN } from "../lib/props";
+/**
+ * DynamoDB rules: encryption with a customer-managed key, point-in-time recovery and deletion protection.
+ */
+import { bool, isSet, isUnknown, read, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
+import { checkSwitch } from "../lib/stores";
+import { AWS_TYPES } from "../lib/types";
 
-const TABLE = "aws:dynamodb/table:Table";
+export const dynamodbTableEncryptedCmk = resourceRule({
+    name: "dynamodb-table-encrypted-cmk",
+    description:
+        "Checks that every DynamoDB table is encrypted with a customer-managed KMS key (serverSideEncryption.enabled true and kmsKeyArn set), not the AWS-owned default key.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    constraint: "encryption-on",
+    remediationSteps: "Set `serverSideEncryption: { enabled: true, kmsKeyArn: key.arn }` with a customer-managed key.",
+    tags: ["dynamodb", "encryption"],
+    rationale: "Only a customer-managed key puts reads of the table's data under a key policy you control and audit.",
+    preview: "Unknown `enabled` is undecided; an unknown kmsKeyArn counts as set.",
+    resourceTypes: [AWS_TYPES.dynamodbTable],
+    check(r, ctx) {
+        const enabled = read(r.props, "serverSideEncryption", "enabled");
+        if (isUnknown(enabled)) return ctx.undecided(r, "serverSideEncryption.enabled");
+        const key = read(r.props, "serverSideEncryption", "kmsKeyArn");
+        if (enabled !== true && enabled !== "true") {
+            return ctx.report(
+                r,
+                "must be encrypted with a customer-managed key (serverSideEncryption.enabled is not true): set serverSideEncryption { enabled: true, kmsKeyArn }",
+            );
+        }
+        if (!isUnknown(key) && !isSet(key)) {
+            ctx.report(
+                r,
+                "must name its customer-managed key (serverSideEncryption.kmsKeyArn is empty, so DynamoDB uses the AWS managed key): set kmsKeyArn",
+            );
+        }
+    },
+});
 
 export const dynamodbPitr = resourceRule({
     name: "dynamodb-table-pitr-enabled",
@@ -14,7 +47,7 @@ export const dynamodbPitr = resourceRule({
     control: fsbp("DynamoDB.2"),
     remediationSteps: "Set pointInTimeRecovery: { enabled: true }.",
     tags: ["dynamodb", "backup", "resilience"],
-    resourceTypes: [TABLE],
+    resourceTypes: [AWS_TYPES.dynamodbTable],
     check(table, ctx) {
         const enabled = bool(read(table.props, "pointInTimeRecovery", "enabled") ?? read(table.props, "pointInTimeRecovery", 0, "enabled"));
         if (enabled === UNKNOWN) return ctx.undecided(table, "pointInTimeRecovery.enabled");
@@ -33,7 +66,7 @@ export const dynamodbDeletionProtection = resourceRule({
     control: fsbp("DynamoDB.6"),
     remediationSteps: "Set deletionProtectionEnabled: true (and protect: true on the resource).",
     tags: ["dynamodb", "resilience"],
-    resourceTypes: [TABLE],
+    resourceTypes: [AWS_TYPES.dynamodbTable],
     check(table, ctx) {
         const enabled = bool(read(table.props, "deletionProtectionEnabled"));
         if (enabled === UNKNOWN) return ctx.undecided(table, "deletionProtectionEnabled");
@@ -41,4 +74,44 @@ export const dynamodbDeletionProtection = resourceRule({
     },
 });
 
-export const rules: Rule[] = [dynamodbPitr, dynamodbDeletionProtection];
+export const daxClusterEncrypted = resourceRule({
+    name: "dynamodb-dax-cluster-encrypted",
+    description: "Checks that every DynamoDB Accelerator (DAX) cluster encrypts its cache at rest (serverSideEncryption.enabled; false when absent, and fixed at creation). Mandatory: the cache holds copies of table items.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    control: fsbp("DynamoDB.3"),
+    constraint: "encryption-on",
+    remediationSteps: "Set `serverSideEncryption: { enabled: true }` (a new cluster).",
+    tags: ["dynamodb", "encryption"],
+    preview: "An unknown switch is undecided.",
+    resourceTypes: [AWS_TYPES.daxCluster],
+    check(r, ctx) {
+        checkSwitch(r, ctx, { path: "serverSideEncryption.enabled", absent: false, want: true, what: "encrypt its cache at rest", fix: "set serverSideEncryption { enabled: true }" });
+    },
+});
+
+export const daxClusterTls = resourceRule({
+    name: "dynamodb-dax-cluster-tls",
+    description: "Checks that every DAX cluster encrypts client connections (clusterEndpointEncryptionType TLS; the default NONE serves items in clear text). Mandatory.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    control: fsbp("DynamoDB.7"),
+    constraint: "encryption-on",
+    remediationSteps: "Set `clusterEndpointEncryptionType: \"TLS\"` (a new cluster).",
+    tags: ["dynamodb", "encryption", "in-transit"],
+    preview: "An unknown value is undecided.",
+    resourceTypes: [AWS_TYPES.daxCluster],
+    check(r, ctx) {
+        const type = str(r.props.clusterEndpointEncryptionType);
+        if (type === UNKNOWN) return ctx.undecided(r, "clusterEndpointEncryptionType");
+        if (type !== "TLS") ctx.report(r, `must encrypt client connections (clusterEndpointEncryptionType is ${type ? `"${type}"` : "unset, which means NONE"}): set it to "TLS"`);
+    },
+});
+
+export const rules: Rule[] = [
+    dynamodbTableEncryptedCmk,
+    dynamodbPitr,
+    dynamodbDeletionProtection,
+    daxClusterEncrypted,
+    daxClusterTls,
+];

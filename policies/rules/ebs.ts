@@ -9,7 +9,7 @@
 import { isSet, isUnknown, UNKNOWN } from "../lib/props";
 import { fsbp, Rule, stackRule } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, ebsEncryptedByDefault } from "../lib/stores";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const volumeEncrypted = stackRule<CmkConfig>({
     name: "ebs-volume-encrypted",
@@ -17,6 +17,7 @@ export const volumeEncrypted = stackRule<CmkConfig>({
         "Checks that every EBS volume is encrypted at rest: `encrypted` true (false by default), or the stack enables EBS encryption by default (aws.ebs.EncryptionByDefault). A volume restored from a snapshot (snapshotId) inherits the snapshot's encryption and is not judged. Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("EC2.3"),
     remediationSteps: "Set `encrypted: true` and `kmsKeyId` to a customer-managed key, or declare `new aws.ebs.EncryptionByDefault(\"ebs\", { enabled: true })`.",
     tags: ["ebs", "encryption"],
@@ -24,7 +25,7 @@ export const volumeEncrypted = stackRule<CmkConfig>({
     config: CMK_CONFIG,
     check(stack, ctx) {
         const byDefault = ebsEncryptedByDefault(stack.index);
-        for (const v of stack.index.ofType(T.ebsVolume)) {
+        for (const v of stack.index.ofType(AWS_TYPES.ebsVolume)) {
             ctx.guard(v, () => {
                 if (isUnknown(v.props.snapshotId) || isSet(v.props.snapshotId)) return;
                 if (v.props.encrypted !== true && v.props.encrypted !== "true") {
@@ -44,25 +45,26 @@ export const snapshotCopyEncrypted = stackRule({
         "Checks that every EBS snapshot copy is encrypted: `encrypted` true or kmsKeyId set, or the stack enables EBS encryption by default, or its source snapshot in the stack (aws.ebs.Snapshot) is of an encrypted volume. A copy of a source outside the stack without `encrypted` is not judged (the source is not visible). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     remediationSteps: "Set `encrypted: true` and `kmsKeyId` to a customer-managed key on the aws.ebs.SnapshotCopy.",
     tags: ["ebs", "encryption"],
     preview: "An unknown `encrypted`, source reference or source volume is undecided.",
     check(stack, ctx) {
         const index = stack.index;
         const byDefault = ebsEncryptedByDefault(index);
-        for (const copy of index.ofType(T.ebsSnapshotCopy)) {
+        for (const copy of index.ofType(AWS_TYPES.ebsSnapshotCopy)) {
             ctx.guard(copy, () => {
                 const enc = copy.props.encrypted;
                 if (isUnknown(enc) || enc === true || enc === "true") return;
                 if (isUnknown(copy.props.kmsKeyId) || isSet(copy.props.kmsKeyId)) return;
                 if (byDefault === true) return;
                 if (byDefault === UNKNOWN) return ctx.undecided(copy, "EncryptionByDefault enabled");
-                const sources = index.refersTo(copy, "sourceSnapshotId", "aws:ebs/snapshot:Snapshot");
+                const sources = index.refersTo(copy, "sourceSnapshotId", AWS_TYPES.ebsSnapshot);
                 if (sources === UNKNOWN) return ctx.undecided(copy, "sourceSnapshotId");
                 if (sources.length === 0) return;
                 const snapshot = sources[0];
                 if (snapshot.props.encrypted === true) return;
-                const volumes = index.refersTo(snapshot, "volumeId", T.ebsVolume);
+                const volumes = index.refersTo(snapshot, "volumeId", AWS_TYPES.ebsVolume);
                 if (volumes === UNKNOWN) return ctx.undecided(copy, "volume of the source snapshot");
                 const volume = volumes[0];
                 if (!volume && snapshot.props.encrypted === undefined) return;

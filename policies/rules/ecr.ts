@@ -7,8 +7,8 @@
 import { arr, bool, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
 import { isAwsManagedKey, readPath } from "../lib/stores";
-import { T } from "../lib/types";
-import { checkResourcePolicyNotPublic } from "./s3";
+import { AWS_TYPES } from "../lib/types";
+import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 
 export const repositoryPolicyNotPublic = resourceRule({
     name: "ecr-repository-policy-not-public",
@@ -19,7 +19,7 @@ export const repositoryPolicyNotPublic = resourceRule({
     remediationSteps: "Name the pulling accounts or roles (`Principal: { AWS: [\"arn:aws:iam::<account>:root\"] }`), or pin `*` with aws:PrincipalOrgID; pin service principals with aws:SourceArn.",
     tags: ["ecr", "public-access"],
     preview: "A policy built from unknown outputs is undecided at preview.",
-    resourceTypes: [T.ecrRepositoryPolicy],
+    resourceTypes: [AWS_TYPES.ecrRepositoryPolicy],
     check(r, ctx) {
         checkResourcePolicyNotPublic(r, ctx, r.props.policy, "policy", "name the accounts or roles that pull the images or pin the caller with aws:PrincipalOrgID", { servicePrincipals: true });
     },
@@ -31,11 +31,12 @@ export const repositoryEncryptedCmk = resourceRule({
         "Checks that every ECR repository encrypts its images with a customer-managed KMS key (encryptionConfigurations encryptionType KMS or KMS_DSSE with kmsKey set to a key that is not AWS-managed). Advisory: ECR encrypts with AES256 otherwise; the strict config makes it mandatory.",
     enforcementLevel: "advisory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("ECR.5"),
     remediationSteps: "Set `encryptionConfigurations: [{ encryptionType: \"KMS\", kmsKey: key.arn }]` (a new repository: encryption is fixed at creation).",
     tags: ["ecr", "encryption"],
     preview: "Unknown encryption settings are undecided; an unknown kmsKey counts as customer-managed.",
-    resourceTypes: [T.ecrRepository],
+    resourceTypes: [AWS_TYPES.ecrRepository],
     check(r, ctx) {
         const type = str(readPath(r.props, "encryptionConfigurations.encryptionType"));
         const key = str(readPath(r.props, "encryptionConfigurations.kmsKey"));
@@ -61,12 +62,12 @@ export const repositoryScanOnPush = stackRule({
     tags: ["ecr", "vulnerability"],
     preview: "An unknown scanOnPush is undecided.",
     check(stack, ctx) {
-        const registry = stack.index.ofType("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration");
+        const registry = stack.index.ofType(AWS_TYPES.ecrRegistryScanningConfiguration);
         if (registry.some((g) => {
             const rules = arr(g.props.rules);
             return rules === UNKNOWN || (rules ?? []).length > 0;
         })) return;
-        for (const repo of stack.index.ofType(T.ecrRepository)) {
+        for (const repo of stack.index.ofType(AWS_TYPES.ecrRepository)) {
             const scan = bool(readPath(repo.props, "imageScanningConfiguration.scanOnPush"));
             if (scan === UNKNOWN) ctx.undecided(repo, "imageScanningConfiguration.scanOnPush");
             else if (scan !== true) ctx.report(repo, "must scan images on push (imageScanningConfiguration.scanOnPush is not true): set scanOnPush to true");
@@ -83,7 +84,7 @@ export const repositoryTagImmutability = resourceRule({
     remediationSteps: "Set `imageTagMutability: \"IMMUTABLE\"`.",
     tags: ["ecr", "integrity"],
     preview: "An unknown setting is undecided.",
-    resourceTypes: [T.ecrRepository],
+    resourceTypes: [AWS_TYPES.ecrRepository],
     check(r, ctx) {
         const m = str(r.props.imageTagMutability);
         if (m === UNKNOWN) return ctx.undecided(r, "imageTagMutability");
@@ -103,12 +104,12 @@ export const repositoryLifecyclePolicy = stackRule({
     check(stack, ctx) {
         const covered = new Set<string>();
         let unresolved = false;
-        for (const p of stack.index.ofType(T.ecrLifecyclePolicy)) {
-            const repos = stack.index.refersTo(p, "repository", T.ecrRepository);
+        for (const p of stack.index.ofType(AWS_TYPES.ecrLifecyclePolicy)) {
+            const repos = stack.index.refersTo(p, "repository", AWS_TYPES.ecrRepository);
             if (repos === UNKNOWN) unresolved = true;
             else for (const r of repos) covered.add(r.urn);
         }
-        for (const repo of stack.index.ofType(T.ecrRepository)) {
+        for (const repo of stack.index.ofType(AWS_TYPES.ecrRepository)) {
             if (covered.has(repo.urn)) continue;
             if (unresolved) ctx.undecided(repo, "lifecycle policy (a LifecyclePolicy's repository is unknown)");
             else ctx.report(repo, "must have a lifecycle policy (no aws.ecr.LifecyclePolicy names it): add one that expires old images");

@@ -7,8 +7,8 @@
 import { isSet, isUnknown, read, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig } from "../lib/stores";
-import { T } from "../lib/types";
-import { checkResourcePolicyNotPublic } from "./s3";
+import { AWS_TYPES } from "../lib/types";
+import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 
 export const fileSystemEncrypted = resourceRule<CmkConfig>({
     name: "efs-file-system-encrypted",
@@ -16,13 +16,14 @@ export const fileSystemEncrypted = resourceRule<CmkConfig>({
         "Checks that every EFS file system is encrypted at rest with KMS (encrypted true; the default is false and cannot be changed after creation). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("EFS.1"),
     relatedControls: [fsbp("EFS.8")],
     remediationSteps: "Set `encrypted: true` and `kmsKeyId` to a customer-managed key; move the data to a new encrypted file system (AWS DataSync) for an existing one.",
     tags: ["efs", "encryption"],
     preview: "An unknown `encrypted` is undecided; an unknown kmsKeyId counts as customer-managed.",
     config: CMK_CONFIG,
-    resourceTypes: [T.efsFileSystem],
+    resourceTypes: [AWS_TYPES.efsFileSystem],
     check(r, ctx) {
         if (checkSwitch(r, ctx, { path: "encrypted", absent: false, want: true, what: "be encrypted at rest", fix: "set encrypted to true (with kmsKeyId)" })) return;
         checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/elasticfilesystem");
@@ -40,7 +41,7 @@ export const fileSystemPolicyNotPublic = resourceRule({
     tags: ["efs", "public-access"],
     rationale: "IAM authorization for NFS clients evaluates this policy; an open Allow makes the network path (security groups) the only guard.",
     preview: "A policy built from unknown outputs (the usual JSON string) is undecided at preview.",
-    resourceTypes: [T.efsFileSystemPolicy],
+    resourceTypes: [AWS_TYPES.efsFileSystemPolicy],
     check(r, ctx) {
         checkResourcePolicyNotPublic(r, ctx, r.props.policy, "policy", "name the roles that mount the file system or pin the caller with aws:PrincipalAccount", {
             servicePrincipals: true,
@@ -58,7 +59,7 @@ export const accessPointRootDirectory = resourceRule({
     remediationSteps: "Set `rootDirectory: { path: \"/app\", creationInfo: { ownerUid, ownerGid, permissions: \"750\" } }`.",
     tags: ["efs", "least-privilege"],
     preview: "An unknown path is undecided.",
-    resourceTypes: [T.efsAccessPoint],
+    resourceTypes: [AWS_TYPES.efsAccessPoint],
     check(r, ctx) {
         const path = str(read(r.props, "rootDirectory", "path"));
         if (path === UNKNOWN) return ctx.undecided(r, "rootDirectory.path");
@@ -77,7 +78,7 @@ export const accessPointUserIdentity = resourceRule({
     remediationSteps: "Set `posixUser: { uid: 1000, gid: 1000 }`.",
     tags: ["efs", "least-privilege"],
     preview: "An unknown posixUser counts as set.",
-    resourceTypes: [T.efsAccessPoint],
+    resourceTypes: [AWS_TYPES.efsAccessPoint],
     check(r, ctx) {
         const user = r.props.posixUser;
         if (isUnknown(user) || isSet(user)) return;

@@ -9,10 +9,10 @@
 import { isSet, isUnknown, num, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig } from "../lib/stores";
-import { T, typeSet } from "../lib/types";
+import { AWS_TYPES, typeSet } from "../lib/types";
 
-const SERVERLESS = typeSet(T.elasticacheServerlessCache);
-const CLUSTER = typeSet(T.elasticacheCluster);
+const SERVERLESS = typeSet(AWS_TYPES.elasticacheServerlessCache);
+const CLUSTER = typeSet(AWS_TYPES.elasticacheCluster);
 
 export const replicationGroupEncryptedAtRest = resourceRule<CmkConfig>({
     name: "elasticache-replication-group-encrypted-at-rest",
@@ -20,12 +20,13 @@ export const replicationGroupEncryptedAtRest = resourceRule<CmkConfig>({
         "Checks that every ElastiCache replication group encrypts its data at rest (atRestEncryptionEnabled; the default is false for the redis engine, true for valkey), and that a serverless cache uses a customer-managed key when the config requires one. Mandatory: cache data, backups and swap sit on disk.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("ElastiCache.4"),
     remediationSteps: "Set `atRestEncryptionEnabled: true` and `kmsKeyId` to a customer-managed key (a new replication group: at-rest encryption is chosen at creation).",
     tags: ["elasticache", "encryption"],
     preview: "An unknown switch or engine is undecided; an unknown kmsKeyId counts as customer-managed.",
     config: CMK_CONFIG,
-    resourceTypes: [T.elasticacheReplicationGroup, T.elasticacheServerlessCache],
+    resourceTypes: [AWS_TYPES.elasticacheReplicationGroup, AWS_TYPES.elasticacheServerlessCache],
     check(r, ctx) {
         if (SERVERLESS.has(r.type)) return checkCustomerManagedKey(r, ctx, "kmsKeyId", "the AWS-owned ElastiCache key");
         const engine = str(r.props.engine);
@@ -42,12 +43,13 @@ export const replicationGroupEncryptedInTransit = resourceRule({
         "Checks that every ElastiCache replication group requires TLS (transitEncryptionEnabled true, and transitEncryptionMode not `preferred`, which still accepts clear-text clients), that a Memcached cache cluster enables transit encryption, and that no Redis/Valkey cache runs as a standalone aws.elasticache.Cluster, which supports neither transit nor at-rest encryption. Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("ElastiCache.5"),
     remediationSteps:
         "Set `transitEncryptionEnabled: true` (and `transitEncryptionMode: \"required\"` once clients use TLS); run Redis/Valkey as an aws.elasticache.ReplicationGroup (or a ServerlessCache).",
     tags: ["elasticache", "encryption", "in-transit"],
     preview: "An unknown switch, mode or engine is undecided.",
-    resourceTypes: [T.elasticacheReplicationGroup, T.elasticacheCluster],
+    resourceTypes: [AWS_TYPES.elasticacheReplicationGroup, AWS_TYPES.elasticacheCluster],
     check(r, ctx) {
         if (CLUSTER.has(r.type)) {
             const group = r.props.replicationGroupId;
@@ -78,7 +80,7 @@ export const replicationGroupBackups = resourceRule({
     remediationSteps: "Set `snapshotRetentionLimit` to 1 or more days.",
     tags: ["elasticache", "backup", "resilience"],
     preview: "An unknown snapshotRetentionLimit is undecided.",
-    resourceTypes: [T.elasticacheReplicationGroup],
+    resourceTypes: [AWS_TYPES.elasticacheReplicationGroup],
     check(r, ctx) {
         const days = num(r.props.snapshotRetentionLimit);
         if (days === UNKNOWN) return ctx.undecided(r, "snapshotRetentionLimit");

@@ -11,16 +11,11 @@
 import { arr, bool, read, str, UNKNOWN, Unknown } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
 import { checkSwitch } from "../lib/stores";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
-const LISTENER_TYPES = [T.lbListener, T.lbListenerAlias, T.albListener, T.albListenerAlias];
-const LISTENER_RULE_TYPES = [
-    "aws:lb/listenerRule:ListenerRule",
-    "aws:elasticloadbalancingv2/listenerRule:ListenerRule",
-    "aws:alb/listenerRule:ListenerRule",
-    "aws:applicationloadbalancing/listenerRule:ListenerRule",
-];
-const LB_TYPES = [T.lbLoadBalancer, T.lbLoadBalancerAlias, T.albLoadBalancer, T.albLoadBalancerAlias];
+const LISTENER_TYPES = [AWS_TYPES.lbListener, AWS_TYPES.lbListenerAlias, AWS_TYPES.albListener, AWS_TYPES.albListenerAlias];
+const LISTENER_RULE_TYPES = [AWS_TYPES.lbListenerRule, AWS_TYPES.lbListenerRuleAlias, AWS_TYPES.albListenerRule, AWS_TYPES.albListenerRuleAlias];
+const LB_TYPES = [AWS_TYPES.lbLoadBalancer, AWS_TYPES.lbLoadBalancerAlias, AWS_TYPES.albLoadBalancer, AWS_TYPES.albLoadBalancerAlias];
 
 /** Whether an action list only redirects to HTTPS (true), forwards or answers (false), or is unknown. */
 function onlyRedirectsToHttps(actions: unknown): boolean | Unknown {
@@ -44,6 +39,7 @@ export const listenerEncrypted = stackRule({
         "Checks that every Application Load Balancer listener encrypts client traffic: protocol HTTPS, or HTTP only when every default action redirects to HTTPS and no listener rule (aws.lb.ListenerRule) on it forwards or answers requests. Network Load Balancer TCP/UDP listeners pass bytes through (TLS may end at the targets) and are not judged. Mandatory: an HTTP listener that forwards sends requests, cookies and tokens in clear text.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("ELB.1"),
     remediationSteps:
         "Serve HTTPS (`protocol: \"HTTPS\"`, certificateArn, sslPolicy), and make the HTTP listener's default action `{ type: \"redirect\", redirect: { protocol: \"HTTPS\", port: \"443\", statusCode: \"HTTP_301\" } }` without forwarding rules.",
@@ -88,6 +84,7 @@ export const listenerTlsPolicy = resourceRule<{ allowedSslPolicies: string[] }>(
         "Checks that every HTTPS or TLS load-balancer listener names a security policy whose minimum is TLS 1.2 (ELBSecurityPolicy-TLS13-1-2-*, -TLS13-1-3-*, -TLS-1-2-*, -FS-1-2-*, or one the config lists); absent, the provider applies ELBSecurityPolicy-2016-08, which admits TLS 1.0. Mandatory.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("ELB.17"),
     remediationSteps: "Set `sslPolicy: \"ELBSecurityPolicy-TLS13-1-2-2021-06\"`.",
     tags: ["elb", "encryption", "in-transit"],
@@ -114,11 +111,12 @@ export const classicListenerEncrypted = resourceRule({
         "Checks that every Classic Load Balancer listener terminates HTTPS or SSL (listeners[].lbProtocol https or ssl): a Classic Load Balancer cannot redirect, so an HTTP or TCP listener carries clear text. Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("ELB.3"),
     remediationSteps: "Use `lbProtocol: \"https\"` (or \"ssl\") with an ACM certificate, or move to an Application Load Balancer.",
     tags: ["elb", "encryption", "in-transit"],
     preview: "Unknown listeners are undecided.",
-    resourceTypes: [T.elbLoadBalancer, T.elbLoadBalancerAlias],
+    resourceTypes: [AWS_TYPES.elbLoadBalancer, AWS_TYPES.elbLoadBalancerAlias],
     check(r, ctx) {
         const listeners = arr(r.props.listeners);
         if (listeners === UNKNOWN) return ctx.undecided(r, "listeners");

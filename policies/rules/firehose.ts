@@ -8,7 +8,7 @@
 import { isSet, isUnknown, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { checkSwitch, CMK_CONFIG, CmkConfig, readPath } from "../lib/stores";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const deliveryStreamEncrypted = resourceRule<CmkConfig>({
     name: "firehose-delivery-stream-encrypted",
@@ -16,12 +16,13 @@ export const deliveryStreamEncrypted = resourceRule<CmkConfig>({
         "Checks that every Firehose delivery stream with a Direct PUT source encrypts buffered data at rest (serverSideEncryption.enabled; false by default) and, when the config requires it, with a customer-managed key (keyType CUSTOMER_MANAGED_CMK and keyArn). Streams reading a Kinesis data stream or MSK are covered by their source. Mandatory.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("DataFirehose.1"),
     remediationSteps: "Set `serverSideEncryption: { enabled: true, keyType: \"CUSTOMER_MANAGED_CMK\", keyArn: key.arn }`.",
     tags: ["firehose", "encryption"],
     preview: "An unknown switch, source or key type is undecided.",
     config: CMK_CONFIG,
-    resourceTypes: [T.firehoseDeliveryStream],
+    resourceTypes: [AWS_TYPES.firehoseDeliveryStream],
     check(r, ctx) {
         for (const source of ["kinesisSourceConfiguration", "mskSourceConfiguration"]) {
             if (isUnknown(r.props[source])) return ctx.undecided(r, source);

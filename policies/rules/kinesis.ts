@@ -1,6 +1,32 @@
-/** Kinesis rules: retention long enough to replay after a consumer failure (encryption: rules/encryption.ts). */
-import { num, read, UNKNOWN } from "../lib/props";
+/**
+ * Kinesis rules: server-side encryption with KMS, and retention long enough to replay after a consumer failure.
+ */
+import { isSet, isUnknown, num, read, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
+import { AWS_TYPES } from "../lib/types";
+
+export const kinesisStreamEncrypted = resourceRule({
+    name: "kinesis-stream-encrypted",
+    description: "Checks that every Kinesis data stream uses server-side encryption with KMS (encryptionType KMS and kmsKeyId set).",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    constraint: "encryption-on",
+    control: fsbp("Kinesis.1"),
+    remediationSteps: "Set `encryptionType: \"KMS\"` and `kmsKeyId` to a customer-managed key (or alias/aws/kinesis).",
+    tags: ["kinesis", "encryption"],
+    preview: "Unknown encryptionType is undecided.",
+    resourceTypes: [AWS_TYPES.kinesisStream],
+    check(r, ctx) {
+        const type = str(r.props.encryptionType);
+        if (type === UNKNOWN) return ctx.undecided(r, "encryptionType");
+        if (typeof type !== "string" || type.toUpperCase() !== "KMS") {
+            return ctx.report(r, `must be encrypted with KMS (encryptionType is ${type ?? "unset"}): set encryptionType "KMS" and kmsKeyId`);
+        }
+        if (!isUnknown(r.props.kmsKeyId) && !isSet(r.props.kmsKeyId)) {
+            ctx.report(r, "must name its KMS key (kmsKeyId is empty): set kmsKeyId to a customer-managed key");
+        }
+    },
+});
 
 export const kinesisRetention = resourceRule<{ minimumRetentionHours: number }>({
     name: "kinesis-stream-retention-period",
@@ -16,7 +42,7 @@ export const kinesisRetention = resourceRule<{ minimumRetentionHours: number }>(
     config: {
         minimumRetentionHours: { type: "integer", minimum: 24, maximum: 8760, default: 168, description: "Minimum retentionPeriod." },
     },
-    resourceTypes: ["aws:kinesis/stream:Stream"],
+    resourceTypes: [AWS_TYPES.kinesisStream],
     check(stream, ctx) {
         const hours = num(read(stream.props, "retentionPeriod"));
         const minimum = ctx.config.minimumRetentionHours ?? 168;
@@ -28,4 +54,7 @@ export const kinesisRetention = resourceRule<{ minimumRetentionHours: number }>(
     },
 });
 
-export const rules: Rule[] = [kinesisRetention];
+export const rules: Rule[] = [
+    kinesisStreamEncrypted,
+    kinesisRetention,
+];

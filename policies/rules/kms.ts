@@ -10,22 +10,16 @@
  * not judged (its policy is not visible); an AWS-managed key (`alias/aws/...`) cannot be granted
  * to another service, so it fails the grant rules.
  */
-import {
-    grantsAction,
-    identityStatementFindings,
-    isParseError,
-    parsePolicyDocument,
-    PolicyStatement,
-    principalValues,
-} from "../lib/iam";
+import { bucketEncryption, oacOriginBuckets, SseSetting } from "../lib/bucket-encryption";
+import { grantsAction, identityStatementFindings, isParseError, parsePolicyDocument, PolicyStatement, principalValues } from "../lib/iam";
 import { arr, isSet, isUnknown, str, UNKNOWN, Unknown } from "../lib/props";
-import { fsbp, resourceRule, Rule, RuleContext, stackRule, StackResource } from "../lib/rule";
+import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
+import { fsbp, resourceRule, Rule, RuleContext, StackResource, stackRule } from "../lib/rule";
 import { StackIndex } from "../lib/stack";
-import { T, typeSet } from "../lib/types";
-import { checkResourcePolicyNotPublic } from "./s3";
-import { bucketEncryption, oacOriginBuckets, SseSetting } from "./encryption";
+import { readPath } from "../lib/stores";
+import { AWS_TYPES, typeSet } from "../lib/types";
 
-const KEY_TYPES = typeSet(T.kmsKey, T.kmsReplicaKey);
+const KEY_TYPES = typeSet(AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey);
 
 export const keyRotationEnabled = resourceRule({
     name: "kms-key-rotation-enabled",
@@ -33,11 +27,12 @@ export const keyRotationEnabled = resourceRule({
         "Checks that every symmetric encryption KMS key has automatic rotation on (enableKeyRotation true); asymmetric and HMAC keys cannot rotate and are not judged.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("KMS.4"),
     remediationSteps: "Set `enableKeyRotation: true` (optionally `rotationPeriodInDays`).",
     tags: ["kms", "encryption"],
     preview: "Unknown enableKeyRotation or key spec is undecided.",
-    resourceTypes: [T.kmsKey],
+    resourceTypes: [AWS_TYPES.kmsKey],
     check(r, ctx) {
         const spec = str(r.props.customerMasterKeySpec ?? r.props.keySpec);
         const usage = str(r.props.keyUsage);
@@ -79,7 +74,7 @@ export const keyPolicyNotPublic = resourceRule({
     rationale:
         "A service principal in a key policy without a source condition lets the service use the key for any account's resources (the cross-service confused deputy). The CloudWatch-alarms grant is the exception AWS documents: it makes data keys only for topics encrypted with this key, on publishes the topic policy admits.",
     preview: "A key policy unknown at preview is undecided.",
-    resourceTypes: [T.kmsKey, T.kmsKeyPolicy],
+    resourceTypes: [AWS_TYPES.kmsKey, AWS_TYPES.kmsKeyPolicy],
     check(r, ctx) {
         checkResourcePolicyNotPublic(r, ctx, r.props.policy, "policy", "name the principal or pin it with aws:PrincipalAccount", {
             servicePrincipals: true,
@@ -109,7 +104,7 @@ export const keyPolicyNoWildcardActions = resourceRule({
     remediationSteps: "Grant each principal the key operations it performs (e.g. kms:Decrypt, kms:GenerateDataKey*), leaving `kms:*` to the account root.",
     tags: ["kms", "least-privilege"],
     preview: "A key policy unknown at preview is undecided.",
-    resourceTypes: [T.kmsKey, T.kmsKeyPolicy],
+    resourceTypes: [AWS_TYPES.kmsKey, AWS_TYPES.kmsKeyPolicy],
     check(r, ctx) {
         const doc = r.props.policy;
         if (doc === undefined || doc === null || doc === "") return;
@@ -132,8 +127,6 @@ export const keyPolicyNoWildcardActions = resourceRule({
     },
 });
 
-// ---- which key a resource uses ---------------------------------------------------------------
-
 type KeyRef = { keys: StackResource[] } | { awsManaged: string } | { external: string } | Unknown;
 
 /** Resolves a key reference (key id/ARN, alias name/ARN) on `holder.property` to keys in the stack. */
@@ -141,10 +134,10 @@ function resolveKey(index: StackIndex, holder: StackResource, property: string, 
     const v = str(value);
     if (typeof v === "string") {
         if (/(^|:)alias\/aws\//.test(v)) return { awsManaged: v };
-        const found = index.byValue(v, T.kmsKey, T.kmsReplicaKey, T.kmsAlias);
+        const found = index.byValue(v, AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey, AWS_TYPES.kmsAlias);
         if (found.length > 0) return { keys: found.flatMap((f) => keysOf(index, f)) };
     }
-    const deps = index.dependenciesOf(holder, property, T.kmsKey, T.kmsReplicaKey, T.kmsAlias);
+    const deps = index.dependenciesOf(holder, property, AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey, AWS_TYPES.kmsAlias);
     if (deps.length > 0) return { keys: deps.flatMap((d) => keysOf(index, d)) };
     if (v === UNKNOWN) return UNKNOWN;
     return { external: typeof v === "string" ? v : "" };
@@ -152,20 +145,20 @@ function resolveKey(index: StackIndex, holder: StackResource, property: string, 
 
 function keysOf(index: StackIndex, r: StackResource): StackResource[] {
     if (KEY_TYPES.has(r.type)) return [r];
-    const targets = index.refersTo(r, "targetKeyId", T.kmsKey, T.kmsReplicaKey);
+    const targets = index.refersTo(r, "targetKeyId", AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey);
     if (targets !== UNKNOWN && targets.length > 0) return targets;
-    const byArn = index.refersTo(r, "targetKeyArn", T.kmsKey, T.kmsReplicaKey);
+    const byArn = index.refersTo(r, "targetKeyArn", AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey);
     return byArn === UNKNOWN ? [] : byArn;
 }
 
 /** The key-policy documents in force for each key: its own `policy`, or KeyPolicy resources. */
 function keyPolicies(index: StackIndex): Map<string, unknown[]> {
     const out = new Map<string, unknown[]>();
-    for (const key of index.ofType(T.kmsKey, T.kmsReplicaKey)) {
+    for (const key of index.ofType(AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey)) {
         if (isSet(key.props.policy) || isUnknown(key.props.policy)) out.set(key.urn, [key.props.policy]);
     }
-    for (const kp of index.ofType(T.kmsKeyPolicy)) {
-        const keys = index.refersTo(kp, "keyId", T.kmsKey, T.kmsReplicaKey);
+    for (const kp of index.ofType(AWS_TYPES.kmsKeyPolicy)) {
+        const keys = index.refersTo(kp, "keyId", AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey);
         if (keys === UNKNOWN) continue;
         for (const k of keys) out.set(k.urn, [...(out.get(k.urn) ?? []), kp.props.policy]);
     }
@@ -261,13 +254,13 @@ export const keyGrantsCloudWatch = stackRule({
     check(stack, ctx) {
         const index = stack.index;
         const topics = new Map<string, StackResource>();
-        for (const alarm of index.ofType(T.metricAlarm)) {
+        for (const alarm of index.ofType(AWS_TYPES.metricAlarm)) {
             for (const property of ALARM_ACTION_PROPS) {
                 const actions = arr(alarm.props[property]);
                 const byValue = Array.isArray(actions)
-                    ? actions.flatMap((a) => (typeof str(a) === "string" ? index.byValue(str(a) as string, T.snsTopic) : []))
+                    ? actions.flatMap((a) => (typeof str(a) === "string" ? index.byValue(str(a) as string, AWS_TYPES.snsTopic) : []))
                     : [];
-                const found = byValue.length > 0 ? byValue : index.dependenciesOf(alarm, property, T.snsTopic);
+                const found = byValue.length > 0 ? byValue : index.dependenciesOf(alarm, property, AWS_TYPES.snsTopic);
                 for (const t of found) topics.set(t.urn, t);
             }
         }
@@ -299,7 +292,7 @@ export const keyGrantsLogs = stackRule({
     check(stack, ctx) {
         const index = stack.index;
         const policies = keyPolicies(index);
-        for (const group of index.ofType(T.logGroup)) {
+        for (const group of index.ofType(AWS_TYPES.logGroup)) {
             ctx.guard(group, () => {
                 const key = group.props.kmsKeyId;
                 if (!isUnknown(key) && !isSet(key)) return;
@@ -356,6 +349,102 @@ export const keyGrantsCloudFront = stackRule({
     },
 });
 
+// ---- data stores: the key a store names must be usable by the store's service -----------------
+
+/**
+ * Whether the key's policies let principals of this account use the key with every one of
+ * `actions` (the account root, a role or user ARN, or `*`): the services below act with the
+ * caller's permissions through KMS grants or kms:ViaService, so the key policy must admit the
+ * account (AWS's default statement, or a statement for the deploying role). A key with no policy
+ * in the stack has AWS's default policy, which delegates to the account's IAM.
+ */
+function keyLetsAccountUse(docs: unknown[] | undefined, actions: string[]): boolean | Unknown {
+    if (!docs || docs.length === 0) return true;
+    let unknown = false;
+    const statements: PolicyStatement[] = [];
+    for (const doc of docs) {
+        const parsed = parsePolicyDocument(doc);
+        if (parsed === UNKNOWN) unknown = true;
+        else if (!isParseError(parsed)) statements.push(...parsed.statements);
+    }
+    const missing = actions.filter((action) => {
+        for (const s of statements) {
+            if (s.effect !== "Allow") continue;
+            const principals = principalValues(s.principal);
+            if (principals === UNKNOWN) {
+                unknown = true;
+                continue;
+            }
+            if (!Object.keys(principals).some((k) => k.toLowerCase() === "aws")) continue;
+            const granted = grantsAction(s.action, action);
+            if (granted === UNKNOWN) unknown = true;
+            else if (granted) return false;
+        }
+        return true;
+    });
+    if (missing.length === 0) return true;
+    return unknown ? UNKNOWN : false;
+}
+
+/** The stores that name a KMS key, where the key sits, and what the key policy must allow. */
+const KEYED_STORES: { types: string[]; property: string; service: string; actions: string[]; principal?: RegExp }[] = [
+    { types: [AWS_TYPES.rdsInstance, AWS_TYPES.rdsCluster, AWS_TYPES.docdbCluster], property: "kmsKeyId", service: "rds", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.neptuneCluster], property: "kmsKeyArn", service: "rds", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.ebsVolume], property: "kmsKeyId", service: "ec2", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.efsFileSystem], property: "kmsKeyId", service: "elasticfilesystem", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.elasticacheReplicationGroup, AWS_TYPES.elasticacheServerlessCache], property: "kmsKeyId", service: "elasticache", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.opensearchDomain, AWS_TYPES.elasticsearchDomain], property: "encryptAtRest.kmsKeyId", service: "es", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.redshiftCluster, AWS_TYPES.redshiftServerlessNamespace], property: "kmsKeyId", service: "redshift", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.mskCluster], property: "encryptionInfo.encryptionAtRestKmsKeyArn", service: "kafka", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.ecrRepository], property: "encryptionConfigurations.kmsKey", service: "ecr", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.backupVault], property: "kmsKeyArn", service: "backup", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.firehoseDeliveryStream], property: "serverSideEncryption.keyArn", service: "firehose", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.secretsmanagerSecret], property: "kmsKeyId", service: "secretsmanager", actions: ["kms:GenerateDataKey", "kms:Decrypt"] },
+    { types: [AWS_TYPES.ssmParameter], property: "keyId", service: "ssm", actions: ["kms:Encrypt", "kms:Decrypt"] },
+    { types: [AWS_TYPES.cloudtrailTrail], property: "kmsKeyId", service: "cloudtrail", actions: ["kms:GenerateDataKey"], principal: /^cloudtrail\.amazonaws\.com$/ },
+];
+
+export const keyGrantsDataStores = stackRule({
+    name: "kms-key-grants-data-stores",
+    description:
+        "Checks that the customer-managed KMS key every data store in the stack names (RDS, Aurora, DocumentDB, Neptune, EBS, EFS, ElastiCache, OpenSearch, Redshift, MSK, ECR, Backup, Firehose, Secrets Manager, SSM, CloudTrail) lets that store's service use it: for services that act with the caller's permissions, a key-policy statement admitting this account's principals to the operations the service needs (kms:CreateGrant and kms:DescribeKey for grant-based services; kms:GenerateDataKey and kms:Decrypt for Secrets Manager; kms:Encrypt and kms:Decrypt for SSM); for CloudTrail, cloudtrail.amazonaws.com kms:GenerateDataKey*. A key with no policy in the stack has AWS's default policy (the account root), which suffices; a key outside the stack or AWS-managed is not judged here. Mandatory: the store's creation fails, or worse, the service cannot decrypt later.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    constraint: "encryption-on",
+    remediationSteps:
+        "Keep AWS's default statement (`{ Principal: { AWS: \"arn:aws:iam::<account>:root\" }, Action: \"kms:*\" }`) or allow the deploying role the operations with `kms:ViaService: <service>.<region>.amazonaws.com`; for CloudTrail add `{ Principal: { Service: \"cloudtrail.amazonaws.com\" }, Action: \"kms:GenerateDataKey*\", Condition: { StringLike: { \"kms:EncryptionContext:aws:cloudtrail:arn\": \"arn:aws:cloudtrail:*:<account>:trail/*\" } } }`.",
+    tags: ["kms", "encryption"],
+    preview: "An unknown key reference or key policy leaves the store undecided.",
+    check(stack, ctx) {
+        const index = stack.index;
+        const policies = keyPolicies(index);
+        for (const store of KEYED_STORES) {
+            for (const holder of index.ofType(...store.types)) {
+                ctx.guard(holder, () => {
+                    const value = readPath(holder.props, store.property);
+                    if (!isUnknown(value) && !isSet(value) && (holder.propertyDependencies[store.property.split(".")[0]] ?? []).length === 0) return;
+                    const ref = resolveKey(index, holder, store.property.split(".")[0], value);
+                    if (ref === UNKNOWN) return ctx.undecided(holder, `${store.property} (which key)`);
+                    if (!("keys" in ref)) return;
+                    for (const key of ref.keys) {
+                        const docs = policies.get(key.urn);
+                        const granted = store.principal
+                            ? keyGrantsService(docs, store.principal, store.actions)
+                            : keyLetsAccountUse(docs, store.actions);
+                        if (granted === UNKNOWN) ctx.undecided(holder, `key policy of '${key.name}'`);
+                        else if (!granted) {
+                            ctx.report(
+                                holder,
+                                `must use a key its service can use (${store.property} is key '${key.name}', whose policy does not allow ${store.principal ? `${store.service}.amazonaws.com` : "this account's principals"} ${store.actions.join(" and ")}): add that statement to the key policy, or keep the account-root statement`,
+                            );
+                        }
+                    }
+                });
+            }
+        }
+    },
+});
+
 export const rules: Rule[] = [
     keyRotationEnabled,
     keyPolicyNotPublic,
@@ -363,4 +452,5 @@ export const rules: Rule[] = [
     keyGrantsCloudWatch,
     keyGrantsLogs,
     keyGrantsCloudFront,
+    keyGrantsDataStores,
 ];

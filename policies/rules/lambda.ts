@@ -1,12 +1,248 @@
 /**
- * Lambda rules beyond the network: supported runtimes, active tracing, reserved concurrency, and
- * failure handling for stream event sources. Rules that cannot apply to Lambda@Edge (tracing,
- * reserved concurrency) run on the stack so they can recognise edge functions by reason.
+ * Lambda rules: the two front doors that bypass the API's controls (function URLs without auth,
+ * permissions open to `*` or to a service without a source), encrypted environments, placement in
+ * private subnets over two AZs (network facts from lib/graph.ts), supported runtimes, active
+ * tracing, reserved concurrency, failure handling for stream event sources, and the Errors and
+ * iterator-age alarms (lib/alarms.ts). Rules that cannot apply to Lambda@Edge run on the stack and
+ * judge only regional functions (lib/edge.ts), recognising edge functions by reason.
  */
-import { edgeFunctions } from "../lib/edge";
-import { graphOf, NT } from "../lib/graph";
-import { bool, isUnknown, num, read, str, UNKNOWN } from "../lib/props";
-import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
+import { requireAlarm } from "../lib/alarms";
+import { regionalFunctions } from "../lib/edge";
+import { functionPlacement, graphOf, idOf, StackGraph } from "../lib/graph";
+import { arnPinsAccount } from "../lib/iam";
+import { bool, isSet, isUnknown, num, read, str, UNKNOWN } from "../lib/props";
+import { fsbp, resourceRule, Rule, RuleContext, StackResource, stackRule } from "../lib/rule";
+import { AWS_TYPES } from "../lib/types";
+
+export const lambdaFunctionUrlAuthRequired = resourceRule({
+    name: "lambda-function-url-auth-required",
+    description:
+        "Checks that no Lambda function URL uses `authorizationType: NONE`, which exposes the function to the internet beside the API's WAF, throttling and authorisation.",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    constraint: "s3-never-public",
+    control: fsbp("Lambda.1"),
+    remediationSteps:
+        "Set `authorizationType: \"AWS_IAM\"`, or remove the function URL and reach the function through API Gateway.",
+    tags: ["lambda", "public-access"],
+    preview: "An unknown authorizationType is undecided.",
+    resourceTypes: [AWS_TYPES.lambdaFunctionUrl],
+    check(r, ctx) {
+        const auth = str(r.props.authorizationType);
+        if (auth === UNKNOWN) return ctx.undecided(r, "authorizationType");
+        if (typeof auth === "string" && auth.trim().toUpperCase() === "NONE") {
+            ctx.report(r, "must require IAM authorisation (authorizationType is NONE): set authorizationType to AWS_IAM");
+        }
+    },
+});
+
+/** True for an AWS service principal (`s3.amazonaws.com`, `logs.us-west-2.amazonaws.com`, China's `.com.cn`). */
+export function isServicePrincipal(principal: string): boolean {
+    return /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/i.test(principal.trim());
+}
+
+export const lambdaPermissionSourceRestricted = resourceRule({
+    name: "lambda-permission-source-restricted",
+    description:
+        "Checks that no lambda.Permission lets principal `*`, or a service principal (s3.amazonaws.com, sns.amazonaws.com ...), invoke the function without sourceArn, sourceAccount or principalOrgId, and that a known sourceArn names one account's resources (not `arn:aws:s3:::*` or an ARN whose account is a wildcard): a public resource policy bypasses the API's controls, and a service principal without a source lets any account's bucket or topic invoke the function.",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    constraint: "s3-never-public",
+    control: fsbp("Lambda.1"),
+    remediationSteps:
+        "Name the calling service as principal (e.g. `apigateway.amazonaws.com`) and set `sourceArn` to the caller (e.g. `${api.executionArn}/*/*`, the bucket's ARN) and, for S3, `sourceAccount` to this account.",
+    tags: ["lambda", "public-access"],
+    rationale:
+        "AWS Config's lambda-function-public-access-prohibited (behind Lambda.1) fails a function invoked by Amazon S3 whose policy has no condition such as AWS:SourceAccount: bucket notifications of any account could invoke it (the cross-service confused deputy).",
+    preview:
+        "An unknown principal is undecided; unknown source fields count as set (they will hold the caller's ARN or account, an output of the stack).",
+    resourceTypes: [AWS_TYPES.lambdaPermission],
+    check(r, ctx) {
+        const principal = str(r.props.principal);
+        if (principal === UNKNOWN) return ctx.undecided(r, "principal");
+        if (typeof principal !== "string") return;
+        const open = principal.includes("*");
+        if (!open && !isServicePrincipal(principal)) return; // an account or role: named, not public
+        const sourceArn = str(r.props.sourceArn);
+        const pinned = ["sourceArn", "sourceAccount", "principalOrgId"].some(
+            (k) => isUnknown(r.props[k]) || isSet(r.props[k]),
+        );
+        const who = open ? `principal "${principal}"` : `service principal "${principal}"`;
+        if (!pinned) {
+            return ctx.report(
+                r,
+                `must not allow ${who} without a source condition (sourceArn, sourceAccount or principalOrgId): set sourceArn to the calling resource's ARN` +
+                    (open ? " and name the calling service" : " (and sourceAccount to this account)"),
+            );
+        }
+        // A sourceArn of any account pins nothing unless another field does.
+        const otherPin = ["sourceAccount", "principalOrgId"].some((k) => isUnknown(r.props[k]) || isSet(r.props[k]));
+        if (typeof sourceArn === "string" && sourceArn !== "" && !otherPin && !arnPinsAccount(sourceArn)) {
+            ctx.report(
+                r,
+                `must not allow ${who} from a sourceArn of any account (sourceArn "${sourceArn}"): name the calling resource's ARN with this account's id, or set sourceAccount`,
+            );
+        }
+    },
+});
+
+export const lambdaEnvironmentEncrypted = resourceRule({
+    name: "lambda-function-environment-encrypted",
+    description:
+        "Checks that every Lambda function with environment variables encrypts them with a customer-managed KMS key (kmsKeyArn set).",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    constraint: "encryption-on",
+    remediationSteps: "Set `kmsKeyArn` to a customer-managed key the function's role may decrypt with.",
+    tags: ["lambda", "encryption"],
+    rationale: "Lambda@Edge functions cannot have environment variables, so this rule never applies to them.",
+    preview: "Unknown variables are undecided; an unknown kmsKeyArn counts as set.",
+    resourceTypes: [AWS_TYPES.lambdaFunction],
+    check(r, ctx) {
+        const variables = read(r.props, "environment", "variables");
+        if (isUnknown(variables)) return ctx.undecided(r, "environment.variables");
+        if (!variables || typeof variables !== "object" || Object.keys(variables).length === 0) return;
+        if (!isUnknown(r.props.kmsKeyArn) && !isSet(r.props.kmsKeyArn)) {
+            ctx.report(
+                r,
+                "must encrypt its environment variables with a customer-managed key (environment.variables set, kmsKeyArn unset): set kmsKeyArn",
+            );
+        }
+    },
+});
+
+interface PrivateSubnetsConfig {
+    trustedSubnetIds: string[];
+}
+
+export const lambdaInPrivateSubnets = stackRule<PrivateSubnetsConfig>({
+    name: "lambda-function-in-private-subnets",
+    description:
+        "Checks that every Lambda function runs in a VPC (vpcConfig with subnets and security groups) and that every " +
+        "one of its subnets is private: no public IP on launch and no route to an internet (or carrier) gateway in its " +
+        "effective route table — the explicitly associated table, else the VPC's main table — counting inline routes, " +
+        "aws.ec2.Route resources, IPv4 and IPv6. An egress-only internet gateway (IPv6, outbound only) and NAT " +
+        "gateways are fine. Lambda@Edge functions are not judged: they cannot be attached to a VPC. Mandatory: a " +
+        "function in a public subnet has no internet path at all (Lambda ENIs get no public IP) and signals a broken " +
+        "network design.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    constraint: "lambdas-in-private-subnets",
+    control: fsbp("Lambda.3"),
+    remediationSteps:
+        "Set vpcConfig.subnetIds to private subnets (route table without a 0.0.0.0/0 or ::/0 route to an igw-) and " +
+        "vpcConfig.securityGroupIds; reach AWS services through VPC endpoints and the internet through a NAT gateway.",
+    tags: ["lambda", "network"],
+    rationale: "Functions in private subnets reach data stores through endpoints only and are invisible from the internet.",
+    preview:
+        "Decides at preview through property dependencies when ids are unknown; a function whose subnets or routes " +
+        "cannot be tied to resources is reported undecided. A subnet outside the stack cannot be verified: list it in " +
+        "trustedSubnetIds (or exempt the function with a reason).",
+    config: {
+        trustedSubnetIds: {
+            type: "array",
+            items: { type: "string" },
+            default: [],
+            description: "Subnet ids outside this stack that were reviewed as private (e.g. a shared network stack's).",
+        },
+    },
+    check(stack, ctx) {
+        const g = graphOf(stack);
+        // Lambda@Edge functions are skipped: they cannot be attached to a VPC
+        for (const fn of regionalFunctions(g)) {
+            ctx.guard(fn, () => checkPrivateSubnets(g, fn, ctx));
+        }
+    },
+});
+
+function checkPrivateSubnets(g: StackGraph, fn: StackResource, ctx: RuleContext<PrivateSubnetsConfig>): void {
+    const placement = functionPlacement(g, fn);
+    if (placement.kind === "unknown") return ctx.undecided(fn, placement.what);
+    if (placement.kind === "none") {
+        return ctx.report(
+            fn,
+            "must run in private subnets: set vpcConfig.subnetIds (private subnets in at least two AZs) and vpcConfig.securityGroupIds",
+        );
+    }
+    if (placement.securityGroups === UNKNOWN) ctx.undecided(fn, "vpcConfig.securityGroupIds");
+    else if (placement.securityGroups.length === 0) {
+        ctx.report(fn, "must have security groups: set vpcConfig.securityGroupIds to groups without public ingress");
+    }
+    const trusted = new Set(ctx.config.trustedSubnetIds ?? []);
+    for (const id of placement.external) {
+        if (trusted.has(id)) continue;
+        ctx.report(
+            fn,
+            `must run in subnets whose routes can be verified: vpcConfig.subnetIds names '${id}', which is not in this ` +
+                "stack; add it to this rule's trustedSubnetIds once reviewed as private, or use the stack's private subnets",
+        );
+    }
+    for (const subnet of placement.subnets) {
+        const privacy = g.net.subnetPrivacy(subnet);
+        if (privacy.status === "undecided") ctx.undecided(fn, privacy.reason);
+        else if (privacy.status === "public") {
+            ctx.report(
+                fn,
+                `must run in private subnets: vpcConfig.subnetIds includes subnet '${subnet.name}', which is public ` +
+                    `(${privacy.reasons.join("; ")}); use a subnet whose route table sends 0.0.0.0/0 to a NAT gateway or nowhere`,
+            );
+        } else if (privacy.status === "external") {
+            const id = idOf(subnet);
+            if (typeof id === "string" && trusted.has(id)) continue;
+            ctx.report(
+                fn,
+                `must run in subnets whose routes can be verified: ${privacy.reason}; associate the subnet with a route ` +
+                    "table in the stack (aws.ec2.RouteTableAssociation) or list it in trustedSubnetIds",
+            );
+        }
+    }
+}
+
+interface MultiAzConfig {
+    minimumAvailabilityZones: number;
+}
+
+export const lambdaMultiAz = stackRule<MultiAzConfig>({
+    name: "lambda-function-subnets-multi-az",
+    description:
+        "Checks that every VPC-attached Lambda function has subnets in at least two Availability Zones (configurable), " +
+        "so one AZ's outage does not stop it. Lambda@Edge functions are not judged (no VPC). Mandatory: part of the " +
+        "'Lambdas sit in private subnets' constraint.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    constraint: "lambdas-in-private-subnets",
+    control: fsbp("Lambda.5"),
+    remediationSteps: "Add a private subnet in another Availability Zone to vpcConfig.subnetIds.",
+    tags: ["lambda", "network", "resilience"],
+    preview: "Undecided while a subnet's availabilityZone is unknown (it is an input, so usually known).",
+    config: {
+        minimumAvailabilityZones: { type: "integer", minimum: 1, default: 2, description: "Distinct AZs required." },
+    },
+    check(stack, ctx) {
+        const g = graphOf(stack);
+        const minimum = ctx.config.minimumAvailabilityZones ?? 2;
+        for (const fn of regionalFunctions(g)) {
+            ctx.guard(fn, () => {
+                const placement = functionPlacement(g, fn);
+                if (placement.kind === "unknown") return ctx.undecided(fn, placement.what);
+                if (placement.kind === "none") return; // lambda-function-in-private-subnets reports it
+                const zones = new Set<string>();
+                for (const subnet of placement.subnets) {
+                    const az = str(read(subnet.props, "availabilityZone")) ?? str(read(subnet.props, "availabilityZoneId"));
+                    if (az === UNKNOWN) return ctx.undecided(fn, `availabilityZone of subnet '${subnet.name}'`);
+                    if (typeof az === "string") zones.add(az);
+                }
+                if (zones.size + placement.external.length < minimum) {
+                    ctx.report(
+                        fn,
+                        `must have subnets in at least ${minimum} Availability Zones: vpcConfig.subnetIds spans ` +
+                            `${zones.size} (${[...zones].join(", ") || "none known"}); add a private subnet in another AZ`,
+                    );
+                }
+            });
+        }
+    },
+});
 
 /** Runtimes AWS has deprecated (no security patches); the config may extend the list. */
 export const DEPRECATED_RUNTIMES = [
@@ -35,7 +271,7 @@ export const lambdaSupportedRuntime = resourceRule<{ deprecatedRuntimes: string[
             description: "Runtime identifiers treated as unsupported.",
         },
     },
-    resourceTypes: [NT.lambdaFunction],
+    resourceTypes: [AWS_TYPES.lambdaFunction],
     check(fn, ctx) {
         if (str(read(fn.props, "packageType")) === "Image") return;
         const runtime = str(read(fn.props, "runtime"));
@@ -60,9 +296,8 @@ export const lambdaTracingActive = stackRule({
     tags: ["lambda", "observability"],
     check(stack, ctx) {
         const g = graphOf(stack);
-        const edge = edgeFunctions(g);
-        for (const fn of g.ofType(NT.lambdaFunction)) {
-            if (edge.has(fn.urn)) continue; // Lambda@Edge: X-Ray active tracing is not supported
+        // Lambda@Edge functions are skipped: X-Ray active tracing is not supported
+        for (const fn of regionalFunctions(g)) {
             const mode = str(read(fn.props, "tracingConfig", "mode")) ?? str(read(fn.props, "tracingConfig", 0, "mode"));
             if (mode === UNKNOWN) ctx.undecided(fn, "tracingConfig.mode");
             else if (mode !== "Active") ctx.report(fn, "must trace invocations: set tracingConfig.mode to \"Active\"");
@@ -83,9 +318,8 @@ export const lambdaReservedConcurrency = stackRule({
     tags: ["lambda", "availability", "cost"],
     check(stack, ctx) {
         const g = graphOf(stack);
-        const edge = edgeFunctions(g);
-        for (const fn of g.ofType(NT.lambdaFunction)) {
-            if (edge.has(fn.urn)) continue; // Lambda@Edge: reserved concurrency is not supported
+        // Lambda@Edge functions are skipped: reserved concurrency is not supported
+        for (const fn of regionalFunctions(g)) {
             const reserved = num(read(fn.props, "reservedConcurrentExecutions"));
             if (reserved === UNKNOWN) ctx.undecided(fn, "reservedConcurrentExecutions");
             else if (reserved === undefined || reserved < 0) {
@@ -117,7 +351,7 @@ export const eventSourceFailureHandling = resourceRule<{ maximumRetryAttempts: n
     config: {
         maximumRetryAttempts: { type: "integer", minimum: 0, maximum: 10000, default: 10, description: "Largest retry count accepted." },
     },
-    resourceTypes: [NT.eventSourceMapping],
+    resourceTypes: [AWS_TYPES.eventSourceMapping],
     check(mapping, ctx) {
         const source = str(read(mapping.props, "eventSourceArn"));
         if (source === UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
@@ -142,4 +376,78 @@ export const eventSourceFailureHandling = resourceRule<{ maximumRetryAttempts: n
     },
 });
 
-export const rules: Rule[] = [lambdaSupportedRuntime, lambdaTracingActive, lambdaReservedConcurrency, eventSourceFailureHandling];
+export const lambdaErrorsAlarm = stackRule({
+    name: "lambda-function-errors-alarm",
+    description:
+        "Checks that every Lambda function has a CloudWatch alarm on AWS/Lambda Errors with dimension FunctionName set " +
+        "to it, whose alarmActions include an SNS topic of the stack that has a subscription (an alarm nobody receives " +
+        "is not monitoring). Lambda@Edge functions are not judged: their metrics and logs are in the regions where they " +
+        "ran, not the stack's. Mandatory (monitoring tier).",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    control: fsbp("CloudWatch.15"),
+    remediationSteps:
+        "Add an aws.cloudwatch.MetricAlarm (namespace AWS/Lambda, metricName Errors, dimensions { FunctionName: fn.name }, " +
+        "alarmActions [topic.arn]) and an aws.sns.TopicSubscription on the topic.",
+    tags: ["lambda", "monitoring", "cloudwatch"],
+    preview: "Alarm dimensions unknown at preview are tied to the function through property dependencies.",
+    check(stack, ctx) {
+        const g = graphOf(stack);
+        // Lambda@Edge functions are skipped: metrics live in the edge regions
+        for (const fn of regionalFunctions(g)) {
+            ctx.guard(fn, () =>
+                requireAlarm(g, ctx, fn, [], ["AWS/Lambda|Errors"], [read(fn.props, "name"), read(fn.props, "functionName")],
+                    "an Errors alarm", "add an aws.cloudwatch.MetricAlarm on AWS/Lambda Errors with dimensions.FunctionName set to the function's name"),
+            );
+        }
+    },
+});
+
+export const streamConsumerIteratorAgeAlarm = stackRule({
+    name: "lambda-stream-consumer-iterator-age-alarm",
+    description:
+        "Checks that every event source mapping reading a Kinesis stream has an iterator-age alarm — AWS/Lambda " +
+        "IteratorAge for the consuming function, or AWS/Kinesis GetRecords.IteratorAgeMilliseconds for the stream — " +
+        "notifying a subscribed SNS topic, so a consumer falling behind is seen before records expire. Mandatory.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps:
+        "Add an aws.cloudwatch.MetricAlarm on AWS/Lambda IteratorAge (dimensions { FunctionName }) with a threshold well " +
+        "below the stream's retention, alarmActions [topic.arn].",
+    tags: ["lambda", "kinesis", "monitoring"],
+    check(stack, ctx) {
+        const g = graphOf(stack);
+        for (const mapping of g.ofType(AWS_TYPES.eventSourceMapping)) {
+            ctx.guard(mapping, () => {
+                const source = g.ref(mapping, "eventSourceArn", read(mapping.props, "eventSourceArn"), AWS_TYPES.kinesisStream);
+                if (source === UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
+                const isKinesis = (source && typeof source === "object") || (typeof source === "string" && /^arn:[^:]+:kinesis:/.test(source));
+                if (!isKinesis) return;
+                const fn = g.ref(mapping, "functionName", read(mapping.props, "functionName"), AWS_TYPES.lambdaFunction);
+                const fnValues = fn && typeof fn === "object" ? [read(fn.props, "name"), read(fn.props, "arn")] : [fn];
+                const streamValues = source && typeof source === "object" ? [read(source.props, "name")] : [];
+                const subject = fn && typeof fn === "object" ? fn : mapping;
+                const deps = source && typeof source === "object" ? [source] : [];
+                requireAlarm(g, ctx, subject, deps,
+                    ["AWS/Lambda|IteratorAge", "AWS/Kinesis|GetRecords.IteratorAgeMilliseconds"],
+                    [...fnValues, ...streamValues],
+                    "an iterator-age alarm",
+                    "add an aws.cloudwatch.MetricAlarm on AWS/Lambda IteratorAge (FunctionName) or AWS/Kinesis GetRecords.IteratorAgeMilliseconds (StreamName)");
+            });
+        }
+    },
+});
+
+export const rules: Rule[] = [
+    lambdaFunctionUrlAuthRequired,
+    lambdaPermissionSourceRestricted,
+    lambdaEnvironmentEncrypted,
+    lambdaInPrivateSubnets,
+    lambdaMultiAz,
+    lambdaSupportedRuntime,
+    lambdaTracingActive,
+    lambdaReservedConcurrency,
+    eventSourceFailureHandling,
+    lambdaErrorsAlarm,
+    streamConsumerIteratorAgeAlarm,
+];

@@ -9,7 +9,7 @@
 import { bool, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { readPath } from "../lib/stores";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const clusterEncryptedInTransit = resourceRule({
     name: "msk-cluster-encrypted-in-transit",
@@ -17,11 +17,12 @@ export const clusterEncryptedInTransit = resourceRule({
         "Checks that every MSK cluster encrypts traffic between clients and brokers (encryptionInfo.encryptionInTransit.clientBroker TLS, the default; TLS_PLAINTEXT and PLAINTEXT accept clear text) and among brokers (inCluster, true by default). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("MSK.1"),
     remediationSteps: "Set `encryptionInfo: { encryptionInTransit: { clientBroker: \"TLS\", inCluster: true } }`.",
     tags: ["msk", "encryption", "in-transit"],
     preview: "An unknown clientBroker or inCluster is undecided.",
-    resourceTypes: [T.mskCluster],
+    resourceTypes: [AWS_TYPES.mskCluster],
     check(r, ctx) {
         const clientBroker = str(readPath(r.props, "encryptionInfo.encryptionInTransit.clientBroker"));
         const inCluster = bool(readPath(r.props, "encryptionInfo.encryptionInTransit.inCluster"));
@@ -43,7 +44,7 @@ export const clusterPublicAccessDisabled = resourceRule({
     remediationSteps: "Set `publicAccess: { type: \"DISABLED\" }` (the default); reach the brokers from inside the VPC or through multi-VPC private connectivity.",
     tags: ["msk", "public-access"],
     preview: "An unknown publicAccess.type is undecided.",
-    resourceTypes: [T.mskCluster],
+    resourceTypes: [AWS_TYPES.mskCluster],
     check(r, ctx) {
         const type = str(readPath(r.props, "brokerNodeGroupInfo.connectivityInfo.publicAccess.type"));
         if (type === UNKNOWN) return ctx.undecided(r, "brokerNodeGroupInfo.connectivityInfo.publicAccess.type");
@@ -63,7 +64,7 @@ export const clusterUnauthenticatedDisabled = resourceRule({
     remediationSteps: "Set `clientAuthentication: { sasl: { iam: true } }` (or TLS client certificates) and `unauthenticated: false`.",
     tags: ["msk", "identity"],
     preview: "An unknown clientAuthentication is undecided.",
-    resourceTypes: [T.mskCluster],
+    resourceTypes: [AWS_TYPES.mskCluster],
     check(r, ctx) {
         const auth = readPath(r.props, "clientAuthentication");
         if (auth === UNKNOWN) return ctx.undecided(r, "clientAuthentication");
@@ -85,7 +86,7 @@ export const clusterEnhancedMonitoring = resourceRule({
     remediationSteps: "Set `enhancedMonitoring: \"PER_BROKER\"`.",
     tags: ["msk", "monitoring"],
     preview: "An unknown level is undecided.",
-    resourceTypes: [T.mskCluster],
+    resourceTypes: [AWS_TYPES.mskCluster],
     check(r, ctx) {
         const level = str(r.props.enhancedMonitoring);
         if (level === UNKNOWN) return ctx.undecided(r, "enhancedMonitoring");

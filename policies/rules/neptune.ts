@@ -5,19 +5,20 @@
 import { arr, num, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig } from "../lib/stores";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const clusterEncrypted = resourceRule<CmkConfig>({
     name: "neptune-cluster-encrypted",
     description: "Checks that every Neptune cluster encrypts its storage (storageEncrypted true; the default is false and cannot be changed after creation). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("Neptune.1"),
     remediationSteps: "Set `storageEncrypted: true` and `kmsKeyArn` to a customer-managed key.",
     tags: ["neptune", "encryption"],
     preview: "An unknown storageEncrypted is undecided; an unknown kmsKeyArn counts as customer-managed.",
     config: CMK_CONFIG,
-    resourceTypes: [T.neptuneCluster],
+    resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
         if (checkSwitch(r, ctx, { path: "storageEncrypted", absent: false, want: true, what: "encrypt its storage", fix: "set storageEncrypted to true (with kmsKeyArn)" })) return;
         checkCustomerManagedKey(r, ctx, "kmsKeyArn", "alias/aws/rds");
@@ -33,7 +34,7 @@ export const clusterDeletionProtection = resourceRule({
     remediationSteps: "Set `deletionProtection: true`.",
     tags: ["neptune", "resilience"],
     preview: "An unknown switch is undecided.",
-    resourceTypes: [T.neptuneCluster],
+    resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
         checkSwitch(r, ctx, { path: "deletionProtection", absent: false, want: true, what: "be protected from deletion", fix: "set deletionProtection to true" });
     },
@@ -48,7 +49,7 @@ export const clusterIamAuth = resourceRule({
     remediationSteps: "Set `iamDatabaseAuthenticationEnabled: true` and grant `neptune-db:*` actions to the roles that query.",
     tags: ["neptune", "identity"],
     preview: "An unknown switch is undecided.",
-    resourceTypes: [T.neptuneCluster],
+    resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
         checkSwitch(r, ctx, { path: "iamDatabaseAuthenticationEnabled", absent: false, want: true, what: "require IAM database authentication", fix: "set iamDatabaseAuthenticationEnabled to true" });
     },
@@ -63,7 +64,7 @@ export const clusterAuditLogs = resourceRule({
     remediationSteps: "Add \"audit\" to `enableCloudwatchLogsExports` (and set neptune_enable_audit_log to 1 in the cluster parameter group).",
     tags: ["neptune", "logging"],
     preview: "An unknown export list is undecided.",
-    resourceTypes: [T.neptuneCluster],
+    resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
         const exports = arr(r.props.enableCloudwatchLogsExports);
         if (exports === UNKNOWN) return ctx.undecided(r, "enableCloudwatchLogsExports");
@@ -80,7 +81,7 @@ export const clusterBackupRetention = resourceRule({
     remediationSteps: "Set `backupRetentionPeriod` to 7 or more.",
     tags: ["neptune", "backup", "resilience"],
     preview: "An unknown period is undecided.",
-    resourceTypes: [T.neptuneCluster],
+    resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
         const days = num(r.props.backupRetentionPeriod);
         if (days === UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");

@@ -10,10 +10,10 @@
 import { arr, bool, read, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule, StackResource } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, readPath } from "../lib/stores";
-import { T } from "../lib/types";
-import { checkResourcePolicyNotPublic } from "./s3";
+import { AWS_TYPES } from "../lib/types";
+import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 
-const DOMAINS = [T.opensearchDomain, T.elasticsearchDomain];
+const DOMAINS = [AWS_TYPES.opensearchDomain, AWS_TYPES.elasticsearchDomain];
 
 export const domainEncryptedAtRest = resourceRule<CmkConfig>({
     name: "opensearch-domain-encrypted-at-rest",
@@ -21,6 +21,7 @@ export const domainEncryptedAtRest = resourceRule<CmkConfig>({
         "Checks that every OpenSearch (or Elasticsearch) domain encrypts its indices, logs, swap and snapshots at rest (encryptAtRest.enabled; false when the block is absent). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("Opensearch.1"),
     relatedControls: [fsbp("ES.1")],
     remediationSteps: "Set `encryptAtRest: { enabled: true, kmsKeyId: key.arn }`.",
@@ -39,6 +40,7 @@ export const domainNodeToNode = resourceRule({
     description: "Checks that every OpenSearch (or Elasticsearch) domain encrypts traffic between its nodes (nodeToNodeEncryption.enabled; false when the block is absent). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("Opensearch.3"),
     relatedControls: [fsbp("ES.3")],
     remediationSteps: "Set `nodeToNodeEncryption: { enabled: true }`.",
@@ -58,6 +60,7 @@ export const domainHttpsRequired = resourceRule<{ allowedTlsPolicies: string[] }
         "Checks that every OpenSearch (or Elasticsearch) domain refuses plain HTTP (domainEndpointOptions.enforceHttps, true when absent) and names a TLS 1.2 security policy (tlsSecurityPolicy in the config's list; when absent AWS applies a policy that admits TLS 1.0). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("Opensearch.8"),
     relatedControls: [fsbp("ES.8")],
     remediationSteps: "Set `domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: \"Policy-Min-TLS-1-2-PFS-2023-10\" }`.",
@@ -102,7 +105,7 @@ export const domainNotPublic = stackRule({
     preview: "An unknown vpcOptions, access policy or DomainPolicy domain reference leaves the domain undecided.",
     check(stack, ctx) {
         const index = stack.index;
-        const domainPolicies = index.ofType(T.opensearchDomainPolicy, T.elasticsearchDomainPolicy);
+        const domainPolicies = index.ofType(AWS_TYPES.opensearchDomainPolicy, AWS_TYPES.elasticsearchDomainPolicy);
         for (const domain of index.ofType(...DOMAINS)) {
             ctx.guard(domain, () => {
                 const vpc = inVpc(domain);

@@ -10,7 +10,7 @@ import { arr, isSet, isUnknown, num, str, UNKNOWN, Unknown } from "../lib/props"
 import { fsbp, resourceRule, Rule, stackRule, StackResource } from "../lib/rule";
 import { StackIndex } from "../lib/stack";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, parameterGroupOf, parameterValue } from "../lib/stores";
-import { T, typeSet } from "../lib/types";
+import { AWS_TYPES, typeSet } from "../lib/types";
 
 export const dbInstanceEncrypted = resourceRule<CmkConfig>({
     name: "rds-db-instance-encrypted",
@@ -18,13 +18,14 @@ export const dbInstanceEncrypted = resourceRule<CmkConfig>({
         "Checks that every RDS DB instance encrypts its storage (storageEncrypted true; the provider's default is false), which also encrypts its automated backups, read replicas and snapshots; a read replica (replicateSourceDb) or an instance restored from a snapshot (snapshotIdentifier) inherits its source's encryption and is judged through the source. Mandatory: an unencrypted database cannot be encrypted in place.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("RDS.3"),
     remediationSteps:
         "Set `storageEncrypted: true` and `kmsKeyId` to a customer-managed key; an existing instance must be restored from an encrypted snapshot copy.",
     tags: ["rds", "encryption"],
     preview: "An unknown storageEncrypted is undecided; an unknown kmsKeyId counts as customer-managed.",
     config: CMK_CONFIG,
-    resourceTypes: [T.rdsInstance],
+    resourceTypes: [AWS_TYPES.rdsInstance],
     check(r, ctx) {
         // A read replica follows its source, a restored instance its snapshot (rds-snapshot-encrypted judges those in the stack).
         for (const source of ["replicateSourceDb", "snapshotIdentifier"]) {
@@ -41,14 +42,15 @@ export const dbClusterEncrypted = resourceRule<CmkConfig>({
         "Checks that every RDS DB cluster (Aurora or Multi-AZ) and global cluster encrypts its storage (storageEncrypted true; the provider's default is false, except Aurora Serverless v1, engineMode serverless, which is always encrypted); a global cluster created from an existing cluster (sourceDbClusterIdentifier) and a cluster restored from a snapshot (snapshotIdentifier) inherit their source's encryption. Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("RDS.27"),
     remediationSteps: "Set `storageEncrypted: true` and `kmsKeyId` to a customer-managed key; an existing cluster must be restored from an encrypted snapshot.",
     tags: ["rds", "encryption"],
     preview: "An unknown storageEncrypted or engineMode is undecided; an unknown kmsKeyId counts as customer-managed.",
     config: CMK_CONFIG,
-    resourceTypes: [T.rdsCluster, T.rdsGlobalCluster],
+    resourceTypes: [AWS_TYPES.rdsCluster, AWS_TYPES.rdsGlobalCluster],
     check(r, ctx) {
-        if (typeSet(T.rdsGlobalCluster).has(r.type)) {
+        if (typeSet(AWS_TYPES.rdsGlobalCluster).has(r.type)) {
             const source = r.props.sourceDbClusterIdentifier;
             if (isUnknown(source) || isSet(source)) return;
             checkSwitch(r, ctx, { path: "storageEncrypted", absent: false, want: true, what: "encrypt its storage", fix: "set storageEncrypted to true" });
@@ -73,7 +75,7 @@ export const dbInstanceNotPublic = resourceRule({
     remediationSteps: "Remove `publiclyAccessible: true` (the default is false); reach the database from inside the VPC (a bastion, SSM port forwarding, or RDS Proxy).",
     tags: ["rds", "public-access"],
     preview: "An unknown publiclyAccessible is undecided.",
-    resourceTypes: [T.rdsInstance, T.rdsClusterInstance],
+    resourceTypes: [AWS_TYPES.rdsInstance, AWS_TYPES.rdsClusterInstance],
     check(r, ctx) {
         checkSwitch(r, ctx, { path: "publiclyAccessible", absent: false, want: false, what: "not be publicly accessible", fix: "set publiclyAccessible to false" });
     },
@@ -89,7 +91,7 @@ export const snapshotNotPublic = resourceRule({
     remediationSteps: "Remove \"all\" from `sharedAccounts`; share with the account ids that restore it.",
     tags: ["rds", "public-access"],
     preview: "An unknown sharedAccounts list (or element) is undecided.",
-    resourceTypes: [T.rdsSnapshot, T.rdsClusterSnapshot, T.rdsSnapshotCopy, T.rdsClusterSnapshotCopy],
+    resourceTypes: [AWS_TYPES.rdsSnapshot, AWS_TYPES.rdsClusterSnapshot, AWS_TYPES.rdsSnapshotCopy, AWS_TYPES.rdsClusterSnapshotCopy],
     check(r, ctx) {
         const shared = arr(r.props.sharedAccounts);
         if (shared === UNKNOWN) return ctx.undecided(r, "sharedAccounts");
@@ -101,7 +103,7 @@ export const snapshotNotPublic = resourceRule({
     },
 });
 
-const SNAPSHOT_TYPES = [T.rdsSnapshot, T.rdsClusterSnapshot, T.rdsSnapshotCopy, T.rdsClusterSnapshotCopy];
+const SNAPSHOT_TYPES = [AWS_TYPES.rdsSnapshot, AWS_TYPES.rdsClusterSnapshot, AWS_TYPES.rdsSnapshotCopy, AWS_TYPES.rdsClusterSnapshotCopy];
 
 /** Whether a snapshot (or copy) is encrypted: its own output, its key, or its source in the stack. */
 function snapshotEncrypted(index: StackIndex, s: StackResource, seen: Set<string>): boolean | Unknown | undefined {
@@ -115,12 +117,12 @@ function snapshotEncrypted(index: StackIndex, s: StackResource, seen: Set<string
     if (isUnknown(key) || isSet(key)) return true; // a copy with a key is encrypted with it
     const sourceProperty = ["sourceDbSnapshotIdentifier", "sourceDbClusterSnapshotIdentifier", "dbInstanceIdentifier", "dbClusterIdentifier"].find((p) => p in s.props);
     if (!sourceProperty) return undefined;
-    const sources = index.refersTo(s, sourceProperty, ...SNAPSHOT_TYPES, T.rdsInstance, T.rdsCluster);
+    const sources = index.refersTo(s, sourceProperty, ...SNAPSHOT_TYPES, AWS_TYPES.rdsInstance, AWS_TYPES.rdsCluster);
     const byIdentifier = sources === UNKNOWN || sources.length > 0 ? [] : identifierMatches(index, s.props[sourceProperty]);
     const found = sources === UNKNOWN ? [] : [...sources, ...byIdentifier];
     if (found.length === 0) return sources === UNKNOWN ? UNKNOWN : undefined;
     const source = found[0];
-    if (typeSet(T.rdsInstance, T.rdsCluster).has(source.type)) {
+    if (typeSet(AWS_TYPES.rdsInstance, AWS_TYPES.rdsCluster).has(source.type)) {
         const enc = source.props.storageEncrypted;
         if (isUnknown(enc)) return UNKNOWN;
         if (str(source.props.engineMode) === "serverless") return true;
@@ -134,7 +136,7 @@ function identifierMatches(index: StackIndex, value: unknown): StackResource[] {
     const v = str(value);
     if (typeof v !== "string" || v === "") return [];
     return index
-        .ofType(...SNAPSHOT_TYPES, T.rdsInstance, T.rdsCluster)
+        .ofType(...SNAPSHOT_TYPES, AWS_TYPES.rdsInstance, AWS_TYPES.rdsCluster)
         .filter((r) =>
             ["identifier", "clusterIdentifier", "dbSnapshotIdentifier", "dbClusterSnapshotIdentifier", "targetDbSnapshotIdentifier", "targetDbClusterSnapshotIdentifier", "dbSnapshotArn", "dbClusterSnapshotArn"].some(
                 (k) => str(r.props[k]) === v,
@@ -148,6 +150,7 @@ export const snapshotEncryptedRule = stackRule({
         "Checks that every RDS snapshot, cluster snapshot and snapshot copy in the stack is encrypted: a snapshot of an unencrypted database is unencrypted, and a copy is encrypted only when its source is or when it names kmsKeyId. Decided from the snapshot's own `encrypted`/`storageEncrypted` output, its key, or its source database or snapshot in the stack; a source outside the stack is not judged. Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("RDS.4"),
     remediationSteps: "Copy the snapshot with `kmsKeyId` set to a customer-managed key (aws.rds.SnapshotCopy / ClusterSnapshotCopy), and encrypt the source database.",
     tags: ["rds", "encryption"],
@@ -184,6 +187,7 @@ export const parameterGroupTlsRequired = stackRule({
         "Checks that the parameter group of every RDS DB instance and cluster, when that group is in the stack, makes the engine refuse unencrypted connections: rds.force_ssl 1 (PostgreSQL, Aurora PostgreSQL, SQL Server; PostgreSQL 15 and later default to 1) or require_secure_transport ON/1 (MySQL, MariaDB, Aurora MySQL). A database on a default or external group is not judged (its parameters are not in the stack); Oracle uses an option group. Mandatory: without it clients may send credentials and data in clear text.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     remediationSteps:
         "Add `{ name: \"rds.force_ssl\", value: \"1\" }` (PostgreSQL, SQL Server) or `{ name: \"require_secure_transport\", value: \"1\" }` (MySQL, MariaDB) to the group's `parameters`.",
     tags: ["rds", "encryption", "in-transit"],
@@ -191,8 +195,8 @@ export const parameterGroupTlsRequired = stackRule({
     check(stack, ctx) {
         const index = stack.index;
         const uses: [StackResource, string, string[]][] = [
-            ...index.ofType(T.rdsInstance).map((db): [StackResource, string, string[]] => [db, "parameterGroupName", [T.rdsParameterGroup]]),
-            ...index.ofType(T.rdsCluster).map((db): [StackResource, string, string[]] => [db, "dbClusterParameterGroupName", [T.rdsClusterParameterGroup]]),
+            ...index.ofType(AWS_TYPES.rdsInstance).map((db): [StackResource, string, string[]] => [db, "parameterGroupName", [AWS_TYPES.rdsParameterGroup]]),
+            ...index.ofType(AWS_TYPES.rdsCluster).map((db): [StackResource, string, string[]] => [db, "dbClusterParameterGroupName", [AWS_TYPES.rdsClusterParameterGroup]]),
         ];
         const judged = new Set<string>();
         for (const [db, property, tokens] of uses) {
@@ -229,7 +233,7 @@ export const dbInstanceDeletionProtection = resourceRule({
     remediationSteps: "Set `deletionProtection: true` (and `protect: true` on the resource).",
     tags: ["rds", "resilience"],
     preview: "An unknown deletionProtection is undecided.",
-    resourceTypes: [T.rdsInstance],
+    resourceTypes: [AWS_TYPES.rdsInstance],
     check(r, ctx) {
         checkSwitch(r, ctx, { path: "deletionProtection", absent: false, want: true, what: "be protected from deletion", fix: "set deletionProtection to true" });
     },
@@ -245,7 +249,7 @@ export const dbClusterDeletionProtection = resourceRule({
     remediationSteps: "Set `deletionProtection: true` (and `protect: true` on the resource).",
     tags: ["rds", "resilience"],
     preview: "An unknown deletionProtection is undecided.",
-    resourceTypes: [T.rdsCluster],
+    resourceTypes: [AWS_TYPES.rdsCluster],
     check(r, ctx) {
         checkSwitch(r, ctx, { path: "deletionProtection", absent: false, want: true, what: "be protected from deletion", fix: "set deletionProtection to true" });
     },
@@ -261,7 +265,7 @@ export const dbInstanceBackupsEnabled = resourceRule({
     remediationSteps: "Set `backupRetentionPeriod` to 7 or more days.",
     tags: ["rds", "backup", "resilience"],
     preview: "An unknown backupRetentionPeriod is undecided.",
-    resourceTypes: [T.rdsInstance],
+    resourceTypes: [AWS_TYPES.rdsInstance],
     check(r, ctx) {
         if (isSet(r.props.replicateSourceDb) || isUnknown(r.props.replicateSourceDb)) return;
         const days = num(r.props.backupRetentionPeriod);
@@ -280,7 +284,7 @@ export const dbInstanceIamAuth = resourceRule({
     remediationSteps: "Set `iamDatabaseAuthenticationEnabled: true` and grant `rds-db:connect` to the roles that connect.",
     tags: ["rds", "identity"],
     preview: "An unknown engine or switch is undecided.",
-    resourceTypes: [T.rdsInstance],
+    resourceTypes: [AWS_TYPES.rdsInstance],
     check(r, ctx) {
         const engine = str(r.props.engine);
         if (engine === UNKNOWN) return ctx.undecided(r, "engine");

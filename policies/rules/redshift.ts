@@ -10,7 +10,7 @@
 import { num, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, isAwsManagedKey, parameterGroupOf, parameterValue } from "../lib/stores";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 export const clusterEncrypted = resourceRule<CmkConfig>({
     name: "redshift-cluster-encrypted",
@@ -18,12 +18,13 @@ export const clusterEncrypted = resourceRule<CmkConfig>({
         "Checks that every Redshift cluster is encrypted at rest (`encrypted`, a string in the provider, \"true\" when absent; \"false\" turns it off). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     control: fsbp("Redshift.10"),
     remediationSteps: "Remove `encrypted: \"false\"` (or set \"true\") and set `kmsKeyId` to a customer-managed key.",
     tags: ["redshift", "encryption"],
     preview: "An unknown `encrypted` is undecided; an unknown kmsKeyId counts as customer-managed.",
     config: CMK_CONFIG,
-    resourceTypes: [T.redshiftCluster],
+    resourceTypes: [AWS_TYPES.redshiftCluster],
     check(r, ctx) {
         if (checkSwitch(r, ctx, { path: "encrypted", absent: true, want: true, what: "be encrypted at rest", fix: 'set encrypted to "true" (with kmsKeyId)' })) return;
         checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/redshift");
@@ -39,7 +40,7 @@ export const clusterNotPublic = resourceRule({
     remediationSteps: "Remove `publiclyAccessible: true` (the default is false); connect from inside the VPC.",
     tags: ["redshift", "public-access"],
     preview: "An unknown publiclyAccessible is undecided.",
-    resourceTypes: [T.redshiftCluster],
+    resourceTypes: [AWS_TYPES.redshiftCluster],
     check(r, ctx) {
         checkSwitch(r, ctx, { path: "publiclyAccessible", absent: false, want: false, what: "not be publicly accessible", fix: "set publiclyAccessible to false" });
     },
@@ -51,15 +52,16 @@ export const clusterTlsRequired = stackRule({
         "Checks that the parameter group of every Redshift cluster, when that group is in the stack, sets require_ssl to true, so the cluster refuses unencrypted client connections. A cluster on a default or external group is not judged (its parameters are not in the stack). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("Redshift.2"),
     remediationSteps: "Add `{ name: \"require_ssl\", value: \"true\" }` to the aws.redshift.ParameterGroup's `parameters`.",
     tags: ["redshift", "encryption", "in-transit"],
     preview: "An unknown parameter-group reference or parameter leaves it undecided.",
     check(stack, ctx) {
         const judged = new Set<string>();
-        for (const cluster of stack.index.ofType(T.redshiftCluster)) {
+        for (const cluster of stack.index.ofType(AWS_TYPES.redshiftCluster)) {
             ctx.guard(cluster, () => {
-                const group = parameterGroupOf(stack.index, cluster, "clusterParameterGroupName", T.redshiftParameterGroup);
+                const group = parameterGroupOf(stack.index, cluster, "clusterParameterGroupName", AWS_TYPES.redshiftParameterGroup);
                 if (group === UNKNOWN) return ctx.undecided(cluster, "clusterParameterGroupName");
                 if (!group || judged.has(group.urn)) return;
                 judged.add(group.urn);
@@ -81,7 +83,7 @@ export const clusterSnapshotsEnabled = resourceRule({
     remediationSteps: "Set `automatedSnapshotRetentionPeriod` to 7 or more.",
     tags: ["redshift", "backup", "resilience"],
     preview: "An unknown retention period is undecided.",
-    resourceTypes: [T.redshiftCluster],
+    resourceTypes: [AWS_TYPES.redshiftCluster],
     check(r, ctx) {
         const days = num(r.props.automatedSnapshotRetentionPeriod);
         if (days === UNKNOWN) return ctx.undecided(r, "automatedSnapshotRetentionPeriod");
@@ -99,7 +101,7 @@ export const clusterEnhancedVpcRouting = resourceRule({
     remediationSteps: "Set `enhancedVpcRouting: true` and give the VPC an S3 gateway endpoint.",
     tags: ["redshift", "network"],
     preview: "An unknown switch is undecided.",
-    resourceTypes: [T.redshiftCluster],
+    resourceTypes: [AWS_TYPES.redshiftCluster],
     check(r, ctx) {
         checkSwitch(r, ctx, { path: "enhancedVpcRouting", absent: false, want: true, what: "route its traffic through the VPC", fix: "set enhancedVpcRouting to true" });
     },
@@ -114,7 +116,7 @@ export const clusterDefaultAdminUsername = resourceRule({
     remediationSteps: "Set `masterUsername` to a name of your own (a new cluster: the name cannot change).",
     tags: ["redshift", "identity"],
     preview: "An unknown masterUsername is undecided.",
-    resourceTypes: [T.redshiftCluster],
+    resourceTypes: [AWS_TYPES.redshiftCluster],
     check(r, ctx) {
         const user = str(r.props.masterUsername);
         if (user === UNKNOWN) return ctx.undecided(r, "masterUsername");
@@ -128,11 +130,12 @@ export const serverlessNamespaceCmk = resourceRule({
         "Checks that every Redshift Serverless namespace encrypts its data with a customer-managed KMS key (kmsKeyId set and not an AWS-managed alias; without it the namespace uses an AWS-owned key whose use no key policy or CloudTrail event shows). Advisory: the data is encrypted either way; the strict config makes it mandatory.",
     enforcementLevel: "advisory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("RedshiftServerless.4"),
     remediationSteps: "Set `kmsKeyId` to a customer-managed key.",
     tags: ["redshift", "encryption"],
     preview: "An unknown kmsKeyId counts as customer-managed.",
-    resourceTypes: [T.redshiftServerlessNamespace],
+    resourceTypes: [AWS_TYPES.redshiftServerlessNamespace],
     check(r, ctx) {
         const key = str(r.props.kmsKeyId);
         if (key === UNKNOWN) return;
@@ -150,7 +153,7 @@ export const serverlessWorkgroupNotPublic = resourceRule({
     remediationSteps: "Remove `publiclyAccessible: true`; connect from inside the VPC.",
     tags: ["redshift", "public-access"],
     preview: "An unknown publiclyAccessible is undecided.",
-    resourceTypes: [T.redshiftServerlessWorkgroup],
+    resourceTypes: [AWS_TYPES.redshiftServerlessWorkgroup],
     check(r, ctx) {
         checkSwitch(r, ctx, { path: "publiclyAccessible", absent: false, want: false, what: "not be publicly accessible", fix: "set publiclyAccessible to false" });
     },
@@ -162,11 +165,12 @@ export const serverlessWorkgroupTls = resourceRule({
         "Checks that no Redshift Serverless workgroup turns off SSL enforcement (a configParameters entry require_ssl \"false\"); absent, the workgroup keeps AWS's default. Mandatory.",
     enforcementLevel: "mandatory",
     severity: "medium",
+    constraint: "encryption-on",
     control: fsbp("RedshiftServerless.2"),
     remediationSteps: "Set `{ parameterKey: \"require_ssl\", parameterValue: \"true\" }` in configParameters.",
     tags: ["redshift", "encryption", "in-transit"],
     preview: "Unknown configParameters are undecided.",
-    resourceTypes: [T.redshiftServerlessWorkgroup],
+    resourceTypes: [AWS_TYPES.redshiftServerlessWorkgroup],
     check(r, ctx) {
         const value = parameterValue(r.props.configParameters, "require_ssl", "parameterKey", "parameterValue");
         if (value === UNKNOWN) return ctx.undecided(r, "configParameters require_ssl");

@@ -1,22 +1,16 @@
 /**
- * S3 has no public access (issue 5, family 1): the bucket-level public-access block, ACLs,
- * bucket policies, website hosting, and the two Lambda front doors that bypass the API's
- * controls (function URLs without auth, resource policies open to `*`). CloudFront OAC vs OAI
- * is judged in cloudfront.ts; TLS-only bucket policies and encryption in encryption.ts.
+ * S3 rules. S3 is never public: the bucket-level public-access block, ACLs, bucket policies and
+ * website hosting. Encryption is on: declared default encryption (SSE-KMS, or SSE-S3 for a
+ * CloudFront Origin Access Control origin) and TLS-only bucket policies. CloudFront OAC vs OAI is
+ * judged in cloudfront.ts; the Lambda front doors (function URLs, permissions) in lambda.ts.
  */
-import {
-    arnPinsAccount,
-    describeStatement,
-    isOpenPrincipal,
-    isParseError,
-    parsePolicyDocument,
-    pinningConditionKeys,
-    PolicyStatement,
-    unpinnedServicePrincipals,
-} from "../lib/iam";
-import { arr, bool, isSet, isUnknown, read, rec, str, UNKNOWN, Unknown } from "../lib/props";
-import { fsbp, resourceRule, Rule, RuleContext, RuleResource, stackRule, StackResource } from "../lib/rule";
-import { T } from "../lib/types";
+import { bucketEncryption, oacOriginBuckets, SseSetting } from "../lib/bucket-encryption";
+import { patternMatches } from "../lib/exemptions";
+import { isParseError, parsePolicyDocument, PolicyStatement } from "../lib/iam";
+import { arr, bool, isSet, isUnknown, read, rec, str, UNKNOWN, Unknown, unwrapSecret } from "../lib/props";
+import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
+import { fsbp, resourceRule, Rule, StackResource, stackRule } from "../lib/rule";
+import { AWS_TYPES, isType } from "../lib/types";
 
 const PAB_SETTINGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 
@@ -26,6 +20,7 @@ export const bucketPublicAccessBlocked = stackRule({
         "Checks that every S3 bucket (Bucket or BucketV2) has a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "s3-never-public",
     control: fsbp("S3.8"),
     relatedControls: [fsbp("S3.1")],
     remediationSteps:
@@ -39,8 +34,8 @@ export const bucketPublicAccessBlocked = stackRule({
         const index = stack.index;
         const blocksByBucket = new Map<string, StackResource[]>();
         const unresolved: StackResource[] = [];
-        for (const block of index.ofType(T.bucketPublicAccessBlock)) {
-            const buckets = index.refersTo(block, "bucket", T.bucket);
+        for (const block of index.ofType(AWS_TYPES.bucketPublicAccessBlock)) {
+            const buckets = index.refersTo(block, "bucket", AWS_TYPES.bucket);
             if (buckets === UNKNOWN || buckets.length === 0) {
                 unresolved.push(block);
                 continue;
@@ -51,7 +46,7 @@ export const bucketPublicAccessBlocked = stackRule({
                 blocksByBucket.set(bucket.urn, list);
             }
         }
-        for (const bucket of index.ofType(T.bucket)) {
+        for (const bucket of index.ofType(AWS_TYPES.bucket)) {
             ctx.guard(bucket, () => {
                 const blocks = blocksByBucket.get(bucket.urn) ?? [];
                 if (blocks.length === 0) {
@@ -85,6 +80,7 @@ export const bucketPublicAccessBlocked = stackRule({
 });
 
 const PUBLIC_CANNED_ACLS = new Set(["public-read", "public-read-write", "authenticated-read"]);
+
 const PUBLIC_GROUPS = ["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"];
 
 function isPublicGroup(uri: unknown): boolean {
@@ -112,13 +108,14 @@ export const bucketAclNotPublic = resourceRule({
         "Checks that no S3 bucket or BucketAcl uses a public canned ACL (public-read, public-read-write, authenticated-read) or grants to the AllUsers or AuthenticatedUsers groups.",
     enforcementLevel: "mandatory",
     severity: "critical",
+    constraint: "s3-never-public",
     control: fsbp("S3.2"),
     relatedControls: [fsbp("S3.3"), fsbp("S3.12")],
     remediationSteps:
         "Remove the `acl`/`grants` (prefer BucketOwnershipControls with BucketOwnerEnforced, which disables ACLs), or use the `private` canned ACL.",
     tags: ["s3", "public-access"],
     preview: "An unknown `acl` or grantee leaves the resource undecided.",
-    resourceTypes: [T.bucket, T.bucketAcl],
+    resourceTypes: [AWS_TYPES.bucket, AWS_TYPES.bucketAcl],
     check(r, ctx) {
         const acl = str(r.props.acl);
         if (acl === UNKNOWN) ctx.undecided(r, "acl");
@@ -136,131 +133,13 @@ export const bucketAclNotPublic = resourceRule({
     },
 });
 
-/** How a resource-policy check reads service principals. */
-export interface ResourcePolicyOptions {
-    /**
-     * Judge Allow statements to SERVICE principals too: without a confused-deputy condition
-     * (aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, aws:SourceOrgPaths) the service acts on
-     * the resource for every account that uses it. Off for trust policies, where a service
-     * principal (lambda.amazonaws.com) assumes the role only when this account hands it the role.
-     */
-    servicePrincipals?: boolean;
-    /**
-     * Unpinned service grants AWS documents as the required form (service principal, lower case
-     * -> the only actions it may be granted that way); a statement granting more is judged.
-     */
-    documentedServiceGrants?: Readonly<Record<string, readonly string[]>>;
-}
-
-/** An Allow that is open: to everyone (`*`), or to a service for any account. */
-export interface OpenStatement {
-    statement: PolicyStatement;
-    /** "everyone": a `*`/wildcard principal or NotPrincipal; "service": the services listed. */
-    kind: "everyone" | "service";
-    services: string[];
-}
-
-/** True when a documented unpinned grant covers every action of the statement. */
-function documentedGrant(s: PolicyStatement, service: string, options: ResourcePolicyOptions): boolean | Unknown {
-    const allowed = options.documentedServiceGrants?.[service.trim().toLowerCase()];
-    if (!allowed || s.notAction !== undefined) return false;
-    if (s.action === UNKNOWN) return UNKNOWN;
-    const actions = s.action ?? [];
-    const lower = allowed.map((a) => a.toLowerCase());
-    return actions.length > 0 && actions.every((a) => lower.includes(a.trim().toLowerCase()));
-}
-
-/**
- * Statements of a resource policy that allow everyone: an Allow to an open principal (or with
- * NotPrincipal, which is everyone but the listed ones) without a caller-pinning condition, and,
- * with `options.servicePrincipals`, an Allow to a service principal without a confused-deputy
- * condition. A Deny to `*` restricts (e.g. the TLS-only statement) and is fine.
- */
-export function publicAllowStatements(
-    statements: readonly PolicyStatement[],
-    options: ResourcePolicyOptions = {},
-): { open: OpenStatement[]; undecided: PolicyStatement[] } {
-    const open: OpenStatement[] = [];
-    const undecided: PolicyStatement[] = [];
-    for (const s of statements) {
-        if (s.effect === UNKNOWN) {
-            undecided.push(s);
-            continue;
-        }
-        if (s.effect !== "Allow") continue;
-        const everyone = s.notPrincipal !== undefined ? true : isOpenPrincipal(s.principal);
-        if (everyone === UNKNOWN) {
-            undecided.push(s);
-            continue;
-        }
-        if (everyone) {
-            const pins = pinningConditionKeys(s.condition);
-            if (pins === UNKNOWN) undecided.push(s);
-            else if (pins.length === 0) open.push({ statement: s, kind: "everyone", services: [] });
-            continue;
-        }
-        if (!options.servicePrincipals) continue;
-        const unpinned = unpinnedServicePrincipals(s);
-        if (unpinned === UNKNOWN) {
-            undecided.push(s);
-            continue;
-        }
-        const services: string[] = [];
-        let unknown = false;
-        for (const service of unpinned) {
-            const documented = documentedGrant(s, service, options);
-            if (documented === UNKNOWN) unknown = true;
-            else if (!documented) services.push(service);
-        }
-        if (services.length > 0) open.push({ statement: s, kind: "service", services });
-        else if (unknown) undecided.push(s);
-    }
-    return { open, undecided };
-}
-
-/**
- * Judges a resource-policy document for public Allow statements; shared by the S3, KMS, SNS,
- * SQS, Secrets Manager and IAM trust-policy rules. `property` is the path shown in messages.
- */
-export function checkResourcePolicyNotPublic<C>(
-    r: RuleResource,
-    ctx: RuleContext<C>,
-    document: unknown,
-    property: string,
-    fix: string,
-    options: ResourcePolicyOptions = {},
-): void {
-    if (document === undefined || document === null || document === "") return;
-    const parsed = parsePolicyDocument(document);
-    if (parsed === UNKNOWN) return ctx.undecided(r, property);
-    if (isParseError(parsed)) {
-        return ctx.report(r, `must have a valid policy document (${property} ${parsed.error}): fix the JSON`);
-    }
-    const { open, undecided } = publicAllowStatements(parsed.statements, options);
-    for (const { statement: s, kind, services } of open) {
-        if (kind === "everyone") {
-            ctx.report(
-                r,
-                `must not allow a "*" principal without a condition pinning the caller (${property} ${describeStatement(s)}): ${fix}`,
-            );
-        } else {
-            ctx.report(
-                r,
-                `must not allow service principal ${services.map((x) => `"${x}"`).join(", ")} without a condition pinning ` +
-                    `the source (${property} ${describeStatement(s)}), or the service acts for every AWS account: add ` +
-                    "aws:SourceArn (the calling resource's ARN) or aws:SourceAccount (this account) with StringEquals/ArnLike",
-            );
-        }
-    }
-    if (open.length === 0 && undecided.length > 0) ctx.undecided(r, `${property} ${describeStatement(undecided[0])}`);
-}
-
 export const bucketPolicyNotPublic = resourceRule({
     name: "s3-bucket-policy-not-public",
     description:
         "Checks that no S3 bucket policy (BucketPolicy or the bucket's inline `policy`) allows a `*` principal unless a condition pins the caller (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceVpce, aws:SourceVpc, aws:PrincipalAccount ...) to fixed values, nor a service principal (cloudfront.amazonaws.com, delivery.logs.amazonaws.com ...) unless a confused-deputy condition (aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, aws:SourceOrgPaths) pins the source; Deny statements to `*` are fine.",
     enforcementLevel: "mandatory",
     severity: "critical",
+    constraint: "s3-never-public",
     control: fsbp("S3.2"),
     relatedControls: [fsbp("S3.3"), fsbp("S3.6")],
     remediationSteps:
@@ -269,7 +148,7 @@ export const bucketPolicyNotPublic = resourceRule({
     rationale:
         "A pinning condition only counts with a positive operator and a fixed value (as AWS Config's public-access rules count them): `...IfExists`, negated operators, `Null` and `ForAllValues:` pass when the key is absent, and an ARN whose account is a wildcard (`arn:aws:cloudfront::*:distribution/*`) names every account's resources, so they pin nothing. A service principal without aws:SourceArn/aws:SourceAccount is the cross-service confused deputy: any distribution in any account whose OAC points at the bucket could read it.",
     preview: "A policy built from unknown outputs (the usual case for a JSON string) is undecided at preview.",
-    resourceTypes: [T.bucket, T.bucketPolicy],
+    resourceTypes: [AWS_TYPES.bucket, AWS_TYPES.bucketPolicy],
     check(r, ctx) {
         checkResourcePolicyNotPublic(
             r,
@@ -288,13 +167,14 @@ export const bucketWebsiteDisabled = resourceRule({
         "Checks that no S3 bucket hosts a static website (BucketWebsiteConfiguration, its V2 alias, or the bucket's inline `website`/`websites`): website endpoints are HTTP-only and require a public bucket.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "s3-never-public",
     remediationSteps:
         "Remove the website configuration; serve the bucket through CloudFront with Origin Access Control (a private REST origin) and a default root object.",
     tags: ["s3", "public-access"],
     preview: "An unknown inline `website` value leaves the bucket undecided.",
-    resourceTypes: [T.bucket, T.bucketWebsite],
+    resourceTypes: [AWS_TYPES.bucket, AWS_TYPES.bucketWebsite],
     check(r, ctx) {
-        if (r.type !== T.bucket && r.type !== "aws:s3/bucketV2:BucketV2") {
+        if (!isType(r.type, AWS_TYPES.bucket)) {
             return ctx.report(r, "must not configure website hosting: remove it and serve the bucket through CloudFront with OAC");
         }
         for (const property of ["website", "websites"]) {
@@ -311,72 +191,167 @@ export const bucketWebsiteDisabled = resourceRule({
     },
 });
 
-export const lambdaFunctionUrlAuthRequired = resourceRule({
-    name: "lambda-function-url-auth-required",
+const KMS_ALGORITHMS = new Set(["aws:kms", "aws:kms:dsse"]);
+
+export const bucketEncryptionDeclared = stackRule({
+    name: "s3-bucket-encryption-declared",
     description:
-        "Checks that no Lambda function URL uses `authorizationType: NONE`, which exposes the function to the internet beside the API's WAF, throttling and authorisation.",
-    enforcementLevel: "mandatory",
-    severity: "critical",
-    control: fsbp("Lambda.1"),
+        "Checks that every S3 bucket declares its default encryption (inline or BucketServerSideEncryptionConfiguration) rather than relying on S3's implicit SSE-S3 default; advisory because the implicit default still encrypts.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    constraint: "encryption-on",
+    control: fsbp("S3.17"),
     remediationSteps:
-        "Set `authorizationType: \"AWS_IAM\"`, or remove the function URL and reach the function through API Gateway.",
-    tags: ["lambda", "public-access"],
-    preview: "An unknown authorizationType is undecided.",
-    resourceTypes: [T.lambdaFunctionUrl],
-    check(r, ctx) {
-        const auth = str(r.props.authorizationType);
-        if (auth === UNKNOWN) return ctx.undecided(r, "authorizationType");
-        if (typeof auth === "string" && auth.trim().toUpperCase() === "NONE") {
-            ctx.report(r, "must require IAM authorisation (authorizationType is NONE): set authorizationType to AWS_IAM");
+        "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with `sseAlgorithm: \"aws:kms\"` and a customer-managed key (or AES256 for a CloudFront OAC origin).",
+    tags: ["s3", "encryption"],
+    rationale: "A declared setting is reviewable and survives a change of S3's defaults; an implicit one is neither.",
+    preview: "A configuration whose bucket reference is unknown leaves undeclared buckets undecided.",
+    check(stack, ctx) {
+        const { byBucket, unresolved } = bucketEncryption(stack.index);
+        for (const bucket of stack.index.ofType(AWS_TYPES.bucket)) {
+            if (byBucket.has(bucket.urn)) continue;
+            if (unresolved.length > 0) {
+                ctx.undecided(bucket, `default encryption (bucket of '${unresolved[0].name}' unknown)`);
+                continue;
+            }
+            ctx.report(
+                bucket,
+                "must declare default encryption: add a BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms and a customer-managed key",
+            );
         }
     },
 });
 
-/** True for an AWS service principal (`s3.amazonaws.com`, `logs.us-west-2.amazonaws.com`, China's `.com.cn`). */
-export function isServicePrincipal(principal: string): boolean {
-    return /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/i.test(principal.trim());
+export const bucketEncryptionKms = stackRule<{ sseS3Buckets: string[] }>({
+    name: "s3-bucket-encryption-kms",
+    description:
+        "Checks that every declared S3 default encryption uses SSE-KMS (aws:kms or aws:kms:dsse), except a bucket that is a CloudFront Origin Access Control origin or that the config lists, which may use SSE-S3 (AES256).",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    constraint: "encryption-on",
+    control: fsbp("S3.17"),
+    remediationSteps:
+        "Set `sseAlgorithm: \"aws:kms\"` with `kmsMasterKeyId` set to a customer-managed key (and `bucketKeyEnabled: true`); for an OAC origin AES256 is accepted, or list the bucket in `sseS3Buckets`.",
+    tags: ["s3", "encryption"],
+    rationale:
+        "SSE-KMS puts reads under a key policy and CloudTrail. An OAC origin may use SSE-S3 so CloudFront needs no key grant (a missing grant fails silently: see kms-key-grants-cloudfront).",
+    preview: "An unknown algorithm, or an unknown bucket reference on a configuration, leaves the bucket undecided.",
+    config: {
+        sseS3Buckets: {
+            type: "array",
+            items: { type: "string" },
+            default: [],
+            description: "Bucket resource names or globs allowed to use SSE-S3 (AES256).",
+        },
+    },
+    check(stack, ctx) {
+        const { byBucket, unresolved } = bucketEncryption(stack.index);
+        const oac = oacOriginBuckets(stack.index);
+        const listed = Array.isArray(ctx.config.sseS3Buckets) ? ctx.config.sseS3Buckets.filter((p) => typeof p === "string") : [];
+        for (const bucket of stack.index.ofType(AWS_TYPES.bucket)) {
+            ctx.guard(bucket, () => {
+                const declared = byBucket.get(bucket.urn);
+                if (!declared) return; // s3-bucket-encryption-declared reports it
+                if (declared.some((d) => d === UNKNOWN)) return ctx.undecided(bucket, "default encryption");
+                const settings = declared.flat() as SseSetting[];
+                if (settings.some((s) => s.algorithm === UNKNOWN)) return ctx.undecided(bucket, "sseAlgorithm");
+                const weak = settings.filter((s) => !KMS_ALGORITHMS.has(String(s.algorithm).toLowerCase()));
+                if (weak.length === 0) return;
+                const sseS3Allowed =
+                    oac.has(bucket.urn) || listed.some((p) => patternMatches(p, bucket.urn, bucket.name));
+                if (sseS3Allowed && weak.every((s) => String(s.algorithm).toUpperCase() === "AES256")) return;
+                if (unresolved.length > 0 && !sseS3Allowed) {
+                    // Another configuration (bucket unknown) may be the one that applies.
+                    return ctx.undecided(bucket, `default encryption (bucket of '${unresolved[0].name}' unknown)`);
+                }
+                ctx.report(
+                    bucket,
+                    `must encrypt with SSE-KMS (${weak[0].source} uses sseAlgorithm "${String(weak[0].algorithm)}"): set sseAlgorithm to aws:kms with a customer-managed key`,
+                );
+            });
+        }
+    },
+});
+
+function conditionValue(condition: unknown, operatorPattern: RegExp, key: string): unknown[] | Unknown {
+    const c = unwrapSecret(condition);
+    if (isUnknown(c)) return UNKNOWN;
+    if (!c || typeof c !== "object") return [];
+    const out: unknown[] = [];
+    for (const [op, block] of Object.entries(c as Record<string, unknown>)) {
+        if (!operatorPattern.test(op)) continue;
+        const b = unwrapSecret(block);
+        if (isUnknown(b)) return UNKNOWN;
+        if (!b || typeof b !== "object") continue;
+        for (const [k, v] of Object.entries(b as Record<string, unknown>)) {
+            if (k.toLowerCase() === key.toLowerCase()) out.push(...(Array.isArray(v) ? v : [v]));
+        }
+    }
+    return out;
 }
 
-export const lambdaPermissionSourceRestricted = resourceRule({
-    name: "lambda-permission-source-restricted",
+/** True when the statement denies requests not made over TLS (SecureTransport false, or TLS < 1.2). */
+export function deniesInsecureTransport(s: PolicyStatement): boolean | Unknown {
+    if (s.effect === UNKNOWN) return UNKNOWN;
+    if (s.effect !== "Deny") return false;
+    const secure = conditionValue(s.condition, /^bool$/i, "aws:SecureTransport");
+    const tls = conditionValue(s.condition, /^numericlessthan$/i, "s3:TlsVersion");
+    if (secure === UNKNOWN || tls === UNKNOWN) return UNKNOWN;
+    return secure.some((v) => String(v).toLowerCase() === "false") || tls.length > 0;
+}
+
+export const bucketTlsRequired = stackRule({
+    name: "s3-bucket-tls-required",
     description:
-        "Checks that no lambda.Permission lets principal `*`, or a service principal (s3.amazonaws.com, sns.amazonaws.com ...), invoke the function without sourceArn, sourceAccount or principalOrgId, and that a known sourceArn names one account's resources (not `arn:aws:s3:::*` or an ARN whose account is a wildcard): a public resource policy bypasses the API's controls, and a service principal without a source lets any account's bucket or topic invoke the function.",
+        "Checks that every S3 bucket has a bucket policy (inline or BucketPolicy) with a Deny statement for requests where aws:SecureTransport is false.",
     enforcementLevel: "mandatory",
-    severity: "critical",
-    control: fsbp("Lambda.1"),
+    severity: "medium",
+    constraint: "encryption-on",
+    control: fsbp("S3.5"),
     remediationSteps:
-        "Name the calling service as principal (e.g. `apigateway.amazonaws.com`) and set `sourceArn` to the caller (e.g. `${api.executionArn}/*/*`, the bucket's ARN) and, for S3, `sourceAccount` to this account.",
-    tags: ["lambda", "public-access"],
-    rationale:
-        "AWS Config's lambda-function-public-access-prohibited (behind Lambda.1) fails a function invoked by Amazon S3 whose policy has no condition such as AWS:SourceAccount: bucket notifications of any account could invoke it (the cross-service confused deputy).",
-    preview:
-        "An unknown principal is undecided; unknown source fields count as set (they will hold the caller's ARN or account, an output of the stack).",
-    resourceTypes: [T.lambdaPermission],
-    check(r, ctx) {
-        const principal = str(r.props.principal);
-        if (principal === UNKNOWN) return ctx.undecided(r, "principal");
-        if (typeof principal !== "string") return;
-        const open = principal.includes("*");
-        if (!open && !isServicePrincipal(principal)) return; // an account or role: named, not public
-        const sourceArn = str(r.props.sourceArn);
-        const pinned = ["sourceArn", "sourceAccount", "principalOrgId"].some(
-            (k) => isUnknown(r.props[k]) || isSet(r.props[k]),
-        );
-        const who = open ? `principal "${principal}"` : `service principal "${principal}"`;
-        if (!pinned) {
-            return ctx.report(
-                r,
-                `must not allow ${who} without a source condition (sourceArn, sourceAccount or principalOrgId): set sourceArn to the calling resource's ARN` +
-                    (open ? " and name the calling service" : " (and sourceAccount to this account)"),
-            );
+        "Add to the bucket policy: `{ Effect: \"Deny\", Principal: \"*\", Action: \"s3:*\", Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { \"aws:SecureTransport\": \"false\" } } }`.",
+    tags: ["s3", "encryption", "in-transit"],
+    preview: "A policy document that is unknown at preview leaves its bucket undecided.",
+    check(stack, ctx) {
+        const index = stack.index;
+        const policies = new Map<string, { doc: unknown; source: string }[]>();
+        const unresolved: StackResource[] = [];
+        for (const p of index.ofType(AWS_TYPES.bucketPolicy)) {
+            const buckets = index.refersTo(p, "bucket", AWS_TYPES.bucket);
+            if (buckets === UNKNOWN || buckets.length === 0) {
+                unresolved.push(p);
+                continue;
+            }
+            for (const b of buckets) {
+                policies.set(b.urn, [...(policies.get(b.urn) ?? []), { doc: p.props.policy, source: `BucketPolicy '${p.name}'` }]);
+            }
         }
-        // A sourceArn of any account pins nothing unless another field does.
-        const otherPin = ["sourceAccount", "principalOrgId"].some((k) => isUnknown(r.props[k]) || isSet(r.props[k]));
-        if (typeof sourceArn === "string" && sourceArn !== "" && !otherPin && !arnPinsAccount(sourceArn)) {
-            ctx.report(
-                r,
-                `must not allow ${who} from a sourceArn of any account (sourceArn "${sourceArn}"): name the calling resource's ARN with this account's id, or set sourceAccount`,
-            );
+        for (const bucket of index.ofType(AWS_TYPES.bucket)) {
+            ctx.guard(bucket, () => {
+                const docs = [...(policies.get(bucket.urn) ?? [])];
+                if (isSet(bucket.props.policy) || isUnknown(bucket.props.policy)) {
+                    docs.push({ doc: bucket.props.policy, source: "policy" });
+                }
+                let undecided = docs.length === 0 && unresolved.length > 0;
+                for (const { doc } of docs) {
+                    const parsed = parsePolicyDocument(doc);
+                    if (parsed === UNKNOWN) {
+                        undecided = true;
+                        continue;
+                    }
+                    if (isParseError(parsed)) continue; // s3-bucket-policy-not-public reports it
+                    for (const s of parsed.statements) {
+                        const denies = deniesInsecureTransport(s);
+                        if (denies === true) return;
+                        if (denies === UNKNOWN) undecided = true;
+                    }
+                }
+                if (undecided) return ctx.undecided(bucket, "bucket policy");
+                ctx.report(
+                    bucket,
+                    `must deny requests without TLS (${docs.length === 0 ? "no bucket policy" : "no Deny on aws:SecureTransport false"}): add a Deny statement with Condition Bool aws:SecureTransport "false"`,
+                );
+            });
         }
     },
 });
@@ -386,6 +361,7 @@ export const rules: Rule[] = [
     bucketAclNotPublic,
     bucketPolicyNotPublic,
     bucketWebsiteDisabled,
-    lambdaFunctionUrlAuthRequired,
-    lambdaPermissionSourceRestricted,
+    bucketEncryptionDeclared,
+    bucketEncryptionKms,
+    bucketTlsRequired,
 ];

@@ -7,7 +7,7 @@ import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { read, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { checkCustomerManagedKey, CMK_CONFIG, CmkConfig } from "../lib/stores";
-import { T } from "../lib/types";
+import { AWS_TYPES } from "../lib/types";
 
 const SECRET_NAME = "(password|passwd|secret|token|api[-_]?key|private[-_]?key|credential|connection[-_]?string)";
 
@@ -17,6 +17,7 @@ export const parameterSecureString = resourceRule<CmkConfig & { secretNamePatter
         "Checks that every SSM parameter whose name (or resource name) says it holds a secret (password, secret, token, api key, private key, credential, connection string: the config's secretNamePattern) is a SecureString, which SSM encrypts with KMS; and, when the config requires it, that a SecureString names a customer-managed key instead of alias/aws/ssm. Mandatory: a String parameter is stored and returned in clear text.",
     enforcementLevel: "mandatory",
     severity: "high",
+    constraint: "encryption-on",
     remediationSteps: "Set `type: \"SecureString\"` (and `keyId` to a customer-managed key), or keep the secret in Secrets Manager.",
     tags: ["ssm", "encryption", "secrets"],
     rationale: "Whether a value is secret is not visible in the stack (Pulumi secrets are unwrapped before a pack sees them), so the rule reads the name, as reviewers do.",
@@ -29,7 +30,7 @@ export const parameterSecureString = resourceRule<CmkConfig & { secretNamePatter
             description: "Case-insensitive regular expression; a parameter whose name or resource name matches holds a secret.",
         } as PolicyConfigJSONSchema,
     },
-    resourceTypes: [T.ssmParameter],
+    resourceTypes: [AWS_TYPES.ssmParameter],
     check(r, ctx) {
         const type = str(r.props.type);
         if (type === UNKNOWN) return ctx.undecided(r, "type");
@@ -57,7 +58,7 @@ export const documentNotPublic = resourceRule({
     remediationSteps: "List the account ids in `permissions.accountIds` instead of \"all\", or remove the permissions.",
     tags: ["ssm", "public-access"],
     preview: "Unknown permissions are undecided.",
-    resourceTypes: [T.ssmDocument],
+    resourceTypes: [AWS_TYPES.ssmDocument],
     check(r, ctx) {
         const ids = str(read(r.props, "permissions", "accountIds"));
         if (ids === UNKNOWN) return ctx.undecided(r, "permissions.accountIds");

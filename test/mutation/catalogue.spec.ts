@@ -1,7 +1,7 @@
 /**
  * The mutation catalogue's own invariants and the verdict logic. Fast: nothing here runs the
  * program or the pack (`npm run mutation` does that); it pins what the suite promises — the
- * mistakes issue 6 lists, every family, a third in alternate forms, rules that exist at the
+ * mistakes the suite was asked to make, every family, a third in alternate forms, rules that exist at the
  * stated level, URNs of this stack — and that a survivor or an error can never pass.
  */
 import * as fs from "fs";
@@ -15,7 +15,7 @@ import { C, FAMILY_TITLES, Mutation } from "../../tools/mutation/types";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-/** Issue 6's required mistakes, each with the catalogue id that makes it. */
+/** The mistakes the suite must make, each with the catalogue id that makes it. */
 const REQUIRED: Record<string, string> = {
     "a bucket's public-access block off": "s3-pab-policy-off",
     "a public ACL (BucketAcl)": "s3-bucket-acl-public-read",
@@ -63,7 +63,7 @@ describe("mutation catalogue", () => {
         for (const id of ids) expect(id).to.match(/^[a-z0-9]+(-[a-z0-9]+)*$/);
     });
 
-    it("makes every mistake issue 6 lists", () => {
+    it("makes every required mistake", () => {
         const byId = new Map(mutations.map((m) => [m.id, m]));
         for (const [mistake, id] of Object.entries(REQUIRED)) expect(byId.has(id), `${mistake}: ${id}`).to.equal(true);
     });

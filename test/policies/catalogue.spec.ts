@@ -4,6 +4,7 @@ import * as path from "path";
 import { PackHarness, startPack } from "../helpers/pack";
 import { loadCatalogue, POLICIES_MD, renderPolicies } from "../../tools/docs/generate-policies";
 import { UNKNOWN } from "../../tools/gate/types";
+import { Constraint, CONSTRAINTS } from "../../policies/lib/constraints";
 
 /** Every policy the pack holds and its default level. A change here is a reviewed change. */
 const PINNED: Record<string, "mandatory" | "advisory"> = {
@@ -76,6 +77,13 @@ const PINNED: Record<string, "mandatory" | "advisory"> = {
     "sns-topic-policy-not-public": "mandatory",
     "sqs-queue-policy-not-public": "mandatory",
     "secretsmanager-secret-policy-not-public": "mandatory",
+    "ec2-instance-volumes-encrypted": "mandatory",
+    "ec2-ebs-encryption-by-default": "mandatory",
+    "ec2-instance-imdsv2-required": "advisory",
+    "secretsmanager-secret-encrypted-cmk": "mandatory",
+    "dynamodb-dax-cluster-encrypted": "mandatory",
+    "dynamodb-dax-cluster-tls": "mandatory",
+    "kms-key-grants-data-stores": "mandatory",
     "rds-db-instance-encrypted": "mandatory",
     "rds-db-cluster-encrypted": "mandatory",
     "rds-db-instance-not-public": "mandatory",
@@ -150,6 +158,92 @@ const PINNED: Record<string, "mandatory" | "advisory"> = {
     "policy-exemptions-current": "advisory",
 };
 
+/** The rules that enforce each of the mission's five constraints (policies/lib/constraints.ts). */
+const CONSTRAINT_RULES: Record<Constraint, string[]> = {
+    "s3-never-public": [
+        "cloudfront-distribution-s3-origin-access-control",
+        "lambda-function-url-auth-required",
+        "lambda-permission-source-restricted",
+        "s3-bucket-public-access-blocked",
+        "s3-bucket-acl-not-public",
+        "s3-bucket-policy-not-public",
+        "s3-bucket-website-disabled",
+    ],
+    "encryption-on": [
+        "apigateway-stage-cache-encrypted",
+        "apigateway-domain-tls12",
+        "athena-workgroup-encrypted",
+        "backup-vault-encrypted-cmk",
+        "cloudfront-distribution-https-only",
+        "cloudfront-distribution-custom-origin-https-only",
+        "cloudfront-distribution-custom-origin-tls12",
+        "cloudfront-distribution-viewer-tls12",
+        "cloudtrail-trail-encrypted",
+        "cloudwatch-log-group-encrypted",
+        "docdb-cluster-encrypted",
+        "docdb-cluster-tls-required",
+        "dynamodb-table-encrypted-cmk",
+        "dynamodb-dax-cluster-encrypted",
+        "dynamodb-dax-cluster-tls",
+        "ebs-volume-encrypted",
+        "ebs-snapshot-copy-encrypted",
+        "ec2-instance-volumes-encrypted",
+        "ec2-ebs-encryption-by-default",
+        "ecr-repository-encrypted-cmk",
+        "efs-file-system-encrypted",
+        "elasticache-replication-group-encrypted-at-rest",
+        "elasticache-replication-group-encrypted-in-transit",
+        "elb-listener-encrypted",
+        "elb-listener-tls-policy",
+        "elb-classic-listener-encrypted",
+        "firehose-delivery-stream-encrypted",
+        "kinesis-stream-encrypted",
+        "kms-key-rotation-enabled",
+        "kms-key-grants-data-stores",
+        "lambda-function-environment-encrypted",
+        "msk-cluster-encrypted-in-transit",
+        "neptune-cluster-encrypted",
+        "opensearch-domain-encrypted-at-rest",
+        "opensearch-domain-node-to-node-encryption",
+        "opensearch-domain-https-required",
+        "rds-db-instance-encrypted",
+        "rds-db-cluster-encrypted",
+        "rds-snapshot-encrypted",
+        "rds-parameter-group-tls-required",
+        "redshift-cluster-encrypted",
+        "redshift-cluster-tls-required",
+        "redshift-serverless-namespace-encrypted-cmk",
+        "redshift-serverless-workgroup-tls-required",
+        "s3-bucket-encryption-declared",
+        "s3-bucket-encryption-kms",
+        "s3-bucket-tls-required",
+        "secretsmanager-secret-encrypted-cmk",
+        "sns-topic-encrypted",
+        "sqs-queue-encrypted",
+        "ssm-parameter-secure-string",
+    ],
+    "lambdas-in-private-subnets": [
+        "ec2-lambda-security-group-egress-restricted",
+        "lambda-function-in-private-subnets",
+        "lambda-function-subnets-multi-az",
+    ],
+    "no-iam-wildcards": [
+        "iam-policy-document-valid",
+        "iam-policy-no-wildcard-actions",
+        "iam-policy-no-wildcard-resources",
+        "iam-policy-no-allow-not-action",
+        "iam-policy-actions-known",
+        "iam-role-trust-policy-not-public",
+        "iam-managed-policy-not-broad",
+        "iam-managed-policy-reviewed",
+    ],
+    "vpc-endpoints-exist": [
+        "ec2-vpc-gateway-endpoints-for-lambda-subnets",
+        "ec2-vpc-interface-endpoints-for-lambda-services",
+        "ec2-vpc-endpoint-policy-restricted",
+    ],
+};
+
 describe("pack catalogue", () => {
     let pack: PackHarness;
     before(async () => {
@@ -195,6 +289,13 @@ describe("pack catalogue", () => {
         expect(documented).to.deep.equal(pack.client.info.policies.map((p) => p.name));
         const md = fs.readFileSync(POLICIES_MD, "utf8");
         for (const name of documented) expect(md).to.include(`<a id="${name}"></a>`);
+    });
+
+    it("names the pinned constraint of every rule, and every constraint has a rule", () => {
+        const byConstraint: Record<string, string[]> = {};
+        for (const e of loadCatalogue()) if (e.constraint) (byConstraint[e.constraint] ??= []).push(e.name);
+        expect(byConstraint).to.deep.equal(CONSTRAINT_RULES);
+        expect(Object.keys(CONSTRAINT_RULES).sort()).to.deep.equal(Object.keys(CONSTRAINTS).sort());
     });
 
     it("docs/POLICIES.md is up to date (run `npm run docs`)", () => {

@@ -1,5 +1,5 @@
 /**
- * Fuzzing the pack (issue 6): every rule gets arbitrary and hostile property bags for the
+ * Fuzzing the pack: every rule gets arbitrary and hostile property bags for the
  * resource types it inspects, through the analyzer protocol, as the engine sends them
  * (Analyze per resource, then AnalyzeStack once). Properties:
  *

@@ -113,3 +113,18 @@ export function withProps(name: string, props: Record<string, unknown>): TestRes
 }
 
 export { urnOf };
+
+/** The topic alarms notify in `monitored`. */
+export const ALARM_TOPIC_ARN = "arn:aws:sns:us-west-2:1:alarms";
+
+/** A metric alarm notifying the alarm topic (alarm specs). */
+export const alarm = (name: string, namespace: string, metricName: string, dimensions: Record<string, unknown>, extra: Partial<TestResource> = {}): TestResource =>
+    ({ type: T.alarm, name, props: { namespace, metricName, dimensions, alarmActions: [ALARM_TOPIC_ARN] }, ...extra });
+
+/** The network stack plus a subscribed alarm topic and the function's Errors alarm; `over` replaces or removes entries. */
+export const monitored = (over: Record<string, TestResource | undefined> = {}) => network({
+    topic: { type: T.topic, name: "topic", props: { arn: ALARM_TOPIC_ARN } },
+    sub: { type: T.subscription, name: "sub", props: { topic: ALARM_TOPIC_ARN, protocol: "email", endpoint: "ops@example.com" } },
+    errors: alarm("errors", "AWS/Lambda", "Errors", { FunctionName: "api-fn" }),
+    ...over,
+});

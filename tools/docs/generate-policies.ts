@@ -3,38 +3,39 @@
  * Usage: `ts-node --transpile-only tools/docs/generate-policies.ts [--check]`; with --check it
  * writes nothing and exits 1 when the file is stale (test/policies/catalogue.spec.ts does too).
  *
- * It loads every policies/rules/<area>.ts (not policies/index.ts, which would start the
- * analyzer server) and the exemption policies; catalogue.spec.ts checks that this set equals
- * what the running pack serves.
+ * It loads every policies/rules/<prefix>.ts (not policies/index.ts, which would start the
+ * analyzer server); catalogue.spec.ts checks that this set equals what the running pack serves.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { exemptionPolicies } from "../../policies/lib/exemption-policies";
+import { CONSTRAINTS } from "../../policies/lib/constraints";
 import { catalogue, RuleMetadata } from "../../policies/lib/rule";
 
 export const ROOT = path.join(__dirname, "..", "..");
 export const POLICIES_MD = path.join(ROOT, "docs", "POLICIES.md");
 const RULES_DIR = path.join(ROOT, "policies", "rules");
 
-/** Rule areas in catalogue order (the pack's order), then any other area file alphabetically. */
-const AREA_ORDER = ["s3", "encryption", "iam", "kms", "network", "lambda", "vpc-endpoints", "apigateway", "cloudfront", "monitoring", "dynamodb", "kinesis", "tags"];
-
-export function areas(): string[] {
+/**
+ * Rule files in the pack's order (policies/index.ts): alphabetically, then policy.ts, whose
+ * exemption policies must run after every rule.
+ */
+export function ruleFiles(): string[] {
     const files = fs.readdirSync(RULES_DIR).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).map((f) => f.slice(0, -3));
-    return [...AREA_ORDER.filter((a) => files.includes(a)), ...files.filter((f) => !AREA_ORDER.includes(f)).sort()];
+    return [...files.filter((f) => f !== LAST).sort(), ...files.filter((f) => f === LAST)];
 }
+const LAST = "policy";
 
-export type Entry = RuleMetadata & { kind: "resource" | "stack"; area: string };
+/** A rule's metadata and the file that declares it (`policies/rules/s3.ts`). */
+export type Entry = RuleMetadata & { kind: "resource" | "stack"; file: string };
 
-/** Every rule of every area file, then the exemption policies, with metadata. */
+/** Every rule of every rule file, in the pack's order, with metadata. */
 export function loadCatalogue(): Entry[] {
     const out: Entry[] = [];
-    for (const area of areas()) {
+    for (const name of ruleFiles()) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const mod = require(path.join(RULES_DIR, area)) as { rules?: object[] };
-        for (const meta of catalogue(mod.rules ?? [])) out.push({ ...meta, area });
+        const mod = require(path.join(RULES_DIR, name)) as { rules?: object[] };
+        for (const meta of catalogue(mod.rules ?? [])) out.push({ ...meta, file: `policies/rules/${name}.ts` });
     }
-    for (const meta of catalogue(exemptionPolicies)) out.push({ ...meta, area: "exemptions" });
     return out;
 }
 
@@ -58,10 +59,15 @@ export function renderPolicies(entries: Entry[] = loadCatalogue()): string {
         `The \`secure-web-app\` CrossGuard pack holds ${entries.length} policies (${entries.filter((e) => e.enforcementLevel === "mandatory").length} mandatory, ${entries.filter((e) => e.enforcementLevel === "advisory").length} advisory) citing ${controls.size} distinct AWS Foundational Security Best Practices controls. Levels are defaults: a \`--policy-pack-config\` file changes them (see \`policies/config/\`).`,
         "",
     );
-    lines.push("| Rule | Level | Severity | Control | What it checks | How to fix |", "|---|---|---|---|---|---|");
+    lines.push(
+        `The Constraint column names which of the mission's five constraints a rule enforces (policies/lib/constraints.ts): ${Object.values(CONSTRAINTS).join("; ")}. Source is the file that declares the rule: \`policies/rules/<prefix>.ts\`, the prefix being the first segment of the rule's name.`,
+        "",
+    );
+    lines.push("| Rule | Level | Severity | Constraint | Control | What it checks | How to fix | Source |", "|---|---|---|---|---|---|---|---|");
     for (const e of entries) {
+        const constraint = e.constraint ? CONSTRAINTS[e.constraint] : "—";
         lines.push(
-            `| [\`${e.name}\`](#${e.name}) | ${e.enforcementLevel} | ${e.severity} | ${controlText(e)} | ${cell(e.description)} | ${cell(e.remediationSteps)} |`,
+            `| [\`${e.name}\`](#${e.name}) | ${e.enforcementLevel} | ${e.severity} | ${constraint} | ${controlText(e)} | ${cell(e.description)} | ${cell(e.remediationSteps)} | [${e.file}](../${e.file}) |`,
         );
     }
     lines.push("", "## Exemptions", "");
@@ -73,11 +79,11 @@ export function renderPolicies(entries: Entry[] = loadCatalogue()): string {
         "Unknown values: a rule that cannot decide at preview raises the SDK's advisory \"can't run policy ... during preview\" naming each undecided resource and property, after reporting what it could decide; it is never a mandatory violation.",
         "",
     );
-    let area = "";
+    let file = "";
     for (const e of entries) {
-        if (e.area !== area) {
-            area = e.area;
-            lines.push(`## Area: ${area}`, "");
+        if (e.file !== file) {
+            file = e.file;
+            lines.push(`## ${file}`, "");
         }
         lines.push(`<a id="${e.name}"></a>`, `### ${e.name}`, "");
         lines.push(`- **Level:** ${e.enforcementLevel} · **Severity:** ${e.severity} · **Kind:** ${e.kind} policy · **Control:** ${controlText(e)}`);

@@ -25,11 +25,11 @@
  *   of the smaller sizes and measure the provider SDK, not the gate;
  *
  * and runs the gate on each through its programmatic API (runGate), one fresh process per
- * run so that peak memory belongs to that run alone. Budget (issue 3), for exports:
+ * run so that peak memory belongs to that run alone. Budget, for exports:
  * 10,000 resources within 15 s, and t(10k)/t(1k) at most 12. The bench exits 0 over
  * budget too, but says OVER BUDGET.
  *
- * `realistic` (issue 6, "Scale"; bench/realistic.ts): the project's own program, run once
+ * `realistic` (bench/realistic.ts): the project's own program, run once
  * through the engine, copied as many times as fill 70% of the size (50 copies at 10,000)
  * with every name, id and reference renamed per copy, plus resources no rule inspects for
  * the rest, judged as a stack export (the same budget). The real program is compliant, so

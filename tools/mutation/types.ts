@@ -17,7 +17,7 @@
 import type * as awsModule from "@pulumi/aws";
 import type * as pulumiModule from "@pulumi/pulumi";
 
-/** The five constraint families of issue 5, and the rules beyond them. */
+/** The mission's five constraints (policies/lib/constraints.ts), and the rules beyond them. */
 export type Family = "s3-public" | "encryption" | "private-subnets" | "iam" | "endpoints" | "extra";
 
 export const FAMILY_TITLES: Record<Family, string> = {

@@ -1,4 +1,4 @@
-import { ruleCases } from "./cases";
+import { ruleCases } from "../support";
 
 const WG = "aws:athena/workgroup:Workgroup";
 const CMK = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";

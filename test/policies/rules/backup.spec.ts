@@ -1,5 +1,4 @@
-import { doc } from "../support";
-import { ruleCases } from "./cases";
+import { doc, ruleCases } from "../support";
 
 const VAULT = "aws:backup/vault:Vault";
 const GAPPED = "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault";

@@ -1,5 +1,5 @@
 import { UNKNOWN } from "../../../tools/gate/types";
-import { ruleCases } from "./cases";
+import { ruleCases } from "../support";
 
 const TRAIL = "aws:cloudtrail/trail:Trail";
 const CMK = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";

@@ -1,5 +1,5 @@
 import { UNKNOWN } from "../../../tools/gate/types";
-import { ruleCases } from "./cases";
+import { ruleCases } from "../support";
 
 const CLUSTER = "aws:docdb/cluster:Cluster";
 const CPG = "aws:docdb/clusterParameterGroup:ClusterParameterGroup";

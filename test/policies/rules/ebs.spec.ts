@@ -1,5 +1,5 @@
 import { UNKNOWN } from "../../../tools/gate/types";
-import { ruleCases } from "./cases";
+import { ruleCases } from "../support";
 
 const VOL = "aws:ebs/volume:Volume";
 const DEFAULT = "aws:ebs/encryptionByDefault:EncryptionByDefault";

@@ -1,6 +1,5 @@
 import { UNKNOWN } from "../../../tools/gate/types";
-import { doc } from "../support";
-import { ruleCases } from "./cases";
+import { doc, ruleCases } from "../support";
 
 const FS = "aws:efs/fileSystem:FileSystem";
 const POLICY = "aws:efs/fileSystemPolicy:FileSystemPolicy";

@@ -1,6 +1,6 @@
 import { UNKNOWN } from "../../../tools/gate/types";
 import { urnOf } from "../../helpers/pack";
-import { ruleCases } from "./cases";
+import { ruleCases } from "../support";
 
 const LISTENER = "aws:lb/listener:Listener";
 const LISTENER_ALIAS = "aws:elasticloadbalancingv2/listener:Listener";

@@ -1,5 +1,5 @@
 import { UNKNOWN } from "../../../tools/gate/types";
-import { ruleCases } from "./cases";
+import { ruleCases } from "../support";
 
 const MSK = "aws:msk/cluster:Cluster";
 const k = (name: string, props: Record<string, unknown> = {}) => ({

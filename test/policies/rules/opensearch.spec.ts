@@ -1,7 +1,6 @@
 import { UNKNOWN } from "../../../tools/gate/types";
 import { urnOf } from "../../helpers/pack";
-import { doc } from "../support";
-import { ruleCases } from "./cases";
+import { doc, ruleCases } from "../support";
 
 const OS = "aws:opensearch/domain:Domain";
 const ES = "aws:elasticsearch/domain:Domain";

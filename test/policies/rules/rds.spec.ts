@@ -1,6 +1,6 @@
 import { UNKNOWN } from "../../../tools/gate/types";
 import { urnOf } from "../../helpers/pack";
-import { ruleCases } from "./cases";
+import { ruleCases } from "../support";
 
 const INSTANCE = "aws:rds/instance:Instance";
 const CLUSTER = "aws:rds/cluster:Cluster";

@@ -1,6 +1,6 @@
 import { UNKNOWN } from "../../../tools/gate/types";
 import { urnOf } from "../../helpers/pack";
-import { ruleCases } from "./cases";
+import { ruleCases } from "../support";
 
 const CLUSTER = "aws:redshift/cluster:Cluster";
 const PG = "aws:redshift/parameterGroup:ParameterGroup";

@@ -1,5 +1,5 @@
 import { UNKNOWN } from "../../../tools/gate/types";
-import { ruleCases } from "./cases";
+import { ruleCases } from "../support";
 
 const PARAM = "aws:ssm/parameter:Parameter";
 const DOC = "aws:ssm/document:Document";

@@ -1,5 +1,5 @@
 /**
- * The benchmark's realistic large stack (issue 6, "Scale"): the project's own program, run
+ * The benchmark's realistic large stack: the project's own program, run
  * once through the gate's engine, replicated N times as if N teams had deployed the five
  * tiers into one stack, plus unrelated resources up to the requested size, written as a
  * `pulumi stack export`.

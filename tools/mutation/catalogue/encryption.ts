@@ -1,7 +1,7 @@
 /**
- * Family 2, encryption is on: at rest (table, stream, topic, queue, log group, function
- * environment, bucket, key rotation) and in transit (bucket TLS-only policy, CloudFront viewer
- * and origin protocols).
+ * Mistakes against "Encryption is on" (constraint encryption-on): at rest (table, stream,
+ * topic, queue, log group, function environment, bucket, key rotation) and in transit (bucket
+ * TLS-only policy, CloudFront viewer and origin protocols).
  */
 import type { Mutation } from "../types";
 import { editBehaviour, editDocument, editOrigin, P, TY, without } from "./program";

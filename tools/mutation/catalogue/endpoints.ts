@@ -1,7 +1,7 @@
 /**
- * Family 5, VPC endpoints exist: the S3 and DynamoDB gateway endpoints on every Lambda
- * subnet's route table, the Kinesis interface endpoint with private DNS in every function AZ,
- * and endpoint policies that are not wide open.
+ * Mistakes against "VPC endpoints exist" (constraint vpc-endpoints-exist): the S3 and DynamoDB
+ * gateway endpoints on every Lambda subnet's route table, the Kinesis interface endpoint with
+ * private DNS in every function AZ, and endpoint policies that are not wide open.
  */
 import type * as aws from "@pulumi/aws";
 import type { Mutation } from "../types";

@@ -1,7 +1,8 @@
 /**
- * Family 4, IAM has no wildcards: wildcard actions and resources, NotAction, unknown actions,
- * open trust policies and broad AWS-managed attachments — in the program's RolePolicy
- * documents, in a role's inline policies, in a customer-managed Policy, and as attachments.
+ * Mistakes against "IAM has no wildcards" (constraint no-iam-wildcards): wildcard actions and
+ * resources, NotAction, unknown actions, open trust policies and broad AWS-managed attachments
+ * — in the program's RolePolicy documents, in a role's inline policies, in a customer-managed
+ * Policy, and as attachments.
  */
 import type * as aws from "@pulumi/aws";
 import type { Mutation } from "../types";

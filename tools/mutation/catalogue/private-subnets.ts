@@ -1,7 +1,7 @@
 /**
- * Family 3, Lambdas sit in private subnets: a function outside any VPC, in a public subnet
- * (by a route, an association, a subnet setting or the wrong subnet ids), without security
- * groups, or in one Availability Zone.
+ * Mistakes against "Lambdas run in private subnets" (constraint lambdas-in-private-subnets): a
+ * function outside any VPC, in a public subnet (by a route, an association, a subnet setting or
+ * the wrong subnet ids), without security groups, or in one Availability Zone.
  */
 import type * as aws from "@pulumi/aws";
 import type { Mutation } from "../types";

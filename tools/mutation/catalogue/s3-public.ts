@@ -1,6 +1,7 @@
 /**
- * Family 1, S3 has no public access: the public-access block, ACLs, bucket policies, website
- * hosting, CloudFront's way into the bucket, and the two Lambda front doors beside the API.
+ * Mistakes against "S3 is never public" (constraint s3-never-public): the public-access block,
+ * ACLs, bucket policies, website hosting, CloudFront's way into the bucket, and the two Lambda
+ * front doors beside the API.
  */
 import type * as aws from "@pulumi/aws";
 import type { Mutation } from "../types";

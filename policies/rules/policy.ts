@@ -1,6 +1,7 @@
 /**
- * The three policies that report on exemptions; index.ts places them LAST in the pack so they
- * run after every rule has recorded its findings (see lib/exemptions.ts for the design).
+ * The policies about the pack's own config (`policy-*`): the three that report on exemptions.
+ * index.ts places them LAST in the pack so they run after every rule has recorded its findings
+ * (see lib/exemptions.ts for the design).
  */
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import {
@@ -11,8 +12,8 @@ import {
     ExemptionProblem,
     patternMatches,
     policyNow,
-} from "./exemptions";
-import { _policyFields, registerPolicy, RuleMetadata } from "./rule";
+} from "../lib/exemptions";
+import { _policyFields, registerPolicy, RuleMetadata } from "../lib/rule";
 
 const APPLIED: RuleMetadata = {
     name: "policy-exemptions-applied",
@@ -116,4 +117,4 @@ export const exemptionsCurrent = stackPolicy(CURRENT, (args, report) => {
 });
 
 /** The exemption policies, in the order index.ts appends them after every rule. */
-export const exemptionPolicies = [exemptionsApplied, exemptionsValid, exemptionsCurrent];
+export const rules = [exemptionsApplied, exemptionsValid, exemptionsCurrent];

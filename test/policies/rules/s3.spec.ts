@@ -1,11 +1,19 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../helpers/pack";
-import { UNKNOWN } from "../../tools/gate/types";
-import { BUCKET, BUCKET_V2, doc, findings, mandatory, PAB, undecided, urnOf } from "./support";
+import { PackHarness, startPack } from "../../helpers/pack";
+import { UNKNOWN } from "../../../tools/gate/types";
+import { BUCKET, BUCKET_V2, doc, findings, PAB, undecided, urnOf } from "../support";
 
 const ALL_ON = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
 
-describe("S3 public-access rules", () => {
+const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+
+const SSE_V2 = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2";
+
+const kmsRule = (alg = "aws:kms") => [{ applyServerSideEncryptionByDefault: { sseAlgorithm: alg, kmsMasterKeyId: "arn:aws:kms:us-west-2:1:key/k" } }];
+
+const TLS_DENY = { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } };
+
+describe("s3 public access", () => {
     let pack: PackHarness;
     before(async () => {
         pack = await startPack();
@@ -256,74 +264,95 @@ describe("S3 public-access rules", () => {
             expect(findings(v, rule)).to.deep.equal([]);
         });
     });
+});
 
-    describe("lambda-function-url-auth-required and lambda-permission-source-restricted", () => {
-        it("fails a function URL with authorizationType NONE and passes AWS_IAM", async () => {
+describe("s3 encryption", () => {
+    let pack: PackHarness;
+    before(async () => {
+        pack = await startPack();
+    });
+    after(() => pack.close());
+
+    describe("S3 default encryption", () => {
+        for (const type of [SSE, SSE_V2]) {
+            it(`passes SSE-KMS declared by ${type}; fails AES256 on an ordinary bucket`, async () => {
+                const v = await pack.analyze([
+                    { type: BUCKET, name: "data", props: { bucket: "data" } },
+                    { type, name: "data-sse", props: { bucket: "data", rules: kmsRule() } },
+                    { type: BUCKET, name: "plain", props: { bucket: "plain" } },
+                    { type, name: "plain-sse", props: { bucket: "plain", rules: kmsRule("AES256") } },
+                ]);
+                expect(findings(v, "s3-bucket-encryption-kms").map((f) => f.resourceName)).to.deep.equal(["plain"]);
+                expect(findings(v, "s3-bucket-encryption-declared")).to.deep.equal([]);
+            });
+        }
+        it("reads the inline forms of Bucket and BucketV2", async () => {
             const v = await pack.analyze([
-                { type: "aws:lambda/functionUrl:FunctionUrl", name: "open", props: { functionName: "f", authorizationType: "NONE" } },
-                { type: "aws:lambda/functionUrl:FunctionUrl", name: "iam", props: { functionName: "f", authorizationType: "AWS_IAM" } },
+                { type: BUCKET, name: "a", props: { bucket: "a", serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } } } },
+                { type: BUCKET_V2, name: "b", props: { bucket: "b", serverSideEncryptionConfigurations: [{ rules: [{ applyServerSideEncryptionByDefaults: [{ sseAlgorithm: "aws:kms" }] }] }] } },
             ]);
-            const f = findings(v, "lambda-function-url-auth-required");
-            expect(f.map((x) => x.resourceName)).to.deep.equal(["open"]);
-            expect(f[0].enforcementLevel).to.equal("mandatory");
+            expect(findings(v, "s3-bucket-encryption-kms").map((f) => f.resourceName)).to.deep.equal(["a"]);
+            expect(findings(v, "s3-bucket-encryption-declared")).to.deep.equal([]);
         });
-        it("fails a permission for * without a source, passes one with sourceArn or sourceAccount or principalOrgId", async () => {
-            const base = { action: "lambda:InvokeFunction", function: "f", principal: "*" };
-            const v = await pack.analyze([
-                { type: "aws:lambda/permission:Permission", name: "open", props: base },
-                { type: "aws:lambda/permission:Permission", name: "arn", props: { ...base, sourceArn: "arn:aws:execute-api:us-west-2:123456789012:api/*" } },
-                { type: "aws:lambda/permission:Permission", name: "acct", props: { ...base, sourceAccount: "123456789012" } },
-                { type: "aws:lambda/permission:Permission", name: "org", props: { ...base, principalOrgId: "o-1" } },
-                { type: "aws:lambda/permission:Permission", name: "apigw", props: { ...base, principal: "apigateway.amazonaws.com", sourceArn: "arn:aws:execute-api:us-west-2:123456789012:abc123/prod/*/items/*" } },
-                { type: "aws:lambda/permission:Permission", name: "account", props: { ...base, principal: "123456789012" } },
-                { type: "aws:lambda/permission:Permission", name: "role", props: { ...base, principal: "arn:aws:iam::123456789012:role/caller" } },
-            ]);
-            expect(findings(v, "lambda-permission-source-restricted").map((x) => x.resourceName)).to.deep.equal(["open"]);
+        it("reports a bucket relying on the implicit default as advisory", async () => {
+            const v = await pack.analyze([{ type: BUCKET, name: "a", props: { bucket: "a" } }]);
+            const f = findings(v, "s3-bucket-encryption-declared");
+            expect(f).to.have.length(1);
+            expect(f[0].enforcementLevel).to.equal("advisory");
         });
-        it("fails a service principal without a source (survivor lambda-permission-s3-no-source), passes it with one", async () => {
-            const base = { action: "lambda:InvokeFunction", function: "f" };
-            const P = "aws:lambda/permission:Permission";
-            const v = await pack.analyze([
-                { type: P, name: "s3-open", props: { ...base, principal: "s3.amazonaws.com" } },
-                { type: P, name: "sns-open", props: { ...base, principal: "sns.amazonaws.com" } },
-                { type: P, name: "apigw-open", props: { ...base, principal: "apigateway.amazonaws.com" } },
-                { type: P, name: "s3-arn", props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::uploads" } },
-                { type: P, name: "s3-account", props: { ...base, principal: "s3.amazonaws.com", sourceAccount: "123456789012" } },
-                { type: P, name: "sns-arn", props: { ...base, principal: "sns.amazonaws.com", sourceArn: "arn:aws:sns:us-west-2:123456789012:topic" } },
+        it("accepts SSE-S3 on a CloudFront OAC origin bucket and on a bucket the config lists", async () => {
+            const v1 = await pack.analyze([
+                { type: BUCKET, name: "site", props: { bucket: "site", bucketRegionalDomainName: "site.s3.us-west-2.amazonaws.com" } },
+                { type: SSE, name: "site-sse", props: { bucket: "site", rules: kmsRule("AES256") } },
+                { type: "aws:cloudfront/distribution:Distribution", name: "cdn", props: { origins: [{ originId: "s3", domainName: "site.s3.us-west-2.amazonaws.com", originAccessControlId: "oac-1" }] } },
             ]);
-            const f = findings(v, "lambda-permission-source-restricted");
-            expect(f.map((x) => x.resourceName)).to.deep.equal(["s3-open", "sns-open", "apigw-open"]);
-            expect(f.every((x) => x.enforcementLevel === "mandatory")).to.equal(true);
-            expect(f[0].message).to.equal(
-                "aws.lambda.Permission 's3-open' must not allow service principal \"s3.amazonaws.com\" without a source condition (sourceArn, sourceAccount or principalOrgId): set sourceArn to the calling resource's ARN (and sourceAccount to this account)",
-            );
+            expect(findings(v1, "s3-bucket-encryption-kms")).to.deep.equal([]);
+            await pack.configure({ "s3-bucket-encryption-kms": { sseS3Buckets: ["assets-*"] } });
+            try {
+                const v2 = await pack.analyze([
+                    { type: BUCKET, name: "assets-1", props: { bucket: "assets-1" } },
+                    { type: SSE, name: "assets-sse", props: { bucket: "assets-1", rules: kmsRule("AES256") } },
+                ]);
+                expect(findings(v2, "s3-bucket-encryption-kms")).to.deep.equal([]);
+            } finally {
+                await pack.configure({});
+            }
         });
-        it("fails a sourceArn of any account or any bucket unless sourceAccount pins it", async () => {
-            const base = { action: "lambda:InvokeFunction", function: "f" };
-            const P = "aws:lambda/permission:Permission";
+        it("is undecided on an unknown algorithm", async () => {
             const v = await pack.analyze([
-                { type: P, name: "any-bucket", props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::*" } },
-                { type: P, name: "any-account", props: { ...base, principal: "*", sourceArn: "arn:aws:execute-api:us-west-2:*:api/*" } },
-                { type: P, name: "with-account", props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::*", sourceAccount: "123456789012" } },
+                { type: BUCKET, name: "a", props: { bucket: "a" } },
+                { type: SSE, name: "a-sse", props: { bucket: "a", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: UNKNOWN } }] } },
             ]);
-            const f = findings(v, "lambda-permission-source-restricted");
-            expect(f.map((x) => x.resourceName)).to.deep.equal(["any-bucket", "any-account"]);
-            expect(f[0].message).to.include('from a sourceArn of any account (sourceArn "arn:aws:s3:::*")');
+            expect(findings(v, "s3-bucket-encryption-kms")).to.deep.equal([]);
+            expect(undecided(v, "s3-bucket-encryption-kms")).to.have.length(1);
         });
-        it("counts unknown source fields as set (the caller's ARN, an output) and decides nothing mandatory on them", async () => {
+    });
+
+    describe("s3-bucket-tls-required", () => {
+        const rule = "s3-bucket-tls-required";
+        it("passes a TLS-deny in a BucketPolicy (matched through property dependencies) or inline", async () => {
             const v = await pack.analyze([
-                { type: "aws:lambda/permission:Permission", name: "p", props: { action: "lambda:InvokeFunction", function: "f", principal: "apigateway.amazonaws.com", sourceArn: UNKNOWN } },
+                { type: BUCKET, name: "a", props: { bucket: "a" } },
+                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "a-policy", props: { bucket: UNKNOWN, policy: doc(TLS_DENY) }, propertyDependencies: { bucket: [urnOf(BUCKET, "a")] } },
+                { type: BUCKET_V2, name: "b", props: { bucket: "b", policy: doc(TLS_DENY) } },
             ]);
-            expect(findings(v, "lambda-permission-source-restricted")).to.deep.equal([]);
+            expect(findings(v, rule)).to.deep.equal([]);
         });
-        it("is undecided on unknown values", async () => {
+        it("fails a bucket with no policy or a policy without the deny", async () => {
             const v = await pack.analyze([
-                { type: "aws:lambda/functionUrl:FunctionUrl", name: "u", props: { authorizationType: UNKNOWN } },
-                { type: "aws:lambda/permission:Permission", name: "p", props: { principal: UNKNOWN } },
+                { type: BUCKET, name: "a", props: { bucket: "a" } },
+                { type: BUCKET, name: "b", props: { bucket: "b" } },
+                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "b-policy", props: { bucket: "b", policy: doc({ ...TLS_DENY, Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Condition: {} }) } },
             ]);
-            expect(mandatory(v).filter((x) => x.policyName.startsWith("lambda-function-url") || x.policyName.startsWith("lambda-permission"))).to.deep.equal([]);
-            expect(undecided(v, "lambda-function-url-auth-required")).to.have.length(1);
-            expect(undecided(v, "lambda-permission-source-restricted")).to.have.length(1);
+            expect(findings(v, rule).map((f) => f.resourceName)).to.deep.equal(["a", "b"]);
+        });
+        it("is undecided when the policy is unknown", async () => {
+            const v = await pack.analyze([
+                { type: BUCKET, name: "a", props: { bucket: "a" } },
+                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "a-policy", props: { bucket: "a", policy: UNKNOWN } },
+            ]);
+            expect(findings(v, rule)).to.deep.equal([]);
+            expect(undecided(v, rule)).to.have.length(1);
         });
     });
 });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../helpers/pack";
-import { UNKNOWN } from "../../tools/gate/types";
-import { of, undecidedOf } from "./spec-helpers";
+import { PackHarness, startPack } from "../../helpers/pack";
+import { UNKNOWN } from "../../../tools/gate/types";
+import { findings, undecided } from "../support";
 
 const DIST = "aws:cloudfront/distribution:Distribution";
 const S3_ORIGIN = { originId: "site", domainName: "site.s3.us-west-2.amazonaws.com", originAccessControlId: "oac-1" };
@@ -30,63 +30,63 @@ describe("cloudfront rules", function () {
     });
 
     it("cloudfront-distribution-default-root-object: fails an S3-origin distribution without one", async () => {
-        expect(of(await pack.analyze(dist({ defaultRootObject: "" })), "cloudfront-distribution-default-root-object")).to.have.length(1);
-        expect(of(await pack.analyze(dist({ defaultRootObject: "", origins: [API_ORIGIN] })), "cloudfront-distribution-default-root-object")).to.deep.equal([]);
+        expect(findings(await pack.analyze(dist({ defaultRootObject: "" })), "cloudfront-distribution-default-root-object")).to.have.length(1);
+        expect(findings(await pack.analyze(dist({ defaultRootObject: "", origins: [API_ORIGIN] })), "cloudfront-distribution-default-root-object")).to.deep.equal([]);
     });
 
     it("cloudfront-distribution-https-only: judges default and ordered behaviours", async () => {
-        const vs = of(await pack.analyze(dist({ orderedCacheBehaviors: [{ pathPattern: "/x", viewerProtocolPolicy: "allow-all", responseHeadersPolicyId: "rhp-1" }] })), "cloudfront-distribution-https-only");
+        const vs = findings(await pack.analyze(dist({ orderedCacheBehaviors: [{ pathPattern: "/x", viewerProtocolPolicy: "allow-all", responseHeadersPolicyId: "rhp-1" }] })), "cloudfront-distribution-https-only");
         expect(vs[0].message).to.include("orderedCacheBehaviors[0].viewerProtocolPolicy is allow-all");
     });
 
     it("cloudfront-distribution-s3-origin-access-control: fails OAI, website endpoint and a bare S3 origin", async () => {
         const rule = "cloudfront-distribution-s3-origin-access-control";
         const oai = { originId: "site", domainName: "site.s3.us-west-2.amazonaws.com", s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1" } };
-        expect(of(await pack.analyze(dist({ origins: [oai] })), rule)[0].message).to.include("not an origin access identity");
+        expect(findings(await pack.analyze(dist({ origins: [oai] })), rule)[0].message).to.include("not an origin access identity");
         const website = { originId: "site", domainName: "site.s3-website-us-west-2.amazonaws.com", customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } };
-        expect(of(await pack.analyze(dist({ origins: [website] })), rule)[0].message).to.include("S3 website endpoint");
-        expect(of(await pack.analyze(dist({ origins: [{ originId: "site", domainName: "site.s3.amazonaws.com" }] })), rule)).to.have.length(1);
+        expect(findings(await pack.analyze(dist({ origins: [website] })), rule)[0].message).to.include("S3 website endpoint");
+        expect(findings(await pack.analyze(dist({ origins: [{ originId: "site", domainName: "site.s3.amazonaws.com" }] })), rule)).to.have.length(1);
     });
 
     it("custom origins: https-only and TLSv1.2 only", async () => {
         const weak = { ...API_ORIGIN, customOriginConfig: { originProtocolPolicy: "match-viewer", originSslProtocols: ["TLSv1", "TLSv1.2"] } };
         const vs = await pack.analyze(dist({ origins: [S3_ORIGIN, weak] }));
-        expect(of(vs, "cloudfront-distribution-custom-origin-https-only")).to.have.length(1);
-        expect(of(vs, "cloudfront-distribution-custom-origin-tls12")[0].message).to.include("[TLSv1, TLSv1.2]");
+        expect(findings(vs, "cloudfront-distribution-custom-origin-https-only")).to.have.length(1);
+        expect(findings(vs, "cloudfront-distribution-custom-origin-tls12")[0].message).to.include("[TLSv1, TLSv1.2]");
     });
 
     it("cloudfront-distribution-viewer-tls12: custom certificate needs TLSv1.2_2021; default certificate not judged", async () => {
         const rule = "cloudfront-distribution-viewer-tls12";
-        expect(of(await pack.analyze(dist({ viewerCertificate: { acmCertificateArn: "arn:x", minimumProtocolVersion: "TLSv1.1_2016", sslSupportMethod: "sni-only" } })), rule)).to.have.length(1);
-        expect(of(await pack.analyze(dist({ viewerCertificate: { cloudfrontDefaultCertificate: true } })), rule)).to.deep.equal([]);
+        expect(findings(await pack.analyze(dist({ viewerCertificate: { acmCertificateArn: "arn:x", minimumProtocolVersion: "TLSv1.1_2016", sslSupportMethod: "sni-only" } })), rule)).to.have.length(1);
+        expect(findings(await pack.analyze(dist({ viewerCertificate: { cloudfrontDefaultCertificate: true } })), rule)).to.deep.equal([]);
     });
 
     it("cloudfront-distribution-logging-enabled: legacy or v2 standard logging", async () => {
         const rule = "cloudfront-distribution-logging-enabled";
-        expect(of(await pack.analyze(dist({ loggingConfig: undefined })), rule)).to.have.length(1);
+        expect(findings(await pack.analyze(dist({ loggingConfig: undefined })), rule)).to.have.length(1);
         const v2 = [
             ...dist({ loggingConfig: undefined }),
             { type: "aws:cloudwatch/logDeliverySource:LogDeliverySource", name: "src", props: { name: "cdn-src", logType: "ACCESS_LOGS", resourceArn: "arn:aws:cloudfront::1:distribution/E1" } },
             { type: "aws:cloudwatch/logDelivery:LogDelivery", name: "delivery", props: { deliverySourceName: "cdn-src", deliveryDestinationArn: "arn:dest" } },
         ];
-        expect(of(await pack.analyze(v2), rule)).to.deep.equal([]);
+        expect(findings(await pack.analyze(v2), rule)).to.deep.equal([]);
     });
 
     it("cloudfront-distribution-waf-enabled: advisory", async () => {
-        expect(of(await pack.analyze(dist({ webAclId: "" })), "cloudfront-distribution-waf-enabled").map((v) => v.enforcementLevel)).to.deep.equal(["advisory"]);
+        expect(findings(await pack.analyze(dist({ webAclId: "" })), "cloudfront-distribution-waf-enabled").map((v) => v.enforcementLevel)).to.deep.equal(["advisory"]);
     });
 
     it("cloudfront-distribution-security-headers: every behaviour, policy contents checked", async () => {
         const rule = "cloudfront-distribution-security-headers";
-        expect(of(await pack.analyze(dist({ orderedCacheBehaviors: [{ pathPattern: "/x", viewerProtocolPolicy: "https-only" }] })), rule)[0].message).to.include("orderedCacheBehaviors[0].responseHeadersPolicyId is unset");
+        expect(findings(await pack.analyze(dist({ orderedCacheBehaviors: [{ pathPattern: "/x", viewerProtocolPolicy: "https-only" }] })), rule)[0].message).to.include("orderedCacheBehaviors[0].responseHeadersPolicyId is unset");
         const weak = dist();
         weak[0] = { ...weak[0], props: { id: "rhp-1", securityHeadersConfig: { contentTypeOptions: { override: true } } } };
-        expect(of(await pack.analyze(weak), rule)[0].message).to.include("lacks strictTransportSecurity, frameOptions");
+        expect(findings(await pack.analyze(weak), rule)[0].message).to.include("lacks strictTransportSecurity, frameOptions");
     });
 
     it("is undecided, never mandatory, on unknown origins", async () => {
         const vs = await pack.analyze(dist({ origins: UNKNOWN }));
         expect(vs.filter((v) => v.policyName.startsWith("cloudfront-") && v.enforcementLevel === "mandatory")).to.deep.equal([]);
-        expect(undecidedOf(vs, "cloudfront-distribution-s3-origin-access-control")).to.have.length(1);
+        expect(undecided(vs, "cloudfront-distribution-s3-origin-access-control")).to.have.length(1);
     });
 });

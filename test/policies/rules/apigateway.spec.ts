@@ -1,10 +1,13 @@
 import { expect } from "chai";
-import { PackHarness, startPack, TestResource, urnOf } from "../helpers/pack";
-import { UNKNOWN } from "../../tools/gate/types";
-import { of, undecidedOf } from "./spec-helpers";
+import { PackHarness, startPack, TestResource, urnOf } from "../../helpers/pack";
+import { UNKNOWN } from "../../../tools/gate/types";
+import { findings, undecided } from "../support";
+import { alarm, monitored } from "../stack-fixture";
 
 const STAGE = "aws:apigateway/stage:Stage";
+
 const STAGE_ARN = "arn:aws:apigateway:us-west-2::/restapis/abc/stages/prod";
+
 const api = (over: Record<string, TestResource | undefined> = {}): TestResource[] => {
     const base: Record<string, TestResource> = {
         api: { type: "aws:apigateway/restApi:RestApi", name: "api", props: { id: "abc", name: "items-api" } },
@@ -16,6 +19,7 @@ const api = (over: Record<string, TestResource | undefined> = {}): TestResource[
     const merged = { ...base, ...over };
     return Object.values(merged).filter((r): r is TestResource => !!r);
 };
+
 const stageWith = (props: Record<string, unknown>): TestResource => {
     const s = api().find((r) => r.name === "stage")!;
     return { ...s, props: { ...s.props, ...props } };
@@ -35,36 +39,50 @@ describe("apigateway rules", function () {
 
     it("apigateway-stage-waf-associated: fails a stage without association; first preview ties it by dependency", async () => {
         const rule = "apigateway-stage-waf-associated";
-        expect(of(await pack.analyze(api({ waf: undefined })), rule)[0].message).to.include("must be protected by AWS WAF");
+        expect(findings(await pack.analyze(api({ waf: undefined })), rule)[0].message).to.include("must be protected by AWS WAF");
         const dep = { type: "aws:wafv2/webAclAssociation:WebAclAssociation", name: "waf", props: { resourceArn: UNKNOWN, webAclArn: UNKNOWN }, propertyDependencies: { resourceArn: [urnOf(STAGE, "stage")] } };
         const vs = await pack.analyze(api({ waf: dep }));
-        expect(of(vs, rule)).to.deep.equal([]);
-        expect(undecidedOf(vs, rule)).to.deep.equal([]);
+        expect(findings(vs, rule)).to.deep.equal([]);
+        expect(undecided(vs, rule)).to.deep.equal([]);
     });
 
     it("apigateway-stage-access-logging: fails without accessLogSettings", async () => {
-        expect(of(await pack.analyze(api({ stage: stageWith({ accessLogSettings: undefined }) })), "apigateway-stage-access-logging")).to.have.length(1);
+        expect(findings(await pack.analyze(api({ stage: stageWith({ accessLogSettings: undefined }) })), "apigateway-stage-access-logging")).to.have.length(1);
     });
 
     it("apigateway-stage-execution-logging: advisory when loggingLevel is OFF", async () => {
         const settings = { type: "aws:apigateway/methodSettings:MethodSettings", name: "settings", props: { restApi: "abc", stageName: "prod", methodPath: "*/*", settings: { loggingLevel: "OFF" } } };
-        expect(of(await pack.analyze(api({ settings })), "apigateway-stage-execution-logging").map((v) => v.enforcementLevel)).to.deep.equal(["advisory"]);
+        expect(findings(await pack.analyze(api({ settings })), "apigateway-stage-execution-logging").map((v) => v.enforcementLevel)).to.deep.equal(["advisory"]);
     });
 
     it("apigateway-stage-xray-tracing: fails without tracing", async () => {
-        expect(of(await pack.analyze(api({ stage: stageWith({ xrayTracingEnabled: false }) })), "apigateway-stage-xray-tracing")).to.have.length(1);
+        expect(findings(await pack.analyze(api({ stage: stageWith({ xrayTracingEnabled: false }) })), "apigateway-stage-xray-tracing")).to.have.length(1);
     });
 
     it("apigateway-stage-cache-encrypted: judged only with a cache cluster", async () => {
         const rule = "apigateway-stage-cache-encrypted";
-        expect(of(await pack.analyze(api({ stage: stageWith({ cacheClusterEnabled: true }) })), rule)).to.have.length(1);
+        expect(findings(await pack.analyze(api({ stage: stageWith({ cacheClusterEnabled: true }) })), rule)).to.have.length(1);
         const enc = { type: "aws:apigateway/methodSettings:MethodSettings", name: "settings", props: { restApi: "abc", stageName: "prod", methodPath: "*/*", settings: { loggingLevel: "ERROR", cachingEnabled: true, cacheDataEncrypted: true } } };
-        expect(of(await pack.analyze(api({ stage: stageWith({ cacheClusterEnabled: true }), settings: enc })), rule)).to.deep.equal([]);
+        expect(findings(await pack.analyze(api({ stage: stageWith({ cacheClusterEnabled: true }), settings: enc })), rule)).to.deep.equal([]);
     });
 
     it("apigateway-domain-tls12: fails TLS_1_0 and an unset policy", async () => {
         const domain = (securityPolicy?: string) => ({ type: "aws:apigateway/domainName:DomainName", name: "domain", props: { domainName: "api.example.com", securityPolicy } });
-        expect(of(await pack.analyze(api({ domain: domain("TLS_1_0") })), "apigateway-domain-tls12")[0].message).to.include("securityPolicy is TLS_1_0");
-        expect(of(await pack.analyze(api({ domain: domain() })), "apigateway-domain-tls12")).to.have.length(1);
+        expect(findings(await pack.analyze(api({ domain: domain("TLS_1_0") })), "apigateway-domain-tls12")[0].message).to.include("securityPolicy is TLS_1_0");
+        expect(findings(await pack.analyze(api({ domain: domain() })), "apigateway-domain-tls12")).to.have.length(1);
+    });
+});
+
+describe("apigateway alarms", function () {
+    let pack: PackHarness;
+    before(async () => {
+        pack = await startPack();
+    });
+    after(() => pack.close());
+
+    it("apigateway-rest-api-5xx-alarm: requires a 5XXError alarm on ApiName", async () => {
+        const apiRes = { type: "aws:apigateway/restApi:RestApi", name: "rest", props: { name: "items-api" } };
+        expect(findings(await pack.analyze(monitored({ rest: apiRes })), "apigateway-rest-api-5xx-alarm")).to.have.length(1);
+        expect(findings(await pack.analyze(monitored({ rest: apiRes, fivexx: alarm("5xx", "AWS/ApiGateway", "5XXError", { ApiName: "items-api" }) })), "apigateway-rest-api-5xx-alarm")).to.deep.equal([]);
     });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { StackValidationArgs } from "@pulumi/policy";
-import { callStackView } from "../../policies/lib/rule";
+import { callStackView } from "../../../policies/lib/rule";
 
 type SdkResources = StackValidationArgs["resources"];
 

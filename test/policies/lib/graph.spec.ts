@@ -1,12 +1,13 @@
 /** Unit tests of lib/graph.ts and lib/edge.ts on plain resources (the rule specs use the pack). */
 import { expect } from "chai";
-import { functionPlacement, NT, StackGraph, VPC_MAIN_UNMANAGED } from "../../policies/lib/graph";
-import { edgeFunctions, trustsService } from "../../policies/lib/edge";
-import { UNKNOWN } from "../../policies/lib/props";
-import type { StackResource } from "../../policies/lib/rule";
-import { StackIndex } from "../../policies/lib/stack";
-import { EDGE_TRUST, network } from "./stack-fixture";
-import { urnOf } from "../helpers/pack";
+import { functionPlacement, StackGraph, VPC_MAIN_UNMANAGED } from "../../../policies/lib/graph";
+import { AWS_TYPES } from "../../../policies/lib/types";
+import { edgeFunctions, trustsService } from "../../../policies/lib/edge";
+import { UNKNOWN } from "../../../policies/lib/props";
+import type { StackResource } from "../../../policies/lib/rule";
+import { StackIndex } from "../../../policies/lib/stack";
+import { EDGE_TRUST, network } from "../stack-fixture";
+import { urnOf } from "../../helpers/pack";
 
 function graph(resources: { type: string; name: string; props?: Record<string, unknown>; propertyDependencies?: Record<string, string[]> }[]): StackGraph {
     const rs: StackResource[] = resources.map((r) => ({
@@ -15,14 +16,14 @@ function graph(resources: { type: string; name: string; props?: Record<string, u
     }));
     return new StackGraph(new StackIndex(rs));
 }
-const subnet = (g: StackGraph, name: string) => g.ofType(NT.subnet).find((s) => s.name === name)!;
+const subnet = (g: StackGraph, name: string) => g.ofType(AWS_TYPES.subnet).find((s) => s.name === name)!;
 
 describe("stack graph", () => {
     it("resolves the effective route table: explicit association, else the VPC's main table", () => {
         const g = graph(network({ "private-b-rta": undefined }));
-        expect(g.net.effectiveRouteTable(subnet(g, "private-a"))).to.equal(urnOf(NT.routeTable, "private-rt"));
+        expect(g.net.effectiveRouteTable(subnet(g, "private-a"))).to.equal(urnOf(AWS_TYPES.routeTable, "private-rt"));
         expect(g.net.effectiveRouteTable(subnet(g, "private-b"))).to.equal("rtb-main");
-        const unmanaged = graph(network({ "private-b-rta": undefined, vpc: { type: NT.vpc, name: "vpc", props: { id: "vpc-1" } } }));
+        const unmanaged = graph(network({ "private-b-rta": undefined, vpc: { type: AWS_TYPES.vpc, name: "vpc", props: { id: "vpc-1" } } }));
         expect(unmanaged.net.effectiveRouteTable(subnet(unmanaged, "private-b"))).to.equal(VPC_MAIN_UNMANAGED);
     });
 
@@ -33,31 +34,31 @@ describe("stack graph", () => {
     });
 
     it("returns undecided, not public, for an unknown gateway on an unplaced route", () => {
-        const g = graph(network({ u: { type: NT.route, name: "u", props: { routeTableId: UNKNOWN, gatewayId: UNKNOWN } } }));
+        const g = graph(network({ u: { type: AWS_TYPES.route, name: "u", props: { routeTableId: UNKNOWN, gatewayId: UNKNOWN } } }));
         expect(g.net.subnetPrivacy(subnet(g, "private-a")).status).to.equal("undecided");
     });
 
     it("reports a subnet of a VPC outside the stack as external", () => {
-        const g = graph([{ type: NT.subnet, name: "s", props: { id: "subnet-x", vpcId: "vpc-elsewhere" } }]);
+        const g = graph([{ type: AWS_TYPES.subnet, name: "s", props: { id: "subnet-x", vpcId: "vpc-elsewhere" } }]);
         expect(g.net.subnetPrivacy(subnet(g, "s")).status).to.equal("external");
     });
 
     it("places a function by vpcConfig (object or one-element list) and by dependencies when unknown", () => {
         const g = graph(network());
-        const fn = g.ofType(NT.lambdaFunction)[0];
+        const fn = g.ofType(AWS_TYPES.lambdaFunction)[0];
         const placement = functionPlacement(g, fn);
         expect(placement.kind === "vpc" && placement.subnets.map((s) => s.name)).to.deep.equal(["private-a", "private-b"]);
-        const listForm = graph([...network(), { type: NT.lambdaFunction, name: "f2", props: { vpcConfig: [{ subnetIds: ["subnet-a"], securityGroupIds: ["sg-1"] }] } }]);
-        const p2 = functionPlacement(listForm, listForm.ofType(NT.lambdaFunction).find((f) => f.name === "f2")!);
+        const listForm = graph([...network(), { type: AWS_TYPES.lambdaFunction, name: "f2", props: { vpcConfig: [{ subnetIds: ["subnet-a"], securityGroupIds: ["sg-1"] }] } }]);
+        const p2 = functionPlacement(listForm, listForm.ofType(AWS_TYPES.lambdaFunction).find((f) => f.name === "f2")!);
         expect(p2.kind).to.equal("vpc");
-        const dep = graph([...network(), { type: NT.lambdaFunction, name: "f3", props: { vpcConfig: { subnetIds: UNKNOWN } }, propertyDependencies: { vpcConfig: [urnOf(NT.subnet, "private-b")] } }]);
-        const p3 = functionPlacement(dep, dep.ofType(NT.lambdaFunction).find((f) => f.name === "f3")!);
+        const dep = graph([...network(), { type: AWS_TYPES.lambdaFunction, name: "f3", props: { vpcConfig: { subnetIds: UNKNOWN } }, propertyDependencies: { vpcConfig: [urnOf(AWS_TYPES.subnet, "private-b")] } }]);
+        const p3 = functionPlacement(dep, dep.ofType(AWS_TYPES.lambdaFunction).find((f) => f.name === "f3")!);
         expect(p3.kind === "vpc" && p3.subnets.map((s) => s.name)).to.deep.equal(["private-b"]);
     });
 
     it("resolves a qualified Lambda ARN to its function", () => {
         const g = graph(network());
-        expect(g.resolve("arn:aws:lambda:us-west-2:123456789012:function:api-fn:7", NT.lambdaFunction)?.name).to.equal("api");
+        expect(g.resolve("arn:aws:lambda:us-west-2:123456789012:function:api-fn:7", AWS_TYPES.lambdaFunction)?.name).to.equal("api");
     });
 });
 
@@ -65,12 +66,12 @@ describe("Lambda@Edge recognition", () => {
     it("needs an association, or us-east-1 + published + edgelambda trust", () => {
         const g = graph([
             { type: "aws:iam/role:Role", name: "edge-role", props: { arn: "arn:role/edge", assumeRolePolicy: EDGE_TRUST } },
-            { type: NT.lambdaFunction, name: "edge", props: { region: "us-east-1", publish: true, role: "arn:role/edge" } },
-            { type: NT.lambdaFunction, name: "east-plain", props: { region: "us-east-1", publish: true, role: "arn:role/other" } },
+            { type: AWS_TYPES.lambdaFunction, name: "edge", props: { region: "us-east-1", publish: true, role: "arn:role/edge" } },
+            { type: AWS_TYPES.lambdaFunction, name: "east-plain", props: { region: "us-east-1", publish: true, role: "arn:role/other" } },
         ]);
         const edge = edgeFunctions(g);
-        expect([...edge.keys()]).to.deep.equal([urnOf(NT.lambdaFunction, "edge")]);
-        expect(edge.get(urnOf(NT.lambdaFunction, "edge"))).to.include("its role trusts edgelambda.amazonaws.com");
+        expect([...edge.keys()]).to.deep.equal([urnOf(AWS_TYPES.lambdaFunction, "edge")]);
+        expect(edge.get(urnOf(AWS_TYPES.lambdaFunction, "edge"))).to.include("its role trusts edgelambda.amazonaws.com");
     });
 
     it("reads trust policies as strings or objects and never throws on junk", () => {

@@ -10,7 +10,7 @@
  *   outputs, where taggable AWS resources carry `tagsAll`.
  */
 import { isUnknown, read, rec, UNKNOWN } from "../lib/props";
-import { stackRule, Rule } from "../lib/rule";
+import { Rule, stackRule } from "../lib/rule";
 
 export const requiredTags = stackRule<{ requiredTags: string[] }>({
     name: "aws-resource-required-tags",
@@ -54,4 +54,6 @@ export const requiredTags = stackRule<{ requiredTags: string[] }>({
     },
 });
 
-export const rules: Rule[] = [requiredTags];
+export const rules: Rule[] = [
+    requiredTags,
+];

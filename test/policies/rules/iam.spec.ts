@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../helpers/pack";
-import { UNKNOWN } from "../../tools/gate/types";
-import { doc, findings, mandatory, undecided } from "./support";
+import { PackHarness, startPack } from "../../helpers/pack";
+import { UNKNOWN } from "../../../tools/gate/types";
+import { doc, findings, mandatory, undecided } from "../support";
 
 const ROLE = "aws:iam/role:Role";
 const TRUST = doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });

@@ -14,8 +14,8 @@ import {
     pinningConditionKeys,
     scopableActions,
     unpinnedServicePrincipals,
-} from "../../policies/lib/iam";
-import { UNKNOWN } from "../../policies/lib/props";
+} from "../../../policies/lib/iam";
+import { UNKNOWN } from "../../../policies/lib/props";
 
 const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

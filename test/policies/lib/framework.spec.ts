@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../helpers/pack";
-import { UNKNOWN } from "../../tools/gate/types";
-import { bool, hasUnknown, list, num, read, str, strings, UNKNOWN as U } from "../../policies/lib/props";
-import { isType, typeLabel, typeSet, v2Twin } from "../../policies/lib/types";
-import { expiryInstant, exemptionProblem, globMatches, patternMatches } from "../../policies/lib/exemptions";
-import { mandatory } from "./support";
+import { PackHarness, startPack } from "../../helpers/pack";
+import { UNKNOWN } from "../../../tools/gate/types";
+import { bool, hasUnknown, list, num, read, str, strings, UNKNOWN as U } from "../../../policies/lib/props";
+import { isType, typeLabel, typeSet, v2Twin } from "../../../policies/lib/types";
+import { expiryInstant, exemptionProblem, globMatches, patternMatches } from "../../../policies/lib/exemptions";
+import { mandatory } from "../support";
 
 describe("pack framework", () => {
     describe("type tokens", () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../helpers/pack";
-import { BUCKET, findings, mandatory, urnOf } from "./support";
+import { PackHarness, startPack } from "../../helpers/pack";
+import { BUCKET, findings, mandatory, urnOf } from "../support";
 
 const RULE = "s3-bucket-acl-not-public";
 const publicBucket = (name: string) => ({ type: BUCKET, name, props: { bucket: name, acl: "public-read" } });

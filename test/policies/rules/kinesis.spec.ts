@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../helpers/pack";
-import { UNKNOWN } from "../../tools/gate/types";
-import { of, undecidedOf } from "./spec-helpers";
+import { PackHarness, startPack } from "../../helpers/pack";
+import { UNKNOWN } from "../../../tools/gate/types";
+import { findings, itPassesAndFails, undecided } from "../support";
 
 const RULE = "kinesis-stream-retention-period";
+
 const stream = (props: Record<string, unknown>) => [{ type: "aws:kinesis/stream:Stream", name: "events", props }];
 
 describe("kinesis rules", function () {
@@ -14,13 +15,17 @@ describe("kinesis rules", function () {
     after(() => pack.close());
 
     it("passes 168 hours, flags the 24-hour default, honours the configured minimum", async () => {
-        expect(of(await pack.analyze(stream({ retentionPeriod: 168 })), RULE)).to.deep.equal([]);
-        const vs = of(await pack.analyze(stream({})), RULE);
+        expect(findings(await pack.analyze(stream({ retentionPeriod: 168 })), RULE)).to.deep.equal([]);
+        const vs = findings(await pack.analyze(stream({})), RULE);
         expect(vs[0].message).to.equal("aws.kinesis.Stream 'events' must retain records for at least 168 hours: retentionPeriod is 24; raise it");
         expect(vs[0].enforcementLevel).to.equal("advisory");
         await pack.configure({ [RULE]: { minimumRetentionHours: 48 } });
-        expect(of(await pack.analyze(stream({ retentionPeriod: 48 })), RULE)).to.deep.equal([]);
+        expect(findings(await pack.analyze(stream({ retentionPeriod: 48 })), RULE)).to.deep.equal([]);
         await pack.configure({});
-        expect(undecidedOf(await pack.analyze(stream({ retentionPeriod: UNKNOWN })), RULE)).to.have.length(1);
+        expect(undecided(await pack.analyze(stream({ retentionPeriod: UNKNOWN })), RULE)).to.have.length(1);
     });
+
+    itPassesAndFails(() => pack, [
+        ["kinesis-stream-encrypted", "aws:kinesis/stream:Stream", { encryptionType: "KMS", kmsKeyId: "alias/k" }, { encryptionType: "NONE" }],
+    ]);
 });

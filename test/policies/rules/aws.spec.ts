@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { PackHarness, startPack, urnOf } from "../helpers/pack";
-import { UNKNOWN } from "../../tools/gate/types";
-import { of, undecidedOf } from "./spec-helpers";
+import { PackHarness, startPack, urnOf } from "../../helpers/pack";
+import { UNKNOWN } from "../../../tools/gate/types";
+import { findings, undecided } from "../support";
 
 const RULE = "aws-resource-required-tags";
 const PROVIDER = "pulumi:providers:aws";
@@ -23,13 +23,13 @@ describe("tags rule", function () {
             { type: "aws:sqs/queue:Queue", name: "missing", provider: `${prov}::p1`, props: { tags: {} } },
             { type: "aws:ec2/route:Route", name: "untaggable", props: { routeTableId: "rtb-1" } },
         ];
-        const vs = of(await pack.analyze(stack), RULE);
+        const vs = findings(await pack.analyze(stack), RULE);
         expect(vs.map((v) => v.resourceName)).to.deep.equal(["missing"]);
         expect(vs[0].message).to.include("missing owner");
         expect(vs[0].enforcementLevel).to.equal("advisory");
     });
 
     it("is undecided while tags are unknown", async () => {
-        expect(undecidedOf(await pack.analyze([{ type: "aws:sqs/queue:Queue", name: "q", props: { tags: UNKNOWN, tagsAll: UNKNOWN } }]), RULE)).to.have.length(1);
+        expect(undecided(await pack.analyze([{ type: "aws:sqs/queue:Queue", name: "q", props: { tags: UNKNOWN, tagsAll: UNKNOWN } }]), RULE)).to.have.length(1);
     });
 });

@@ -1,0 +1,32 @@
+import { expect } from "chai";
+import { PackHarness, startPack } from "../../helpers/pack";
+import { UNKNOWN } from "../../../tools/gate/types";
+import { ACCOUNT, describeResourcePolicyRule, findings, itPassesAndFails } from "../support";
+
+const TOPIC_ARN = `arn:aws:sns:us-west-2:${ACCOUNT}:alerts`;
+
+describe("sns rules", () => {
+    let pack: PackHarness;
+    before(async () => {
+        pack = await startPack();
+    });
+    after(() => pack.close());
+
+    describeResourcePolicyRule(() => pack, {
+        rule: "sns-topic-policy-not-public",
+        forms: [
+            ["aws:sns/topicPolicy:TopicPolicy", { arn: TOPIC_ARN }],
+            ["aws:sns/topic:Topic", { name: "alerts" }],
+        ],
+        action: "sns:Publish",
+        resource: TOPIC_ARN,
+        service: "cloudwatch.amazonaws.com",
+        sourceArn: `arn:aws:cloudwatch:us-west-2:${ACCOUNT}:alarm:*`,
+    });
+
+    itPassesAndFails(() => pack, [["sns-topic-encrypted", "aws:sns/topic:Topic", { kmsMasterKeyId: "alias/k" }, {}]]);
+    it("sns-topic-encrypted: an unknown key counts as set", async () => {
+        const v = await pack.analyze([{ type: "aws:sns/topic:Topic", name: "t", props: { kmsMasterKeyId: UNKNOWN } }]);
+        expect(findings(v, "sns-topic-encrypted")).to.deep.equal([]);
+    });
+});

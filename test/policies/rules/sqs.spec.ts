@@ -1,0 +1,39 @@
+import { expect } from "chai";
+import { PackHarness, startPack } from "../../helpers/pack";
+import { ACCOUNT, describeResourcePolicyRule, findings, itPassesAndFails } from "../support";
+
+const QUEUE_ARN = `arn:aws:sqs:us-west-2:${ACCOUNT}:jobs`;
+
+describe("sqs rules", () => {
+    let pack: PackHarness;
+    before(async () => {
+        pack = await startPack();
+    });
+    after(() => pack.close());
+
+    describeResourcePolicyRule(() => pack, {
+        rule: "sqs-queue-policy-not-public",
+        forms: [
+            ["aws:sqs/queuePolicy:QueuePolicy", { queueUrl: `https://sqs.us-west-2.amazonaws.com/${ACCOUNT}/jobs` }],
+            ["aws:sqs/queue:Queue", { name: "jobs" }],
+        ],
+        action: "sqs:SendMessage",
+        resource: QUEUE_ARN,
+        service: "sns.amazonaws.com",
+        sourceArn: `arn:aws:sns:us-west-2:${ACCOUNT}:alerts`,
+    });
+
+    itPassesAndFails(() => pack, [
+        ["sqs-queue-encrypted", "aws:sqs/queue:Queue", { kmsMasterKeyId: "alias/k" }, { sqsManagedSseEnabled: false }],
+        ["sqs-queue-encrypted", "aws:sqs/queue:Queue", { sqsManagedSseEnabled: true }, {}],
+    ]);
+    it("sqs-queue-encrypted rejects SSE-SQS when the config says so", async () => {
+        await pack.configure({ "sqs-queue-encrypted": { allowSqsManagedSse: false } });
+        try {
+            const v = await pack.analyze([{ type: "aws:sqs/queue:Queue", name: "q", props: { sqsManagedSseEnabled: true } }]);
+            expect(findings(v, "sqs-queue-encrypted")).to.have.length(1);
+        } finally {
+            await pack.configure({});
+        }
+    });
+});
