@@ -483,4 +483,81 @@ export const mutations: Mutation[] = [
             new ctx.aws.neptune.Cluster("data-graph", { engine: "neptune", storageEncrypted: false, iamDatabaseAuthenticationEnabled: true }, parent(ctx));
         },
     },
+    {
+        id: "secret-aws-managed-key",
+        family,
+        description: "The origin-verify secret's kmsKeyId line deleted (Secrets Manager falls back to the AWS-managed aws/secretsmanager key)",
+        form: "inline",
+        alternate: false,
+        rule: "secretsmanager-secret-encrypted-cmk",
+        level: "mandatory",
+        resource: urn(C.api, "aws:secretsmanager/secret:Secret", "api-origin-verify"),
+        kind: "modify",
+        target: { type: "aws:secretsmanager/secret:Secret", name: "api-origin-verify" },
+        modify: (props) => {
+            const { kmsKeyId: _dropped, ...rest } = props;
+            return rest;
+        },
+    },
+    {
+        id: "ec2-instance-root-unencrypted",
+        family,
+        description: "A bastion instance in a private subnet whose rootBlockDevice says encrypted: false",
+        form: "aws.ec2.Instance",
+        alternate: false,
+        rule: "ec2-instance-volumes-encrypted",
+        level: "mandatory",
+        resource: at("aws:ec2/instance:Instance", "data-bastion"),
+        kind: "add",
+        add: (ctx) => {
+            new ctx.aws.ec2.Instance(
+                "data-bastion",
+                { ami: "ami-0123456789abcdef0", instanceType: "t4g.micro", subnetId: ctx.resource<aws.ec2.Subnet>("network-private-a").id, rootBlockDevice: { encrypted: false }, metadataOptions: { httpTokens: "required" } },
+                parent(ctx),
+            );
+        },
+    },
+    {
+        id: "ec2-launch-template-ebs-unencrypted",
+        family,
+        description: "A launch template whose block-device mapping sets ebs.encrypted to the string \"false\"",
+        form: "aws.ec2.LaunchTemplate",
+        alternate: true,
+        rule: "ec2-instance-volumes-encrypted",
+        level: "mandatory",
+        resource: at("aws:ec2/launchTemplate:LaunchTemplate", "data-workers"),
+        kind: "add",
+        add: (ctx) => {
+            new ctx.aws.ec2.LaunchTemplate(
+                "data-workers",
+                { imageId: "ami-0123456789abcdef0", blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false", volumeSize: 20 } }], metadataOptions: { httpTokens: "required" } },
+                parent(ctx),
+            );
+        },
+    },
+    {
+        id: "rds-key-policy-without-account",
+        family,
+        description: "The new database encrypted with a fresh key whose policy names only an admin role (RDS cannot create its grant)",
+        form: "aws.kms.Key",
+        alternate: true,
+        rule: "kms-key-grants-data-stores",
+        level: "mandatory",
+        resource: at(DS.rdsInstance, "data-db"),
+        kind: "add",
+        add: (ctx) => {
+            const key = new ctx.aws.kms.Key(
+                "data-db-key",
+                {
+                    enableKeyRotation: true,
+                    policy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Sid: "Admin", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/admin` }, Action: ["kms:Describe*", "kms:Put*", "kms:ScheduleKeyDeletion"], Resource: "*" }],
+                    }),
+                },
+                parent(ctx),
+            );
+            addDatabase(ctx, { kmsKeyId: key.arn });
+        },
+    },
 ];
