@@ -1,8 +1,9 @@
 /**
  * DynamoDB rules: encryption with a customer-managed key, point-in-time recovery and deletion protection.
  */
-import { bool, isSet, isUnknown, read, UNKNOWN } from "../lib/props";
+import { bool, isSet, isUnknown, read, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
+import { checkSwitch } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 
 export const dynamodbTableEncryptedCmk = resourceRule({
@@ -73,8 +74,44 @@ export const dynamodbDeletionProtection = resourceRule({
     },
 });
 
+export const daxClusterEncrypted = resourceRule({
+    name: "dynamodb-dax-cluster-encrypted",
+    description: "Checks that every DynamoDB Accelerator (DAX) cluster encrypts its cache at rest (serverSideEncryption.enabled; false when absent, and fixed at creation). Mandatory: the cache holds copies of table items.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    control: fsbp("DynamoDB.3"),
+    constraint: "encryption-on",
+    remediationSteps: "Set `serverSideEncryption: { enabled: true }` (a new cluster).",
+    tags: ["dynamodb", "encryption"],
+    preview: "An unknown switch is undecided.",
+    resourceTypes: [AWS_TYPES.daxCluster],
+    check(r, ctx) {
+        checkSwitch(r, ctx, { path: "serverSideEncryption.enabled", absent: false, want: true, what: "encrypt its cache at rest", fix: "set serverSideEncryption { enabled: true }" });
+    },
+});
+
+export const daxClusterTls = resourceRule({
+    name: "dynamodb-dax-cluster-tls",
+    description: "Checks that every DAX cluster encrypts client connections (clusterEndpointEncryptionType TLS; the default NONE serves items in clear text). Mandatory.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    control: fsbp("DynamoDB.7"),
+    constraint: "encryption-on",
+    remediationSteps: "Set `clusterEndpointEncryptionType: \"TLS\"` (a new cluster).",
+    tags: ["dynamodb", "encryption", "in-transit"],
+    preview: "An unknown value is undecided.",
+    resourceTypes: [AWS_TYPES.daxCluster],
+    check(r, ctx) {
+        const type = str(r.props.clusterEndpointEncryptionType);
+        if (type === UNKNOWN) return ctx.undecided(r, "clusterEndpointEncryptionType");
+        if (type !== "TLS") ctx.report(r, `must encrypt client connections (clusterEndpointEncryptionType is ${type ? `"${type}"` : "unset, which means NONE"}): set it to "TLS"`);
+    },
+});
+
 export const rules: Rule[] = [
     dynamodbTableEncryptedCmk,
     dynamodbPitr,
     dynamodbDeletionProtection,
+    daxClusterEncrypted,
+    daxClusterTls,
 ];

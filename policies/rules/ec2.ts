@@ -10,10 +10,11 @@
 import { regionalFunctions } from "../lib/edge";
 import { functionPlacement, graphOf, StackGraph, VPC_MAIN_UNMANAGED, vpcConfigOf } from "../lib/graph";
 import { isConcretePinValue, isOpenPrincipal, isParseError, isWildcardResource, parsePolicyDocument, pinningConditionKeys } from "../lib/iam";
-import { bool, isUnknown, list, read, rec, str, strings, UNKNOWN, Unknown } from "../lib/props";
+import { bool, isSet, isUnknown, list, read, rec, str, strings, UNKNOWN, Unknown } from "../lib/props";
 import { fsbp, resourceRule, Rule, RuleResource, StackResource, stackRule } from "../lib/rule";
 import { allPorts, isOpenCidr, portRange, portsAllowed, SG_TYPES } from "../lib/security-groups";
-import { AWS_TYPES } from "../lib/types";
+import { ebsEncryptedByDefault } from "../lib/stores";
+import { AWS_TYPES, isType } from "../lib/types";
 
 interface PublicIngressConfig {
     allowedPorts: number[];
@@ -760,6 +761,121 @@ export const endpointPolicyRestricted = stackRule({
     },
 });
 
+// ---- EC2 volumes and instance metadata (data at rest on instances and launch templates) --------
+
+/** One block device of an instance, launch template or launch configuration, as the rule reads it. */
+interface BlockDevice {
+    where: string;
+    encrypted: unknown;
+    snapshotId: unknown;
+}
+
+/** The EBS block devices a resource declares: root and EBS devices, or launch-template mappings. */
+function blockDevices(r: StackResource): BlockDevice[] | Unknown {
+    if (isType(r.type, AWS_TYPES.ec2LaunchTemplate)) {
+        const mappings = list(r.props.blockDeviceMappings);
+        if (mappings === UNKNOWN) return UNKNOWN;
+        const out: BlockDevice[] = [];
+        mappings.forEach((m, i) => {
+            const ebs = read(m, "ebs");
+            if (ebs === undefined || ebs === null) return; // an instance-store or suppressed mapping
+            out.push({ where: `blockDeviceMappings[${i}].ebs`, encrypted: read(ebs, "encrypted"), snapshotId: read(ebs, "snapshotId") });
+        });
+        return out;
+    }
+    const out: BlockDevice[] = [];
+    const root = read(r.props, "rootBlockDevice");
+    if (isUnknown(root)) return UNKNOWN;
+    out.push({ where: "rootBlockDevice", encrypted: read(root, "encrypted"), snapshotId: undefined });
+    const devices = list(r.props.ebsBlockDevices);
+    if (devices === UNKNOWN) return UNKNOWN;
+    devices.forEach((d, i) => {
+        if (bool(read(d, "noDevice")) === true) return;
+        out.push({ where: `ebsBlockDevices[${i}]`, encrypted: read(d, "encrypted"), snapshotId: read(d, "snapshotId") });
+    });
+    return out;
+}
+
+export const instanceVolumesEncrypted = stackRule({
+    name: "ec2-instance-volumes-encrypted",
+    description:
+        "Checks that every EBS volume an EC2 instance, spot instance request, launch template or launch configuration creates is encrypted: each root and EBS block device sets `encrypted` (a string \"true\" in launch templates), or the stack enables EBS encryption by default (aws.ebs.EncryptionByDefault). Without either, the root volume follows its AMI's snapshot (unencrypted for the public Amazon Linux and Ubuntu AMIs); a device restored from its own snapshotId follows that snapshot and is not judged. Mandatory.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    control: fsbp("EC2.3"),
+    constraint: "encryption-on",
+    remediationSteps:
+        "Set `rootBlockDevice: { encrypted: true }` and `encrypted: true` on each ebsBlockDevices entry (launch templates: `ebs: { encrypted: \"true\" }`), or declare `new aws.ebs.EncryptionByDefault(\"ebs\", { enabled: true })`.",
+    tags: ["ec2", "ebs", "encryption"],
+    preview: "An unknown device list, `encrypted` or default-encryption switch is undecided.",
+    check(stack, ctx) {
+        const byDefault = ebsEncryptedByDefault(stack.index);
+        const holders = stack.index.ofType(AWS_TYPES.ec2Instance, AWS_TYPES.ec2SpotInstanceRequest, AWS_TYPES.ec2LaunchTemplate, AWS_TYPES.ec2LaunchConfiguration);
+        for (const r of holders) {
+            ctx.guard(r, () => {
+                if (byDefault === true) return;
+                const devices = blockDevices(r);
+                if (devices === UNKNOWN) return ctx.undecided(r, "block devices");
+                for (const d of devices) {
+                    const enc = bool(d.encrypted);
+                    if (enc === true) continue;
+                    if (isUnknown(d.snapshotId) || isSet(d.snapshotId)) continue;
+                    if (enc === UNKNOWN || byDefault === UNKNOWN) {
+                        ctx.undecided(r, `${d.where}.encrypted`);
+                        continue;
+                    }
+                    ctx.report(
+                        r,
+                        `must encrypt its volumes (${d.where}.encrypted is ${enc === false ? String(d.encrypted) : "unset, so the volume follows the AMI's snapshot"}): set ${d.where}.encrypted to true or enable aws.ebs.EncryptionByDefault`,
+                    );
+                }
+            });
+        }
+    },
+});
+
+export const ebsEncryptionByDefaultEnabled = resourceRule({
+    name: "ec2-ebs-encryption-by-default",
+    description:
+        "Checks that a declared account-level EBS default encryption (aws.ebs.EncryptionByDefault) is enabled (`enabled`, true when absent): declaring it disabled turns off encryption for every new volume of the account and region. Mandatory.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    control: fsbp("EC2.7"),
+    constraint: "encryption-on",
+    remediationSteps: "Set `enabled: true` (or remove the line), optionally with aws.ebs.DefaultKmsKey naming a customer-managed key.",
+    tags: ["ec2", "ebs", "encryption"],
+    preview: "An unknown `enabled` is undecided.",
+    resourceTypes: [AWS_TYPES.ebsEncryptionByDefault],
+    check(r, ctx) {
+        const enabled = bool(r.props.enabled);
+        if (enabled === UNKNOWN) return ctx.undecided(r, "enabled");
+        if (enabled === false) ctx.report(r, "must keep EBS encryption by default on (enabled is false): set enabled to true");
+    },
+});
+
+const IMDS_TYPES = [AWS_TYPES.ec2Instance, AWS_TYPES.ec2SpotInstanceRequest, AWS_TYPES.ec2LaunchTemplate, AWS_TYPES.ec2LaunchConfiguration];
+
+export const instanceImdsv2 = resourceRule({
+    name: "ec2-instance-imdsv2-required",
+    description:
+        "Checks that every EC2 instance, spot instance request, launch template and launch configuration requires IMDSv2 session tokens (metadataOptions.httpTokens \"required\"; the provider's default is \"optional\", which lets a server-side request forgery read the instance role's credentials), unless the metadata endpoint is disabled. Advisory.",
+    enforcementLevel: "advisory",
+    severity: "high",
+    control: fsbp("EC2.8"),
+    relatedControls: [fsbp("EC2.170")],
+    remediationSteps: "Set `metadataOptions: { httpTokens: \"required\", httpPutResponseHopLimit: 1 }`.",
+    tags: ["ec2", "credentials"],
+    preview: "An unknown httpTokens or httpEndpoint is undecided.",
+    resourceTypes: IMDS_TYPES,
+    check(r, ctx) {
+        const endpoint = str(read(r.props, "metadataOptions", "httpEndpoint"));
+        const tokens = str(read(r.props, "metadataOptions", "httpTokens"));
+        if (endpoint === UNKNOWN || tokens === UNKNOWN) return ctx.undecided(r, "metadataOptions");
+        if (endpoint === "disabled" || tokens === "required") return;
+        ctx.report(r, `must require IMDSv2 (metadataOptions.httpTokens is ${tokens ? `"${tokens}"` : "unset, which means optional"}): set httpTokens to "required"`);
+    },
+});
+
 export const rules: Rule[] = [
     securityGroupNoPublicIngress,
     defaultSecurityGroupRestricted,
@@ -769,4 +885,7 @@ export const rules: Rule[] = [
     gatewayEndpointsForLambdaSubnets,
     interfaceEndpointsForLambdaServices,
     endpointPolicyRestricted,
+    instanceVolumesEncrypted,
+    ebsEncryptionByDefaultEnabled,
+    instanceImdsv2,
 ];

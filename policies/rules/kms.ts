@@ -16,6 +16,7 @@ import { arr, isSet, isUnknown, str, UNKNOWN, Unknown } from "../lib/props";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 import { fsbp, resourceRule, Rule, RuleContext, StackResource, stackRule } from "../lib/rule";
 import { StackIndex } from "../lib/stack";
+import { readPath } from "../lib/stores";
 import { AWS_TYPES, typeSet } from "../lib/types";
 
 const KEY_TYPES = typeSet(AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey);
@@ -348,6 +349,102 @@ export const keyGrantsCloudFront = stackRule({
     },
 });
 
+// ---- data stores: the key a store names must be usable by the store's service -----------------
+
+/**
+ * Whether the key's policies let principals of this account use the key with every one of
+ * `actions` (the account root, a role or user ARN, or `*`): the services below act with the
+ * caller's permissions through KMS grants or kms:ViaService, so the key policy must admit the
+ * account (AWS's default statement, or a statement for the deploying role). A key with no policy
+ * in the stack has AWS's default policy, which delegates to the account's IAM.
+ */
+function keyLetsAccountUse(docs: unknown[] | undefined, actions: string[]): boolean | Unknown {
+    if (!docs || docs.length === 0) return true;
+    let unknown = false;
+    const statements: PolicyStatement[] = [];
+    for (const doc of docs) {
+        const parsed = parsePolicyDocument(doc);
+        if (parsed === UNKNOWN) unknown = true;
+        else if (!isParseError(parsed)) statements.push(...parsed.statements);
+    }
+    const missing = actions.filter((action) => {
+        for (const s of statements) {
+            if (s.effect !== "Allow") continue;
+            const principals = principalValues(s.principal);
+            if (principals === UNKNOWN) {
+                unknown = true;
+                continue;
+            }
+            if (!Object.keys(principals).some((k) => k.toLowerCase() === "aws")) continue;
+            const granted = grantsAction(s.action, action);
+            if (granted === UNKNOWN) unknown = true;
+            else if (granted) return false;
+        }
+        return true;
+    });
+    if (missing.length === 0) return true;
+    return unknown ? UNKNOWN : false;
+}
+
+/** The stores that name a KMS key, where the key sits, and what the key policy must allow. */
+const KEYED_STORES: { types: string[]; property: string; service: string; actions: string[]; principal?: RegExp }[] = [
+    { types: [AWS_TYPES.rdsInstance, AWS_TYPES.rdsCluster, AWS_TYPES.docdbCluster], property: "kmsKeyId", service: "rds", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.neptuneCluster], property: "kmsKeyArn", service: "rds", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.ebsVolume], property: "kmsKeyId", service: "ec2", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.efsFileSystem], property: "kmsKeyId", service: "elasticfilesystem", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.elasticacheReplicationGroup, AWS_TYPES.elasticacheServerlessCache], property: "kmsKeyId", service: "elasticache", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.opensearchDomain, AWS_TYPES.elasticsearchDomain], property: "encryptAtRest.kmsKeyId", service: "es", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.redshiftCluster, AWS_TYPES.redshiftServerlessNamespace], property: "kmsKeyId", service: "redshift", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.mskCluster], property: "encryptionInfo.encryptionAtRestKmsKeyArn", service: "kafka", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.ecrRepository], property: "encryptionConfigurations.kmsKey", service: "ecr", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.backupVault], property: "kmsKeyArn", service: "backup", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.firehoseDeliveryStream], property: "serverSideEncryption.keyArn", service: "firehose", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
+    { types: [AWS_TYPES.secretsmanagerSecret], property: "kmsKeyId", service: "secretsmanager", actions: ["kms:GenerateDataKey", "kms:Decrypt"] },
+    { types: [AWS_TYPES.ssmParameter], property: "keyId", service: "ssm", actions: ["kms:Encrypt", "kms:Decrypt"] },
+    { types: [AWS_TYPES.cloudtrailTrail], property: "kmsKeyId", service: "cloudtrail", actions: ["kms:GenerateDataKey"], principal: /^cloudtrail\.amazonaws\.com$/ },
+];
+
+export const keyGrantsDataStores = stackRule({
+    name: "kms-key-grants-data-stores",
+    description:
+        "Checks that the customer-managed KMS key every data store in the stack names (RDS, Aurora, DocumentDB, Neptune, EBS, EFS, ElastiCache, OpenSearch, Redshift, MSK, ECR, Backup, Firehose, Secrets Manager, SSM, CloudTrail) lets that store's service use it: for services that act with the caller's permissions, a key-policy statement admitting this account's principals to the operations the service needs (kms:CreateGrant and kms:DescribeKey for grant-based services; kms:GenerateDataKey and kms:Decrypt for Secrets Manager; kms:Encrypt and kms:Decrypt for SSM); for CloudTrail, cloudtrail.amazonaws.com kms:GenerateDataKey*. A key with no policy in the stack has AWS's default policy (the account root), which suffices; a key outside the stack or AWS-managed is not judged here. Mandatory: the store's creation fails, or worse, the service cannot decrypt later.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    constraint: "encryption-on",
+    remediationSteps:
+        "Keep AWS's default statement (`{ Principal: { AWS: \"arn:aws:iam::<account>:root\" }, Action: \"kms:*\" }`) or allow the deploying role the operations with `kms:ViaService: <service>.<region>.amazonaws.com`; for CloudTrail add `{ Principal: { Service: \"cloudtrail.amazonaws.com\" }, Action: \"kms:GenerateDataKey*\", Condition: { StringLike: { \"kms:EncryptionContext:aws:cloudtrail:arn\": \"arn:aws:cloudtrail:*:<account>:trail/*\" } } }`.",
+    tags: ["kms", "encryption"],
+    preview: "An unknown key reference or key policy leaves the store undecided.",
+    check(stack, ctx) {
+        const index = stack.index;
+        const policies = keyPolicies(index);
+        for (const store of KEYED_STORES) {
+            for (const holder of index.ofType(...store.types)) {
+                ctx.guard(holder, () => {
+                    const value = readPath(holder.props, store.property);
+                    if (!isUnknown(value) && !isSet(value) && (holder.propertyDependencies[store.property.split(".")[0]] ?? []).length === 0) return;
+                    const ref = resolveKey(index, holder, store.property.split(".")[0], value);
+                    if (ref === UNKNOWN) return ctx.undecided(holder, `${store.property} (which key)`);
+                    if (!("keys" in ref)) return;
+                    for (const key of ref.keys) {
+                        const docs = policies.get(key.urn);
+                        const granted = store.principal
+                            ? keyGrantsService(docs, store.principal, store.actions)
+                            : keyLetsAccountUse(docs, store.actions);
+                        if (granted === UNKNOWN) ctx.undecided(holder, `key policy of '${key.name}'`);
+                        else if (!granted) {
+                            ctx.report(
+                                holder,
+                                `must use a key its service can use (${store.property} is key '${key.name}', whose policy does not allow ${store.principal ? `${store.service}.amazonaws.com` : "this account's principals"} ${store.actions.join(" and ")}): add that statement to the key policy, or keep the account-root statement`,
+                            );
+                        }
+                    }
+                });
+            }
+        }
+    },
+});
+
 export const rules: Rule[] = [
     keyRotationEnabled,
     keyPolicyNotPublic,
@@ -355,4 +452,5 @@ export const rules: Rule[] = [
     keyGrantsCloudWatch,
     keyGrantsLogs,
     keyGrantsCloudFront,
+    keyGrantsDataStores,
 ];

@@ -6,6 +6,7 @@
  */
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 import { resourceRule, Rule } from "../lib/rule";
+import { checkCustomerManagedKey } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 
 export const secretPolicyNotPublic = resourceRule({
@@ -39,6 +40,23 @@ export const secretPolicyNotPublic = resourceRule({
     },
 });
 
+export const secretEncryptedCmk = resourceRule({
+    name: "secretsmanager-secret-encrypted-cmk",
+    description:
+        "Checks that every Secrets Manager secret is encrypted with a customer-managed KMS key (kmsKeyId set and not alias/aws/secretsmanager): on the AWS-managed key any principal of the account with secretsmanager:GetSecretValue reads it, and no key policy can narrow that or grant another account. Mandatory, as for the project's own secret.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    constraint: "encryption-on",
+    remediationSteps: "Set `kmsKeyId` to a customer-managed key whose policy lets the reading roles kms:Decrypt (with kms:ViaService secretsmanager.<region>.amazonaws.com).",
+    tags: ["secretsmanager", "encryption"],
+    preview: "An unknown kmsKeyId counts as customer-managed.",
+    resourceTypes: [AWS_TYPES.secretsmanagerSecret],
+    check(r, ctx) {
+        checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/secretsmanager", true);
+    },
+});
+
 export const rules: Rule[] = [
     secretPolicyNotPublic,
+    secretEncryptedCmk,
 ];

@@ -78,6 +78,82 @@ const PINNED: Record<string, "mandatory" | "advisory"> = {
     "sns-topic-policy-not-public": "mandatory",
     "sqs-queue-policy-not-public": "mandatory",
     "secretsmanager-secret-policy-not-public": "mandatory",
+    "ec2-instance-volumes-encrypted": "mandatory",
+    "ec2-ebs-encryption-by-default": "mandatory",
+    "ec2-instance-imdsv2-required": "advisory",
+    "secretsmanager-secret-encrypted-cmk": "mandatory",
+    "dynamodb-dax-cluster-encrypted": "mandatory",
+    "dynamodb-dax-cluster-tls": "mandatory",
+    "kms-key-grants-data-stores": "mandatory",
+    "rds-db-instance-encrypted": "mandatory",
+    "rds-db-cluster-encrypted": "mandatory",
+    "rds-db-instance-not-public": "mandatory",
+    "rds-snapshot-not-public": "mandatory",
+    "rds-snapshot-encrypted": "mandatory",
+    "rds-parameter-group-tls-required": "mandatory",
+    "rds-db-instance-deletion-protection": "advisory",
+    "rds-db-cluster-deletion-protection": "advisory",
+    "rds-db-instance-backups-enabled": "advisory",
+    "rds-db-instance-iam-auth": "advisory",
+    "ebs-volume-encrypted": "mandatory",
+    "ebs-snapshot-copy-encrypted": "mandatory",
+    "efs-file-system-encrypted": "mandatory",
+    "efs-file-system-policy-not-public": "mandatory",
+    "efs-access-point-root-directory": "advisory",
+    "efs-access-point-user-identity": "advisory",
+    "elasticache-replication-group-encrypted-at-rest": "mandatory",
+    "elasticache-replication-group-encrypted-in-transit": "mandatory",
+    "elasticache-replication-group-backups-enabled": "advisory",
+    "opensearch-domain-encrypted-at-rest": "mandatory",
+    "opensearch-domain-node-to-node-encryption": "mandatory",
+    "opensearch-domain-https-required": "mandatory",
+    "opensearch-domain-not-public": "mandatory",
+    "opensearch-domain-fine-grained-access": "advisory",
+    "opensearch-domain-audit-logging": "advisory",
+    "redshift-cluster-encrypted": "mandatory",
+    "redshift-cluster-not-public": "mandatory",
+    "redshift-cluster-tls-required": "mandatory",
+    "redshift-cluster-automatic-snapshots": "advisory",
+    "redshift-cluster-enhanced-vpc-routing": "advisory",
+    "redshift-cluster-admin-username-not-default": "advisory",
+    "redshift-serverless-namespace-encrypted-cmk": "advisory",
+    "redshift-serverless-workgroup-not-public": "mandatory",
+    "redshift-serverless-workgroup-tls-required": "mandatory",
+    "docdb-cluster-encrypted": "mandatory",
+    "docdb-cluster-tls-required": "mandatory",
+    "docdb-cluster-deletion-protection": "advisory",
+    "docdb-cluster-backup-retention": "advisory",
+    "docdb-cluster-audit-logs": "advisory",
+    "neptune-cluster-encrypted": "mandatory",
+    "neptune-cluster-deletion-protection": "advisory",
+    "neptune-cluster-iam-auth": "advisory",
+    "neptune-cluster-audit-logs": "advisory",
+    "neptune-cluster-backup-retention": "advisory",
+    "msk-cluster-encrypted-in-transit": "mandatory",
+    "msk-cluster-public-access-disabled": "mandatory",
+    "msk-cluster-unauthenticated-access-disabled": "mandatory",
+    "msk-cluster-enhanced-monitoring": "advisory",
+    "ecr-repository-policy-not-public": "mandatory",
+    "ecr-repository-encrypted-cmk": "advisory",
+    "ecr-repository-image-scanning": "advisory",
+    "ecr-repository-tag-immutability": "advisory",
+    "ecr-repository-lifecycle-policy": "advisory",
+    "backup-vault-encrypted-cmk": "advisory",
+    "backup-vault-policy-not-public": "mandatory",
+    "cloudtrail-trail-encrypted": "mandatory",
+    "cloudtrail-trail-log-validation": "advisory",
+    "cloudtrail-trail-multi-region": "advisory",
+    "cloudtrail-trail-cloudwatch-logs": "advisory",
+    "elb-listener-encrypted": "mandatory",
+    "elb-listener-tls-policy": "mandatory",
+    "elb-classic-listener-encrypted": "mandatory",
+    "elb-load-balancer-drop-invalid-headers": "advisory",
+    "elb-load-balancer-deletion-protection": "advisory",
+    "elb-load-balancer-access-logs": "advisory",
+    "ssm-parameter-secure-string": "mandatory",
+    "ssm-document-not-public": "mandatory",
+    "firehose-delivery-stream-encrypted": "mandatory",
+    "athena-workgroup-encrypted": "advisory",
     "policy-exemptions-applied": "advisory",
     "policy-exemptions-valid": "mandatory",
     "policy-exemptions-current": "advisory",
@@ -97,21 +173,56 @@ const CONSTRAINT_RULES: Record<Constraint, string[]> = {
     "encryption-on": [
         "apigateway-stage-cache-encrypted",
         "apigateway-domain-tls12",
+        "athena-workgroup-encrypted",
+        "backup-vault-encrypted-cmk",
         "cloudfront-distribution-https-only",
         "cloudfront-distribution-custom-origin-https-only",
         "cloudfront-distribution-custom-origin-tls12",
         "cloudfront-distribution-viewer-tls12",
         "cloudfront-distribution-viewer-default-certificate",
+        "cloudtrail-trail-encrypted",
         "cloudwatch-log-group-encrypted",
+        "docdb-cluster-encrypted",
+        "docdb-cluster-tls-required",
         "dynamodb-table-encrypted-cmk",
+        "dynamodb-dax-cluster-encrypted",
+        "dynamodb-dax-cluster-tls",
+        "ebs-volume-encrypted",
+        "ebs-snapshot-copy-encrypted",
+        "ec2-instance-volumes-encrypted",
+        "ec2-ebs-encryption-by-default",
+        "ecr-repository-encrypted-cmk",
+        "efs-file-system-encrypted",
+        "elasticache-replication-group-encrypted-at-rest",
+        "elasticache-replication-group-encrypted-in-transit",
+        "elb-listener-encrypted",
+        "elb-listener-tls-policy",
+        "elb-classic-listener-encrypted",
+        "firehose-delivery-stream-encrypted",
         "kinesis-stream-encrypted",
         "kms-key-rotation-enabled",
+        "kms-key-grants-data-stores",
         "lambda-function-environment-encrypted",
+        "msk-cluster-encrypted-in-transit",
+        "neptune-cluster-encrypted",
+        "opensearch-domain-encrypted-at-rest",
+        "opensearch-domain-node-to-node-encryption",
+        "opensearch-domain-https-required",
+        "rds-db-instance-encrypted",
+        "rds-db-cluster-encrypted",
+        "rds-snapshot-encrypted",
+        "rds-parameter-group-tls-required",
+        "redshift-cluster-encrypted",
+        "redshift-cluster-tls-required",
+        "redshift-serverless-namespace-encrypted-cmk",
+        "redshift-serverless-workgroup-tls-required",
         "s3-bucket-encryption-declared",
         "s3-bucket-encryption-kms",
         "s3-bucket-tls-required",
+        "secretsmanager-secret-encrypted-cmk",
         "sns-topic-encrypted",
         "sqs-queue-encrypted",
+        "ssm-parameter-secure-string",
     ],
     "lambdas-in-private-subnets": [
         "ec2-lambda-security-group-egress-restricted",
@@ -169,10 +280,10 @@ describe("pack catalogue", () => {
         }
     });
 
-    it("holds at least 40 rules citing at least 20 distinct controls", () => {
+    it("holds at least 110 rules citing at least 75 distinct controls", () => {
         const policies = pack.client.info.policies;
-        expect(policies.length).to.be.at.least(40);
-        expect(new Set(policies.map((p) => p.framework?.specification).filter(Boolean)).size).to.be.at.least(20);
+        expect(policies.length).to.be.at.least(110);
+        expect(new Set(policies.map((p) => p.framework?.specification).filter(Boolean)).size).to.be.at.least(75);
     });
 
     it("documents the same policies the pack serves, with an anchor per rule", () => {
@@ -209,6 +320,17 @@ describe("pack catalogue", () => {
             const applied = v.filter((x) => x.policyName === "policy-exemptions-applied");
             expect(applied).to.have.length(1);
             expect(applied[0].enforcementLevel).to.equal("advisory");
+        });
+
+        it("strict.json asks the data stores for customer-managed keys, at the mandatory level", async () => {
+            await pack.configure(load("strict.json"));
+            const v = await pack.analyze([
+                { type: "aws:rds/instance:Instance", name: "db", props: { engine: "postgres", storageEncrypted: true } },
+                { type: "aws:efs/fileSystem:FileSystem", name: "fs", props: { encrypted: true, kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/k" } },
+            ]);
+            const cmk = v.filter((x) => x.policyName === "rds-db-instance-encrypted");
+            expect(cmk.map((x) => [x.enforcementLevel, /customer-managed KMS key/.test(x.message)])).to.deep.equal([["mandatory", true]]);
+            expect(v.filter((x) => x.policyName === "efs-file-system-encrypted")).to.deep.equal([]);
         });
 
         it("strict.json never turns an undecided rule into a mandatory finding", async () => {

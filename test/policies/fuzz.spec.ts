@@ -8,7 +8,8 @@
  *   checked by <rule>"/"<rule> could not check the stack": fail-closed, but still a broken rule);
  * - no rule hangs: every pack call is bounded (CALL_BOUND_MS); a call past it fails the run;
  * - a malformed policy document (IAM `policy`, `inlinePolicies[].policy`, `assumeRolePolicy`,
- *   bucket, key, topic, queue, secret and endpoint policies) is itself reported by a decided finding on the
+ *   bucket, key, topic, queue, secret, endpoint, EFS, ECR, Backup vault and OpenSearch access
+ *   policies) is itself reported by a decided finding on the
  *   resource that carries it, naming the property; a document unknown at preview is at least
  *   reported as undecided. Never silence: a document nobody can read is not a safe one.
  *
@@ -300,6 +301,25 @@ const DOCUMENT_CARRIERS: DocumentCarrier[] = [
     carrier("aws:secretsmanager/secret:Secret", "policy"),
     carrier("aws:secretsmanager/secretPolicy:SecretPolicy", "policy", { secretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:some" }),
     carrier("aws:ec2/vpcEndpoint:VpcEndpoint", "policy", { id: "vpce-fuzz", vpcEndpointType: "Gateway", serviceName: "com.amazonaws.us-west-2.s3" }),
+    carrier("aws:efs/fileSystemPolicy:FileSystemPolicy", "policy", { fileSystemId: "fs-fuzz" }),
+    carrier("aws:ecr/repositoryPolicy:RepositoryPolicy", "policy", { repository: "some-repo" }),
+    carrier("aws:backup/vaultPolicy:VaultPolicy", "policy", { backupVaultName: "some-vault" }),
+    // A domain outside a VPC (vpcOptions null overrides any junk placing it in one): its access policy decides.
+    carrier("aws:opensearch/domain:Domain", "accessPolicies", { domainName: "fuzz-domain", vpcOptions: null }),
+    carrier("aws:elasticsearch/domain:Domain", "accessPolicies", { domainName: "fuzz-es-domain", vpcOptions: null }),
+    {
+        label: "aws:opensearch/domainPolicy:DomainPolicy accessPolicies",
+        build(name, document, junk) {
+            const type = "aws:opensearch/domainPolicy:DomainPolicy";
+            return {
+                subject: urnOf(type, name),
+                resources: [
+                    { type, name, props: { ...junk, domainName: `${name}-domain`, accessPolicies: document } },
+                    { type: "aws:opensearch/domain:Domain", name: `${name}-domain`, props: { domainName: `${name}-domain` } },
+                ],
+            };
+        },
+    },
     {
         label: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy policy",
         build(name, document, junk) {

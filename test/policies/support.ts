@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { UNKNOWN } from "../../tools/gate/types";
 import type { Violation } from "../../tools/gate/types";
-import { PackHarness, urnOf } from "../helpers/pack";
+import { PackHarness, startPack, TestResource, urnOf } from "../helpers/pack";
 
 /** Decided findings of a rule (not the "can't run during preview" advisory). */
 export function findings(all: Violation[], rule: string): Violation[] {
@@ -147,5 +147,50 @@ export function describeResourcePolicyRule(pack: () => PackHarness, c: ResourceP
             expect(undecided(v, c.rule)).to.have.length(3);
             expect(undecided(v, c.rule).every((x) => x.enforcementLevel === "advisory")).to.equal(true);
         });
+    });
+}
+
+/**
+ * A table-driven rule spec (the data-store rules use it): each case is a small stack, the names
+ * of the resources the rule must flag (none: the case is compliant), optionally the names it
+ * must leave undecided, a pattern every finding must match, and a rule config. Every case runs
+ * through the real pack process, Analyze and AnalyzeStack alike; an undecided advisory the case
+ * does not expect fails it.
+ */
+export interface RuleCase {
+    it: string;
+    given: TestResource[];
+    /** Names of the resources the rule must report (decided findings); [] for a compliant stack. */
+    flags: string[];
+    /** Names of the resources the rule must leave undecided. */
+    undecided?: string[];
+    /** Every finding's message must match. */
+    says?: RegExp;
+    /** The rule's config for this case. */
+    config?: Record<string, unknown>;
+}
+
+/** One describe per rule, one `it` per case. */
+export function ruleCases(rule: string, cases: RuleCase[]): void {
+    describe(rule, () => {
+        let pack: PackHarness;
+        before(async () => {
+            pack = await startPack();
+        });
+        after(() => pack.close());
+        for (const c of cases) {
+            it(c.it, async () => {
+                await pack.configure(c.config ? { [rule]: c.config } : {});
+                const all = await pack.analyze(c.given);
+                const found = findings(all, rule);
+                const names = found.map((v) => c.given.find((r) => (r.urn ?? urnOf(r.type, r.name)) === v.urn)?.name ?? v.urn);
+                expect(names.sort(), found.map((v) => v.message).join("\n")).to.deep.equal([...c.flags].sort());
+                if (c.says) for (const v of found) expect(v.message).to.match(c.says);
+                const open = undecided(all, rule).map((v) => v.message);
+                if (c.undecided) expect(open.length, `undecided advisories of ${rule}`).to.be.greaterThan(0);
+                else expect(open, `undecided advisories of ${rule}`).to.deep.equal([]);
+                for (const name of c.undecided ?? []) expect(open.join("\n")).to.include(`'${name}'`);
+            });
+        }
     });
 }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
 import { UNKNOWN } from "../../../tools/gate/types";
-import { findings, itPassesAndFails, undecided } from "../support";
+import { findings, itPassesAndFails, ruleCases, undecided } from "../support";
 
 const table = (props: Record<string, unknown>) => [{ type: "aws:dynamodb/table:Table", name: "items", props: { pointInTimeRecovery: { enabled: true }, deletionProtectionEnabled: true, ...props } }];
 
@@ -36,4 +36,15 @@ describe("dynamodb rules", function () {
         const v = await pack.analyze([{ type: "aws:dynamodb/table:Table", name: "d", props: { serverSideEncryption: { enabled: UNKNOWN } } }]);
         expect(undecided(v, "dynamodb-table-encrypted-cmk")).to.have.length(1);
     });
+});
+
+describe("DAX rules", () => {
+    ruleCases("dynamodb-dax-cluster-encrypted", [
+        { it: "passes SSE on", given: [{ type: "aws:dax/cluster:Cluster", name: "dax", props: { serverSideEncryption: { enabled: true }, clusterEndpointEncryptionType: "TLS" } }], flags: [] },
+        { it: "fails SSE off or missing", given: [{ type: "aws:dax/cluster:Cluster", name: "dax", props: { serverSideEncryption: { enabled: false } } }, { type: "aws:dax/cluster:Cluster", name: "dax2", props: {} }], flags: ["dax", "dax2"] },
+    ]);
+    ruleCases("dynamodb-dax-cluster-tls", [
+        { it: "passes TLS", given: [{ type: "aws:dax/cluster:Cluster", name: "dax", props: { clusterEndpointEncryptionType: "TLS" } }], flags: [] },
+        { it: "fails NONE and the default", given: [{ type: "aws:dax/cluster:Cluster", name: "dax", props: { clusterEndpointEncryptionType: "NONE" } }, { type: "aws:dax/cluster:Cluster", name: "dax2", props: {} }], flags: ["dax", "dax2"] },
+    ]);
 });

@@ -3,7 +3,7 @@ import { PackHarness, startPack, urnOf } from "../../helpers/pack";
 import { UNKNOWN } from "../../../tools/gate/types";
 import type { Violation } from "../../../tools/gate/types";
 import { base, network, T, withProps } from "../stack-fixture";
-import { findings, undecided } from "../support";
+import { findings, ruleCases, undecided } from "../support";
 
 const INGRESS = "ec2-security-group-no-public-ingress";
 
@@ -257,4 +257,41 @@ describe("ec2 VPC endpoints", function () {
             expect(findings(await pack.analyze(network({ s3: withProps("s3", { policy: scoped }) })), POLICY)).to.deep.equal([]);
         });
     });
+});
+
+const INSTANCE = "aws:ec2/instance:Instance";
+const SPOT = "aws:ec2/spotInstanceRequest:SpotInstanceRequest";
+const LT = "aws:ec2/launchTemplate:LaunchTemplate";
+const LC = "aws:ec2/launchConfiguration:LaunchConfiguration";
+const EBS_DEFAULT = "aws:ebs/encryptionByDefault:EncryptionByDefault";
+const vm = (name: string, props: Record<string, unknown> = {}, type = INSTANCE) => ({
+    type,
+    name,
+    props: { ami: "ami-0123456789abcdef0", instanceType: "t4g.micro", rootBlockDevice: { encrypted: true }, metadataOptions: { httpTokens: "required" }, ...props },
+});
+const lt = (name: string, props: Record<string, unknown> = {}) => ({
+    type: LT,
+    name,
+    props: { imageId: "ami-0123456789abcdef0", blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 20 } }], metadataOptions: { httpTokens: "required" }, ...props },
+});
+
+describe("EC2 volume and metadata rules", () => {
+    ruleCases("ec2-instance-volumes-encrypted", [
+        { it: "passes encrypted root and EBS devices", given: [vm("i", { ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }] }), lt("t")], flags: [] },
+        { it: "fails an unencrypted root volume and a missing flag (follows the AMI)", given: [vm("i", { rootBlockDevice: { encrypted: false } }), vm("j", { rootBlockDevice: undefined })], flags: ["i", "j"], says: /must encrypt its volumes/ },
+        { it: "fails an unencrypted EBS device", given: [vm("i", { ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: false }] })], flags: ["i"], says: /ebsBlockDevices\[0\]/ },
+        { it: "fails a launch template whose mapping says \"false\" (a string in the provider) or nothing", given: [lt("t", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false" } }] }), lt("u", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 20 } }] })], flags: ["t", "u"] },
+        { it: "fails a spot instance request and a launch configuration (alternate types)", given: [vm("s", { rootBlockDevice: { encrypted: false } }, SPOT), { type: LC, name: "c", props: { imageId: "ami-1", instanceType: "t3.micro", rootBlockDevice: { encrypted: false } } }], flags: ["s", "c"] },
+        { it: "passes everything when the stack enables EBS encryption by default (separate resource)", given: [vm("i", { rootBlockDevice: { encrypted: false } }), lt("u", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: {} }] }), { type: EBS_DEFAULT, name: "d", props: {} }], flags: [] },
+        { it: "leaves a device restored from its own snapshot and instance-store mappings alone", given: [vm("i", { ebsBlockDevices: [{ deviceName: "/dev/sdf", snapshotId: "snap-1" }] }), lt("t", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true" } }, { deviceName: "/dev/sdb", virtualName: "ephemeral0" }] })], flags: [] },
+        { it: "is undecided on an unknown flag", given: [vm("i", { rootBlockDevice: { encrypted: UNKNOWN } })], flags: [], undecided: ["i"] },
+    ]);
+    ruleCases("ec2-ebs-encryption-by-default", [
+        { it: "passes enabled true and absent", given: [{ type: EBS_DEFAULT, name: "d", props: { enabled: true } }, { type: EBS_DEFAULT, name: "e", props: {} }], flags: [] },
+        { it: "fails enabled false", given: [{ type: EBS_DEFAULT, name: "d", props: { enabled: false } }], flags: ["d"] },
+    ]);
+    ruleCases("ec2-instance-imdsv2-required", [
+        { it: "passes httpTokens required and a disabled endpoint", given: [vm("i"), vm("j", { metadataOptions: { httpEndpoint: "disabled" } }), lt("t")], flags: [] },
+        { it: "fails optional and the default on instances and launch templates", given: [vm("i", { metadataOptions: { httpTokens: "optional" } }), vm("j", { metadataOptions: undefined }), lt("t", { metadataOptions: undefined })], flags: ["i", "j", "t"] },
+    ]);
 });

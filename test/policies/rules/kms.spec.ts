@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
 import { UNKNOWN } from "../../../tools/gate/types";
-import { BUCKET, doc, findings, undecided, urnOf } from "../support";
+import { BUCKET, doc, findings, ruleCases, undecided, urnOf } from "../support";
 
 const KEY = "aws:kms/key:Key";
 const ROOT = { Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" };
@@ -167,4 +167,32 @@ describe("KMS rules", () => {
             expect(f[0].message).to.include("cloudfront.amazonaws.com");
         });
     });
+});
+
+const KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
+const ADMIN_ONLY = { Sid: "Admin", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/admin" }, Action: ["kms:Describe*", "kms:Put*", "kms:ScheduleKeyDeletion"], Resource: "*" };
+const TRAIL = { Sid: "Trail", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:GenerateDataKey*", Resource: "*", Condition: { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:123456789012:trail/*" } } };
+const KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/k1";
+const storeKey = (statements: object[] | undefined) => ({ type: KEY, name: "k", props: { arn: KEY_ARN, keyId: "k1", enableKeyRotation: true, ...(statements ? { policy: doc(...statements) } : {}) } });
+
+describe("kms-key-grants-data-stores", () => {
+    ruleCases("kms-key-grants-data-stores", [
+        { it: "passes a database on a key with the account-root statement", given: [storeKey([ROOT]), { type: "aws:rds/instance:Instance", name: "db", props: { storageEncrypted: true, kmsKeyId: KEY_ARN } }], flags: [] },
+        { it: "passes a store on a key with no policy in the stack (AWS's default)", given: [storeKey(undefined), { type: "aws:efs/fileSystem:FileSystem", name: "fs", props: { encrypted: true, kmsKeyId: KEY_ARN } }], flags: [] },
+        {
+            it: "fails a database and a file system on a key whose policy admits no grant",
+            given: [storeKey([ADMIN_ONLY]), { type: "aws:rds/instance:Instance", name: "db", props: { kmsKeyId: KEY_ARN } }, { type: "aws:efs/fileSystem:FileSystem", name: "fs", props: { kmsKeyId: KEY_ARN } }],
+            flags: ["db", "fs"],
+            says: /kms:CreateGrant/,
+        },
+        {
+            it: "judges the key's separate KeyPolicy and a nested key property (OpenSearch)",
+            given: [storeKey(undefined), { type: KEY_POLICY, name: "kp", props: { keyId: "k1", policy: doc(ADMIN_ONLY) } }, { type: "aws:opensearch/domain:Domain", name: "search", props: { encryptAtRest: { enabled: true, kmsKeyId: KEY_ARN } } }],
+            flags: ["search"],
+        },
+        { it: "fails a trail whose key does not grant cloudtrail.amazonaws.com", given: [storeKey([ROOT]), { type: "aws:cloudtrail/trail:Trail", name: "trail", props: { s3BucketName: "b", kmsKeyId: KEY_ARN } }], flags: ["trail"], says: /cloudtrail\.amazonaws\.com/ },
+        { it: "passes a trail whose key grants CloudTrail", given: [storeKey([ROOT, TRAIL]), { type: "aws:cloudtrail/trail:Trail", name: "trail", props: { s3BucketName: "b", kmsKeyId: KEY_ARN } }], flags: [] },
+        { it: "resolves the key by dependency at first preview", given: [storeKey([ADMIN_ONLY]), { type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: UNKNOWN }, propertyDependencies: { kmsKeyId: [urnOf(KEY, "k")] } }], flags: ["s"] },
+        { it: "leaves AWS-managed and outside keys alone", given: [{ type: "aws:rds/instance:Instance", name: "db", props: { kmsKeyId: "alias/aws/rds" } }, { type: "aws:ebs/volume:Volume", name: "v", props: { kmsKeyId: "arn:aws:kms:us-west-2:210987654321:key/x" } }], flags: [] },
+    ]);
 });

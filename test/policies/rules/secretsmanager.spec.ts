@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
 import { UNKNOWN } from "../../../tools/gate/types";
-import { doc, findings, undecided, urnOf } from "../support";
+import { doc, findings, ruleCases, undecided, urnOf } from "../support";
 
 /**
  * secretsmanager-secret-policy-not-public, in both resource forms (aws.secretsmanager.SecretPolicy
@@ -62,3 +62,10 @@ describe("Secrets Manager resource policies", () => {
         expect(undecided(v, RULE)).to.have.length(1);
     });
 });
+
+ruleCases("secretsmanager-secret-encrypted-cmk", [
+    { it: "passes a secret on a customer-managed key", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/k1" } }], flags: [] },
+    { it: "fails a secret without kmsKeyId (the AWS-managed key)", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { name: "s" } }], flags: ["s"], says: /alias\/aws\/secretsmanager/ },
+    { it: "fails an explicit aws/secretsmanager alias", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: "alias/aws/secretsmanager" } }], flags: ["s"] },
+    { it: "counts an unknown key as customer-managed", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: UNKNOWN } }], flags: [] },
+]);

@@ -4,6 +4,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import type { Control } from "../types";
+import { addCache, addDatabase, addFileSystem, addLoadBalancer } from "./data-stores";
 import { editDocument, editStatement, PolicyDoc, Statement, TY } from "./program";
 
 /** The statement whose Sid is `sid` (throws if none: the program changed). */
@@ -93,5 +94,41 @@ export const controls: Control[] = [
                 );
             }
         },
+    },
+    {
+        id: "ctl-rds-postgres-private-encrypted",
+        description: "A PostgreSQL instance added in the private subnets: encrypted, not public, rds.force_ssl in its parameter group",
+        why: "a correctly configured database is the case the data-store rules must leave alone",
+        form: "aws.rds.Instance + ParameterGroup",
+        alternate: true,
+        kind: "add",
+        add: (ctx) => addDatabase(ctx),
+    },
+    {
+        id: "ctl-efs-encrypted-role-policy",
+        description: "An encrypted EFS file system whose policy lets the API role mount it and denies clear-text access to \"*\"",
+        why: "a Deny to \"*\" restricts, and a named role is not public",
+        form: "aws.efs.FileSystemPolicy",
+        alternate: true,
+        kind: "add",
+        add: (ctx) => addFileSystem(ctx),
+    },
+    {
+        id: "ctl-valkey-cache-encrypted",
+        description: "A Valkey replication group with atRestEncryptionEnabled and transitEncryptionEnabled in the private subnets",
+        why: "both encryptions on is the compliant cache",
+        form: "aws.elasticache.ReplicationGroup",
+        alternate: false,
+        kind: "add",
+        add: (ctx) => addCache(ctx),
+    },
+    {
+        id: "ctl-alb-http-redirects",
+        description: "An internal load balancer with an HTTPS listener (TLS 1.3/1.2 policy) and an HTTP listener that only redirects to HTTPS",
+        why: "an HTTP listener whose every default action redirects to HTTPS carries no data in clear text",
+        form: "aws.lb.Listener",
+        alternate: true,
+        kind: "add",
+        add: (ctx) => addLoadBalancer(ctx),
     },
 ];

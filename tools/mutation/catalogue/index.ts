@@ -4,6 +4,7 @@
  */
 import type { Change, Control, Mutation } from "../types";
 import { controls } from "./controls";
+import { mutations as dataStores } from "./data-stores";
 import { mutations as encryption } from "./encryption";
 import { mutations as endpoints } from "./endpoints";
 import { mutations as extra } from "./extra";
@@ -11,7 +12,7 @@ import { mutations as iam } from "./iam";
 import { mutations as privateSubnets } from "./private-subnets";
 import { mutations as s3Public } from "./s3-public";
 
-export const mutations: Mutation[] = [...s3Public, ...encryption, ...privateSubnets, ...iam, ...endpoints, ...extra];
+export const mutations: Mutation[] = [...s3Public, ...encryption, ...privateSubnets, ...iam, ...endpoints, ...extra, ...dataStores];
 export { controls };
 
 /** The mutation or control `id` (throws for an unknown id). */
