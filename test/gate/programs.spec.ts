@@ -99,7 +99,10 @@ const CASES: ProgramCase[] = [
     },
     {
         program: "on-object-created",
-        mandatory: [...callbackRolePolicies("on-upload"), "s3-bucket-tls-required images", ...lambdaDefaults("on-upload")],
+        // The permission onObjectCreated creates names the bucket's ARN but not its account
+        // (bucket names are global, Lambda.1).
+        mandatory: [...callbackRolePolicies("on-upload"), "s3-bucket-tls-required images", ...lambdaDefaults("on-upload"),
+            "lambda-permission-source-restricted on-upload"],
         checks: (run) => {
             // The notification the s3 mixin creates in its beforeExit hook is registered and placed.
             const notification = byName(run, "on-upload", "aws:s3/bucketNotification:BucketNotification");
@@ -127,7 +130,10 @@ const CASES: ProgramCase[] = [
     },
     {
         program: "default-vpc-webserver",
-        mandatory: ["ec2-security-group-no-public-ingress web-secgrp", "ec2-security-group-no-public-ingress web-secgrp"],
+        // The instance's root volume is unencrypted: no rootBlockDevice.encrypted and no EBS
+        // encryption by default declared in the stack.
+        mandatory: ["ec2-instance-volumes-encrypted web-server", "ec2-security-group-no-public-ingress web-secgrp",
+            "ec2-security-group-no-public-ingress web-secgrp"],
         checks: (run) => {
             // getVpc(default), getSubnets and getAmi answered with realistic values.
             expect(byName(run, "web-secgrp").inputs.vpcId).to.match(/^vpc-[0-9a-f]{17}$/);
