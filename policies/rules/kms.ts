@@ -165,12 +165,8 @@ function keyPolicies(index: StackIndex): Map<string, unknown[]> {
     return out;
 }
 
-/**
- * Whether the key's policies let a service principal (matching `service`) perform every one
- * of `actions`. A key with no policy in the stack has AWS's default policy: account root only.
- */
-function keyGrantsService(docs: unknown[] | undefined, service: RegExp, actions: string[]): boolean | Unknown {
-    if (!docs || docs.length === 0) return false;
+/** The statements of a key's policy documents; `unknown` when any document is unknown at preview. */
+function keyPolicyStatements(docs: unknown[]): { statements: PolicyStatement[]; unknown: boolean } {
     const statements: PolicyStatement[] = [];
     let unknown = false;
     for (const doc of docs) {
@@ -178,6 +174,18 @@ function keyGrantsService(docs: unknown[] | undefined, service: RegExp, actions:
         if (parsed === UNKNOWN) unknown = true;
         else if (!isParseError(parsed)) statements.push(...parsed.statements);
     }
+    return { statements, unknown };
+}
+
+/**
+ * Whether the key's policies let a service principal (matching `service`) perform every one
+ * of `actions`. A key with no policy in the stack has AWS's default policy: account root only.
+ */
+function keyGrantsService(docs: unknown[] | undefined, service: RegExp, actions: string[]): boolean | Unknown {
+    if (!docs || docs.length === 0) return false;
+    const parsed = keyPolicyStatements(docs);
+    const statements = parsed.statements;
+    let unknown = parsed.unknown;
     const missing = actions.filter((action) => {
         for (const s of statements) {
             if (s.effect !== "Allow") continue;
@@ -360,13 +368,9 @@ export const keyGrantsCloudFront = stackRule({
  */
 function keyLetsAccountUse(docs: unknown[] | undefined, actions: string[]): boolean | Unknown {
     if (!docs || docs.length === 0) return true;
-    let unknown = false;
-    const statements: PolicyStatement[] = [];
-    for (const doc of docs) {
-        const parsed = parsePolicyDocument(doc);
-        if (parsed === UNKNOWN) unknown = true;
-        else if (!isParseError(parsed)) statements.push(...parsed.statements);
-    }
+    const parsed = keyPolicyStatements(docs);
+    const statements = parsed.statements;
+    let unknown = parsed.unknown;
     const missing = actions.filter((action) => {
         for (const s of statements) {
             if (s.effect !== "Allow") continue;
