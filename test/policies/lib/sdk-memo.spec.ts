@@ -42,7 +42,7 @@ describe("the deserialization memo of @pulumi/policy", function () {
         expect(deserialize.deserializeProperties).to.equal(before);
     });
 
-    it("deserializes a Struct once and gives every caller its own copy", () => {
+    it("deserializes a Struct once and hands every caller the same deep-frozen result", () => {
         let calls = 0;
         const real = (s: unknown) => {
             calls++;
@@ -51,25 +51,41 @@ describe("the deserialization memo of @pulumi/policy", function () {
         const memo = memoised(real);
         const struct = { data: { a: [1, { b: "x" }], c: null } };
         const first = memo(struct, false);
-        first.a = "written by a policy";
-        const second = memo(struct, false);
-        expect(second).to.deep.equal({ a: [1, { b: "x" }], c: null });
-        expect(second).to.not.equal(memo(struct, false));
+        expect(memo(struct, false)).to.equal(first);
         expect(calls).to.equal(1);
-        // proxySecrets (the remediation path) and non-plain values always go to the SDK.
-        memo(struct, true);
+        // A policy that writes into its props throws (strict mode) and changes nothing others read.
+        expect(() => { first.a = "written by a policy"; }).to.throw(TypeError);
+        expect(() => { ((first.a as unknown[])[1] as Record<string, unknown>).b = "y"; }).to.throw(TypeError);
+        expect(() => { (first.a as unknown[]).push(2); }).to.throw(TypeError);
+        expect(memo(struct, false)).to.deep.equal({ a: [1, { b: "x" }], c: null });
+        // Another Struct (another resource, or the next request) is deserialized on its own.
+        expect(memo({ data: { a: 1 } }, false)).to.deep.equal({ a: 1 });
         expect(calls).to.equal(2);
+        // proxySecrets (the remediation path) and non-plain values always go to the SDK.
+        const secretsCall = memo(struct, true);
+        expect(calls).to.equal(3);
+        expect(Object.isFrozen(secretsCall)).to.equal(false);
         class Asset {}
         const withAsset = { data: {} };
         const assetReal = () => {
             calls++;
-            return { code: new Asset() };
+            return { code: new Asset(), tags: { a: "b" } };
         };
         const memoAsset = memoised(assetReal);
-        memoAsset(withAsset, false);
+        const once = memoAsset(withAsset, false);
         const again = memoAsset(withAsset, false);
         expect(again.code).to.be.instanceOf(Asset);
-        expect(calls).to.equal(4);
+        expect(again).to.not.equal(once);
+        expect(Object.isFrozen(again)).to.equal(false);
+        expect(Object.isFrozen(again.tags)).to.equal(false);
+    });
+
+    it("leaves the SDK's unknown check in place for what a policy reads through its proxy", () => {
+        const { unknownCheckingProxy, UnknownValueError, unknownStringValue } = require("@pulumi/policy/proxy");
+        const memo = memoised((s: unknown) => JSON.parse(JSON.stringify((s as { data: unknown }).data)));
+        const props = unknownCheckingProxy(memo({ data: { name: unknownStringValue, tags: { a: "b" } } }, false));
+        expect(() => props.name).to.throw(UnknownValueError);
+        expect(props.tags.a).to.equal("b");
     });
 
     describe("a patched and an unpatched pack give identical reports", () => {
