@@ -53,6 +53,8 @@ export interface ResourceRecord {
     source?: SourcePosition;
     /** A component constructed by a plugin (`remote: true`): its children are invisible offline. */
     remote?: boolean;
+    /** Read with `Resource.get`, not managed by the program: AnalyzeStack sees it, Analyze does not. */
+    external?: boolean;
     /**
      * Resource references the program passed as inputs, where `inputs` holds them downgraded as
      * the engine sends them to analyzers (marshal.ts); the engine's state keeps the references.
