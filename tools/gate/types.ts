@@ -124,7 +124,7 @@ export interface GateResult {
     resources: ResourceRecord[];
     violations: Violation[];
     /** Remote components whose children the gate cannot see (`package`: the plugin that builds them). */
-    notAnalysed: { urn: string; type: string; reason: string; package?: string }[];
+    notAnalysed: { urn: string; type: string; package: string; reason: string }[];
     /** --fail-on-not-analysed was given: a not-analysed component fails the run. */
     failOnNotAnalysed?: boolean;
     /** Per pack and policy, how many resources it could not decide (unknown values). */
