@@ -135,7 +135,7 @@ const FIXTURES: Record<string, GateResult> = {
         }),
     ]),
     remote: gateResult([], {
-        notAnalysed: [{ urn: vpc.urn, type: vpc.type, reason: "remote component: children built by a plugin" }],
+        notAnalysed: [{ urn: vpc.urn, type: vpc.type, package: "awsx", reason: "remote component: children built by a plugin" }],
     }),
     warnings: gateResult([], { warnings: ["invoke aws:ec2/getAmi:getAmi is not modelled: answered with {}"] }),
     baseline: gateResult(
@@ -243,7 +243,9 @@ describe("gate reports", () => {
         });
 
         it("names remote components and undecided counts", () => {
-            expect(JSON.parse(render(FIXTURES.remote, "json")).notAnalysed[0].urn).to.equal(vpc.urn);
+            expect(JSON.parse(render(FIXTURES.remote, "json")).notAnalysed[0]).to.deep.include({
+                urn: vpc.urn, type: "awsx:ec2:Vpc", package: "awsx",
+            });
             const undecided = JSON.parse(render(FIXTURES.undecided, "json"));
             expect(undecided.undecided).to.deep.equal({ [`${PROJECT}/lambda-function-in-vpc`]: 1 });
             expect(undecided.violations[0].undecided).to.equal(true);
@@ -349,7 +351,7 @@ describe("gate reports", () => {
 
         it("names remote components in the run's properties", () => {
             const run = JSON.parse(render(FIXTURES.remote, "sarif")).runs[0];
-            expect(run.properties.notAnalysed[0].urn).to.equal(vpc.urn);
+            expect(run.properties.notAnalysed[0]).to.deep.include({ urn: vpc.urn, type: "awsx:ec2:Vpc", package: "awsx" });
         });
     });
 
@@ -406,7 +408,7 @@ describe("gate reports", () => {
         it("names remote components in a skipped test case", () => {
             const doc = parseXml(render(FIXTURES.remote, "junit"));
             const gate = doc.children.find((s) => s.attrs.name === "secure-web-app-gate")!;
-            expect(child(gate.children[0], "system-out")!.text).to.include(vpc.urn);
+            expect(child(gate.children[0], "system-out")!.text).to.include(`${vpc.urn} (awsx:ec2:Vpc, package awsx)`);
         });
 
         it("puts the engine's warnings in the gate suite's output", () => {
@@ -503,7 +505,7 @@ describe("gate reports", () => {
         });
 
         it("names remote components and undecided counts", () => {
-            expect(render(FIXTURES.remote, "text")).to.include("Not analysed").and.include(vpc.urn);
+            expect(render(FIXTURES.remote, "text")).to.include("Not analysed").and.include(`${vpc.urn}  (awsx:ec2:Vpc, package awsx)`);
             expect(render(FIXTURES.undecided, "text")).to.include(`- ${PROJECT}/lambda-function-in-vpc: 1 resource`);
         });
 

@@ -43,6 +43,13 @@ const REQUIRED: Record<string, string> = {
     "0.0.0.0/0 ingress as a rule resource": "sg-rule-resource-ssh-world",
     "an alarm with no action": "alarm-errors-no-action",
     "a topic key that does not grant CloudWatch": "topic-key-without-cloudwatch",
+    "a distribution back on the default certificate (advisory)": "cloudfront-default-certificate",
+    "an S3 permission without sourceAccount": "lambda-permission-s3-arn-no-account",
+};
+
+/** Controls the suite must hold: the quiet side of an advisory rule's mutation. */
+const REQUIRED_CONTROLS: Record<string, string> = {
+    "a custom domain with TLSv1.2_2021, silent under the default-certificate rule": "ctl-cloudfront-custom-domain",
 };
 
 /** Rule name -> level, from the generated catalogue (docs/POLICIES.md). */
@@ -66,6 +73,9 @@ describe("mutation catalogue", () => {
     it("makes every required mistake", () => {
         const byId = new Map(mutations.map((m) => [m.id, m]));
         for (const [mistake, id] of Object.entries(REQUIRED)) expect(byId.has(id), `${mistake}: ${id}`).to.equal(true);
+        const silent = new Map(controls.map((c) => [c.id, c.silent ?? []]));
+        for (const [change, id] of Object.entries(REQUIRED_CONTROLS)) expect(silent.has(id), `${change}: ${id}`).to.equal(true);
+        expect(silent.get("ctl-cloudfront-custom-domain")).to.include(byId.get("cloudfront-default-certificate")!.rule);
     });
 
     it("covers all five families and the extra rules", () => {
@@ -157,5 +167,15 @@ describe("mutation verdicts", () => {
             .to.equal("quiet");
         expect(judgeControl(c, base, { resources, violations: [...base, finding({ message: "y" })] }).result).to.equal("FLAGGED");
         expect(judgeControl(c, base, { error: "boom" }).result).to.equal("ERROR");
+    });
+
+    it("calls a control FLAGGED when a rule it must leave silent says anything, advisory or undecided", () => {
+        const c = { ...controls[0]!, silent: [m.rule] };
+        const base: Violation[] = [];
+        expect(judgeControl(c, base, { resources, violations: [finding({ policyName: "other", enforcementLevel: "advisory" })] }).result)
+            .to.equal("quiet");
+        for (const said of [finding({ enforcementLevel: "advisory" }), finding({ enforcementLevel: "advisory", undecided: true })]) {
+            expect(judgeControl(c, base, { resources, violations: [said] }).result, JSON.stringify(said)).to.equal("FLAGGED");
+        }
     });
 });

@@ -254,6 +254,12 @@ export function providerOutputs(type: string, name: string, inputs: Record<strin
         computed.defaultSecurityGroupId = `sg-${stableHex(name + "default-sg", 17)}`;
         computed.mainRouteTableId = `rtb-${stableHex(name + "main-rtb", 17)}`;
         computed.defaultRouteTableId = computed.mainRouteTableId;
+        // The provider reads an empty IPv6 block when none is associated (awsx classic decides on it).
+        const ipv6 = inputs.assignGeneratedIpv6CidrBlock === true || inputs.ipv6IpamPoolId !== undefined;
+        if (inputs.ipv6CidrBlock === undefined) {
+            computed.ipv6CidrBlock = ipv6 ? `2600:1f14:${stableHex(name, 3)}:${stableHex(name + "v6", 2)}00::/56` : "";
+            computed.ipv6AssociationId = ipv6 ? `vpc-cidr-assoc-${stableHex(name + "v6", 17)}` : "";
+        }
     }
     if (svc === "ec2" && kind === "VpcEndpoint") computed.prefixListId = `pl-${stableHex(name, 8)}`;
     if (svc === "sqs" && kind === "Queue") computed.url = id;

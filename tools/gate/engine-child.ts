@@ -265,6 +265,41 @@ async function main(): Promise<void> {
             }
         }
 
+        /**
+         * `Resource.get(name, id)` (awsx classic's default VPC and its subnets, any lookup of an
+         * existing resource). The engine reads it from the provider, even in a preview, and adds
+         * it to the stack as external: AnalyzeStack sees it, Analyze does not
+         * (pkg/resource/deploy/step_generator.go GenerateReadSteps, step.go ReadStep.Apply).
+         * Offline there is no cloud to read: its state is the id and what the program passed.
+         */
+        async readResource(request: any, callback: (err: any, resp?: any) => void): Promise<void> {
+            try {
+                const type: string = request.getType();
+                const name: string = request.getName();
+                const parent: string = request.getParent();
+                const id: string = request.getId();
+                const urn = urnFor(parent, type, name);
+                const inputs = downgradeResourceReferences(request.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>;
+                const provider: string = request.getProvider() || defaultProviderRef(splitType(type).pkg, request.getVersion());
+                const outputs: Record<string, unknown> = { ...inputs, id };
+                records.set(urn, {
+                    urn, type, name, custom: true, id: id || UNKNOWN, parent: parent || undefined, provider,
+                    dependencies: request.getDependenciesList(), propertyDependencies: {}, inputs, outputs, options: {},
+                    source: sourceOf(request.getSourceposition(), request.getStacktrace?.()) ?? records.get(parent)?.source,
+                    external: true,
+                });
+                warnings.push(`${type} '${name}' is read from the cloud (${splitType(type).kind}.get, id ${id || "unknown"}): ` +
+                    "offline its state is only that id and what the program passed, so stack rules see nothing else of it");
+                this.resources.set(urn, { urn, id: id || null, state: await rpc.serializeProperties("", outputs) });
+                const response = new resproto.ReadResourceResponse();
+                response.setUrn(urn);
+                response.setProperties(structproto.Struct.fromJavaScript(outputs));
+                callback(null, response);
+            } catch (err) {
+                callback(err);
+            }
+        }
+
         registerResourceOutputs(request: any, callback: (err: any, resp?: any) => void): void {
             const rec = records.get(request.getUrn());
             if (rec && !rec.custom) {

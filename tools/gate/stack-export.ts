@@ -2,7 +2,9 @@
  * Reads a `pulumi stack export` file (deployment version 3) into the records the analyzer
  * client sends: Analyze judges each resource's stored inputs, AnalyzeStack its outputs, as
  * `pulumi policy analyze --file` does, with resource references downgraded to ids (or URNs)
- * as the engine marshals them for analyzers.
+ * as the engine marshals them for analyzers. Resources the program read (`external`) are
+ * analysed too: AnalyzeSnapshot judges every resource of a snapshot that is not being deleted
+ * (pkg/resource/deploy/analyze_snapshot.go), where a preview analyses reads only in the stack.
  *
  * Secrets: an export made with `--show-secrets` holds `{sig, plaintext: "<JSON>"}`, which is
  * decoded to the value the engine would send (`{sig, value}`). Without it a secret is
@@ -140,6 +142,7 @@ export function toStackExport(run: { resources: ResourceRecord[]; stackOutputs: 
                 ...(r.parent ? { parent: r.parent } : {}),
                 ...(r.provider ? { provider: r.provider } : {}),
                 ...(r.options.protect ? { protect: true } : {}),
+                ...(r.external ? { external: true } : {}),
                 dependencies: r.dependencies,
                 propertyDependencies: r.propertyDependencies,
                 ...(r.options.additionalSecretOutputs ? { additionalSecretOutputs: r.options.additionalSecretOutputs } : {}),

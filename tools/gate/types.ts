@@ -53,6 +53,8 @@ export interface ResourceRecord {
     source?: SourcePosition;
     /** A component constructed by a plugin (`remote: true`): its children are invisible offline. */
     remote?: boolean;
+    /** Read with `Resource.get`, not managed by the program: AnalyzeStack sees it, Analyze does not. */
+    external?: boolean;
     /**
      * Resource references the program passed as inputs, where `inputs` holds them downgraded as
      * the engine sends them to analyzers (marshal.ts); the engine's state keeps the references.
@@ -122,7 +124,7 @@ export interface GateResult {
     resources: ResourceRecord[];
     violations: Violation[];
     /** Remote components whose children the gate cannot see (`package`: the plugin that builds them). */
-    notAnalysed: { urn: string; type: string; reason: string; package?: string }[];
+    notAnalysed: { urn: string; type: string; package: string; reason: string }[];
     /** --fail-on-not-analysed was given: a not-analysed component fails the run. */
     failOnNotAnalysed?: boolean;
     /** Per pack and policy, how many resources it could not decide (unknown values). */

@@ -19,6 +19,7 @@ import { findChange } from "./catalogue";
 import type { HookContext } from "./types";
 
 const captured = new Map<string, pulumiModule.Resource>();
+const capturedProps = new Map<string, Record<string, unknown>>();
 const state = { applied: 0 };
 
 function context(): HookContext {
@@ -32,6 +33,11 @@ function context(): HookContext {
             if (!r) throw new Error(`mutation hook: the program registered no resource named '${name}' (renamed?)`);
             return r as unknown as R;
         },
+        props(name: string) {
+            const p = capturedProps.get(name);
+            if (!p) throw new Error(`mutation hook: the program registered no resource named '${name}' (renamed?)`);
+            return { ...p };
+        },
         exports: {},
     };
     return ctx;
@@ -44,12 +50,15 @@ export function preloadHook(id: string): () => void {
         const ctx = context();
         ctx.pulumi.runtime.registerStackTransformation((args) => {
             captured.set(args.name, args.resource);
+            capturedProps.set(args.name, args.props);
             if (change.kind !== "modify" || args.type !== change.target.type || args.name !== change.target.name) {
                 return undefined;
             }
             state.applied++;
             const opts = change.options ? change.options(args.opts as pulumiModule.CustomResourceOptions, ctx) : args.opts;
-            return { props: change.modify(args.props, ctx), opts };
+            const props = change.modify(args.props, ctx);
+            capturedProps.set(args.name, props);
+            return { props, opts };
         });
         if (change.kind === "modify") change.setup?.(ctx);
     };

@@ -6,7 +6,8 @@
  *   the expected URN at the expected level (a mandatory finding also satisfies an advisory
  *   expectation), and the baseline has no finding of that rule on that URN. Otherwise it
  *   SURVIVED — unless its run failed, which is an ERROR (never a pass).
- * - A control is `quiet` when it adds no blocking finding to the baseline's; else FLAGGED.
+ * - A control is `quiet` when it adds no blocking finding to the baseline's, and no finding at
+ *   all of the rules it names `silent`; else FLAGGED.
  */
 import type { ResourceRecord, Violation } from "../gate/types";
 import { findingKey, isBlocking } from "./analyse";
@@ -62,8 +63,9 @@ export function judgeMutation(m: Mutation, baseline: Violation[], run: RunOutcom
     return { result: "SURVIVED", why, others };
 }
 
-export function judgeControl(_c: Control, baseline: Violation[], run: RunOutcome): ControlVerdict {
+export function judgeControl(c: Control, baseline: Violation[], run: RunOutcome): ControlVerdict {
     if (run.error !== undefined || !run.violations) return { result: "ERROR", why: run.error ?? "the run produced no result" };
-    const added = newFindings(baseline, run.violations).filter(isBlocking);
+    const silent = new Set(c.silent ?? []);
+    const added = newFindings(baseline, run.violations).filter((v) => isBlocking(v) || silent.has(v.policyName));
     return added.length === 0 ? { result: "quiet" } : { result: "FLAGGED", findings: added };
 }

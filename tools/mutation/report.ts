@@ -87,6 +87,9 @@ export function catalogueMarkdown(mutations: Mutation[], controls: Control[]): s
     }
     out.push("### Negative controls", "");
     out.push("| Id | Kind | The change | Why it is correct |", "|---|---|---|---|");
-    for (const c of controls) out.push(`| \`${c.id}\` | ${c.kind} | ${esc(c.description)} | ${esc(c.why)} |`);
+    for (const c of controls) {
+        const silent = c.silent ? `; must leave ${c.silent.map((r) => `\`${r}\``).join(", ")} silent` : "";
+        out.push(`| \`${c.id}\` | ${c.kind} | ${esc(c.description)} | ${esc(c.why)}${silent} |`);
+    }
     return out.join("\n");
 }

@@ -39,6 +39,8 @@ export interface HookContext {
      * turn the mutation into a no-op.
      */
     resource<R = pulumiModule.CustomResource>(name: string): R;
+    /** The args that resource was registered with (after any `modify`), to build a variant of it. Throws as `resource` does. */
+    props(name: string): Props;
     /** The program's exports (the stack outputs; see infra/index.ts). Empty before the program ran. */
     exports: Record<string, pulumiModule.Output<unknown>>;
 }
@@ -98,6 +100,11 @@ export type Mutation = Common & Change & {
 export type Control = Common & Change & {
     /** Why the change is correct (the docs table prints it). */
     why: string;
+    /**
+     * Rules that must add no finding at all, advisory or undecided included: the control shows
+     * that the variant an advisory rule's mutation starts from is silent under that rule.
+     */
+    silent?: string[];
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 import { GateResult, Violation } from "../types";
 import { RenderOptions, ReportSummary, relativePath, summarize } from "./model";
 
-export const JSON_SCHEMA_VERSION = "1.0";
+export const JSON_SCHEMA_VERSION = "1.1";
 
 export interface JsonLocation {
     file: string;
@@ -56,7 +56,7 @@ export interface JsonReport {
     violations: JsonViolation[];
     /** Exempted findings, each with its exemption; they never fail the gate. */
     exempted: JsonViolation[];
-    notAnalysed: { urn: string; type: string; reason: string }[];
+    notAnalysed: { urn: string; type: string; package: string; reason: string }[];
     /** Per pack and policy, how many resources it could not decide. */
     undecided: Record<string, number>;
     /** What a person should know about how the verdict was reached (unmodelled invokes, unreadable secrets). */
@@ -119,7 +119,7 @@ export function buildJsonReport(result: GateResult, options: RenderOptions = {})
         // The packs' order (resource by resource, then stack policies) is kept: it is the engine's.
         violations: result.violations.filter((v) => !v.exemption).map(flat),
         exempted: result.violations.filter((v) => v.exemption).map(flat),
-        notAnalysed: result.notAnalysed.map((c) => ({ urn: c.urn, type: c.type, reason: c.reason })),
+        notAnalysed: result.notAnalysed.map((c) => ({ urn: c.urn, type: c.type, package: c.package, reason: c.reason })),
         undecided: { ...result.undecided },
         warnings: [...(result.warnings ?? [])],
         ...(result.baseline && { baseline: { ...result.baseline } }),

@@ -55,7 +55,7 @@ export function renderJunit(result: GateResult): string {
             ...(result.failOnNotAnalysed
                 ? { failure: { message: what, type: "not-analysed", text: result.notAnalysed.map((c) => c.reason).join("\n") } }
                 : { skipped: what }),
-            out: result.notAnalysed.map((c) => `${c.urn} (${c.type}): ${c.reason}`),
+            out: result.notAnalysed.map((c) => `${c.urn} (${c.type}, package ${c.package}): ${c.reason}`),
         });
     }
     if (gate.cases.length > 0 || gate.out!.length > 0) suites.push(gate);

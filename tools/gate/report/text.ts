@@ -82,7 +82,7 @@ export function renderText(result: GateResult, options: RenderOptions = {}): str
     if (result.notAnalysed.length > 0) {
         lines.push("", paint("headline", "Not analysed (remote components: the gate cannot see their children):"));
         for (const c of result.notAnalysed) {
-            lines.push(`${INDENT}- ${t(c.urn)}  (${t(displayTypeName(c.type))})`, `${ITEM}${oneLine(c.reason)}`);
+            lines.push(`${INDENT}- ${t(c.urn)}  (${t(displayTypeName(c.type))}, package ${t(c.package)})`, `${ITEM}${oneLine(c.reason)}`);
         }
     }
 

@@ -5,6 +5,7 @@
 import type * as aws from "@pulumi/aws";
 import type { Control } from "../types";
 import { addCache, addDatabase, addFileSystem, addLoadBalancer } from "./data-stores";
+import { addWwwDistribution } from "./encryption";
 import { editDocument, editStatement, PolicyDoc, Statement, TY } from "./program";
 
 /** The statement whose Sid is `sid` (throws if none: the program changed). */
@@ -15,6 +16,16 @@ function statement(doc: PolicyDoc, sid: string): Statement {
 }
 
 export const controls: Control[] = [
+    {
+        id: "ctl-cloudfront-custom-domain",
+        description: "A second distribution for www.example.com (a copy of the site's) with its ACM certificate, SNI and TLSv1.2_2021",
+        why: "a custom domain's certificate with the TLSv1.2_2021 policy is what the default-certificate advisory asks for",
+        form: "viewerCertificate",
+        alternate: false,
+        kind: "add",
+        add: (ctx) => addWwwDistribution(ctx),
+        silent: ["cloudfront-distribution-viewer-default-certificate", "cloudfront-distribution-viewer-tls12"],
+    },
     {
         id: "ctl-eni-describe-star",
         description: "The ENI statement narrowed to a lone ec2:DescribeNetworkInterfaces (a string) on Resource \"*\"",

@@ -3,10 +3,42 @@
  * topic, queue, log group, function environment, bucket, key rotation) and in transit (bucket
  * TLS-only policy, CloudFront viewer and origin protocols).
  */
-import type { Mutation } from "../types";
+import type { HookContext, Mutation } from "../types";
+import { C, urn } from "../types";
 import { editBehaviour, editDocument, editOrigin, P, TY, without } from "./program";
 
 const family = "encryption" as const;
+
+/** The second distribution the default-certificate mutation and its control add. */
+export const WWW_DISTRIBUTION = urn(C.frontend, TY.distribution, "frontend-cdn-www");
+
+/**
+ * A second distribution for the site, a copy of the program's (same origins, behaviours, web
+ * ACL) under its own hostname, as a stack with the frontend's `customDomain` set deploys it:
+ * `aliases` with an ACM certificate from us-east-1, SNI, TLSv1.2_2021; its access logs go to
+ * the frontend's log destination as the program's do. `viewer` replaces that viewer
+ * certificate (and drops the alias, which CloudFront refuses without one).
+ */
+export function addWwwDistribution(ctx: HookContext, viewer?: Record<string, unknown>): void {
+    const customDomain = {
+        aliases: ["www.example.com"],
+        viewerCertificate: {
+            acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+            sslSupportMethod: "sni-only",
+            minimumProtocolVersion: "TLSv1.2_2021",
+        },
+    };
+    const props = { ...ctx.props("frontend-cdn"), ...(viewer ? { aliases: undefined, viewerCertificate: viewer } : customDomain) };
+    const parent = ctx.resource("frontend");
+    const www = new ctx.aws.cloudfront.Distribution("frontend-cdn-www", props as never, { parent });
+    // CloudFront's access-log delivery is configured in us-east-1, as infra/frontend.ts does it.
+    const source = new ctx.aws.cloudwatch.LogDeliverySource("frontend-cdn-www-log-source",
+        { region: "us-east-1", name: "secure-web-app-dev-cdn-www-access", logType: "ACCESS_LOGS", resourceArn: www.arn }, { parent });
+    new ctx.aws.cloudwatch.LogDelivery("frontend-cdn-www-log-delivery", {
+        region: "us-east-1", deliverySourceName: source.name,
+        deliveryDestinationArn: ctx.resource<import("@pulumi/aws").cloudwatch.LogDeliveryDestination>("frontend-log-destination").arn,
+    }, { parent });
+}
 
 export const mutations: Mutation[] = [
     {
@@ -206,6 +238,19 @@ export const mutations: Mutation[] = [
                 minimumProtocolVersion: "TLSv1_2016",
             },
         }),
+    },
+    {
+        id: "cloudfront-default-certificate",
+        family,
+        description:
+            "The www distribution (the frontend's custom-domain form) switched back to the default *.cloudfront.net certificate (\"until the certificate is issued\"): viewers may negotiate TLS 1.0",
+        form: "viewerCertificate",
+        alternate: false,
+        rule: "cloudfront-distribution-viewer-default-certificate",
+        level: "advisory",
+        resource: WWW_DISTRIBUTION,
+        kind: "add",
+        add: (ctx) => addWwwDistribution(ctx, { cloudfrontDefaultCertificate: true }),
     },
     {
         id: "apigateway-cache-unencrypted",
