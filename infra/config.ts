@@ -146,15 +146,15 @@ export const CONFIG_TABLE = {
         default: "us-west-2",
         accepted: oneOf(SUPPORTED_REGIONS),
         description:
-            "Region of the stack. CloudFront's web ACL, Lambda@Edge, its log delivery and the CloudFront alarm go to " +
-            "us-east-1 regardless: AWS keeps them there.",
+            "Region of the stack (keep `aws:region` the same for tools that read it). CloudFront's web ACL, " +
+            "Lambda@Edge, its log delivery and the CloudFront alarm go to us-east-1 regardless: AWS keeps them there.",
         parse: member(SUPPORTED_REGIONS),
     }),
     vpcCidr: setting<string>({
         type: "string",
         default: "10.40.0.0/16",
         accepted: 'an IPv4 network address with a prefix from /16 to /24 (e.g. "10.40.0.0/16")',
-        description: "IPv4 range of the VPC. Its 16 equal parts are the subnets: private 0..n-1, public 8...",
+        description: "IPv4 range of the VPC. Its 16 equal parts are the subnets: private ones from part 0, public ones from part 8.",
         parse: (raw) => (isAlignedCidr(raw, 16, 24) ? raw : REJECTED),
     }),
     azCount: setting<number>({
