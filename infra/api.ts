@@ -15,7 +15,7 @@ import { GeneratedSecret } from "./lib/generated-secret";
 import { assumeRolePolicy, kmsUseStatement, policyDocument } from "./lib/iam";
 import { createStackKey } from "./lib/kms";
 import { PARTITION, StackNames } from "./lib/naming";
-import { createVpcFunction } from "./lib/vpc-function";
+import { createVpcFunction, VpcFunction } from "./lib/vpc-function";
 import { createWebAclLogging, originVerifyRule, webAclVisibility } from "./waf";
 
 export interface ApiArgs {
@@ -36,17 +36,17 @@ export interface ApiArgs {
     /** The stream's key: producers need GenerateDataKey on it. */
     streamKeyArn: pulumi.Input<string>;
     logsKeyArn: pulumi.Input<string>;
-    /** Retention of the function, access and execution log groups, in days. Defaults to 365. */
-    logRetentionDays?: number;
+    /** Retention of the function, access and execution log groups, in days (config `logRetentionDays`). */
+    logRetentionDays: number;
     /** Reserved concurrency of the API function. Defaults to none (the account's unreserved pool). */
     reservedConcurrency?: number;
-    /** Roles (any account) allowed to read the origin-verify secret. Defaults to none. */
-    internalCallerRoleArns?: string[];
+    /** Roles (any account) allowed to read the origin-verify secret (config `internalCallerRoleArns`). */
+    internalCallerRoleArns: string[];
     /**
      * Manage API Gateway's account-level CloudWatch role (one per account and region). Turn off
-     * when another stack or tool already sets it. Defaults to true.
+     * when another stack or tool already sets it (config `manageApiGatewayAccount`).
      */
-    manageApiGatewayAccount?: boolean;
+    manageApiGatewayAccount: boolean;
     /** Stage name; CloudFront's API origin path is `/<stageName>`. Defaults to "v1". */
     stageName?: string;
     /** Steady-state requests per second across the stage. Defaults to 50. */
@@ -72,6 +72,24 @@ export function apiEnvironment(
     };
 }
 
+/** The REST API's resources, method and integration: what a deployment snapshots. */
+interface Routes {
+    restApi: aws.apigateway.RestApi;
+    apiResource: aws.apigateway.Resource;
+    proxyResource: aws.apigateway.Resource;
+    proxyMethod: aws.apigateway.Method;
+    proxyIntegration: aws.apigateway.Integration;
+}
+
+/** What the stage serves and waits for. */
+interface StageParts {
+    restApi: aws.apigateway.RestApi;
+    deployment: aws.apigateway.Deployment;
+    stageName: string;
+    accessLogGroup: aws.cloudwatch.LogGroup;
+    stageDependencies: pulumi.Resource[];
+}
+
 export class Api extends pulumi.ComponentResource {
     public readonly restApiId: pulumi.Output<string>;
     public readonly restApiName: pulumi.Output<string>;
@@ -87,15 +105,45 @@ export class Api extends pulumi.ComponentResource {
 
     constructor(name: string, args: ApiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("secure-web-app:api:Api", name, {}, opts);
+        const region = args.names.region;
+        const stageName = args.stageName ?? "v1";
+        const timeoutSeconds = 10;
+        const originVerify = this.createOriginVerifySecret(name, args);
+        const apiFunction = this.createFunction(name, args, originVerify.value, timeoutSeconds);
+        const routes = this.createRoutes(name, args, apiFunction, stageName);
+        const restApi = routes.restApi;
+        const deployment = this.createDeployment(name, routes);
+        const logGroups = this.createStageLogGroups(name, args, restApi, stageName);
+        // Stage logging needs the account-level CloudWatch role. It is one setting per account
+        // and region, so a config switch says whether this stack owns it.
+        const stageDependencies: pulumi.Resource[] = [logGroups.execution, logGroups.access];
+        if (args.manageApiGatewayAccount) stageDependencies.push(this.createAccountLogging(name, args));
+        const accessLogGroup = logGroups.access;
+        const stage = this.createStage(name, args, { restApi, deployment, stageName, accessLogGroup, stageDependencies });
+        this.createWebAcl(name, args, originVerify.value, stage);
+
+        this.restApiId = restApi.id;
+        this.restApiName = restApi.name;
+        this.stageName = stageName;
+        this.originDomainName = pulumi.interpolate`${restApi.id}.execute-api.${region}.amazonaws.com`;
+        this.originVerifySecret = originVerify.value.value;
+        this.originVerifySecretArn = originVerify.secret.arn;
+        this.functionName = apiFunction.fn.name;
+        this.functionTimeoutSeconds = timeoutSeconds;
+        this.accessLogGroupName = accessLogGroup.name;
+        this.registerOutputs({
+            restApiId: this.restApiId,
+            stageName: this.stageName,
+            originDomainName: this.originDomainName,
+            originVerifySecretArn: this.originVerifySecretArn,
+            functionName: this.functionName,
+        });
+    }
+
+    /** The origin-verify value, kept in Secrets Manager under its own key for internal callers. */
+    private createOriginVerifySecret(name: string, args: ApiArgs) {
         const names = args.names;
         const region = names.region;
-        const stageName = args.stageName ?? "v1";
-        const logRetentionDays = args.logRetentionDays ?? 365;
-        const callers = args.internalCallerRoleArns ?? [];
-        const manageAccount = args.manageApiGatewayAccount ?? true;
-        const timeoutSeconds = 10;
-
-        // --- The origin-verify secret -------------------------------------------------
         const originVerify = new GeneratedSecret(`${name}-origin-verify-value`, { bytes: 32 }, { parent: this });
         const secretKey = createStackKey(
             `${name}-secret-key`,
@@ -105,12 +153,12 @@ export class Api extends pulumi.ComponentResource {
                 purpose: "origin-verify secret",
                 // Callers in other accounts need the key policy's word as well as the secret's.
                 users:
-                    callers.length === 0
+                    args.internalCallerRoleArns.length === 0
                         ? []
                         : [
                               {
                                   sid: "InternalCallersDecryptThroughSecretsManager",
-                                  principal: { AWS: callers },
+                                  principal: { AWS: args.internalCallerRoleArns },
                                   actions: ["kms:Decrypt"],
                                   condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
                               },
@@ -133,7 +181,7 @@ export class Api extends pulumi.ComponentResource {
             { secretId: secret.id, secretString: originVerify.value },
             { parent: this },
         );
-        if (callers.length > 0) {
+        if (args.internalCallerRoleArns.length > 0) {
             new aws.secretsmanager.SecretPolicy(
                 `${name}-origin-verify-policy`,
                 {
@@ -143,7 +191,7 @@ export class Api extends pulumi.ComponentResource {
                         {
                             Sid: "InternalCallersReadOriginVerify",
                             Effect: "Allow",
-                            Principal: { AWS: callers },
+                            Principal: { AWS: args.internalCallerRoleArns },
                             Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
                             // In a secret's resource policy "*" means this secret (AWS's documented form).
                             Resource: "*",
@@ -153,9 +201,13 @@ export class Api extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
+        return { value: originVerify, secret };
+    }
 
-        // --- The function -------------------------------------------------------------
-        const apiFunction = createVpcFunction(
+    private createFunction(name: string, args: ApiArgs, originVerify: GeneratedSecret, timeoutSeconds: number): VpcFunction {
+        const names = args.names;
+        const region = names.region;
+        return createVpcFunction(
             `${name}-handler`,
             {
                 functionName: names.apiFunction,
@@ -192,15 +244,18 @@ export class Api extends pulumi.ComponentResource {
                 environment: apiEnvironment(args, originVerify.value),
                 environmentKeyArn: args.tableKeyArn,
                 logsKeyArn: args.logsKeyArn,
-                logRetentionDays,
+                logRetentionDays: args.logRetentionDays,
                 timeoutSeconds,
                 memoryMb: 256,
                 reservedConcurrency: args.reservedConcurrency,
             },
             this,
         );
+    }
 
-        // --- The REST API -------------------------------------------------------------
+    /** The REST API's `/api/{proxy+}` resource, proxying every method to the function, and who may invoke it. */
+    private createRoutes(name: string, args: ApiArgs, apiFunction: VpcFunction, stageName: string): Routes {
+        const names = args.names;
         const restApi = new aws.apigateway.RestApi(
             `${name}-rest-api`,
             {
@@ -252,8 +307,12 @@ export class Api extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        return { restApi, apiResource, proxyResource, proxyMethod, proxyIntegration };
+    }
 
-        const deployment = new aws.apigateway.Deployment(
+    private createDeployment(name: string, routes: Routes): aws.apigateway.Deployment {
+        const { restApi, apiResource, proxyResource, proxyMethod, proxyIntegration } = routes;
+        return new aws.apigateway.Deployment(
             `${name}-deployment`,
             {
                 restApi: restApi.id,
@@ -267,13 +326,15 @@ export class Api extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [proxyMethod, proxyIntegration] },
         );
+    }
 
-        // --- Logging --------------------------------------------------------------------
+    private createStageLogGroups(name: string, args: ApiArgs, restApi: aws.apigateway.RestApi, stageName: string) {
+        const names = args.names;
         const accessLogGroup = new aws.cloudwatch.LogGroup(
             `${name}-access-logs`,
             {
                 name: `/aws/apigateway/${names.restApi}/${stageName}/access`,
-                retentionInDays: logRetentionDays,
+                retentionInDays: args.logRetentionDays,
                 kmsKeyId: args.logsKeyArn,
             },
             { parent: this },
@@ -284,68 +345,70 @@ export class Api extends pulumi.ComponentResource {
             `${name}-execution-logs`,
             {
                 name: pulumi.interpolate`API-Gateway-Execution-Logs_${restApi.id}/${stageName}`,
-                retentionInDays: logRetentionDays,
+                retentionInDays: args.logRetentionDays,
                 kmsKeyId: args.logsKeyArn,
             },
             { parent: this },
         );
+        return { access: accessLogGroup, execution: executionLogGroup };
+    }
 
-        // Stage logging needs the account-level CloudWatch role. It is one setting per account
-        // and region, so a config switch says whether this stack owns it.
-        const stageDependencies: pulumi.Resource[] = [executionLogGroup, accessLogGroup];
-        if (manageAccount) {
-            const cloudwatchRole = new aws.iam.Role(
-                `${name}-cloudwatch-role`,
-                {
-                    description: "API Gateway account role: writes execution and access logs of every API in the region",
-                    assumeRolePolicy: assumeRolePolicy(["apigateway.amazonaws.com"]),
-                },
-                { parent: this },
-            );
-            // API Gateway writes execution logs to API-Gateway-Execution-Logs_<api id>/<stage>, the
-            // welcome message to /aws/apigateway/welcome, and access logs wherever a stage points;
-            // this program's access logs live under /aws/apigateway/. It never reads log events.
-            const logGroupArn = (pattern: string) =>
-                pulumi.interpolate`arn:${PARTITION}:logs:${region}:${names.accountId}:log-group:${pattern}`;
-            const apiLogGroups = ["API-Gateway-Execution-Logs_*", "/aws/apigateway/*"].flatMap((pattern) => [
-                logGroupArn(pattern),
-                logGroupArn(`${pattern}:log-stream:*`),
-            ]);
-            const cloudwatchPolicy = new aws.iam.RolePolicy(
-                `${name}-cloudwatch-policy`,
-                {
-                    role: cloudwatchRole.id,
-                    // The write actions of the AmazonAPIGatewayPushToCloudWatchLogs managed policy
-                    // (not its GetLogEvents/FilterLogEvents: API Gateway only writes), scoped to the
-                    // log groups API Gateway writes in this account and region.
-                    policy: policyDocument([
-                        {
-                            Sid: "WriteApiLogs",
-                            Effect: "Allow",
-                            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-                            Resource: apiLogGroups,
-                        },
-                        { Sid: "FindLogGroups", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
-                    ]),
-                },
-                { parent: this },
-            );
-            // Setting the account role makes API Gateway write a first message to this group; made
-            // first, it has retention and the logs key instead of neither.
-            const welcomeLogGroup = new aws.cloudwatch.LogGroup(
-                `${name}-welcome-logs`,
-                { name: "/aws/apigateway/welcome", retentionInDays: logRetentionDays, kmsKeyId: args.logsKeyArn },
-                { parent: this },
-            );
-            stageDependencies.push(
-                new aws.apigateway.Account(
-                    `${name}-account`,
-                    { cloudwatchRoleArn: cloudwatchRole.arn },
-                    { parent: this, dependsOn: [cloudwatchPolicy, welcomeLogGroup] },
-                ),
-            );
-        }
+    /** API Gateway's account-level CloudWatch Logs role and the log group its first message goes to. */
+    private createAccountLogging(name: string, args: ApiArgs): aws.apigateway.Account {
+        const names = args.names;
+        const region = names.region;
+        const cloudwatchRole = new aws.iam.Role(
+            `${name}-cloudwatch-role`,
+            {
+                description: "API Gateway account role: writes execution and access logs of every API in the region",
+                assumeRolePolicy: assumeRolePolicy(["apigateway.amazonaws.com"]),
+            },
+            { parent: this },
+        );
+        // API Gateway writes execution logs to API-Gateway-Execution-Logs_<api id>/<stage>, the
+        // welcome message to /aws/apigateway/welcome, and access logs wherever a stage points;
+        // this program's access logs live under /aws/apigateway/. It never reads log events.
+        const logGroupArn = (pattern: string) =>
+            pulumi.interpolate`arn:${PARTITION}:logs:${region}:${names.accountId}:log-group:${pattern}`;
+        const apiLogGroups = ["API-Gateway-Execution-Logs_*", "/aws/apigateway/*"].flatMap((pattern) => [
+            logGroupArn(pattern),
+            logGroupArn(`${pattern}:log-stream:*`),
+        ]);
+        const cloudwatchPolicy = new aws.iam.RolePolicy(
+            `${name}-cloudwatch-policy`,
+            {
+                role: cloudwatchRole.id,
+                // The write actions of the AmazonAPIGatewayPushToCloudWatchLogs managed policy
+                // (not its GetLogEvents/FilterLogEvents: API Gateway only writes), scoped to the
+                // log groups API Gateway writes in this account and region.
+                policy: policyDocument([
+                    {
+                        Sid: "WriteApiLogs",
+                        Effect: "Allow",
+                        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                        Resource: apiLogGroups,
+                    },
+                    { Sid: "FindLogGroups", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
+                ]),
+            },
+            { parent: this },
+        );
+        // Setting the account role makes API Gateway write a first message to this group; made
+        // first, it has retention and the logs key instead of neither.
+        const welcomeLogGroup = new aws.cloudwatch.LogGroup(
+            `${name}-welcome-logs`,
+            { name: "/aws/apigateway/welcome", retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn },
+            { parent: this },
+        );
+        return new aws.apigateway.Account(
+            `${name}-account`,
+            { cloudwatchRoleArn: cloudwatchRole.arn },
+            { parent: this, dependsOn: [cloudwatchPolicy, welcomeLogGroup] },
+        );
+    }
 
+    private createStage(name: string, args: ApiArgs, parts: StageParts): aws.apigateway.Stage {
+        const { restApi, deployment, stageName, accessLogGroup, stageDependencies } = parts;
         const stage = new aws.apigateway.Stage(
             `${name}-stage`,
             {
@@ -392,8 +455,13 @@ export class Api extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        return stage;
+    }
 
-        // --- Regional web ACL: only holders of the origin-verify secret get in -----------
+    /** The stage's regional web ACL: only holders of the origin-verify secret get in. */
+    private createWebAcl(name: string, args: ApiArgs, originVerify: GeneratedSecret, stage: aws.apigateway.Stage) {
+        const names = args.names;
+        const region = names.region;
         const webAcl = new aws.wafv2.WebAcl(
             `${name}-web-acl`,
             {
@@ -415,25 +483,8 @@ export class Api extends pulumi.ComponentResource {
         );
         createWebAclLogging(
             `${name}-web-acl`,
-            { names, webAclArn: webAcl.arn, region, logGroupSuffix: "api", logsKeyArn: args.logsKeyArn, logRetentionDays },
+            { names, webAclArn: webAcl.arn, region, logGroupSuffix: "api", logsKeyArn: args.logsKeyArn, logRetentionDays: args.logRetentionDays },
             { parent: this },
         );
-
-        this.restApiId = restApi.id;
-        this.restApiName = restApi.name;
-        this.stageName = stageName;
-        this.originDomainName = pulumi.interpolate`${restApi.id}.execute-api.${region}.amazonaws.com`;
-        this.originVerifySecret = originVerify.value;
-        this.originVerifySecretArn = secret.arn;
-        this.functionName = apiFunction.fn.name;
-        this.functionTimeoutSeconds = timeoutSeconds;
-        this.accessLogGroupName = accessLogGroup.name;
-        this.registerOutputs({
-            restApiId: this.restApiId,
-            stageName: this.stageName,
-            originDomainName: this.originDomainName,
-            originVerifySecretArn: this.originVerifySecretArn,
-            functionName: this.functionName,
-        });
     }
 }

@@ -15,8 +15,8 @@ import { StackNames } from "./lib/naming";
 export interface DataArgs {
     /** Physical names and the account this stack deploys to. */
     names: StackNames;
-    /** Refuse DeleteTable while on. Defaults to true. */
-    deletionProtection?: boolean;
+    /** Refuse DeleteTable while on (config `dynamoDeletionProtection`). */
+    deletionProtection: boolean;
 }
 
 export class Data extends pulumi.ComponentResource {
@@ -28,7 +28,7 @@ export class Data extends pulumi.ComponentResource {
     constructor(name: string, args: DataArgs, opts?: pulumi.ComponentResourceOptions) {
         super("secure-web-app:data:Data", name, {}, opts);
         const names = args.names;
-        const deletionProtection = args.deletionProtection ?? true;
+        const deletionProtection = args.deletionProtection;
 
         const tableKey = createStackKey(
             `${name}-table-key`,

@@ -11,21 +11,21 @@
  * us-east-1 and use the us-east-1 provider. The access-log bucket and the site bucket stay
  * in the stack's region.
  */
-import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CustomDomain, PriceClass } from "./config";
-import { createEdgeFunction } from "./edge";
+import { createEdgeFunction, EdgeFunction } from "./edge";
 import { alarmsKeyUser, createStackKey, logsKeyUser } from "./lib/kms";
 import { BUCKET_ROLES, GLOBAL_REGION, PARTITION, StackNames } from "./lib/naming";
-import { attachBucketPolicy, createPrivateBucket } from "./lib/private-bucket";
+import { attachBucketPolicy, createPrivateBucket, PrivateBucket } from "./lib/private-bucket";
 import {
     CONTENT_SECURITY_POLICY,
     FRAME_OPTIONS,
     HSTS_MAX_AGE_SECONDS,
     REFERRER_POLICY,
 } from "./lib/security-headers";
+import { cacheControl, contentType, SITE_DIR, siteFiles } from "./lib/site-files";
 import { ORIGIN_VERIFY_HEADER, createWebAclLogging, edgeRules, webAclVisibility } from "./waf";
 
 /** AWS managed CloudFront policies, by id (the same in every account). */
@@ -38,55 +38,13 @@ export const MANAGED_POLICY_IDS = {
     allViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
 } as const;
 
-/** Content types of the files a static site ships; anything else is served as bytes. */
-export const CONTENT_TYPES: Readonly<Record<string, string>> = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".map": "application/json",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".ico": "image/x-icon",
-    ".txt": "text/plain; charset=utf-8",
-    ".xml": "application/xml",
-    ".webmanifest": "application/manifest+json",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-};
-
-export function contentType(file: string): string {
-    return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
-}
-
-/** Files under `dir` as posix paths relative to it, sorted; dot-files are not published. */
-export function siteFiles(dir: string, relative = ""): string[] {
-    if (!fs.existsSync(path.join(dir, relative))) return [];
-    const out: string[] = [];
-    const entries = fs.readdirSync(path.join(dir, relative), { withFileTypes: true });
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-        if (entry.name.startsWith(".")) continue;
-        const rel = relative ? `${relative}/${entry.name}` : entry.name;
-        if (entry.isDirectory()) out.push(...siteFiles(dir, rel));
-        else if (entry.isFile()) out.push(rel);
-    }
-    return out;
-}
-
-export const SITE_DIR = path.resolve(__dirname, "..", "site");
-
 export interface FrontendArgs {
     /** Physical names and the account this stack deploys to. */
     names: StackNames;
     /** The us-east-1 provider (web ACL, Lambda@Edge, log delivery, their key). */
     globalProvider: aws.Provider;
-    /** CloudFront price class. Defaults to "PriceClass_100" (North America and Europe). */
-    priceClass?: PriceClass;
+    /** CloudFront price class (config `priceClass`). */
+    priceClass: PriceClass;
     /** Alternate domain name and its us-east-1 certificate. Defaults to the *.cloudfront.net name. */
     customDomain?: CustomDomain;
     /** The API origin, `<id>.execute-api.<region>.amazonaws.com`. */
@@ -97,10 +55,85 @@ export interface FrontendArgs {
     originVerifySecret: pulumi.Input<string>;
     /** Requests per 5 minutes one viewer IP may make before the web ACL blocks it. Defaults to 1000. */
     rateLimitPer5Minutes?: number;
-    /** Retention of the edge function's log group and of the access logs, in days. Defaults to 365. */
-    logRetentionDays?: number;
+    /** Retention of the edge function's log group and of the access logs, in days (config `logRetentionDays`). */
+    logRetentionDays: number;
     /** Folder whose files are uploaded to the site bucket. Defaults to the repository's site/. */
     siteDir?: string;
+}
+
+const SITE_ORIGIN_ID = "site-bucket";
+const API_ORIGIN_ID = "items-api";
+
+/** The private site bucket (read through OAC) and the API stage (sent the origin-verify header). */
+function distributionOrigins(args: FrontendArgs, site: PrivateBucket, oac: aws.cloudfront.OriginAccessControl) {
+    return [
+        {
+            originId: SITE_ORIGIN_ID,
+            domainName: site.bucket.bucketRegionalDomainName,
+            originAccessControlId: oac.id,
+        },
+        {
+            originId: API_ORIGIN_ID,
+            domainName: args.apiOriginDomainName,
+            // The stage is the first path segment API Gateway expects: /v1/api/items.
+            originPath: `/${args.apiStageName}`,
+            customOriginConfig: {
+                httpPort: 80,
+                httpsPort: 443,
+                originProtocolPolicy: "https-only",
+                originSslProtocols: ["TLSv1.2"],
+            },
+            customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: args.originVerifySecret }],
+        },
+    ];
+}
+
+/** The site's behaviour (cached, SPA rewrite at the edge) and the API's (`/api/*`, never cached). */
+function cacheBehaviours(responseHeaders: aws.cloudfront.ResponseHeadersPolicy, edge: EdgeFunction) {
+    return {
+        defaultCacheBehavior: {
+            targetOriginId: SITE_ORIGIN_ID,
+            viewerProtocolPolicy: "redirect-to-https",
+            allowedMethods: ["GET", "HEAD", "OPTIONS"],
+            cachedMethods: ["GET", "HEAD"],
+            compress: true,
+            cachePolicyId: MANAGED_POLICY_IDS.cachingOptimized,
+            responseHeadersPolicyId: responseHeaders.id,
+            lambdaFunctionAssociations: [
+                { eventType: "origin-request", lambdaArn: edge.qualifiedArn, includeBody: false },
+            ],
+        },
+        orderedCacheBehaviors: [
+            {
+                pathPattern: "/api/*",
+                targetOriginId: API_ORIGIN_ID,
+                // No redirect for the API: a redirected POST would lose its body.
+                viewerProtocolPolicy: "https-only",
+                allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"],
+                cachedMethods: ["GET", "HEAD"],
+                compress: true,
+                cachePolicyId: MANAGED_POLICY_IDS.cachingDisabled,
+                originRequestPolicyId: MANAGED_POLICY_IDS.allViewerExceptHostHeader,
+                responseHeadersPolicyId: responseHeaders.id,
+            },
+        ],
+    };
+}
+
+/** What the distribution puts together. */
+interface DistributionParts {
+    site: PrivateBucket;
+    oac: aws.cloudfront.OriginAccessControl;
+    responseHeaders: aws.cloudfront.ResponseHeadersPolicy;
+    webAcl: aws.wafv2.WebAcl;
+    edge: EdgeFunction;
+}
+
+/** What the access-log delivery connects. */
+interface AccessLogParts {
+    distribution: aws.cloudfront.Distribution;
+    accessLogs: PrivateBucket;
+    deliverySources: pulumi.Output<string>;
 }
 
 export class Frontend extends pulumi.ComponentResource {
@@ -117,12 +150,43 @@ export class Frontend extends pulumi.ComponentResource {
 
     constructor(name: string, args: FrontendArgs, opts?: pulumi.ComponentResourceOptions) {
         super("secure-web-app:frontend:Frontend", name, {}, opts);
-        const names = args.names;
-        const globalOpts = { parent: this, provider: args.globalProvider };
-        const logRetentionDays = args.logRetentionDays ?? 365;
+        const globalKey = this.createGlobalKey(name, args);
+        const { site, oac } = this.createSiteBucket(name, args.names);
+        const { accessLogs, deliverySources } = this.createAccessLogBucket(name, args);
+        const responseHeaders = this.createSecurityHeaders(name, args.names);
+        const webAcl = this.createWebAcl(name, args, globalKey);
+        const edge = createEdgeFunction(
+            `${name}-edge`,
+            { names: args.names, globalProvider: args.globalProvider, globalLogsKeyArn: globalKey.arn, logRetentionDays: args.logRetentionDays },
+            this,
+        );
+        const distribution = this.createDistribution(name, args, { site, oac, responseHeaders, webAcl, edge });
+        this.grantSiteRead(name, site, distribution);
+        this.deliverAccessLogs(name, args, { distribution, accessLogs, deliverySources });
+        const fileCount = this.uploadSiteFiles(name, args.siteDir ?? SITE_DIR, site);
 
-        // One us-east-1 key for the edge log group and the us-east-1 alarm topic.
-        const globalKey = createStackKey(
+        this.distributionId = distribution.id;
+        this.distributionDomainName = distribution.domainName;
+        this.siteUrl = args.customDomain
+            ? pulumi.output(`https://${args.customDomain.domainName}`)
+            : pulumi.interpolate`https://${distribution.domainName}`;
+        this.siteBucketName = site.bucket.bucket;
+        this.accessLogBucketName = accessLogs.bucket.bucket;
+        this.globalKeyArn = globalKey.arn;
+        this.edgeFunctionName = edge.fn.name;
+        this.siteObjectCount = fileCount;
+        this.registerOutputs({
+            distributionId: this.distributionId,
+            siteUrl: this.siteUrl,
+            siteBucketName: this.siteBucketName,
+            accessLogBucketName: this.accessLogBucketName,
+        });
+    }
+
+    /** One us-east-1 key for the edge log group and the us-east-1 alarm topic. */
+    private createGlobalKey(name: string, args: FrontendArgs): aws.kms.Key {
+        const names = args.names;
+        return createStackKey(
             `${name}-global-key`,
             {
                 names,
@@ -130,10 +194,12 @@ export class Frontend extends pulumi.ComponentResource {
                 purpose: "us-east-1 edge log group and CloudFront alarm topic",
                 users: [logsKeyUser(GLOBAL_REGION, names.accountId), alarmsKeyUser()],
             },
-            globalOpts,
+            { parent: this, provider: args.globalProvider },
         );
+    }
 
-        // --- Site bucket (SSE-S3: OAC reads it with no key grant) -----------------------
+    /** The site bucket (SSE-S3: OAC reads it with no key grant) and the origin access control CloudFront reads it with. */
+    private createSiteBucket(name: string, names: StackNames) {
         const site = createPrivateBucket(
             `${name}-site`,
             { bucketName: names.bucket(BUCKET_ROLES.site), encryption: "AES256", noncurrentVersionDays: 30 },
@@ -151,7 +217,12 @@ export class Frontend extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // --- Access logs: standard logging v2 to a bucket without ACLs -------------------
+        return { site, oac };
+    }
+
+    /** The access-log bucket for standard logging v2 (no ACLs), under its own key. */
+    private createAccessLogBucket(name: string, args: FrontendArgs) {
+        const names = args.names;
         // Its own key, in the bucket's region: the log delivery service encrypts the objects
         // it writes, so the key grants delivery.logs.amazonaws.com, limited to this account's
         // us-east-1 delivery sources (CloudWatch Logs User Guide, "Logs sent to Amazon S3").
@@ -183,12 +254,16 @@ export class Frontend extends pulumi.ComponentResource {
                 encryption: accessLogsKey.arn,
                 noncurrentVersionDays: 30,
                 transitions: [{ days: 30, storageClass: "STANDARD_IA" }],
-                expirationDays: logRetentionDays,
+                expirationDays: args.logRetentionDays,
             },
             this,
         );
 
-        const responseHeaders = new aws.cloudfront.ResponseHeadersPolicy(
+        return { accessLogs, deliverySources };
+    }
+
+    private createSecurityHeaders(name: string, names: StackNames): aws.cloudfront.ResponseHeadersPolicy {
+        return new aws.cloudfront.ResponseHeadersPolicy(
             `${name}-security-headers`,
             {
                 name: `${names.prefix}-security-headers`,
@@ -208,7 +283,12 @@ export class Frontend extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+    }
 
+    /** The CloudFront-scope web ACL: AWS managed rule groups and a per-IP rate limit. */
+    private createWebAcl(name: string, args: FrontendArgs, globalKey: aws.kms.Key): aws.wafv2.WebAcl {
+        const names = args.names;
+        const globalOpts = { parent: this, provider: args.globalProvider };
         const webAcl = new aws.wafv2.WebAcl(
             `${name}-web-acl`,
             {
@@ -224,19 +304,16 @@ export class Frontend extends pulumi.ComponentResource {
         // Logged in us-east-1, the ACL's region, with the us-east-1 key.
         createWebAclLogging(
             `${name}-web-acl`,
-            { names, webAclArn: webAcl.arn, region: GLOBAL_REGION, logGroupSuffix: "edge", logsKeyArn: globalKey.arn, logRetentionDays },
+            { names, webAclArn: webAcl.arn, region: GLOBAL_REGION, logGroupSuffix: "edge", logsKeyArn: globalKey.arn, logRetentionDays: args.logRetentionDays },
             globalOpts,
         );
 
-        const edge = createEdgeFunction(
-            `${name}-edge`,
-            { names, globalProvider: args.globalProvider, globalLogsKeyArn: globalKey.arn, logRetentionDays },
-            this,
-        );
+        return webAcl;
+    }
 
-        const siteOriginId = "site-bucket";
-        const apiOriginId = "items-api";
-        const distribution = new aws.cloudfront.Distribution(
+    private createDistribution(name: string, args: FrontendArgs, parts: DistributionParts): aws.cloudfront.Distribution {
+        const names = args.names;
+        return new aws.cloudfront.Distribution(
             `${name}-cdn`,
             {
                 enabled: true,
@@ -245,54 +322,10 @@ export class Frontend extends pulumi.ComponentResource {
                 defaultRootObject: "index.html",
                 httpVersion: "http2and3",
                 isIpv6Enabled: true,
-                priceClass: args.priceClass ?? "PriceClass_100",
-                webAclId: webAcl.arn,
-                origins: [
-                    {
-                        originId: siteOriginId,
-                        domainName: site.bucket.bucketRegionalDomainName,
-                        originAccessControlId: oac.id,
-                    },
-                    {
-                        originId: apiOriginId,
-                        domainName: args.apiOriginDomainName,
-                        // The stage is the first path segment API Gateway expects: /v1/api/items.
-                        originPath: `/${args.apiStageName}`,
-                        customOriginConfig: {
-                            httpPort: 80,
-                            httpsPort: 443,
-                            originProtocolPolicy: "https-only",
-                            originSslProtocols: ["TLSv1.2"],
-                        },
-                        customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: args.originVerifySecret }],
-                    },
-                ],
-                defaultCacheBehavior: {
-                    targetOriginId: siteOriginId,
-                    viewerProtocolPolicy: "redirect-to-https",
-                    allowedMethods: ["GET", "HEAD", "OPTIONS"],
-                    cachedMethods: ["GET", "HEAD"],
-                    compress: true,
-                    cachePolicyId: MANAGED_POLICY_IDS.cachingOptimized,
-                    responseHeadersPolicyId: responseHeaders.id,
-                    lambdaFunctionAssociations: [
-                        { eventType: "origin-request", lambdaArn: edge.qualifiedArn, includeBody: false },
-                    ],
-                },
-                orderedCacheBehaviors: [
-                    {
-                        pathPattern: "/api/*",
-                        targetOriginId: apiOriginId,
-                        // No redirect for the API: a redirected POST would lose its body.
-                        viewerProtocolPolicy: "https-only",
-                        allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"],
-                        cachedMethods: ["GET", "HEAD"],
-                        compress: true,
-                        cachePolicyId: MANAGED_POLICY_IDS.cachingDisabled,
-                        originRequestPolicyId: MANAGED_POLICY_IDS.allViewerExceptHostHeader,
-                        responseHeadersPolicyId: responseHeaders.id,
-                    },
-                ],
+                priceClass: args.priceClass,
+                webAclId: parts.webAcl.arn,
+                origins: distributionOrigins(args, parts.site, parts.oac),
+                ...cacheBehaviours(parts.responseHeaders, parts.edge),
                 restrictions: { geoRestriction: { restrictionType: "none" } },
                 // With the default *.cloudfront.net certificate CloudFront fixes the TLS policy
                 // itself (TLSv1); a custom domain gets TLS 1.2 at least, with SNI.
@@ -306,8 +339,10 @@ export class Frontend extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+    }
 
-        // Only this distribution may read the site, only over TLS.
+    /** Only this distribution may read the site, only over TLS. */
+    private grantSiteRead(name: string, site: PrivateBucket, distribution: aws.cloudfront.Distribution) {
         attachBucketPolicy(
             `${name}-site`,
             site,
@@ -323,7 +358,13 @@ export class Frontend extends pulumi.ComponentResource {
             ],
             this,
         );
+    }
 
+    /** Standard logging v2 of the distribution into the access-log bucket. */
+    private deliverAccessLogs(name: string, args: FrontendArgs, parts: AccessLogParts) {
+        const { distribution, accessLogs, deliverySources } = parts;
+        const names = args.names;
+        const globalOpts = { parent: this, provider: args.globalProvider };
         // Standard logging v2: CloudWatch Logs' delivery service writes to the bucket with
         // the bucket-owner-full-control ACL header, which BucketOwnerEnforced accepts; its
         // source ARNs are us-east-1 delivery sources of this account.
@@ -375,9 +416,10 @@ export class Frontend extends pulumi.ComponentResource {
             { deliverySourceName: logSource.name, deliveryDestinationArn: logDestination.arn },
             { ...globalOpts, dependsOn: [logBucketPolicy] },
         );
+    }
 
-        // --- Site files ------------------------------------------------------------------
-        const siteDir = args.siteDir ?? SITE_DIR;
+    /** Every file of the site folder as an object of the site bucket; returns how many. */
+    private uploadSiteFiles(name: string, siteDir: string, site: PrivateBucket): number {
         const files = siteFiles(siteDir);
         for (const file of files) {
             new aws.s3.BucketObjectv2(
@@ -387,29 +429,11 @@ export class Frontend extends pulumi.ComponentResource {
                     key: file,
                     source: new pulumi.asset.FileAsset(path.join(siteDir, file)),
                     contentType: contentType(file),
-                    // The page is fetched fresh on each visit; its assets may be cached briefly
-                    // (file names carry no content hash).
-                    cacheControl: file.endsWith(".html") ? "no-cache" : "public, max-age=300",
+                    cacheControl: cacheControl(file),
                 },
                 { parent: this },
             );
         }
-
-        this.distributionId = distribution.id;
-        this.distributionDomainName = distribution.domainName;
-        this.siteUrl = args.customDomain
-            ? pulumi.output(`https://${args.customDomain.domainName}`)
-            : pulumi.interpolate`https://${distribution.domainName}`;
-        this.siteBucketName = site.bucket.bucket;
-        this.accessLogBucketName = accessLogs.bucket.bucket;
-        this.globalKeyArn = globalKey.arn;
-        this.edgeFunctionName = edge.fn.name;
-        this.siteObjectCount = files.length;
-        this.registerOutputs({
-            distributionId: this.distributionId,
-            siteUrl: this.siteUrl,
-            siteBucketName: this.siteBucketName,
-            accessLogBucketName: this.accessLogBucketName,
-        });
+        return files.length;
     }
 }

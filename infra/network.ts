@@ -10,24 +10,24 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { NatStrategy } from "./config";
-import { assumeRolePolicy, policyDocument } from "./lib/iam";
+import type { FlowLogAggregation, NatStrategy } from "./config";
+import { assumeRolePolicy, policyDocument, PolicyStatement } from "./lib/iam";
 import { createStackKey, logsKeyUser } from "./lib/kms";
 import { PARTITION, StackNames } from "./lib/naming";
 
 export interface NetworkArgs {
     /** Physical names and the account this stack deploys to. */
     names: StackNames;
-    /** The VPC's IPv4 range. Defaults to "10.40.0.0/16". */
-    vpcCidr?: string;
-    /** Availability zones to spread the subnets over (at least 2). Defaults to 2. */
-    azCount?: number;
-    /** "single" NAT gateway in the first AZ, or "perAz" so egress survives an AZ outage. Defaults to "single". */
-    natStrategy?: NatStrategy;
-    /** Seconds over which a flow is aggregated into one flow-log record: 60 or 600. Defaults to 600. */
-    flowLogAggregationSeconds?: 60 | 600;
-    /** Retention of the flow-log group, in days. Defaults to 365. */
-    logRetentionDays?: number;
+    /** The VPC's IPv4 range (config `vpcCidr`). */
+    vpcCidr: string;
+    /** Availability zones to spread the subnets over, at least 2 (config `azCount`). */
+    azCount: number;
+    /** "single" NAT gateway in the first AZ, or "perAz" so egress survives an AZ outage (config `natStrategy`). */
+    natStrategy: NatStrategy;
+    /** Seconds over which a flow is aggregated into one flow-log record (config `flowLogAggregationSeconds`). */
+    flowLogAggregationSeconds: FlowLogAggregation;
+    /** Retention of the flow-log group, in days (config `logRetentionDays`). */
+    logRetentionDays: number;
     /** ARN of the items table: the only table the DynamoDB endpoint admits. */
     tableArn: pulumi.Input<string>;
     /** ARN of the change stream: the only stream the Kinesis endpoint admits. */
@@ -48,6 +48,29 @@ export function subnetCidr(cidr: string, newBits: number, index: number): string
 
 const HTTPS = 443;
 
+/** a, b, c, d: the letter of the i-th AZ slot in subnet, route table and NAT names. */
+const azSuffix = (i: number) => String.fromCharCode(97 + i);
+
+/** Endpoint policies admit principals of this account only. */
+const thisAccount = (names: StackNames) => ({ StringEquals: { "aws:PrincipalAccount": names.accountId } });
+
+interface InternetAccess {
+    igw: aws.ec2.InternetGateway;
+    publicRouteTable: aws.ec2.RouteTable;
+}
+
+interface Subnets {
+    privateCidrs: string[];
+    privateSubnets: aws.ec2.Subnet[];
+    publicSubnets: aws.ec2.Subnet[];
+    privateRouteTables: aws.ec2.RouteTable[];
+}
+
+interface GatewayEndpoints {
+    s3: aws.ec2.VpcEndpoint;
+    dynamodb: aws.ec2.VpcEndpoint;
+}
+
 export class Network extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
     public readonly privateSubnetIds: pulumi.Output<string>[];
@@ -66,30 +89,62 @@ export class Network extends pulumi.ComponentResource {
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("secure-web-app:network:Network", name, {}, opts);
-        const names = args.names;
-        const region = names.region;
-        const vpcCidr = args.vpcCidr ?? "10.40.0.0/16";
-        const azCount = args.azCount ?? 2;
-        const natStrategy = args.natStrategy ?? "single";
-        const logRetentionDays = args.logRetentionDays ?? 365;
+        const logsKey = this.createLogsKey(name, args.names);
+        const vpc = this.createVpc(name, args);
+        const zones = aws.getAvailabilityZonesOutput(
+            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+            { parent: this },
+        );
+        const internet = this.createInternetGateway(name, args.names, vpc);
+        const subnets = this.createSubnets(name, args, vpc, zones, internet);
+        const natGateways = this.createNatGateways(name, args, internet, subnets);
+        const endpoints = this.createGatewayEndpoints(name, args, vpc, subnets.privateRouteTables);
+        const endpointSecurityGroup = this.createKinesisEndpoint(name, args, vpc, subnets);
+        const functionSecurityGroups = this.createFunctionSecurityGroups(name, args.names, vpc, endpointSecurityGroup, endpoints);
+        const flowLogGroup = this.createFlowLogs(name, args, vpc, logsKey);
 
-        const logsKey = createStackKey(
+        this.vpcId = vpc.id;
+        this.privateSubnetIds = subnets.privateSubnets.map((s) => s.id);
+        this.publicSubnetIds = subnets.publicSubnets.map((s) => s.id);
+        this.privateRouteTableIds = subnets.privateRouteTables.map((rt) => rt.id);
+        this.apiFunctionSecurityGroupId = functionSecurityGroups.api.id;
+        this.streamProcessorSecurityGroupId = functionSecurityGroups.streamProcessor.id;
+        this.endpointSecurityGroupId = endpointSecurityGroup.id;
+        this.logsKeyArn = logsKey.arn;
+        this.flowLogGroupName = flowLogGroup.name;
+        this.natGatewayIds = natGateways.map((n) => n.id);
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            privateSubnetIds: this.privateSubnetIds,
+            publicSubnetIds: this.publicSubnetIds,
+            apiFunctionSecurityGroupId: this.apiFunctionSecurityGroupId,
+            streamProcessorSecurityGroupId: this.streamProcessorSecurityGroupId,
+            logsKeyArn: this.logsKeyArn,
+        });
+    }
+
+    /** The regional key of every log group of the stack: flow logs are the first the stack makes. */
+    private createLogsKey(name: string, names: StackNames): aws.kms.Key {
+        return createStackKey(
             `${name}-logs-key`,
             {
                 names,
                 alias: "logs",
-                purpose: `CloudWatch Logs log groups in ${region}`,
-                users: [logsKeyUser(region, names.accountId)],
+                purpose: `CloudWatch Logs log groups in ${names.region}`,
+                users: [logsKeyUser(names.region, names.accountId)],
             },
             { parent: this },
         );
+    }
 
+    private createVpc(name: string, args: NetworkArgs): aws.ec2.Vpc {
+        const names = args.names;
         // DNS support and hostnames: the Kinesis interface endpoint's private DNS name
         // (kinesis.us-west-2.amazonaws.com resolving to the endpoint) needs both on.
         const vpc = new aws.ec2.Vpc(
             `${name}-vpc`,
             {
-                cidrBlock: vpcCidr,
+                cidrBlock: args.vpcCidr,
                 enableDnsSupport: true,
                 enableDnsHostnames: true,
                 tags: { Name: `${names.prefix}-vpc` },
@@ -104,12 +159,11 @@ export class Network extends pulumi.ComponentResource {
             { vpcId: vpc.id, tags: { Name: `${names.prefix}-default-unused` } },
             { parent: this },
         );
+        return vpc;
+    }
 
-        const zones = aws.getAvailabilityZonesOutput(
-            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
-            { parent: this },
-        );
-
+    /** The internet gateway and the public route table's default route through it. */
+    private createInternetGateway(name: string, names: StackNames, vpc: aws.ec2.Vpc): InternetAccess {
         const igw = new aws.ec2.InternetGateway(
             `${name}-igw`,
             { vpcId: vpc.id, tags: { Name: `${names.prefix}-igw` } },
@@ -125,71 +179,100 @@ export class Network extends pulumi.ComponentResource {
             { routeTableId: publicRouteTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
             { parent: this },
         );
+        return { igw, publicRouteTable };
+    }
 
-        // Subnet i of 16 (prefix + 4): private subnets take 0..azCount-1, public ones 8.., so
-        // adding an AZ later never renumbers an existing subnet.
-        const privateCidrs: string[] = [];
-        const privateSubnets: aws.ec2.Subnet[] = [];
-        const publicSubnets: aws.ec2.Subnet[] = [];
-        const privateRouteTables: aws.ec2.RouteTable[] = [];
-        for (let i = 0; i < azCount; i++) {
+    /**
+     * Subnet i of 16 (prefix + 4): private subnets take 0..azCount-1, public ones 8.., so
+     * adding an AZ later never renumbers an existing subnet.
+     */
+    private createSubnets(
+        name: string,
+        args: NetworkArgs,
+        vpc: aws.ec2.Vpc,
+        zones: pulumi.Output<aws.GetAvailabilityZonesResult>,
+        internet: InternetAccess,
+    ): Subnets {
+        const subnets: Subnets = { privateCidrs: [], privateSubnets: [], publicSubnets: [], privateRouteTables: [] };
+        for (let i = 0; i < args.azCount; i++) {
             const az = zones.names.apply((n) => {
-                if (n.length < azCount) {
-                    throw new pulumi.RunError(`${region} offers ${n.length} availability zones; azCount asks for ${azCount}`);
+                if (n.length < args.azCount) {
+                    throw new pulumi.RunError(`${args.names.region} offers ${n.length} availability zones; azCount asks for ${args.azCount}`);
                 }
                 return n[i];
             });
-            const suffix = String.fromCharCode(97 + i); // a, b, c, d: the subnet's AZ slot
-            privateCidrs.push(subnetCidr(vpcCidr, 4, i));
-            const publicSubnet = new aws.ec2.Subnet(
-                `${name}-public-${suffix}`,
-                {
-                    vpcId: vpc.id,
-                    availabilityZone: az,
-                    cidrBlock: subnetCidr(vpcCidr, 4, 8 + i),
-                    // Nothing launched here needs a public address by default (NAT gateways use EIPs).
-                    mapPublicIpOnLaunch: false,
-                    tags: { Name: `${names.prefix}-public-${suffix}`, tier: "public" },
-                },
-                { parent: this },
-            );
-            new aws.ec2.RouteTableAssociation(
-                `${name}-public-${suffix}-rta`,
-                { subnetId: publicSubnet.id, routeTableId: publicRouteTable.id },
-                { parent: this },
-            );
-            const privateSubnet = new aws.ec2.Subnet(
-                `${name}-private-${suffix}`,
-                {
-                    vpcId: vpc.id,
-                    availabilityZone: az,
-                    cidrBlock: privateCidrs[i],
-                    mapPublicIpOnLaunch: false,
-                    tags: { Name: `${names.prefix}-private-${suffix}`, tier: "private" },
-                },
-                { parent: this },
-            );
-            const privateRouteTable = new aws.ec2.RouteTable(
-                `${name}-private-${suffix}-rt`,
-                { vpcId: vpc.id, tags: { Name: `${names.prefix}-private-${suffix}` } },
-                { parent: this },
-            );
-            new aws.ec2.RouteTableAssociation(
-                `${name}-private-${suffix}-rta`,
-                { subnetId: privateSubnet.id, routeTableId: privateRouteTable.id },
-                { parent: this },
-            );
-            publicSubnets.push(publicSubnet);
-            privateSubnets.push(privateSubnet);
-            privateRouteTables.push(privateRouteTable);
+            subnets.privateCidrs.push(subnetCidr(args.vpcCidr, 4, i));
+            const zone = this.createZoneSubnets(name, args, vpc, internet, { index: i, az, privateCidr: subnets.privateCidrs[i] });
+            subnets.publicSubnets.push(zone.publicSubnet);
+            subnets.privateSubnets.push(zone.privateSubnet);
+            subnets.privateRouteTables.push(zone.privateRouteTable);
         }
+        return subnets;
+    }
 
-        // NAT: one in the first AZ by default (Lambda traffic goes to the endpoints, so the
-        // NAT carries none of it), or one per AZ so internet egress survives an AZ outage.
-        const natCount = natStrategy === "perAz" ? azCount : 1;
+    /** One AZ's public subnet (on the public route table) and private subnet (on its own route table). */
+    private createZoneSubnets(
+        name: string,
+        args: NetworkArgs,
+        vpc: aws.ec2.Vpc,
+        internet: InternetAccess,
+        zone: { index: number; az: pulumi.Output<string>; privateCidr: string },
+    ) {
+        const names = args.names;
+        const suffix = azSuffix(zone.index);
+        const publicSubnet = new aws.ec2.Subnet(
+            `${name}-public-${suffix}`,
+            {
+                vpcId: vpc.id,
+                availabilityZone: zone.az,
+                cidrBlock: subnetCidr(args.vpcCidr, 4, 8 + zone.index),
+                // Nothing launched here needs a public address by default (NAT gateways use EIPs).
+                mapPublicIpOnLaunch: false,
+                tags: { Name: `${names.prefix}-public-${suffix}`, tier: "public" },
+            },
+            { parent: this },
+        );
+        new aws.ec2.RouteTableAssociation(
+            `${name}-public-${suffix}-rta`,
+            { subnetId: publicSubnet.id, routeTableId: internet.publicRouteTable.id },
+            { parent: this },
+        );
+        const privateSubnet = new aws.ec2.Subnet(
+            `${name}-private-${suffix}`,
+            {
+                vpcId: vpc.id,
+                availabilityZone: zone.az,
+                cidrBlock: zone.privateCidr,
+                mapPublicIpOnLaunch: false,
+                tags: { Name: `${names.prefix}-private-${suffix}`, tier: "private" },
+            },
+            { parent: this },
+        );
+        const privateRouteTable = new aws.ec2.RouteTable(
+            `${name}-private-${suffix}-rt`,
+            { vpcId: vpc.id, tags: { Name: `${names.prefix}-private-${suffix}` } },
+            { parent: this },
+        );
+        new aws.ec2.RouteTableAssociation(
+            `${name}-private-${suffix}-rta`,
+            { subnetId: privateSubnet.id, routeTableId: privateRouteTable.id },
+            { parent: this },
+        );
+        return { publicSubnet, privateSubnet, privateRouteTable };
+    }
+
+    /**
+     * NAT: one in the first AZ by default (Lambda traffic goes to the endpoints, so the NAT
+     * carries none of it), or one per AZ so internet egress survives an AZ outage; every
+     * private route table's default route goes through one.
+     */
+    private createNatGateways(name: string, args: NetworkArgs, internet: InternetAccess, subnets: Subnets): aws.ec2.NatGateway[] {
+        const names = args.names;
+        const igw = internet.igw;
+        const natCount = args.natStrategy === "perAz" ? args.azCount : 1;
         const natGateways: aws.ec2.NatGateway[] = [];
         for (let i = 0; i < natCount; i++) {
-            const suffix = String.fromCharCode(97 + i);
+            const suffix = azSuffix(i);
             const eip = new aws.ec2.Eip(
                 `${name}-nat-${suffix}-eip`,
                 { domain: "vpc", tags: { Name: `${names.prefix}-nat-${suffix}` } },
@@ -200,7 +283,7 @@ export class Network extends pulumi.ComponentResource {
                     `${name}-nat-${suffix}`,
                     {
                         allocationId: eip.id,
-                        subnetId: publicSubnets[i].id,
+                        subnetId: subnets.publicSubnets[i].id,
                         connectivityType: "public",
                         tags: { Name: `${names.prefix}-nat-${suffix}` },
                     },
@@ -209,70 +292,56 @@ export class Network extends pulumi.ComponentResource {
                 ),
             );
         }
-        privateRouteTables.forEach((rt, i) => {
-            const suffix = String.fromCharCode(97 + i);
+        subnets.privateRouteTables.forEach((rt, i) => {
             new aws.ec2.Route(
-                `${name}-private-${suffix}-default-route`,
+                `${name}-private-${azSuffix(i)}-default-route`,
                 { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: natGateways[i % natCount].id },
                 { parent: this },
             );
         });
+        return natGateways;
+    }
 
-        // Gateway endpoints on every private route table, each admitting only this stack's
-        // resources and principals of this account.
-        const privateRouteTableIds = privateRouteTables.map((rt) => rt.id);
-        const thisAccount = { StringEquals: { "aws:PrincipalAccount": names.accountId } };
-        const s3Endpoint = new aws.ec2.VpcEndpoint(
-            `${name}-s3-endpoint`,
-            {
-                vpcId: vpc.id,
-                serviceName: `com.amazonaws.${region}.s3`,
-                vpcEndpointType: "Gateway",
-                routeTableIds: privateRouteTableIds,
-                policy: policyDocument([
-                    {
-                        // The stream processor only writes objects (data and errors prefixes).
-                        Sid: "ProcessedBucketWritesOnly",
-                        Effect: "Allow",
-                        Principal: "*",
-                        Action: ["s3:PutObject"],
-                        Resource: pulumi.interpolate`${args.processedBucketArn}/*`,
-                        Condition: thisAccount,
-                    },
-                ]),
-                tags: { Name: `${names.prefix}-s3` },
-            },
-            { parent: this },
+    /**
+     * Gateway endpoints on every private route table, each admitting only this stack's
+     * resources and principals of this account.
+     */
+    private createGatewayEndpoints(
+        name: string,
+        args: NetworkArgs,
+        vpc: aws.ec2.Vpc,
+        privateRouteTables: aws.ec2.RouteTable[],
+    ): GatewayEndpoints {
+        const names = args.names;
+        const gateway = (service: string, sid: string, actions: string[], resource: PolicyStatement["Resource"]) =>
+            new aws.ec2.VpcEndpoint(
+                `${name}-${service}-endpoint`,
+                {
+                    vpcId: vpc.id,
+                    serviceName: `com.amazonaws.${names.region}.${service}`,
+                    vpcEndpointType: "Gateway",
+                    routeTableIds: privateRouteTables.map((rt) => rt.id),
+                    policy: policyDocument([
+                        { Sid: sid, Effect: "Allow", Principal: "*", Action: actions, Resource: resource, Condition: thisAccount(names) },
+                    ]),
+                    tags: { Name: `${names.prefix}-${service}` },
+                },
+                { parent: this },
+            );
+        // The stream processor only writes objects (data and errors prefixes).
+        const s3 = gateway("s3", "ProcessedBucketWritesOnly", ["s3:PutObject"], pulumi.interpolate`${args.processedBucketArn}/*`);
+        const dynamodb = gateway(
+            "dynamodb",
+            "ItemsTableOnly",
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Scan"],
+            [args.tableArn, pulumi.interpolate`${args.tableArn}/index/*`],
         );
-        const dynamodbEndpoint = new aws.ec2.VpcEndpoint(
-            `${name}-dynamodb-endpoint`,
-            {
-                vpcId: vpc.id,
-                serviceName: `com.amazonaws.${region}.dynamodb`,
-                vpcEndpointType: "Gateway",
-                routeTableIds: privateRouteTableIds,
-                policy: policyDocument([
-                    {
-                        Sid: "ItemsTableOnly",
-                        Effect: "Allow",
-                        Principal: "*",
-                        Action: [
-                            "dynamodb:GetItem",
-                            "dynamodb:PutItem",
-                            "dynamodb:UpdateItem",
-                            "dynamodb:DeleteItem",
-                            "dynamodb:Scan",
-                        ],
-                        Resource: [args.tableArn, pulumi.interpolate`${args.tableArn}/index/*`],
-                        Condition: thisAccount,
-                    },
-                ]),
-                tags: { Name: `${names.prefix}-dynamodb` },
-            },
-            { parent: this },
-        );
+        return { s3, dynamodb };
+    }
 
-        // Interface endpoints accept HTTPS from the private subnets only, and send nothing.
+    /** The Kinesis interface endpoint and its security group (HTTPS from the private subnets only, sends nothing). */
+    private createKinesisEndpoint(name: string, args: NetworkArgs, vpc: aws.ec2.Vpc, subnets: Subnets): aws.ec2.SecurityGroup {
+        const names = args.names;
         const endpointSecurityGroup = new aws.ec2.SecurityGroup(
             `${name}-endpoint-sg`,
             {
@@ -284,7 +353,7 @@ export class Network extends pulumi.ComponentResource {
                         protocol: "tcp",
                         fromPort: HTTPS,
                         toPort: HTTPS,
-                        cidrBlocks: privateCidrs,
+                        cidrBlocks: subnets.privateCidrs,
                     },
                 ],
                 egress: [],
@@ -296,13 +365,13 @@ export class Network extends pulumi.ComponentResource {
             `${name}-kinesis-endpoint`,
             {
                 vpcId: vpc.id,
-                serviceName: `com.amazonaws.${region}.kinesis-streams`,
+                serviceName: `com.amazonaws.${names.region}.kinesis-streams`,
                 vpcEndpointType: "Interface",
                 // With private DNS the SDK's default endpoint resolves to the endpoint's
                 // addresses: the handler needs no endpoint URL. Requires the VPC's DNS
-                // support and DNS hostnames (set above).
+                // support and DNS hostnames (set in createVpc).
                 privateDnsEnabled: true,
-                subnetIds: privateSubnets.map((s) => s.id),
+                subnetIds: subnets.privateSubnets.map((s) => s.id),
                 securityGroupIds: [endpointSecurityGroup.id],
                 policy: policyDocument([
                     {
@@ -311,16 +380,27 @@ export class Network extends pulumi.ComponentResource {
                         Principal: "*",
                         Action: ["kinesis:PutRecord", "kinesis:PutRecords"],
                         Resource: args.streamArn,
-                        Condition: thisAccount,
+                        Condition: thisAccount(names),
                     },
                 ]),
                 tags: { Name: `${names.prefix}-kinesis` },
             },
             { parent: this },
         );
+        return endpointSecurityGroup;
+    }
 
-        // Lambda security groups: no ingress (API Gateway invokes the function through the
-        // Lambda service, never through the VPC), egress only HTTPS to the endpoints.
+    /**
+     * Lambda security groups: no ingress (API Gateway invokes the function through the
+     * Lambda service, never through the VPC), egress only HTTPS to the endpoints.
+     */
+    private createFunctionSecurityGroups(
+        name: string,
+        names: StackNames,
+        vpc: aws.ec2.Vpc,
+        endpointSecurityGroup: aws.ec2.SecurityGroup,
+        endpoints: GatewayEndpoints,
+    ) {
         const egressTo = (description: string, target: { securityGroups?: pulumi.Input<string>[]; prefixListIds?: pulumi.Input<string>[] }) => ({
             description,
             protocol: "tcp",
@@ -328,7 +408,7 @@ export class Network extends pulumi.ComponentResource {
             toPort: HTTPS,
             ...target,
         });
-        const apiFunctionSecurityGroup = new aws.ec2.SecurityGroup(
+        const api = new aws.ec2.SecurityGroup(
             `${name}-api-fn-sg`,
             {
                 vpcId: vpc.id,
@@ -336,28 +416,32 @@ export class Network extends pulumi.ComponentResource {
                 ingress: [],
                 egress: [
                     egressTo("Kinesis interface endpoint", { securityGroups: [endpointSecurityGroup.id] }),
-                    egressTo("DynamoDB gateway endpoint", { prefixListIds: [dynamodbEndpoint.prefixListId] }),
+                    egressTo("DynamoDB gateway endpoint", { prefixListIds: [endpoints.dynamodb.prefixListId] }),
                 ],
                 tags: { Name: `${names.prefix}-api-function` },
             },
             { parent: this },
         );
-        const streamProcessorSecurityGroup = new aws.ec2.SecurityGroup(
+        const streamProcessor = new aws.ec2.SecurityGroup(
             `${name}-stream-processor-fn-sg`,
             {
                 vpcId: vpc.id,
                 description: "Stream processor: no ingress; HTTPS to S3",
                 ingress: [],
-                egress: [egressTo("S3 gateway endpoint", { prefixListIds: [s3Endpoint.prefixListId] })],
+                egress: [egressTo("S3 gateway endpoint", { prefixListIds: [endpoints.s3.prefixListId] })],
                 tags: { Name: `${names.prefix}-stream-processor` },
             },
             { parent: this },
         );
+        return { api, streamProcessor };
+    }
 
-        // Flow logs of all traffic, to a log group encrypted with the logs key.
+    /** Flow logs of all traffic, to a log group encrypted with the logs key. */
+    private createFlowLogs(name: string, args: NetworkArgs, vpc: aws.ec2.Vpc, logsKey: aws.kms.Key): aws.cloudwatch.LogGroup {
+        const names = args.names;
         const flowLogGroup = new aws.cloudwatch.LogGroup(
             `${name}-flow-logs`,
-            { name: `/${names.prefix}/vpc-flow-logs`, retentionInDays: logRetentionDays, kmsKeyId: logsKey.arn },
+            { name: `/${names.prefix}/vpc-flow-logs`, retentionInDays: args.logRetentionDays, kmsKeyId: logsKey.arn },
             { parent: this },
         );
         const flowLogRole = new aws.iam.Role(
@@ -368,7 +452,7 @@ export class Network extends pulumi.ComponentResource {
                 assumeRolePolicy: assumeRolePolicy(["vpc-flow-logs.amazonaws.com"], {
                     StringEquals: { "aws:SourceAccount": names.accountId },
                     ArnLike: {
-                        "aws:SourceArn": pulumi.interpolate`arn:${PARTITION}:ec2:${region}:${names.accountId}:vpc-flow-log/*`,
+                        "aws:SourceArn": pulumi.interpolate`arn:${PARTITION}:ec2:${names.region}:${names.accountId}:vpc-flow-log/*`,
                     },
                 }),
             },
@@ -385,12 +469,7 @@ export class Network extends pulumi.ComponentResource {
                         Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                         Resource: [flowLogGroup.arn, pulumi.interpolate`${flowLogGroup.arn}:*`],
                     },
-                    {
-                        Sid: "FindLogGroups",
-                        Effect: "Allow",
-                        Action: ["logs:DescribeLogGroups"],
-                        Resource: "*",
-                    },
+                    { Sid: "FindLogGroups", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
                 ]),
             },
             { parent: this },
@@ -405,30 +484,12 @@ export class Network extends pulumi.ComponentResource {
                 iamRoleArn: flowLogRole.arn,
                 // 600 s (AWS's default) unless config asks for 60: up to ten times fewer records
                 // to ingest for long flows, at the price of coarser timing (docs/COST.md).
-                maxAggregationInterval: args.flowLogAggregationSeconds ?? 600,
+                maxAggregationInterval: args.flowLogAggregationSeconds,
                 tags: { Name: `${names.prefix}-flow-log` },
             },
             // Creating the flow log checks that the role can write: wait for its policy.
             { parent: this, dependsOn: [flowLogPolicy] },
         );
-
-        this.vpcId = vpc.id;
-        this.privateSubnetIds = privateSubnets.map((s) => s.id);
-        this.publicSubnetIds = publicSubnets.map((s) => s.id);
-        this.privateRouteTableIds = privateRouteTableIds;
-        this.apiFunctionSecurityGroupId = apiFunctionSecurityGroup.id;
-        this.streamProcessorSecurityGroupId = streamProcessorSecurityGroup.id;
-        this.endpointSecurityGroupId = endpointSecurityGroup.id;
-        this.logsKeyArn = logsKey.arn;
-        this.flowLogGroupName = flowLogGroup.name;
-        this.natGatewayIds = natGateways.map((n) => n.id);
-        this.registerOutputs({
-            vpcId: this.vpcId,
-            privateSubnetIds: this.privateSubnetIds,
-            publicSubnetIds: this.publicSubnetIds,
-            apiFunctionSecurityGroupId: this.apiFunctionSecurityGroupId,
-            streamProcessorSecurityGroupId: this.streamProcessorSecurityGroupId,
-            logsKeyArn: this.logsKeyArn,
-        });
+        return flowLogGroup;
     }
 }

@@ -14,26 +14,35 @@ import { contract } from "./lib/contract";
 import { kmsUseStatement } from "./lib/iam";
 import { createStackKey } from "./lib/kms";
 import { BUCKET_ROLES, StackNames } from "./lib/naming";
-import { attachBucketPolicy, createPrivateBucket } from "./lib/private-bucket";
-import { createVpcFunction } from "./lib/vpc-function";
+import { attachBucketPolicy, createPrivateBucket, PrivateBucket } from "./lib/private-bucket";
+import { createVpcFunction, VpcFunction } from "./lib/vpc-function";
 
 export interface StreamingArgs {
     /** Physical names and the account this stack deploys to. */
     names: StackNames;
-    /** Stream capacity. Defaults to provisioned with 1 shard. */
-    capacity?: KinesisCapacity;
+    /** Stream capacity (config `kinesisStreamMode` and `kinesisShardCount`). */
+    capacity: KinesisCapacity;
     privateSubnetIds: pulumi.Input<string>[];
     /** The consumer's security group (no ingress; HTTPS to S3 only). */
     securityGroupId: pulumi.Input<string>;
     logsKeyArn: pulumi.Input<string>;
-    /** Retention of the consumer's log group, in days. Defaults to 365. */
-    logRetentionDays?: number;
+    /** Retention of the consumer's log group, in days (config `logRetentionDays`). */
+    logRetentionDays: number;
     /** Reserved concurrency of the consumer. Defaults to none (the account's unreserved pool). */
     reservedConcurrency?: number;
-    /** Hours the stream keeps records (24 to 8760). Defaults to 24, Kinesis's own default. */
-    retentionHours?: number;
+    /** Hours the stream keeps records (config `kinesisRetentionHours`). */
+    retentionHours: number;
     /** Consumer timeout in seconds; a batch of 100 small records takes well under a second. Defaults to 60. */
     timeoutSeconds?: number;
+}
+
+/** What the consumer function reads, writes and reports to. */
+interface ConsumerParts {
+    streamKey: aws.kms.Key;
+    stream: aws.kinesis.Stream;
+    processed: PrivateBucket;
+    failureQueue: aws.sqs.Queue;
+    timeoutSeconds: number;
 }
 
 export class Streaming extends pulumi.ComponentResource {
@@ -48,38 +57,60 @@ export class Streaming extends pulumi.ComponentResource {
 
     constructor(name: string, args: StreamingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("secure-web-app:streaming:Streaming", name, {}, opts);
-        const names = args.names;
-        const capacity = args.capacity ?? { mode: "provisioned", shardCount: 1 };
         const timeoutSeconds = args.timeoutSeconds ?? 60;
-        const esm = contract.eventSourceMapping;
-
         const streamKey = createStackKey(
             `${name}-key`,
             {
-                names,
+                names: args.names,
                 alias: "streaming",
                 purpose: "change stream, processed bucket, failure queue, consumer environment",
             },
             { parent: this },
         );
+        const stream = this.createStream(name, args, streamKey);
+        const processed = this.createProcessedBucket(name, args.names, streamKey);
+        const failureQueue = this.createFailureQueue(name, args.names, streamKey);
+        const consumer = this.createConsumer(name, args, { streamKey, stream, processed, failureQueue, timeoutSeconds });
+        this.createEventSourceMapping(name, stream, consumer, failureQueue);
 
-        const stream = new aws.kinesis.Stream(
+        this.streamName = stream.name;
+        this.streamArn = stream.arn;
+        this.streamKeyArn = streamKey.arn;
+        this.processedBucketName = processed.bucket.bucket;
+        this.failureQueueName = failureQueue.name;
+        this.failureQueueArn = failureQueue.arn;
+        this.consumerFunctionName = consumer.fn.name;
+        this.consumerTimeoutSeconds = timeoutSeconds;
+        this.registerOutputs({
+            streamName: this.streamName,
+            streamArn: this.streamArn,
+            processedBucketName: this.processedBucketName,
+            failureQueueArn: this.failureQueueArn,
+            consumerFunctionName: this.consumerFunctionName,
+        });
+    }
+
+    private createStream(name: string, args: StreamingArgs, streamKey: aws.kms.Key): aws.kinesis.Stream {
+        const capacity = args.capacity;
+        return new aws.kinesis.Stream(
             `${name}-stream`,
             {
-                name: names.stream,
+                name: args.names.stream,
                 ...(capacity.mode === "provisioned"
                     ? { shardCount: capacity.shardCount, streamModeDetails: { streamMode: "PROVISIONED" } }
                     : { streamModeDetails: { streamMode: "ON_DEMAND" } }),
                 // A failure-queue entry names a shard and sequence range to replay, which is only
                 // useful while the stream still holds those records: 24 h (Kinesis's default, no
                 // extended-retention charge) unless config asks for more (168 h replays a weekend).
-                retentionPeriod: args.retentionHours ?? 24,
+                retentionPeriod: args.retentionHours,
                 encryptionType: "KMS",
                 kmsKeyId: streamKey.arn,
             },
             { parent: this },
         );
+    }
 
+    private createProcessedBucket(name: string, names: StackNames, streamKey: aws.kms.Key): PrivateBucket {
         const processed = createPrivateBucket(
             `${name}-processed`,
             {
@@ -93,10 +124,15 @@ export class Streaming extends pulumi.ComponentResource {
             this,
         );
         attachBucketPolicy(`${name}-processed`, processed, [], this);
+        return processed;
+    }
 
-        // Where the event source mapping sends a batch it gave up on (a record reference,
-        // not the data): kept 14 days, the SQS maximum, for a replay from the stream.
-        const failureQueue = new aws.sqs.Queue(
+    /**
+     * Where the event source mapping sends a batch it gave up on (a record reference, not the
+     * data): kept 14 days, the SQS maximum, for a replay from the stream.
+     */
+    private createFailureQueue(name: string, names: StackNames, streamKey: aws.kms.Key): aws.sqs.Queue {
+        return new aws.sqs.Queue(
             `${name}-failures`,
             {
                 name: names.failureQueue,
@@ -106,9 +142,14 @@ export class Streaming extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+    }
 
+    /** The consumer function: reads the stream, writes the processed bucket, reports failures to the queue. */
+    private createConsumer(name: string, args: StreamingArgs, parts: ConsumerParts): VpcFunction {
+        const { streamKey, stream, processed, failureQueue } = parts;
+        const names = args.names;
         const processedPrefixes = [contract.processed.dataPrefix, contract.processed.errorsPrefix];
-        const consumer = createVpcFunction(
+        return createVpcFunction(
             `${name}-processor`,
             {
                 functionName: names.streamProcessorFunction,
@@ -150,14 +191,17 @@ export class Streaming extends pulumi.ComponentResource {
                 environment: { [contract.environment.streamProcessor.processedBucket]: processed.bucket.bucket },
                 environmentKeyArn: streamKey.arn,
                 logsKeyArn: args.logsKeyArn,
-                logRetentionDays: args.logRetentionDays ?? 365,
-                timeoutSeconds,
+                logRetentionDays: args.logRetentionDays,
+                timeoutSeconds: parts.timeoutSeconds,
                 memoryMb: 256,
                 reservedConcurrency: args.reservedConcurrency,
             },
             this,
         );
+    }
 
+    private createEventSourceMapping(name: string, stream: aws.kinesis.Stream, consumer: VpcFunction, failureQueue: aws.sqs.Queue) {
+        const esm = contract.eventSourceMapping;
         new aws.lambda.EventSourceMapping(
             `${name}-mapping`,
             {
@@ -179,21 +223,5 @@ export class Streaming extends pulumi.ComponentResource {
             // send to the queue: wait for the role's policy.
             { parent: this, dependsOn: [consumer.rolePolicy] },
         );
-
-        this.streamName = stream.name;
-        this.streamArn = stream.arn;
-        this.streamKeyArn = streamKey.arn;
-        this.processedBucketName = processed.bucket.bucket;
-        this.failureQueueName = failureQueue.name;
-        this.failureQueueArn = failureQueue.arn;
-        this.consumerFunctionName = consumer.fn.name;
-        this.consumerTimeoutSeconds = timeoutSeconds;
-        this.registerOutputs({
-            streamName: this.streamName,
-            streamArn: this.streamArn,
-            processedBucketName: this.processedBucketName,
-            failureQueueArn: this.failureQueueArn,
-            consumerFunctionName: this.consumerFunctionName,
-        });
     }
 }

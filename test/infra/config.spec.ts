@@ -3,7 +3,11 @@
  * the pure parser and from the program as the engine runs it.
  */
 import { expect } from "chai";
-import { ConfigError, ConfigKey, DEFAULTS, isAlignedCidr, parseConfig } from "../../infra/config";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { CONFIG_KEYS, CONFIG_NAMESPACE, CONFIG_TABLE, ConfigError, ConfigKey, DEFAULTS, isAlignedCidr, parseConfig } from "../../infra/config";
+import { README_MD, renderConfigTable, withConfigTable } from "../../tools/docs/generate-config";
 import { runProgram } from "../../tools/gate/engine";
 import { PROGRAM_DIR } from "./program";
 
@@ -102,6 +106,49 @@ describe("infra config", () => {
         const m = failure({ natStrategy: "none", azCount: "9" });
         expect(m.split("\n")).to.have.length(3);
         expect(m).to.include("secure-web-app:azCount").and.include("secure-web-app:natStrategy");
+    });
+
+    it("gives every key of the table a form, an accepted-values text and a description", () => {
+        for (const k of CONFIG_KEYS) {
+            const s = CONFIG_TABLE[k];
+            expect(s.accepted, k).to.match(/\S/);
+            expect(s.description, k).to.match(/\S/);
+            expect(["string", "integer", "boolean", "list", "map"], k).to.include(s.type);
+        }
+    });
+
+    it("accepts each default written as the stack file would write it", () => {
+        for (const k of CONFIG_KEYS) {
+            const d = DEFAULTS[k];
+            if (d === undefined) continue;
+            const raw = typeof d === "string" ? d : JSON.stringify(d);
+            expect(() => parse({ [k]: raw }), `${k} = ${raw}`).not.to.throw();
+        }
+    });
+
+    it("names the table's accepted values in the message for every key", () => {
+        const garbage = "\u0000not a value";
+        for (const k of CONFIG_KEYS) {
+            expect(failure({ [k]: garbage }, [k])).to.include(`${CONFIG_NAMESPACE}:${k} = ${JSON.stringify(garbage)}: accepted values are ${CONFIG_TABLE[k].accepted}`);
+        }
+    });
+
+    it("reads every key the example stack file sets, and the file sets no other", () => {
+        const file = yaml.load(fs.readFileSync(path.join(PROGRAM_DIR, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+        const ours = Object.keys(file.config).filter((k) => k.startsWith(`${CONFIG_NAMESPACE}:`)).map((k) => k.slice(CONFIG_NAMESPACE.length + 1));
+        expect(ours.filter((k) => !(CONFIG_KEYS as string[]).includes(k))).to.deep.equal([]);
+        const raw = (k: ConfigKey) => {
+            const v = file.config[`${CONFIG_NAMESPACE}:${k}`];
+            return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
+        };
+        expect(() => parseConfig(raw, ours)).not.to.throw();
+    });
+
+    it("keeps the README's config table as generated from the table (npm run docs)", () => {
+        const readme = fs.readFileSync(README_MD, "utf8");
+        expect(readme).to.include(renderConfigTable());
+        expect(withConfigTable(readme) === readme, "README.md's config table is stale: run npm run docs").to.equal(true);
+        for (const k of CONFIG_KEYS) expect(renderConfigTable()).to.include(`| \`${k}\` |`);
     });
 
     it("checks CIDR alignment and prefix bounds", () => {

@@ -114,3 +114,8 @@ export function policyDocuments(p: Program): { resource: ResourceRecord; propert
     for (const r of p.resources) visit(r, r.inputs, "");
     return out;
 }
+
+/** The statements of a key's policy whose principal names `service` (e.g. "logs.us-west-2.amazonaws.com"). */
+export function keyGrants(key: { inputs: Record<string, unknown> }, service: string): Statement[] {
+    return statements(key.inputs.policy).filter((s) => JSON.stringify(s.Principal ?? "").includes(service));
+}

@@ -82,7 +82,7 @@ export class DevServer {
 
         const { loadSettings, LAMBDAS_DIR, LOCAL_STAGE } = require("./settings") as typeof import("./settings");
         const staticSite = require("./static-site") as typeof import("./static-site");
-        const { SITE_DIR } = require("../../infra/frontend") as typeof import("../../infra/frontend");
+        const { SITE_DIR } = require("../../infra/lib/site-files") as typeof import("../../infra/lib/site-files");
         const settings = await loadSettings(opts.stack);
         this.abortIfStopping();
         const endpoint = { url: moto.url, region: settings.region };

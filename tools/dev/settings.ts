@@ -3,7 +3,7 @@
  * contract (lambdas/contract.json through infra/lib/contract: table key, environment variable
  * names, event source mapping settings), the program's naming (infra/lib/naming: table,
  * stream, bucket and function names), its validated stack config (infra/config: stream
- * capacity) and the frontend's site folder and content types (infra/frontend). Nothing here
+ * capacity) and the frontend's site folder and content types (infra/lib/site-files). Nothing here
  * restates a value the program owns.
  */
 import { randomBytes } from "crypto";

@@ -4,14 +4,14 @@
  * bridge), then the rewritten URI is read from `site/` as the private bucket would answer it,
  * and every answer carries the response-headers policy's security headers.
  *
- * The bucket holds exactly the files the program uploads (infra/frontend.ts `siteFiles`: no
+ * The bucket holds exactly the files the program uploads (infra/lib/site-files.ts `siteFiles`: no
  * dot-files) with the content types it gives them (`contentType`). A key that is not there
  * is S3's 403 AccessDenied: with OAC, CloudFront has no s3:ListBucket, so S3 does not say 404.
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { contentType, siteFiles } from "../../infra/frontend";
+import { contentType, siteFiles } from "../../infra/lib/site-files";
 import type { HttpAnswer } from "./api-adapter";
 import type { Invocation } from "./lambda-bridge";
 
