@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { GateError } from "./errors";
+import { GateError, readInput } from "./errors";
 import { planProgram } from "./program-loader";
 import { compilerSetup, esbuildTsconfig, typeCheckProgram } from "./typecheck";
 import type { EngineChildRequest, EngineChildResult } from "./engine-child";
@@ -58,12 +58,7 @@ interface ProjectFile {
 }
 
 function readYaml(file: string, what: string): Record<string, unknown> {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch {
-        throw new GateError(`${what} not found: ${file}`, "Point --program at a folder that holds Pulumi.yaml.");
-    }
+    const text = readInput(file, what, "Point --program at a folder that holds Pulumi.yaml.");
     try {
         const doc = yaml.load(text);
         return (doc && typeof doc === "object" ? doc : {}) as Record<string, unknown>;
