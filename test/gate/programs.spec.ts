@@ -14,7 +14,7 @@ import { GateError } from "../../tools/gate/errors";
 import { gateFails, runGate } from "../../tools/gate/index";
 import { renderReport } from "../../tools/gate/report";
 import { readStackExport, toStackExport } from "../../tools/gate/stack-export";
-import { ResourceRecord, UNKNOWN, Violation } from "../../tools/gate/types";
+import { ResourceRecord, WIRE_UNKNOWN, Violation } from "../../tools/gate/types";
 import { startPack, PackHarness } from "../helpers/pack";
 import { pack, program, ROOT } from "./fixtures";
 
@@ -161,7 +161,7 @@ const CASES: ProgramCase[] = [
         checks: (run) => {
             expect(byName(run, "main").remote).to.equal(true);
             // The remote component's output is unknown offline, and counted as such.
-            expect(byName(run, "app-sg").inputs.vpcId).to.equal(UNKNOWN);
+            expect(byName(run, "app-sg").inputs.vpcId).to.equal(WIRE_UNKNOWN);
             expect(run.unmodelled).to.deep.equal({ "aws:ec2/securityGroup:SecurityGroup vpcId": 1 });
         },
     },

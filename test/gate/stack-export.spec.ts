@@ -5,7 +5,7 @@ import * as path from "path";
 import { GateError } from "../../tools/gate/errors";
 import { runGate } from "../../tools/gate/index";
 import { readStackExport } from "../../tools/gate/stack-export";
-import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../../tools/gate/types";
+import { SECRET_SIG, SECRET_SIG_KEY, WIRE_UNKNOWN } from "../../tools/gate/types";
 import { exportFile, pack } from "./fixtures";
 
 function writeTemp(content: string): string {
@@ -28,7 +28,7 @@ describe("gate stack exports (pulumi policy analyze --file)", () => {
         const exp = readStackExport(exportFile("basic.json"));
         const echo = exp.resources[4]!;
         expect(echo.inputs.shown).to.deep.equal({ [SECRET_SIG_KEY]: SECRET_SIG, value: "visible-secret" });
-        expect(echo.inputs.hidden).to.deep.equal({ [SECRET_SIG_KEY]: SECRET_SIG, value: UNKNOWN });
+        expect(echo.inputs.hidden).to.deep.equal({ [SECRET_SIG_KEY]: SECRET_SIG, value: WIRE_UNKNOWN });
         expect(exp.unreadableSecrets).to.equal(1);
     });
 

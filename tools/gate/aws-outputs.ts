@@ -9,7 +9,7 @@
  * sentinel instead, as in the first `pulumi preview` of a new stack.
  */
 import * as crypto from "crypto";
-import { UNKNOWN } from "./types";
+import { WIRE_UNKNOWN } from "./types";
 
 export const ACCOUNT_ID = "123456789012";
 
@@ -82,7 +82,7 @@ function physicalName(type: string, name: string, inputs: Record<string, unknown
         return undefined;
     }
     const given = inputs[prop];
-    if (typeof given === "string" && given !== UNKNOWN) {
+    if (typeof given === "string" && given !== WIRE_UNKNOWN) {
         return given;
     }
     // The provider appends a random suffix to the logical name; lower-case where AWS requires it.
@@ -222,7 +222,7 @@ export function providerOutputs(type: string, name: string, inputs: Record<strin
     if (namePropKey && physical !== undefined && inputs[namePropKey] === undefined) {
         computed[namePropKey] = physical;
     }
-    const region = typeof inputs.region === "string" && inputs.region !== UNKNOWN ? inputs.region : ctx.region;
+    const region = typeof inputs.region === "string" && inputs.region !== WIRE_UNKNOWN ? inputs.region : ctx.region;
     const arn = arnFor(type, region, id, physical, inputs) ?? genericArn(type, region, id, physical);
     if (arn !== undefined) computed.arn = arn;
     const { module: svc, kind } = splitType(type);
@@ -260,7 +260,7 @@ export function providerOutputs(type: string, name: string, inputs: Record<strin
     if (svc === "kms" && kind === "Key") computed.keyId = id;
     if (svc === "acm" && kind === "Certificate") {
         const domains = [inputs.domainName, ...(Array.isArray(inputs.subjectAlternativeNames) ? inputs.subjectAlternativeNames : [])]
-            .filter((d): d is string => typeof d === "string" && d !== UNKNOWN);
+            .filter((d): d is string => typeof d === "string" && d !== WIRE_UNKNOWN);
         computed.domainValidationOptions = domains.map((d) => ({
             domainName: d, resourceRecordName: `_${stableHex(d, 32)}.${d}.`, resourceRecordType: "CNAME",
             resourceRecordValue: `_${stableHex(d + "v", 32)}.acm-validations.aws.`,
@@ -300,7 +300,7 @@ export function providerOutputs(type: string, name: string, inputs: Record<strin
     for (const [k, v] of Object.entries(computed)) {
         // Known inputs win: the provider echoes what was asked for.
         if (state[k] === undefined) {
-            state[k] = ctx.unknown ? UNKNOWN : v;
+            state[k] = ctx.unknown ? WIRE_UNKNOWN : v;
         }
     }
     return { id: ctx.unknown ? "" : id, state };
@@ -394,7 +394,7 @@ export function invokeResult(token: string, args: Record<string, unknown>, ctx: 
         case "aws:ssm/getParameter:getParameter": {
             const paramName = String(args.name ?? "parameter");
             // Public AMI aliases resolve to an AMI id; any other parameter's value is not known offline.
-            const value = paramName.startsWith("/aws/service/") && paramName.includes("ami") ? `ami-${stableHex(paramName, 17)}` : UNKNOWN;
+            const value = paramName.startsWith("/aws/service/") && paramName.includes("ami") ? `ami-${stableHex(paramName, 17)}` : WIRE_UNKNOWN;
             return {
                 id: paramName, name: paramName, arn: `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter${paramName.startsWith("/") ? "" : "/"}${paramName}`,
                 type: "String", value, insecureValue: value, version: 1, withDecryption: args.withDecryption ?? true,
@@ -423,13 +423,13 @@ export function invokeResult(token: string, args: Record<string, unknown>, ctx: 
                 "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
                 "eu-west-1": "156460612806", "eu-central-1": "054676820928", "ap-southeast-1": "114774131450",
             };
-            const acct = accounts[region] ?? UNKNOWN;
-            return { id: acct, arn: acct === UNKNOWN ? UNKNOWN : `arn:aws:iam::${acct}:root`, region };
+            const acct = accounts[region] ?? WIRE_UNKNOWN;
+            return { id: acct, arn: acct === WIRE_UNKNOWN ? WIRE_UNKNOWN : `arn:aws:iam::${acct}:root`, region };
         }
         case "aws:iam/getPolicyDocument:getPolicyDocument":
         {
             const doc = policyDocument(args);
-            if (doc === undefined) return { id: UNKNOWN, json: UNKNOWN, minifiedJson: UNKNOWN };
+            if (doc === undefined) return { id: WIRE_UNKNOWN, json: WIRE_UNKNOWN, minifiedJson: WIRE_UNKNOWN };
             // The provider returns the document indented (json) and compact (minifiedJson); the id is its hash.
             return { id: stableHex(JSON.stringify(doc), 10), json: JSON.stringify(doc, null, 2), minifiedJson: JSON.stringify(doc) };
         }
@@ -447,7 +447,7 @@ export function invokeResult(token: string, args: Record<string, unknown>, ctx: 
  * Undefined when an argument is unknown (then the result is unknown too).
  */
 function policyDocument(args: Record<string, unknown>): Record<string, unknown> | undefined {
-    if (JSON.stringify(args).includes(UNKNOWN)) return undefined;
+    if (JSON.stringify(args).includes(WIRE_UNKNOWN)) return undefined;
     const one = (v: unknown) => (Array.isArray(v) && v.length === 1 ? v[0] : v);
     const principals = (list: unknown) => {
         const p: Record<string, unknown> = {};

@@ -9,7 +9,7 @@
  */
 import * as path from "path";
 import * as fs from "fs";
-import { ResourceRecord, UNKNOWN } from "./types";
+import { ResourceRecord, WIRE_UNKNOWN } from "./types";
 import { invokeResult, OutputContext, providerOutputs, splitType, stableHex } from "./aws-outputs";
 import { downgradeResourceReferences } from "./marshal";
 import * as url from "url";
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
         if (existing) return existing;
         const name = version ? `default_${version.replace(/[.-]/g, "_")}` : "default";
         const urn = `urn:pulumi:${stack}::${project}::pulumi:providers:${pkg}::${name}`;
-        const id = firstPreview ? UNKNOWN : stableHex(urn, 8) + "-" + stableHex(urn + "id", 4) + "-4d5e-8f90-" + stableHex(urn, 12);
+        const id = firstPreview ? WIRE_UNKNOWN : stableHex(urn, 8) + "-" + stableHex(urn + "id", 4) + "-4d5e-8f90-" + stableHex(urn, 12);
         // A default provider is configured from the stack's `<pkg>:*` config keys; a dynamic
         // provider gets the whole config, keys kept namespaced (pkg/resource/deploy/target.go).
         const inputs: Record<string, unknown> = {};
@@ -218,14 +218,14 @@ async function main(): Promise<void> {
                         // A resource made through an explicit provider lives in that provider's region.
                         const providerRegion = records.get(provider.split("::").slice(0, 4).join("::"))?.inputs.region;
                         const produced = providerOutputs(type, name, inputs,
-                            typeof providerRegion === "string" && providerRegion !== UNKNOWN ? { ...ctx, region: providerRegion } : ctx);
+                            typeof providerRegion === "string" && providerRegion !== WIRE_UNKNOWN ? { ...ctx, region: providerRegion } : ctx);
                         id = produced.id;
                         outputs = produced.state;
                     }
                 }
                 const record: ResourceRecord = {
                     urn, type, name, custom,
-                    id: custom ? (id || UNKNOWN) : undefined,
+                    id: custom ? (id || WIRE_UNKNOWN) : undefined,
                     parent: parent || undefined,
                     provider: provider || undefined,
                     dependencies: request.getDependenciesList(),
@@ -381,7 +381,7 @@ async function main(): Promise<void> {
 
 /** Unknowns reaching a resource's inputs in resolved mode come from outputs the gate did not model. */
 function countUnknowns(type: string, inputs: Record<string, unknown>): void {
-    const seen = (v: unknown): boolean => v === UNKNOWN ||
+    const seen = (v: unknown): boolean => v === WIRE_UNKNOWN ||
         (Array.isArray(v) ? v.some(seen) : !!v && typeof v === "object" && Object.values(v).some(seen));
     for (const [k, v] of Object.entries(inputs)) {
         if (seen(v)) unmodelled[`${type} ${k}`] = (unmodelled[`${type} ${k}`] ?? 0) + 1;

@@ -9,10 +9,9 @@
  * `{sig, ciphertext}`, which no one here can read: it becomes a secret whose value is
  * unknown, so a rule that needs it reports that it cannot decide — never a pass.
  */
-import * as fs from "fs";
-import { GateError } from "./errors";
+import { GateError, parseJsonInput, readInput } from "./errors";
 import { downgradeResourceReferences, restoreResourceReferences } from "./marshal";
-import { ResourceRecord, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "./types";
+import { ResourceRecord, SECRET_SIG, SECRET_SIG_KEY, WIRE_UNKNOWN } from "./types";
 
 export interface StackExport {
     project: string;
@@ -23,19 +22,9 @@ export interface StackExport {
 }
 
 export function readStackExport(file: string): StackExport {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch {
-        throw new GateError(`stack export not found: ${file}`, "Create one with `pulumi stack export --file <file>`.");
-    }
+    const text = readInput(file, "stack export", "Create one with `pulumi stack export --file <file>`.");
     const fix = "Pass the JSON written by `pulumi stack export` (deployment version 3).";
-    let doc: any;
-    try {
-        doc = JSON.parse(text);
-    } catch (e) {
-        throw new GateError(`stack export ${file} is not JSON: ${(e as Error).message}`, fix);
-    }
+    const doc = parseJsonInput(text, `stack export ${file}`, fix);
     if (!doc || typeof doc !== "object" || typeof doc.version !== "number") {
         throw new GateError(`stack export ${file} has no "version": it is not a stack export`, fix);
     }
@@ -98,7 +87,7 @@ function decodeSecrets(v: unknown, counter: { unreadable: number }): unknown {
             return { [SECRET_SIG_KEY]: SECRET_SIG, value: decodeSecrets(value, counter) };
         }
         counter.unreadable++;
-        return { [SECRET_SIG_KEY]: SECRET_SIG, value: UNKNOWN };
+        return { [SECRET_SIG_KEY]: SECRET_SIG, value: WIRE_UNKNOWN };
     }
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(o)) out[k] = decodeSecrets(x, counter);
@@ -133,7 +122,7 @@ export function toStackExport(run: { resources: ResourceRecord[]; stackOutputs: 
             resources: run.resources.map((r) => ({
                 urn: r.urn,
                 custom: r.custom,
-                ...(r.id !== undefined && r.id !== UNKNOWN ? { id: r.id } : {}),
+                ...(r.id !== undefined && r.id !== WIRE_UNKNOWN ? { id: r.id } : {}),
                 type: r.type,
                 inputs: encodeSecrets(r.inputReferences ? restoreResourceReferences(r.inputs, r.inputReferences) : r.inputs),
                 outputs: encodeSecrets(r.type === "pulumi:pulumi:Stack" ? run.stackOutputs : r.outputs),
