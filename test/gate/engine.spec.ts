@@ -2,14 +2,9 @@ import { expect } from "chai";
 import * as path from "path";
 import { runProgram, ProgramRun, SECRET_CONFIG_PLACEHOLDER } from "../../tools/gate/engine";
 import { GateError } from "../../tools/gate/errors";
-import { ResourceRecord, WIRE_UNKNOWN } from "../../tools/gate/types";
-import { program } from "./fixtures";
+import { WIRE_UNKNOWN } from "../../tools/gate/types";
+import { byName, program } from "./fixtures";
 
-const byName = (run: ProgramRun, name: string): ResourceRecord => {
-    const r = run.resources.find((x) => x.name === name);
-    if (!r) throw new Error(`no resource ${name} in ${run.resources.map((x) => x.name).join(", ")}`);
-    return r;
-};
 
 describe("gate engine (program under the recording mock monitor)", function () {
     let resolved: ProgramRun;
