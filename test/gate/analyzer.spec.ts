@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { PackClient } from "../../tools/gate/analyzer";
 import { GateError } from "../../tools/gate/errors";
-import { ResourceRecord, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../../tools/gate/types";
+import { ResourceRecord, SECRET_SIG, SECRET_SIG_KEY, WIRE_UNKNOWN } from "../../tools/gate/types";
 import { pack } from "./fixtures";
 
 const STACK = "urn:pulumi:t::p::pulumi:pulumi:Stack::p-t";
@@ -77,12 +77,12 @@ describe("gate analyzer client (packs started as the CLI starts them)", function
 
     it("sends unknowns and secrets as the engine does: unknown -> can't decide, secret -> its value", async () => {
         const echo = record("test:index:Echo", "echo", {
-            unknownValue: UNKNOWN, secretValue: { [SECRET_SIG_KEY]: SECRET_SIG, value: "s3cr3t" }, plain: 1, __defaults: ["x"],
+            unknownValue: WIRE_UNKNOWN, secretValue: { [SECRET_SIG_KEY]: SECRET_SIG, value: "s3cr3t" }, plain: 1, __defaults: ["x"],
         });
         const out = await client.analyze(echo, undefined);
         const v = out.violations.find((x) => x.policyName === "fixture-echo")!;
         expect(v.message).to.equal('echo {"plain":1,"secretValue":"s3cr3t","unknownValue":"<UnknownValueError>"} provider=');
-        const pab = record("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", { bucket: UNKNOWN });
+        const pab = record("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", { bucket: WIRE_UNKNOWN });
         const undecided = (await client.analyze(pab, undefined)).violations.find((x) => x.policyName === "fixture-reads-bucket")!;
         expect(undecided.undecided).to.equal(true);
         expect(undecided.enforcementLevel).to.equal("advisory");

@@ -11,17 +11,12 @@ import * as path from "path";
 import { AWS_API_POLICY, awsApiListing, awsApiSummary, checkAwsApi, loadAwsApiTables } from "../../tools/gate/aws-api";
 import type { ResourceRecord } from "../../tools/gate/types";
 import { program } from "../infra/program";
-import { pack, ROOT } from "./fixtures";
+import { gate, pack, ROOT } from "./fixtures";
 
 const FIXTURE = path.join(ROOT, "test/fixtures/aws-api/old-description");
 const OLD_DESCRIPTION = "Blocks requests to the API stage that lack CloudFront's origin-verify header";
 const STACKS = fs.readdirSync(ROOT).filter((f) => /^Pulumi\.[\w-]+\.yaml$/.test(f)).map((f) => f.split(".")[1]!);
 
-function gate(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools/gate/cli.ts"), ...args],
-        { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe("AWS API contract", () => {
     it("has a constraint table that matches the botocore models on this machine (not stale)", function () {

@@ -1,19 +1,13 @@
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { applyBaseline, loadBaseline } from "../../tools/gate/baseline";
 import { main } from "../../tools/gate/cli";
 import { GateError } from "../../tools/gate/errors";
 import type { GateResult, Violation } from "../../tools/gate/types";
-import { exportFile, pack } from "./fixtures";
+import { exportFile, pack, tempDir, tempFile } from "./fixtures";
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "gate-baseline-"));
-function write(content: unknown): string {
-    const f = path.join(tmp(), "baseline.json");
-    fs.writeFileSync(f, typeof content === "string" ? content : JSON.stringify(content));
-    return f;
-}
+const write = (content: unknown): string => tempFile("baseline.json", content);
 const violation = (policyName: string, urn: string, extra: Partial<Violation> = {}): Violation => ({
     packName: "p", packVersion: "1", policyName, description: "", enforcementLevel: "mandatory", severity: "high",
     message: "m", urn, resourceType: "t", resourceName: "n", ...extra,
@@ -44,7 +38,7 @@ describe("gate --baseline", () => {
     it("rejects a missing baseline file", () => expect(() => loadBaseline("/nonexistent/b.json")).to.throw(GateError, /baseline file not found/));
 
     it("end to end: a run's own JSON report as baseline turns exit 1 into 0; a new finding still fails", async function () {
-        const dir = tmp();
+        const dir = tempDir();
         const report = path.join(dir, "first.json");
         const args = ["--stack-export", exportFile("basic.json"), "--policy-pack", pack("reporting")];
         expect(await main([...args, "--format", "json", "--output", report])).to.equal(1);

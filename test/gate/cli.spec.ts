@@ -1,19 +1,11 @@
 import { expect } from "chai";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "../../tools/gate/cli";
 import { GateError } from "../../tools/gate/errors";
-import { exportFile, pack, program, ROOT } from "./fixtures";
+import { exportFile, gate, pack, program, tempDir } from "./fixtures";
 
 /** Runs the gate as `npm run gate` does, in a child process, and returns what a CI job sees. */
-function gate(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools/gate/cli.ts"), ...args],
-        { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "gate-cli-"));
 const reporting = ["--policy-pack", pack("reporting")];
 
 describe("gate CLI: flags", () => {
@@ -55,7 +47,7 @@ describe("gate CLI: exit codes and reports", function () {
     });
 
     it("1 from a stack export, with the JSON report written to --output", () => {
-        const out = path.join(tmp(), "report.json");
+        const out = path.join(tempDir(), "report.json");
         const r = gate("--stack-export", exportFile("basic.json"), ...reporting, "--format", "json", "--output", out);
         expect(r.code, r.stderr).to.equal(1);
         expect(r.stdout).to.equal("");
@@ -74,7 +66,7 @@ describe("gate CLI: exit codes and reports", function () {
     });
 
     it("the pack config file applies: a level turned to disabled clears the violation (exit 0)", () => {
-        const dir = tmp();
+        const dir = tempDir();
         fs.writeFileSync(path.join(dir, "c.json"), JSON.stringify({ "fixture-public-bucket": "disabled" }));
         const r = gate("--stack-export", exportFile("basic.json"), ...reporting, "--policy-pack-config", path.join(dir, "c.json"));
         expect(r.code, r.stderr).to.equal(0);
@@ -90,7 +82,7 @@ describe("gate CLI: exit codes and reports", function () {
         ["a missing pack", () => ["--stack-export", exportFile("basic.json"), "--policy-pack", "/nonexistent-pack"], /PulumiPolicy.yaml not found/],
         ["a missing config file", () => ["--stack-export", exportFile("basic.json"), ...reporting, "--policy-pack-config", "/nonexistent.json"], /config file not found/],
         ["a config file that breaks the schema", () => {
-            const f = path.join(tmp(), "c.json");
+            const f = path.join(tempDir(), "c.json");
             fs.writeFileSync(f, JSON.stringify({ "fixture-configurable": { maxCount: "lots" } }));
             return ["--stack-export", exportFile("basic.json"), ...reporting, "--policy-pack-config", f];
         }, /\nerror: validating policy config: fixture-reporting 1\.2\.3  fixture-configurable: maxCount: Invalid type/],

@@ -2,14 +2,9 @@ import { expect } from "chai";
 import * as path from "path";
 import { runProgram, ProgramRun, SECRET_CONFIG_PLACEHOLDER } from "../../tools/gate/engine";
 import { GateError } from "../../tools/gate/errors";
-import { ResourceRecord, UNKNOWN } from "../../tools/gate/types";
-import { program } from "./fixtures";
+import { WIRE_UNKNOWN } from "../../tools/gate/types";
+import { byName, program } from "./fixtures";
 
-const byName = (run: ProgramRun, name: string): ResourceRecord => {
-    const r = run.resources.find((x) => x.name === name);
-    if (!r) throw new Error(`no resource ${name} in ${run.resources.map((x) => x.name).join(", ")}`);
-    return r;
-};
 
 describe("gate engine (program under the recording mock monitor)", function () {
     let resolved: ProgramRun;
@@ -101,12 +96,12 @@ describe("gate engine (program under the recording mock monitor)", function () {
     });
 
     it("first-preview mode: a value derived from another resource's output is unknown", () => {
-        expect(byName(preview, "linked").inputs.bucket).to.equal(UNKNOWN);
-        expect(byName(preview, "site-bucket").outputs.arn).to.equal(UNKNOWN);
-        expect(byName(preview, "echo").inputs.derived).to.equal(UNKNOWN);
+        expect(byName(preview, "linked").inputs.bucket).to.equal(WIRE_UNKNOWN);
+        expect(byName(preview, "site-bucket").outputs.arn).to.equal(WIRE_UNKNOWN);
+        expect(byName(preview, "echo").inputs.derived).to.equal(WIRE_UNKNOWN);
         // An input the program gave directly stays known.
         expect(byName(preview, "linked").inputs.blockPublicAcls).to.equal(true);
-        expect(preview.stackOutputs.bucketName).to.equal(UNKNOWN);
+        expect(preview.stackOutputs.bucketName).to.equal(WIRE_UNKNOWN);
     });
 
     it("flags a remote component (its children are not visible)", () => {

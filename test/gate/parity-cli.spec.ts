@@ -5,18 +5,12 @@
  * pulumi-policy's integration suite; a new user's first pack).
  */
 import { expect } from "chai";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parity, ROOT } from "./fixtures";
+import { gate, parity, ROOT } from "./fixtures";
 import { expectParityFailure } from "./parity-run";
 
-function gate(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools/gate/cli.ts"), ...args],
-        { cwd: ROOT, encoding: "utf8", timeout: 300_000 });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 const scenarioArgs = (name: string, scenario: number) =>
     ["--program", parity(name).program, "--policy-pack", parity(name).pack, "--config", `scenario=${scenario}`];
 

@@ -13,7 +13,7 @@ import { GateError } from "../../tools/gate/errors";
 import { downgradeResourceReferences, RESOURCE_REFERENCE_SIG, restoreResourceReferences } from "../../tools/gate/marshal";
 import { planProgram } from "../../tools/gate/program-loader";
 import { compilerSetup, esbuildTsconfig } from "../../tools/gate/typecheck";
-import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../../tools/gate/types";
+import { SECRET_SIG, SECRET_SIG_KEY, WIRE_UNKNOWN } from "../../tools/gate/types";
 import { program } from "./fixtures";
 
 describe("gate: loading a program as the language host does", () => {
@@ -110,7 +110,7 @@ describe("gate: resource references as the engine marshals them for analyzers", 
 
     it("a custom resource becomes its id; an unknown id stays unknown; a component becomes its URN", () => {
         expect(downgradeResourceReferences({ bucket: ref("urn:b", "site-123") })).to.deep.equal({ bucket: "site-123" });
-        expect(downgradeResourceReferences({ bucket: ref("urn:b", "") })).to.deep.equal({ bucket: UNKNOWN });
+        expect(downgradeResourceReferences({ bucket: ref("urn:b", "") })).to.deep.equal({ bucket: WIRE_UNKNOWN });
         expect(downgradeResourceReferences({ parentRef: ref("urn:c") })).to.deep.equal({ parentRef: "urn:c" });
     });
 
@@ -165,7 +165,7 @@ describe("gate: iam.getPolicyDocument computed as the provider computes it", () 
     });
 
     it("an unknown argument makes the document unknown, never a guess", () => {
-        const r = invokeResult("aws:iam/getPolicyDocument:getPolicyDocument", { statements: [{ actions: ["s3:GetObject"], resources: [UNKNOWN] }] }, ctx)!;
-        expect(r.json).to.equal(UNKNOWN);
+        const r = invokeResult("aws:iam/getPolicyDocument:getPolicyDocument", { statements: [{ actions: ["s3:GetObject"], resources: [WIRE_UNKNOWN] }] }, ctx)!;
+        expect(r.json).to.equal(WIRE_UNKNOWN);
     });
 });

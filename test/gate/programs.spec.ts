@@ -14,18 +14,13 @@ import { GateError } from "../../tools/gate/errors";
 import { gateFails, runGate } from "../../tools/gate/index";
 import { renderReport } from "../../tools/gate/report";
 import { readStackExport, toStackExport } from "../../tools/gate/stack-export";
-import { ResourceRecord, UNKNOWN, Violation } from "../../tools/gate/types";
+import { WIRE_UNKNOWN, Violation } from "../../tools/gate/types";
 import { startPack, PackHarness } from "../helpers/pack";
-import { pack, program, ROOT } from "./fixtures";
+import { byName, pack, program, ROOT } from "./fixtures";
 
 const findings = (vs: Violation[], pick: (v: Violation) => boolean) =>
     vs.filter(pick).map((v) => `${v.policyName} ${v.resourceName}`).sort();
 const mandatory = (vs: Violation[]) => findings(vs, (v) => v.enforcementLevel === "mandatory" && !v.undecided);
-const byName = (run: ProgramRun, name: string, type?: string): ResourceRecord => {
-    const r = run.resources.find((x) => x.name === name && (!type || x.type === type));
-    if (!r) throw new Error(`no resource ${name} in ${run.resources.map((x) => x.name).join(", ")}`);
-    return r;
-};
 const lambdaDefaults = (fn: string) => [`lambda-function-errors-alarm ${fn}`, `lambda-function-in-private-subnets ${fn}`];
 /** The AWS-managed policies aws.lambda.CallbackFunction attaches to the role it creates. */
 const callbackRolePolicies = (fn: string) => ["b5aeb6b6", "d32a66fa", "74d12784", "4aaabb8e", "a1de8170", "7cd09230", "e1a3786d"]
@@ -195,7 +190,7 @@ const CASES: ProgramCase[] = [
         checks: (run) => {
             expect(byName(run, "main").remote).to.equal(true);
             // The remote component's output is unknown offline, and counted as such.
-            expect(byName(run, "app-sg").inputs.vpcId).to.equal(UNKNOWN);
+            expect(byName(run, "app-sg").inputs.vpcId).to.equal(WIRE_UNKNOWN);
             expect(run.unmodelled).to.deep.equal({ "aws:ec2/securityGroup:SecurityGroup vpcId": 1 });
         },
     },

@@ -1,18 +1,9 @@
 import { expect } from "chai";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { GateError } from "../../tools/gate/errors";
 import { runGate } from "../../tools/gate/index";
 import { readStackExport } from "../../tools/gate/stack-export";
-import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../../tools/gate/types";
-import { exportFile, pack } from "./fixtures";
-
-function writeTemp(content: string): string {
-    const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gate-export-")), "export.json");
-    fs.writeFileSync(f, content);
-    return f;
-}
+import { SECRET_SIG, SECRET_SIG_KEY, WIRE_UNKNOWN } from "../../tools/gate/types";
+import { exportFile, pack, tempFile } from "./fixtures";
 
 describe("gate stack exports (pulumi policy analyze --file)", () => {
     it("reads resources, project and stack from a version-3 export", () => {
@@ -28,7 +19,7 @@ describe("gate stack exports (pulumi policy analyze --file)", () => {
         const exp = readStackExport(exportFile("basic.json"));
         const echo = exp.resources[4]!;
         expect(echo.inputs.shown).to.deep.equal({ [SECRET_SIG_KEY]: SECRET_SIG, value: "visible-secret" });
-        expect(echo.inputs.hidden).to.deep.equal({ [SECRET_SIG_KEY]: SECRET_SIG, value: UNKNOWN });
+        expect(echo.inputs.hidden).to.deep.equal({ [SECRET_SIG_KEY]: SECRET_SIG, value: WIRE_UNKNOWN });
         expect(exp.unreadableSecrets).to.equal(1);
     });
 
@@ -52,7 +43,7 @@ describe("gate stack exports (pulumi policy analyze --file)", () => {
     ];
     for (const [what, content, pattern] of malformed) {
         it(`rejects ${what} with a GateError`, () => {
-            const f = writeTemp(content);
+            const f = tempFile("export.json", content);
             expect(() => readStackExport(f)).to.throw(GateError, pattern);
         });
     }

@@ -14,7 +14,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PackInfo, ResourceRecord, UNKNOWN, Violation } from "./types";
+import { PackInfo, ResourceRecord, WIRE_UNKNOWN, Violation } from "./types";
 
 const DIR = path.join(__dirname, "aws-api");
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -131,13 +131,13 @@ function wholeValue(pattern: string): RegExp | null {
 interface Leaf {
     path: string;
     patternPath: string;
-    value: string | number | typeof UNKNOWN;
+    value: string | number | typeof WIRE_UNKNOWN;
     secret: boolean;
 }
 
 function leaves(value: unknown, pathSoFar: string, patternSoFar: string, secret: boolean, out: Leaf[]): void {
-    if (value === UNKNOWN) {
-        out.push({ path: pathSoFar, patternPath: patternSoFar, value: UNKNOWN, secret });
+    if (value === WIRE_UNKNOWN) {
+        out.push({ path: pathSoFar, patternPath: patternSoFar, value: WIRE_UNKNOWN, secret });
         return;
     }
     if (Array.isArray(value)) {
@@ -250,7 +250,7 @@ export function checkAwsApi(resources: ResourceRecord[], tables: AwsApiTables = 
                 continue;
             }
             if (typeof target !== "string") continue;
-            if (leaf.value === UNKNOWN) {
+            if (leaf.value === WIRE_UNKNOWN) {
                 result.unknown++;
                 continue;
             }

@@ -9,7 +9,7 @@
  * sentinel instead, as in the first `pulumi preview` of a new stack.
  */
 import * as crypto from "crypto";
-import { UNKNOWN } from "./types";
+import { WIRE_UNKNOWN } from "./types";
 
 export const ACCOUNT_ID = "123456789012";
 
@@ -82,7 +82,7 @@ function physicalName(type: string, name: string, inputs: Record<string, unknown
         return undefined;
     }
     const given = inputs[prop];
-    if (typeof given === "string" && given !== UNKNOWN) {
+    if (typeof given === "string" && given !== WIRE_UNKNOWN) {
         return given;
     }
     // The provider appends a random suffix to the logical name; lower-case where AWS requires it.
@@ -208,6 +208,122 @@ function makeId(type: string, name: string, physical: string | undefined): strin
     return physical ?? `${name}-${stableHex(type + name, 8)}`;
 }
 
+/** What the computed attributes of one new resource are made from. */
+interface NewResource {
+    name: string;
+    inputs: Record<string, unknown>;
+    region: string;
+    id: string;
+    physical: string | undefined;
+    arn: string | undefined;
+}
+
+const lbDnsName = (r: NewResource): Record<string, unknown> => ({
+    dnsName: `${r.physical ?? r.name}-${stableHex(r.name, 9)}.${r.region}.elb.amazonaws.com`,
+    zoneId: "Z1H1FL5HABSF5",
+    arnSuffix: String(r.arn ?? "").split(":loadbalancer/")[1],
+});
+const lbTargetGroup = (r: NewResource): Record<string, unknown> => ({ arnSuffix: String(r.arn ?? "").split(":").pop() });
+const bucketDomains = (r: NewResource): Record<string, unknown> => ({
+    bucketDomainName: `${r.physical}.s3.amazonaws.com`,
+    bucketRegionalDomainName: `${r.physical}.s3.${r.region}.amazonaws.com`,
+    region: r.region,
+});
+const rdsEndpoint = (kind: "Instance" | "Cluster") => (r: NewResource): Record<string, unknown> => {
+    const host = `${r.physical ?? r.name}.${stableHex(r.name, 12)}.${r.region}.rds.amazonaws.com`;
+    return {
+        address: host,
+        endpoint: kind === "Instance" ? `${host}:${String(r.inputs.port ?? 3306)}` : host,
+        resourceId: `db-${stableHex(r.name, 26).toUpperCase()}`,
+    };
+};
+
+/**
+ * The attributes a provider computes on create, beyond the name, the ARN and the id, per
+ * `<module>/<kind>` of the type token (a data table: one entry per resource type modelled).
+ */
+const COMPUTED: Record<string, (r: NewResource) => Record<string, unknown>> = {
+    "s3/Bucket": bucketDomains,
+    "s3/BucketV2": bucketDomains,
+    "lambda/Function": (r) => {
+        const version = r.inputs.publish === true ? "1" : "$LATEST";
+        return {
+            invokeArn: `arn:aws:apigateway:${r.region}:lambda:path/2015-03-31/functions/${r.arn}/invocations`,
+            version,
+            qualifiedArn: `${r.arn}:${version}`,
+        };
+    },
+    "apigateway/RestApi": (r) => ({
+        rootResourceId: stableHex(r.name + "root", 10),
+        executionArn: `arn:aws:execute-api:${r.region}:${ACCOUNT_ID}:${r.id}`,
+    }),
+    "apigateway/Stage": (r) => {
+        const api = typeof r.inputs.restApi === "string" ? r.inputs.restApi : r.id;
+        const stage = String(r.inputs.stageName ?? "");
+        return {
+            invokeUrl: `https://${api}.execute-api.${r.region}.amazonaws.com/${stage}`,
+            executionArn: `arn:aws:execute-api:${r.region}:${ACCOUNT_ID}:${api}/${stage}`,
+        };
+    },
+    "cloudfront/Distribution": (r) => ({ domainName: `d${stableHex(r.name, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" }),
+    "kinesis/Stream": (r) => ({ name: r.physical }),
+    "ec2/Vpc": (r) => {
+        const mainRouteTableId = `rtb-${stableHex(r.name + "main-rtb", 17)}`;
+        const computed: Record<string, unknown> = {
+            defaultSecurityGroupId: `sg-${stableHex(r.name + "default-sg", 17)}`,
+            mainRouteTableId,
+            defaultRouteTableId: mainRouteTableId,
+        };
+        // The provider reads an empty IPv6 block when none is associated (awsx classic decides on it).
+        const ipv6 = r.inputs.assignGeneratedIpv6CidrBlock === true || r.inputs.ipv6IpamPoolId !== undefined;
+        if (r.inputs.ipv6CidrBlock === undefined) {
+            computed.ipv6CidrBlock = ipv6 ? `2600:1f14:${stableHex(r.name, 3)}:${stableHex(r.name + "v6", 2)}00::/56` : "";
+            computed.ipv6AssociationId = ipv6 ? `vpc-cidr-assoc-${stableHex(r.name + "v6", 17)}` : "";
+        }
+        return computed;
+    },
+    "ec2/VpcEndpoint": (r) => ({ prefixListId: `pl-${stableHex(r.name, 8)}` }),
+    "sqs/Queue": (r) => ({ url: r.id }),
+    "kms/Key": (r) => ({ keyId: r.id }),
+    "acm/Certificate": (r) => {
+        const domains = [r.inputs.domainName, ...(Array.isArray(r.inputs.subjectAlternativeNames) ? r.inputs.subjectAlternativeNames : [])]
+            .filter((d): d is string => typeof d === "string" && d !== WIRE_UNKNOWN);
+        return {
+            domainValidationOptions: domains.map((d) => ({
+                domainName: d, resourceRecordName: `_${stableHex(d, 32)}.${d}.`, resourceRecordType: "CNAME",
+                resourceRecordValue: `_${stableHex(d + "v", 32)}.acm-validations.aws.`,
+            })),
+            status: "ISSUED",
+        };
+    },
+    "acm/CertificateValidation": (r) => ({ certificateArn: r.inputs.certificateArn }),
+    "route53/Zone": (r) => ({
+        zoneId: r.id,
+        nameServers: [1, 2, 3, 4].map((i) => `ns-${i}${stableHex(r.name + i, 3).replace(/\D/g, "1")}.awsdns-0${i}.net`),
+    }),
+    "route53/Record": (r) => ({ fqdn: r.inputs.name }),
+    "lb/LoadBalancer": lbDnsName,
+    "alb/LoadBalancer": lbDnsName,
+    "lb/TargetGroup": lbTargetGroup,
+    "alb/TargetGroup": lbTargetGroup,
+    "ec2/Instance": (r) => {
+        const publicIp = r.inputs.associatePublicIpAddress === false ? ""
+            : `54.${parseInt(stableHex(r.name, 2), 16)}.${parseInt(stableHex(r.name + "p", 2), 16)}.10`;
+        return {
+            privateIp: `10.0.${parseInt(stableHex(r.name, 2), 16) % 250}.${parseInt(stableHex(r.name + "ip", 2), 16) % 250 + 4}`,
+            publicIp,
+            publicDns: publicIp ? `ec2-${publicIp.replace(/\./g, "-")}.${r.region}.compute.amazonaws.com` : "",
+        };
+    },
+    "rds/Instance": rdsEndpoint("Instance"),
+    "rds/Cluster": rdsEndpoint("Cluster"),
+    "ecr/Repository": (r) => ({ repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${r.region}.amazonaws.com/${r.physical ?? r.name}` }),
+    "apigatewayv2/Api": (r) => ({
+        apiEndpoint: `https://${r.id}.execute-api.${r.region}.amazonaws.com`,
+        executionArn: `arn:aws:execute-api:${r.region}:${ACCOUNT_ID}:${r.id}`,
+    }),
+};
+
 /**
  * The state a provider returns after create: the inputs plus computed attributes.
  * `inputs` arrive in wire form (unknown sentinels, secret wrappers) and stay that way.
@@ -222,226 +338,162 @@ export function providerOutputs(type: string, name: string, inputs: Record<strin
     if (namePropKey && physical !== undefined && inputs[namePropKey] === undefined) {
         computed[namePropKey] = physical;
     }
-    const region = typeof inputs.region === "string" && inputs.region !== UNKNOWN ? inputs.region : ctx.region;
+    const region = typeof inputs.region === "string" && inputs.region !== WIRE_UNKNOWN ? inputs.region : ctx.region;
     const arn = arnFor(type, region, id, physical, inputs) ?? genericArn(type, region, id, physical);
     if (arn !== undefined) computed.arn = arn;
     const { module: svc, kind } = splitType(type);
-    if (svc === "s3" && NAME_PROPERTY[type]) {
-        computed.bucketDomainName = `${physical}.s3.amazonaws.com`;
-        computed.bucketRegionalDomainName = `${physical}.s3.${region}.amazonaws.com`;
-        computed.region = region;
-    }
-    if (svc === "lambda" && kind === "Function") {
-        computed.invokeArn = `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
-        computed.version = inputs.publish === true ? "1" : "$LATEST";
-        computed.qualifiedArn = `${arn}:${computed.version}`;
-    }
-    if (svc === "apigateway" && kind === "RestApi") {
-        computed.rootResourceId = stableHex(name + "root", 10);
-        computed.executionArn = `arn:aws:execute-api:${region}:${ACCOUNT_ID}:${id}`;
-    }
-    if (svc === "apigateway" && kind === "Stage") {
-        const api = typeof inputs.restApi === "string" ? inputs.restApi : id;
-        computed.invokeUrl = `https://${api}.execute-api.${region}.amazonaws.com/${String(inputs.stageName ?? "")}`;
-        computed.executionArn = `arn:aws:execute-api:${region}:${ACCOUNT_ID}:${api}/${String(inputs.stageName ?? "")}`;
-    }
-    if (svc === "cloudfront" && kind === "Distribution") {
-        computed.domainName = `d${stableHex(name, 13)}.cloudfront.net`;
-        computed.hostedZoneId = "Z2FDTNDATAQYW2";
-    }
-    if (svc === "kinesis" && kind === "Stream") computed.name = physical;
-    if (svc === "ec2" && kind === "Vpc") {
-        computed.defaultSecurityGroupId = `sg-${stableHex(name + "default-sg", 17)}`;
-        computed.mainRouteTableId = `rtb-${stableHex(name + "main-rtb", 17)}`;
-        computed.defaultRouteTableId = computed.mainRouteTableId;
-        // The provider reads an empty IPv6 block when none is associated (awsx classic decides on it).
-        const ipv6 = inputs.assignGeneratedIpv6CidrBlock === true || inputs.ipv6IpamPoolId !== undefined;
-        if (inputs.ipv6CidrBlock === undefined) {
-            computed.ipv6CidrBlock = ipv6 ? `2600:1f14:${stableHex(name, 3)}:${stableHex(name + "v6", 2)}00::/56` : "";
-            computed.ipv6AssociationId = ipv6 ? `vpc-cidr-assoc-${stableHex(name + "v6", 17)}` : "";
-        }
-    }
-    if (svc === "ec2" && kind === "VpcEndpoint") computed.prefixListId = `pl-${stableHex(name, 8)}`;
-    if (svc === "sqs" && kind === "Queue") computed.url = id;
-    if (svc === "kms" && kind === "Key") computed.keyId = id;
-    if (svc === "acm" && kind === "Certificate") {
-        const domains = [inputs.domainName, ...(Array.isArray(inputs.subjectAlternativeNames) ? inputs.subjectAlternativeNames : [])]
-            .filter((d): d is string => typeof d === "string" && d !== UNKNOWN);
-        computed.domainValidationOptions = domains.map((d) => ({
-            domainName: d, resourceRecordName: `_${stableHex(d, 32)}.${d}.`, resourceRecordType: "CNAME",
-            resourceRecordValue: `_${stableHex(d + "v", 32)}.acm-validations.aws.`,
-        }));
-        computed.status = "ISSUED";
-    }
-    if (svc === "acm" && kind === "CertificateValidation") computed.certificateArn = inputs.certificateArn;
-    if (svc === "route53" && kind === "Zone") {
-        computed.zoneId = id;
-        computed.nameServers = [1, 2, 3, 4].map((i) => `ns-${i}${stableHex(name + i, 3).replace(/\D/g, "1")}.awsdns-0${i}.net`);
-    }
-    if (svc === "route53" && kind === "Record") computed.fqdn = inputs.name;
-    if ((svc === "lb" || svc === "alb") && kind === "LoadBalancer") {
-        computed.dnsName = `${physical ?? name}-${stableHex(name, 9)}.${region}.elb.amazonaws.com`;
-        computed.zoneId = "Z1H1FL5HABSF5";
-        computed.arnSuffix = String(arn ?? "").split(":loadbalancer/")[1];
-    }
-    if ((svc === "lb" || svc === "alb") && kind === "TargetGroup") computed.arnSuffix = String(arn ?? "").split(":").pop();
-    if (svc === "ec2" && kind === "Instance") {
-        computed.privateIp = `10.0.${parseInt(stableHex(name, 2), 16) % 250}.${parseInt(stableHex(name + "ip", 2), 16) % 250 + 4}`;
-        computed.publicIp = inputs.associatePublicIpAddress === false ? "" : `54.${parseInt(stableHex(name, 2), 16)}.${parseInt(stableHex(name + "p", 2), 16)}.10`;
-        computed.publicDns = computed.publicIp ? `ec2-${String(computed.publicIp).replace(/\./g, "-")}.${region}.compute.amazonaws.com` : "";
-    }
-    if (svc === "rds" && (kind === "Instance" || kind === "Cluster")) {
-        const host = `${physical ?? name}.${stableHex(name, 12)}.${region}.rds.amazonaws.com`;
-        computed.address = host;
-        computed.endpoint = kind === "Instance" ? `${host}:${String(inputs.port ?? 3306)}` : host;
-        computed.resourceId = `db-${stableHex(name, 26).toUpperCase()}`;
-    }
-    if (svc === "ecr" && kind === "Repository") computed.repositoryUrl = `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical ?? name}`;
-    if (svc === "apigatewayv2" && kind === "Api") {
-        computed.apiEndpoint = `https://${id}.execute-api.${region}.amazonaws.com`;
-        computed.executionArn = `arn:aws:execute-api:${region}:${ACCOUNT_ID}:${id}`;
-    }
+    Object.assign(computed, COMPUTED[`${svc}/${kind}`]?.({ name, inputs, region, id, physical, arn }));
     // Bridged (Terraform-based) providers return the physical id among the outputs too.
     computed.id = id;
     for (const [k, v] of Object.entries(computed)) {
         // Known inputs win: the provider echoes what was asked for.
         if (state[k] === undefined) {
-            state[k] = ctx.unknown ? UNKNOWN : v;
+            state[k] = ctx.unknown ? WIRE_UNKNOWN : v;
         }
     }
     return { id: ctx.unknown ? "" : id, state };
 }
 
-/** Answers for the data-source functions (invokes) programs commonly call. */
+/** One invoke's answer from its arguments and the region it runs in. */
+type Invoke = (args: Record<string, unknown>, region: string) => Record<string, unknown>;
+
+const prefixList: Invoke = (args) => {
+    const svc = String(args.name ?? args.filters ?? "prefix");
+    return { id: `pl-${stableHex(svc, 8)}`, name: args.name ?? svc, cidrBlocks: ["3.5.0.0/16"], entries: [] };
+};
+
+const subnetIds: Invoke = (args, region) => {
+    const key = JSON.stringify(args.filters ?? args.vpcId ?? args.tags ?? "all");
+    const ids = ["a", "b", "c"].map((l) => `subnet-${stableHex(key + l, 17)}`);
+    return { id: region, ids, filters: args.filters, tags: args.tags, vpcId: args.vpcId };
+};
+
+/**
+ * Answers for the data-source functions (invokes) programs commonly call, by token (a data
+ * table: one entry per function modelled).
+ */
+const INVOKES: Record<string, Invoke> = {
+    "aws:index/getRegion:getRegion": (_args, region) =>
+        ({ id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region }),
+    "aws:index/getCallerIdentity:getCallerIdentity": () =>
+        ({ id: ACCOUNT_ID, accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/gate`, userId: "AIDAGATE" }),
+    "aws:index/getPartition:getPartition": () =>
+        ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
+    "aws:index/getAvailabilityZones:getAvailabilityZones": (_args, region) => {
+        const letters = ["a", "b", "c", "d"];
+        return {
+            id: region, names: letters.map((l) => `${region}${l}`),
+            zoneIds: letters.map((_, i) => `usw2-az${i + 1}`), groupNames: [region], state: "available",
+        };
+    },
+    "aws:ec2/getPrefixList:getPrefixList": prefixList,
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": prefixList,
+    "aws:ec2/getVpc:getVpc": (args, region) => {
+        // The default VPC (`default: true`) or the one the filters name: one VPC per query.
+        const key = JSON.stringify(args.filters ?? args.id ?? args.tags ?? "default");
+        const id = typeof args.id === "string" ? args.id : `vpc-${stableHex("vpc" + key, 17)}`;
+        return {
+            id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc/${id}`, cidrBlock: args.default === true ? "172.31.0.0/16" : "10.0.0.0/16",
+            default: args.default === true, enableDnsHostnames: true, enableDnsSupport: true, instanceTenancy: "default",
+            mainRouteTableId: `rtb-${stableHex("main" + key, 17)}`, dhcpOptionsId: `dopt-${stableHex(key, 17)}`,
+            ownerId: ACCOUNT_ID, state: "available", tags: args.tags ?? {}, cidrBlockAssociations: [],
+        };
+    },
+    "aws:ec2/getSubnets:getSubnets": subnetIds,
+    "aws:ec2/getSubnetIds:getSubnetIds": subnetIds,
+    "aws:ec2/getSubnet:getSubnet": (args, region) => {
+        const key = JSON.stringify(args.filters ?? args.id ?? args.availabilityZone ?? "subnet");
+        const id = typeof args.id === "string" ? args.id : `subnet-${stableHex(key, 17)}`;
+        const az = typeof args.availabilityZone === "string" ? args.availabilityZone : `${region}a`;
+        return {
+            id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:subnet/${id}`, availabilityZone: az, availabilityZoneId: "usw2-az1",
+            cidrBlock: "172.31.0.0/20", vpcId: typeof args.vpcId === "string" ? args.vpcId : `vpc-${stableHex("vpc\"default\"", 17)}`,
+            defaultForAz: args.defaultForAz ?? false, mapPublicIpOnLaunch: args.defaultForAz === true, state: "available",
+            ownerId: ACCOUNT_ID, tags: args.tags ?? {},
+        };
+    },
+    "aws:ec2/getSecurityGroup:getSecurityGroup": (args, region) => {
+        const key = JSON.stringify(args.filters ?? args.id ?? args.name ?? "sg");
+        const id = typeof args.id === "string" ? args.id : `sg-${stableHex(key, 17)}`;
+        return {
+            id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:security-group/${id}`, name: args.name ?? "default",
+            description: "default VPC security group", vpcId: args.vpcId ?? `vpc-${stableHex(key, 17)}`, tags: args.tags ?? {},
+        };
+    },
+    "aws:ec2/getAmi:getAmi": (args, region) => {
+        const id = `ami-${stableHex(JSON.stringify(args.filters ?? args.nameRegex ?? "ami"), 17)}`;
+        return {
+            id, imageId: id, architecture: "x86_64", name: "al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64",
+            ownerId: "137112412989", owners: args.owners ?? ["amazon"], rootDeviceType: "ebs", virtualizationType: "hvm",
+            arn: `arn:aws:ec2:${region}::image/${id}`, state: "available", public: true, mostRecent: args.mostRecent ?? false,
+        };
+    },
+    "aws:route53/getZone:getZone": (args) => {
+        const zoneName = String(args.name ?? "example.com").replace(/\.$/, "");
+        const id = typeof args.zoneId === "string" ? args.zoneId : "Z" + stableHex("zone" + zoneName, 20).toUpperCase();
+        return {
+            id, zoneId: id, name: zoneName, arn: `arn:aws:route53:::hostedzone/${id}`, privateZone: args.privateZone ?? false,
+            nameServers: [1, 2, 3, 4].map((i) => `ns-${i}00.awsdns-0${i}.net`), resourceRecordSetCount: 2, callerReference: id,
+            comment: "", tags: args.tags ?? {},
+        };
+    },
+    "aws:acm/getCertificate:getCertificate": (args, region) => {
+        const domain = String(args.domain ?? "example.com");
+        const h = stableHex("cert" + domain, 32);
+        return {
+            id: `arn:aws:acm:${region}:${ACCOUNT_ID}:certificate/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`,
+            arn: `arn:aws:acm:${region}:${ACCOUNT_ID}:certificate/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`,
+            domain, status: "ISSUED", keyTypes: args.keyTypes, mostRecent: args.mostRecent ?? false, tags: {},
+        };
+    },
+    "aws:ssm/getParameter:getParameter": (args, region) => {
+        const paramName = String(args.name ?? "parameter");
+        // Public AMI aliases resolve to an AMI id; any other parameter's value is not known offline.
+        const value = paramName.startsWith("/aws/service/") && paramName.includes("ami") ? `ami-${stableHex(paramName, 17)}` : WIRE_UNKNOWN;
+        return {
+            id: paramName, name: paramName, arn: `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter${paramName.startsWith("/") ? "" : "/"}${paramName}`,
+            type: "String", value, insecureValue: value, version: 1, withDecryption: args.withDecryption ?? true,
+        };
+    },
+    "aws:kms/getKey:getKey": (args, region) => {
+        const h = stableHex("key" + String(args.keyId), 32);
+        const keyId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+        return {
+            id: keyId, arn: `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${keyId}`, keyId, enabled: true, keyManager: "CUSTOMER",
+            keyState: "Enabled", keyUsage: "ENCRYPT_DECRYPT", customerMasterKeySpec: "SYMMETRIC_DEFAULT", awsAccountId: ACCOUNT_ID,
+        };
+    },
+    "aws:kms/getAlias:getAlias": (args, region) => {
+        const aliasName = String(args.name ?? "alias/key");
+        const h = stableHex("key" + aliasName, 32);
+        const keyId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+        return {
+            id: `arn:aws:kms:${region}:${ACCOUNT_ID}:${aliasName}`, arn: `arn:aws:kms:${region}:${ACCOUNT_ID}:${aliasName}`, name: aliasName,
+            targetKeyId: keyId, targetKeyArn: `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${keyId}`,
+        };
+    },
+    "aws:elb/getServiceAccount:getServiceAccount": (_args, region) => {
+        // The Elastic Load Balancing account of each region (AWS documents the list).
+        const accounts: Record<string, string> = {
+            "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
+            "eu-west-1": "156460612806", "eu-central-1": "054676820928", "ap-southeast-1": "114774131450",
+        };
+        const acct = accounts[region] ?? WIRE_UNKNOWN;
+        return { id: acct, arn: acct === WIRE_UNKNOWN ? WIRE_UNKNOWN : `arn:aws:iam::${acct}:root`, region };
+    },
+    "aws:iam/getPolicyDocument:getPolicyDocument": (args) => {
+        const doc = policyDocument(args);
+        if (doc === undefined) return { id: WIRE_UNKNOWN, json: WIRE_UNKNOWN, minifiedJson: WIRE_UNKNOWN };
+        // The provider returns the document indented (json) and compact (minifiedJson); the id is its hash.
+        return { id: stableHex(JSON.stringify(doc), 10), json: JSON.stringify(doc, null, 2), minifiedJson: JSON.stringify(doc) };
+    },
+};
+
+/** The answer to an invoke, or undefined when the gate does not model it. */
 export function invokeResult(token: string, args: Record<string, unknown>, ctx: OutputContext):
     Record<string, unknown> | undefined {
     const region = typeof args.region === "string" ? args.region : ctx.region;
-    switch (token) {
-        case "aws:index/getRegion:getRegion":
-            return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
-        case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { id: ACCOUNT_ID, accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/gate`, userId: "AIDAGATE" };
-        case "aws:index/getPartition:getPartition":
-            return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
-        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-            const letters = ["a", "b", "c", "d"];
-            return {
-                id: region, names: letters.map((l) => `${region}${l}`),
-                zoneIds: letters.map((_, i) => `usw2-az${i + 1}`), groupNames: [region], state: "available",
-            };
-        }
-        case "aws:ec2/getPrefixList:getPrefixList":
-        case "aws:ec2/getManagedPrefixList:getManagedPrefixList": {
-            const svc = String(args.name ?? args.filters ?? "prefix");
-            return { id: `pl-${stableHex(svc, 8)}`, name: args.name ?? svc, cidrBlocks: ["3.5.0.0/16"], entries: [] };
-        }
-        case "aws:ec2/getVpc:getVpc": {
-            // The default VPC (`default: true`) or the one the filters name: one VPC per query.
-            const key = JSON.stringify(args.filters ?? args.id ?? args.tags ?? "default");
-            const id = typeof args.id === "string" ? args.id : `vpc-${stableHex("vpc" + key, 17)}`;
-            return {
-                id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc/${id}`, cidrBlock: args.default === true ? "172.31.0.0/16" : "10.0.0.0/16",
-                default: args.default === true, enableDnsHostnames: true, enableDnsSupport: true, instanceTenancy: "default",
-                mainRouteTableId: `rtb-${stableHex("main" + key, 17)}`, dhcpOptionsId: `dopt-${stableHex(key, 17)}`,
-                ownerId: ACCOUNT_ID, state: "available", tags: args.tags ?? {}, cidrBlockAssociations: [],
-            };
-        }
-        case "aws:ec2/getSubnets:getSubnets":
-        case "aws:ec2/getSubnetIds:getSubnetIds": {
-            const key = JSON.stringify(args.filters ?? args.vpcId ?? args.tags ?? "all");
-            const ids = ["a", "b", "c"].map((l) => `subnet-${stableHex(key + l, 17)}`);
-            return { id: region, ids, filters: args.filters, tags: args.tags, vpcId: args.vpcId };
-        }
-        case "aws:ec2/getSubnet:getSubnet": {
-            const key = JSON.stringify(args.filters ?? args.id ?? args.availabilityZone ?? "subnet");
-            const id = typeof args.id === "string" ? args.id : `subnet-${stableHex(key, 17)}`;
-            const az = typeof args.availabilityZone === "string" ? args.availabilityZone : `${region}a`;
-            return {
-                id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:subnet/${id}`, availabilityZone: az, availabilityZoneId: "usw2-az1",
-                cidrBlock: "172.31.0.0/20", vpcId: typeof args.vpcId === "string" ? args.vpcId : `vpc-${stableHex("vpc\"default\"", 17)}`,
-                defaultForAz: args.defaultForAz ?? false, mapPublicIpOnLaunch: args.defaultForAz === true, state: "available",
-                ownerId: ACCOUNT_ID, tags: args.tags ?? {},
-            };
-        }
-        case "aws:ec2/getSecurityGroup:getSecurityGroup": {
-            const key = JSON.stringify(args.filters ?? args.id ?? args.name ?? "sg");
-            const id = typeof args.id === "string" ? args.id : `sg-${stableHex(key, 17)}`;
-            return {
-                id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:security-group/${id}`, name: args.name ?? "default",
-                description: "default VPC security group", vpcId: args.vpcId ?? `vpc-${stableHex(key, 17)}`, tags: args.tags ?? {},
-            };
-        }
-        case "aws:ec2/getAmi:getAmi": {
-            const id = `ami-${stableHex(JSON.stringify(args.filters ?? args.nameRegex ?? "ami"), 17)}`;
-            return {
-                id, imageId: id, architecture: "x86_64", name: "al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64",
-                ownerId: "137112412989", owners: args.owners ?? ["amazon"], rootDeviceType: "ebs", virtualizationType: "hvm",
-                arn: `arn:aws:ec2:${region}::image/${id}`, state: "available", public: true, mostRecent: args.mostRecent ?? false,
-            };
-        }
-        case "aws:route53/getZone:getZone": {
-            const zoneName = String(args.name ?? "example.com").replace(/\.$/, "");
-            const id = typeof args.zoneId === "string" ? args.zoneId : "Z" + stableHex("zone" + zoneName, 20).toUpperCase();
-            return {
-                id, zoneId: id, name: zoneName, arn: `arn:aws:route53:::hostedzone/${id}`, privateZone: args.privateZone ?? false,
-                nameServers: [1, 2, 3, 4].map((i) => `ns-${i}00.awsdns-0${i}.net`), resourceRecordSetCount: 2, callerReference: id,
-                comment: "", tags: args.tags ?? {},
-            };
-        }
-        case "aws:acm/getCertificate:getCertificate": {
-            const domain = String(args.domain ?? "example.com");
-            const h = stableHex("cert" + domain, 32);
-            return {
-                id: `arn:aws:acm:${region}:${ACCOUNT_ID}:certificate/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`,
-                arn: `arn:aws:acm:${region}:${ACCOUNT_ID}:certificate/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`,
-                domain, status: "ISSUED", keyTypes: args.keyTypes, mostRecent: args.mostRecent ?? false, tags: {},
-            };
-        }
-        case "aws:ssm/getParameter:getParameter": {
-            const paramName = String(args.name ?? "parameter");
-            // Public AMI aliases resolve to an AMI id; any other parameter's value is not known offline.
-            const value = paramName.startsWith("/aws/service/") && paramName.includes("ami") ? `ami-${stableHex(paramName, 17)}` : UNKNOWN;
-            return {
-                id: paramName, name: paramName, arn: `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter${paramName.startsWith("/") ? "" : "/"}${paramName}`,
-                type: "String", value, insecureValue: value, version: 1, withDecryption: args.withDecryption ?? true,
-            };
-        }
-        case "aws:kms/getKey:getKey": {
-            const h = stableHex("key" + String(args.keyId), 32);
-            const keyId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-            return {
-                id: keyId, arn: `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${keyId}`, keyId, enabled: true, keyManager: "CUSTOMER",
-                keyState: "Enabled", keyUsage: "ENCRYPT_DECRYPT", customerMasterKeySpec: "SYMMETRIC_DEFAULT", awsAccountId: ACCOUNT_ID,
-            };
-        }
-        case "aws:kms/getAlias:getAlias": {
-            const aliasName = String(args.name ?? "alias/key");
-            const h = stableHex("key" + aliasName, 32);
-            const keyId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-            return {
-                id: `arn:aws:kms:${region}:${ACCOUNT_ID}:${aliasName}`, arn: `arn:aws:kms:${region}:${ACCOUNT_ID}:${aliasName}`, name: aliasName,
-                targetKeyId: keyId, targetKeyArn: `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${keyId}`,
-            };
-        }
-        case "aws:elb/getServiceAccount:getServiceAccount": {
-            // The Elastic Load Balancing account of each region (AWS documents the list).
-            const accounts: Record<string, string> = {
-                "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
-                "eu-west-1": "156460612806", "eu-central-1": "054676820928", "ap-southeast-1": "114774131450",
-            };
-            const acct = accounts[region] ?? UNKNOWN;
-            return { id: acct, arn: acct === UNKNOWN ? UNKNOWN : `arn:aws:iam::${acct}:root`, region };
-        }
-        case "aws:iam/getPolicyDocument:getPolicyDocument":
-        {
-            const doc = policyDocument(args);
-            if (doc === undefined) return { id: UNKNOWN, json: UNKNOWN, minifiedJson: UNKNOWN };
-            // The provider returns the document indented (json) and compact (minifiedJson); the id is its hash.
-            return { id: stableHex(JSON.stringify(doc), 10), json: JSON.stringify(doc, null, 2), minifiedJson: JSON.stringify(doc) };
-        }
-        default:
-            return undefined;
-    }
+    return Object.hasOwn(INVOKES, token) ? INVOKES[token]!(args, region) : undefined;
 }
 
 /**
@@ -453,7 +505,7 @@ export function invokeResult(token: string, args: Record<string, unknown>, ctx: 
  * Undefined when an argument is unknown (then the result is unknown too).
  */
 function policyDocument(args: Record<string, unknown>): Record<string, unknown> | undefined {
-    if (JSON.stringify(args).includes(UNKNOWN)) return undefined;
+    if (JSON.stringify(args).includes(WIRE_UNKNOWN)) return undefined;
     const one = (v: unknown) => (Array.isArray(v) && v.length === 1 ? v[0] : v);
     const principals = (list: unknown) => {
         const p: Record<string, unknown> = {};

@@ -5,8 +5,7 @@
  * longer fails the gate; a new finding still does. Messages are not part of the identity,
  * so rewording a rule's message does not turn known findings into new ones.
  */
-import * as fs from "fs";
-import { GateError } from "./errors";
+import { GateError, parseJsonInput, readInput } from "./errors";
 import type { GateResult } from "./types";
 
 export interface Baseline {
@@ -21,18 +20,7 @@ export function findingKey(packName: string, policyName: string, urn: string): s
 }
 
 export function loadBaseline(file: string): Baseline {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch {
-        throw new GateError(`baseline file not found: ${file}`, fix);
-    }
-    let doc: any;
-    try {
-        doc = JSON.parse(text);
-    } catch (e) {
-        throw new GateError(`baseline ${file} is not JSON: ${(e as Error).message}`, fix);
-    }
+    const doc = parseJsonInput(readInput(file, "baseline file", fix), `baseline ${file}`, fix);
     if (!doc || typeof doc !== "object" || typeof doc.schemaVersion !== "string" || !Array.isArray(doc.violations)) {
         throw new GateError(`baseline ${file} is not a gate JSON report (no schemaVersion or violations list)`, fix);
     }

@@ -7,12 +7,12 @@
  * holds the stack's config. Config reaches the program the way the language host passes
  * it (the PULUMI_CONFIG environment variable, secrets listed in PULUMI_CONFIG_SECRET_KEYS).
  */
-import { spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { GateError } from "./errors";
+import { GateError, readInput } from "./errors";
 import { planProgram } from "./program-loader";
 import { compilerSetup, esbuildTsconfig, typeCheckProgram } from "./typecheck";
 import type { EngineChildRequest, EngineChildResult } from "./engine-child";
@@ -58,12 +58,7 @@ interface ProjectFile {
 }
 
 function readYaml(file: string, what: string): Record<string, unknown> {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch {
-        throw new GateError(`${what} not found: ${file}`, "Point --program at a folder that holds Pulumi.yaml.");
-    }
+    const text = readInput(file, what, "Point --program at a folder that holds Pulumi.yaml.");
     try {
         const doc = yaml.load(text);
         return (doc && typeof doc === "object" ? doc : {}) as Record<string, unknown>;
@@ -139,88 +134,32 @@ function gateNodeModules(): string {
 export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     const programDir = path.resolve(opts.programDir);
     const stack = opts.stack ?? "dev";
-    const mode = opts.mode ?? "resolved";
     const { project, mainOption, runtime, config, secretKeys } = loadProgramConfig(programDir, stack, opts.config);
     const plan = planProgram(programDir, mainOption, runtime, { ...process.env, ...(opts.env ?? {}) });
     const setup = plan.typescript ? compilerSetup(plan) : undefined;
     const region = config["aws:region"] ?? "us-west-2";
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-engine-"));
-    const outFile = path.join(outDir, "run.json");
-    const nodeModules = gateNodeModules();
     const request: EngineChildRequest = {
         programDir, main: plan.program, entryFile: plan.entryFile, esm: plan.esm, typescript: plan.typescript,
-        tsconfigRaw: setup ? esbuildTsconfig(setup.raw) : {}, gateModules: nodeModules,
-        project, stack, mode, region, outFile,
+        tsconfigRaw: setup ? esbuildTsconfig(setup.raw) : {}, gateModules: gateNodeModules(),
+        project, stack, mode: opts.mode ?? "resolved", region, outFile: path.join(outDir, "run.json"),
         preloads: opts.preloads?.map((o) => path.resolve(o)),
         overlays: opts.overlays?.map((o) => path.resolve(o)),
     };
-    const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        ...(opts.env ?? {}),
-        PULUMI_CONFIG: JSON.stringify(config),
-        PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys),
-        PULUMI_NODEJS_PROJECT: project,
-        PULUMI_NODEJS_STACK: stack,
-        // Both modes are previews (the pack and the program see isDryRun() true): resolved is the
-        // preview of a stack that already exists, first-preview the preview of a new one.
-        PULUMI_NODEJS_DRY_RUN: "true",
-        NODE_PATH: [nodeModules, process.env.NODE_PATH].filter(Boolean).join(path.delimiter),
-    };
-    const child = spawn(process.execPath, [...plan.nodeArgs, path.join(__dirname, "engine-boot.js"), JSON.stringify(request)],
-        { cwd: programDir, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => { output += d; });
-    child.stderr.on("data", (d) => { output += d; });
-    const timeoutMs = opts.timeoutMs ?? 300_000;
-    const exited = new Promise<number | null>((resolve, reject) => {
-        const timer = setTimeout(() => {
-            child.kill("SIGKILL");
-            reject(new GateError(`the program in ${programDir} did not finish within ${timeoutMs / 1000} s`,
-                "Look for a promise that never settles in the program, or raise --timeout."));
-        }, timeoutMs);
-        child.on("error", (e) => { clearTimeout(timer); reject(e); });
-        child.on("exit", (c) => { clearTimeout(timer); resolve(c); });
-    });
-    // The host type-checks before the program runs; here both run at once and a type error
-    // discards the run (nothing of it is judged).
-    const checkStarted = Date.now();
-    let typeCheck: ProgramRun["typeCheck"] = { skipped: true, cached: false, ms: 0 };
+    let typeCheck: ProgramRun["typeCheck"];
+    let ended: { code: number | null; output: string; result?: EngineChildResult };
     try {
-        if (setup && !plan.transpileOnly) {
-            const r = typeCheckProgram(plan, setup);
-            typeCheck = { skipped: false, cached: r.cached, ms: Date.now() - checkStarted };
-        }
-    } catch (e) {
-        child.kill("SIGKILL");
-        await exited.catch(() => undefined);
-        fs.rmSync(outDir, { recursive: true, force: true });
-        throw e;
-    }
-    let code: number | null;
-    try {
-        code = await exited;
-    } catch (e) {
-        fs.rmSync(outDir, { recursive: true, force: true });
-        throw e;
-    }
-    let result: EngineChildResult | undefined;
-    try {
-        result = JSON.parse(fs.readFileSync(outFile, "utf8"));
-    } catch {
-        result = undefined;
+        const engine = startEngine(request, plan.nodeArgs, config, secretKeys, opts);
+        // The host type-checks before the program runs; here both run at once and a type error
+        // discards the run (nothing of it is judged).
+        typeCheck = await typeCheckAlongside(plan, setup, engine);
+        ended = { code: await engine.exited, output: engine.output(), result: readEngineResult(request.outFile) };
     } finally {
         fs.rmSync(outDir, { recursive: true, force: true });
     }
-    if (code !== 0 || !result || result.error) {
-        const reason = result?.error ?? `the engine process exited with code ${code}: ${output.trim().slice(-2000)}`;
-        const where = result?.errorLocation ? `${path.relative(process.cwd(), result.errorLocation.file)}:${result.errorLocation.line}` : undefined;
-        const before = result ? `\n${result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").length} resource(s) were registered before it failed` +
-            (result.warnings.length ? `; the engine's warnings:\n${result.warnings.map((w) => `  warning: ${w}`).join("\n")}` : "") : "";
-        const err = new GateError(`program ${programDir} (stack ${stack}) failed${where ? ` at ${where}` : ""}: ${firstLines(reason, 12)}${before}`,
-            where ? `Fix ${where} in the program (the first frame of the program's own code above); ` +
-                "`pulumi preview` fails on it the same way."
-                : `Fix the program ${path.relative(process.cwd(), plan.entryFile) || plan.entryFile}: run it with \`pulumi preview\` ` +
-                    "to see the same error, and look at the first stack frame above.");
+    const result = ended.result;
+    if (ended.code !== 0 || !result || result.error) {
+        const err = engineFailure(programDir, stack, plan.entryFile, ended);
         if (result) {
             // What the program registered before it failed, and the engine's warnings, stay readable.
             (err as GateError & { partial?: ProgramRun }).partial = {
@@ -234,6 +173,87 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
         project, stack, region, resources: result.resources, stackOutputs: result.stackOutputs, warnings: result.warnings,
         typeCheck, unmodelled: result.unmodelled ?? {},
     };
+}
+
+/** The engine process, running: its exit code (or a timeout), and what it printed. */
+interface RunningEngine {
+    child: ChildProcess;
+    exited: Promise<number | null>;
+    output(): string;
+}
+
+/** Starts the engine process (engine-boot.js) with the environment the language host gives a program. */
+function startEngine(request: EngineChildRequest, nodeArgs: string[], config: Record<string, string>, secretKeys: string[],
+    opts: RunProgramOptions): RunningEngine {
+    const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...(opts.env ?? {}),
+        PULUMI_CONFIG: JSON.stringify(config),
+        PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys),
+        PULUMI_NODEJS_PROJECT: request.project,
+        PULUMI_NODEJS_STACK: request.stack,
+        // Both modes are previews (the pack and the program see isDryRun() true): resolved is the
+        // preview of a stack that already exists, first-preview the preview of a new one.
+        PULUMI_NODEJS_DRY_RUN: "true",
+        NODE_PATH: [request.gateModules, process.env.NODE_PATH].filter(Boolean).join(path.delimiter),
+    };
+    const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, "engine-boot.js"), JSON.stringify(request)],
+        { cwd: request.programDir, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => { output += d; });
+    child.stderr.on("data", (d) => { output += d; });
+    const timeoutMs = opts.timeoutMs ?? 300_000;
+    const exited = new Promise<number | null>((resolve, reject) => {
+        const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            reject(new GateError(`the program in ${request.programDir} did not finish within ${timeoutMs / 1000} s`,
+                "Look for a promise that never settles in the program, or raise --timeout."));
+        }, timeoutMs);
+        child.on("error", (e) => { clearTimeout(timer); reject(e); });
+        child.on("exit", (c) => { clearTimeout(timer); resolve(c); });
+    });
+    return { child, exited, output: () => output };
+}
+
+/** Type-checks the program while the engine runs it; a type error stops the engine and is thrown. */
+async function typeCheckAlongside(plan: ReturnType<typeof planProgram>, setup: ReturnType<typeof compilerSetup> | undefined,
+    engine: RunningEngine): Promise<ProgramRun["typeCheck"]> {
+    const checkStarted = Date.now();
+    try {
+        if (setup && !plan.transpileOnly) {
+            const r = typeCheckProgram(plan, setup);
+            return { skipped: false, cached: r.cached, ms: Date.now() - checkStarted };
+        }
+        return { skipped: true, cached: false, ms: 0 };
+    } catch (e) {
+        engine.child.kill("SIGKILL");
+        await engine.exited.catch(() => undefined);
+        throw e;
+    }
+}
+
+/** The engine's result file; undefined when it wrote none (it crashed). */
+function readEngineResult(outFile: string): EngineChildResult | undefined {
+    try {
+        return JSON.parse(fs.readFileSync(outFile, "utf8"));
+    } catch {
+        return undefined;
+    }
+}
+
+/** A failed run as one message: the program's own file and line, what it registered before, the fix. */
+function engineFailure(programDir: string, stack: string, entryFile: string,
+    ended: { code: number | null; output: string; result?: EngineChildResult }): GateError {
+    const result = ended.result;
+    const reason = result?.error ?? `the engine process exited with code ${ended.code}: ${ended.output.trim().slice(-2000)}`;
+    const where = result?.errorLocation ? `${path.relative(process.cwd(), result.errorLocation.file)}:${result.errorLocation.line}` : undefined;
+    const before = result ? `\n${result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").length} resource(s) were registered before it failed` +
+        (result.warnings.length ? `; the engine's warnings:\n${result.warnings.map((w) => `  warning: ${w}`).join("\n")}` : "") : "";
+    return new GateError(`program ${programDir} (stack ${stack}) failed${where ? ` at ${where}` : ""}: ${firstLines(reason, 12)}${before}`,
+        where ? `Fix ${where} in the program (the first frame of the program's own code above); ` +
+            "`pulumi preview` fails on it the same way."
+            : `Fix the program ${path.relative(process.cwd(), entryFile) || entryFile}: run it with \`pulumi preview\` ` +
+                "to see the same error, and look at the first stack frame above.");
 }
 
 function firstLines(s: string, n: number): string {

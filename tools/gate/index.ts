@@ -6,22 +6,62 @@
  * reconcile and validate the config, Configure, Analyze for each resource in registration
  * order (on its inputs), then AnalyzeStack once (on every resource's outputs).
  */
-import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "./errors";
 import { PackClient, policyConfigError } from "./analyzer";
+import { applyBaseline, Baseline, loadBaseline } from "./baseline";
 import { loadProgramConfig, runProgram } from "./engine";
 import { loadPolicyPackConfigFile, PolicyPackConfig } from "./policy-config";
-import { readStackExport } from "./stack-export";
-import { applyBaseline, loadBaseline } from "./baseline";
+import { peakRssKb } from "./proc-stats";
+import { readStackExport, StackExport } from "./stack-export";
 import type { GateOptions, GateResult, GateTimings, PackInfo, ResourceRecord, Violation } from "./types";
 
 export { GateError } from "./errors";
 export { PackClient } from "./analyzer";
 export { runProgram } from "./engine";
 
+/** What a run reads before anything starts: a typo in any file fails fast. */
+interface RunInputs {
+    project: string;
+    stack: string;
+    /** The program folder or the export file, as given. */
+    source: string;
+    mode: GateResult["mode"];
+    /** The export, read (stack-export mode). */
+    exp?: StackExport;
+    /** The stack's config and its secret keys (program mode). */
+    config?: Record<string, string>;
+    secretKeys?: string[];
+    /** One config per pack, in order ({} where none was given). */
+    configs: PolicyPackConfig[];
+    baseline?: Baseline;
+}
+
+/** What running the program (or reading the export) yielded. */
+interface EngineOutcome {
+    resources: ResourceRecord[];
+    warnings: string[];
+}
+
 export async function runGate(opts: GateOptions): Promise<GateResult> {
     const started = Date.now();
+    const inputs = readInputs(opts);
+    const timings: GateTimings = { packStartMs: 0, analyzeMs: 0, analyzeStackMs: 0, analyzeCalls: 0, engineMs: 0 };
+    const packStart = Date.now();
+    const starting = startPacks(opts, inputs);
+    const packs: PackClient[] = [];
+    try {
+        const engine = await runEngine(opts, inputs, starting, packs, timings);
+        timings.packStartMs = Date.now() - packStart;
+        const judged = await judge(packs, inputs, opts, engine.resources, timings);
+        return assembleResult(opts, inputs, engine, judged, timings, started);
+    } finally {
+        for (const p of packs) p.close();
+    }
+}
+
+/** The flags checked, the config files, the baseline and the export or the program's config read. */
+function readInputs(opts: GateOptions): RunInputs {
     if (opts.policyPacks.length === 0) {
         throw new GateError("no policy pack given", "Pass --policy-pack DIR (default ./policies).");
     }
@@ -31,128 +71,140 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
             "Give at most one config per pack; configs pair with packs in the order given, as the CLI requires.");
     }
     const baseline = opts.baseline ? loadBaseline(opts.baseline) : undefined;
-    // Read every config file before starting anything, so a typo fails fast.
     const configs: PolicyPackConfig[] = opts.policyPacks.map((_, i) =>
         opts.policyPackConfigs[i] ? loadPolicyPackConfigFile(opts.policyPackConfigs[i]!) : {});
-
-    const timings: GateTimings = { packStartMs: 0, analyzeMs: 0, analyzeStackMs: 0, analyzeCalls: 0, engineMs: 0 };
-    // Packs start while the program runs: on two cores the engine and the pack's ts-node
-    // start-up overlap instead of adding up. Starting a pack needs only the project and stack.
-    let resources: ResourceRecord[] = [];
-    let project: string;
-    let stack: string;
-    let source: string;
-    let mode: GateResult["mode"];
-    let warnings: string[] = [];
-    let config: Record<string, string> | undefined;
-    let secretKeys: string[] | undefined;
-    const exp = opts.stackExport ? readStackExport(opts.stackExport) : undefined;
-    if (exp) {
-        project = exp.project;
-        stack = exp.stack;
-        source = opts.stackExport!;
-        mode = "stack-export";
-    } else {
-        ({ project, config, secretKeys } = loadProgramConfig(path.resolve(opts.program ?? "."), opts.stack, opts.config));
-        stack = opts.stack;
-        source = opts.program ?? ".";
-        mode = opts.mode;
+    if (opts.stackExport) {
+        const exp = readStackExport(opts.stackExport);
+        return { project: exp.project, stack: exp.stack, source: opts.stackExport, mode: "stack-export", exp, configs, baseline };
     }
-    // The pack's dry-run flag is the program's (pkg/engine/update.go passes the update's DryRun to
-    // both): both program modes are previews (resolved is the preview of a stack that already
-    // exists); a stack export is judged as stored, as `pulumi policy analyze --file` does.
-    const dryRun = mode !== "stack-export";
-    const packStart = Date.now();
+    const { project, config, secretKeys } = loadProgramConfig(path.resolve(opts.program ?? "."), opts.stack, opts.config);
+    return { project, stack: opts.stack, source: opts.program ?? ".", mode: opts.mode, config, secretKeys, configs, baseline };
+}
+
+/**
+ * Starts every pack. Packs start while the program runs: on two cores the engine and the
+ * pack's ts-node start-up overlap instead of adding up. Starting a pack needs only the project
+ * and stack. The pack's dry-run flag is the program's (pkg/engine/update.go passes the update's
+ * DryRun to both): both program modes are previews (resolved is the preview of a stack that
+ * already exists); a stack export is judged as stored, as `pulumi policy analyze --file` does.
+ */
+function startPacks(opts: GateOptions, inputs: RunInputs): Promise<PackClient>[] {
+    const dryRun = inputs.mode !== "stack-export";
     // A local (diy) backend's organization is always "organization" (pkg/backend/diy/state.go).
     const starting = opts.policyPacks.map((dir) => PackClient.start(dir, {
-        project, stack, dryRun, organization: "organization", config, secretKeys, timeoutMs: opts.timeoutMs,
+        project: inputs.project, stack: inputs.stack, dryRun, organization: "organization", config: inputs.config,
+        secretKeys: inputs.secretKeys, timeoutMs: opts.timeoutMs,
     }));
-    // Observed below (allSettled); this only keeps an early failure from counting as unhandled.
+    // Observed in runEngine (allSettled); this only keeps an early failure from counting as unhandled.
     for (const p of starting) p.catch(() => undefined);
-    const packs: PackClient[] = [];
-    try {
-        const engineStart = Date.now();
-        let engineOk = false;
-        try {
-            if (exp) {
-                resources = exp.resources;
-                if (exp.unreadableSecrets) {
-                    warnings.push(`${exp.unreadableSecrets} secret value(s) are encrypted in the export and were judged as unknown; ` +
-                        "export with --show-secrets to let the rules read them");
-                }
-            } else {
-                const run = await runProgram({
-                    programDir: opts.program ?? ".", stack: opts.stack, mode: opts.mode, config: opts.config, timeoutMs: opts.timeoutMs,
-                });
-                resources = run.resources;
-                warnings = [...run.warnings, ...unmodelledWarnings(run.unmodelled)];
-            }
-            engineOk = true;
-        } finally {
-            timings.engineMs = Date.now() - engineStart;
-            // Whatever happened, every pack that started is ours to stop.
-            const settled = await Promise.allSettled(starting);
-            for (const s of settled) if (s.status === "fulfilled") packs.push(s.value);
-            const failed = settled.find((s) => s.status === "rejected") as PromiseRejectedResult | undefined;
-            // A program error is the first thing to fix: report it before a pack failure.
-            if (failed && engineOk) throw failed.reason;
-        }
-        timings.packStartMs = Date.now() - packStart;
+    return starting;
+}
 
-        const violations: Violation[] = [];
-        const infos: PackInfo[] = [];
-        // Every pack's config is validated before any is configured; the errors of all packs
-        // are reported together, sorted, as the CLI does (pkg/engine/update.go, loadPolicyPlugins).
-        const configErrors = packs.map((p, i) => ({ pack: p.info.name, version: p.info.version, errors: p.reconcile(configs[i]!).errors }));
-        if (configErrors.some((e) => e.errors.length)) {
-            throw policyConfigError(configErrors, opts.policyPackConfigs.filter(Boolean).join(", ") || "defaults");
-        }
-        for (const [i, pack] of packs.entries()) {
-            await pack.configure(configs[i]!, opts.policyPackConfigs[i] ?? "defaults");
-            infos.push(pack.info);
-            const run = await pack.preview(resources);
-            violations.push(...run.violations);
-            timings.analyzeMs += run.analyzeMs;
-            timings.analyzeStackMs += run.analyzeStackMs;
-            timings.analyzeCalls += pack.analyzeCalls;
-            const hwm = peakRssKb(pack.pid);
-            if (hwm !== undefined) timings.packPeakRssKb = Math.max(timings.packPeakRssKb ?? 0, hwm);
-        }
-        const bySource = new Map(resources.map((r) => [r.urn, r]));
-        for (const v of violations) {
-            const res = bySource.get(v.urn);
-            if (mode === "stack-export") v.location = { file: source, line: 1 };
-            else if (res?.source) v.location = res.source;
-        }
-        const undecided: Record<string, number> = {};
-        for (const v of violations) {
-            if (v.undecided) {
-                const key = `${v.packName}/${v.policyName}`;
-                undecided[key] = (undecided[key] ?? 0) + 1;
-            }
-        }
-        const result: GateResult = {
-            mode, source, stack, packs: infos, resources, violations,
-            notAnalysed: resources.filter((r) => r.remote).map((r) => {
-                const pkg = r.type.split(":")[0] ?? "";
-                return {
-                    urn: r.urn, type: r.type, package: pkg,
-                    reason: `remote component ${r.type} of package ${pkg} (@pulumi/${pkg}), built by the ${pkg} provider plugin: ` +
-                        "its children are created out of process and the offline gate cannot see them; judge them with " +
-                        "`pulumi preview --policy-pack`",
-                };
-            }),
-            failOnNotAnalysed: opts.failOnNotAnalysed || undefined,
-            undecided,
-            durationMs: Date.now() - started,
-            timings,
-        };
-        if (warnings.length) result.warnings = warnings;
-        if (baseline) result.baseline = { file: baseline.file, ...applyBaseline(result, baseline) };
-        return result;
+/**
+ * Runs the program (or takes the export's resources), then waits for the packs: every pack
+ * that started goes into `packs` (the caller stops them), whatever happened. A program error
+ * is the first thing to fix: it is reported before a pack failure.
+ */
+async function runEngine(opts: GateOptions, inputs: RunInputs, starting: Promise<PackClient>[], packs: PackClient[],
+    timings: GateTimings): Promise<EngineOutcome> {
+    const engineStart = Date.now();
+    let engineOk = false;
+    try {
+        const outcome = inputs.exp ? exportOutcome(inputs.exp) : await programOutcome(opts);
+        engineOk = true;
+        return outcome;
     } finally {
-        for (const p of packs) p.close();
+        timings.engineMs = Date.now() - engineStart;
+        const settled = await Promise.allSettled(starting);
+        for (const s of settled) if (s.status === "fulfilled") packs.push(s.value);
+        const failed = settled.find((s) => s.status === "rejected") as PromiseRejectedResult | undefined;
+        if (failed && engineOk) throw failed.reason;
     }
+}
+
+function exportOutcome(exp: StackExport): EngineOutcome {
+    const warnings: string[] = [];
+    if (exp.unreadableSecrets) {
+        warnings.push(`${exp.unreadableSecrets} secret value(s) are encrypted in the export and were judged as unknown; ` +
+            "export with --show-secrets to let the rules read them");
+    }
+    return { resources: exp.resources, warnings };
+}
+
+async function programOutcome(opts: GateOptions): Promise<EngineOutcome> {
+    const run = await runProgram({
+        programDir: opts.program ?? ".", stack: opts.stack, mode: opts.mode, config: opts.config, timeoutMs: opts.timeoutMs,
+    });
+    return { resources: run.resources, warnings: [...run.warnings, ...unmodelledWarnings(run.unmodelled)] };
+}
+
+/**
+ * Every pack's config is validated before any is configured; the errors of all packs are
+ * reported together, sorted, as the CLI does (pkg/engine/update.go, loadPolicyPlugins). Then
+ * each pack in turn: Configure, Analyze per resource, AnalyzeStack.
+ */
+async function judge(packs: PackClient[], inputs: RunInputs, opts: GateOptions, resources: ResourceRecord[],
+    timings: GateTimings): Promise<{ violations: Violation[]; infos: PackInfo[] }> {
+    const configErrors = packs.map((p, i) => ({ pack: p.info.name, version: p.info.version, errors: p.reconcile(inputs.configs[i]!).errors }));
+    if (configErrors.some((e) => e.errors.length)) {
+        throw policyConfigError(configErrors, opts.policyPackConfigs.filter(Boolean).join(", ") || "defaults");
+    }
+    const violations: Violation[] = [];
+    const infos: PackInfo[] = [];
+    for (const [i, pack] of packs.entries()) {
+        await pack.configure(inputs.configs[i]!, opts.policyPackConfigs[i] ?? "defaults");
+        infos.push(pack.info);
+        const run = await pack.preview(resources);
+        violations.push(...run.violations);
+        timings.analyzeMs += run.analyzeMs;
+        timings.analyzeStackMs += run.analyzeStackMs;
+        timings.analyzeCalls += pack.analyzeCalls;
+        const hwm = peakRssKb(pack.pid);
+        if (hwm !== undefined) timings.packPeakRssKb = Math.max(timings.packPeakRssKb ?? 0, hwm);
+    }
+    // Each finding points at the line that made its resource (the export itself for an export).
+    const bySource = new Map(resources.map((r) => [r.urn, r]));
+    for (const v of violations) {
+        const res = bySource.get(v.urn);
+        if (inputs.mode === "stack-export") v.location = { file: inputs.source, line: 1 };
+        else if (res?.source) v.location = res.source;
+    }
+    return { violations, infos };
+}
+
+/** The run's result: findings, components not analysed, undecided counts, warnings, the baseline's verdict. */
+function assembleResult(opts: GateOptions, inputs: RunInputs, engine: EngineOutcome,
+    judged: { violations: Violation[]; infos: PackInfo[] }, timings: GateTimings, started: number): GateResult {
+    const { resources } = engine;
+    const undecided: Record<string, number> = {};
+    for (const v of judged.violations) {
+        if (v.undecided) {
+            const key = `${v.packName}/${v.policyName}`;
+            undecided[key] = (undecided[key] ?? 0) + 1;
+        }
+    }
+    const result: GateResult = {
+        mode: inputs.mode, source: inputs.source, stack: inputs.stack, packs: judged.infos, resources, violations: judged.violations,
+        notAnalysed: resources.filter((r) => r.remote).map(notAnalysed),
+        failOnNotAnalysed: opts.failOnNotAnalysed || undefined,
+        undecided,
+        durationMs: Date.now() - started,
+        timings,
+    };
+    if (engine.warnings.length) result.warnings = engine.warnings;
+    if (inputs.baseline) result.baseline = { file: inputs.baseline.file, ...applyBaseline(result, inputs.baseline) };
+    return result;
+}
+
+/** A remote component: its children are built out of process, where the gate cannot see them. */
+function notAnalysed(r: ResourceRecord): GateResult["notAnalysed"][number] {
+    const pkg = r.type.split(":")[0] ?? "";
+    return {
+        urn: r.urn, type: r.type, package: pkg,
+        reason: `remote component ${r.type} of package ${pkg} (@pulumi/${pkg}), built by the ${pkg} provider plugin: ` +
+            "its children are created out of process and the offline gate cannot see them; judge them with " +
+            "`pulumi preview --policy-pack`",
+    };
 }
 
 /** The values the mock could not model, in the report's warnings (all formats carry those). */
@@ -161,17 +213,6 @@ function unmodelledWarnings(unmodelled: Record<string, number>): string[] {
     if (!entries.length) return [];
     return [`values the gate could not model are unknown, so rules reading them cannot decide (type property: count): ` +
         entries.map(([k, n]) => `${k}: ${n}`).join(", ")];
-}
-
-/** Peak resident set of a process, from Linux's /proc (undefined elsewhere). */
-function peakRssKb(pid: number | undefined): number | undefined {
-    if (!pid) return undefined;
-    try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-        return m ? Number(m[1]) : undefined;
-    } catch {
-        return undefined;
-    }
 }
 
 /** true when the run must fail CI: a blocking finding, or (with --fail-on-not-analysed) a component the gate could not run. */

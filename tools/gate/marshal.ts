@@ -7,7 +7,7 @@
  * (sdk/go/common/resource/plugin/rpc.go, MarshalPropertyValue). A pack therefore never sees
  * a raw reference, in a preview or in `pulumi policy analyze` over a stack export.
  */
-import { SECRET_SIG_KEY, UNKNOWN } from "./types";
+import { SECRET_SIG_KEY, WIRE_UNKNOWN } from "./types";
 
 /** The signature of a resource reference (sdk/go/common/resource/sig). */
 export const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
@@ -44,9 +44,9 @@ export function downgradeResourceReferences(value: unknown,
         if ("id" in o) {
             // A custom resource: its id, which the SDK sends as "" while it is unknown.
             const id = o.id;
-            return typeof id === "string" && id !== "" ? id : UNKNOWN;
+            return typeof id === "string" && id !== "" ? id : WIRE_UNKNOWN;
         }
-        return typeof o.urn === "string" ? o.urn : UNKNOWN;
+        return typeof o.urn === "string" ? o.urn : WIRE_UNKNOWN;
     }
     let out: Record<string, unknown> | undefined;
     for (const [k, v] of Object.entries(o)) {

@@ -6,8 +6,7 @@
  * file; the result is validated against each policy's configSchema (JSON Schema), and the
  * errors read like the CLI's gojsonschema messages.
  */
-import * as fs from "fs";
-import { GateError } from "./errors";
+import { GateError, readInput } from "./errors";
 import type { EnforcementLevel, PolicyInfo } from "./types";
 
 export interface PolicyConfigEntry {
@@ -59,13 +58,7 @@ export function parsePolicyPackConfig(text: string, file: string): PolicyPackCon
 }
 
 export function loadPolicyPackConfigFile(file: string): PolicyPackConfig {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch {
-        throw new GateError(`policy pack config file not found: ${file}`, "Check the --policy-pack-config path.");
-    }
-    return parsePolicyPackConfig(text, file);
+    return parsePolicyPackConfig(readInput(file, "policy pack config file", "Check the --policy-pack-config path."), file);
 }
 
 /** Defaults, then the pack's initial config, then the file: the CLI's ReconcilePolicyPackConfig. */

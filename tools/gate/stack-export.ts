@@ -11,10 +11,9 @@
  * `{sig, ciphertext}`, which no one here can read: it becomes a secret whose value is
  * unknown, so a rule that needs it reports that it cannot decide — never a pass.
  */
-import * as fs from "fs";
-import { GateError } from "./errors";
+import { GateError, parseJsonInput, readInput } from "./errors";
 import { downgradeResourceReferences, restoreResourceReferences } from "./marshal";
-import { ResourceRecord, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "./types";
+import { ResourceRecord, SECRET_SIG, SECRET_SIG_KEY, WIRE_UNKNOWN } from "./types";
 
 export interface StackExport {
     project: string;
@@ -25,19 +24,9 @@ export interface StackExport {
 }
 
 export function readStackExport(file: string): StackExport {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch {
-        throw new GateError(`stack export not found: ${file}`, "Create one with `pulumi stack export --file <file>`.");
-    }
+    const text = readInput(file, "stack export", "Create one with `pulumi stack export --file <file>`.");
     const fix = "Pass the JSON written by `pulumi stack export` (deployment version 3).";
-    let doc: any;
-    try {
-        doc = JSON.parse(text);
-    } catch (e) {
-        throw new GateError(`stack export ${file} is not JSON: ${(e as Error).message}`, fix);
-    }
+    const doc = parseJsonInput(text, `stack export ${file}`, fix);
     if (!doc || typeof doc !== "object" || typeof doc.version !== "number") {
         throw new GateError(`stack export ${file} has no "version": it is not a stack export`, fix);
     }
@@ -100,7 +89,7 @@ function decodeSecrets(v: unknown, counter: { unreadable: number }): unknown {
             return { [SECRET_SIG_KEY]: SECRET_SIG, value: decodeSecrets(value, counter) };
         }
         counter.unreadable++;
-        return { [SECRET_SIG_KEY]: SECRET_SIG, value: UNKNOWN };
+        return { [SECRET_SIG_KEY]: SECRET_SIG, value: WIRE_UNKNOWN };
     }
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(o)) out[k] = decodeSecrets(x, counter);
@@ -121,32 +110,45 @@ function encodeSecrets(v: unknown): unknown {
 }
 
 /**
- * The deployment `pulumi stack export --show-secrets` would write after `pulumi up` of a
- * program run (deployment version 3): each resource's inputs as the program gave them (a
- * resource reference kept as the checkpoint keeps it), its outputs, parent, provider and
- * dependencies. Used to check that judging the export and judging the program agree.
+ * The deployment `pulumi stack export --show-secrets` would write after `pulumi up` of these
+ * resources (deployment version 3): each resource's inputs as Check stored them (a resource
+ * reference kept as the checkpoint keeps it, the provider's `__defaults` marker on custom
+ * resources), its outputs (the Stack's are `stackOutputs` when given), parent, provider,
+ * dependencies and timestamps. The one writer: the specs check that judging the export and
+ * judging the program agree, the benchmark writes its large stacks with it.
  */
-export function toStackExport(run: { resources: ResourceRecord[]; stackOutputs: Record<string, unknown> }): Record<string, unknown> {
+export function toStackExport(run: { resources: readonly ResourceRecord[]; stackOutputs?: Record<string, unknown> },
+    time = "2026-11-30T00:00:00Z"): Record<string, unknown> {
     return {
         version: 3,
         deployment: {
-            manifest: { time: "2026-11-30T00:00:00Z", magic: "", version: "v3.248.0" },
+            manifest: { time, magic: "", version: "v3.248.0" },
             secrets_providers: { type: "passphrase", state: {} },
             resources: run.resources.map((r) => ({
                 urn: r.urn,
                 custom: r.custom,
-                ...(r.id !== undefined && r.id !== UNKNOWN ? { id: r.id } : {}),
+                ...(r.id !== undefined && r.id !== WIRE_UNKNOWN ? { id: r.id } : {}),
                 type: r.type,
-                inputs: encodeSecrets(r.inputReferences ? restoreResourceReferences(r.inputs, r.inputReferences) : r.inputs),
-                outputs: encodeSecrets(r.type === "pulumi:pulumi:Stack" ? run.stackOutputs : r.outputs),
+                inputs: storedInputs(r),
+                outputs: encodeSecrets(r.type === "pulumi:pulumi:Stack" && run.stackOutputs ? run.stackOutputs : r.outputs),
                 ...(r.parent ? { parent: r.parent } : {}),
                 ...(r.provider ? { provider: r.provider } : {}),
                 ...(r.options.protect ? { protect: true } : {}),
                 ...(r.external ? { external: true } : {}),
                 dependencies: r.dependencies,
                 propertyDependencies: r.propertyDependencies,
-                ...(r.options.additionalSecretOutputs ? { additionalSecretOutputs: r.options.additionalSecretOutputs } : {}),
+                ...(r.options.additionalSecretOutputs?.length ? { additionalSecretOutputs: r.options.additionalSecretOutputs } : {}),
+                created: time,
+                modified: time,
             })),
         },
     };
+}
+
+/** Inputs as a checkpoint stores them: references restored, secrets encoded, Check's `__defaults` on custom resources. */
+function storedInputs(r: ResourceRecord): unknown {
+    const inputs = encodeSecrets(r.inputReferences ? restoreResourceReferences(r.inputs, r.inputReferences) : r.inputs) as
+        Record<string, unknown>;
+    const checked = r.custom && !r.type.startsWith("pulumi:providers:") && !("__defaults" in inputs);
+    return checked ? { ...inputs, __defaults: [] } : inputs;
 }

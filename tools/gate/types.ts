@@ -4,13 +4,24 @@
  * AnalyzeStack requests.
  *
  * Values inside `inputs`/`outputs` follow the engine's wire conventions as plain JS:
- * an unknown value is the string UNKNOWN (the SDK's sentinel), a secret is the object
+ * an unknown value is the string WIRE_UNKNOWN (the SDK's sentinel), a secret is the object
  * `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`, as `pulumi stack export` and the gRPC Struct
  * encoding carry them.
  */
 
-/** The sentinel the engine uses for a value not known during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/**
+ * The string that stands for a value not known during preview, on the wire and in these
+ * records: the SDK's `unknownValue` (sdk/nodejs/runtime/rpc.ts) and the engine's
+ * `UnknownStringValue` (sdk/go/common/resource/plugin/rpc.go). The pack reads it as its own
+ * marker (a Symbol, policies/lib/props.ts); specs of the gate use this one, specs of the
+ * pack the pack's.
+ */
+export const WIRE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/**
+ * @deprecated The old name of WIRE_UNKNOWN, kept only while the pack's specs (test/policies)
+ * still import the gate's sentinel; remove it once they import their own side's.
+ */
+export const UNKNOWN = WIRE_UNKNOWN;
 /** The signature key that marks a special (secret, asset, resource reference) value. */
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 /** The signature value that marks a secret. */

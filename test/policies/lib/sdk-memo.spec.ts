@@ -8,7 +8,7 @@ import * as path from "path";
 import {
     installDeserializationMemo, memoised, sdkFingerprint, uninstallDeserializationMemo, VERIFIED,
 } from "../../../policies/lib/sdk-memo";
-import { generateStack, stackExport } from "../../../tools/gate/bench";
+import { generateStack, stackExport } from "../../../tools/gate/bench/generate";
 import { readStackExport } from "../../../tools/gate/stack-export";
 import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../../../tools/gate/types";
 import type { ResourceRecord, Violation } from "../../../tools/gate/types";

@@ -18,7 +18,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { PackPhaseObserver } from "../analyzer";
-import { combine, generateStack, Measurement, phaseTable, runChild, RunFigures, sec, stackExport, table } from "../bench";
+import { generateStack, stackExport } from "./generate";
+import { combine, Measurement, runChild, RunFigures } from "./measure";
+import { formatTable, phaseTable, sec, table } from "./tables";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 export const TARGETS = { program: 3, packStart: 1.5, export10k: 1.3, tenKOverOneK: 12 } as const;
@@ -105,35 +107,77 @@ export interface RatiosOptions {
     keep: boolean;
 }
 
+/** What each figure is, as the table and the JSON name it. */
+const NAMES = {
+    requireAws: "node -e \"require('@pulumi/aws')\"",
+    program: "gate over this repository's program",
+    packStart: "pack start, this pack",
+    packStartOne: "pack start, one-policy JavaScript pack",
+    oneK: "gate over the 1,000-resource export",
+    tenK: "gate over the 10,000-resource export",
+    tenKOne: "gate over the 10,000-resource export, one-policy pack",
+};
+type Key = keyof typeof NAMES;
+
+/** Every repeat of every figure, as measured. */
+interface Rounds {
+    runs: Record<Key, number[]>;
+    errors: Partial<Record<Key, string>>;
+    /** The gate runs' own figures (per phase), for the gate's tables. */
+    gateRuns: Partial<Record<Key, RunFigures[]>>;
+    rounds: { load1: number; at: string }[];
+}
+
 export async function runRatios(opts: RatiosOptions): Promise<void> {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-bench-"));
     const started = new Date();
     const loadBefore = os.loadavg();
     console.log(`gate benchmark (ratios): ${os.cpus().length} CPUs, node ${process.version}, pack ${opts.pack}`);
     console.log(`load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")}; ${opts.repeat} round(s), minimum of each figure\n`);
+    let measured: Rounds;
+    try {
+        measured = await measureRounds(opts, workDir);
+    } finally {
+        if (!opts.keep) fs.rmSync(workDir, { recursive: true, force: true });
+    }
+    const figures = figuresOf(measured);
+    const ratios = ratiosOf(figures);
+    const loadAfter = os.loadavg();
+    console.log("\n" + ratioTable(ratios));
+    console.log(`\nload average (1 min) per round: ${measured.rounds.map((r) => r.load1.toFixed(2)).join(", ")}; ` +
+        `after: ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
+    for (const [k, f] of Object.entries(figures)) if (f.error) console.log(`ERROR ${k}: ${f.error}`);
+    const rows = gateRows(measured);
+    console.log("\n" + rows.map((m, i) => `${i + 1}. ${m.note}`).join("\n"));
+    console.log(table(rows) + "\n");
+    console.log(phaseTable(rows) + "\n");
+    fs.mkdirSync(path.dirname(path.resolve(opts.json)), { recursive: true });
+    fs.writeFileSync(opts.json, JSON.stringify({
+        started: started.toISOString(),
+        machine: { cpus: os.cpus().length, node: process.version, loadBefore, loadAfter, rounds: measured.rounds },
+        pack: opts.pack,
+        repeat: opts.repeat,
+        ratios,
+        figures,
+        gate: Object.fromEntries(rows.map((m) => [m.note, m])),
+    }, null, 2) + "\n");
+    console.log(`written to ${opts.json}`);
+}
+
+/** The inputs written, one unmeasured start of each pack, then `repeat` rounds of every figure back to back. */
+async function measureRounds(opts: RatiosOptions, workDir: string): Promise<Rounds> {
     const onePolicy = writeOnePolicyPack(workDir);
     const inputs = { oneK: path.join(workDir, "stack-1000.json"), tenK: path.join(workDir, "stack-10000.json") };
     fs.writeFileSync(inputs.oneK, JSON.stringify(stackExport(generateStack(1_000 - 2))));
     fs.writeFileSync(inputs.tenK, JSON.stringify(stackExport(generateStack(10_000 - 2))));
-
-    const names = {
-        requireAws: "node -e \"require('@pulumi/aws')\"",
-        program: "gate over this repository's program",
-        packStart: "pack start, this pack",
-        packStartOne: "pack start, one-policy JavaScript pack",
-        oneK: "gate over the 1,000-resource export",
-        tenK: "gate over the 10,000-resource export",
-        tenKOne: "gate over the 10,000-resource export, one-policy pack",
+    const m: Rounds = {
+        runs: { requireAws: [], program: [], packStart: [], packStartOne: [], oneK: [], tenK: [], tenKOne: [] },
+        errors: {}, gateRuns: {}, rounds: [],
     };
-    type Key = keyof typeof names;
-    const runs: Record<Key, number[]> = { requireAws: [], program: [], packStart: [], packStartOne: [], oneK: [], tenK: [], tenKOne: [] };
-    const errors: Partial<Record<Key, string>> = {};
-    const gateRuns: Partial<Record<Key, RunFigures[]>> = {};
-    const rounds: { load1: number; at: string }[] = [];
     const timeGate = async (key: Key, kind: "program" | "export", input: string, pack: string) => {
         const r = await runChild(kind, input, [pack]);
-        (gateRuns[key] ??= []).push(r);
-        if (r.error) errors[key] = r.error;
+        (m.gateRuns[key] ??= []).push(r);
+        if (r.error) m.errors[key] = r.error;
         return r.error ? NaN : r.wallMs;
     };
     const steps: [Key, () => Promise<number>][] = [
@@ -145,81 +189,67 @@ export async function runRatios(opts: RatiosOptions): Promise<void> {
         ["tenK", () => timeGate("tenK", "export", inputs.tenK, opts.pack)],
         ["tenKOne", () => timeGate("tenKOne", "export", inputs.tenK, onePolicy)],
     ];
-    try {
-        // One unmeasured start of each pack: the first reads its dependencies from a cold disk cache.
-        await timePackStart(opts.pack).catch(() => undefined);
-        await timePackStart(onePolicy).catch(() => undefined);
-        // And one of the program: after a change to it (or to the installed packages) its first
-        // run type-checks it, later runs find the check cached (typecheck.ts); shown, not counted.
-        const warm = await runChild("program", ROOT, [opts.pack]);
-        console.log(`unmeasured first run of the program: ${warm.error ? `error: ${warm.error}` : `${sec(warm.wallMs)} s`}`);
-        for (let i = 0; i < opts.repeat; i++) {
-            const load1 = os.loadavg()[0]!;
-            rounds.push({ load1, at: new Date().toISOString() });
-            process.stdout.write(`round ${i + 1} (load ${load1.toFixed(2)}):`);
-            for (const [key, step] of steps) {
-                let ms: number;
-                try {
-                    ms = await step();
-                } catch (e) {
-                    errors[key] = (e as Error).message.split("\n")[0];
-                    ms = NaN;
-                }
-                runs[key].push(ms);
-                process.stdout.write(` ${key} ${sec(ms)}`);
+    // One unmeasured start of each pack: the first reads its dependencies from a cold disk cache.
+    await timePackStart(opts.pack).catch(() => undefined);
+    await timePackStart(onePolicy).catch(() => undefined);
+    // And one of the program: after a change to it (or to the installed packages) its first
+    // run type-checks it, later runs find the check cached (typecheck.ts); shown, not counted.
+    const warm = await runChild("program", ROOT, [opts.pack]);
+    console.log(`unmeasured first run of the program: ${warm.error ? `error: ${warm.error}` : `${sec(warm.wallMs)} s`}`);
+    for (let i = 0; i < opts.repeat; i++) {
+        const load1 = os.loadavg()[0]!;
+        m.rounds.push({ load1, at: new Date().toISOString() });
+        process.stdout.write(`round ${i + 1} (load ${load1.toFixed(2)}):`);
+        for (const [key, step] of steps) {
+            let ms: number;
+            try {
+                ms = await step();
+            } catch (e) {
+                m.errors[key] = (e as Error).message.split("\n")[0];
+                ms = NaN;
             }
-            console.log();
+            m.runs[key].push(ms);
+            process.stdout.write(` ${key} ${sec(ms)}`);
         }
-    } finally {
-        if (!opts.keep) fs.rmSync(workDir, { recursive: true, force: true });
+        console.log();
     }
+    return m;
+}
 
-    const figures = Object.fromEntries((Object.keys(names) as Key[]).map((k): [Key, Figure] => {
-        const ok = runs[k].filter((x) => !Number.isNaN(x));
-        return [k, { what: names[k], runsMs: runs[k], minMs: ok.length ? Math.min(...ok) : NaN, ...(errors[k] ? { error: errors[k] } : {}) }];
+/** Each figure: its runs and their minimum. */
+function figuresOf(m: Rounds): Record<Key, Figure> {
+    return Object.fromEntries((Object.keys(NAMES) as Key[]).map((k): [Key, Figure] => {
+        const ok = m.runs[k].filter((x) => !Number.isNaN(x));
+        return [k, { what: NAMES[k], runsMs: m.runs[k], minMs: ok.length ? Math.min(...ok) : NaN, ...(m.errors[k] ? { error: m.errors[k] } : {}) }];
     })) as Record<Key, Figure>;
+}
+
+function ratiosOf(figures: Record<Key, Figure>): Ratio[] {
     const ratio = (name: string, f: Key, ref: Key, target: number): Ratio => {
         const value = figures[f].minMs / figures[ref].minMs;
-        return { name, value, target, overTarget: !(value <= target), figure: names[f], reference: names[ref],
+        return { name, value, target, overTarget: !(value <= target), figure: NAMES[f], reference: NAMES[ref],
             figureMs: figures[f].minMs, referenceMs: figures[ref].minMs };
     };
-    const ratios: Ratio[] = [
+    return [
         ratio("program / require('@pulumi/aws')", "program", "requireAws", TARGETS.program),
         ratio("pack start / one-policy pack start", "packStart", "packStartOne", TARGETS.packStart),
         ratio("10k export / 10k export with one-policy pack", "tenK", "tenKOne", TARGETS.export10k),
         ratio("10k export / 1k export", "tenK", "oneK", TARGETS.tenKOverOneK),
     ];
-    const loadAfter = os.loadavg();
+}
 
+function ratioTable(ratios: Ratio[]): string {
     const head = ["ratio", "value", "target", "figure s", "reference s", ""];
     const body = ratios.map((r) => [r.name, Number.isNaN(r.value) ? "-" : r.value.toFixed(2), `<= ${r.target}`, sec(r.figureMs),
         sec(r.referenceMs), r.overTarget ? "OVER TARGET" : "ok"]);
-    const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-    const line = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-    console.log("\n" + [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n"));
-    console.log(`\nload average (1 min) per round: ${rounds.map((r) => r.load1.toFixed(2)).join(", ")}; ` +
-        `after: ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
-    for (const [k, f] of Object.entries(figures)) if (f.error) console.log(`ERROR ${k}: ${f.error}`);
+    return formatTable(head, body, { leftFirst: true });
+}
 
-    // The gate runs per phase (pack CPU and memory), as the detailed benchmark prints them.
-    const rows: Measurement[] = (["program", "oneK", "tenK", "tenKOne"] as Key[]).filter((k) => gateRuns[k]?.length).map((k) => {
-        const combined = combine(gateRuns[k]!);
-        return { size: combined.result?.resources ?? 0, kind: k === "program" ? "program" : "export", runs: gateRuns[k]!.length,
-            load: rounds.map((r) => r.load1), note: names[k], ...combined };
+/** The gate runs per phase (pack CPU and memory), as the detailed benchmark prints them. */
+function gateRows(m: Rounds): Measurement[] {
+    return (["program", "oneK", "tenK", "tenKOne"] as Key[]).filter((k) => m.gateRuns[k]?.length).map((k) => {
+        const combined = combine(m.gateRuns[k]!);
+        return { size: combined.result?.resources ?? 0, kind: k === "program" ? "program" : "export", runs: m.gateRuns[k]!.length,
+            load: m.rounds.map((r) => r.load1), note: NAMES[k], ...combined };
     });
-    console.log("\n" + rows.map((m, i) => `${i + 1}. ${m.note}`).join("\n"));
-    console.log(table(rows) + "\n");
-    console.log(phaseTable(rows) + "\n");
-
-    fs.mkdirSync(path.dirname(path.resolve(opts.json)), { recursive: true });
-    fs.writeFileSync(opts.json, JSON.stringify({
-        started: started.toISOString(),
-        machine: { cpus: os.cpus().length, node: process.version, loadBefore, loadAfter, rounds },
-        pack: opts.pack,
-        repeat: opts.repeat,
-        ratios,
-        figures,
-        gate: Object.fromEntries(rows.map((m) => [m.note, m])),
-    }, null, 2) + "\n");
-    console.log(`written to ${opts.json}`);
 }

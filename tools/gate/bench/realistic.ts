@@ -2,7 +2,7 @@
  * The benchmark's realistic large stack: the project's own program, run
  * once through the gate's engine, replicated N times as if N teams had deployed the five
  * tiers into one stack, plus unrelated resources up to the requested size, written as a
- * `pulumi stack export`.
+ * `pulumi stack export` (written by the gate's one writer, stack-export.ts).
  *
  * Why replicate records rather than generate resources: the copies carry every property,
  * dependency and policy document the real program produces, so the pack's network, IAM,
@@ -28,7 +28,7 @@
  */
 import * as crypto from "crypto";
 import type { ResourceRecord } from "../types";
-import { SECRET_SIG, SECRET_SIG_KEY } from "../types";
+import { SECRET_SIG } from "../types";
 
 /** Marker values of special objects (secret, asset, archive, resource reference): never renamed. */
 const SIGNATURES = new Set([
@@ -101,6 +101,9 @@ export function copyOf(records: readonly ResourceRecord[], project: string, stac
         propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, list]) => [k, list.map(urn)])),
         inputs: mapStrings(r.inputs, rename) as Record<string, unknown>,
         outputs: mapStrings(r.outputs, rename) as Record<string, unknown>,
+        // The inputs hold each referenced resource's id, renamed with the copy; the references
+        // themselves would name the original's resources, so the copy is written without them.
+        inputReferences: undefined,
     }));
 }
 
@@ -186,40 +189,4 @@ export function realisticStack(program: readonly ResourceRecord[], project: stri
     for (const r of resources) if (r.id) seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
     const duplicateIds = [...seen.values()].filter((c) => c > 1).length;
     return { resources, copies: n, perCopy, noise, duplicateIds };
-}
-
-/** Records as a `pulumi stack export` (deployment v3), as `pulumi stack export --show-secrets` writes it. */
-export function recordsToStackExport(resources: readonly ResourceRecord[]): unknown {
-    const now = new Date("2026-11-25T00:00:00Z").toISOString();
-    const encode = (v: unknown): unknown => {
-        if (Array.isArray(v)) return v.map(encode);
-        if (!v || typeof v !== "object") return v;
-        const o = v as Record<string, unknown>;
-        // The engine's `{sig, value}` secret is stored as `{sig, plaintext: <JSON>}` in an export.
-        if (o[SECRET_SIG_KEY] === SECRET_SIG) return { [SECRET_SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(o.value) };
-        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, encode(x)]));
-    };
-    return {
-        version: 3,
-        deployment: {
-            manifest: { time: now, magic: "", version: "v3.248.0" },
-            secrets_providers: { type: "passphrase", state: { salt: "v1:bench:bench" } },
-            resources: resources.map((r) => ({
-                urn: r.urn,
-                custom: r.custom,
-                ...(r.id !== undefined ? { id: r.id } : {}),
-                type: r.type,
-                inputs: { ...(encode(r.inputs) as object), ...(r.custom && !r.type.startsWith("pulumi:providers:") ? { __defaults: [] } : {}) },
-                outputs: encode(r.outputs),
-                ...(r.parent ? { parent: r.parent } : {}),
-                ...(r.provider ? { provider: r.provider } : {}),
-                ...(r.options.protect ? { protect: true } : {}),
-                dependencies: r.dependencies,
-                propertyDependencies: r.propertyDependencies,
-                ...(r.options.additionalSecretOutputs?.length ? { additionalSecretOutputs: r.options.additionalSecretOutputs } : {}),
-                created: now,
-                modified: now,
-            })),
-        },
-    };
 }

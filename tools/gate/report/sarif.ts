@@ -44,77 +44,8 @@ function defaultLevel(p: PolicyInfo): SarifLevel {
 
 export function buildSarif(result: GateResult, options: RenderOptions = {}): Record<string, unknown> {
     const root = options.root ?? process.cwd();
-    const rules: Record<string, unknown>[] = [];
-    // Rule ids are policy names, as CI configs know them; two packs declaring the same
-    // name get `pack/policy` so that each result still finds its own rule's metadata.
-    const ruleIndex = new Map<string, number>();
-    const packs = allPacks(result);
-    const policyNames = packs.flatMap((p) => packPolicies(p, result.violations).map((pol) => pol.name));
-    const shared = new Set(policyNames.filter((n, i) => policyNames.indexOf(n) !== i));
-    const ruleId = (packName: string, policyName: string): string =>
-        shared.has(policyName) ? `${packName}/${policyName}` : policyName;
-
-    for (const pack of packs) {
-        for (const pol of packPolicies(pack, result.violations)) {
-            const id = ruleId(pack.name, pol.name);
-            ruleIndex.set(`${pack.name}\0${pack.version}\0${pol.name}`, rules.length);
-            rules.push(ruleOf(id, pack.name, pack.version, pol));
-        }
-    }
-
+    const catalogue = sarifRules(result);
     const rootUrn = stackUrn(result);
-    const results = result.violations.map((v) => {
-        const at = findingLocation(result, v);
-        const file = relativePath(at.file, root);
-        const urn = v.urn || rootUrn;
-        return {
-            ruleId: ruleId(v.packName, v.policyName),
-            ruleIndex: ruleIndex.get(`${v.packName}\0${v.packVersion}\0${v.policyName}`)!,
-            level: levelOf(v),
-            message: { text: v.message },
-            locations: [
-                {
-                    physicalLocation: {
-                        artifactLocation: file.relative
-                            ? { uri: encodeUri(file.path), uriBaseId: SRCROOT }
-                            : { uri: "file://" + encodeUri(file.path) },
-                        region: {
-                            startLine: Math.max(1, Math.floor(at.line)),
-                            ...(at.column !== undefined && at.column > 0 && { startColumn: at.column }),
-                        },
-                    },
-                    ...(urn && {
-                        logicalLocations: [
-                            { fullyQualifiedName: urn, name: v.resourceName || undefined, kind: "resource" },
-                        ],
-                    }),
-                },
-            ],
-            // Keyed on policy and URN, not on the line: an alert keeps its identity when
-            // the program is edited above the resource.
-            partialFingerprints: {
-                "policyUrn/v1": createHash("sha256").update(`${v.packName}\0${v.policyName}\0${urn ?? ""}`).digest("hex"),
-            },
-            // SARIF's own word for a finding an earlier run already had.
-            ...(result.baseline && { baselineState: v.known ? "unchanged" : "new" }),
-            ...(v.exemption && {
-                suppressions: [
-                    {
-                        kind: "external",
-                        justification: v.exemption.reason,
-                        properties: { rule: v.exemption.rule, ...(v.exemption.expires && { expires: v.exemption.expires }) },
-                    },
-                ],
-            }),
-            properties: {
-                enforcementLevel: v.enforcementLevel,
-                severity: v.severity,
-                resourceType: v.resourceType,
-                ...(v.undecided && { undecided: true }),
-            },
-        };
-    });
-
     return {
         $schema: SARIF_SCHEMA,
         version: "2.1.0",
@@ -125,7 +56,7 @@ export function buildSarif(result: GateResult, options: RenderOptions = {}): Rec
                         name: TOOL_NAME,
                         version: TOOL_VERSION,
                         informationUri: "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/",
-                        rules,
+                        rules: catalogue.rules,
                     },
                 },
                 originalUriBaseIds: { [SRCROOT]: { uri: "file://" + encodeUri(ensureTrailingSlash(root)) } },
@@ -138,7 +69,7 @@ export function buildSarif(result: GateResult, options: RenderOptions = {}): Rec
                         })),
                     },
                 ],
-                results,
+                results: result.violations.map((v) => sarifResult(result, v, catalogue, root, rootUrn)),
                 properties: {
                     mode: result.mode,
                     stack: result.stack,
@@ -150,6 +81,86 @@ export function buildSarif(result: GateResult, options: RenderOptions = {}): Rec
                 },
             },
         ],
+    };
+}
+
+/** The run's rules, and how a finding names its rule: by id and by position in `rules`. */
+interface SarifRules {
+    rules: Record<string, unknown>[];
+    ruleId(packName: string, policyName: string): string;
+    ruleIndex(v: Violation): number;
+}
+
+function sarifRules(result: GateResult): SarifRules {
+    const rules: Record<string, unknown>[] = [];
+    // Rule ids are policy names, as CI configs know them; two packs declaring the same
+    // name get `pack/policy` so that each result still finds its own rule's metadata.
+    const index = new Map<string, number>();
+    const packs = allPacks(result);
+    const policyNames = packs.flatMap((p) => packPolicies(p, result.violations).map((pol) => pol.name));
+    const shared = new Set(policyNames.filter((n, i) => policyNames.indexOf(n) !== i));
+    const ruleId = (packName: string, policyName: string): string =>
+        shared.has(policyName) ? `${packName}/${policyName}` : policyName;
+    for (const pack of packs) {
+        for (const pol of packPolicies(pack, result.violations)) {
+            index.set(`${pack.name}\0${pack.version}\0${pol.name}`, rules.length);
+            rules.push(ruleOf(ruleId(pack.name, pol.name), pack.name, pack.version, pol));
+        }
+    }
+    return { rules, ruleId, ruleIndex: (v) => index.get(`${v.packName}\0${v.packVersion}\0${v.policyName}`)! };
+}
+
+/** One finding as a SARIF result: a physical location always, the URN as its logical location. */
+function sarifResult(result: GateResult, v: Violation, catalogue: SarifRules, root: string, rootUrn: string | undefined):
+    Record<string, unknown> {
+    const at = findingLocation(result, v);
+    const file = relativePath(at.file, root);
+    const urn = v.urn || rootUrn;
+    return {
+        ruleId: catalogue.ruleId(v.packName, v.policyName),
+        ruleIndex: catalogue.ruleIndex(v),
+        level: levelOf(v),
+        message: { text: v.message },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: file.relative
+                        ? { uri: encodeUri(file.path), uriBaseId: SRCROOT }
+                        : { uri: "file://" + encodeUri(file.path) },
+                    region: {
+                        startLine: Math.max(1, Math.floor(at.line)),
+                        ...(at.column !== undefined && at.column > 0 && { startColumn: at.column }),
+                    },
+                },
+                ...(urn && {
+                    logicalLocations: [
+                        { fullyQualifiedName: urn, name: v.resourceName || undefined, kind: "resource" },
+                    ],
+                }),
+            },
+        ],
+        // Keyed on policy and URN, not on the line: an alert keeps its identity when
+        // the program is edited above the resource.
+        partialFingerprints: {
+            "policyUrn/v1": createHash("sha256").update(`${v.packName}\0${v.policyName}\0${urn ?? ""}`).digest("hex"),
+        },
+        // SARIF's own word for a finding an earlier run already had.
+        ...(result.baseline && { baselineState: v.known ? "unchanged" : "new" }),
+        ...(v.exemption && {
+            suppressions: [
+                {
+                    kind: "external",
+                    justification: v.exemption.reason,
+                    properties: { rule: v.exemption.rule, ...(v.exemption.expires && { expires: v.exemption.expires }) },
+                },
+            ],
+        }),
+        properties: {
+            enforcementLevel: v.enforcementLevel,
+            severity: v.severity,
+            resourceType: v.resourceType,
+            ...(v.undecided && { undecided: true }),
+        },
     };
 }
 
