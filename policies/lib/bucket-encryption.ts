@@ -124,7 +124,7 @@ export function oacOriginBuckets(index: StackIndex): Map<string, StackResource[]
             }
             unmatchedOac = true;
         }
-        if (unmatchedOac) for (const b of index.dependenciesOf(d, "origins", AWS_TYPES.bucket)) mark(b, d);
+        if (unmatchedOac) for (const b of index.computedFrom(d, "origins", AWS_TYPES.bucket)) mark(b, d);
     }
     return result;
 }

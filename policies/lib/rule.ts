@@ -412,9 +412,10 @@ export function stackView(resources: StackResource[]): StackView {
  * One StackView per AnalyzeStack call, shared by every stack rule of that call.
  *
  * Why: @pulumi/policy hands each stack policy its own freshly deserialized copy of every
- * resource, so a view built per policy (plain resources, then the StackIndex and the graph
- * and network index cached on it) is rebuilt by each of the ~25 stack rules; on a stack of
- * 10,000 resources that was about a seventh of AnalyzeStack (measured, tools/gate/bench.ts).
+ * resource, so a view built per policy (plain resources, then the StackIndex and the
+ * facts memoised per index: network, endpoints, alarms) is rebuilt by each of the ~25 stack
+ * rules; on a stack of 10,000 resources that was about a seventh of AnalyzeStack (measured,
+ * tools/gate/bench.ts).
  *
  * Why it is exact: the key is an object that belongs to ONE request message. The SDK builds
  * each resource's `opts.aliases` with the protobuf getter, which returns the array stored in

@@ -3,7 +3,6 @@
  * for S3 origins, modern TLS, logging (legacy or v2 standard logging), WAF and security headers.
  * Behaviours are the default one plus every ordered one: a rule judges each.
  */
-import { graphOf } from "../lib/graph";
 import { isUnknown, list, read, rec, str, strings, UNKNOWN, Unknown } from "../lib/props";
 import { fsbp, resourceRule, Rule, RuleContext, RuleResource, stackRule } from "../lib/rule";
 import { AWS_TYPES } from "../lib/types";
@@ -287,12 +286,12 @@ export const distributionLogging = stackRule({
         "distribution.arn) + LogDeliveryDestination + LogDelivery (in us-east-1).",
     tags: ["cloudfront", "logging"],
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const delivered = new Set<string>();
-        for (const d of g.ofType(AWS_TYPES.logDelivery)) {
+        for (const d of index.ofType(AWS_TYPES.logDelivery)) {
             const name = str(read(d.props, "deliverySourceName"));
             if (typeof name === "string") delivered.add(name);
-            for (const src of g.dependenciesOf(d, "deliverySourceName", AWS_TYPES.logDeliverySource)) {
+            for (const src of index.computedFrom(d, "deliverySourceName", AWS_TYPES.logDeliverySource)) {
                 const n = str(read(src.props, "name"));
                 if (typeof n === "string") delivered.add(n);
                 delivered.add(src.urn);
@@ -300,15 +299,15 @@ export const distributionLogging = stackRule({
         }
         const v2 = new Set<string>();
         let undecided = false;
-        for (const src of g.ofType(AWS_TYPES.logDeliverySource)) {
+        for (const src of index.ofType(AWS_TYPES.logDeliverySource)) {
             if (str(read(src.props, "logType")) !== "ACCESS_LOGS") continue;
             const name = str(read(src.props, "name"));
             if (!delivered.has(src.urn) && !(typeof name === "string" && delivered.has(name))) continue;
-            const target = g.ref(src, "resourceArn", read(src.props, "resourceArn"), AWS_TYPES.cloudfrontDistribution);
+            const target = index.referenceIn(src, "resourceArn", read(src.props, "resourceArn"), AWS_TYPES.cloudfrontDistribution);
             if (target === UNKNOWN) undecided = true;
             else if (target && typeof target === "object") v2.add(target.urn);
         }
-        for (const dist of g.ofType(AWS_TYPES.cloudfrontDistribution)) {
+        for (const dist of index.ofType(AWS_TYPES.cloudfrontDistribution)) {
             if (v2.has(dist.urn)) continue;
             const bucket = str(read(dist.props, "loggingConfig", "bucket"));
             if (bucket === UNKNOWN) ctx.undecided(dist, "loggingConfig.bucket");
@@ -354,8 +353,8 @@ export const distributionSecurityHeaders = stackRule({
         "contentTypeOptions, frameOptions, referrerPolicy, contentSecurityPolicy) and set responseHeadersPolicyId on each behaviour.",
     tags: ["cloudfront", "headers"],
     check(stack, ctx) {
-        const g = graphOf(stack);
-        for (const dist of g.ofType(AWS_TYPES.cloudfrontDistribution)) {
+        const index = stack.index;
+        for (const dist of index.ofType(AWS_TYPES.cloudfrontDistribution)) {
             ctx.guard(dist, () => {
                 for (const { path, behaviour } of behaviours(dist)) {
                     if (behaviour === UNKNOWN) {
@@ -364,10 +363,10 @@ export const distributionSecurityHeaders = stackRule({
                     }
                     const id = str(behaviour.responseHeadersPolicyId);
                     if (id === MANAGED_SECURITY_HEADERS_POLICY_ID) continue;
-                    let policy = typeof id === "string" && id !== "" ? g.resolve(id, AWS_TYPES.cloudfrontResponseHeadersPolicy) : undefined;
+                    let policy = typeof id === "string" && id !== "" ? index.named(id, AWS_TYPES.cloudfrontResponseHeadersPolicy) : undefined;
                     if (id === UNKNOWN) {
                         const prop = path.startsWith("default") ? "defaultCacheBehavior" : "orderedCacheBehaviors";
-                        const deps = g.dependenciesOf(dist, prop, AWS_TYPES.cloudfrontResponseHeadersPolicy);
+                        const deps = index.computedFrom(dist, prop, AWS_TYPES.cloudfrontResponseHeadersPolicy);
                         if (deps.length !== 1) {
                             ctx.undecided(dist, `${path}.responseHeadersPolicyId`);
                             continue;

@@ -5,10 +5,11 @@
  * endpoints: the S3 and DynamoDB gateway endpoints on the route tables of every Lambda subnet, an
  * interface endpoint with private DNS for each service a function's role can call (Kinesis by
  * default), and endpoint policies that are not wide open. Cross-resource facts come from
- * lib/graph.ts.
+ * lib/network.ts.
  */
 import { regionalFunctions } from "../lib/edge";
-import { functionPlacement, graphOf, StackGraph, VPC_MAIN_UNMANAGED, vpcConfigOf } from "../lib/graph";
+import { functionPlacement, networkOf, VPC_MAIN_UNMANAGED, vpcConfigOf } from "../lib/network";
+import { perIndex, push, StackIndex } from "../lib/stack";
 import { isConcretePinValue, isOpenPrincipal, isParseError, isWildcardResource, parsePolicyDocument, pinningConditionKeys } from "../lib/iam";
 import { bool, isSet, isUnknown, list, read, rec, str, strings, UNKNOWN, Unknown } from "../lib/props";
 import { fsbp, resourceRule, Rule, RuleResource, StackResource, stackRule } from "../lib/rule";
@@ -112,11 +113,11 @@ export const defaultSecurityGroupRestricted = stackRule({
     tags: ["ec2", "network", "security-group"],
     preview: "A VPC whose default group cannot be tied to it at preview (unknown vpcId, no dependency) is undecided.",
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const managed = new Set<string>();
-        for (const dsg of g.ofType(AWS_TYPES.defaultSecurityGroup)) {
+        for (const dsg of index.ofType(AWS_TYPES.defaultSecurityGroup)) {
             ctx.guard(dsg, () => {
-                const vpc = g.ref(dsg, "vpcId", read(dsg.props, "vpcId"), AWS_TYPES.vpc);
+                const vpc = index.referenceIn(dsg, "vpcId", read(dsg.props, "vpcId"), AWS_TYPES.vpc);
                 if (vpc === UNKNOWN) ctx.undecided(dsg, "vpcId");
                 else if (vpc && typeof vpc === "object") managed.add(vpc.urn);
                 for (const key of ["ingress", "egress"]) {
@@ -128,15 +129,15 @@ export const defaultSecurityGroupRestricted = stackRule({
                 }
             });
         }
-        for (const rule of g.ofType(...SG_RULE_TYPES)) {
+        for (const rule of index.ofType(...SG_RULE_TYPES)) {
             ctx.guard(rule, () => {
-                const target = g.ref(rule, "securityGroupId", read(rule.props, "securityGroupId"), AWS_TYPES.defaultSecurityGroup);
+                const target = index.referenceIn(rule, "securityGroupId", read(rule.props, "securityGroupId"), AWS_TYPES.defaultSecurityGroup);
                 if (target && typeof target === "object") {
                     ctx.report(rule, `must not add a rule to the default security group '${target.name}': delete it and use a dedicated group`);
                 }
             });
         }
-        for (const vpc of g.ofType(AWS_TYPES.vpc)) {
+        for (const vpc of index.ofType(AWS_TYPES.vpc)) {
             if (managed.has(vpc.urn)) continue;
             ctx.report(
                 vpc,
@@ -184,14 +185,14 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
         "group cannot be tied, or an egress entry whose CIDRs or protocol are unknown, leaves it undecided. A group " +
         "outside the stack cannot be judged.",
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         // The security groups of VPC functions, and the functions each one serves (for messages).
         const lambdaGroups = new Map<string, { group: StackResource; functions: string[] }>();
         let groupsUnresolved = false;
-        for (const fn of regionalFunctions(g)) {
+        for (const fn of regionalFunctions(index)) {
             const config = vpcConfigOf(fn);
             if (!config || config === UNKNOWN) continue; // lambda-function-in-private-subnets judges these
-            const groups = g.refs(fn, "vpcConfig", config.securityGroupIds, AWS_TYPES.securityGroup);
+            const groups = index.referencesIn(fn, "vpcConfig", config.securityGroupIds, AWS_TYPES.securityGroup);
             if (groups === UNKNOWN) {
                 groupsUnresolved = true;
                 ctx.undecided(fn, "vpcConfig.securityGroupIds");
@@ -242,11 +243,11 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
 
         // Separate rule resources that target one of those groups.
         const targetOf = (rule: StackResource) => {
-            const sg = g.ref(rule, "securityGroupId", read(rule.props, "securityGroupId"), AWS_TYPES.securityGroup);
+            const sg = index.referenceIn(rule, "securityGroupId", read(rule.props, "securityGroupId"), AWS_TYPES.securityGroup);
             if (sg === UNKNOWN) return "unresolved" as const;
             return sg && typeof sg === "object" ? lambdaGroups.get(sg.urn) : undefined;
         };
-        for (const rule of g.ofType(AWS_TYPES.securityGroupRule)) {
+        for (const rule of index.ofType(AWS_TYPES.securityGroupRule)) {
             ctx.guard(rule, () => {
                 const type = str(read(rule.props, "type"));
                 if (type === UNKNOWN) return ctx.undecided(rule, "type");
@@ -259,7 +260,7 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
                 }
             });
         }
-        for (const rule of g.ofType(AWS_TYPES.securityGroupEgressRule)) {
+        for (const rule of index.ofType(AWS_TYPES.securityGroupEgressRule)) {
             ctx.guard(rule, () => {
                 const target = targetOf(rule);
                 if (!target) return;
@@ -285,15 +286,15 @@ export const vpcFlowLogsEnabled = stackRule({
     tags: ["ec2", "network", "logging"],
     preview: "A flow log whose vpcId is unknown is tied to its VPC through property dependencies.",
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const covered = new Set<string>();
         let undecided: StackResource | undefined;
-        for (const log of g.ofType(AWS_TYPES.flowLog)) {
-            const vpc = g.ref(log, "vpcId", read(log.props, "vpcId"), AWS_TYPES.vpc);
+        for (const log of index.ofType(AWS_TYPES.flowLog)) {
+            const vpc = index.referenceIn(log, "vpcId", read(log.props, "vpcId"), AWS_TYPES.vpc);
             if (vpc === UNKNOWN) undecided = log;
             else if (vpc && typeof vpc === "object") covered.add(vpc.urn);
         }
-        for (const vpc of g.ofType(AWS_TYPES.vpc)) {
+        for (const vpc of index.ofType(AWS_TYPES.vpc)) {
             if (covered.has(vpc.urn)) continue;
             if (undecided) ctx.undecided(vpc, `vpcId of flow log '${undecided.name}'`);
             else ctx.report(vpc, "must have flow logs: add an aws.ec2.FlowLog with vpcId set to this VPC");
@@ -322,14 +323,14 @@ export const vpcDnsForPrivateEndpoints = stackRule({
     tags: ["ec2", "network", "vpc-endpoint"],
     preview: "Undecided while the endpoint's type, privateDnsEnabled or the VPC's DNS attributes are unknown.",
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const judged = new Set<string>();
-        for (const endpoint of g.ofType(AWS_TYPES.vpcEndpoint)) {
+        for (const endpoint of index.ofType(AWS_TYPES.vpcEndpoint)) {
             ctx.guard(endpoint, () => {
                 const privateDns = isPrivateDnsInterfaceEndpoint(endpoint);
                 if (privateDns === UNKNOWN) return ctx.undecided(endpoint, "vpcEndpointType/privateDnsEnabled");
                 if (!privateDns) return;
-                const vpc = g.ref(endpoint, "vpcId", read(endpoint.props, "vpcId"), AWS_TYPES.vpc);
+                const vpc = index.referenceIn(endpoint, "vpcId", read(endpoint.props, "vpcId"), AWS_TYPES.vpc);
                 if (vpc === UNKNOWN) return ctx.undecided(endpoint, "vpcId");
                 if (!vpc || typeof vpc === "string" || judged.has(vpc.urn)) return;
                 judged.add(vpc.urn);
@@ -369,19 +370,17 @@ interface EndpointInfo {
 }
 
 /** Endpoints with their route tables and subnets (inline and association resources). */
-const endpointCache = new WeakMap<StackGraph, EndpointInfo[]>();
+const endpoints = perIndex(endpointsOf);
 
-function endpoints(g: StackGraph): EndpointInfo[] {
-    const cached = endpointCache.get(g);
-    if (cached) return cached;
+function endpointsOf(index: StackIndex): EndpointInfo[] {
     const keys = (r: StackResource, prop: string, ...tokens: string[]): Set<string> | Unknown => {
-        const refs = g.refs(r, prop, read(r.props, prop), ...tokens);
+        const refs = index.referencesIn(r, prop, read(r.props, prop), ...tokens);
         if (refs === UNKNOWN) return UNKNOWN;
         return new Set([...refs.resources.map((x) => x.urn), ...refs.external]);
     };
     const byUrn = new Map<string, EndpointInfo>();
     const out: EndpointInfo[] = [];
-    for (const endpoint of g.ofType(AWS_TYPES.vpcEndpoint)) {
+    for (const endpoint of index.ofType(AWS_TYPES.vpcEndpoint)) {
         const name = str(read(endpoint.props, "serviceName"));
         const type = str(read(endpoint.props, "vpcEndpointType"));
         const info: EndpointInfo = {
@@ -391,15 +390,15 @@ function endpoints(g: StackGraph): EndpointInfo[] {
             type: type === undefined ? "Gateway" : type,
             tables: keys(endpoint, "routeTableIds", ...TABLES),
             subnets: keys(endpoint, "subnetIds", AWS_TYPES.subnet),
-            vpc: g.net.key(endpoint, "vpcId", AWS_TYPES.vpc),
+            vpc: networkOf(index).key(endpoint, "vpcId", AWS_TYPES.vpc),
         };
         out.push(info);
         byUrn.set(endpoint.urn, info);
     }
     const attach = (assocType: string, prop: "tables" | "subnets", refProp: string, ...tokens: string[]) => {
-        for (const assoc of g.ofType(assocType)) {
-            const ep = g.ref(assoc, "vpcEndpointId", read(assoc.props, "vpcEndpointId"), AWS_TYPES.vpcEndpoint);
-            const target = g.net.key(assoc, refProp, ...tokens);
+        for (const assoc of index.ofType(assocType)) {
+            const ep = index.referenceIn(assoc, "vpcEndpointId", read(assoc.props, "vpcEndpointId"), AWS_TYPES.vpcEndpoint);
+            const target = networkOf(index).key(assoc, refProp, ...tokens);
             const info = ep && typeof ep === "object" ? byUrn.get(ep.urn) : undefined;
             if (!info) continue;
             const set = info[prop];
@@ -410,7 +409,6 @@ function endpoints(g: StackGraph): EndpointInfo[] {
     };
     attach(AWS_TYPES.vpcEndpointRouteTableAssociation, "tables", "routeTableId", ...TABLES);
     attach(AWS_TYPES.vpcEndpointSubnetAssociation, "subnets", "subnetId", AWS_TYPES.subnet);
-    endpointCache.set(g, out);
     return out;
 }
 
@@ -443,26 +441,26 @@ export const gatewayEndpointsForLambdaSubnets = stackRule<GatewayConfig>({
         },
     },
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const services = ctx.config.gatewayServices ?? ["s3", "dynamodb"];
-        const eps = endpoints(g);
+        const eps = endpoints(index);
         const undecidedEndpoint = eps.find((e) => isUnknown(e.service) || isUnknown(e.type) || e.tables === UNKNOWN);
         // Lambda@Edge functions are skipped: they cannot be attached to a VPC
-        for (const fn of regionalFunctions(g)) {
+        for (const fn of regionalFunctions(index)) {
             ctx.guard(fn, () => {
-                const placement = functionPlacement(g, fn);
+                const placement = functionPlacement(index, fn);
                 if (placement.kind === "unknown") return ctx.undecided(fn, placement.what);
                 if (placement.kind === "none") return; // lambda-function-in-private-subnets reports it
                 const missing: string[] = [];
                 for (const subnet of placement.subnets) {
-                    const table = g.net.effectiveRouteTable(subnet);
+                    const table = networkOf(index).effectiveRouteTable(subnet);
                     if (table === UNKNOWN) return ctx.undecided(fn, `route table of subnet '${subnet.name}'`);
                     if (table === undefined) continue; // outside the stack: reported by the private-subnets rule
                     for (const service of services) {
                         const attached = eps.some(
                             (e) => e.service === service && e.type === "Gateway" && e.tables !== UNKNOWN && e.tables.has(table),
                         );
-                        if (!attached) missing.push(`${service} (subnet '${subnet.name}', ${tableLabel(g, table)})`);
+                        if (!attached) missing.push(`${service} (subnet '${subnet.name}', ${tableLabel(index, table)})`);
                     }
                 }
                 if (missing.length === 0) return;
@@ -478,33 +476,33 @@ export const gatewayEndpointsForLambdaSubnets = stackRule<GatewayConfig>({
     },
 });
 
-function tableLabel(g: StackGraph, key: string): string {
+function tableLabel(index: StackIndex, key: string): string {
     if (key === VPC_MAIN_UNMANAGED) return key;
-    const table = g.byUrn(key);
+    const table = index.byUrn(key);
     return table ? `route table '${table.name}'` : `route table ${key}`;
 }
 
 /** The policy documents (parsed) attached to a role in the stack; UNKNOWN if one is unknown. */
-function rolePolicyDocuments(g: StackGraph, role: StackResource): unknown[] | Unknown {
+function rolePolicyDocuments(index: StackIndex, role: StackResource): unknown[] | Unknown {
     const docs: unknown[] = [];
     const inline = list(read(role.props, "inlinePolicies"));
     if (inline === UNKNOWN) return UNKNOWN;
     for (const p of inline) docs.push(read(p, "policy"));
-    for (const rp of g.index.dependentsOf(role, AWS_TYPES.iamRolePolicy).map((d) => d.resource).concat(byRoleValue(g, role, AWS_TYPES.iamRolePolicy))) {
+    for (const rp of index.propertiesComputedFrom(role, AWS_TYPES.iamRolePolicy).map((d) => d.resource).concat(byRoleValue(index, role, AWS_TYPES.iamRolePolicy))) {
         docs.push(read(rp.props, "policy"));
     }
     const policyArns: unknown[] = [];
     const managed = strings(read(role.props, "managedPolicyArns"));
     if (managed === UNKNOWN) return UNKNOWN;
     policyArns.push(...managed);
-    for (const att of g.index.dependentsOf(role, AWS_TYPES.iamRolePolicyAttachment).map((d) => d.resource).concat(byRoleValue(g, role, AWS_TYPES.iamRolePolicyAttachment))) {
-        const arn = g.ref(att, "policyArn", read(att.props, "policyArn"), AWS_TYPES.iamPolicy);
+    for (const att of index.propertiesComputedFrom(role, AWS_TYPES.iamRolePolicyAttachment).map((d) => d.resource).concat(byRoleValue(index, role, AWS_TYPES.iamRolePolicyAttachment))) {
+        const arn = index.referenceIn(att, "policyArn", read(att.props, "policyArn"), AWS_TYPES.iamPolicy);
         if (arn === UNKNOWN) return UNKNOWN;
         if (arn && typeof arn === "object") docs.push(read(arn.props, "policy"));
         else if (typeof arn === "string") policyArns.push(arn);
     }
     for (const arn of policyArns) {
-        const policy = typeof arn === "string" ? g.resolve(arn, AWS_TYPES.iamPolicy) : undefined;
+        const policy = typeof arn === "string" ? index.named(arn, AWS_TYPES.iamPolicy) : undefined;
         if (policy) docs.push(read(policy.props, "policy"));
         // An AWS-managed policy outside the stack: its grants are judged by the IAM rules.
     }
@@ -512,26 +510,23 @@ function rolePolicyDocuments(g: StackGraph, role: StackResource): unknown[] | Un
 }
 
 /** RolePolicy/RolePolicyAttachment resources whose `role` names this role by name, id or ARN. */
-const byRoleCache = new WeakMap<StackGraph, Map<string, StackResource[]>>();
-
-function byRoleValue(g: StackGraph, role: StackResource, type: string): StackResource[] {
-    let index = byRoleCache.get(g);
-    if (!index) {
-        index = new Map();
-        for (const r of g.ofType(AWS_TYPES.iamRolePolicy, AWS_TYPES.iamRolePolicyAttachment)) {
-            const value = str(read(r.props, "role"));
-            if (typeof value !== "string") continue;
-            const key = `${r.type}|${value}`;
-            index.set(key, [...(index.get(key) ?? []), r]);
-        }
-        byRoleCache.set(g, index);
+const rolePoliciesByRoleValue = perIndex((index: StackIndex) => {
+    const byValue = new Map<string, StackResource[]>();
+    for (const r of index.ofType(AWS_TYPES.iamRolePolicy, AWS_TYPES.iamRolePolicyAttachment)) {
+        const value = str(read(r.props, "role"));
+        if (typeof value === "string") push(byValue, `${r.type}|${value}`, r);
     }
+    return byValue;
+});
+
+function byRoleValue(index: StackIndex, role: StackResource, type: string): StackResource[] {
+    const byValue = rolePoliciesByRoleValue(index);
     const out: StackResource[] = [];
     for (const key of ["name", "id", "arn"]) {
         const value = str(read(role.props, key));
-        if (typeof value === "string") for (const r of index.get(`${type}|${value}`) ?? []) if (!out.includes(r)) out.push(r);
+        if (typeof value === "string") for (const r of byValue.get(`${type}|${value}`) ?? []) if (!out.includes(r)) out.push(r);
     }
-    return out.filter((r) => !g.index.dependentsOf(role, type).some((d) => d.resource === r));
+    return out.filter((r) => !index.propertiesComputedFrom(role, type).some((d) => d.resource === r));
 }
 
 /**
@@ -593,27 +588,27 @@ export const interfaceEndpointsForLambdaServices = stackRule<InterfaceConfig>({
         },
     },
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const services = Object.entries(ctx.config.interfaceServices ?? { kinesis: "kinesis-streams" });
-        const eps = endpoints(g);
+        const eps = endpoints(index);
         // Lambda@Edge functions are skipped: they cannot be attached to a VPC
-        for (const fn of regionalFunctions(g)) {
+        for (const fn of regionalFunctions(index)) {
             ctx.guard(fn, () => {
-                const placement = functionPlacement(g, fn);
+                const placement = functionPlacement(index, fn);
                 if (placement.kind === "unknown") return ctx.undecided(fn, placement.what);
                 if (placement.kind === "none" || placement.subnets.length === 0) return;
-                const role = g.ref(fn, "role", read(fn.props, "role"), AWS_TYPES.iamRole);
+                const role = index.referenceIn(fn, "role", read(fn.props, "role"), AWS_TYPES.iamRole);
                 if (role === UNKNOWN) return ctx.undecided(fn, "role");
                 if (!role || typeof role === "string") return; // role outside the stack: grants not visible
-                const docs = rolePolicyDocuments(g, role);
+                const docs = rolePolicyDocuments(index, role);
                 if (docs === UNKNOWN) return ctx.undecided(fn, `policies of role '${role.name}'`);
-                const vpc = g.net.vpcKeyOfSubnet(placement.subnets[0]);
+                const vpc = networkOf(index).vpcKeyOfSubnet(placement.subnets[0]);
                 if (vpc === UNKNOWN) return ctx.undecided(fn, "vpcId of its subnets");
                 for (const [iamPrefix, endpointName] of services) {
                     const grants = docs.map((d) => allowsService(d, iamPrefix));
                     if (grants.includes(UNKNOWN)) return ctx.undecided(fn, `policies of role '${role.name}'`);
                     if (!grants.includes(true)) continue;
-                    const problem = interfaceEndpointProblem(g, eps, vpc, endpointName, placement.subnets);
+                    const problem = interfaceEndpointProblem(index, eps, vpc, endpointName, placement.subnets);
                     if (problem === UNKNOWN) return ctx.undecided(fn, `interface endpoints for ${endpointName}`);
                     if (problem) {
                         ctx.report(
@@ -631,7 +626,7 @@ export const interfaceEndpointsForLambdaServices = stackRule<InterfaceConfig>({
 
 /** Why no endpoint serves `service` for these subnets (undefined when one does). */
 function interfaceEndpointProblem(
-    g: StackGraph,
+    index: StackIndex,
     eps: EndpointInfo[],
     vpc: string | undefined,
     service: string,
@@ -642,7 +637,7 @@ function interfaceEndpointProblem(
         return eps.some((e) => isUnknown(e.service) || isUnknown(e.type) || isUnknown(e.vpc)) ? UNKNOWN : `no ${service} Interface endpoint in its VPC`;
     }
     const azOf = (key: string) => {
-        const subnet = g.byUrn(key) ?? g.resolve(key, AWS_TYPES.subnet);
+        const subnet = index.byUrn(key) ?? index.named(key, AWS_TYPES.subnet);
         return subnet ? str(read(subnet.props, "availabilityZone")) : undefined;
     };
     let last: string | Unknown = "";
@@ -734,13 +729,13 @@ export const endpointPolicyRestricted = stackRule({
     tags: ["ec2", "vpc-endpoint", "iam"],
     preview: "Undecided while the policy document is unknown.",
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const separate = new Map<string, StackResource>();
-        for (const p of g.ofType(AWS_TYPES.vpcEndpointPolicy)) {
-            const ep = g.ref(p, "vpcEndpointId", read(p.props, "vpcEndpointId"), AWS_TYPES.vpcEndpoint);
+        for (const p of index.ofType(AWS_TYPES.vpcEndpointPolicy)) {
+            const ep = index.referenceIn(p, "vpcEndpointId", read(p.props, "vpcEndpointId"), AWS_TYPES.vpcEndpoint);
             if (ep && typeof ep === "object") separate.set(ep.urn, p);
         }
-        for (const endpoint of g.ofType(AWS_TYPES.vpcEndpoint)) {
+        for (const endpoint of index.ofType(AWS_TYPES.vpcEndpoint)) {
             ctx.guard(endpoint, () => {
                 const type = str(read(endpoint.props, "vpcEndpointType"));
                 if (type === "GatewayLoadBalancer" || type === "Resource" || type === "ServiceNetwork") return;

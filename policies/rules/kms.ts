@@ -134,10 +134,10 @@ function resolveKey(index: StackIndex, holder: StackResource, property: string, 
     const v = str(value);
     if (typeof v === "string") {
         if (/(^|:)alias\/aws\//.test(v)) return { awsManaged: v };
-        const found = index.byValue(v, AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey, AWS_TYPES.kmsAlias);
+        const found = index.identifiedBy(v, AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey, AWS_TYPES.kmsAlias);
         if (found.length > 0) return { keys: found.flatMap((f) => keysOf(index, f)) };
     }
-    const deps = index.dependenciesOf(holder, property, AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey, AWS_TYPES.kmsAlias);
+    const deps = index.computedFrom(holder, property, AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey, AWS_TYPES.kmsAlias);
     if (deps.length > 0) return { keys: deps.flatMap((d) => keysOf(index, d)) };
     if (v === UNKNOWN) return UNKNOWN;
     return { external: typeof v === "string" ? v : "" };
@@ -266,9 +266,9 @@ export const keyGrantsCloudWatch = stackRule({
             for (const property of ALARM_ACTION_PROPS) {
                 const actions = arr(alarm.props[property]);
                 const byValue = Array.isArray(actions)
-                    ? actions.flatMap((a) => (typeof str(a) === "string" ? index.byValue(str(a) as string, AWS_TYPES.snsTopic) : []))
+                    ? actions.flatMap((a) => (typeof str(a) === "string" ? index.identifiedBy(str(a) as string, AWS_TYPES.snsTopic) : []))
                     : [];
-                const found = byValue.length > 0 ? byValue : index.dependenciesOf(alarm, property, AWS_TYPES.snsTopic);
+                const found = byValue.length > 0 ? byValue : index.computedFrom(alarm, property, AWS_TYPES.snsTopic);
                 for (const t of found) topics.set(t.urn, t);
             }
         }
@@ -331,7 +331,7 @@ export const keyGrantsCloudFront = stackRule({
         const { byBucket } = bucketEncryption(index);
         const policies = keyPolicies(index);
         for (const bucketUrn of origins.keys()) {
-            const bucket = index.byUrn.get(bucketUrn);
+            const bucket = index.byUrn(bucketUrn);
             if (!bucket) continue;
             ctx.guard(bucket, () => {
                 for (const declared of byBucket.get(bucketUrn) ?? []) {

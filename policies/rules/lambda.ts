@@ -1,14 +1,15 @@
 /**
  * Lambda rules: the two front doors that bypass the API's controls (function URLs without auth,
  * permissions open to `*` or to a service without a source), encrypted environments, placement in
- * private subnets over two AZs (network facts from lib/graph.ts), supported runtimes, active
+ * private subnets over two AZs (network facts from lib/network.ts), supported runtimes, active
  * tracing, reserved concurrency, failure handling for stream event sources, and the Errors and
  * iterator-age alarms (lib/alarms.ts). Rules that cannot apply to Lambda@Edge run on the stack and
  * judge only regional functions (lib/edge.ts), recognising edge functions by reason.
  */
 import { requireAlarm } from "../lib/alarms";
 import { regionalFunctions } from "../lib/edge";
-import { functionPlacement, graphOf, idOf, StackGraph } from "../lib/graph";
+import { functionPlacement, idOf, networkOf } from "../lib/network";
+import type { StackIndex } from "../lib/stack";
 import { arnPinsAccount } from "../lib/iam";
 import { bool, isSet, isUnknown, num, read, str, UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, RuleContext, StackResource, stackRule } from "../lib/rule";
@@ -157,16 +158,16 @@ export const lambdaInPrivateSubnets = stackRule<PrivateSubnetsConfig>({
         },
     },
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         // Lambda@Edge functions are skipped: they cannot be attached to a VPC
-        for (const fn of regionalFunctions(g)) {
-            ctx.guard(fn, () => checkPrivateSubnets(g, fn, ctx));
+        for (const fn of regionalFunctions(index)) {
+            ctx.guard(fn, () => checkPrivateSubnets(index, fn, ctx));
         }
     },
 });
 
-function checkPrivateSubnets(g: StackGraph, fn: StackResource, ctx: RuleContext<PrivateSubnetsConfig>): void {
-    const placement = functionPlacement(g, fn);
+function checkPrivateSubnets(index: StackIndex, fn: StackResource, ctx: RuleContext<PrivateSubnetsConfig>): void {
+    const placement = functionPlacement(index, fn);
     if (placement.kind === "unknown") return ctx.undecided(fn, placement.what);
     if (placement.kind === "none") {
         return ctx.report(
@@ -188,7 +189,7 @@ function checkPrivateSubnets(g: StackGraph, fn: StackResource, ctx: RuleContext<
         );
     }
     for (const subnet of placement.subnets) {
-        const privacy = g.net.subnetPrivacy(subnet);
+        const privacy = networkOf(index).subnetPrivacy(subnet);
         if (privacy.status === "undecided") ctx.undecided(fn, privacy.reason);
         else if (privacy.status === "public") {
             ctx.report(
@@ -229,11 +230,11 @@ export const lambdaMultiAz = stackRule<MultiAzConfig>({
         minimumAvailabilityZones: { type: "integer", minimum: 1, default: 2, description: "Distinct AZs required." },
     },
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const minimum = ctx.config.minimumAvailabilityZones ?? 2;
-        for (const fn of regionalFunctions(g)) {
+        for (const fn of regionalFunctions(index)) {
             ctx.guard(fn, () => {
-                const placement = functionPlacement(g, fn);
+                const placement = functionPlacement(index, fn);
                 if (placement.kind === "unknown") return ctx.undecided(fn, placement.what);
                 if (placement.kind === "none") return; // lambda-function-in-private-subnets reports it
                 const zones = new Set<string>();
@@ -305,9 +306,9 @@ export const lambdaTracingActive = stackRule({
     remediationSteps: "Set tracingConfig: { mode: \"Active\" } and allow xray:PutTraceSegments in the role.",
     tags: ["lambda", "observability"],
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         // Lambda@Edge functions are skipped: X-Ray active tracing is not supported
-        for (const fn of regionalFunctions(g)) {
+        for (const fn of regionalFunctions(index)) {
             const mode = str(read(fn.props, "tracingConfig", "mode")) ?? str(read(fn.props, "tracingConfig", 0, "mode"));
             if (mode === UNKNOWN) ctx.undecided(fn, "tracingConfig.mode");
             else if (mode !== "Active") ctx.report(fn, "must trace invocations: set tracingConfig.mode to \"Active\"");
@@ -327,9 +328,9 @@ export const lambdaReservedConcurrency = stackRule({
     remediationSteps: "Set reservedConcurrentExecutions to the function's expected peak (the API's throttling limit bounds it).",
     tags: ["lambda", "availability", "cost"],
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         // Lambda@Edge functions are skipped: reserved concurrency is not supported
-        for (const fn of regionalFunctions(g)) {
+        for (const fn of regionalFunctions(index)) {
             const reserved = num(read(fn.props, "reservedConcurrentExecutions"));
             if (reserved === UNKNOWN) ctx.undecided(fn, "reservedConcurrentExecutions");
             else if (reserved === undefined || reserved < 0) {
@@ -402,11 +403,11 @@ export const lambdaErrorsAlarm = stackRule({
     tags: ["lambda", "monitoring", "cloudwatch"],
     preview: "Alarm dimensions unknown at preview are tied to the function through property dependencies.",
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         // Lambda@Edge functions are skipped: metrics live in the edge regions
-        for (const fn of regionalFunctions(g)) {
+        for (const fn of regionalFunctions(index)) {
             ctx.guard(fn, () =>
-                requireAlarm(g, ctx, fn, [], ["AWS/Lambda|Errors"], [read(fn.props, "name"), read(fn.props, "functionName")],
+                requireAlarm(index, ctx, fn, [], ["AWS/Lambda|Errors"], [read(fn.props, "name"), read(fn.props, "functionName")],
                     "an Errors alarm", "add an aws.cloudwatch.MetricAlarm on AWS/Lambda Errors with dimensions.FunctionName set to the function's name"),
             );
         }
@@ -426,19 +427,19 @@ export const streamConsumerIteratorAgeAlarm = stackRule({
         "below the stream's retention, alarmActions [topic.arn].",
     tags: ["lambda", "kinesis", "monitoring"],
     check(stack, ctx) {
-        const g = graphOf(stack);
-        for (const mapping of g.ofType(AWS_TYPES.eventSourceMapping)) {
+        const index = stack.index;
+        for (const mapping of index.ofType(AWS_TYPES.eventSourceMapping)) {
             ctx.guard(mapping, () => {
-                const source = g.ref(mapping, "eventSourceArn", read(mapping.props, "eventSourceArn"), AWS_TYPES.kinesisStream);
+                const source = index.referenceIn(mapping, "eventSourceArn", read(mapping.props, "eventSourceArn"), AWS_TYPES.kinesisStream);
                 if (source === UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
                 const isKinesis = (source && typeof source === "object") || (typeof source === "string" && /^arn:[^:]+:kinesis:/.test(source));
                 if (!isKinesis) return;
-                const fn = g.ref(mapping, "functionName", read(mapping.props, "functionName"), AWS_TYPES.lambdaFunction);
+                const fn = index.referenceIn(mapping, "functionName", read(mapping.props, "functionName"), AWS_TYPES.lambdaFunction);
                 const fnValues = fn && typeof fn === "object" ? [read(fn.props, "name"), read(fn.props, "arn")] : [fn];
                 const streamValues = source && typeof source === "object" ? [read(source.props, "name")] : [];
                 const subject = fn && typeof fn === "object" ? fn : mapping;
                 const deps = source && typeof source === "object" ? [source] : [];
-                requireAlarm(g, ctx, subject, deps,
+                requireAlarm(index, ctx, subject, deps,
                     ["AWS/Lambda|IteratorAge", "AWS/Kinesis|GetRecords.IteratorAgeMilliseconds"],
                     [...fnValues, ...streamValues],
                     "an iterator-age alarm",
