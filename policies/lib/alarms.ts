@@ -5,7 +5,7 @@
  * alarm counts only when it notifies an SNS topic that has a subscriber.
  */
 import { perIndex, StackIndex } from "./stack";
-import { isUnknown, list, read, rec, str, UNKNOWN } from "./props";
+import { isUnknown, list, read, rec, str, PACK_UNKNOWN } from "./props";
 import { RuleContext, StackResource } from "./rule";
 import { AWS_TYPES } from "./types";
 
@@ -29,7 +29,7 @@ function indexAlarms(stack: StackIndex): AlarmIndex {
             { namespace: read(alarm.props, "namespace"), name: read(alarm.props, "metricName"), dimensions: read(alarm.props, "dimensions") },
         ];
         const queries = list(read(alarm.props, "metricQueries"));
-        if (queries !== UNKNOWN) {
+        if (queries !== PACK_UNKNOWN) {
             for (const q of queries) {
                 const m = read(q, "metric");
                 if (rec(m)) metrics.push({ namespace: read(m, "namespace"), name: read(m, "metricName"), dimensions: read(m, "dimensions") });
@@ -40,7 +40,7 @@ function indexAlarms(stack: StackIndex): AlarmIndex {
             const ns = str(m.namespace);
             const name = str(m.name);
             const dims = rec(m.dimensions);
-            if (ns === UNKNOWN || name === UNKNOWN || dims === UNKNOWN) {
+            if (ns === PACK_UNKNOWN || name === PACK_UNKNOWN || dims === PACK_UNKNOWN) {
                 index.undecided.push(alarm);
                 continue;
             }
@@ -48,7 +48,7 @@ function indexAlarms(stack: StackIndex): AlarmIndex {
             for (const value of Object.values(dims)) {
                 const v = str(value);
                 if (typeof v === "string") add(index.byMetric, `${ns}|${name}|${v}`, alarm);
-                else if (v === UNKNOWN && !tied) {
+                else if (v === PACK_UNKNOWN && !tied) {
                     for (const dep of stack.computedFrom(alarm, "dimensions").concat(stack.computedFrom(alarm, "metricQueries"))) {
                         add(index.byDependency, `${ns}|${name}|${dep.urn}`, alarm);
                     }
@@ -61,19 +61,19 @@ function indexAlarms(stack: StackIndex): AlarmIndex {
 }
 
 /** Whether an alarm notifies an SNS topic of the stack that has a subscription. */
-function notifiesSubscribedTopic(stack: StackIndex, alarm: StackResource): boolean | typeof UNKNOWN {
+function notifiesSubscribedTopic(stack: StackIndex, alarm: StackResource): boolean | typeof PACK_UNKNOWN {
     const actions = stack.referencesIn(alarm, "alarmActions", read(alarm.props, "alarmActions"), AWS_TYPES.snsTopic);
-    if (actions === UNKNOWN) return UNKNOWN;
+    if (actions === PACK_UNKNOWN) return PACK_UNKNOWN;
     if (actions.resources.length === 0) return false;
     const subscribed = subscribedTopics(stack);
-    return actions.resources.some((t) => subscribed.has(t.urn)) ? true : subscribed.has("?") ? UNKNOWN : false;
+    return actions.resources.some((t) => subscribed.has(t.urn)) ? true : subscribed.has("?") ? PACK_UNKNOWN : false;
 }
 
 const subscribedTopics = perIndex((stack: StackIndex): Set<string> => {
     const set = new Set<string>();
     for (const sub of stack.ofType(AWS_TYPES.snsTopicSubscription)) {
         const topic = stack.referenceIn(sub, "topic", read(sub.props, "topic"), AWS_TYPES.snsTopic);
-        if (topic === UNKNOWN) set.add("?");
+        if (topic === PACK_UNKNOWN) set.add("?");
         else if (topic && typeof topic === "object") set.add(topic.urn);
     }
     return set;
@@ -107,7 +107,7 @@ export function requireAlarm(
     }
     const notified = [...found].map((a) => notifiesSubscribedTopic(stack, a));
     if (notified.includes(true)) return;
-    if (notified.includes(UNKNOWN)) return ctx.undecided(subject, `alarmActions of alarm '${[...found][0].name}'`);
+    if (notified.includes(PACK_UNKNOWN)) return ctx.undecided(subject, `alarmActions of alarm '${[...found][0].name}'`);
     ctx.report(
         subject,
         `must notify someone when ${what.replace(/^an? /, "its ")} fires: alarm '${[...found][0].name}' has no alarmActions ` +

@@ -14,7 +14,7 @@
  * deployed to us-east-1 has all its functions there.
  */
 import { perIndex, StackIndex, StackResource } from "./stack";
-import { bool, list, read, rec, str, strings, UNKNOWN } from "./props";
+import { bool, list, read, rec, str, strings, PACK_UNKNOWN } from "./props";
 import type { RuleResource, StackView } from "./rule";
 import { AWS_TYPES } from "./types";
 
@@ -42,12 +42,12 @@ export function trustsService(policy: unknown, principal: string): boolean {
         }
     }
     const statements = list(read(doc, "Statement"));
-    if (statements === UNKNOWN) return false;
+    if (statements === PACK_UNKNOWN) return false;
     return statements.some((st) => {
         const s = rec(st);
-        if (!s || s === UNKNOWN || s.Effect !== "Allow") return false;
+        if (!s || s === PACK_UNKNOWN || s.Effect !== "Allow") return false;
         const services = strings(read(s.Principal, "Service"));
-        return services !== UNKNOWN && services.includes(principal);
+        return services !== PACK_UNKNOWN && services.includes(principal);
     });
 }
 
@@ -57,14 +57,14 @@ function associatedFunctions(stack: StackIndex): Map<string, string> {
     for (const dist of stack.ofType(AWS_TYPES.cloudfrontDistribution)) {
         const behaviours: [string, unknown][] = [["defaultCacheBehavior", read(dist.props, "defaultCacheBehavior")]];
         const ordered = list(read(dist.props, "orderedCacheBehaviors"));
-        if (ordered !== UNKNOWN) ordered.forEach((b) => behaviours.push(["orderedCacheBehaviors", b]));
+        if (ordered !== PACK_UNKNOWN) ordered.forEach((b) => behaviours.push(["orderedCacheBehaviors", b]));
         for (const [prop, behaviour] of behaviours) {
             const assocs = list(read(behaviour, "lambdaFunctionAssociations"));
-            let unresolved = assocs === UNKNOWN;
-            if (assocs !== UNKNOWN) {
+            let unresolved = assocs === PACK_UNKNOWN;
+            if (assocs !== PACK_UNKNOWN) {
                 for (const a of assocs) {
                     const arn = str(read(a, "lambdaArn"));
-                    if (arn === UNKNOWN) unresolved = true;
+                    if (arn === PACK_UNKNOWN) unresolved = true;
                     else if (typeof arn === "string") {
                         const fn = stack.named(arn, AWS_TYPES.lambdaFunction);
                         if (fn) out.set(fn.urn, `CloudFront distribution '${dist.name}' associates it (${prop}.lambdaFunctionAssociations)`);

@@ -4,7 +4,7 @@
  * traffic and whether that subnet is private, and where a function's vpcConfig places it. The
  * network, endpoint and Lambda placement rules ask these instead of scanning the stack.
  */
-import { UNKNOWN, Unknown, bool, isUnknown, list, read, rec, str, strings } from "./props";
+import { PACK_UNKNOWN, Unknown, bool, isUnknown, list, read, rec, str, strings } from "./props";
 import { perIndex, push, StackIndex, StackResource } from "./stack";
 import { AWS_TYPES, typeSet } from "./types";
 
@@ -47,7 +47,7 @@ export class NetworkIndex {
     private readonly routesByTable = new Map<string, RouteInfo[]>();
     /** Routes whose table could not be determined (unknown routeTableId). */
     readonly unplacedRoutes: RouteInfo[] = [];
-    /** Subnet key -> explicitly associated route table key (or UNKNOWN). */
+    /** Subnet key -> explicitly associated route table key (or PACK_UNKNOWN). */
     private readonly explicitAssociation = new Map<string, string | Unknown>();
     /** VPC key -> main route table key set by a MainRouteTableAssociation. */
     private readonly mainAssociation = new Map<string, string | Unknown>();
@@ -57,7 +57,7 @@ export class NetworkIndex {
     constructor(private readonly stack: StackIndex) {
         for (const rt of stack.ofType(AWS_TYPES.routeTable, AWS_TYPES.defaultRouteTable)) {
             const routes = list(read(rt.props, "routes"));
-            if (routes === UNKNOWN) {
+            if (routes === PACK_UNKNOWN) {
                 this.place(rt.urn, { source: rt, path: "routes", destination: "?", target: "unknown", targetProp: "routes" });
                 continue;
             }
@@ -70,21 +70,21 @@ export class NetworkIndex {
             if (read(assoc.props, "subnetId") === undefined) continue; // a gateway (edge) association
             const subnet = this.key(assoc, "subnetId", AWS_TYPES.subnet);
             const table = this.key(assoc, "routeTableId", ...TABLES);
-            if (subnet === UNKNOWN || subnet === undefined) this.associationsUndecided = true;
-            else this.explicitAssociation.set(subnet, table ?? UNKNOWN);
+            if (subnet === PACK_UNKNOWN || subnet === undefined) this.associationsUndecided = true;
+            else this.explicitAssociation.set(subnet, table ?? PACK_UNKNOWN);
         }
         for (const assoc of stack.ofType(AWS_TYPES.mainRouteTableAssociation)) {
             const vpc = this.key(assoc, "vpcId", AWS_TYPES.vpc);
             const table = this.key(assoc, "routeTableId", ...TABLES);
-            if (vpc === UNKNOWN || vpc === undefined) this.associationsUndecided = true;
-            else this.mainAssociation.set(vpc, table ?? UNKNOWN);
+            if (vpc === PACK_UNKNOWN || vpc === undefined) this.associationsUndecided = true;
+            else this.mainAssociation.set(vpc, table ?? PACK_UNKNOWN);
         }
     }
 
     /** The key of the resource a property refers to: its URN if in the stack, else the string. */
     key(r: StackResource, prop: string, ...tokens: string[]): string | Unknown | undefined {
         const hit = this.stack.referenceIn(r, prop, read(r.props, prop), ...tokens);
-        if (hit === undefined || hit === UNKNOWN || typeof hit === "string") return hit;
+        if (hit === undefined || hit === PACK_UNKNOWN || typeof hit === "string") return hit;
         return hit.urn;
     }
 
@@ -97,8 +97,8 @@ export class NetworkIndex {
     private routeInfo(source: StackResource, route: unknown, path: string, inline: boolean): RouteInfo {
         const r = rec(route);
         const at = (suffix: string) => (path ? `${path}.${suffix}` : suffix);
-        if (r === UNKNOWN || r === undefined) {
-            return { source, path, destination: "?", target: r === UNKNOWN ? "unknown" : "other", targetProp: path || "route" };
+        if (r === PACK_UNKNOWN || r === undefined) {
+            return { source, path, destination: "?", target: r === PACK_UNKNOWN ? "unknown" : "other", targetProp: path || "route" };
         }
         const dest =
             str(r.cidrBlock) ?? str(r.destinationCidrBlock) ?? str(r.ipv6CidrBlock) ?? str(r.destinationIpv6CidrBlock) ??
@@ -107,7 +107,7 @@ export class NetworkIndex {
         const gateway = str(r.gatewayId);
         if (gateway !== undefined && gateway !== "") {
             let target: RouteTargetKind;
-            if (gateway === UNKNOWN) {
+            if (gateway === PACK_UNKNOWN) {
                 // Inline routes share one dependency list ("routes"), so it cannot tell which
                 // route the gateway belongs to; a separate Route's "gatewayId" can.
                 const deps = inline ? [] : this.stack.computedFrom(source, "gatewayId");
@@ -135,13 +135,13 @@ export class NetworkIndex {
 
     /**
      * The route table that decides a subnet's traffic: its explicit association, or else its
-     * VPC's main route table. UNKNOWN when it cannot be told yet; undefined when the VPC is not
+     * VPC's main route table. PACK_UNKNOWN when it cannot be told yet; undefined when the VPC is not
      * in the stack and no association names the subnet.
      */
     effectiveRouteTable(subnet: StackResource): string | Unknown | undefined {
         const explicit = this.explicitAssociation.get(subnet.urn) ?? this.explicitById(subnet);
         if (explicit !== undefined) return explicit;
-        if (this.associationsUndecided) return UNKNOWN;
+        if (this.associationsUndecided) return PACK_UNKNOWN;
         return this.mainRouteTable(subnet);
     }
 
@@ -156,7 +156,7 @@ export class NetworkIndex {
      */
     mainRouteTable(subnet: StackResource): string | Unknown | undefined {
         const vpcKey = this.key(subnet, "vpcId", AWS_TYPES.vpc);
-        if (vpcKey === UNKNOWN) return UNKNOWN;
+        if (vpcKey === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (vpcKey === undefined) return undefined;
         const vpc = this.stack.byUrn(vpcKey);
         const vpcId = vpc ? idOf(vpc) : vpcKey;
@@ -174,7 +174,7 @@ export class NetworkIndex {
             if (sameVpc) return drt.urn;
         }
         if (typeof main === "string" && main !== "") return this.stack.named(main, ...TABLES)?.urn ?? main;
-        if (main === UNKNOWN) return UNKNOWN;
+        if (main === PACK_UNKNOWN) return PACK_UNKNOWN;
         // The VPC is in the stack but its main table id is not in the outputs: AWS creates it
         // with the local route only; separate Routes naming it would have a known table id.
         return VPC_MAIN_UNMANAGED;
@@ -188,10 +188,10 @@ export class NetworkIndex {
     subnetPrivacy(subnet: StackResource): SubnetPrivacy {
         const reasons: string[] = [];
         const mapPublic = bool(read(subnet.props, "mapPublicIpOnLaunch"));
-        if (mapPublic === UNKNOWN) return { status: "undecided", reason: `subnet '${subnet.name}' mapPublicIpOnLaunch` };
+        if (mapPublic === PACK_UNKNOWN) return { status: "undecided", reason: `subnet '${subnet.name}' mapPublicIpOnLaunch` };
         if (mapPublic === true) reasons.push("mapPublicIpOnLaunch is true (instances get a public IPv4 address)");
         const table = this.effectiveRouteTable(subnet);
-        if (table === UNKNOWN) {
+        if (table === PACK_UNKNOWN) {
             return reasons.length ? { status: "public", reasons } : { status: "undecided", reason: `route table of subnet '${subnet.name}'` };
         }
         if (table === undefined) {
@@ -230,7 +230,7 @@ export const VPC_MAIN_UNMANAGED = "(the VPC's main route table)";
 /** The subnet ids and security group ids of a function's vpcConfig (object or one-element list). */
 export function vpcConfigOf(fn: StackResource): Record<string, unknown> | Unknown | undefined {
     const raw = read(fn.props, "vpcConfig");
-    if (isUnknown(raw)) return UNKNOWN;
+    if (isUnknown(raw)) return PACK_UNKNOWN;
     const first = Array.isArray(raw) ? raw[0] : raw;
     return rec(first);
 }
@@ -244,14 +244,14 @@ export type FunctionPlacement =
 /** The subnets (stack resources and outside ids) and security groups of a function's vpcConfig. */
 export function functionPlacement(stack: StackIndex, fn: StackResource): FunctionPlacement {
     const config = vpcConfigOf(fn);
-    if (config === UNKNOWN) return { kind: "unknown", what: "vpcConfig" };
+    if (config === PACK_UNKNOWN) return { kind: "unknown", what: "vpcConfig" };
     if (!config) return { kind: "none" };
     const subnetIds = config.subnetIds;
-    if (!isUnknown(subnetIds) && strings(subnetIds) !== UNKNOWN && (strings(subnetIds) as string[]).length === 0) {
+    if (!isUnknown(subnetIds) && strings(subnetIds) !== PACK_UNKNOWN && (strings(subnetIds) as string[]).length === 0) {
         return { kind: "none" };
     }
     const subnets = stack.referencesIn(fn, "vpcConfig", subnetIds, AWS_TYPES.subnet);
-    if (subnets === UNKNOWN) return { kind: "unknown", what: "vpcConfig.subnetIds" };
+    if (subnets === PACK_UNKNOWN) return { kind: "unknown", what: "vpcConfig.subnetIds" };
     return { kind: "vpc", subnets: subnets.resources, external: subnets.external, securityGroups: list(config.securityGroupIds) };
     // Only the count of security groups matters: an element unknown at preview is still a group.
 }

@@ -5,7 +5,7 @@
  * - fills the metadata the CLI and the catalogue show (level, severity, FSBP control with its
  *   reference URL, remediation, docs anchor, tags) and adds `exemptions` to every configSchema;
  * - applies schema defaults to the config and hands the check raw, already deserialized
- *   properties (read them with lib/props.ts: never throws, returns UNKNOWN for preview values);
+ *   properties (read them with lib/props.ts: never throws, returns PACK_UNKNOWN for preview values);
  * - matches type tokens (with their V2 twins, lib/types.ts) before calling the check;
  * - routes every finding through the exemptions (lib/exemptions.ts): a finding on an exempted
  *   resource is recorded and reported by `policy-exemptions-applied`, never dropped;

@@ -13,11 +13,11 @@
  * - by property dependency: the engine records which resources a property was computed
  *   from (`propertyDependencies.bucket = [bucket URN]`) — known even in a first preview, but
  *   absent in some stack exports and for values copied as plain strings.
- * Every reference method tries the value, then the dependencies, and returns UNKNOWN when
+ * Every reference method tries the value, then the dependencies, and returns PACK_UNKNOWN when
  * neither decides, so the rule can mark the resource undecided instead of guessing.
  */
 import type { RuleResource, StackResource } from "./rule";
-import { isUnknown, str, strings, UNKNOWN, Unknown } from "./props";
+import { isUnknown, str, strings, PACK_UNKNOWN, Unknown } from "./props";
 import { typeSet } from "./types";
 
 export type { StackResource };
@@ -93,7 +93,7 @@ export class StackIndex {
      * Every resource of the given types that `resource.property` refers to: those exposing its
      * value when it is known and matches, else those it was computed from (a value naming
      * something outside the stack may still have been computed from a resource in it, e.g.
-     * `${bucket.arn}/*`). UNKNOWN when the value is unknown and the engine recorded no dependency.
+     * `${bucket.arn}/*`). PACK_UNKNOWN when the value is unknown and the engine recorded no dependency.
      */
     refersTo(resource: StackResource, property: string, ...tokens: string[]): StackResource[] | Unknown {
         const value = str(resource.props[property]);
@@ -103,7 +103,7 @@ export class StackIndex {
         }
         const computed = this.computedFrom(resource, property, ...tokens);
         if (computed.length > 0) return computed;
-        return isUnknown(value) ? UNKNOWN : [];
+        return isUnknown(value) ? PACK_UNKNOWN : [];
     }
 
     /**
@@ -122,7 +122,7 @@ export class StackIndex {
 
     /**
      * What one reference `value` (held in top-level `property`) names: the stack resource, the
-     * string itself when it names nothing in the stack, UNKNOWN when the value is unknown and
+     * string itself when it names nothing in the stack, PACK_UNKNOWN when the value is unknown and
      * not exactly one dependency of the given types decides, undefined when there is no value.
      */
     referenceIn(
@@ -133,15 +133,15 @@ export class StackIndex {
     ): StackResource | string | Unknown | undefined {
         const v = str(value);
         if (v === undefined) return undefined;
-        if (v !== UNKNOWN) return this.named(v, ...tokens) ?? v;
+        if (v !== PACK_UNKNOWN) return this.named(v, ...tokens) ?? v;
         const computed = this.computedFrom(resource, property, ...tokens);
-        return computed.length === 1 ? computed[0] : UNKNOWN;
+        return computed.length === 1 ? computed[0] : PACK_UNKNOWN;
     }
 
     /**
      * What a list of references `value` (held in top-level `property`) names: each known string
      * resolved (`external` keeps those naming nothing in the stack), and when the value or an
-     * element is unknown, the property's dependencies of the given types instead; UNKNOWN when
+     * element is unknown, the property's dependencies of the given types instead; PACK_UNKNOWN when
      * there are none.
      */
     referencesIn(
@@ -151,7 +151,7 @@ export class StackIndex {
         ...tokens: string[]
     ): { resources: StackResource[]; external: string[] } | Unknown {
         const values = strings(value);
-        if (values !== UNKNOWN) {
+        if (values !== PACK_UNKNOWN) {
             const resources: StackResource[] = [];
             const external: string[] = [];
             for (const v of values) {
@@ -162,7 +162,7 @@ export class StackIndex {
             return { resources, external };
         }
         const computed = this.computedFrom(resource, property, ...tokens);
-        return computed.length ? { resources: computed, external: [] } : UNKNOWN;
+        return computed.length ? { resources: computed, external: [] } : PACK_UNKNOWN;
     }
 }
 

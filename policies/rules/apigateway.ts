@@ -5,7 +5,7 @@
  */
 import { requireAlarm } from "../lib/alarms";
 import type { StackIndex } from "../lib/stack";
-import { bool, isUnknown, read, str, UNKNOWN, Unknown } from "../lib/props";
+import { bool, isUnknown, read, str, PACK_UNKNOWN, Unknown } from "../lib/props";
 import { fsbp, resourceRule, Rule, StackResource, stackRule } from "../lib/rule";
 import { AWS_TYPES } from "../lib/types";
 
@@ -21,7 +21,7 @@ function methodSettingsOf(index: StackIndex, stage: StackResource): StackResourc
         }
         const name = str(read(ms.props, "stageName"));
         const msApi = index.referenceIn(ms, "restApi", read(ms.props, "restApi"), AWS_TYPES.apigatewayRestApi);
-        if (name === UNKNOWN || msApi === UNKNOWN || stageName === UNKNOWN || api === UNKNOWN) return UNKNOWN;
+        if (name === PACK_UNKNOWN || msApi === PACK_UNKNOWN || stageName === PACK_UNKNOWN || api === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (name === stageName && msApi === api) out.push(ms);
     }
     return out;
@@ -45,7 +45,7 @@ export const stageWafAssociated = stackRule({
         let undecided = false;
         for (const assoc of index.ofType(AWS_TYPES.wafv2WebAclAssociation)) {
             const target = index.referenceIn(assoc, "resourceArn", read(assoc.props, "resourceArn"), AWS_TYPES.apigatewayStage);
-            if (target === UNKNOWN) undecided = true;
+            if (target === PACK_UNKNOWN) undecided = true;
             else if (target && typeof target === "object") protectedStages.add(target.urn);
         }
         for (const stage of index.ofType(AWS_TYPES.apigatewayStage)) {
@@ -73,7 +73,7 @@ export const stageAccessLogging = resourceRule({
         const flat = Array.isArray(settings) ? settings[0] : settings;
         const destination = str(read(flat, "destinationArn"));
         const format = str(read(flat, "format"));
-        if (destination === UNKNOWN || format === UNKNOWN || isUnknown(settings)) return ctx.undecided(stage, "accessLogSettings");
+        if (destination === PACK_UNKNOWN || format === PACK_UNKNOWN || isUnknown(settings)) return ctx.undecided(stage, "accessLogSettings");
         if (!destination || !format) {
             ctx.report(stage, "must write access logs: set accessLogSettings.destinationArn (a log group) and accessLogSettings.format");
         }
@@ -98,12 +98,12 @@ export const stageExecutionLogging = stackRule({
         const index = stack.index;
         for (const stage of index.ofType(AWS_TYPES.apigatewayStage)) {
             const settings = methodSettingsOf(index, stage);
-            if (settings === UNKNOWN) {
+            if (settings === PACK_UNKNOWN) {
                 ctx.undecided(stage, "stageName/restApi of its MethodSettings");
                 continue;
             }
             const levels = settings.map((ms) => str(read(ms.props, "settings", "loggingLevel") ?? read(ms.props, "settings", 0, "loggingLevel")));
-            if (levels.includes(UNKNOWN)) ctx.undecided(stage, "settings.loggingLevel");
+            if (levels.includes(PACK_UNKNOWN)) ctx.undecided(stage, "settings.loggingLevel");
             else if (!levels.some((l) => typeof l === "string" && LOGGING_LEVELS.includes(l))) {
                 ctx.report(stage, "must log execution: add aws.apigateway.MethodSettings for this stage with settings.loggingLevel ERROR or INFO");
             }
@@ -122,7 +122,7 @@ export const stageXrayTracing = resourceRule({
     resourceTypes: [AWS_TYPES.apigatewayStage],
     check(stage, ctx) {
         const enabled = bool(read(stage.props, "xrayTracingEnabled"));
-        if (enabled === UNKNOWN) return ctx.undecided(stage, "xrayTracingEnabled");
+        if (enabled === PACK_UNKNOWN) return ctx.undecided(stage, "xrayTracingEnabled");
         if (enabled !== true) ctx.report(stage, "must trace requests: set xrayTracingEnabled to true");
     },
 });
@@ -143,13 +143,13 @@ export const stageCacheEncrypted = stackRule({
         const index = stack.index;
         for (const stage of index.ofType(AWS_TYPES.apigatewayStage)) {
             const cache = bool(read(stage.props, "cacheClusterEnabled"));
-            if (cache === UNKNOWN) {
+            if (cache === PACK_UNKNOWN) {
                 ctx.undecided(stage, "cacheClusterEnabled");
                 continue;
             }
             if (cache !== true) continue;
             const settings = methodSettingsOf(index, stage);
-            if (settings === UNKNOWN) {
+            if (settings === PACK_UNKNOWN) {
                 ctx.undecided(stage, "stageName/restApi of its MethodSettings");
                 continue;
             }
@@ -180,7 +180,7 @@ export const domainTls12 = resourceRule({
     resourceTypes: [AWS_TYPES.apigatewayDomainName],
     check(domain, ctx) {
         const policy = str(read(domain.props, "securityPolicy"));
-        if (policy === UNKNOWN) return ctx.undecided(domain, "securityPolicy");
+        if (policy === PACK_UNKNOWN) return ctx.undecided(domain, "securityPolicy");
         if (policy !== "TLS_1_2" && !(typeof policy === "string" && /TLS1?_?3|TLS13/i.test(policy))) {
             ctx.report(domain, `must require TLS 1.2: securityPolicy is ${policy ?? "unset (TLS_1_0)"}; set it to "TLS_1_2"`);
         }

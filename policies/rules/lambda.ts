@@ -11,7 +11,7 @@ import { regionalFunctions } from "../lib/edge";
 import { functionPlacement, idOf, networkOf } from "../lib/network";
 import type { StackIndex } from "../lib/stack";
 import { arnPinsAccount } from "../lib/iam";
-import { bool, isSet, isUnknown, num, read, str, UNKNOWN } from "../lib/props";
+import { bool, isSet, isUnknown, num, read, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, RuleContext, StackResource, stackRule } from "../lib/rule";
 import { AWS_TYPES } from "../lib/types";
 
@@ -30,7 +30,7 @@ export const lambdaFunctionUrlAuthRequired = resourceRule({
     resourceTypes: [AWS_TYPES.lambdaFunctionUrl],
     check(r, ctx) {
         const auth = str(r.props.authorizationType);
-        if (auth === UNKNOWN) return ctx.undecided(r, "authorizationType");
+        if (auth === PACK_UNKNOWN) return ctx.undecided(r, "authorizationType");
         if (typeof auth === "string" && auth.trim().toUpperCase() === "NONE") {
             ctx.report(r, "must require IAM authorisation (authorizationType is NONE): set authorizationType to AWS_IAM");
         }
@@ -60,7 +60,7 @@ export const lambdaPermissionSourceRestricted = resourceRule({
     resourceTypes: [AWS_TYPES.lambdaPermission],
     check(r, ctx) {
         const principal = str(r.props.principal);
-        if (principal === UNKNOWN) return ctx.undecided(r, "principal");
+        if (principal === PACK_UNKNOWN) return ctx.undecided(r, "principal");
         if (typeof principal !== "string") return;
         const open = principal.includes("*");
         if (!open && !isServicePrincipal(principal)) return; // an account or role: named, not public
@@ -175,7 +175,7 @@ function checkPrivateSubnets(index: StackIndex, fn: StackResource, ctx: RuleCont
             "must run in private subnets: set vpcConfig.subnetIds (private subnets in at least two AZs) and vpcConfig.securityGroupIds",
         );
     }
-    if (placement.securityGroups === UNKNOWN) ctx.undecided(fn, "vpcConfig.securityGroupIds");
+    if (placement.securityGroups === PACK_UNKNOWN) ctx.undecided(fn, "vpcConfig.securityGroupIds");
     else if (placement.securityGroups.length === 0) {
         ctx.report(fn, "must have security groups: set vpcConfig.securityGroupIds to groups without public ingress");
     }
@@ -240,7 +240,7 @@ export const lambdaMultiAz = stackRule<MultiAzConfig>({
                 const zones = new Set<string>();
                 for (const subnet of placement.subnets) {
                     const az = str(read(subnet.props, "availabilityZone")) ?? str(read(subnet.props, "availabilityZoneId"));
-                    if (az === UNKNOWN) return ctx.undecided(fn, `availabilityZone of subnet '${subnet.name}'`);
+                    if (az === PACK_UNKNOWN) return ctx.undecided(fn, `availabilityZone of subnet '${subnet.name}'`);
                     if (typeof az === "string") zones.add(az);
                 }
                 if (zones.size + placement.external.length < minimum) {
@@ -286,7 +286,7 @@ export const lambdaSupportedRuntime = resourceRule<{ deprecatedRuntimes: string[
     check(fn, ctx) {
         if (str(read(fn.props, "packageType")) === "Image") return;
         const runtime = str(read(fn.props, "runtime"));
-        if (runtime === UNKNOWN) return ctx.undecided(fn, "runtime");
+        if (runtime === PACK_UNKNOWN) return ctx.undecided(fn, "runtime");
         if (runtime === undefined) return;
         if ((ctx.config.deprecatedRuntimes ?? DEPRECATED_RUNTIMES).includes(runtime)) {
             ctx.report(fn, `must use a supported runtime: runtime '${runtime}' is deprecated; move to a current version`);
@@ -310,7 +310,7 @@ export const lambdaTracingActive = stackRule({
         // Lambda@Edge functions are skipped: X-Ray active tracing is not supported
         for (const fn of regionalFunctions(index)) {
             const mode = str(read(fn.props, "tracingConfig", "mode")) ?? str(read(fn.props, "tracingConfig", 0, "mode"));
-            if (mode === UNKNOWN) ctx.undecided(fn, "tracingConfig.mode");
+            if (mode === PACK_UNKNOWN) ctx.undecided(fn, "tracingConfig.mode");
             else if (mode !== "Active") ctx.report(fn, "must trace invocations: set tracingConfig.mode to \"Active\"");
         }
     },
@@ -332,7 +332,7 @@ export const lambdaReservedConcurrency = stackRule({
         // Lambda@Edge functions are skipped: reserved concurrency is not supported
         for (const fn of regionalFunctions(index)) {
             const reserved = num(read(fn.props, "reservedConcurrentExecutions"));
-            if (reserved === UNKNOWN) ctx.undecided(fn, "reservedConcurrentExecutions");
+            if (reserved === PACK_UNKNOWN) ctx.undecided(fn, "reservedConcurrentExecutions");
             else if (reserved === undefined || reserved < 0) {
                 ctx.report(fn, "must reserve concurrency: set reservedConcurrentExecutions to the function's expected peak");
             }
@@ -365,7 +365,7 @@ export const eventSourceFailureHandling = resourceRule<{ maximumRetryAttempts: n
     resourceTypes: [AWS_TYPES.eventSourceMapping],
     check(mapping, ctx) {
         const source = str(read(mapping.props, "eventSourceArn"));
-        if (source === UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
+        if (source === PACK_UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
         if (typeof source !== "string" || !isStreamSource(source)) return;
         const problems: string[] = [];
         const destination = read(mapping.props, "destinationConfig", "onFailure", "destinationArn") ??
@@ -375,11 +375,11 @@ export const eventSourceFailureHandling = resourceRule<{ maximumRetryAttempts: n
             problems.push("set destinationConfig.onFailure.destinationArn to an SQS queue or SNS topic");
         }
         const bisect = bool(read(mapping.props, "bisectBatchOnFunctionError"));
-        if (bisect === UNKNOWN) ctx.undecided(mapping, "bisectBatchOnFunctionError");
+        if (bisect === PACK_UNKNOWN) ctx.undecided(mapping, "bisectBatchOnFunctionError");
         else if (bisect !== true) problems.push("set bisectBatchOnFunctionError: true");
         const retries = num(read(mapping.props, "maximumRetryAttempts"));
         const max = ctx.config.maximumRetryAttempts ?? 10;
-        if (retries === UNKNOWN) ctx.undecided(mapping, "maximumRetryAttempts");
+        if (retries === PACK_UNKNOWN) ctx.undecided(mapping, "maximumRetryAttempts");
         else if (retries === undefined || retries < 0 || retries > max) {
             problems.push(`set maximumRetryAttempts between 0 and ${max} (it is ${retries ?? "unset, i.e. infinite"})`);
         }
@@ -431,7 +431,7 @@ export const streamConsumerIteratorAgeAlarm = stackRule({
         for (const mapping of index.ofType(AWS_TYPES.eventSourceMapping)) {
             ctx.guard(mapping, () => {
                 const source = index.referenceIn(mapping, "eventSourceArn", read(mapping.props, "eventSourceArn"), AWS_TYPES.kinesisStream);
-                if (source === UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
+                if (source === PACK_UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
                 const isKinesis = (source && typeof source === "object") || (typeof source === "string" && /^arn:[^:]+:kinesis:/.test(source));
                 if (!isKinesis) return;
                 const fn = index.referenceIn(mapping, "functionName", read(mapping.props, "functionName"), AWS_TYPES.lambdaFunction);

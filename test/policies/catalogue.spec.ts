@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PackHarness, startPack } from "../helpers/pack";
 import { loadCatalogue, POLICIES_MD, renderPolicies } from "../../tools/docs/generate-policies";
-import { UNKNOWN } from "../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../policies/lib/props";
 import { Constraint, CONSTRAINTS } from "../../policies/lib/constraints";
 
 /** Every policy the pack holds and its default level. A change here is a reviewed change. */
@@ -335,7 +335,7 @@ describe("pack catalogue", () => {
 
         it("strict.json never turns an undecided rule into a mandatory finding", async () => {
             await pack.configure(load("strict.json"));
-            const v = await pack.analyze([{ type: "aws:s3/bucketPolicy:BucketPolicy", name: "p", props: { bucket: "b", policy: UNKNOWN } }]);
+            const v = await pack.analyze([{ type: "aws:s3/bucketPolicy:BucketPolicy", name: "p", props: { bucket: "b", policy: PACK_UNKNOWN } }]);
             expect(v.filter((x) => x.undecided).every((x) => x.enforcementLevel === "advisory")).to.equal(true);
         });
 

@@ -4,7 +4,7 @@
  * share (a pass/fail pair per resource rule, the resource-policy-not-public cases).
  */
 import { expect } from "chai";
-import { UNKNOWN } from "../../tools/gate/types";
+import { PACK_UNKNOWN, SDK_UNKNOWN_STRING } from "../../policies/lib/props";
 import type { Violation } from "../../tools/gate/types";
 import { PackHarness, startPack, TestResource, urnOf } from "../helpers/pack";
 
@@ -31,9 +31,10 @@ export const REGION = "us-west-2";
 
 export { urnOf };
 
-/** A policy document as the program writes it: a JSON string. */
+/** A policy document as the program writes it: a JSON string (PACK_UNKNOWN inside as the engine's string). */
 export function doc(...statements: object[]): string {
-    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+    return JSON.stringify({ Version: "2012-10-17", Statement: statements }, (_key, value: unknown) =>
+        value === PACK_UNKNOWN ? SDK_UNKNOWN_STRING : value);
 }
 
 /** A resource rule's pass/fail pair: rule, type token, props that pass, props that fail. */
@@ -137,9 +138,9 @@ export function describeResourcePolicyRule(pack: () => PackHarness, c: ResourceP
             const [type, props] = c.forms[0];
             const v = await pack().analyze([
                 { type, name: "bad", props: { ...props, policy: "{not json" } },
-                { type, name: "later", props: { ...props, policy: UNKNOWN } },
-                { type, name: "pin", props: { ...props, policy: doc(allow({ Principal: { Service: c.service }, Condition: { StringEquals: { "aws:SourceArn": UNKNOWN } } })) } },
-                { type, name: "who", props: { ...props, policy: doc(allow({ Principal: UNKNOWN })) } },
+                { type, name: "later", props: { ...props, policy: PACK_UNKNOWN } },
+                { type, name: "pin", props: { ...props, policy: doc(allow({ Principal: { Service: c.service }, Condition: { StringEquals: { "aws:SourceArn": PACK_UNKNOWN } } })) } },
+                { type, name: "who", props: { ...props, policy: doc(allow({ Principal: PACK_UNKNOWN })) } },
             ]);
             const f = findings(v, c.rule);
             expect(f.map((x) => x.resourceName)).to.deep.equal(["bad"]);

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { functionPlacement, networkOf, VPC_MAIN_UNMANAGED } from "../../../policies/lib/network";
 import { AWS_TYPES } from "../../../policies/lib/types";
 import { edgeFunctions, trustsService } from "../../../policies/lib/edge";
-import { UNKNOWN } from "../../../policies/lib/props";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import type { StackResource } from "../../../policies/lib/rule";
 import { StackIndex } from "../../../policies/lib/stack";
 import { EDGE_TRUST, network } from "../stack-fixture";
@@ -34,7 +34,7 @@ describe("stack index and network facts", () => {
     });
 
     it("returns undecided, not public, for an unknown gateway on an unplaced route", () => {
-        const index = stackIndex(network({ u: { type: AWS_TYPES.route, name: "u", props: { routeTableId: UNKNOWN, gatewayId: UNKNOWN } } }));
+        const index = stackIndex(network({ u: { type: AWS_TYPES.route, name: "u", props: { routeTableId: PACK_UNKNOWN, gatewayId: PACK_UNKNOWN } } }));
         expect(networkOf(index).subnetPrivacy(subnet(index, "private-a")).status).to.equal("undecided");
     });
 
@@ -51,7 +51,7 @@ describe("stack index and network facts", () => {
         const listForm = stackIndex([...network(), { type: AWS_TYPES.lambdaFunction, name: "f2", props: { vpcConfig: [{ subnetIds: ["subnet-a"], securityGroupIds: ["sg-1"] }] } }]);
         const p2 = functionPlacement(listForm, listForm.ofType(AWS_TYPES.lambdaFunction).find((f) => f.name === "f2")!);
         expect(p2.kind).to.equal("vpc");
-        const dep = stackIndex([...network(), { type: AWS_TYPES.lambdaFunction, name: "f3", props: { vpcConfig: { subnetIds: UNKNOWN } }, propertyDependencies: { vpcConfig: [urnOf(AWS_TYPES.subnet, "private-b")] } }]);
+        const dep = stackIndex([...network(), { type: AWS_TYPES.lambdaFunction, name: "f3", props: { vpcConfig: { subnetIds: PACK_UNKNOWN } }, propertyDependencies: { vpcConfig: [urnOf(AWS_TYPES.subnet, "private-b")] } }]);
         const p3 = functionPlacement(dep, dep.ofType(AWS_TYPES.lambdaFunction).find((f) => f.name === "f3")!);
         expect(p3.kind === "vpc" && p3.subnets.map((s) => s.name)).to.deep.equal(["private-b"]);
     });

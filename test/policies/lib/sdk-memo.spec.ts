@@ -10,7 +10,8 @@ import {
 } from "../../../policies/lib/sdk-memo";
 import { generateStack, stackExport } from "../../../tools/gate/bench";
 import { readStackExport } from "../../../tools/gate/stack-export";
-import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../../../tools/gate/types";
+import { SECRET_SIG, SECRET_SIG_KEY } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import type { ResourceRecord, Violation } from "../../../tools/gate/types";
 import { PackHarness, startPack, toRecords } from "../../helpers/pack";
 import { network, T, withProps } from "../stack-fixture";
@@ -99,7 +100,7 @@ describe("the deserialization memo of @pulumi/policy", function () {
             })));
             expect(broken.length).to.be.greaterThan(0);
             await same(toRecords(network({
-                "public-rt": { type: T.rt, name: "public-rt", props: { id: "rtb-pub", vpcId: "vpc-1", routes: UNKNOWN } },
+                "public-rt": { type: T.rt, name: "public-rt", props: { id: "rtb-pub", vpcId: "vpc-1", routes: PACK_UNKNOWN } },
                 "api-kinesis": { type: T.rolePolicy, name: "api-kinesis", props: { role: "api-role",
                     policy: { [SECRET_SIG_KEY]: SECRET_SIG, value: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) } } },
             })));

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PackHarness, startPack, TestResource, urnOf } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { findings, undecided } from "../support";
 import { alarm, monitored } from "../stack-fixture";
 
@@ -40,7 +40,7 @@ describe("apigateway rules", function () {
     it("apigateway-stage-waf-associated: fails a stage without association; first preview ties it by dependency", async () => {
         const rule = "apigateway-stage-waf-associated";
         expect(findings(await pack.analyze(api({ waf: undefined })), rule)[0].message).to.include("must be protected by AWS WAF");
-        const dep = { type: "aws:wafv2/webAclAssociation:WebAclAssociation", name: "waf", props: { resourceArn: UNKNOWN, webAclArn: UNKNOWN }, propertyDependencies: { resourceArn: [urnOf(STAGE, "stage")] } };
+        const dep = { type: "aws:wafv2/webAclAssociation:WebAclAssociation", name: "waf", props: { resourceArn: PACK_UNKNOWN, webAclArn: PACK_UNKNOWN }, propertyDependencies: { resourceArn: [urnOf(STAGE, "stage")] } };
         const vs = await pack.analyze(api({ waf: dep }));
         expect(findings(vs, rule)).to.deep.equal([]);
         expect(undecided(vs, rule)).to.deep.equal([]);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PackHarness, startPack, urnOf } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { findings, undecided } from "../support";
 
 const RULE = "aws-resource-required-tags";
@@ -30,6 +30,6 @@ describe("tags rule", function () {
     });
 
     it("is undecided while tags are unknown", async () => {
-        expect(undecided(await pack.analyze([{ type: "aws:sqs/queue:Queue", name: "q", props: { tags: UNKNOWN, tagsAll: UNKNOWN } }]), RULE)).to.have.length(1);
+        expect(undecided(await pack.analyze([{ type: "aws:sqs/queue:Queue", name: "q", props: { tags: PACK_UNKNOWN, tagsAll: PACK_UNKNOWN } }]), RULE)).to.have.length(1);
     });
 });

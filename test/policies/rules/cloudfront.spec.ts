@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { findings, undecided } from "../support";
 
 const DIST = "aws:cloudfront/distribution:Distribution";
@@ -95,7 +95,7 @@ describe("cloudfront rules", function () {
     });
 
     it("is undecided, never mandatory, on unknown origins", async () => {
-        const vs = await pack.analyze(dist({ origins: UNKNOWN }));
+        const vs = await pack.analyze(dist({ origins: PACK_UNKNOWN }));
         expect(vs.filter((v) => v.policyName.startsWith("cloudfront-") && v.enforcementLevel === "mandatory")).to.deep.equal([]);
         expect(undecided(vs, "cloudfront-distribution-s3-origin-access-control")).to.have.length(1);
     });

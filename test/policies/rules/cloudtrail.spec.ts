@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { ruleCases } from "../support";
 
 const TRAIL = "aws:cloudtrail/trail:Trail";
@@ -11,7 +11,7 @@ const t = (name: string, props: Record<string, unknown> = {}) => ({
 
 describe("CloudTrail rules", () => {
     ruleCases("cloudtrail-trail-encrypted", [
-        { it: "passes a KMS-encrypted trail", given: [t("t"), t("u", { kmsKeyId: UNKNOWN })], flags: [] },
+        { it: "passes a KMS-encrypted trail", given: [t("t"), t("u", { kmsKeyId: PACK_UNKNOWN })], flags: [] },
         { it: "fails a trail without kmsKeyId", given: [t("t", { kmsKeyId: undefined }), t("u", { kmsKeyId: "" })], flags: ["t", "u"] },
     ]);
     ruleCases("cloudtrail-trail-log-validation", [

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { findings, itPassesAndFails, undecided } from "../support";
 
 describe("cloudwatch rules", function () {
@@ -16,7 +16,7 @@ describe("cloudwatch rules", function () {
         expect(findings(await pack.analyze(group(365)), rule)).to.deep.equal([]);
         expect(findings(await pack.analyze(group()), rule)[0].message).to.include("kept forever");
         expect(findings(await pack.analyze(group(7)), rule).map((v) => v.enforcementLevel)).to.deep.equal(["advisory"]);
-        expect(undecided(await pack.analyze(group(UNKNOWN)), rule)).to.have.length(1);
+        expect(undecided(await pack.analyze(group(PACK_UNKNOWN)), rule)).to.have.length(1);
     });
 
     itPassesAndFails(() => pack, [

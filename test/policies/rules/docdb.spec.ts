@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { ruleCases } from "../support";
 
 const CLUSTER = "aws:docdb/cluster:Cluster";
@@ -14,7 +14,7 @@ describe("DocumentDB rules", () => {
     ruleCases("docdb-cluster-encrypted", [
         { it: "passes an encrypted cluster", given: [c("d")], flags: [] },
         { it: "fails storageEncrypted false or missing", given: [c("d", { storageEncrypted: false }), c("e", { storageEncrypted: undefined })], flags: ["d", "e"] },
-        { it: "is undecided on unknown", given: [c("d", { storageEncrypted: UNKNOWN })], flags: [], undecided: ["d"] },
+        { it: "is undecided on unknown", given: [c("d", { storageEncrypted: PACK_UNKNOWN })], flags: [], undecided: ["d"] },
         { it: "fails the AWS-managed key when a customer-managed one is required", given: [c("d", { kmsKeyId: undefined })], flags: ["d"], config: { requireCustomerManagedKey: true } },
     ]);
     ruleCases("docdb-cluster-tls-required", [

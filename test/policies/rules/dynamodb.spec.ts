@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { findings, itPassesAndFails, ruleCases, undecided } from "../support";
 
 const table = (props: Record<string, unknown>) => [{ type: "aws:dynamodb/table:Table", name: "items", props: { pointInTimeRecovery: { enabled: true }, deletionProtectionEnabled: true, ...props } }];
@@ -19,7 +19,7 @@ describe("dynamodb rules", function () {
         expect(vs[0].enforcementLevel).to.equal("mandatory");
         expect(vs[0].message).to.equal("aws.dynamodb.Table 'items' must enable point-in-time recovery: set pointInTimeRecovery.enabled to true");
         expect(findings(await pack.analyze(table({ pointInTimeRecovery: undefined })), rule)).to.have.length(1);
-        expect(undecided(await pack.analyze(table({ pointInTimeRecovery: { enabled: UNKNOWN } })), rule)).to.have.length(1);
+        expect(undecided(await pack.analyze(table({ pointInTimeRecovery: { enabled: PACK_UNKNOWN } })), rule)).to.have.length(1);
         expect(findings(await pack.analyze(table({ pointInTimeRecovery: "junk" })), rule)).to.have.length(1);
     });
 
@@ -33,7 +33,7 @@ describe("dynamodb rules", function () {
         ["dynamodb-table-encrypted-cmk", "aws:dynamodb/table:Table", { serverSideEncryption: { enabled: true, kmsKeyArn: "arn:k" } }, {}],
     ]);
     it("dynamodb-table-encrypted-cmk: is undecided on an unknown setting", async () => {
-        const v = await pack.analyze([{ type: "aws:dynamodb/table:Table", name: "d", props: { serverSideEncryption: { enabled: UNKNOWN } } }]);
+        const v = await pack.analyze([{ type: "aws:dynamodb/table:Table", name: "d", props: { serverSideEncryption: { enabled: PACK_UNKNOWN } } }]);
         expect(undecided(v, "dynamodb-table-encrypted-cmk")).to.have.length(1);
     });
 });

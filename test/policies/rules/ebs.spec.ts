@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { ruleCases } from "../support";
 
 const VOL = "aws:ebs/volume:Volume";
@@ -15,7 +15,7 @@ describe("EBS rules", () => {
         { it: "passes an unencrypted volume when the stack enables encryption by default (separate resource)", given: [vol("v", { encrypted: undefined }), { type: DEFAULT, name: "ebs-default", props: {} }], flags: [] },
         { it: "fails when the stack's default encryption is disabled", given: [vol("v", { encrypted: undefined }), { type: DEFAULT, name: "ebs-default", props: { enabled: false } }], flags: ["v"] },
         { it: "leaves a volume restored from a snapshot to the snapshot", given: [vol("v", { encrypted: undefined, snapshotId: "snap-1" })], flags: [] },
-        { it: "is undecided on unknown", given: [vol("v", { encrypted: UNKNOWN })], flags: [], undecided: ["v"] },
+        { it: "is undecided on unknown", given: [vol("v", { encrypted: PACK_UNKNOWN })], flags: [], undecided: ["v"] },
         { it: "fails the AWS-managed key when a customer-managed one is required", given: [vol("v", { kmsKeyId: undefined })], flags: ["v"], config: { requireCustomerManagedKey: true } },
     ]);
     ruleCases("ebs-snapshot-copy-encrypted", [

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PackHarness, startPack, urnOf } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import type { Violation } from "../../../tools/gate/types";
 import { base, network, T, withProps } from "../stack-fixture";
 import { findings, ruleCases, undecided } from "../support";
@@ -60,7 +60,7 @@ describe("ec2 security groups, flow logs and VPC DNS", function () {
             expect(open(await pack.analyze(network({ https: rule, narrow })))).to.deep.equal([]);
         });
         it("reports an unknown CIDR as undecided", async () => {
-            const vs = await pack.analyze(network({ u: { type: T.sgIngress, name: "u", props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 1, toPort: 1, cidrIpv4: UNKNOWN } } }));
+            const vs = await pack.analyze(network({ u: { type: T.sgIngress, name: "u", props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 1, toPort: 1, cidrIpv4: PACK_UNKNOWN } } }));
             expect(findings(vs, INGRESS)).to.deep.equal([]);
             expect(undecided(vs, INGRESS)).to.have.length(1);
         });
@@ -112,10 +112,10 @@ describe("ec2 security groups, flow logs and VPC DNS", function () {
             expect(vs.map((v) => v.resourceName).sort()).to.deep.equal(["v4", "v6"]);
         });
         it("ties groups and rules through property dependencies when ids are unknown (first preview)", async () => {
-            const fn = withProps("api", { vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: [UNKNOWN] } });
-            const sg = withProps("lambda-sg", { id: UNKNOWN });
+            const fn = withProps("api", { vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: [PACK_UNKNOWN] } });
+            const sg = withProps("lambda-sg", { id: PACK_UNKNOWN });
             const rule = {
-                type: SG_EGRESS, name: "v4", props: { securityGroupId: UNKNOWN, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" },
+                type: SG_EGRESS, name: "v4", props: { securityGroupId: PACK_UNKNOWN, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" },
                 propertyDependencies: { securityGroupId: [urnOf(T.sg, "lambda-sg")] },
             };
             const vs = await pack.analyze(network({
@@ -126,15 +126,15 @@ describe("ec2 security groups, flow logs and VPC DNS", function () {
             expect(findings(vs, EGRESS).map((v) => v.resourceName)).to.deep.equal(["v4"]);
         });
         it("is undecided, never mandatory, when groups, CIDRs or protocols are unknown", async () => {
-            const fnUnknown = withProps("api", { vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: [UNKNOWN] } });
+            const fnUnknown = withProps("api", { vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: [PACK_UNKNOWN] } });
             let vs = await pack.analyze(network({ api: fnUnknown }));
             expect(findings(vs, EGRESS)).to.deep.equal([]);
             expect(undecided(vs, EGRESS)).to.have.length(1);
-            const sg = withProps("lambda-sg", { egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: UNKNOWN }, { protocol: UNKNOWN, fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
+            const sg = withProps("lambda-sg", { egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: PACK_UNKNOWN }, { protocol: PACK_UNKNOWN, fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
             vs = await pack.analyze(network({ "lambda-sg": sg }));
             expect(findings(vs, EGRESS)).to.deep.equal([]);
             expect(undecided(vs, EGRESS)).to.have.length(1);
-            const orphan = { type: SG_EGRESS, name: "v4", props: { securityGroupId: UNKNOWN, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" } };
+            const orphan = { type: SG_EGRESS, name: "v4", props: { securityGroupId: PACK_UNKNOWN, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" } };
             vs = await pack.analyze(network({ v4: orphan }));
             expect(findings(vs, EGRESS)).to.deep.equal([]);
             expect(undecided(vs, EGRESS)).to.have.length(1);
@@ -165,7 +165,7 @@ describe("ec2 security groups, flow logs and VPC DNS", function () {
             expect(findings(await pack.analyze(network({ "flow-log": undefined })), FLOW_LOGS)[0].message).to.include("must have flow logs");
         });
         it("ties a flow log with an unknown vpcId through its dependency", async () => {
-            const log = { type: T.flowLog, name: "flow-log", props: { vpcId: UNKNOWN }, propertyDependencies: { vpcId: [urnOf(T.vpc, "vpc")] } };
+            const log = { type: T.flowLog, name: "flow-log", props: { vpcId: PACK_UNKNOWN }, propertyDependencies: { vpcId: [urnOf(T.vpc, "vpc")] } };
             const vs = await pack.analyze(network({ "flow-log": log }));
             expect(findings(vs, FLOW_LOGS)).to.deep.equal([]);
             expect(undecided(vs, FLOW_LOGS)).to.deep.equal([]);
@@ -211,7 +211,7 @@ describe("ec2 VPC endpoints", function () {
             expect(vs[0].message).to.include("missing s3");
         });
         it("reports an unknown endpoint route table list as undecided", async () => {
-            const vs = await pack.analyze(network({ s3: withProps("s3", { routeTableIds: UNKNOWN }) }));
+            const vs = await pack.analyze(network({ s3: withProps("s3", { routeTableIds: PACK_UNKNOWN }) }));
             expect(findings(vs, GATEWAY)).to.deep.equal([]);
             expect(undecided(vs, GATEWAY)).to.have.length(1);
         });
@@ -284,7 +284,7 @@ describe("EC2 volume and metadata rules", () => {
         { it: "fails a spot instance request and a launch configuration (alternate types)", given: [vm("s", { rootBlockDevice: { encrypted: false } }, SPOT), { type: LC, name: "c", props: { imageId: "ami-1", instanceType: "t3.micro", rootBlockDevice: { encrypted: false } } }], flags: ["s", "c"] },
         { it: "passes everything when the stack enables EBS encryption by default (separate resource)", given: [vm("i", { rootBlockDevice: { encrypted: false } }), lt("u", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: {} }] }), { type: EBS_DEFAULT, name: "d", props: {} }], flags: [] },
         { it: "leaves a device restored from its own snapshot and instance-store mappings alone", given: [vm("i", { ebsBlockDevices: [{ deviceName: "/dev/sdf", snapshotId: "snap-1" }] }), lt("t", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true" } }, { deviceName: "/dev/sdb", virtualName: "ephemeral0" }] })], flags: [] },
-        { it: "is undecided on an unknown flag", given: [vm("i", { rootBlockDevice: { encrypted: UNKNOWN } })], flags: [], undecided: ["i"] },
+        { it: "is undecided on an unknown flag", given: [vm("i", { rootBlockDevice: { encrypted: PACK_UNKNOWN } })], flags: [], undecided: ["i"] },
     ]);
     ruleCases("ec2-ebs-encryption-by-default", [
         { it: "passes enabled true and absent", given: [{ type: EBS_DEFAULT, name: "d", props: { enabled: true } }, { type: EBS_DEFAULT, name: "e", props: {} }], flags: [] },

@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { urnOf } from "../../helpers/pack";
 import { doc, ruleCases } from "../support";
 
@@ -25,7 +25,7 @@ describe("ECR rules", () => {
         { it: "passes KMS with a customer-managed key", given: [repo("r")], flags: [] },
         { it: "fails the AES256 default", given: [repo("r", { encryptionConfigurations: undefined })], flags: ["r"], says: /AES256/ },
         { it: "fails KMS without a key (aws/ecr)", given: [repo("r", { encryptionConfigurations: [{ encryptionType: "KMS" }] })], flags: ["r"] },
-        { it: "is undecided on unknown", given: [repo("r", { encryptionConfigurations: UNKNOWN })], flags: [], undecided: ["r"] },
+        { it: "is undecided on unknown", given: [repo("r", { encryptionConfigurations: PACK_UNKNOWN })], flags: [], undecided: ["r"] },
     ]);
     ruleCases("ecr-repository-image-scanning", [
         { it: "passes scan on push", given: [repo("r")], flags: [] },
@@ -39,6 +39,6 @@ describe("ECR rules", () => {
     ruleCases("ecr-repository-lifecycle-policy", [
         { it: "passes a repository with a lifecycle policy", given: [repo("r"), { type: LIFECYCLE, name: "l", props: { repository: "r", policy: "{}" } }], flags: [] },
         { it: "fails one without", given: [repo("r")], flags: ["r"] },
-        { it: "pairs by dependency at first preview", given: [repo("r"), { type: LIFECYCLE, name: "l", props: { repository: UNKNOWN, policy: "{}" }, propertyDependencies: { repository: [urnOf(REPO, "r")] } }], flags: [] },
+        { it: "pairs by dependency at first preview", given: [repo("r"), { type: LIFECYCLE, name: "l", props: { repository: PACK_UNKNOWN, policy: "{}" }, propertyDependencies: { repository: [urnOf(REPO, "r")] } }], flags: [] },
     ]);
 });

@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { doc, ruleCases } from "../support";
 
 const FS = "aws:efs/fileSystem:FileSystem";
@@ -12,7 +12,7 @@ describe("EFS rules", () => {
         { it: "passes an encrypted file system", given: [{ type: FS, name: "fs", props: { encrypted: true, kmsKeyId: CMK } }], flags: [] },
         { it: "fails encrypted false", given: [{ type: FS, name: "fs", props: { encrypted: false } }], flags: ["fs"], says: /must be encrypted at rest \(encrypted is false\)/ },
         { it: "fails a missing encrypted (the default is false)", given: [{ type: FS, name: "fs", props: {} }], flags: ["fs"] },
-        { it: "is undecided on an unknown value", given: [{ type: FS, name: "fs", props: { encrypted: UNKNOWN } }], flags: [], undecided: ["fs"] },
+        { it: "is undecided on an unknown value", given: [{ type: FS, name: "fs", props: { encrypted: PACK_UNKNOWN } }], flags: [], undecided: ["fs"] },
         { it: "fails the AWS-managed key when the config asks for a customer-managed one", given: [{ type: FS, name: "fs", props: { encrypted: true } }, { type: FS, name: "ok", props: { encrypted: true, kmsKeyId: CMK } }], flags: ["fs"], config: { requireCustomerManagedKey: true }, says: /alias\/aws\/elasticfilesystem/ },
     ]);
 
@@ -22,7 +22,7 @@ describe("EFS rules", () => {
         { it: "passes * pinned to this account", given: [{ type: POLICY, name: "p", props: { fileSystemId: "fs-1", policy: doc(allow({ Principal: { AWS: "*" }, Condition: { StringEquals: { "aws:PrincipalAccount": "123456789012" } } })) } }], flags: [] },
         { it: "fails an unpinned * principal", given: [{ type: POLICY, name: "p", props: { fileSystemId: "fs-1", policy: doc(allow({ Principal: "*" })) } }], flags: ["p"], says: /must not allow a "\*" principal/ },
         { it: "fails * with only AccessedViaMountTarget (not a pin)", given: [{ type: POLICY, name: "p", props: { fileSystemId: "fs-1", policy: doc(allow({ Principal: { AWS: "*" }, Condition: { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } } })) } }], flags: ["p"] },
-        { it: "is undecided on an unknown policy", given: [{ type: POLICY, name: "p", props: { fileSystemId: "fs-1", policy: UNKNOWN } }], flags: [], undecided: ["p"] },
+        { it: "is undecided on an unknown policy", given: [{ type: POLICY, name: "p", props: { fileSystemId: "fs-1", policy: PACK_UNKNOWN } }], flags: [], undecided: ["p"] },
     ]);
 
     ruleCases("efs-access-point-root-directory", [

@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { ruleCases } from "../support";
 
 const RG = "aws:elasticache/replicationGroup:ReplicationGroup";
@@ -17,7 +17,7 @@ describe("ElastiCache rules", () => {
         { it: "fails atRestEncryptionEnabled false", given: [rg("c", { atRestEncryptionEnabled: false })], flags: ["c"], says: /must encrypt its data at rest/ },
         { it: "fails a missing switch on redis (default false)", given: [rg("c", { atRestEncryptionEnabled: undefined }), rg("noengine", { engine: undefined, atRestEncryptionEnabled: undefined })], flags: ["c", "noengine"] },
         { it: "passes a missing switch on valkey (default true)", given: [rg("c", { engine: "valkey", atRestEncryptionEnabled: undefined })], flags: [] },
-        { it: "is undecided on an unknown switch", given: [rg("c", { atRestEncryptionEnabled: UNKNOWN })], flags: [], undecided: ["c"] },
+        { it: "is undecided on an unknown switch", given: [rg("c", { atRestEncryptionEnabled: PACK_UNKNOWN })], flags: [], undecided: ["c"] },
         { it: "passes a serverless cache by default", given: [{ type: SERVERLESS, name: "s", props: { engine: "valkey" } }], flags: [] },
         { it: "fails a serverless cache and a group without a key when the config asks for one", given: [{ type: SERVERLESS, name: "s", props: { engine: "valkey" } }, rg("c", { kmsKeyId: undefined }), rg("ok")], flags: ["s", "c"], config: { requireCustomerManagedKey: true } },
     ]);

@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { urnOf } from "../../helpers/pack";
 import { ruleCases } from "../support";
 
@@ -31,9 +31,9 @@ describe("ELB rules", () => {
         { it: "fails a redirect followed by a forward on the elasticloadbalancingv2 alias", given: [http("web", [...toHttps, ...forward], LISTENER_ALIAS)], flags: ["web"] },
         { it: "fails a redirecting HTTP listener whose listener rule forwards (separate resource)", given: [http("web", toHttps), { type: RULE, name: "api", props: { listenerArn: `${LB_ARN}/web`, actions: forward, conditions: [{ pathPattern: { values: ["/api/*"] } }] } }], flags: ["web"], says: /listener rule 'api'/ },
         { it: "passes a listener rule that redirects too", given: [http("web", toHttps), { type: RULE, name: "r", props: { listenerArn: `${LB_ARN}/web`, actions: toHttps } }], flags: [] },
-        { it: "pairs a listener rule by dependency at first preview", given: [http("web", toHttps), { type: RULE, name: "api", props: { listenerArn: UNKNOWN, actions: forward }, propertyDependencies: { listenerArn: [urnOf(LISTENER, "web")] } }], flags: ["web"] },
+        { it: "pairs a listener rule by dependency at first preview", given: [http("web", toHttps), { type: RULE, name: "api", props: { listenerArn: PACK_UNKNOWN, actions: forward }, propertyDependencies: { listenerArn: [urnOf(LISTENER, "web")] } }], flags: ["web"] },
         { it: "leaves an NLB TCP listener alone", given: [{ type: LISTENER, name: "tcp", props: { loadBalancerArn: LB_ARN, port: 5432, protocol: "TCP", defaultActions: forward } }], flags: [] },
-        { it: "is undecided on unknown default actions", given: [http("web", UNKNOWN as unknown as object[])], flags: [], undecided: ["web"] },
+        { it: "is undecided on unknown default actions", given: [http("web", PACK_UNKNOWN as unknown as object[])], flags: [], undecided: ["web"] },
     ]);
     ruleCases("elb-listener-tls-policy", [
         { it: "passes a TLS 1.3/1.2 policy and an FS-1-2 policy", given: [https("a"), https("b", { sslPolicy: "ELBSecurityPolicy-FS-1-2-Res-2020-10" }, ALB_LISTENER)], flags: [] },

@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { ruleCases } from "../support";
 
 const FH = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream";
@@ -11,6 +11,6 @@ describe("Firehose rules", () => {
         { it: "fails SSE off or missing", given: [fh("f", { serverSideEncryption: { enabled: false } }), fh("g", { serverSideEncryption: undefined })], flags: ["f", "g"] },
         { it: "leaves a Kinesis-sourced stream to its source", given: [fh("f", { serverSideEncryption: undefined, kinesisSourceConfiguration: { kinesisStreamArn: "arn", roleArn: "arn" } })], flags: [] },
         { it: "fails the AWS-owned key when a customer-managed one is required", given: [fh("f", { serverSideEncryption: { enabled: true } })], flags: ["f"], config: { requireCustomerManagedKey: true } },
-        { it: "is undecided on unknown", given: [fh("f", { serverSideEncryption: { enabled: UNKNOWN } })], flags: [], undecided: ["f"] },
+        { it: "is undecided on unknown", given: [fh("f", { serverSideEncryption: { enabled: PACK_UNKNOWN } })], flags: [], undecided: ["f"] },
     ]);
 });

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { doc, findings, mandatory, undecided } from "../support";
 
 const ROLE = "aws:iam/role:Role";
 const TRUST = doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
 const SCOPED = { Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: "arn:aws:dynamodb:us-west-2:123456789012:table/items" };
-const FORMS: [string, (policy: string) => Record<string, unknown>][] = [
+const FORMS: [string, (policy: string | typeof PACK_UNKNOWN) => Record<string, unknown>][] = [
     [ROLE, (policy) => ({ assumeRolePolicy: TRUST, inlinePolicies: [{ name: "p", policy }] })],
     ["aws:iam/rolePolicy:RolePolicy", (policy) => ({ role: "r", policy })],
     ["aws:iam/policy:Policy", (policy) => ({ policy })],
@@ -56,7 +56,7 @@ describe("IAM rules", () => {
             it("reports an unparsable document and is undecided on an unknown one", async () => {
                 const v = await pack.analyze([
                     { type, name: "bad", props: props("{") },
-                    { type, name: "later", props: props(UNKNOWN) },
+                    { type, name: "later", props: props(PACK_UNKNOWN) },
                 ]);
                 expect(findings(v, "iam-policy-document-valid").map((f) => f.resourceName)).to.deep.equal(["bad"]);
                 expect(undecided(v, "iam-policy-no-wildcard-actions")).to.have.length(1);
@@ -66,7 +66,7 @@ describe("IAM rules", () => {
     }
 
     it("reports a broken trust policy even when the role's inline policies are unknown (found by the fuzzer)", async () => {
-        const v = await pack.analyze([{ type: ROLE, name: "half-known", props: { inlinePolicies: UNKNOWN, assumeRolePolicy: "{not json" } }]);
+        const v = await pack.analyze([{ type: ROLE, name: "half-known", props: { inlinePolicies: PACK_UNKNOWN, assumeRolePolicy: "{not json" } }]);
         expect(findings(v, "iam-policy-document-valid").map((f) => f.message).join()).to.include("assumeRolePolicy");
         expect(undecided(v, "iam-policy-document-valid")).to.have.length(1);
     });
@@ -106,7 +106,7 @@ describe("IAM rules", () => {
     });
 
     describe("managed policy attachments", () => {
-        const attach = (type: string, name: string, policyArn: string) => ({ type, name, props: { role: "r", policyArn } });
+        const attach = (type: string, name: string, policyArn: string | typeof PACK_UNKNOWN) => ({ type, name, props: { role: "r", policyArn } });
         it("fails broad AWS-managed policies in every attachment form", async () => {
             const v = await pack.analyze([
                 attach("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", "arn:aws:iam::aws:policy/AdministratorAccess"),
@@ -144,7 +144,7 @@ describe("IAM rules", () => {
         it("ignores customer-managed policy ARNs and is undecided on unknown ones", async () => {
             const v = await pack.analyze([
                 attach("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "own", "arn:aws:iam::123456789012:policy/mine"),
-                attach("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "later", UNKNOWN),
+                attach("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "later", PACK_UNKNOWN),
             ]);
             expect(findings(v, "iam-managed-policy-not-broad")).to.deep.equal([]);
             expect(undecided(v, "iam-managed-policy-not-broad")).to.have.length(1);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { findings, itPassesAndFails, undecided } from "../support";
 
 const RULE = "kinesis-stream-retention-period";
@@ -22,7 +22,7 @@ describe("kinesis rules", function () {
         await pack.configure({ [RULE]: { minimumRetentionHours: 48 } });
         expect(findings(await pack.analyze(stream({ retentionPeriod: 48 })), RULE)).to.deep.equal([]);
         await pack.configure({});
-        expect(undecided(await pack.analyze(stream({ retentionPeriod: UNKNOWN })), RULE)).to.have.length(1);
+        expect(undecided(await pack.analyze(stream({ retentionPeriod: PACK_UNKNOWN })), RULE)).to.have.length(1);
     });
 
     itPassesAndFails(() => pack, [

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { BUCKET, doc, findings, ruleCases, undecided, urnOf } from "../support";
 
 const KEY = "aws:kms/key:Key";
@@ -26,7 +26,7 @@ describe("KMS rules", () => {
             { type: KEY, name: "off", props: {} },
             { type: KEY, name: "on", props: { enableKeyRotation: true } },
             { type: KEY, name: "rsa", props: { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" } },
-            { type: KEY, name: "later", props: { enableKeyRotation: UNKNOWN } },
+            { type: KEY, name: "later", props: { enableKeyRotation: PACK_UNKNOWN } },
         ]);
         expect(findings(v, "kms-key-rotation-enabled").map((f) => f.resourceName)).to.deep.equal(["off"]);
         expect(undecided(v, "kms-key-rotation-enabled")).to.have.length(1);
@@ -89,8 +89,8 @@ describe("KMS rules", () => {
         }
         it("is undecided when a service grant's condition or actions are unknown", async () => {
             const v = await pack.analyze([
-                key("a", ROOT, { ...CLOUDFRONT, Condition: { StringEquals: { "AWS:SourceArn": UNKNOWN } } }),
-                key("b", ROOT, { ...CLOUDWATCH, Action: UNKNOWN }),
+                key("a", ROOT, { ...CLOUDFRONT, Condition: { StringEquals: { "AWS:SourceArn": PACK_UNKNOWN } } }),
+                key("b", ROOT, { ...CLOUDWATCH, Action: PACK_UNKNOWN }),
             ]);
             expect(findings(v, rule)).to.deep.equal([]);
             expect(undecided(v, rule)).to.have.length(2);
@@ -123,7 +123,7 @@ describe("KMS rules", () => {
             expect(findings(v, rule)).to.deep.equal([]);
             const w = await pack.analyze([
                 key("k", ROOT, CLOUDWATCH),
-                { ...topic(UNKNOWN), propertyDependencies: { kmsMasterKeyId: [urnOf(KEY, "k")] } },
+                { ...topic(PACK_UNKNOWN), propertyDependencies: { kmsMasterKeyId: [urnOf(KEY, "k")] } },
                 alarm,
             ]);
             expect(findings(w, rule)).to.deep.equal([]);
@@ -144,7 +144,7 @@ describe("KMS rules", () => {
         });
         it("is undecided when the key policy is unknown", async () => {
             const v = await pack.analyze([
-                { type: KEY, name: "k", props: { arn: "arn:k", policy: UNKNOWN } },
+                { type: KEY, name: "k", props: { arn: "arn:k", policy: PACK_UNKNOWN } },
                 { type: "aws:cloudwatch/logGroup:LogGroup", name: "g", props: { kmsKeyId: "arn:k" } },
             ]);
             expect(findings(v, rule)).to.deep.equal([]);
@@ -192,7 +192,7 @@ describe("kms-key-grants-data-stores", () => {
         },
         { it: "fails a trail whose key does not grant cloudtrail.amazonaws.com", given: [storeKey([ROOT]), { type: "aws:cloudtrail/trail:Trail", name: "trail", props: { s3BucketName: "b", kmsKeyId: KEY_ARN } }], flags: ["trail"], says: /cloudtrail\.amazonaws\.com/ },
         { it: "passes a trail whose key grants CloudTrail", given: [storeKey([ROOT, TRAIL]), { type: "aws:cloudtrail/trail:Trail", name: "trail", props: { s3BucketName: "b", kmsKeyId: KEY_ARN } }], flags: [] },
-        { it: "resolves the key by dependency at first preview", given: [storeKey([ADMIN_ONLY]), { type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: UNKNOWN }, propertyDependencies: { kmsKeyId: [urnOf(KEY, "k")] } }], flags: ["s"] },
+        { it: "resolves the key by dependency at first preview", given: [storeKey([ADMIN_ONLY]), { type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: PACK_UNKNOWN }, propertyDependencies: { kmsKeyId: [urnOf(KEY, "k")] } }], flags: ["s"] },
         { it: "leaves AWS-managed and outside keys alone", given: [{ type: "aws:rds/instance:Instance", name: "db", props: { kmsKeyId: "alias/aws/rds" } }, { type: "aws:ebs/volume:Volume", name: "v", props: { kmsKeyId: "arn:aws:kms:us-west-2:210987654321:key/x" } }], flags: [] },
     ]);
 });

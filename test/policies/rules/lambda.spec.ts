@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PackHarness, startPack, urnOf, TestResource } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { alarm, base, EDGE_TRUST, monitored, network, T, withProps } from "../stack-fixture";
 import { findings, itPassesAndFails, mandatory, undecided } from "../support";
 
@@ -45,7 +45,7 @@ describe("lambda rules", function () {
 
     it("lambda-function-reserved-concurrency: flags an unset limit, undecided when unknown", async () => {
         expect(findings(await pack.analyze(network({ api: withProps("api", { reservedConcurrentExecutions: undefined }) })), "lambda-function-reserved-concurrency")).to.have.length(1);
-        expect(undecided(await pack.analyze(network({ api: withProps("api", { reservedConcurrentExecutions: UNKNOWN }) })), "lambda-function-reserved-concurrency")).to.have.length(1);
+        expect(undecided(await pack.analyze(network({ api: withProps("api", { reservedConcurrentExecutions: PACK_UNKNOWN }) })), "lambda-function-reserved-concurrency")).to.have.length(1);
     });
 
     describe("lambda-event-source-mapping-failure-handling", () => {
@@ -62,7 +62,7 @@ describe("lambda rules", function () {
         it("ignores SQS sources and is undecided on an unknown source", async () => {
             const sqs = { ...ESM, props: { eventSourceArn: "arn:aws:sqs:us-west-2:1:q", functionName: "api-fn" } };
             expect(findings(await pack.analyze(network({ consumer: sqs })), rule)).to.deep.equal([]);
-            const unknown = { ...ESM, props: { ...ESM.props, eventSourceArn: UNKNOWN } };
+            const unknown = { ...ESM, props: { ...ESM.props, eventSourceArn: PACK_UNKNOWN } };
             const vs = await pack.analyze(network({ consumer: unknown }));
             expect(findings(vs, rule)).to.deep.equal([]);
             expect(undecided(vs, rule).length).to.be.greaterThan(0);
@@ -184,7 +184,7 @@ describe("lambda placement in private subnets", function () {
         });
 
         it("reports unknown subnets as undecided, never mandatory", async () => {
-            const vs = await pack.analyze(network({ api: withProps("api", { vpcConfig: { subnetIds: UNKNOWN, securityGroupIds: ["sg-1"] } }) }));
+            const vs = await pack.analyze(network({ api: withProps("api", { vpcConfig: { subnetIds: PACK_UNKNOWN, securityGroupIds: ["sg-1"] } }) }));
             expect(findings(vs, PRIVATE)).to.deep.equal([]);
             expect(undecided(vs, PRIVATE)).to.have.length(1);
             expect(undecided(vs, PRIVATE)[0].enforcementLevel).to.equal("advisory");
@@ -193,13 +193,13 @@ describe("lambda placement in private subnets", function () {
         it("decides a first preview through property dependencies (ids unknown)", async () => {
             const u = (type: string, name: string) => urnOf(type, name);
             const stack: TestResource[] = [
-                { type: T.vpc, name: "vpc", props: { id: UNKNOWN } },
-                { type: T.igw, name: "igw", props: { id: UNKNOWN } },
-                { type: T.subnet, name: "private-a", props: { id: UNKNOWN, vpcId: UNKNOWN, availabilityZone: "us-west-2a" }, propertyDependencies: { vpcId: [u(T.vpc, "vpc")] } },
-                { type: T.rt, name: "rt", props: { id: UNKNOWN, vpcId: UNKNOWN } },
-                { type: T.route, name: "default", props: { routeTableId: UNKNOWN, destinationCidrBlock: "0.0.0.0/0", gatewayId: UNKNOWN }, propertyDependencies: { routeTableId: [u(T.rt, "rt")], gatewayId: [u(T.igw, "igw")] } },
-                { type: T.rta, name: "rta", props: { subnetId: UNKNOWN, routeTableId: UNKNOWN }, propertyDependencies: { subnetId: [u(T.subnet, "private-a")], routeTableId: [u(T.rt, "rt")] } },
-                { type: T.fn, name: "api", props: { vpcConfig: { subnetIds: [UNKNOWN], securityGroupIds: [UNKNOWN] } }, propertyDependencies: { vpcConfig: [u(T.subnet, "private-a")] } },
+                { type: T.vpc, name: "vpc", props: { id: PACK_UNKNOWN } },
+                { type: T.igw, name: "igw", props: { id: PACK_UNKNOWN } },
+                { type: T.subnet, name: "private-a", props: { id: PACK_UNKNOWN, vpcId: PACK_UNKNOWN, availabilityZone: "us-west-2a" }, propertyDependencies: { vpcId: [u(T.vpc, "vpc")] } },
+                { type: T.rt, name: "rt", props: { id: PACK_UNKNOWN, vpcId: PACK_UNKNOWN } },
+                { type: T.route, name: "default", props: { routeTableId: PACK_UNKNOWN, destinationCidrBlock: "0.0.0.0/0", gatewayId: PACK_UNKNOWN }, propertyDependencies: { routeTableId: [u(T.rt, "rt")], gatewayId: [u(T.igw, "igw")] } },
+                { type: T.rta, name: "rta", props: { subnetId: PACK_UNKNOWN, routeTableId: PACK_UNKNOWN }, propertyDependencies: { subnetId: [u(T.subnet, "private-a")], routeTableId: [u(T.rt, "rt")] } },
+                { type: T.fn, name: "api", props: { vpcConfig: { subnetIds: [PACK_UNKNOWN], securityGroupIds: [PACK_UNKNOWN] } }, propertyDependencies: { vpcConfig: [u(T.subnet, "private-a")] } },
             ];
             const vs = findings(await pack.analyze(stack), PRIVATE);
             expect(vs).to.have.length(1);
@@ -291,14 +291,14 @@ describe("lambda front doors", () => {
         });
         it("counts unknown source fields as set (the caller's ARN, an output) and decides nothing mandatory on them", async () => {
             const v = await pack.analyze([
-                { type: "aws:lambda/permission:Permission", name: "p", props: { action: "lambda:InvokeFunction", function: "f", principal: "apigateway.amazonaws.com", sourceArn: UNKNOWN } },
+                { type: "aws:lambda/permission:Permission", name: "p", props: { action: "lambda:InvokeFunction", function: "f", principal: "apigateway.amazonaws.com", sourceArn: PACK_UNKNOWN } },
             ]);
             expect(findings(v, "lambda-permission-source-restricted")).to.deep.equal([]);
         });
         it("is undecided on unknown values", async () => {
             const v = await pack.analyze([
-                { type: "aws:lambda/functionUrl:FunctionUrl", name: "u", props: { authorizationType: UNKNOWN } },
-                { type: "aws:lambda/permission:Permission", name: "p", props: { principal: UNKNOWN } },
+                { type: "aws:lambda/functionUrl:FunctionUrl", name: "u", props: { authorizationType: PACK_UNKNOWN } },
+                { type: "aws:lambda/permission:Permission", name: "p", props: { principal: PACK_UNKNOWN } },
             ]);
             expect(mandatory(v).filter((x) => x.policyName.startsWith("lambda-function-url") || x.policyName.startsWith("lambda-permission"))).to.deep.equal([]);
             expect(undecided(v, "lambda-function-url-auth-required")).to.have.length(1);
@@ -327,9 +327,9 @@ describe("lambda alarms", function () {
     });
 
     it(`${ERRORS}: ties an unknown dimension to the function by dependency; undecided otherwise`, async () => {
-        const dep = alarm("errors", "AWS/Lambda", "Errors", { FunctionName: UNKNOWN }, { propertyDependencies: { dimensions: [urnOf(T.fn, "api")] } });
+        const dep = alarm("errors", "AWS/Lambda", "Errors", { FunctionName: PACK_UNKNOWN }, { propertyDependencies: { dimensions: [urnOf(T.fn, "api")] } });
         expect(findings(await pack.analyze(monitored({ errors: dep })), ERRORS)).to.deep.equal([]);
-        const loose = alarm("errors", "AWS/Lambda", UNKNOWN as unknown as string, { FunctionName: "x" });
+        const loose = alarm("errors", "AWS/Lambda", PACK_UNKNOWN as unknown as string, { FunctionName: "x" });
         const vs = await pack.analyze(monitored({ errors: loose }));
         expect(findings(vs, ERRORS)).to.deep.equal([]);
         expect(undecided(vs, ERRORS)).to.have.length(1);

@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { ruleCases } from "../support";
 
 const MSK = "aws:msk/cluster:Cluster";
@@ -22,7 +22,7 @@ describe("MSK rules", () => {
         { it: "passes explicit TLS", given: [k("m", { encryptionInfo: { encryptionInTransit: { clientBroker: "TLS", inCluster: true } } })], flags: [] },
         { it: "fails TLS_PLAINTEXT and PLAINTEXT", given: [k("m", { encryptionInfo: { encryptionInTransit: { clientBroker: "TLS_PLAINTEXT" } } }), k("p", { encryptionInfo: { encryptionInTransit: { clientBroker: "PLAINTEXT" } } })], flags: ["m", "p"], says: /clientBroker/ },
         { it: "fails inCluster false", given: [k("m", { encryptionInfo: { encryptionInTransit: { inCluster: false } } })], flags: ["m"] },
-        { it: "is undecided on unknown", given: [k("m", { encryptionInfo: { encryptionInTransit: { clientBroker: UNKNOWN } } })], flags: [], undecided: ["m"] },
+        { it: "is undecided on unknown", given: [k("m", { encryptionInfo: { encryptionInTransit: { clientBroker: PACK_UNKNOWN } } })], flags: [], undecided: ["m"] },
     ]);
     ruleCases("msk-cluster-public-access-disabled", [
         { it: "passes no public access", given: [k("m"), k("d", { brokerNodeGroupInfo: { connectivityInfo: { publicAccess: { type: "DISABLED" } } } })], flags: [] },

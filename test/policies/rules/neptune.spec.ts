@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { ruleCases } from "../support";
 
 const CLUSTER = "aws:neptune/cluster:Cluster";
@@ -13,7 +13,7 @@ describe("Neptune rules", () => {
     ruleCases("neptune-cluster-encrypted", [
         { it: "passes an encrypted cluster", given: [c("n")], flags: [] },
         { it: "fails storageEncrypted false or missing", given: [c("n", { storageEncrypted: false }), c("m", { storageEncrypted: undefined })], flags: ["n", "m"] },
-        { it: "is undecided on unknown", given: [c("n", { storageEncrypted: UNKNOWN })], flags: [], undecided: ["n"] },
+        { it: "is undecided on unknown", given: [c("n", { storageEncrypted: PACK_UNKNOWN })], flags: [], undecided: ["n"] },
         { it: "fails a missing key when a customer-managed one is required", given: [c("n", { kmsKeyArn: undefined })], flags: ["n"], config: { requireCustomerManagedKey: true } },
     ]);
     ruleCases("neptune-cluster-deletion-protection", [

@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { urnOf } from "../../helpers/pack";
 import { doc, ruleCases } from "../support";
 
@@ -26,7 +26,7 @@ describe("OpenSearch rules", () => {
         { it: "fails enabled false", given: [dom("d", { encryptAtRest: { enabled: false } })], flags: ["d"] },
         { it: "fails a missing block (default false)", given: [dom("d", { encryptAtRest: undefined })], flags: ["d"], says: /unset, which means false/ },
         { it: "fails the legacy Elasticsearch domain (alternate type)", given: [dom("es", { encryptAtRest: undefined }, ES)], flags: ["es"] },
-        { it: "is undecided on an unknown switch", given: [dom("d", { encryptAtRest: { enabled: UNKNOWN } })], flags: [], undecided: ["d"] },
+        { it: "is undecided on an unknown switch", given: [dom("d", { encryptAtRest: { enabled: PACK_UNKNOWN } })], flags: [], undecided: ["d"] },
         { it: "fails aws/es when a customer-managed key is required", given: [dom("d", { encryptAtRest: { enabled: true } })], flags: ["d"], config: { requireCustomerManagedKey: true } },
     ]);
     ruleCases("opensearch-domain-node-to-node-encryption", [
@@ -47,11 +47,11 @@ describe("OpenSearch rules", () => {
         { it: "fails an open DomainPolicy on a public-endpoint domain (separate-resource form)", given: [dom("d", { vpcOptions: undefined }), { type: OS_POLICY, name: "p", props: { domainName: "search", accessPolicies: open } }], flags: ["p"] },
         {
             it: "pairs a DomainPolicy by dependency when the name is unknown",
-            given: [dom("d", { vpcOptions: undefined }), { type: OS_POLICY, name: "p", props: { domainName: UNKNOWN, accessPolicies: open }, propertyDependencies: { domainName: [urnOf(OS, "d")] } }],
+            given: [dom("d", { vpcOptions: undefined }), { type: OS_POLICY, name: "p", props: { domainName: PACK_UNKNOWN, accessPolicies: open }, propertyDependencies: { domainName: [urnOf(OS, "d")] } }],
             flags: ["p"],
         },
         { it: "fails the legacy Elasticsearch domain", given: [dom("es", { vpcOptions: undefined, accessPolicies: open }, ES)], flags: ["es"] },
-        { it: "is undecided on unknown vpcOptions", given: [dom("d", { vpcOptions: { subnetIds: UNKNOWN }, accessPolicies: open })], flags: [], undecided: ["d"] },
+        { it: "is undecided on unknown vpcOptions", given: [dom("d", { vpcOptions: { subnetIds: PACK_UNKNOWN }, accessPolicies: open })], flags: [], undecided: ["d"] },
     ]);
     ruleCases("opensearch-domain-fine-grained-access", [
         { it: "passes FGAC on", given: [dom("d")], flags: [] },

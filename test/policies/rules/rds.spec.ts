@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { urnOf } from "../../helpers/pack";
 import { ruleCases } from "../support";
 
@@ -33,7 +33,7 @@ describe("RDS rules", () => {
         { it: "judges the string form \"false\"", given: [db("db", { storageEncrypted: "false" })], flags: ["db"] },
         { it: "leaves a read replica to its source", given: [db("replica", { storageEncrypted: undefined, replicateSourceDb: "db" })], flags: [] },
         { it: "leaves an instance restored from a snapshot to the snapshot", given: [db("restored", { storageEncrypted: undefined, snapshotIdentifier: "snap-1" })], flags: [] },
-        { it: "is undecided on an unknown storageEncrypted", given: [db("db", { storageEncrypted: UNKNOWN })], flags: [], undecided: ["db"] },
+        { it: "is undecided on an unknown storageEncrypted", given: [db("db", { storageEncrypted: PACK_UNKNOWN })], flags: [], undecided: ["db"] },
         { it: "accepts the AWS-managed key by default", given: [db("db", { kmsKeyId: undefined })], flags: [] },
         {
             it: "fails the AWS-managed key when the config requires a customer-managed key",
@@ -59,7 +59,7 @@ describe("RDS rules", () => {
         { it: "fails publiclyAccessible true on an instance", given: [db("db", { publiclyAccessible: true })], flags: ["db"], says: /must not be publicly accessible/ },
         { it: "fails publiclyAccessible true on an Aurora cluster instance", given: [{ type: CLUSTER_INSTANCE, name: "ci", props: { engine: "aurora-mysql", publiclyAccessible: true } }], flags: ["ci"] },
         { it: "passes publiclyAccessible false explicitly", given: [{ type: CLUSTER_INSTANCE, name: "ci", props: { publiclyAccessible: false } }], flags: [] },
-        { it: "is undecided on an unknown value", given: [db("db", { publiclyAccessible: UNKNOWN })], flags: [], undecided: ["db"] },
+        { it: "is undecided on an unknown value", given: [db("db", { publiclyAccessible: PACK_UNKNOWN })], flags: [], undecided: ["db"] },
     ]);
 
     ruleCases("rds-snapshot-not-public", [
@@ -67,7 +67,7 @@ describe("RDS rules", () => {
         { it: "fails a snapshot shared with all", given: [{ type: SNAPSHOT, name: "s", props: { sharedAccounts: ["all"] } }], flags: ["s"], says: /shared with every AWS account/ },
         { it: "fails a cluster snapshot shared with all", given: [{ type: CLUSTER_SNAPSHOT, name: "cs", props: { sharedAccounts: ["210987654321", "all"] } }], flags: ["cs"] },
         { it: "fails a snapshot copy shared with all", given: [{ type: COPY, name: "cp", props: { sharedAccounts: ["all"] } }, { type: CLUSTER_COPY, name: "ccp", props: { sharedAccounts: ["ALL"] } }], flags: ["cp", "ccp"] },
-        { it: "is undecided on an unknown list", given: [{ type: SNAPSHOT, name: "s", props: { sharedAccounts: UNKNOWN } }], flags: [], undecided: ["s"] },
+        { it: "is undecided on an unknown list", given: [{ type: SNAPSHOT, name: "s", props: { sharedAccounts: PACK_UNKNOWN } }], flags: [], undecided: ["s"] },
     ]);
 
     ruleCases("rds-snapshot-encrypted", [
@@ -91,7 +91,7 @@ describe("RDS rules", () => {
             it: "follows the source through the engine's property dependencies (first preview)",
             given: [
                 cluster("c", { storageEncrypted: false }),
-                { type: CLUSTER_SNAPSHOT, name: "cs", props: { dbClusterIdentifier: UNKNOWN }, propertyDependencies: { dbClusterIdentifier: [urnOf(CLUSTER, "c")] } },
+                { type: CLUSTER_SNAPSHOT, name: "cs", props: { dbClusterIdentifier: PACK_UNKNOWN }, propertyDependencies: { dbClusterIdentifier: [urnOf(CLUSTER, "c")] } },
             ],
             flags: ["cs"],
         },
@@ -110,13 +110,13 @@ describe("RDS rules", () => {
         {
             it: "judges an Aurora cluster's cluster parameter group (separate-resource form, by dependency)",
             given: [
-                cluster("c", { engine: "aurora-mysql", dbClusterParameterGroupName: UNKNOWN, propertyDependencies: undefined }),
+                cluster("c", { engine: "aurora-mysql", dbClusterParameterGroupName: PACK_UNKNOWN, propertyDependencies: undefined }),
                 { type: CPG, name: "cpg", props: { family: "aurora-mysql8.0", parameters: [] } },
             ].map((r) => (r.name === "c" ? { ...r, propertyDependencies: { dbClusterParameterGroupName: [urnOf(CPG, "cpg")] } } : r)),
             flags: ["cpg"],
         },
         { it: "leaves a database on a default group alone", given: [db("db", { engine: "mysql" })], flags: [] },
-        { it: "is undecided on an unknown group reference", given: [db("db", { engine: "mysql", parameterGroupName: UNKNOWN })], flags: [], undecided: ["db"] },
+        { it: "is undecided on an unknown group reference", given: [db("db", { engine: "mysql", parameterGroupName: PACK_UNKNOWN })], flags: [], undecided: ["db"] },
     ]);
 
     ruleCases("rds-db-instance-deletion-protection", [

@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { urnOf } from "../../helpers/pack";
 import { ruleCases } from "../support";
 
@@ -19,7 +19,7 @@ describe("Redshift rules", () => {
         { it: "fails encrypted \"false\" (a string in the provider)", given: [rs("c", { encrypted: "false" })], flags: ["c"] },
         { it: "fails encrypted false as a boolean too", given: [rs("c", { encrypted: false })], flags: ["c"] },
         { it: "fails the AWS-managed key when a customer-managed one is required", given: [rs("c", { kmsKeyId: undefined })], flags: ["c"], config: { requireCustomerManagedKey: true } },
-        { it: "is undecided on unknown", given: [rs("c", { encrypted: UNKNOWN })], flags: [], undecided: ["c"] },
+        { it: "is undecided on unknown", given: [rs("c", { encrypted: PACK_UNKNOWN })], flags: [], undecided: ["c"] },
     ]);
     ruleCases("redshift-cluster-not-public", [
         { it: "passes a private cluster", given: [rs("c"), rs("d", { publiclyAccessible: false })], flags: [] },
@@ -32,7 +32,7 @@ describe("Redshift rules", () => {
         { it: "fails a group without require_ssl", given: [rs("c", { clusterParameterGroupName: "tls" }), pg("tls", [])], flags: ["tls"] },
         {
             it: "finds the group by dependency when its name is unknown",
-            given: [{ ...rs("c", { clusterParameterGroupName: UNKNOWN }), propertyDependencies: { clusterParameterGroupName: [urnOf(PG, "tls")] } }, pg("tls", [])],
+            given: [{ ...rs("c", { clusterParameterGroupName: PACK_UNKNOWN }), propertyDependencies: { clusterParameterGroupName: [urnOf(PG, "tls")] } }, pg("tls", [])],
             flags: ["tls"],
         },
         { it: "leaves a cluster on a default group alone", given: [rs("c")], flags: [] },
@@ -60,6 +60,6 @@ describe("Redshift rules", () => {
     ruleCases("redshift-serverless-workgroup-tls-required", [
         { it: "passes require_ssl true and the default", given: [{ type: WG, name: "wg", props: { configParameters: [{ parameterKey: "require_ssl", parameterValue: "true" }] } }, { type: WG, name: "dflt", props: {} }], flags: [] },
         { it: "fails require_ssl false", given: [{ type: WG, name: "wg", props: { configParameters: [{ parameterKey: "require_ssl", parameterValue: "false" }] } }], flags: ["wg"] },
-        { it: "is undecided on unknown parameters", given: [{ type: WG, name: "wg", props: { configParameters: UNKNOWN } }], flags: [], undecided: ["wg"] },
+        { it: "is undecided on unknown parameters", given: [{ type: WG, name: "wg", props: { configParameters: PACK_UNKNOWN } }], flags: [], undecided: ["wg"] },
     ]);
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { BUCKET, BUCKET_V2, doc, findings, PAB, undecided, urnOf } from "../support";
 
 const ALL_ON = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
@@ -53,8 +53,8 @@ describe("s3 public access", () => {
         it("pairs block and bucket through property dependencies when the name is unknown (first preview)", async () => {
             const bucketUrn = urnOf(BUCKET, "site");
             const v = await pack.analyze([
-                { type: BUCKET, name: "site", props: { bucket: UNKNOWN } },
-                { type: PAB, name: "site-pab", props: { bucket: UNKNOWN, ...ALL_ON }, propertyDependencies: { bucket: [bucketUrn] } },
+                { type: BUCKET, name: "site", props: { bucket: PACK_UNKNOWN } },
+                { type: PAB, name: "site-pab", props: { bucket: PACK_UNKNOWN, ...ALL_ON }, propertyDependencies: { bucket: [bucketUrn] } },
             ]);
             expect(findings(v, rule)).to.deep.equal([]);
             expect(undecided(v, rule)).to.deep.equal([]);
@@ -62,9 +62,9 @@ describe("s3 public access", () => {
         it("is undecided, never mandatory, when the block's bucket or settings are unknown", async () => {
             const v = await pack.analyze([
                 { type: BUCKET, name: "site", props: { bucket: "site-123" } },
-                { type: PAB, name: "site-pab", props: { bucket: UNKNOWN, ...ALL_ON } },
+                { type: PAB, name: "site-pab", props: { bucket: PACK_UNKNOWN, ...ALL_ON } },
                 { type: BUCKET, name: "logs", props: { bucket: "logs-1" } },
-                { type: PAB, name: "logs-pab", props: { bucket: "logs-1", ...ALL_ON, restrictPublicBuckets: UNKNOWN } },
+                { type: PAB, name: "logs-pab", props: { bucket: "logs-1", ...ALL_ON, restrictPublicBuckets: PACK_UNKNOWN } },
             ]);
             expect(findings(v, rule)).to.deep.equal([]);
             expect(undecided(v, rule)).to.have.length(1);
@@ -115,7 +115,7 @@ describe("s3 public access", () => {
             });
         }
         it("is undecided on an unknown acl", async () => {
-            const v = await pack.analyze([{ type: BUCKET, name: "b", props: { acl: UNKNOWN } }]);
+            const v = await pack.analyze([{ type: BUCKET, name: "b", props: { acl: PACK_UNKNOWN } }]);
             expect(findings(v, rule)).to.deep.equal([]);
             expect(undecided(v, rule)).to.have.length(1);
         });
@@ -223,8 +223,8 @@ describe("s3 public access", () => {
             });
             it("is undecided, never mandatory, when the pin or the principal is unknown", async () => {
                 const v = await pack.analyze([
-                    { type: BP, name: "pin", props: { policy: doc({ ...cfRead, Condition: { StringEquals: { "AWS:SourceArn": UNKNOWN } } }) } },
-                    { type: BP, name: "who", props: { policy: doc({ ...cfRead, Principal: { Service: UNKNOWN } }) } },
+                    { type: BP, name: "pin", props: { policy: doc({ ...cfRead, Condition: { StringEquals: { "AWS:SourceArn": PACK_UNKNOWN } } }) } },
+                    { type: BP, name: "who", props: { policy: doc({ ...cfRead, Principal: { Service: PACK_UNKNOWN } }) } },
                 ]);
                 expect(findings(v, rule)).to.deep.equal([]);
                 expect(undecided(v, rule)).to.have.length(2);
@@ -234,7 +234,7 @@ describe("s3 public access", () => {
         it("reports an unparsable policy and is undecided on an unknown one", async () => {
             const v = await pack.analyze([
                 { type: "aws:s3/bucketPolicy:BucketPolicy", name: "bad", props: { policy: "{not json" } },
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "later", props: { policy: UNKNOWN } },
+                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "later", props: { policy: PACK_UNKNOWN } },
             ]);
             expect(findings(v, rule)[0].message).to.include("is not valid JSON");
             expect(undecided(v, rule)).to.have.length(1);
@@ -321,7 +321,7 @@ describe("s3 encryption", () => {
         it("is undecided on an unknown algorithm", async () => {
             const v = await pack.analyze([
                 { type: BUCKET, name: "a", props: { bucket: "a" } },
-                { type: SSE, name: "a-sse", props: { bucket: "a", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: UNKNOWN } }] } },
+                { type: SSE, name: "a-sse", props: { bucket: "a", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: PACK_UNKNOWN } }] } },
             ]);
             expect(findings(v, "s3-bucket-encryption-kms")).to.deep.equal([]);
             expect(undecided(v, "s3-bucket-encryption-kms")).to.have.length(1);
@@ -333,7 +333,7 @@ describe("s3 encryption", () => {
         it("passes a TLS-deny in a BucketPolicy (matched through property dependencies) or inline", async () => {
             const v = await pack.analyze([
                 { type: BUCKET, name: "a", props: { bucket: "a" } },
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "a-policy", props: { bucket: UNKNOWN, policy: doc(TLS_DENY) }, propertyDependencies: { bucket: [urnOf(BUCKET, "a")] } },
+                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "a-policy", props: { bucket: PACK_UNKNOWN, policy: doc(TLS_DENY) }, propertyDependencies: { bucket: [urnOf(BUCKET, "a")] } },
                 { type: BUCKET_V2, name: "b", props: { bucket: "b", policy: doc(TLS_DENY) } },
             ]);
             expect(findings(v, rule)).to.deep.equal([]);
@@ -349,7 +349,7 @@ describe("s3 encryption", () => {
         it("is undecided when the policy is unknown", async () => {
             const v = await pack.analyze([
                 { type: BUCKET, name: "a", props: { bucket: "a" } },
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "a-policy", props: { bucket: "a", policy: UNKNOWN } },
+                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "a-policy", props: { bucket: "a", policy: PACK_UNKNOWN } },
             ]);
             expect(findings(v, rule)).to.deep.equal([]);
             expect(undecided(v, rule)).to.have.length(1);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { doc, findings, ruleCases, undecided, urnOf } from "../support";
 
 /**
@@ -56,7 +56,7 @@ describe("Secrets Manager resource policies", () => {
     it("passes a secret without a policy; undecided, never mandatory, on an unknown policy", async () => {
         const v = await pack.analyze([
             { type: FORMS[1][0], name: "plain", props: { name: "plain" } },
-            { type: FORMS[0][0], name: "later", props: { ...FORMS[0][1], policy: UNKNOWN } },
+            { type: FORMS[0][0], name: "later", props: { ...FORMS[0][1], policy: PACK_UNKNOWN } },
         ]);
         expect(findings(v, RULE)).to.deep.equal([]);
         expect(undecided(v, RULE)).to.have.length(1);
@@ -67,5 +67,5 @@ ruleCases("secretsmanager-secret-encrypted-cmk", [
     { it: "passes a secret on a customer-managed key", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/k1" } }], flags: [] },
     { it: "fails a secret without kmsKeyId (the AWS-managed key)", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { name: "s" } }], flags: ["s"], says: /alias\/aws\/secretsmanager/ },
     { it: "fails an explicit aws/secretsmanager alias", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: "alias/aws/secretsmanager" } }], flags: ["s"] },
-    { it: "counts an unknown key as customer-managed", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: UNKNOWN } }], flags: [] },
+    { it: "counts an unknown key as customer-managed", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: PACK_UNKNOWN } }], flags: [] },
 ]);

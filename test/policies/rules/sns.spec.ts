@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { ACCOUNT, describeResourcePolicyRule, findings, itPassesAndFails } from "../support";
 
 const TOPIC_ARN = `arn:aws:sns:us-west-2:${ACCOUNT}:alerts`;
@@ -26,7 +26,7 @@ describe("sns rules", () => {
 
     itPassesAndFails(() => pack, [["sns-topic-encrypted", "aws:sns/topic:Topic", { kmsMasterKeyId: "alias/k" }, {}]]);
     it("sns-topic-encrypted: an unknown key counts as set", async () => {
-        const v = await pack.analyze([{ type: "aws:sns/topic:Topic", name: "t", props: { kmsMasterKeyId: UNKNOWN } }]);
+        const v = await pack.analyze([{ type: "aws:sns/topic:Topic", name: "t", props: { kmsMasterKeyId: PACK_UNKNOWN } }]);
         expect(findings(v, "sns-topic-encrypted")).to.deep.equal([]);
     });
 });

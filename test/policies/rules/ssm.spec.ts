@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { ruleCases } from "../support";
 
 const PARAM = "aws:ssm/parameter:Parameter";
@@ -11,7 +11,7 @@ describe("SSM rules", () => {
         { it: "fails a StringList whose resource name says token", given: [{ type: PARAM, name: "api-token", props: { type: "StringList", value: "a,b" } }], flags: ["api-token"] },
         { it: "uses the config's pattern", given: [{ type: PARAM, name: "p", props: { name: "/app/pin", type: "String", value: "1234" } }], flags: ["p"], config: { secretNamePattern: "pin" } },
         { it: "fails alias/aws/ssm when a customer-managed key is required", given: [{ type: PARAM, name: "p", props: { name: "/app/db/password", type: "SecureString", value: "x" } }], flags: ["p"], config: { requireCustomerManagedKey: true } },
-        { it: "is undecided on an unknown type", given: [{ type: PARAM, name: "p", props: { name: "/app/db/password", type: UNKNOWN } }], flags: [], undecided: ["p"] },
+        { it: "is undecided on an unknown type", given: [{ type: PARAM, name: "p", props: { name: "/app/db/password", type: PACK_UNKNOWN } }], flags: [], undecided: ["p"] },
     ]);
     ruleCases("ssm-document-not-public", [
         { it: "passes a document shared with one account", given: [{ type: DOC, name: "d", props: { documentType: "Command", content: "{}", permissions: { type: "Share", accountIds: "210987654321" } } }], flags: [] },
