@@ -639,26 +639,7 @@ export function identityStatementFindings(
     if (!actions) return out;
 
     for (const action of actions) {
-        if (allowed.has(action.toLowerCase())) continue;
-        if (isWildcardPattern(action)) {
-            out.push({
-                kind: "action-wildcard",
-                index: s.index,
-                subject: action,
-                message: `${where} allows "${action}" (${describeActionPattern(action)})${onText}; list the actions the function calls`,
-            });
-            continue;
-        }
-        const parts = splitAction(action);
-        if (!parts || !serviceKnown(parts.service) || !actionInfo(action)) {
-            const why = !parts ? "is not service:Action" : !serviceKnown(parts.service) ? `names unknown service "${parts.service}"` : "is not an action of its service";
-            out.push({
-                kind: "unknown-action",
-                index: s.index,
-                subject: action,
-                message: `${where} allows "${action}", which ${why} (a typo grants nothing and hides intent); correct the action name`,
-            });
-        }
+        if (!allowed.has(action.toLowerCase())) out.push(...actionFindings(s, where, action, onText));
     }
 
     const lambdaInterfaceForm =
@@ -680,6 +661,27 @@ export function identityStatementFindings(
         }
     }
     return out;
+}
+
+/** What one allowed action of an Allow statement breaks: a wildcard, or a name IAM does not know. */
+function actionFindings(s: PolicyStatement, where: string, action: string, onText: string): StatementFinding[] {
+    if (isWildcardPattern(action)) {
+        return [{
+            kind: "action-wildcard",
+            index: s.index,
+            subject: action,
+            message: `${where} allows "${action}" (${describeActionPattern(action)})${onText}; list the actions the function calls`,
+        }];
+    }
+    const parts = splitAction(action);
+    if (parts && serviceKnown(parts.service) && actionInfo(action)) return [];
+    const why = !parts ? "is not service:Action" : !serviceKnown(parts.service) ? `names unknown service "${parts.service}"` : "is not an action of its service";
+    return [{
+        kind: "unknown-action",
+        index: s.index,
+        subject: action,
+        message: `${where} allows "${action}", which ${why} (a typo grants nothing and hides intent); correct the action name`,
+    }];
 }
 
 /** Statement findings for a whole parsed document. */

@@ -12,7 +12,7 @@ import { functionPlacement, networkOf, VPC_MAIN_UNMANAGED, vpcConfigOf } from ".
 import { perIndex, push, StackIndex } from "../lib/stack";
 import { isConcretePinValue, isOpenPrincipal, isParseError, isWildcardResource, parsePolicyDocument, pinningConditionKeys } from "../lib/iam";
 import { bool, isSet, isUnknown, list, read, rec, str, strings, PACK_UNKNOWN, Unknown } from "../lib/props";
-import { fsbp, resourceRule, Rule, RuleResource, StackResource, stackRule } from "../lib/rule";
+import { fsbp, resourceRule, Rule, RuleContext, RuleResource, StackResource, stackRule } from "../lib/rule";
 import { allPorts, isOpenCidr, portRange, portsAllowed, SG_TYPES } from "../lib/security-groups";
 import { ebsEncryptedByDefault } from "../lib/stores";
 import { AWS_TYPES, isType } from "../lib/types";
@@ -157,6 +157,40 @@ interface EgressEntry {
     to: unknown;
 }
 
+
+/** A security group that regional Lambda functions use, and the functions (for messages). */
+interface FunctionGroup {
+    group: StackResource;
+    functions: string[];
+}
+
+/**
+ * The security groups of the stack's regional VPC functions, by URN; `groupsUnresolved` when a
+ * function's groups could not be tied to resources (that function is marked undecided).
+ */
+function functionSecurityGroups(
+    index: StackIndex,
+    ctx: RuleContext<unknown>,
+): { lambdaGroups: Map<string, FunctionGroup>; groupsUnresolved: boolean } {
+    const lambdaGroups = new Map<string, FunctionGroup>();
+    let groupsUnresolved = false;
+    for (const fn of regionalFunctions(index)) {
+        const config = vpcConfigOf(fn);
+        if (!config || config === PACK_UNKNOWN) continue; // lambda-function-in-private-subnets judges these
+        const groups = index.referencesIn(fn, "vpcConfig", config.securityGroupIds, AWS_TYPES.securityGroup);
+        if (groups === PACK_UNKNOWN) {
+            groupsUnresolved = true;
+            ctx.undecided(fn, "vpcConfig.securityGroupIds");
+            continue;
+        }
+        for (const group of groups.resources) {
+            const entry = lambdaGroups.get(group.urn) ?? { group, functions: [] };
+            entry.functions.push(fn.name);
+            lambdaGroups.set(group.urn, entry);
+        }
+    }
+    return { lambdaGroups, groupsUnresolved };
+}
 export const lambdaSecurityGroupEgressRestricted = stackRule({
     name: "ec2-lambda-security-group-egress-restricted",
     description:
@@ -186,27 +220,10 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
         "outside the stack cannot be judged.",
     check(stack, ctx) {
         const index = stack.index;
-        // The security groups of VPC functions, and the functions each one serves (for messages).
-        const lambdaGroups = new Map<string, { group: StackResource; functions: string[] }>();
-        let groupsUnresolved = false;
-        for (const fn of regionalFunctions(index)) {
-            const config = vpcConfigOf(fn);
-            if (!config || config === PACK_UNKNOWN) continue; // lambda-function-in-private-subnets judges these
-            const groups = index.referencesIn(fn, "vpcConfig", config.securityGroupIds, AWS_TYPES.securityGroup);
-            if (groups === PACK_UNKNOWN) {
-                groupsUnresolved = true;
-                ctx.undecided(fn, "vpcConfig.securityGroupIds");
-                continue;
-            }
-            for (const group of groups.resources) {
-                const entry = lambdaGroups.get(group.urn) ?? { group, functions: [] };
-                entry.functions.push(fn.name);
-                lambdaGroups.set(group.urn, entry);
-            }
-        }
+        const { lambdaGroups, groupsUnresolved } = functionSecurityGroups(index, ctx);
         if (lambdaGroups.size === 0 && !groupsUnresolved) return;
 
-        const judge = (e: EgressEntry, target: { group: StackResource; functions: string[] } | "unresolved") => {
+        const judge = (e: EgressEntry, target: FunctionGroup | "unresolved") => {
             const cidrs = strings(e.cidrs);
             if (cidrs === PACK_UNKNOWN) return ctx.undecided(e.holder, e.path);
             const open = cidrs.filter(isOpenCidr);
