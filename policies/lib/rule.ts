@@ -197,6 +197,11 @@ export interface StackRuleDefinition<C> extends RuleMetadata {
 
 export type Rule = ResourceValidationPolicy | StackValidationPolicy;
 
+/** A config option holding a list of strings (a rule's allow-list or its tunable defaults). */
+export function stringListOption(description: string, defaults: readonly string[] = []): PolicyConfigJSONSchema {
+    return { type: "array", items: { type: "string" }, default: defaults as string[], description };
+}
+
 /** Metadata by policy object: the catalogue generator and tests read it. */
 const metadataByPolicy = new WeakMap<object, RuleMetadata & { kind: "resource" | "stack" }>();
 

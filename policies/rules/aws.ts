@@ -10,7 +10,7 @@
  *   outputs, where taggable AWS resources carry `tagsAll`.
  */
 import { isUnknown, read, rec, PACK_UNKNOWN } from "../lib/props";
-import { Rule, stackRule } from "../lib/rule";
+import { Rule, stackRule, stringListOption } from "../lib/rule";
 
 export const requiredTags = stackRule<{ requiredTags: string[] }>({
     name: "aws-resource-required-tags",
@@ -24,7 +24,7 @@ export const requiredTags = stackRule<{ requiredTags: string[] }>({
     tags: ["tagging", "governance"],
     preview: "Undecided while tagsAll and tags are unknown (a new resource's tagsAll is computed).",
     config: {
-        requiredTags: { type: "array", items: { type: "string" }, default: [], description: "Tag keys every taggable resource must have." },
+        requiredTags: stringListOption("Tag keys every taggable resource must have."),
     },
     check(stack, ctx) {
         const keys = ctx.config.requiredTags ?? [];

@@ -4,7 +4,7 @@
  * Behaviours are the default one plus every ordered one: a rule judges each.
  */
 import { isUnknown, list, read, rec, str, strings, PACK_UNKNOWN, Unknown } from "../lib/props";
-import { fsbp, resourceRule, Rule, RuleContext, RuleResource, stackRule } from "../lib/rule";
+import { fsbp, resourceRule, Rule, RuleContext, RuleResource, stackRule, stringListOption } from "../lib/rule";
 import { AWS_TYPES } from "../lib/types";
 
 /** The AWS managed "Managed-SecurityHeadersPolicy" response headers policy. */
@@ -224,12 +224,7 @@ export const distributionViewerTls12 = resourceRule({
     remediationSteps: "Set viewerCertificate.minimumProtocolVersion: \"TLSv1.2_2021\" and sslSupportMethod: \"sni-only\".",
     tags: ["cloudfront", "encryption", "tls"],
     config: {
-        allowedMinimumProtocolVersions: {
-            type: "array",
-            items: { type: "string" },
-            default: MODERN_VIEWER_POLICIES,
-            description: "Viewer security policies accepted.",
-        },
+        allowedMinimumProtocolVersions: stringListOption("Viewer security policies accepted.", MODERN_VIEWER_POLICIES),
     },
     resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {

@@ -12,7 +12,7 @@ import { functionPlacement, networkOf, VPC_MAIN_UNMANAGED, vpcConfigOf } from ".
 import { perIndex, push, StackIndex } from "../lib/stack";
 import { isConcretePinValue, isOpenPrincipal, isParseError, isWildcardResource, parsePolicyDocument, pinningConditionKeys } from "../lib/iam";
 import { bool, isSet, isUnknown, list, read, rec, str, strings, PACK_UNKNOWN, Unknown } from "../lib/props";
-import { fsbp, resourceRule, Rule, RuleContext, RuleResource, StackResource, stackRule } from "../lib/rule";
+import { fsbp, resourceRule, Rule, RuleContext, RuleResource, StackResource, stackRule, stringListOption } from "../lib/rule";
 import { allPorts, isOpenCidr, portRange, portsAllowed, SG_TYPES } from "../lib/security-groups";
 import { ebsEncryptedByDefault } from "../lib/stores";
 import { AWS_TYPES, isType } from "../lib/types";
@@ -450,12 +450,10 @@ export const gatewayEndpointsForLambdaSubnets = stackRule<GatewayConfig>({
     tags: ["ec2", "vpc-endpoint", "network"],
     preview: "Undecided while a subnet's route table or an endpoint's service or route tables cannot be tied to resources.",
     config: {
-        gatewayServices: {
-            type: "array",
-            items: { type: "string" },
-            default: ["s3", "dynamodb"],
-            description: "Services (endpoint name suffix) that need a Gateway endpoint on every Lambda subnet's route table.",
-        },
+        gatewayServices: stringListOption(
+            "Services (endpoint name suffix) that need a Gateway endpoint on every Lambda subnet's route table.",
+            ["s3", "dynamodb"],
+        ),
     },
     check(stack, ctx) {
         const index = stack.index;

@@ -9,7 +9,7 @@
  * sslPolicy ELBSecurityPolicy-2016-08 (admits TLS 1.0); loadBalancerType application.
  */
 import { arr, bool, read, str, PACK_UNKNOWN, Unknown } from "../lib/props";
-import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
+import { fsbp, resourceRule, Rule, stackRule, stringListOption } from "../lib/rule";
 import { checkSwitch } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 
@@ -90,7 +90,7 @@ export const listenerTlsPolicy = resourceRule<{ allowedSslPolicies: string[] }>(
     tags: ["elb", "encryption", "in-transit"],
     preview: "An unknown protocol or sslPolicy is undecided.",
     config: {
-        allowedSslPolicies: { type: "array", items: { type: "string" }, default: [], description: "Further ELB security policies accepted (exact names)." },
+        allowedSslPolicies: stringListOption("Further ELB security policies accepted (exact names)."),
     },
     resourceTypes: LISTENER_TYPES,
     check(r, ctx) {

@@ -14,7 +14,7 @@
 import { FindingKind, identityPolicyFindings, isParseError, ParsedPolicy, parsePolicyDocument, PolicyParseError, StatementFinding } from "../lib/iam";
 import { arr, isUnknown, read, str, PACK_UNKNOWN, Unknown } from "../lib/props";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
-import { fsbp, resourceRule, Rule, RuleContext, RuleResource } from "../lib/rule";
+import { fsbp, resourceRule, Rule, RuleContext, RuleResource, stringListOption } from "../lib/rule";
 import { AWS_TYPES, typeSet } from "../lib/types";
 
 const IDENTITY_TYPES = [AWS_TYPES.iamRole, AWS_TYPES.iamRolePolicy, AWS_TYPES.iamPolicy, AWS_TYPES.iamUserPolicy, AWS_TYPES.iamGroupPolicy];
@@ -125,12 +125,7 @@ export const policyNoWildcardActions = resourceRule<{ allowedActions: string[] }
     rationale: "A wildcard grants every future action of the service too. Deny statements are not grants and are never flagged.",
     preview: IDENTITY_PREVIEW,
     config: {
-        allowedActions: {
-            type: "array",
-            items: { type: "string" },
-            default: [],
-            description: "Action patterns accepted despite their wildcard (exact match, case-insensitive), e.g. `ec2:Describe*`.",
-        },
+        allowedActions: stringListOption("Action patterns accepted despite their wildcard (exact match, case-insensitive), e.g. `ec2:Describe*`."),
     },
     resourceTypes: IDENTITY_TYPES,
     check(r, ctx) {
@@ -184,12 +179,7 @@ export const policyActionsKnown = resourceRule<{ knownActions: string[] }>({
     tags: ["iam", "least-privilege"],
     preview: IDENTITY_PREVIEW,
     config: {
-        knownActions: {
-            type: "array",
-            items: { type: "string" },
-            default: [],
-            description: "Actions to accept although the catalogue does not list them yet.",
-        },
+        knownActions: stringListOption("Actions to accept although the catalogue does not list them yet."),
     },
     resourceTypes: IDENTITY_TYPES,
     check(r, ctx) {

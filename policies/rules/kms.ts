@@ -183,6 +183,22 @@ function keyPolicyStatements(docs: unknown[]): { statements: PolicyStatement[]; 
  */
 function keyGrantsService(docs: unknown[] | undefined, service: RegExp, actions: string[]): boolean | Unknown {
     if (!docs || docs.length === 0) return false;
+    return keyAllowsEveryAction(docs, actions, (principals) =>
+        Object.entries(principals)
+            .filter(([k]) => k.toLowerCase() === "service")
+            .some(([, vs]) => vs.some((p) => service.test(p.trim()))),
+    );
+}
+
+/**
+ * Whether the key policy documents have, for each of `actions`, an Allow statement granting it to
+ * a principal `admits` (principal type -> values); PACK_UNKNOWN when only an unknown part could.
+ */
+function keyAllowsEveryAction(
+    docs: unknown[],
+    actions: string[],
+    admits: (principals: Record<string, string[]>) => boolean,
+): boolean | Unknown {
     const parsed = keyPolicyStatements(docs);
     const statements = parsed.statements;
     let unknown = parsed.unknown;
@@ -194,10 +210,7 @@ function keyGrantsService(docs: unknown[] | undefined, service: RegExp, actions:
                 unknown = true;
                 continue;
             }
-            const services = Object.entries(principals)
-                .filter(([k]) => k.toLowerCase() === "service")
-                .flatMap(([, vs]) => vs);
-            if (!services.some((p) => service.test(p.trim()))) continue;
+            if (!admits(principals)) continue;
             const granted = grantsAction(s.action, action);
             if (granted === PACK_UNKNOWN) unknown = true;
             else if (granted) return false;
@@ -368,26 +381,7 @@ export const keyGrantsCloudFront = stackRule({
  */
 function keyLetsAccountUse(docs: unknown[] | undefined, actions: string[]): boolean | Unknown {
     if (!docs || docs.length === 0) return true;
-    const parsed = keyPolicyStatements(docs);
-    const statements = parsed.statements;
-    let unknown = parsed.unknown;
-    const missing = actions.filter((action) => {
-        for (const s of statements) {
-            if (s.effect !== "Allow") continue;
-            const principals = principalValues(s.principal);
-            if (principals === PACK_UNKNOWN) {
-                unknown = true;
-                continue;
-            }
-            if (!Object.keys(principals).some((k) => k.toLowerCase() === "aws")) continue;
-            const granted = grantsAction(s.action, action);
-            if (granted === PACK_UNKNOWN) unknown = true;
-            else if (granted) return false;
-        }
-        return true;
-    });
-    if (missing.length === 0) return true;
-    return unknown ? PACK_UNKNOWN : false;
+    return keyAllowsEveryAction(docs, actions, (principals) => Object.keys(principals).some((k) => k.toLowerCase() === "aws"));
 }
 
 /** The stores that name a KMS key, where the key sits, and what the key policy must allow. */

@@ -12,7 +12,7 @@ import { functionPlacement, idOf, networkOf } from "../lib/network";
 import type { StackIndex } from "../lib/stack";
 import { arnPinsAccount } from "../lib/iam";
 import { bool, isSet, isUnknown, num, read, str, PACK_UNKNOWN } from "../lib/props";
-import { fsbp, resourceRule, Rule, RuleContext, StackResource, stackRule } from "../lib/rule";
+import { fsbp, resourceRule, Rule, RuleContext, StackResource, stackRule, stringListOption } from "../lib/rule";
 import { AWS_TYPES } from "../lib/types";
 
 export const lambdaFunctionUrlAuthRequired = resourceRule({
@@ -150,12 +150,7 @@ export const lambdaInPrivateSubnets = stackRule<PrivateSubnetsConfig>({
         "cannot be tied to resources is reported undecided. A subnet outside the stack cannot be verified: list it in " +
         "trustedSubnetIds (or exempt the function with a reason).",
     config: {
-        trustedSubnetIds: {
-            type: "array",
-            items: { type: "string" },
-            default: [],
-            description: "Subnet ids outside this stack that were reviewed as private (e.g. a shared network stack's).",
-        },
+        trustedSubnetIds: stringListOption("Subnet ids outside this stack that were reviewed as private (e.g. a shared network stack's)."),
     },
     check(stack, ctx) {
         const index = stack.index;
@@ -275,12 +270,7 @@ export const lambdaSupportedRuntime = resourceRule<{ deprecatedRuntimes: string[
     tags: ["lambda", "patching"],
     preview: "Judges inputs; undecided only when runtime is computed from an unknown value.",
     config: {
-        deprecatedRuntimes: {
-            type: "array",
-            items: { type: "string" },
-            default: DEPRECATED_RUNTIMES,
-            description: "Runtime identifiers treated as unsupported.",
-        },
+        deprecatedRuntimes: stringListOption("Runtime identifiers treated as unsupported.", DEPRECATED_RUNTIMES),
     },
     resourceTypes: [AWS_TYPES.lambdaFunction],
     check(fn, ctx) {

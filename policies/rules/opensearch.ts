@@ -8,7 +8,7 @@
  * applies when none is given admits TLS 1.0.
  */
 import { arr, bool, read, str, PACK_UNKNOWN } from "../lib/props";
-import { fsbp, resourceRule, Rule, stackRule, StackResource } from "../lib/rule";
+import { fsbp, resourceRule, Rule, StackResource, stackRule, stringListOption } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, readPath } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
@@ -67,7 +67,7 @@ export const domainHttpsRequired = resourceRule<{ allowedTlsPolicies: string[] }
     tags: ["opensearch", "encryption", "in-transit"],
     preview: "An unknown enforceHttps or tlsSecurityPolicy is undecided.",
     config: {
-        allowedTlsPolicies: { type: "array", items: { type: "string" }, default: TLS12_POLICIES, description: "TLS security policies accepted." },
+        allowedTlsPolicies: stringListOption("TLS security policies accepted.", TLS12_POLICIES),
     },
     resourceTypes: DOMAINS,
     check(r, ctx) {

@@ -9,7 +9,7 @@ import { patternMatches } from "../lib/exemptions";
 import { isParseError, parsePolicyDocument, PolicyStatement } from "../lib/iam";
 import { arr, bool, isSet, isUnknown, read, rec, str, PACK_UNKNOWN, Unknown, unwrapSecret } from "../lib/props";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
-import { fsbp, resourceRule, Rule, StackResource, stackRule } from "../lib/rule";
+import { fsbp, resourceRule, Rule, StackResource, stackRule, stringListOption } from "../lib/rule";
 import { AWS_TYPES, isType } from "../lib/types";
 
 const PAB_SETTINGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
@@ -237,12 +237,7 @@ export const bucketEncryptionKms = stackRule<{ sseS3Buckets: string[] }>({
         "SSE-KMS puts reads under a key policy and CloudTrail. An OAC origin may use SSE-S3 so CloudFront needs no key grant (a missing grant fails silently: see kms-key-grants-cloudfront).",
     preview: "An unknown algorithm, or an unknown bucket reference on a configuration, leaves the bucket undecided.",
     config: {
-        sseS3Buckets: {
-            type: "array",
-            items: { type: "string" },
-            default: [],
-            description: "Bucket resource names or globs allowed to use SSE-S3 (AES256).",
-        },
+        sseS3Buckets: stringListOption("Bucket resource names or globs allowed to use SSE-S3 (AES256)."),
     },
     check(stack, ctx) {
         const { byBucket, unresolved } = bucketEncryption(stack.index);
