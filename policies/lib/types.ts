@@ -207,3 +207,14 @@ export const V2_ALIASED: readonly string[] = [
     AWS_TYPES.bucketWebsite,
     AWS_TYPES.bucketEncryption,
 ];
+
+/**
+ * Those V2 aliases by the key of their token, for whoever must write the alias form itself (a
+ * test of the alias handling, a mutation that declares the V2 resource): `v2Twin` of the token.
+ */
+export const AWS_V2_ALIASES = {
+    bucket: "aws:s3/bucketV2:BucketV2",
+    bucketAcl: "aws:s3/bucketAclV2:BucketAclV2",
+    bucketWebsite: "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2",
+    bucketEncryption: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+} as const;

@@ -33,6 +33,9 @@ export interface TestResource {
     custom?: boolean;
 }
 
+/** The type of an AWS provider resource (the engine's token; the pack's type table names AWS resources only). */
+export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
+
 export const TEST_STACK_URN = "urn:pulumi:test::secure-web-app::pulumi:pulumi:Stack::secure-web-app-test";
 
 /** The URN the engine gives a resource of this type and name, parented to the stack. */

@@ -7,36 +7,7 @@
  */
 import type { TestResource } from "../helpers/pack";
 import { urnOf } from "../helpers/pack";
-
-export const T = {
-    vpc: "aws:ec2/vpc:Vpc",
-    subnet: "aws:ec2/subnet:Subnet",
-    igw: "aws:ec2/internetGateway:InternetGateway",
-    nat: "aws:ec2/natGateway:NatGateway",
-    rt: "aws:ec2/routeTable:RouteTable",
-    drt: "aws:ec2/defaultRouteTable:DefaultRouteTable",
-    route: "aws:ec2/route:Route",
-    rta: "aws:ec2/routeTableAssociation:RouteTableAssociation",
-    mrta: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
-    endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
-    endpointRta: "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation",
-    endpointSubnet: "aws:ec2/vpcEndpointSubnetAssociation:VpcEndpointSubnetAssociation",
-    sg: "aws:ec2/securityGroup:SecurityGroup",
-    sgRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
-    sgIngress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    dsg: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-    flowLog: "aws:ec2/flowLog:FlowLog",
-    fn: "aws:lambda/function:Function",
-    role: "aws:iam/role:Role",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    provider: "pulumi:providers:aws",
-    distribution: "aws:cloudfront/distribution:Distribution",
-    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-    topic: "aws:sns/topic:Topic",
-    subscription: "aws:sns/topicSubscription:TopicSubscription",
-    esm: "aws:lambda/eventSourceMapping:EventSourceMapping",
-    stream: "aws:kinesis/stream:Stream",
-} as const;
+import { AWS_TYPES } from "../../policies/lib/types";
 
 export const LAMBDA_TRUST = JSON.stringify({
     Version: "2012-10-17",
@@ -60,28 +31,29 @@ const ENDPOINT_POLICY = JSON.stringify({
 /** The compliant stack; `over` replaces resources by name (undefined removes one). */
 export function network(over: Record<string, TestResource | undefined> = {}): TestResource[] {
     const base: TestResource[] = [
-        { type: T.vpc, name: "vpc", props: { id: "vpc-1", cidrBlock: "10.0.0.0/16", enableDnsSupport: true, enableDnsHostnames: true, mainRouteTableId: "rtb-main" } },
-        { type: T.igw, name: "igw", props: { id: "igw-1", vpcId: "vpc-1" } },
-        { type: T.subnet, name: "public-a", props: { id: "subnet-pa", vpcId: "vpc-1", availabilityZone: "us-west-2a", mapPublicIpOnLaunch: true } },
-        { type: T.subnet, name: "private-a", props: { id: "subnet-a", vpcId: "vpc-1", availabilityZone: "us-west-2a", mapPublicIpOnLaunch: false } },
-        { type: T.subnet, name: "private-b", props: { id: "subnet-b", vpcId: "vpc-1", availabilityZone: "us-west-2b" } },
-        { type: T.rt, name: "public-rt", props: { id: "rtb-pub", vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }] } },
-        { type: T.rta, name: "public-a-rta", props: { subnetId: "subnet-pa", routeTableId: "rtb-pub" } },
-        { type: T.nat, name: "nat", props: { id: "nat-1", subnetId: "subnet-pa" } },
-        { type: T.rt, name: "private-rt", props: { id: "rtb-priv", vpcId: "vpc-1" } },
-        { type: T.route, name: "private-default", props: { routeTableId: "rtb-priv", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" } },
-        { type: T.rta, name: "private-a-rta", props: { subnetId: "subnet-a", routeTableId: "rtb-priv" } },
-        { type: T.rta, name: "private-b-rta", props: { subnetId: "subnet-b", routeTableId: "rtb-priv" } },
-        { type: T.endpoint, name: "s3", props: { id: "vpce-s3", vpcId: "vpc-1", serviceName: "com.amazonaws.us-west-2.s3", vpcEndpointType: "Gateway", routeTableIds: ["rtb-priv"], policy: ENDPOINT_POLICY } },
-        { type: T.endpoint, name: "dynamodb", props: { id: "vpce-ddb", vpcId: "vpc-1", serviceName: "com.amazonaws.us-west-2.dynamodb", vpcEndpointType: "Gateway", routeTableIds: ["rtb-priv"], policy: ENDPOINT_POLICY } },
-        { type: T.endpoint, name: "kinesis", props: { id: "vpce-kin", vpcId: "vpc-1", serviceName: "com.amazonaws.us-west-2.kinesis-streams", vpcEndpointType: "Interface", privateDnsEnabled: true, subnetIds: ["subnet-a", "subnet-b"], policy: ENDPOINT_POLICY } },
-        { type: T.sg, name: "lambda-sg", props: { id: "sg-1", vpcId: "vpc-1", ingress: [], egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }] } },
-        { type: T.dsg, name: "default-sg", props: { id: "sg-default", vpcId: "vpc-1", ingress: [], egress: [] } },
-        { type: T.flowLog, name: "flow-log", props: { id: "fl-1", vpcId: "vpc-1", trafficType: "ALL" } },
-        { type: T.role, name: "api-role", props: { id: "api-role", name: "api-role", arn: "arn:aws:iam::123456789012:role/api-role", assumeRolePolicy: LAMBDA_TRUST } },
-        { type: T.rolePolicy, name: "api-kinesis", props: { role: "api-role", policy: KINESIS_WRITE } },
+        { type: AWS_TYPES.vpc, name: "vpc", props: { id: "vpc-1", cidrBlock: "10.0.0.0/16", enableDnsSupport: true, enableDnsHostnames: true, mainRouteTableId: "rtb-main" } },
+        { type: AWS_TYPES.internetGateway, name: "igw", props: { id: "igw-1", vpcId: "vpc-1" } },
+        { type: AWS_TYPES.subnet, name: "public-a", props: { id: "subnet-pa", vpcId: "vpc-1", availabilityZone: "us-west-2a", mapPublicIpOnLaunch: true } },
+        { type: AWS_TYPES.subnet, name: "private-a", props: { id: "subnet-a", vpcId: "vpc-1", availabilityZone: "us-west-2a", mapPublicIpOnLaunch: false } },
+        { type: AWS_TYPES.subnet, name: "private-b", props: { id: "subnet-b", vpcId: "vpc-1", availabilityZone: "us-west-2b" } },
+        { type: AWS_TYPES.routeTable, name: "public-rt", props: { id: "rtb-pub", vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }] } },
+        { type: AWS_TYPES.routeTableAssociation, name: "public-a-rta", props: { subnetId: "subnet-pa", routeTableId: "rtb-pub" } },
+        // A NAT gateway is a type no rule names (the type table holds the ones the pack judges).
+        { type: "aws:ec2/natGateway:NatGateway", name: "nat", props: { id: "nat-1", subnetId: "subnet-pa" } },
+        { type: AWS_TYPES.routeTable, name: "private-rt", props: { id: "rtb-priv", vpcId: "vpc-1" } },
+        { type: AWS_TYPES.route, name: "private-default", props: { routeTableId: "rtb-priv", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" } },
+        { type: AWS_TYPES.routeTableAssociation, name: "private-a-rta", props: { subnetId: "subnet-a", routeTableId: "rtb-priv" } },
+        { type: AWS_TYPES.routeTableAssociation, name: "private-b-rta", props: { subnetId: "subnet-b", routeTableId: "rtb-priv" } },
+        { type: AWS_TYPES.vpcEndpoint, name: "s3", props: { id: "vpce-s3", vpcId: "vpc-1", serviceName: "com.amazonaws.us-west-2.s3", vpcEndpointType: "Gateway", routeTableIds: ["rtb-priv"], policy: ENDPOINT_POLICY } },
+        { type: AWS_TYPES.vpcEndpoint, name: "dynamodb", props: { id: "vpce-ddb", vpcId: "vpc-1", serviceName: "com.amazonaws.us-west-2.dynamodb", vpcEndpointType: "Gateway", routeTableIds: ["rtb-priv"], policy: ENDPOINT_POLICY } },
+        { type: AWS_TYPES.vpcEndpoint, name: "kinesis", props: { id: "vpce-kin", vpcId: "vpc-1", serviceName: "com.amazonaws.us-west-2.kinesis-streams", vpcEndpointType: "Interface", privateDnsEnabled: true, subnetIds: ["subnet-a", "subnet-b"], policy: ENDPOINT_POLICY } },
+        { type: AWS_TYPES.securityGroup, name: "lambda-sg", props: { id: "sg-1", vpcId: "vpc-1", ingress: [], egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }] } },
+        { type: AWS_TYPES.defaultSecurityGroup, name: "default-sg", props: { id: "sg-default", vpcId: "vpc-1", ingress: [], egress: [] } },
+        { type: AWS_TYPES.flowLog, name: "flow-log", props: { id: "fl-1", vpcId: "vpc-1", trafficType: "ALL" } },
+        { type: AWS_TYPES.iamRole, name: "api-role", props: { id: "api-role", name: "api-role", arn: "arn:aws:iam::123456789012:role/api-role", assumeRolePolicy: LAMBDA_TRUST } },
+        { type: AWS_TYPES.iamRolePolicy, name: "api-kinesis", props: { role: "api-role", policy: KINESIS_WRITE } },
         {
-            type: T.fn, name: "api",
+            type: AWS_TYPES.lambdaFunction, name: "api",
             props: {
                 id: "api-fn", name: "api-fn", arn: "arn:aws:lambda:us-west-2:123456789012:function:api-fn", runtime: "python3.12",
                 role: "arn:aws:iam::123456789012:role/api-role", tracingConfig: { mode: "Active" }, reservedConcurrentExecutions: 10,
@@ -119,12 +91,12 @@ export const ALARM_TOPIC_ARN = "arn:aws:sns:us-west-2:1:alarms";
 
 /** A metric alarm notifying the alarm topic (alarm specs). */
 export const alarm = (name: string, namespace: string, metricName: string, dimensions: Record<string, unknown>, extra: Partial<TestResource> = {}): TestResource =>
-    ({ type: T.alarm, name, props: { namespace, metricName, dimensions, alarmActions: [ALARM_TOPIC_ARN] }, ...extra });
+    ({ type: AWS_TYPES.metricAlarm, name, props: { namespace, metricName, dimensions, alarmActions: [ALARM_TOPIC_ARN] }, ...extra });
 
 /** The network stack plus a subscribed alarm topic and the function's Errors alarm; `over` replaces or removes entries. */
 export const monitored = (over: Record<string, TestResource | undefined> = {}) => network({
-    topic: { type: T.topic, name: "topic", props: { arn: ALARM_TOPIC_ARN } },
-    sub: { type: T.subscription, name: "sub", props: { topic: ALARM_TOPIC_ARN, protocol: "email", endpoint: "ops@example.com" } },
+    topic: { type: AWS_TYPES.snsTopic, name: "topic", props: { arn: ALARM_TOPIC_ARN } },
+    sub: { type: AWS_TYPES.snsTopicSubscription, name: "sub", props: { topic: ALARM_TOPIC_ARN, protocol: "email", endpoint: "ops@example.com" } },
     errors: alarm("errors", "AWS/Lambda", "Errors", { FunctionName: "api-fn" }),
     ...over,
 });

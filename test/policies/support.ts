@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { PACK_UNKNOWN, SDK_UNKNOWN_STRING } from "../../policies/lib/props";
 import type { Violation } from "../../tools/gate/types";
 import { PackHarness, startPack, TestResource, urnOf } from "../helpers/pack";
+import { AWS_TYPES } from "../../policies/lib/types";
 
 /** Decided findings of a rule (not the "can't run during preview" advisory). */
 export function findings(all: Violation[], rule: string): Violation[] {
@@ -23,9 +24,6 @@ export function mandatory(all: Violation[]): Violation[] {
     return all.filter((v) => v.enforcementLevel === "mandatory");
 }
 
-export const BUCKET = "aws:s3/bucket:Bucket";
-export const BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
-export const PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
 export const ACCOUNT = "123456789012";
 export const REGION = "us-west-2";
 
@@ -130,7 +128,7 @@ export function describeResourcePolicyRule(pack: () => PackHarness, c: ResourceP
         it("passes a topic or queue without a policy and ignores other resource types", async () => {
             const v = await pack().analyze([
                 { type: c.forms[1][0], name: "plain", props: { ...c.forms[1][1] } },
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "other", props: { policy: doc(star) } },
+                { type: AWS_TYPES.bucketPolicy, name: "other", props: { policy: doc(star) } },
             ]);
             expect(findings(v, c.rule)).to.deep.equal([]);
         });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
 import { bool, hasUnknown, list, num, PACK_UNKNOWN, read, SDK_UNKNOWN_STRING, str, strings } from "../../../policies/lib/props";
-import { isType, typeLabel, typeSet, v2Twin } from "../../../policies/lib/types";
+import { AWS_TYPES, AWS_V2_ALIASES, isType, typeLabel, typeSet, V2_ALIASED, v2Twin } from "../../../policies/lib/types";
 import { expiryInstant, exemptionProblem, globMatches, patternMatches } from "../../../policies/lib/exemptions";
 import { mandatory } from "../support";
 
@@ -15,6 +15,19 @@ describe("pack framework", () => {
             expect(isType("aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket")).to.equal(true);
             expect(isType(42, "aws:s3/bucket:Bucket")).to.equal(false);
             expect(typeLabel("aws:s3/bucketV2:BucketV2")).to.equal("aws.s3.BucketV2");
+        });
+    });
+
+    describe("the type table", () => {
+        it("spells each V2 alias as the twin of its token, for exactly the aliased tokens", () => {
+            const aliased = Object.keys(AWS_V2_ALIASES) as (keyof typeof AWS_V2_ALIASES)[];
+            expect(aliased.map((k) => AWS_V2_ALIASES[k])).to.deep.equal(aliased.map((k) => v2Twin(AWS_TYPES[k])));
+            expect(aliased.map((k) => AWS_TYPES[k])).to.deep.equal([...V2_ALIASED]);
+        });
+
+        it("names each token once", () => {
+            const tokens = Object.values(AWS_TYPES);
+            expect(tokens.filter((t, i) => tokens.indexOf(t) !== i)).to.deep.equal([]);
         });
     });
 
@@ -78,14 +91,14 @@ describe("pack framework", () => {
 
         const junk: unknown[] = [null, 42, "str", [], [null, 1, "x"], { deep: { deeper: [{}] } }, true];
         const types = [
-            "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-            "aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration",
-            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-            "aws:lambda/functionUrl:FunctionUrl", "aws:lambda/permission:Permission", "aws:lambda/function:Function",
-            "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-            "aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy", "aws:kms/alias:Alias", "aws:dynamodb/table:Table", "aws:kinesis/stream:Stream",
-            "aws:sns/topic:Topic", "aws:sqs/queue:Queue", "aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm",
-            "aws:cloudfront/distribution:Distribution",
+            AWS_TYPES.bucket, AWS_V2_ALIASES.bucket, AWS_TYPES.bucketPublicAccessBlock,
+            AWS_TYPES.bucketAcl, AWS_TYPES.bucketPolicy, AWS_TYPES.bucketWebsite,
+            AWS_TYPES.bucketEncryption,
+            AWS_TYPES.lambdaFunctionUrl, AWS_TYPES.lambdaPermission, AWS_TYPES.lambdaFunction,
+            AWS_TYPES.iamRole, AWS_TYPES.iamRolePolicy, AWS_TYPES.iamPolicy, AWS_TYPES.iamRolePolicyAttachment,
+            AWS_TYPES.kmsKey, AWS_TYPES.kmsKeyPolicy, AWS_TYPES.kmsAlias, AWS_TYPES.dynamodbTable, AWS_TYPES.kinesisStream,
+            AWS_TYPES.snsTopic, AWS_TYPES.sqsQueue, AWS_TYPES.logGroup, AWS_TYPES.metricAlarm,
+            AWS_TYPES.cloudfrontDistribution,
         ];
         const props = ["bucket", "acl", "grants", "policy", "website", "websites", "serverSideEncryptionConfiguration", "serverSideEncryptionConfigurations",
             "rules", "authorizationType", "principal", "environment", "kmsKeyArn", "inlinePolicies", "assumeRolePolicy", "managedPolicyArns", "policyArn",

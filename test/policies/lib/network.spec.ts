@@ -71,7 +71,7 @@ describe("stack index and network facts", () => {
 describe("Lambda@Edge recognition", () => {
     it("needs an association, or us-east-1 + published + edgelambda trust", () => {
         const index = stackIndex([
-            { type: "aws:iam/role:Role", name: "edge-role", props: { arn: "arn:role/edge", assumeRolePolicy: EDGE_TRUST } },
+            { type: AWS_TYPES.iamRole, name: "edge-role", props: { arn: "arn:role/edge", assumeRolePolicy: EDGE_TRUST } },
             { type: AWS_TYPES.lambdaFunction, name: "edge", props: { region: "us-east-1", publish: true, role: "arn:role/edge" } },
             { type: AWS_TYPES.lambdaFunction, name: "east-plain", props: { region: "us-east-1", publish: true, role: "arn:role/other" } },
         ]);

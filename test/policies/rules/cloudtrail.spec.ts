@@ -1,10 +1,10 @@
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { ruleCases } from "../support";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
-const TRAIL = "aws:cloudtrail/trail:Trail";
 const CMK = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const t = (name: string, props: Record<string, unknown> = {}) => ({
-    type: TRAIL,
+    type: AWS_TYPES.cloudtrailTrail,
     name,
     props: { s3BucketName: "trail-logs", kmsKeyId: CMK, enableLogFileValidation: true, isMultiRegionTrail: true, cloudWatchLogsGroupArn: "arn:aws:logs:us-west-2:123456789012:log-group:trail:*", ...props },
 });

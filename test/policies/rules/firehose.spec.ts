@@ -1,9 +1,9 @@
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { ruleCases } from "../support";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
-const FH = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream";
 const CMK = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-const fh = (name: string, props: Record<string, unknown> = {}) => ({ type: FH, name, props: { destination: "extended_s3", serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: CMK }, ...props } });
+const fh = (name: string, props: Record<string, unknown> = {}) => ({ type: AWS_TYPES.firehoseDeliveryStream, name, props: { destination: "extended_s3", serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: CMK }, ...props } });
 
 describe("Firehose rules", () => {
     ruleCases("firehose-delivery-stream-encrypted", [

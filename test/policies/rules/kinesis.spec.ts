@@ -2,10 +2,11 @@ import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { findings, itPassesAndFails, undecided } from "../support";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 const RULE = "kinesis-stream-retention-period";
 
-const stream = (props: Record<string, unknown>) => [{ type: "aws:kinesis/stream:Stream", name: "events", props }];
+const stream = (props: Record<string, unknown>) => [{ type: AWS_TYPES.kinesisStream, name: "events", props }];
 
 describe("kinesis rules", function () {
     let pack: PackHarness;
@@ -26,6 +27,6 @@ describe("kinesis rules", function () {
     });
 
     itPassesAndFails(() => pack, [
-        ["kinesis-stream-encrypted", "aws:kinesis/stream:Stream", { encryptionType: "KMS", kmsKeyId: "alias/k" }, { encryptionType: "NONE" }],
+        ["kinesis-stream-encrypted", AWS_TYPES.kinesisStream, { encryptionType: "KMS", kmsKeyId: "alias/k" }, { encryptionType: "NONE" }],
     ]);
 });

@@ -1,10 +1,10 @@
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { ruleCases } from "../support";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
-const CLUSTER = "aws:neptune/cluster:Cluster";
 const CMK = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const c = (name: string, props: Record<string, unknown> = {}) => ({
-    type: CLUSTER,
+    type: AWS_TYPES.neptuneCluster,
     name,
     props: { storageEncrypted: true, kmsKeyArn: CMK, deletionProtection: true, iamDatabaseAuthenticationEnabled: true, enableCloudwatchLogsExports: ["audit"], backupRetentionPeriod: 7, ...props },
 });

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
-import { BUCKET, findings, mandatory, urnOf } from "../support";
+import { findings, mandatory, urnOf } from "../support";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 const RULE = "s3-bucket-acl-not-public";
-const publicBucket = (name: string) => ({ type: BUCKET, name, props: { bucket: name, acl: "public-read" } });
+const publicBucket = (name: string) => ({ type: AWS_TYPES.bucket, name, props: { bucket: name, acl: "public-read" } });
 
 describe("exemptions", () => {
     let pack: PackHarness;
@@ -21,9 +22,9 @@ describe("exemptions", () => {
         const applied = v.filter((x) => x.policyName === "policy-exemptions-applied");
         expect(applied).to.have.length(1);
         expect(applied[0].enforcementLevel).to.equal("advisory");
-        expect(applied[0].urn).to.equal(urnOf(BUCKET, "legacy-data"));
+        expect(applied[0].urn).to.equal(urnOf(AWS_TYPES.bucket, "legacy-data"));
         expect(applied[0].message).to.include(
-            `exempted: ${RULE} on ${urnOf(BUCKET, "legacy-data")}: public dataset, SEC-12 (expires 2026-12-31)`,
+            `exempted: ${RULE} on ${urnOf(AWS_TYPES.bucket, "legacy-data")}: public dataset, SEC-12 (expires 2026-12-31)`,
         );
     });
 
@@ -31,7 +32,7 @@ describe("exemptions", () => {
         await pack.configure({
             [RULE]: {
                 exemptions: [
-                    { resource: urnOf(BUCKET, "a"), reason: "r1" },
+                    { resource: urnOf(AWS_TYPES.bucket, "a"), reason: "r1" },
                     { resource: "urn:pulumi:test::secure-web-app::aws:s3/bucket:Bucket::b*", reason: "r2" },
                 ],
             },
@@ -43,7 +44,7 @@ describe("exemptions", () => {
 
     it("exempts stack-rule findings too", async () => {
         await pack.configure({ "s3-bucket-public-access-blocked": { exemptions: [{ resource: "a", reason: "bucket has no data" }] } });
-        const v = await pack.analyze([{ type: BUCKET, name: "a", props: { bucket: "a" } }]);
+        const v = await pack.analyze([{ type: AWS_TYPES.bucket, name: "a", props: { bucket: "a" } }]);
         expect(findings(v, "s3-bucket-public-access-blocked")).to.deep.equal([]);
         expect(v.filter((x) => x.policyName === "policy-exemptions-applied")[0].message).to.include("exempted: s3-bucket-public-access-blocked on");
     });
@@ -90,7 +91,7 @@ describe("exemptions", () => {
     it("forgets exempted findings between previews in the same pack process", async () => {
         await pack.configure({ [RULE]: { exemptions: [{ resource: "a", reason: "r" }] } });
         await pack.analyze([publicBucket("a")]);
-        const second = await pack.analyze([{ type: BUCKET, name: "a", props: { bucket: "a", acl: "private" } }]);
+        const second = await pack.analyze([{ type: AWS_TYPES.bucket, name: "a", props: { bucket: "a", acl: "private" } }]);
         expect(second.filter((x) => x.policyName === "policy-exemptions-applied")).to.deep.equal([]);
     });
 });

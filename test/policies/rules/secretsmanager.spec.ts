@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { PackHarness, startPack } from "../../helpers/pack";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { doc, findings, ruleCases, undecided, urnOf } from "../support";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 /**
  * secretsmanager-secret-policy-not-public, in both resource forms (aws.secretsmanager.SecretPolicy
@@ -11,8 +12,8 @@ import { doc, findings, ruleCases, undecided, urnOf } from "../support";
 const RULE = "secretsmanager-secret-policy-not-public";
 const ACCOUNT = "123456789012";
 const FORMS = [
-    ["aws:secretsmanager/secretPolicy:SecretPolicy", { secretArn: `arn:aws:secretsmanager:us-west-2:${ACCOUNT}:secret:origin-verify-AbCdEf`, blockPublicPolicy: true }],
-    ["aws:secretsmanager/secret:Secret", { name: "origin-verify" }],
+    [AWS_TYPES.secretsmanagerSecretPolicy, { secretArn: `arn:aws:secretsmanager:us-west-2:${ACCOUNT}:secret:origin-verify-AbCdEf`, blockPublicPolicy: true }],
+    [AWS_TYPES.secretsmanagerSecret, { name: "origin-verify" }],
 ] as const;
 const read = (extra: object) => ({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: "*", ...extra });
 
@@ -64,8 +65,8 @@ describe("Secrets Manager resource policies", () => {
 });
 
 ruleCases("secretsmanager-secret-encrypted-cmk", [
-    { it: "passes a secret on a customer-managed key", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/k1" } }], flags: [] },
-    { it: "fails a secret without kmsKeyId (the AWS-managed key)", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { name: "s" } }], flags: ["s"], says: /alias\/aws\/secretsmanager/ },
-    { it: "fails an explicit aws/secretsmanager alias", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: "alias/aws/secretsmanager" } }], flags: ["s"] },
-    { it: "counts an unknown key as customer-managed", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: PACK_UNKNOWN } }], flags: [] },
+    { it: "passes a secret on a customer-managed key", given: [{ type: AWS_TYPES.secretsmanagerSecret, name: "s", props: { kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/k1" } }], flags: [] },
+    { it: "fails a secret without kmsKeyId (the AWS-managed key)", given: [{ type: AWS_TYPES.secretsmanagerSecret, name: "s", props: { name: "s" } }], flags: ["s"], says: /alias\/aws\/secretsmanager/ },
+    { it: "fails an explicit aws/secretsmanager alias", given: [{ type: AWS_TYPES.secretsmanagerSecret, name: "s", props: { kmsKeyId: "alias/aws/secretsmanager" } }], flags: ["s"] },
+    { it: "counts an unknown key as customer-managed", given: [{ type: AWS_TYPES.secretsmanagerSecret, name: "s", props: { kmsKeyId: PACK_UNKNOWN } }], flags: [] },
 ]);
