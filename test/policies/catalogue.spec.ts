@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { PackHarness, startPack } from "../helpers/pack";
+import { diagnosticsOf, PackHarness, startPack } from "./support";
 import { loadCatalogue, POLICIES_MD, renderPolicies } from "../../tools/docs/generate-policies";
 import { PACK_UNKNOWN } from "../../policies/lib/props";
 import { Constraint, CONSTRAINTS } from "../../policies/lib/constraints";
@@ -317,8 +317,8 @@ describe("pack catalogue", () => {
                 ...publicBucket,
                 { type: AWS_TYPES.bucketWebsite, name: "w", props: { bucket: "b" } },
             ]);
-            expect(v.filter((x) => x.policyName === "s3-bucket-encryption-declared")[0].enforcementLevel).to.equal("mandatory");
-            const applied = v.filter((x) => x.policyName === "policy-exemptions-applied");
+            expect(diagnosticsOf(v, "s3-bucket-encryption-declared")[0].enforcementLevel).to.equal("mandatory");
+            const applied = diagnosticsOf(v, "policy-exemptions-applied");
             expect(applied).to.have.length(1);
             expect(applied[0].enforcementLevel).to.equal("advisory");
         });
@@ -329,9 +329,9 @@ describe("pack catalogue", () => {
                 { type: AWS_TYPES.rdsInstance, name: "db", props: { engine: "postgres", storageEncrypted: true } },
                 { type: AWS_TYPES.efsFileSystem, name: "fs", props: { encrypted: true, kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/k" } },
             ]);
-            const cmk = v.filter((x) => x.policyName === "rds-db-instance-encrypted");
+            const cmk = diagnosticsOf(v, "rds-db-instance-encrypted");
             expect(cmk.map((x) => [x.enforcementLevel, /customer-managed KMS key/.test(x.message)])).to.deep.equal([["mandatory", true]]);
-            expect(v.filter((x) => x.policyName === "efs-file-system-encrypted")).to.deep.equal([]);
+            expect(diagnosticsOf(v, "efs-file-system-encrypted")).to.deep.equal([]);
         });
 
         it("strict.json never turns an undecided rule into a mandatory finding", async () => {

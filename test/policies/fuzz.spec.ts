@@ -35,8 +35,7 @@ import { SECRET_SIG, SECRET_SIG_KEY } from "../../tools/gate/types";
 // The engine's string on purpose: the fuzz feeds the pack wire-form values and near-misses of them.
 import { SDK_UNKNOWN_STRING as UNKNOWN } from "../../policies/lib/props";
 import type { ResourceRecord, Violation } from "../../tools/gate/types";
-import { PackHarness, startPack, TEST_STACK_URN, TestResource, urnOf } from "../helpers/pack";
-import { network } from "./stack-fixture";
+import { network, PackHarness, startPack, TEST_STACK_URN, TestResource, urnOf } from "./support";
 
 const ROOT = path.join(__dirname, "..", "..");
 const PACK_DIR = path.join(ROOT, "policies");

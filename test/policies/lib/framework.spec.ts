@@ -1,9 +1,8 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
+import { mandatory, PackHarness, startPack } from "../support";
 import { bool, hasUnknown, list, num, PACK_UNKNOWN, read, SDK_UNKNOWN_STRING, str, strings } from "../../../policies/lib/props";
 import { AWS_TYPES, AWS_V2_ALIASES, isType, typeLabel, typeSet, V2_ALIASED, v2Twin } from "../../../policies/lib/types";
 import { expiryInstant, exemptionProblem, globMatches, patternMatches } from "../../../policies/lib/exemptions";
-import { mandatory } from "../support";
 
 describe("pack framework", () => {
     describe("type tokens", () => {

@@ -6,8 +6,7 @@ import { edgeFunctions, trustsService } from "../../../policies/lib/edge";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import type { StackResource } from "../../../policies/lib/rule";
 import { StackIndex } from "../../../policies/lib/stack";
-import { EDGE_TRUST, network } from "../stack-fixture";
-import { urnOf } from "../../helpers/pack";
+import { EDGE_TRUST, network, urnOf } from "../support";
 
 function stackIndex(resources: { type: string; name: string; props?: Record<string, unknown>; propertyDependencies?: Record<string, string[]> }[]): StackIndex {
     const rs: StackResource[] = resources.map((r) => ({

@@ -13,8 +13,7 @@ import { readStackExport } from "../../../tools/gate/stack-export";
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../../tools/gate/types";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import type { ResourceRecord, Violation } from "../../../tools/gate/types";
-import { PackHarness, startPack, toRecords } from "../../helpers/pack";
-import { network, withProps } from "../stack-fixture";
+import { network, PackHarness, startPack, toRecords, withProps } from "../support";
 import { AWS_TYPES } from "../../../policies/lib/types";
 
 describe("the deserialization memo of @pulumi/policy", function () {

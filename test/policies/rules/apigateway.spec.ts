@@ -1,8 +1,6 @@
 import { expect } from "chai";
-import { PackHarness, startPack, TestResource, urnOf } from "../../helpers/pack";
+import { alarm, findings, monitored, PackHarness, startPack, TestResource, undecided, urnOf } from "../support";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
-import { findings, undecided } from "../support";
-import { alarm, monitored } from "../stack-fixture";
 import { AWS_TYPES } from "../../../policies/lib/types";
 
 const STAGE_ARN = "arn:aws:apigateway:us-west-2::/restapis/abc/stages/prod";

@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import { AWS_PROVIDER_TYPE, PackHarness, startPack, urnOf } from "../../helpers/pack";
+import { AWS_PROVIDER_TYPE, findings, PackHarness, startPack, undecided, urnOf } from "../support";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
-import { findings, undecided } from "../support";
 import { AWS_TYPES } from "../../../policies/lib/types";
 
 const RULE = "aws-resource-required-tags";

@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
+import { findings, PackHarness, startPack, undecided } from "../support";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
-import { findings, undecided } from "../support";
 import { AWS_TYPES } from "../../../policies/lib/types";
 
 const S3_ORIGIN = { originId: "site", domainName: "site.s3.us-west-2.amazonaws.com", originAccessControlId: "oac-1" };

@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
+import { findings, itPassesAndFails, PackHarness, ruleCases, startPack, undecided } from "../support";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
-import { findings, itPassesAndFails, ruleCases, undecided } from "../support";
 import { AWS_TYPES } from "../../../policies/lib/types";
 
 const table = (props: Record<string, unknown>) => [{ type: AWS_TYPES.dynamodbTable, name: "items", props: { pointInTimeRecovery: { enabled: true }, deletionProtectionEnabled: true, ...props } }];

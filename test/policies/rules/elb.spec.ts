@@ -1,6 +1,5 @@
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
-import { urnOf } from "../../helpers/pack";
-import { ruleCases } from "../support";
+import { ruleCases, urnOf } from "../support";
 import { AWS_TYPES } from "../../../policies/lib/types";
 
 const LB_ARN = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/web/1";

@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
+import { doc, findings, mandatory, PackHarness, startPack, undecided } from "../support";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
-import { doc, findings, mandatory, undecided } from "../support";
 import { AWS_TYPES } from "../../../policies/lib/types";
 
 const TRUST = doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });

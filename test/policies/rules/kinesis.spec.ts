@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
+import { findings, itPassesAndFails, PackHarness, startPack, undecided } from "../support";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
-import { findings, itPassesAndFails, undecided } from "../support";
 import { AWS_TYPES } from "../../../policies/lib/types";
 
 const RULE = "kinesis-stream-retention-period";

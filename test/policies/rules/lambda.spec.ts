@@ -1,8 +1,6 @@
 import { expect } from "chai";
-import { AWS_PROVIDER_TYPE, PackHarness, startPack, TestResource, urnOf } from "../../helpers/pack";
+import { alarm, AWS_PROVIDER_TYPE, base, EDGE_TRUST, findings, itPassesAndFails, mandatory, monitored, network, PackHarness, startPack, TestResource, undecided, urnOf, withProps } from "../support";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
-import { alarm, base, EDGE_TRUST, monitored, network, withProps } from "../stack-fixture";
-import { findings, itPassesAndFails, mandatory, undecided } from "../support";
 import { AWS_TYPES } from "../../../policies/lib/types";
 
 const ESM = { type: AWS_TYPES.eventSourceMapping, name: "consumer", props: {

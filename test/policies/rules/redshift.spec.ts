@@ -1,6 +1,5 @@
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
-import { urnOf } from "../../helpers/pack";
-import { ruleCases } from "../support";
+import { ruleCases, urnOf } from "../support";
 import { AWS_TYPES } from "../../../policies/lib/types";
 
 const CMK = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";

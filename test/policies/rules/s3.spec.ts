@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
+import { doc, findings, PackHarness, startPack, undecided, urnOf } from "../support";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
-import { doc, findings, undecided, urnOf } from "../support";
 import { AWS_TYPES, AWS_V2_ALIASES } from "../../../policies/lib/types";
 
 const ALL_ON = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };

@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
+import { doc, findings, PackHarness, ruleCases, startPack, undecided, urnOf } from "../support";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
-import { doc, findings, ruleCases, undecided, urnOf } from "../support";
 import { AWS_TYPES } from "../../../policies/lib/types";
 
 /**

@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
+import { ACCOUNT, describeResourcePolicyRule, findings, itPassesAndFails, PackHarness, startPack } from "../support";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
-import { ACCOUNT, describeResourcePolicyRule, findings, itPassesAndFails } from "../support";
 import { AWS_TYPES } from "../../../policies/lib/types";
 
 const TOPIC_ARN = `arn:aws:sns:us-west-2:${ACCOUNT}:alerts`;

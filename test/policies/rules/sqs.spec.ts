@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
-import { ACCOUNT, describeResourcePolicyRule, findings, itPassesAndFails } from "../support";
+import { ACCOUNT, describeResourcePolicyRule, findings, itPassesAndFails, PackHarness, startPack } from "../support";
 import { AWS_TYPES } from "../../../policies/lib/types";
 
 const QUEUE_ARN = `arn:aws:sqs:us-west-2:${ACCOUNT}:jobs`;
