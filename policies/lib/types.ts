@@ -47,10 +47,11 @@ export function typeLabel(type: string): string {
 }
 
 /**
- * Every AWS type token the pack names, in one table: rules, lib/ and the graph use these keys,
- * never a token string of their own. Matching goes through `typeSet`/`isType`, so each token also
- * matches its V2 twin; the tokens that have a real V2 alias in @pulumi/aws v7 are
- * `V2_ALIASED` below (`aws:s3/bucketV2:BucketV2` and the other S3 aliases).
+ * Every AWS type token the pack names, in one table: rules, lib/, the pack specs and the mutation
+ * suite use these keys, never a token string of their own. Matching goes through
+ * `typeSet`/`isType`, so each token also matches its V2 twin; the tokens that have a real V2
+ * alias in @pulumi/aws v7 are `V2_ALIASED` below (`aws:s3/bucketV2:BucketV2` and the other S3
+ * aliases), spelled out in `AWS_V2_ALIASES`.
  */
 export const AWS_TYPES = {
     // API Gateway and WAF

@@ -5,10 +5,10 @@
  * log group must let CloudWatch Logs use it, a key on a CloudFront OAC origin bucket must let
  * CloudFront decrypt. In a key policy `Resource: "*"` means the key itself.
  *
- * "Used by" is resolved in the stack graph: a key id, key ARN, alias name or alias ARN by value,
- * else through the engine's property dependencies (first preview). A key outside the stack is
- * not judged (its policy is not visible); an AWS-managed key (`alias/aws/...`) cannot be granted
- * to another service, so it fails the grant rules.
+ * "Used by" is resolved by the stack index (lib/stack.ts): a key id, key ARN, alias name or
+ * alias ARN by value, else through the engine's property dependencies (first preview). A key
+ * outside the stack is not judged (its policy is not visible); an AWS-managed key
+ * (`alias/aws/...`) cannot be granted to another service, so it fails the grant rules.
  */
 import { bucketEncryption, oacOriginBuckets, SseSetting } from "../lib/bucket-encryption";
 import { grantsAction, identityStatementFindings, isParseError, parsePolicyDocument, PolicyStatement, principalValues } from "../lib/iam";
