@@ -4,8 +4,8 @@
  * (namespace, metric, dimension value), from plain metrics and from metric-math queries, and an
  * alarm counts only when it notifies an SNS topic that has a subscriber.
  */
-import { StackGraph } from "./graph";
-import { isUnknown, list, read, rec, str, UNKNOWN } from "./props";
+import { perIndex, StackIndex } from "./stack";
+import { isUnknown, list, read, rec, str, PACK_UNKNOWN } from "./props";
 import { RuleContext, StackResource } from "./rule";
 import { AWS_TYPES } from "./types";
 
@@ -18,19 +18,18 @@ export interface AlarmIndex {
     undecided: StackResource[];
 }
 
-const alarmCache = new WeakMap<StackGraph, AlarmIndex>();
+/** The alarms of a stack, indexed once per stack index. */
+export const alarms = perIndex(indexAlarms);
 
-export function alarms(g: StackGraph): AlarmIndex {
-    const cached = alarmCache.get(g);
-    if (cached) return cached;
+function indexAlarms(stack: StackIndex): AlarmIndex {
     const index: AlarmIndex = { byMetric: new Map(), byDependency: new Map(), undecided: [] };
     const add = <K>(map: Map<K, StackResource[]>, key: K, alarm: StackResource) => map.set(key, [...(map.get(key) ?? []), alarm]);
-    for (const alarm of g.ofType(AWS_TYPES.metricAlarm)) {
+    for (const alarm of stack.ofType(AWS_TYPES.metricAlarm)) {
         const metrics: { namespace: unknown; name: unknown; dimensions: unknown }[] = [
             { namespace: read(alarm.props, "namespace"), name: read(alarm.props, "metricName"), dimensions: read(alarm.props, "dimensions") },
         ];
         const queries = list(read(alarm.props, "metricQueries"));
-        if (queries !== UNKNOWN) {
+        if (queries !== PACK_UNKNOWN) {
             for (const q of queries) {
                 const m = read(q, "metric");
                 if (rec(m)) metrics.push({ namespace: read(m, "namespace"), name: read(m, "metricName"), dimensions: read(m, "dimensions") });
@@ -41,7 +40,7 @@ export function alarms(g: StackGraph): AlarmIndex {
             const ns = str(m.namespace);
             const name = str(m.name);
             const dims = rec(m.dimensions);
-            if (ns === UNKNOWN || name === UNKNOWN || dims === UNKNOWN) {
+            if (ns === PACK_UNKNOWN || name === PACK_UNKNOWN || dims === PACK_UNKNOWN) {
                 index.undecided.push(alarm);
                 continue;
             }
@@ -49,8 +48,8 @@ export function alarms(g: StackGraph): AlarmIndex {
             for (const value of Object.values(dims)) {
                 const v = str(value);
                 if (typeof v === "string") add(index.byMetric, `${ns}|${name}|${v}`, alarm);
-                else if (v === UNKNOWN && !tied) {
-                    for (const dep of g.dependenciesOf(alarm, "dimensions").concat(g.dependenciesOf(alarm, "metricQueries"))) {
+                else if (v === PACK_UNKNOWN && !tied) {
+                    for (const dep of stack.computedFrom(alarm, "dimensions").concat(stack.computedFrom(alarm, "metricQueries"))) {
                         add(index.byDependency, `${ns}|${name}|${dep.urn}`, alarm);
                     }
                     tied = true;
@@ -58,33 +57,27 @@ export function alarms(g: StackGraph): AlarmIndex {
             }
         }
     }
-    alarmCache.set(g, index);
     return index;
 }
 
 /** Whether an alarm notifies an SNS topic of the stack that has a subscription. */
-function notifiesSubscribedTopic(g: StackGraph, alarm: StackResource): boolean | typeof UNKNOWN {
-    const actions = g.refs(alarm, "alarmActions", read(alarm.props, "alarmActions"), AWS_TYPES.snsTopic);
-    if (actions === UNKNOWN) return UNKNOWN;
+function notifiesSubscribedTopic(stack: StackIndex, alarm: StackResource): boolean | typeof PACK_UNKNOWN {
+    const actions = stack.referencesIn(alarm, "alarmActions", read(alarm.props, "alarmActions"), AWS_TYPES.snsTopic);
+    if (actions === PACK_UNKNOWN) return PACK_UNKNOWN;
     if (actions.resources.length === 0) return false;
-    const subscribed = subscribedTopics(g);
-    return actions.resources.some((t) => subscribed.has(t.urn)) ? true : subscribed.has("?") ? UNKNOWN : false;
+    const subscribed = subscribedTopics(stack);
+    return actions.resources.some((t) => subscribed.has(t.urn)) ? true : subscribed.has("?") ? PACK_UNKNOWN : false;
 }
 
-const subscriptionCache = new WeakMap<StackGraph, Set<string>>();
-
-function subscribedTopics(g: StackGraph): Set<string> {
-    let set = subscriptionCache.get(g);
-    if (set) return set;
-    set = new Set();
-    for (const sub of g.ofType(AWS_TYPES.snsTopicSubscription)) {
-        const topic = g.ref(sub, "topic", read(sub.props, "topic"), AWS_TYPES.snsTopic);
-        if (topic === UNKNOWN) set.add("?");
+const subscribedTopics = perIndex((stack: StackIndex): Set<string> => {
+    const set = new Set<string>();
+    for (const sub of stack.ofType(AWS_TYPES.snsTopicSubscription)) {
+        const topic = stack.referenceIn(sub, "topic", read(sub.props, "topic"), AWS_TYPES.snsTopic);
+        if (topic === PACK_UNKNOWN) set.add("?");
         else if (topic && typeof topic === "object") set.add(topic.urn);
     }
-    subscriptionCache.set(g, set);
     return set;
-}
+});
 
 /**
  * Judges that `subject` has an alarm on one of `metrics` (namespace|metric) for one of `values`
@@ -92,7 +85,7 @@ function subscribedTopics(g: StackGraph): Set<string> {
  * alarm notifies a subscribed topic.
  */
 export function requireAlarm(
-    g: StackGraph,
+    stack: StackIndex,
     ctx: RuleContext<unknown>,
     subject: StackResource,
     related: StackResource[],
@@ -101,7 +94,7 @@ export function requireAlarm(
     what: string,
     fix: string,
 ): void {
-    const index = alarms(g);
+    const index = alarms(stack);
     const known = values.filter((v): v is string => typeof v === "string" && v !== "");
     const found = new Set<StackResource>();
     for (const m of metrics) {
@@ -112,9 +105,9 @@ export function requireAlarm(
         if (index.undecided.length > 0 || values.some(isUnknown)) return ctx.undecided(subject, `metric or dimensions of alarm '${index.undecided[0]?.name ?? "?"}'`);
         return ctx.report(subject, `must have ${what}: ${fix}`);
     }
-    const notified = [...found].map((a) => notifiesSubscribedTopic(g, a));
+    const notified = [...found].map((a) => notifiesSubscribedTopic(stack, a));
     if (notified.includes(true)) return;
-    if (notified.includes(UNKNOWN)) return ctx.undecided(subject, `alarmActions of alarm '${[...found][0].name}'`);
+    if (notified.includes(PACK_UNKNOWN)) return ctx.undecided(subject, `alarmActions of alarm '${[...found][0].name}'`);
     ctx.report(
         subject,
         `must notify someone when ${what.replace(/^an? /, "its ")} fires: alarm '${[...found][0].name}' has no alarmActions ` +

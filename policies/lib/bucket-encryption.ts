@@ -3,13 +3,13 @@
  * encryption settings a bucket declares (inline or a BucketServerSideEncryptionConfiguration),
  * and the buckets that are CloudFront Origin Access Control origins.
  */
-import { arr, isSet, isUnknown, read, str, UNKNOWN, Unknown, unwrapSecret } from "./props";
+import { arr, isSet, isUnknown, read, str, PACK_UNKNOWN, Unknown, unwrapSecret } from "./props";
 import { StackResource } from "./rule";
 import { StackIndex } from "./stack";
 import { AWS_TYPES, typeSet } from "./types";
 
 export interface SseSetting {
-    /** `AES256`, `aws:kms`, `aws:kms:dsse`, or UNKNOWN. */
+    /** `AES256`, `aws:kms`, `aws:kms:dsse`, or PACK_UNKNOWN. */
     algorithm: string | Unknown;
     kmsKeyId?: string | Unknown;
     /** Where it was declared, for messages. */
@@ -24,13 +24,13 @@ export interface SseSetting {
  */
 export function sseSettings(value: unknown, source: string, depth = 0): SseSetting[] | Unknown {
     const v = unwrapSecret(value);
-    if (isUnknown(v)) return UNKNOWN;
+    if (isUnknown(v)) return PACK_UNKNOWN;
     if (depth > 8 || v === null || typeof v !== "object") return [];
     if (Array.isArray(v)) {
         const out: SseSetting[] = [];
         for (const item of v) {
             const found = sseSettings(item, source, depth + 1);
-            if (found === UNKNOWN) return UNKNOWN;
+            if (found === PACK_UNKNOWN) return PACK_UNKNOWN;
             out.push(...found);
         }
         return out;
@@ -41,7 +41,7 @@ export function sseSettings(value: unknown, source: string, depth = 0): SseSetti
         const kms = str(record.kmsMasterKeyId);
         return [
             {
-                algorithm: algorithm === UNKNOWN ? UNKNOWN : (algorithm ?? ""),
+                algorithm: algorithm === PACK_UNKNOWN ? PACK_UNKNOWN : (algorithm ?? ""),
                 ...(kms !== undefined ? { kmsKeyId: kms } : {}),
                 source,
             },
@@ -50,13 +50,13 @@ export function sseSettings(value: unknown, source: string, depth = 0): SseSetti
     const out: SseSetting[] = [];
     for (const child of Object.values(record)) {
         const found = sseSettings(child, source, depth + 1);
-        if (found === UNKNOWN) return UNKNOWN;
+        if (found === PACK_UNKNOWN) return PACK_UNKNOWN;
         out.push(...found);
     }
     return out;
 }
 
-/** Declared default encryption per bucket URN (inline and separate resources); UNKNOWN entries kept. */
+/** Declared default encryption per bucket URN (inline and separate resources); PACK_UNKNOWN entries kept. */
 export function bucketEncryption(index: StackIndex): {
     byBucket: Map<string, (SseSetting[] | Unknown)[]>;
     unresolved: StackResource[];
@@ -68,13 +68,13 @@ export function bucketEncryption(index: StackIndex): {
             const value = bucket.props[property];
             if (value === undefined || value === null) continue;
             const found = sseSettings(value, `${property}`);
-            if (found === UNKNOWN || found.length > 0) add(bucket.urn, found);
+            if (found === PACK_UNKNOWN || found.length > 0) add(bucket.urn, found);
         }
     }
     const unresolved: StackResource[] = [];
     for (const config of index.ofType(AWS_TYPES.bucketEncryption)) {
         const buckets = index.refersTo(config, "bucket", AWS_TYPES.bucket);
-        if (buckets === UNKNOWN || buckets.length === 0) {
+        if (buckets === PACK_UNKNOWN || buckets.length === 0) {
             unresolved.push(config);
             continue;
         }
@@ -124,7 +124,7 @@ export function oacOriginBuckets(index: StackIndex): Map<string, StackResource[]
             }
             unmatchedOac = true;
         }
-        if (unmatchedOac) for (const b of index.dependenciesOf(d, "origins", AWS_TYPES.bucket)) mark(b, d);
+        if (unmatchedOac) for (const b of index.computedFrom(d, "origins", AWS_TYPES.bucket)) mark(b, d);
     }
     return result;
 }

@@ -13,8 +13,8 @@
  * whose distribution lives in another stack). A us-east-1 function alone is not edge: a stack
  * deployed to us-east-1 has all its functions there.
  */
-import { graphOf, StackGraph, StackResource } from "./graph";
-import { bool, list, read, rec, str, strings, UNKNOWN } from "./props";
+import { perIndex, StackIndex, StackResource } from "./stack";
+import { bool, list, read, rec, str, strings, PACK_UNKNOWN } from "./props";
 import type { RuleResource, StackView } from "./rule";
 import { AWS_TYPES } from "./types";
 
@@ -42,31 +42,31 @@ export function trustsService(policy: unknown, principal: string): boolean {
         }
     }
     const statements = list(read(doc, "Statement"));
-    if (statements === UNKNOWN) return false;
+    if (statements === PACK_UNKNOWN) return false;
     return statements.some((st) => {
         const s = rec(st);
-        if (!s || s === UNKNOWN || s.Effect !== "Allow") return false;
+        if (!s || s === PACK_UNKNOWN || s.Effect !== "Allow") return false;
         const services = strings(read(s.Principal, "Service"));
-        return services !== UNKNOWN && services.includes(principal);
+        return services !== PACK_UNKNOWN && services.includes(principal);
     });
 }
 
 /** Every function a CloudFront distribution in the stack associates (by ARN or dependency). */
-function associatedFunctions(g: StackGraph): Map<string, string> {
+function associatedFunctions(stack: StackIndex): Map<string, string> {
     const out = new Map<string, string>();
-    for (const dist of g.ofType(AWS_TYPES.cloudfrontDistribution)) {
+    for (const dist of stack.ofType(AWS_TYPES.cloudfrontDistribution)) {
         const behaviours: [string, unknown][] = [["defaultCacheBehavior", read(dist.props, "defaultCacheBehavior")]];
         const ordered = list(read(dist.props, "orderedCacheBehaviors"));
-        if (ordered !== UNKNOWN) ordered.forEach((b) => behaviours.push(["orderedCacheBehaviors", b]));
+        if (ordered !== PACK_UNKNOWN) ordered.forEach((b) => behaviours.push(["orderedCacheBehaviors", b]));
         for (const [prop, behaviour] of behaviours) {
             const assocs = list(read(behaviour, "lambdaFunctionAssociations"));
-            let unresolved = assocs === UNKNOWN;
-            if (assocs !== UNKNOWN) {
+            let unresolved = assocs === PACK_UNKNOWN;
+            if (assocs !== PACK_UNKNOWN) {
                 for (const a of assocs) {
                     const arn = str(read(a, "lambdaArn"));
-                    if (arn === UNKNOWN) unresolved = true;
+                    if (arn === PACK_UNKNOWN) unresolved = true;
                     else if (typeof arn === "string") {
-                        const fn = g.resolve(arn, AWS_TYPES.lambdaFunction);
+                        const fn = stack.named(arn, AWS_TYPES.lambdaFunction);
                         if (fn) out.set(fn.urn, `CloudFront distribution '${dist.name}' associates it (${prop}.lambdaFunctionAssociations)`);
                     }
                 }
@@ -74,7 +74,7 @@ function associatedFunctions(g: StackGraph): Map<string, string> {
             // At preview the version ARN is unknown; the behaviour's dependencies still name
             // the function it was computed from.
             if (unresolved) {
-                for (const fn of g.dependenciesOf(dist, prop, AWS_TYPES.lambdaFunction)) {
+                for (const fn of stack.computedFrom(dist, prop, AWS_TYPES.lambdaFunction)) {
                     out.set(fn.urn, `CloudFront distribution '${dist.name}' associates it (${prop}.lambdaFunctionAssociations)`);
                 }
             }
@@ -84,25 +84,24 @@ function associatedFunctions(g: StackGraph): Map<string, string> {
 }
 
 /** The execution role of a function, when it is in the stack. */
-function roleOf(g: StackGraph, fn: StackResource): StackResource | undefined {
-    const role = g.ref(fn, "role", read(fn.props, "role"), AWS_TYPES.iamRole);
+function roleOf(stack: StackIndex, fn: StackResource): StackResource | undefined {
+    const role = stack.referenceIn(fn, "role", read(fn.props, "role"), AWS_TYPES.iamRole);
     return role && typeof role === "object" ? role : undefined;
 }
 
-/** Edge functions of a stack (URN -> reasons), computed once per graph. */
-const edgeCache = new WeakMap<StackGraph, Map<string, EdgeReasons>>();
-export function edgeFunctions(g: StackGraph): Map<string, EdgeReasons> {
-    const cached = edgeCache.get(g);
-    if (cached) return cached;
-    const associated = associatedFunctions(g);
+/** Edge functions of a stack (URN -> reasons), computed once per stack index. */
+export const edgeFunctions = perIndex(findEdgeFunctions);
+
+function findEdgeFunctions(stack: StackIndex): Map<string, EdgeReasons> {
+    const associated = associatedFunctions(stack);
     const out = new Map<string, EdgeReasons>();
-    for (const fn of g.ofType(AWS_TYPES.lambdaFunction)) {
+    for (const fn of stack.ofType(AWS_TYPES.lambdaFunction)) {
         const reasons: string[] = [];
         const assoc = associated.get(fn.urn);
         if (assoc) reasons.push(assoc);
         const inEdgeRegion = regionOf(fn) === EDGE_REGION;
         const published = bool(read(fn.props, "publish")) === true;
-        const role = roleOf(g, fn);
+        const role = roleOf(stack, fn);
         const trusted = !!role && trustsService(read(role.props, "assumeRolePolicy"), EDGE_PRINCIPAL);
         if (assoc || (inEdgeRegion && published && trusted)) {
             if (inEdgeRegion) reasons.push(`it is deployed to ${EDGE_REGION}`);
@@ -111,7 +110,6 @@ export function edgeFunctions(g: StackGraph): Map<string, EdgeReasons> {
             out.set(fn.urn, reasons);
         }
     }
-    edgeCache.set(g, out);
     return out;
 }
 
@@ -119,14 +117,14 @@ export function edgeFunctions(g: StackGraph): Map<string, EdgeReasons> {
  * The stack's Lambda functions that are not Lambda@Edge, in stack order: what every rule about a
  * function's VPC, security groups, endpoints, alarms, tracing or concurrency judges.
  */
-export function regionalFunctions(g: StackGraph): StackResource[] {
-    const edge = edgeFunctions(g);
-    return g.ofType(AWS_TYPES.lambdaFunction).filter((fn) => !edge.has(fn.urn));
+export function regionalFunctions(stack: StackIndex): StackResource[] {
+    const edge = edgeFunctions(stack);
+    return stack.ofType(AWS_TYPES.lambdaFunction).filter((fn) => !edge.has(fn.urn));
 }
 
 /** The reasons a function of a stack rule's view is Lambda@Edge, or undefined. */
 export function edgeReasons(view: StackView, fn: StackResource): EdgeReasons | undefined {
-    return edgeFunctions(graphOf(view)).get(fn.urn);
+    return edgeFunctions(view.index).get(fn.urn);
 }
 
 /**

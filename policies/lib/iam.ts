@@ -8,7 +8,7 @@
  *
  * API (all functions total: junk in, "not decidable"/finding out, never an exception):
  *
- *   parsePolicyDocument(doc)          -> ParsedPolicy | { error } | UNKNOWN
+ *   parsePolicyDocument(doc)          -> ParsedPolicy | { error } | PACK_UNKNOWN
  *       doc: JSON string or object; Statement object or array; fields string or array.
  *   actionInfo("s3:GetObject")        -> ActionInfo | undefined   (case-insensitive)
  *   serviceKnown("s3")                -> boolean
@@ -32,7 +32,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isUnknown, UNKNOWN, Unknown, unwrapSecret } from "./props";
+import { isUnknown, PACK_UNKNOWN, Unknown, unwrapSecret } from "./props";
 
 // ---- the action catalogue ------------------------------------------------------------------
 
@@ -194,16 +194,16 @@ export type Values = string[] | Unknown;
 export interface PolicyStatement {
     index: number;
     sid?: string;
-    /** "Allow", "Deny", UNKNOWN, or whatever junk was written (then the statement is invalid). */
+    /** "Allow", "Deny", PACK_UNKNOWN, or whatever junk was written (then the statement is invalid). */
     effect: string | Unknown | undefined;
     action?: Values;
     notAction?: Values;
     resource?: Values;
     notResource?: Values;
-    /** Principal as written (string or object), UNKNOWN, or undefined. */
+    /** Principal as written (string or object), PACK_UNKNOWN, or undefined. */
     principal?: unknown;
     notPrincipal?: unknown;
-    /** Condition block as written (operator -> key -> value(s)), UNKNOWN, or undefined. */
+    /** Condition block as written (operator -> key -> value(s)), PACK_UNKNOWN, or undefined. */
     condition?: Record<string, unknown> | Unknown;
 }
 
@@ -229,12 +229,12 @@ function field(obj: Record<string, unknown>, name: string): unknown {
 
 function values(v: unknown): Values | undefined | "invalid" {
     if (v === undefined) return undefined;
-    if (isUnknown(v)) return UNKNOWN;
+    if (isUnknown(v)) return PACK_UNKNOWN;
     const items = Array.isArray(v) ? v : [v];
     const out: string[] = [];
     for (const item of items) {
         const x = unwrapSecret(item);
-        if (isUnknown(x)) return UNKNOWN;
+        if (isUnknown(x)) return PACK_UNKNOWN;
         if (typeof x !== "string") return "invalid";
         out.push(x);
     }
@@ -247,12 +247,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /**
  * Parses a policy document: a JSON string or an object; `Statement` an object or an array.
- * UNKNOWN when the document (as a whole) is unknown at preview; `{ error }` when it cannot be
+ * PACK_UNKNOWN when the document (as a whole) is unknown at preview; `{ error }` when it cannot be
  * a policy (an unparsable document is a violation: IAM would reject or misread it).
  */
 export function parsePolicyDocument(doc: unknown): ParsedPolicy | PolicyParseError | Unknown {
     let d = unwrapSecret(doc);
-    if (isUnknown(d)) return UNKNOWN;
+    if (isUnknown(d)) return PACK_UNKNOWN;
     if (typeof d === "string") {
         try {
             d = JSON.parse(d);
@@ -262,14 +262,14 @@ export function parsePolicyDocument(doc: unknown): ParsedPolicy | PolicyParseErr
     }
     if (!isRecord(d)) return { error: "is not a JSON object with a Statement" };
     const raw = field(d, "Statement");
-    if (isUnknown(raw)) return UNKNOWN;
+    if (isUnknown(raw)) return PACK_UNKNOWN;
     if (raw === undefined) return { error: "has no Statement" };
     const list = Array.isArray(raw) ? raw : [raw];
     const statements: PolicyStatement[] = [];
     for (let index = 0; index < list.length; index++) {
         const s = unwrapSecret(list[index]);
         if (isUnknown(s)) {
-            statements.push({ index, effect: UNKNOWN, action: UNKNOWN, resource: UNKNOWN });
+            statements.push({ index, effect: PACK_UNKNOWN, action: PACK_UNKNOWN, resource: PACK_UNKNOWN });
             continue;
         }
         if (!isRecord(s)) return { error: `statement[${index}] is not an object` };
@@ -277,8 +277,8 @@ export function parsePolicyDocument(doc: unknown): ParsedPolicy | PolicyParseErr
         const sid = field(s, "Sid");
         if (typeof sid === "string") stmt.sid = sid;
         const effect = field(s, "Effect");
-        stmt.effect = isUnknown(effect) ? UNKNOWN : typeof effect === "string" ? effect : undefined;
-        if (stmt.effect !== UNKNOWN && stmt.effect !== "Allow" && stmt.effect !== "Deny") {
+        stmt.effect = isUnknown(effect) ? PACK_UNKNOWN : typeof effect === "string" ? effect : undefined;
+        if (stmt.effect !== PACK_UNKNOWN && stmt.effect !== "Allow" && stmt.effect !== "Deny") {
             return { error: `statement[${index}] has Effect ${JSON.stringify(effect) ?? "undefined"} (must be "Allow" or "Deny")` };
         }
         for (const [key, prop] of [
@@ -299,7 +299,7 @@ export function parsePolicyDocument(doc: unknown): ParsedPolicy | PolicyParseErr
         const notPrincipal = field(s, "NotPrincipal");
         if (notPrincipal !== undefined) stmt.notPrincipal = notPrincipal;
         const condition = field(s, "Condition");
-        if (isUnknown(condition)) stmt.condition = UNKNOWN;
+        if (isUnknown(condition)) stmt.condition = PACK_UNKNOWN;
         else if (isRecord(condition)) stmt.condition = condition;
         statements.push(stmt);
     }
@@ -348,13 +348,13 @@ export function isLambdaVpcInterfaceScope(resource: string): boolean {
 /** The principal values of a Principal element, per kind (`AWS`, `Service`, ...); `*` as {"*": ["*"]}. */
 export function principalValues(principal: unknown): Record<string, string[]> | Unknown {
     const p = unwrapSecret(principal);
-    if (isUnknown(p)) return UNKNOWN;
+    if (isUnknown(p)) return PACK_UNKNOWN;
     if (typeof p === "string") return { "*": [p] };
     if (!isRecord(p)) return {};
     const out: Record<string, string[]> = {};
     for (const [kind, v] of Object.entries(p)) {
         const vs = values(v);
-        if (vs === UNKNOWN) return UNKNOWN;
+        if (vs === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (Array.isArray(vs)) out[kind] = vs;
     }
     return out;
@@ -362,11 +362,11 @@ export function principalValues(principal: unknown): Record<string, string[]> | 
 
 /**
  * True when the principal is everyone: `"*"`, `{"AWS": "*"}`, or an AWS/CanonicalUser
- * principal with a wildcard (`arn:aws:iam::*:root`). UNKNOWN when the principal is unknown.
+ * principal with a wildcard (`arn:aws:iam::*:root`). PACK_UNKNOWN when the principal is unknown.
  */
 export function isOpenPrincipal(principal: unknown): boolean | Unknown {
     const values = principalValues(principal);
-    if (values === UNKNOWN) return UNKNOWN;
+    if (values === PACK_UNKNOWN) return PACK_UNKNOWN;
     for (const [kind, vs] of Object.entries(values)) {
         const k = kind.toLowerCase();
         if (k !== "*" && k !== "aws" && k !== "canonicaluser") continue;
@@ -476,12 +476,12 @@ export function isConcretePinValue(key: string, value: string): boolean {
 
 /**
  * The keys among `keys` (lower case) that a condition block sets with a positive operator and
- * only concrete values (isConcretePinValue). UNKNOWN when none pins and a block or value that
+ * only concrete values (isConcretePinValue). PACK_UNKNOWN when none pins and a block or value that
  * might have is unknown.
  */
 function conditionPins(condition: unknown, keys: readonly string[]): string[] | Unknown {
     const c = unwrapSecret(condition);
-    if (isUnknown(c)) return UNKNOWN;
+    if (isUnknown(c)) return PACK_UNKNOWN;
     if (!isRecord(c)) return [];
     const pinned: string[] = [];
     let unknown = false;
@@ -498,7 +498,7 @@ function conditionPins(condition: unknown, keys: readonly string[]): string[] | 
         for (const [key, v] of Object.entries(b)) {
             if (!keys.includes(key.toLowerCase())) continue;
             const vs = values(v);
-            if (vs === UNKNOWN) {
+            if (vs === PACK_UNKNOWN) {
                 unknown = true;
                 continue;
             }
@@ -507,7 +507,7 @@ function conditionPins(condition: unknown, keys: readonly string[]): string[] | 
             }
         }
     }
-    if (pinned.length === 0 && unknown) return UNKNOWN;
+    if (pinned.length === 0 && unknown) return PACK_UNKNOWN;
     return pinned;
 }
 
@@ -515,17 +515,17 @@ function conditionPins(condition: unknown, keys: readonly string[]): string[] | 
  * The pinning condition keys (as written) set by a condition block with a positive operator
  * (StringEquals, StringLike, ArnEquals, ArnLike, ...; not `...IfExists`, not negations, not
  * `Null`, not `ForAllValues:` which passes on an empty set) and only concrete values
- * (isConcretePinValue: not `*`, not an ARN of any account). UNKNOWN when the block or a value
+ * (isConcretePinValue: not `*`, not an ARN of any account). PACK_UNKNOWN when the block or a value
  * it needs is unknown.
  */
 export function pinningConditionKeys(condition: unknown): string[] | Unknown {
     return conditionPins(condition, PINNING_CONDITION_KEYS);
 }
 
-/** The `Service` principals of a Principal element (as written); UNKNOWN when it is unknown. */
+/** The `Service` principals of a Principal element (as written); PACK_UNKNOWN when it is unknown. */
 export function servicePrincipals(principal: unknown): string[] | Unknown {
     const all = principalValues(principal);
-    if (all === UNKNOWN) return UNKNOWN;
+    if (all === PACK_UNKNOWN) return PACK_UNKNOWN;
     return Object.entries(all)
         .filter(([kind]) => kind.toLowerCase() === "service")
         .flatMap(([, vs]) => vs);
@@ -535,20 +535,20 @@ export function servicePrincipals(principal: unknown): string[] | Unknown {
  * The service principals of a statement that no condition pins to a source (confused-deputy
  * keys, or the service's own documented key): in a resource policy each of them lets the
  * service act on this resource for EVERY account that uses the service (any distribution's
- * OAC, any bucket's notifications). UNKNOWN when that depends on an unknown value.
+ * OAC, any bucket's notifications). PACK_UNKNOWN when that depends on an unknown value.
  */
 export function unpinnedServicePrincipals(s: PolicyStatement): string[] | Unknown {
     const services = servicePrincipals(s.principal);
-    if (services === UNKNOWN) return UNKNOWN;
+    if (services === PACK_UNKNOWN) return PACK_UNKNOWN;
     const out: string[] = [];
     let unknown = false;
     for (const service of services) {
         const own = SERVICE_PIN_KEYS.filter((p) => p.service.test(service.trim())).flatMap((p) => p.keys);
         const pins = conditionPins(s.condition, [...CONFUSED_DEPUTY_CONDITION_KEYS, ...own]);
-        if (pins === UNKNOWN) unknown = true;
+        if (pins === PACK_UNKNOWN) unknown = true;
         else if (pins.length === 0) out.push(service);
     }
-    return out.length === 0 && unknown ? UNKNOWN : out;
+    return out.length === 0 && unknown ? PACK_UNKNOWN : out;
 }
 
 /** `statement[2]` or `statement[2] (Sid "ReadSite")`. */
@@ -601,7 +601,7 @@ export function identityStatementFindings(
 ): StatementFinding[] {
     const out: StatementFinding[] = [];
     const where = describeStatement(s);
-    if (s.effect === UNKNOWN) return [{ kind: "undecided", index: s.index, subject: "Effect", message: `${where}.Effect` }];
+    if (s.effect === PACK_UNKNOWN) return [{ kind: "undecided", index: s.index, subject: "Effect", message: `${where}.Effect` }];
     if (s.effect !== "Allow") return out;
     const allowed = new Set((options.allowedActionPatterns ?? []).map((a) => a.toLowerCase()));
 
@@ -623,7 +623,7 @@ export function identityStatementFindings(
     }
 
     const resources = s.resource;
-    if (resources === UNKNOWN) {
+    if (resources === PACK_UNKNOWN) {
         out.push({ kind: "undecided", index: s.index, subject: "Resource", message: `${where}.Resource` });
     }
     const wildcardResources = Array.isArray(resources)
@@ -632,33 +632,14 @@ export function identityStatementFindings(
     const onText = Array.isArray(resources) && resources.length > 0 ? ` on ${shortList(resources, 2)}` : "";
 
     const actions = s.action;
-    if (actions === UNKNOWN) {
+    if (actions === PACK_UNKNOWN) {
         out.push({ kind: "undecided", index: s.index, subject: "Action", message: `${where}.Action` });
         return out;
     }
     if (!actions) return out;
 
     for (const action of actions) {
-        if (allowed.has(action.toLowerCase())) continue;
-        if (isWildcardPattern(action)) {
-            out.push({
-                kind: "action-wildcard",
-                index: s.index,
-                subject: action,
-                message: `${where} allows "${action}" (${describeActionPattern(action)})${onText}; list the actions the function calls`,
-            });
-            continue;
-        }
-        const parts = splitAction(action);
-        if (!parts || !serviceKnown(parts.service) || !actionInfo(action)) {
-            const why = !parts ? "is not service:Action" : !serviceKnown(parts.service) ? `names unknown service "${parts.service}"` : "is not an action of its service";
-            out.push({
-                kind: "unknown-action",
-                index: s.index,
-                subject: action,
-                message: `${where} allows "${action}", which ${why} (a typo grants nothing and hides intent); correct the action name`,
-            });
-        }
+        if (!allowed.has(action.toLowerCase())) out.push(...actionFindings(s, where, action, onText));
     }
 
     const lambdaInterfaceForm =
@@ -682,6 +663,27 @@ export function identityStatementFindings(
     return out;
 }
 
+/** What one allowed action of an Allow statement breaks: a wildcard, or a name IAM does not know. */
+function actionFindings(s: PolicyStatement, where: string, action: string, onText: string): StatementFinding[] {
+    if (isWildcardPattern(action)) {
+        return [{
+            kind: "action-wildcard",
+            index: s.index,
+            subject: action,
+            message: `${where} allows "${action}" (${describeActionPattern(action)})${onText}; list the actions the function calls`,
+        }];
+    }
+    const parts = splitAction(action);
+    if (parts && serviceKnown(parts.service) && actionInfo(action)) return [];
+    const why = !parts ? "is not service:Action" : !serviceKnown(parts.service) ? `names unknown service "${parts.service}"` : "is not an action of its service";
+    return [{
+        kind: "unknown-action",
+        index: s.index,
+        subject: action,
+        message: `${where} allows "${action}", which ${why} (a typo grants nothing and hides intent); correct the action name`,
+    }];
+}
+
 /** Statement findings for a whole parsed document. */
 export function identityPolicyFindings(policy: ParsedPolicy, options: IdentityAnalysisOptions = {}): StatementFinding[] {
     return policy.statements.flatMap((s) => identityStatementFindings(s, options));
@@ -689,7 +691,7 @@ export function identityPolicyFindings(policy: ParsedPolicy, options: IdentityAn
 
 /** True when an action list grants `action` (exact or by pattern, case-insensitive). */
 export function grantsAction(actions: Values | undefined, action: string): boolean | Unknown {
-    if (actions === UNKNOWN) return UNKNOWN;
+    if (actions === PACK_UNKNOWN) return PACK_UNKNOWN;
     if (!actions) return false;
     return actions.some((a) => a === "*" || patternRegExp(a).test(action));
 }

@@ -1,7 +1,7 @@
 /**
  * Safe property readers. Rules read resource properties only through these, so an unexpected
  * shape (null, a number where a string belongs, an array of junk) yields `undefined` instead of
- * a TypeError, and an unknown preview value yields the `UNKNOWN` marker instead of an exception
+ * a TypeError, and an unknown preview value yields the `PACK_UNKNOWN` marker instead of an exception
  * in the middle of a check.
  *
  * The framework (lib/rule.ts) hands rules the raw deserialized properties, not @pulumi/policy's
@@ -11,9 +11,20 @@
  * own "can't run policy during preview" advisory once, after the decided findings are reported.
  */
 
-/** The marker readers return for a value the engine does not know yet (preview). */
-export const UNKNOWN: unique symbol = Symbol("unknown");
-export type Unknown = typeof UNKNOWN;
+/**
+ * The pack's own marker for a value the engine does not know yet (preview): the SDK's unknown
+ * sentinels (below) as the pack's readers return them. It never crosses the wire; the gate's
+ * side of the protocol has its own name for the wire string.
+ */
+export const PACK_UNKNOWN: unique symbol = Symbol("pack-unknown");
+export type Unknown = typeof PACK_UNKNOWN;
+
+/**
+ * The string the engine sends for an unknown value and @pulumi/policy passes through
+ * (`unknownStringValue` in @pulumi/policy's proxy.js; the engine's `UnknownStringValue` in
+ * sdk/go/common/resource/plugin/rpc.go): what a test writes to send the pack an unknown.
+ */
+export const SDK_UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**
  * The sentinels the engine and @pulumi/policy use for unknown values (string, boolean, number,
@@ -21,7 +32,7 @@ export type Unknown = typeof UNKNOWN;
  * deserializer types the value.
  */
 const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    SDK_UNKNOWN_STRING,
     "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
     "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
     "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
@@ -36,7 +47,7 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** True for an unknown preview value (the engine's sentinel or our marker). */
 export function isUnknown(value: unknown): value is Unknown {
-    return value === UNKNOWN || (typeof value === "string" && UNKNOWN_SENTINELS.has(value));
+    return value === PACK_UNKNOWN || (typeof value === "string" && UNKNOWN_SENTINELS.has(value));
 }
 
 /**
@@ -54,13 +65,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * Reads a path of keys and indexes: `read(props, "serverSideEncryption", "kmsKeyArn")`.
- * Returns UNKNOWN as soon as a step (or the value) is unknown, `undefined` when a step does
+ * Returns PACK_UNKNOWN as soon as a step (or the value) is unknown, `undefined` when a step does
  * not exist or has the wrong shape. A one-element array is NOT flattened: pass the index.
  */
 export function read(root: unknown, ...path: (string | number)[]): unknown {
     let current = unwrapSecret(root);
     for (const step of path) {
-        if (isUnknown(current)) return UNKNOWN;
+        if (isUnknown(current)) return PACK_UNKNOWN;
         if (typeof step === "number") {
             if (!Array.isArray(current)) return undefined;
             current = unwrapSecret(current[step]);
@@ -70,64 +81,64 @@ export function read(root: unknown, ...path: (string | number)[]): unknown {
             current = unwrapSecret(current[step]);
         }
     }
-    return isUnknown(current) ? UNKNOWN : current;
+    return isUnknown(current) ? PACK_UNKNOWN : current;
 }
 
-/** A string, UNKNOWN, or undefined (absent or not a string). */
+/** A string, PACK_UNKNOWN, or undefined (absent or not a string). */
 export function str(value: unknown): string | Unknown | undefined {
     const v = unwrapSecret(value);
-    if (isUnknown(v)) return UNKNOWN;
+    if (isUnknown(v)) return PACK_UNKNOWN;
     return typeof v === "string" ? v : undefined;
 }
 
-/** A boolean (also from the strings "true"/"false"), UNKNOWN, or undefined. */
+/** A boolean (also from the strings "true"/"false"), PACK_UNKNOWN, or undefined. */
 export function bool(value: unknown): boolean | Unknown | undefined {
     const v = unwrapSecret(value);
-    if (isUnknown(v)) return UNKNOWN;
+    if (isUnknown(v)) return PACK_UNKNOWN;
     if (typeof v === "boolean") return v;
     if (v === "true") return true;
     if (v === "false") return false;
     return undefined;
 }
 
-/** A finite number (also from a numeric string), UNKNOWN, or undefined. */
+/** A finite number (also from a numeric string), PACK_UNKNOWN, or undefined. */
 export function num(value: unknown): number | Unknown | undefined {
     const v = unwrapSecret(value);
-    if (isUnknown(v)) return UNKNOWN;
+    if (isUnknown(v)) return PACK_UNKNOWN;
     if (typeof v === "number" && Number.isFinite(v)) return v;
     if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
     return undefined;
 }
 
-/** An array (secrets inside unwrapped), UNKNOWN, or undefined. A lone object is NOT wrapped. */
+/** An array (secrets inside unwrapped), PACK_UNKNOWN, or undefined. A lone object is NOT wrapped. */
 export function arr(value: unknown): unknown[] | Unknown | undefined {
     const v = unwrapSecret(value);
-    if (isUnknown(v)) return UNKNOWN;
+    if (isUnknown(v)) return PACK_UNKNOWN;
     return Array.isArray(v) ? v.map(unwrapSecret) : undefined;
 }
 
 /** An array of whatever was given: an array as is, a single value as `[value]`, absent as `[]`. */
 export function list(value: unknown): unknown[] | Unknown {
     const v = unwrapSecret(value);
-    if (isUnknown(v)) return UNKNOWN;
+    if (isUnknown(v)) return PACK_UNKNOWN;
     if (v === undefined || v === null) return [];
     return Array.isArray(v) ? v.map(unwrapSecret) : [v];
 }
 
-/** A plain object, UNKNOWN, or undefined. */
+/** A plain object, PACK_UNKNOWN, or undefined. */
 export function rec(value: unknown): Record<string, unknown> | Unknown | undefined {
     const v = unwrapSecret(value);
-    if (isUnknown(v)) return UNKNOWN;
+    if (isUnknown(v)) return PACK_UNKNOWN;
     return isRecord(v) ? v : undefined;
 }
 
-/** The strings of a string-or-array value; UNKNOWN if any element is unknown; junk dropped. */
+/** The strings of a string-or-array value; PACK_UNKNOWN if any element is unknown; junk dropped. */
 export function strings(value: unknown): string[] | Unknown {
     const items = list(value);
-    if (items === UNKNOWN) return UNKNOWN;
+    if (items === PACK_UNKNOWN) return PACK_UNKNOWN;
     const out: string[] = [];
     for (const item of items) {
-        if (isUnknown(item)) return UNKNOWN;
+        if (isUnknown(item)) return PACK_UNKNOWN;
         if (typeof item === "string") out.push(item);
     }
     return out;

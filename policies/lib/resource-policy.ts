@@ -5,7 +5,7 @@
  * Document parsing is lib/iam.ts.
  */
 import { describeStatement, isOpenPrincipal, isParseError, parsePolicyDocument, pinningConditionKeys, PolicyStatement, unpinnedServicePrincipals } from "./iam";
-import { UNKNOWN, Unknown } from "./props";
+import { PACK_UNKNOWN, Unknown } from "./props";
 import { RuleContext, RuleResource } from "./rule";
 
 /** How a resource-policy check reads service principals. */
@@ -36,7 +36,7 @@ export interface OpenStatement {
 function documentedGrant(s: PolicyStatement, service: string, options: ResourcePolicyOptions): boolean | Unknown {
     const allowed = options.documentedServiceGrants?.[service.trim().toLowerCase()];
     if (!allowed || s.notAction !== undefined) return false;
-    if (s.action === UNKNOWN) return UNKNOWN;
+    if (s.action === PACK_UNKNOWN) return PACK_UNKNOWN;
     const actions = s.action ?? [];
     const lower = allowed.map((a) => a.toLowerCase());
     return actions.length > 0 && actions.every((a) => lower.includes(a.trim().toLowerCase()));
@@ -55,25 +55,25 @@ export function publicAllowStatements(
     const open: OpenStatement[] = [];
     const undecided: PolicyStatement[] = [];
     for (const s of statements) {
-        if (s.effect === UNKNOWN) {
+        if (s.effect === PACK_UNKNOWN) {
             undecided.push(s);
             continue;
         }
         if (s.effect !== "Allow") continue;
         const everyone = s.notPrincipal !== undefined ? true : isOpenPrincipal(s.principal);
-        if (everyone === UNKNOWN) {
+        if (everyone === PACK_UNKNOWN) {
             undecided.push(s);
             continue;
         }
         if (everyone) {
             const pins = pinningConditionKeys(s.condition);
-            if (pins === UNKNOWN) undecided.push(s);
+            if (pins === PACK_UNKNOWN) undecided.push(s);
             else if (pins.length === 0) open.push({ statement: s, kind: "everyone", services: [] });
             continue;
         }
         if (!options.servicePrincipals) continue;
         const unpinned = unpinnedServicePrincipals(s);
-        if (unpinned === UNKNOWN) {
+        if (unpinned === PACK_UNKNOWN) {
             undecided.push(s);
             continue;
         }
@@ -81,7 +81,7 @@ export function publicAllowStatements(
         let unknown = false;
         for (const service of unpinned) {
             const documented = documentedGrant(s, service, options);
-            if (documented === UNKNOWN) unknown = true;
+            if (documented === PACK_UNKNOWN) unknown = true;
             else if (!documented) services.push(service);
         }
         if (services.length > 0) open.push({ statement: s, kind: "service", services });
@@ -104,7 +104,7 @@ export function checkResourcePolicyNotPublic<C>(
 ): void {
     if (document === undefined || document === null || document === "") return;
     const parsed = parsePolicyDocument(document);
-    if (parsed === UNKNOWN) return ctx.undecided(r, property);
+    if (parsed === PACK_UNKNOWN) return ctx.undecided(r, property);
     if (isParseError(parsed)) {
         return ctx.report(r, `must have a valid policy document (${property} ${parsed.error}): fix the JSON`);
     }

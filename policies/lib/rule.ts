@@ -5,7 +5,7 @@
  * - fills the metadata the CLI and the catalogue show (level, severity, FSBP control with its
  *   reference URL, remediation, docs anchor, tags) and adds `exemptions` to every configSchema;
  * - applies schema defaults to the config and hands the check raw, already deserialized
- *   properties (read them with lib/props.ts: never throws, returns UNKNOWN for preview values);
+ *   properties (read them with lib/props.ts: never throws, returns PACK_UNKNOWN for preview values);
  * - matches type tokens (with their V2 twins, lib/types.ts) before calling the check;
  * - routes every finding through the exemptions (lib/exemptions.ts): a finding on an exempted
  *   resource is recorded and reported by `policy-exemptions-applied`, never dropped;
@@ -196,6 +196,11 @@ export interface StackRuleDefinition<C> extends RuleMetadata {
 }
 
 export type Rule = ResourceValidationPolicy | StackValidationPolicy;
+
+/** A config option holding a list of strings (a rule's allow-list or its tunable defaults). */
+export function stringListOption(description: string, defaults: readonly string[] = []): PolicyConfigJSONSchema {
+    return { type: "array", items: { type: "string" }, default: defaults as string[], description };
+}
 
 /** Metadata by policy object: the catalogue generator and tests read it. */
 const metadataByPolicy = new WeakMap<object, RuleMetadata & { kind: "resource" | "stack" }>();
@@ -412,9 +417,10 @@ export function stackView(resources: StackResource[]): StackView {
  * One StackView per AnalyzeStack call, shared by every stack rule of that call.
  *
  * Why: @pulumi/policy hands each stack policy its own freshly deserialized copy of every
- * resource, so a view built per policy (plain resources, then the StackIndex and the graph
- * and network index cached on it) is rebuilt by each of the ~25 stack rules; on a stack of
- * 10,000 resources that was about a seventh of AnalyzeStack (measured, tools/gate/bench.ts).
+ * resource, so a view built per policy (plain resources, then the StackIndex and the
+ * facts memoised per index: network, endpoints, alarms) is rebuilt by each of the ~25 stack
+ * rules; on a stack of 10,000 resources that was about a seventh of AnalyzeStack (measured,
+ * tools/gate/bench.ts).
  *
  * Why it is exact: the key is an object that belongs to ONE request message. The SDK builds
  * each resource's `opts.aliases` with the protobuf getter, which returns the array stored in

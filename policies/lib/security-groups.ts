@@ -4,7 +4,7 @@
  * aws.vpc.SecurityGroupIngressRule), open CIDRs, and the port range a rule opens whatever form
  * wrote it (protocol -1/all, from/to ports).
  */
-import { num, str, UNKNOWN } from "./props";
+import { num, str, PACK_UNKNOWN } from "./props";
 import { AWS_TYPES } from "./types";
 
 /** The resource types that can hold an ingress rule. */
@@ -16,13 +16,13 @@ export function isOpenCidr(cidr: string): boolean {
 }
 
 /** The ports a rule opens, as a range; undefined for "all". */
-export function portRange(protocol: unknown, from: unknown, to: unknown): [number, number] | undefined | typeof UNKNOWN {
+export function portRange(protocol: unknown, from: unknown, to: unknown): [number, number] | undefined | typeof PACK_UNKNOWN {
     const p = str(protocol);
-    if (p === UNKNOWN) return UNKNOWN;
+    if (p === PACK_UNKNOWN) return PACK_UNKNOWN;
     if (p === "-1" || p === "all" || p === "ALL") return undefined;
     const f = num(from);
     const t = num(to);
-    if (f === UNKNOWN || t === UNKNOWN) return UNKNOWN;
+    if (f === PACK_UNKNOWN || t === PACK_UNKNOWN) return PACK_UNKNOWN;
     if (f === undefined || t === undefined || f < 0 || t < 0) return undefined;
     return [f, t];
 }
@@ -36,8 +36,8 @@ export function portsAllowed(range: [number, number] | undefined, allowed: reado
 }
 
 /** True for a protocol/port range that covers all traffic: protocol -1/all, or ports 0-65535. */
-export function allPorts(protocol: unknown, from: unknown, to: unknown): boolean | typeof UNKNOWN {
+export function allPorts(protocol: unknown, from: unknown, to: unknown): boolean | typeof PACK_UNKNOWN {
     const range = portRange(protocol, from, to);
-    if (range === UNKNOWN) return UNKNOWN;
+    if (range === PACK_UNKNOWN) return PACK_UNKNOWN;
     return range === undefined || (range[0] <= 0 && range[1] >= 65535);
 }

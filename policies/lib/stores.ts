@@ -10,7 +10,7 @@
  * or the service's API reference where the provider leaves it to AWS.
  */
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { bool, isSet, isUnknown, read, show, str, UNKNOWN, Unknown } from "./props";
+import { bool, isSet, isUnknown, read, show, str, PACK_UNKNOWN, Unknown } from "./props";
 import type { RuleContext, RuleResource, StackResource } from "./rule";
 import type { StackIndex } from "./stack";
 import { AWS_TYPES } from "./types";
@@ -22,7 +22,7 @@ import { AWS_TYPES } from "./types";
 export function readPath(props: unknown, path: string): unknown {
     let current: unknown = props;
     for (const step of path.split(".")) {
-        if (isUnknown(current)) return UNKNOWN;
+        if (isUnknown(current)) return PACK_UNKNOWN;
         const direct = read(current, step);
         current = direct !== undefined ? direct : read(current, 0, step);
     }
@@ -50,7 +50,7 @@ export interface SwitchSpec {
 export function checkSwitch<C>(r: RuleResource, ctx: RuleContext<C>, spec: SwitchSpec): boolean {
     const raw = readPath(r.props, spec.path);
     const value = bool(raw);
-    if (value === UNKNOWN) {
+    if (value === PACK_UNKNOWN) {
         ctx.undecided(r, spec.path);
         return true;
     }
@@ -95,7 +95,7 @@ export function checkCustomerManagedKey<C extends Partial<CmkConfig>>(
 ): void {
     if (!required) return;
     const key = str(readPath(r.props, keyPath));
-    if (key === UNKNOWN) return;
+    if (key === PACK_UNKNOWN) return;
     if (key === undefined || key === "") {
         return ctx.report(
             r,
@@ -113,15 +113,15 @@ export function checkCustomerManagedKey<C extends Partial<CmkConfig>>(
 /** A `name`/`value` parameter list (RDS, Redshift, DocumentDB parameter groups; workgroup configParameters). */
 export function parameterValue(parameters: unknown, name: string, nameKey = "name", valueKey = "value"): string | Unknown | undefined {
     const list = read(parameters);
-    if (isUnknown(list)) return UNKNOWN;
+    if (isUnknown(list)) return PACK_UNKNOWN;
     if (!Array.isArray(list)) return undefined;
     let found: string | Unknown | undefined;
     for (const p of list) {
         const n = str(read(p, nameKey));
-        if (n === UNKNOWN) return UNKNOWN;
+        if (n === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (typeof n !== "string" || n.toLowerCase() !== name.toLowerCase()) continue;
         const v = read(p, valueKey);
-        found = isUnknown(v) ? UNKNOWN : v === undefined || v === null ? undefined : String(v);
+        found = isUnknown(v) ? PACK_UNKNOWN : v === undefined || v === null ? undefined : String(v);
     }
     return found;
 }
@@ -129,7 +129,7 @@ export function parameterValue(parameters: unknown, name: string, nameKey = "nam
 /**
  * The parameter group a database names (by the group's name or id, or through the engine's
  * property dependencies), among `tokens`; undefined when it names none in the stack (a default
- * or external group, not judged), UNKNOWN when the reference is unknown and nothing matches.
+ * or external group, not judged), PACK_UNKNOWN when the reference is unknown and nothing matches.
  */
 export function parameterGroupOf(
     index: StackIndex,
@@ -138,7 +138,7 @@ export function parameterGroupOf(
     ...tokens: string[]
 ): StackResource | Unknown | undefined {
     const refs = index.refersTo(db, property, ...tokens);
-    return refs === UNKNOWN ? UNKNOWN : refs[0];
+    return refs === PACK_UNKNOWN ? PACK_UNKNOWN : refs[0];
 }
 
 /** True when the value is set (not absent, not empty); unknown counts as set. */
@@ -149,14 +149,14 @@ export function setOrUnknown(value: unknown): boolean {
 /**
  * Whether the stack turns on EBS encryption by default for its account and region
  * (aws.ebs.EncryptionByDefault, `enabled` true when absent): then every new volume is encrypted
- * whatever the volume, instance or launch template says. UNKNOWN when a declaration's switch is.
+ * whatever the volume, instance or launch template says. PACK_UNKNOWN when a declaration's switch is.
  */
 export function ebsEncryptedByDefault(index: StackIndex): boolean | Unknown {
     let unknown = false;
     for (const d of index.ofType(AWS_TYPES.ebsEncryptionByDefault)) {
         const enabled = bool(d.props.enabled);
-        if (enabled === UNKNOWN) unknown = true;
+        if (enabled === PACK_UNKNOWN) unknown = true;
         else if (enabled !== false) return true;
     }
-    return unknown ? UNKNOWN : false;
+    return unknown ? PACK_UNKNOWN : false;
 }

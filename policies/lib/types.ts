@@ -47,10 +47,11 @@ export function typeLabel(type: string): string {
 }
 
 /**
- * Every AWS type token the pack names, in one table: rules, lib/ and the graph use these keys,
- * never a token string of their own. Matching goes through `typeSet`/`isType`, so each token also
- * matches its V2 twin; the tokens that have a real V2 alias in @pulumi/aws v7 are
- * `V2_ALIASED` below (`aws:s3/bucketV2:BucketV2` and the other S3 aliases).
+ * Every AWS type token the pack names, in one table: rules, lib/, the pack specs and the mutation
+ * suite use these keys, never a token string of their own. Matching goes through
+ * `typeSet`/`isType`, so each token also matches its V2 twin; the tokens that have a real V2
+ * alias in @pulumi/aws v7 are `V2_ALIASED` below (`aws:s3/bucketV2:BucketV2` and the other S3
+ * aliases), spelled out in `AWS_V2_ALIASES`.
  */
 export const AWS_TYPES = {
     // API Gateway and WAF
@@ -207,3 +208,14 @@ export const V2_ALIASED: readonly string[] = [
     AWS_TYPES.bucketWebsite,
     AWS_TYPES.bucketEncryption,
 ];
+
+/**
+ * Those V2 aliases by the key of their token, for whoever must write the alias form itself (a
+ * test of the alias handling, a mutation that declares the V2 resource): `v2Twin` of the token.
+ */
+export const AWS_V2_ALIASES = {
+    bucket: "aws:s3/bucketV2:BucketV2",
+    bucketAcl: "aws:s3/bucketAclV2:BucketAclV2",
+    bucketWebsite: "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2",
+    bucketEncryption: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+} as const;

@@ -1,27 +1,27 @@
 /**
  * API Gateway rules: WAF on the stage, access and execution logs, X-Ray, encrypted cache, TLS 1.2
  * on custom domains, and a 5XX alarm on every REST API (lib/alarms.ts). Stage-level facts that
- * live on other resources (WebAclAssociation, MethodSettings) are stack rules over lib/graph.ts.
+ * live on other resources (WebAclAssociation, MethodSettings) are stack rules over lib/stack.ts.
  */
 import { requireAlarm } from "../lib/alarms";
-import { graphOf, StackGraph } from "../lib/graph";
-import { bool, isUnknown, read, str, UNKNOWN, Unknown } from "../lib/props";
+import type { StackIndex } from "../lib/stack";
+import { bool, isUnknown, read, str, PACK_UNKNOWN, Unknown } from "../lib/props";
 import { fsbp, resourceRule, Rule, StackResource, stackRule } from "../lib/rule";
 import { AWS_TYPES } from "../lib/types";
 
 /** The MethodSettings resources of a stage (same restApi and stageName, or by dependency). */
-function methodSettingsOf(g: StackGraph, stage: StackResource): StackResource[] | Unknown {
+function methodSettingsOf(index: StackIndex, stage: StackResource): StackResource[] | Unknown {
     const stageName = str(read(stage.props, "stageName"));
-    const api = g.ref(stage, "restApi", read(stage.props, "restApi"), AWS_TYPES.apigatewayRestApi);
+    const api = index.referenceIn(stage, "restApi", read(stage.props, "restApi"), AWS_TYPES.apigatewayRestApi);
     const out: StackResource[] = [];
-    for (const ms of g.ofType(AWS_TYPES.apigatewayMethodSettings)) {
-        if (g.dependenciesOf(ms, "stageName").includes(stage)) {
+    for (const ms of index.ofType(AWS_TYPES.apigatewayMethodSettings)) {
+        if (index.computedFrom(ms, "stageName").includes(stage)) {
             out.push(ms);
             continue;
         }
         const name = str(read(ms.props, "stageName"));
-        const msApi = g.ref(ms, "restApi", read(ms.props, "restApi"), AWS_TYPES.apigatewayRestApi);
-        if (name === UNKNOWN || msApi === UNKNOWN || stageName === UNKNOWN || api === UNKNOWN) return UNKNOWN;
+        const msApi = index.referenceIn(ms, "restApi", read(ms.props, "restApi"), AWS_TYPES.apigatewayRestApi);
+        if (name === PACK_UNKNOWN || msApi === PACK_UNKNOWN || stageName === PACK_UNKNOWN || api === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (name === stageName && msApi === api) out.push(ms);
     }
     return out;
@@ -40,15 +40,15 @@ export const stageWafAssociated = stackRule({
     tags: ["apigateway", "waf"],
     preview: "The association's resourceArn is unknown in a first preview; it is tied to the stage by property dependency.",
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const protectedStages = new Set<string>();
         let undecided = false;
-        for (const assoc of g.ofType(AWS_TYPES.wafv2WebAclAssociation)) {
-            const target = g.ref(assoc, "resourceArn", read(assoc.props, "resourceArn"), AWS_TYPES.apigatewayStage);
-            if (target === UNKNOWN) undecided = true;
+        for (const assoc of index.ofType(AWS_TYPES.wafv2WebAclAssociation)) {
+            const target = index.referenceIn(assoc, "resourceArn", read(assoc.props, "resourceArn"), AWS_TYPES.apigatewayStage);
+            if (target === PACK_UNKNOWN) undecided = true;
             else if (target && typeof target === "object") protectedStages.add(target.urn);
         }
-        for (const stage of g.ofType(AWS_TYPES.apigatewayStage)) {
+        for (const stage of index.ofType(AWS_TYPES.apigatewayStage)) {
             if (protectedStages.has(stage.urn)) continue;
             if (undecided) ctx.undecided(stage, "resourceArn of a WebAclAssociation");
             else ctx.report(stage, "must be protected by AWS WAF: add an aws.wafv2.WebAclAssociation with resourceArn set to this stage's arn");
@@ -73,7 +73,7 @@ export const stageAccessLogging = resourceRule({
         const flat = Array.isArray(settings) ? settings[0] : settings;
         const destination = str(read(flat, "destinationArn"));
         const format = str(read(flat, "format"));
-        if (destination === UNKNOWN || format === UNKNOWN || isUnknown(settings)) return ctx.undecided(stage, "accessLogSettings");
+        if (destination === PACK_UNKNOWN || format === PACK_UNKNOWN || isUnknown(settings)) return ctx.undecided(stage, "accessLogSettings");
         if (!destination || !format) {
             ctx.report(stage, "must write access logs: set accessLogSettings.destinationArn (a log group) and accessLogSettings.format");
         }
@@ -95,15 +95,15 @@ export const stageExecutionLogging = stackRule({
         "Add `new aws.apigateway.MethodSettings(name, { restApi, stageName, methodPath: \"*/*\", settings: { loggingLevel: \"ERROR\" } })`.",
     tags: ["apigateway", "logging"],
     check(stack, ctx) {
-        const g = graphOf(stack);
-        for (const stage of g.ofType(AWS_TYPES.apigatewayStage)) {
-            const settings = methodSettingsOf(g, stage);
-            if (settings === UNKNOWN) {
+        const index = stack.index;
+        for (const stage of index.ofType(AWS_TYPES.apigatewayStage)) {
+            const settings = methodSettingsOf(index, stage);
+            if (settings === PACK_UNKNOWN) {
                 ctx.undecided(stage, "stageName/restApi of its MethodSettings");
                 continue;
             }
             const levels = settings.map((ms) => str(read(ms.props, "settings", "loggingLevel") ?? read(ms.props, "settings", 0, "loggingLevel")));
-            if (levels.includes(UNKNOWN)) ctx.undecided(stage, "settings.loggingLevel");
+            if (levels.includes(PACK_UNKNOWN)) ctx.undecided(stage, "settings.loggingLevel");
             else if (!levels.some((l) => typeof l === "string" && LOGGING_LEVELS.includes(l))) {
                 ctx.report(stage, "must log execution: add aws.apigateway.MethodSettings for this stage with settings.loggingLevel ERROR or INFO");
             }
@@ -122,7 +122,7 @@ export const stageXrayTracing = resourceRule({
     resourceTypes: [AWS_TYPES.apigatewayStage],
     check(stage, ctx) {
         const enabled = bool(read(stage.props, "xrayTracingEnabled"));
-        if (enabled === UNKNOWN) return ctx.undecided(stage, "xrayTracingEnabled");
+        if (enabled === PACK_UNKNOWN) return ctx.undecided(stage, "xrayTracingEnabled");
         if (enabled !== true) ctx.report(stage, "must trace requests: set xrayTracingEnabled to true");
     },
 });
@@ -140,16 +140,16 @@ export const stageCacheEncrypted = stackRule({
     remediationSteps: "In the stage's aws.apigateway.MethodSettings set settings.cachingEnabled and settings.cacheDataEncrypted to true.",
     tags: ["apigateway", "encryption"],
     check(stack, ctx) {
-        const g = graphOf(stack);
-        for (const stage of g.ofType(AWS_TYPES.apigatewayStage)) {
+        const index = stack.index;
+        for (const stage of index.ofType(AWS_TYPES.apigatewayStage)) {
             const cache = bool(read(stage.props, "cacheClusterEnabled"));
-            if (cache === UNKNOWN) {
+            if (cache === PACK_UNKNOWN) {
                 ctx.undecided(stage, "cacheClusterEnabled");
                 continue;
             }
             if (cache !== true) continue;
-            const settings = methodSettingsOf(g, stage);
-            if (settings === UNKNOWN) {
+            const settings = methodSettingsOf(index, stage);
+            if (settings === PACK_UNKNOWN) {
                 ctx.undecided(stage, "stageName/restApi of its MethodSettings");
                 continue;
             }
@@ -180,7 +180,7 @@ export const domainTls12 = resourceRule({
     resourceTypes: [AWS_TYPES.apigatewayDomainName],
     check(domain, ctx) {
         const policy = str(read(domain.props, "securityPolicy"));
-        if (policy === UNKNOWN) return ctx.undecided(domain, "securityPolicy");
+        if (policy === PACK_UNKNOWN) return ctx.undecided(domain, "securityPolicy");
         if (policy !== "TLS_1_2" && !(typeof policy === "string" && /TLS1?_?3|TLS13/i.test(policy))) {
             ctx.report(domain, `must require TLS 1.2: securityPolicy is ${policy ?? "unset (TLS_1_0)"}; set it to "TLS_1_2"`);
         }
@@ -198,10 +198,10 @@ export const apiGateway5xxAlarm = stackRule({
         "Add an aws.cloudwatch.MetricAlarm (namespace AWS/ApiGateway, metricName 5XXError, dimensions { ApiName: api.name }, alarmActions [topic.arn]).",
     tags: ["apigateway", "monitoring", "cloudwatch"],
     check(stack, ctx) {
-        const g = graphOf(stack);
-        for (const api of g.ofType(AWS_TYPES.apigatewayRestApi)) {
+        const index = stack.index;
+        for (const api of index.ofType(AWS_TYPES.apigatewayRestApi)) {
             ctx.guard(api, () =>
-                requireAlarm(g, ctx, api, [], ["AWS/ApiGateway|5XXError"], [read(api.props, "name")],
+                requireAlarm(index, ctx, api, [], ["AWS/ApiGateway|5XXError"], [read(api.props, "name")],
                     "a 5XXError alarm", "add an aws.cloudwatch.MetricAlarm on AWS/ApiGateway 5XXError with dimensions.ApiName set to the API's name"),
             );
         }

@@ -3,7 +3,7 @@
  * every client. Results land in S3, which encrypts new objects with SSE-S3 since January 2023,
  * so the rule asks for KMS (a key policy and CloudTrail over who reads results), and is advisory.
  */
-import { bool, str, UNKNOWN } from "../lib/props";
+import { bool, str, PACK_UNKNOWN } from "../lib/props";
 import { resourceRule, Rule } from "../lib/rule";
 import { readPath } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
@@ -23,7 +23,7 @@ export const workgroupEncrypted = resourceRule({
     check(r, ctx) {
         const enforce = bool(readPath(r.props, "configuration.enforceWorkgroupConfiguration"));
         const option = str(readPath(r.props, "configuration.resultConfiguration.encryptionConfiguration.encryptionOption"));
-        if (enforce === UNKNOWN || option === UNKNOWN) return ctx.undecided(r, "configuration");
+        if (enforce === PACK_UNKNOWN || option === PACK_UNKNOWN) return ctx.undecided(r, "configuration");
         if (enforce === false) ctx.report(r, "must enforce its result encryption on every query (configuration.enforceWorkgroupConfiguration is false): set it to true");
         if (option !== "SSE_KMS" && option !== "CSE_KMS") {
             ctx.report(r, `must encrypt query results with KMS (encryptionOption is ${option ?? "unset"}): set resultConfiguration.encryptionConfiguration { encryptionOption: "SSE_KMS", kmsKeyArn }`);

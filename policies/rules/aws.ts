@@ -9,8 +9,8 @@
  *   (inputs cannot tell "untaggable type" from "no tags given"): the rule runs on the stack's
  *   outputs, where taggable AWS resources carry `tagsAll`.
  */
-import { isUnknown, read, rec, UNKNOWN } from "../lib/props";
-import { Rule, stackRule } from "../lib/rule";
+import { isUnknown, read, rec, PACK_UNKNOWN } from "../lib/props";
+import { Rule, stackRule, stringListOption } from "../lib/rule";
 
 export const requiredTags = stackRule<{ requiredTags: string[] }>({
     name: "aws-resource-required-tags",
@@ -24,7 +24,7 @@ export const requiredTags = stackRule<{ requiredTags: string[] }>({
     tags: ["tagging", "governance"],
     preview: "Undecided while tagsAll and tags are unknown (a new resource's tagsAll is computed).",
     config: {
-        requiredTags: { type: "array", items: { type: "string" }, default: [], description: "Tag keys every taggable resource must have." },
+        requiredTags: stringListOption("Tag keys every taggable resource must have."),
     },
     check(stack, ctx) {
         const keys = ctx.config.requiredTags ?? [];
@@ -36,11 +36,11 @@ export const requiredTags = stackRule<{ requiredTags: string[] }>({
             if (!hasTagsAll && !hasTags) continue;
             const all = rec(read(r.props, "tagsAll"));
             let present: Set<string>;
-            if (all && all !== UNKNOWN && Object.keys(all).length > 0) present = new Set(Object.keys(all));
+            if (all && all !== PACK_UNKNOWN && Object.keys(all).length > 0) present = new Set(Object.keys(all));
             else {
                 const own = rec(read(r.props, "tags"));
                 const defaults = rec(read(r.provider?.props, "defaultTags", "tags"));
-                if (own === UNKNOWN || defaults === UNKNOWN || (isUnknown(read(r.props, "tagsAll")) && !own && !defaults)) {
+                if (own === PACK_UNKNOWN || defaults === PACK_UNKNOWN || (isUnknown(read(r.props, "tagsAll")) && !own && !defaults)) {
                     ctx.undecided(r, "tags/tagsAll");
                     continue;
                 }

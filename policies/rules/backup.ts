@@ -4,7 +4,7 @@
  * checkResourcePolicyNotPublic). A vault without kmsKeyArn uses the AWS-managed aws/backup key;
  * a logically air-gapped vault without encryptionKeyArn an AWS-owned key.
  */
-import { str, UNKNOWN } from "../lib/props";
+import { str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { isAwsManagedKey } from "../lib/stores";
 import { AWS_TYPES, typeSet } from "../lib/types";
@@ -27,7 +27,7 @@ export const vaultEncryptedCmk = resourceRule({
     check(r, ctx) {
         const property = typeSet(AIR_GAPPED).has(r.type) ? "encryptionKeyArn" : "kmsKeyArn";
         const key = str(r.props[property]);
-        if (key === UNKNOWN) return;
+        if (key === PACK_UNKNOWN) return;
         if (typeof key === "string" && key !== "" && !isAwsManagedKey(key)) return;
         ctx.report(r, `must encrypt recovery points with a customer-managed KMS key (${property} is ${key ? `"${key}"` : "unset, so an AWS-managed key is used"}): set ${property}`);
     },

@@ -3,21 +3,20 @@
  * for S3 origins, modern TLS, logging (legacy or v2 standard logging), WAF and security headers.
  * Behaviours are the default one plus every ordered one: a rule judges each.
  */
-import { graphOf } from "../lib/graph";
-import { isUnknown, list, read, rec, str, strings, UNKNOWN, Unknown } from "../lib/props";
-import { fsbp, resourceRule, Rule, RuleContext, RuleResource, stackRule } from "../lib/rule";
+import { isUnknown, list, read, rec, str, strings, PACK_UNKNOWN, Unknown } from "../lib/props";
+import { fsbp, resourceRule, Rule, RuleContext, RuleResource, stackRule, stringListOption } from "../lib/rule";
 import { AWS_TYPES } from "../lib/types";
 
 /** The AWS managed "Managed-SecurityHeadersPolicy" response headers policy. */
 export const MANAGED_SECURITY_HEADERS_POLICY_ID = "67f7725c-6f97-4210-82d7-5512b31e9d03";
 
-/** Each behaviour with its property path; UNKNOWN when the ordered list is unknown. */
+/** Each behaviour with its property path; PACK_UNKNOWN when the ordered list is unknown. */
 function behaviours(dist: RuleResource): { path: string; behaviour: Record<string, unknown> | Unknown }[] {
     const out: { path: string; behaviour: Record<string, unknown> | Unknown }[] = [];
     const dflt = rec(read(dist.props, "defaultCacheBehavior"));
     if (dflt !== undefined) out.push({ path: "defaultCacheBehavior", behaviour: dflt });
     const ordered = list(read(dist.props, "orderedCacheBehaviors"));
-    if (ordered === UNKNOWN) out.push({ path: "orderedCacheBehaviors", behaviour: UNKNOWN });
+    if (ordered === PACK_UNKNOWN) out.push({ path: "orderedCacheBehaviors", behaviour: PACK_UNKNOWN });
     else ordered.forEach((b, i) => {
         const r = rec(b);
         if (r !== undefined) out.push({ path: `orderedCacheBehaviors[${i}]`, behaviour: r });
@@ -25,14 +24,14 @@ function behaviours(dist: RuleResource): { path: string; behaviour: Record<strin
     return out;
 }
 
-/** Each origin with its path; UNKNOWN when the origin list is unknown. */
+/** Each origin with its path; PACK_UNKNOWN when the origin list is unknown. */
 function origins(dist: RuleResource): { path: string; origin: Record<string, unknown> }[] | Unknown {
     const items = list(read(dist.props, "origins"));
-    if (items === UNKNOWN) return UNKNOWN;
+    if (items === PACK_UNKNOWN) return PACK_UNKNOWN;
     const out: { path: string; origin: Record<string, unknown> }[] = [];
     items.forEach((o, i) => {
         const r = rec(o);
-        if (r && r !== UNKNOWN) out.push({ path: `origins[${i}]`, origin: r });
+        if (r && r !== PACK_UNKNOWN) out.push({ path: `origins[${i}]`, origin: r });
     });
     return out;
 }
@@ -47,7 +46,7 @@ export function s3OriginKind(domain: string): "s3" | "s3-website" | undefined {
 
 function originFindings(dist: RuleResource, ctx: RuleContext<unknown>, judge: (o: Record<string, unknown>, path: string) => void): void {
     const all = origins(dist);
-    if (all === UNKNOWN) return ctx.undecided(dist, "origins");
+    if (all === PACK_UNKNOWN) return ctx.undecided(dist, "origins");
     for (const { path, origin } of all) judge(origin, path);
 }
 
@@ -55,7 +54,7 @@ function originFindings(dist: RuleResource, ctx: RuleContext<unknown>, judge: (o
 function eachCustomOrigin(dist: RuleResource, ctx: RuleContext<unknown>, judge: (custom: Record<string, unknown>, path: string) => void): void {
     originFindings(dist, ctx, (origin, path) => {
         const custom = rec(origin.customOriginConfig);
-        if (custom === UNKNOWN) return ctx.undecided(dist, `${path}.customOriginConfig`);
+        if (custom === PACK_UNKNOWN) return ctx.undecided(dist, `${path}.customOriginConfig`);
         if (custom) judge(custom, path);
     });
 }
@@ -74,13 +73,13 @@ export const distributionDefaultRootObject = resourceRule({
     resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
         const all = origins(dist);
-        if (all === UNKNOWN) return ctx.undecided(dist, "origins");
+        if (all === PACK_UNKNOWN) return ctx.undecided(dist, "origins");
         const domains = all.map(({ origin }) => str(origin.domainName));
-        if (domains.includes(UNKNOWN)) return ctx.undecided(dist, "origins[].domainName");
+        if (domains.includes(PACK_UNKNOWN)) return ctx.undecided(dist, "origins[].domainName");
         const hasS3 = all.some(({ origin }, i) => rec(origin.s3OriginConfig) !== undefined || s3OriginKind(String(domains[i] ?? "")) !== undefined);
         if (!hasS3) return;
         const root = str(read(dist.props, "defaultRootObject"));
-        if (root === UNKNOWN) return ctx.undecided(dist, "defaultRootObject");
+        if (root === PACK_UNKNOWN) return ctx.undecided(dist, "defaultRootObject");
         if (!root) ctx.report(dist, "must set a default root object: set defaultRootObject (e.g. \"index.html\")");
     },
 });
@@ -101,12 +100,12 @@ export const distributionHttpsViewers = resourceRule({
     resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
         for (const { path, behaviour } of behaviours(dist)) {
-            if (behaviour === UNKNOWN) {
+            if (behaviour === PACK_UNKNOWN) {
                 ctx.undecided(dist, path);
                 continue;
             }
             const policy = str(behaviour.viewerProtocolPolicy);
-            if (policy === UNKNOWN) ctx.undecided(dist, `${path}.viewerProtocolPolicy`);
+            if (policy === PACK_UNKNOWN) ctx.undecided(dist, `${path}.viewerProtocolPolicy`);
             else if (!policy || !HTTPS_VIEWER.includes(policy)) {
                 ctx.report(dist, `must require HTTPS: ${path}.viewerProtocolPolicy is ${policy ?? "unset"}; set it to "redirect-to-https"`);
             }
@@ -133,19 +132,19 @@ export const distributionS3OriginAccessControl = resourceRule({
     check(dist, ctx) {
         originFindings(dist, ctx, (origin, path) => {
             const domain = str(origin.domainName);
-            if (domain === UNKNOWN) return ctx.undecided(dist, `${path}.domainName`);
+            if (domain === PACK_UNKNOWN) return ctx.undecided(dist, `${path}.domainName`);
             const kind = typeof domain === "string" ? s3OriginKind(domain) : undefined;
             if (kind === "s3-website") {
                 return ctx.report(dist, `must not use an S3 website endpoint: ${path}.domainName is ${domain} (public bucket, HTTP only); use the bucket's REST endpoint with Origin Access Control`);
             }
             const s3Config = rec(origin.s3OriginConfig);
             if (kind !== "s3" && s3Config === undefined) return;
-            const oai = s3Config && s3Config !== UNKNOWN ? str(s3Config.originAccessIdentity) : undefined;
+            const oai = s3Config && s3Config !== PACK_UNKNOWN ? str(s3Config.originAccessIdentity) : undefined;
             if (typeof oai === "string" && oai !== "") {
                 return ctx.report(dist, `must use Origin Access Control, not an origin access identity: ${path}.s3OriginConfig.originAccessIdentity is set; set originAccessControlId and remove the OAI`);
             }
             const oac = str(origin.originAccessControlId);
-            if (oac === UNKNOWN) return ctx.undecided(dist, `${path}.originAccessControlId`);
+            if (oac === PACK_UNKNOWN) return ctx.undecided(dist, `${path}.originAccessControlId`);
             if (!oac) ctx.report(dist, `must read its S3 origin through Origin Access Control: set ${path}.originAccessControlId`);
         });
     },
@@ -166,7 +165,7 @@ export const distributionCustomOriginHttps = resourceRule({
     check(dist, ctx) {
         eachCustomOrigin(dist, ctx, (custom, path) => {
             const policy = str(custom.originProtocolPolicy);
-            if (policy === UNKNOWN) return ctx.undecided(dist, `${path}.customOriginConfig.originProtocolPolicy`);
+            if (policy === PACK_UNKNOWN) return ctx.undecided(dist, `${path}.customOriginConfig.originProtocolPolicy`);
             if (policy !== "https-only") {
                 ctx.report(dist, `must reach custom origins over HTTPS: ${path}.customOriginConfig.originProtocolPolicy is ${policy ?? "unset"}; set it to "https-only"`);
             }
@@ -189,7 +188,7 @@ export const distributionCustomOriginTls12 = resourceRule({
     check(dist, ctx) {
         eachCustomOrigin(dist, ctx, (custom, path) => {
             const protocols = strings(custom.originSslProtocols);
-            if (protocols === UNKNOWN) return ctx.undecided(dist, `${path}.customOriginConfig.originSslProtocols`);
+            if (protocols === PACK_UNKNOWN) return ctx.undecided(dist, `${path}.customOriginConfig.originSslProtocols`);
             const weak = protocols.filter((p) => p !== "TLSv1.2" && p !== "TLSv1.3");
             if (weak.length > 0 || protocols.length === 0) {
                 ctx.report(dist, `must use only TLSv1.2 to custom origins: ${path}.customOriginConfig.originSslProtocols is [${protocols.join(", ")}]; set it to ["TLSv1.2"]`);
@@ -201,13 +200,13 @@ export const distributionCustomOriginTls12 = resourceRule({
 /** Viewer security policies at least as strict as TLSv1.2_2021. */
 export const MODERN_VIEWER_POLICIES = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
 
-/** A distribution's viewerCertificate and whether it is a custom one (ACM or IAM), or UNKNOWN. */
+/** A distribution's viewerCertificate and whether it is a custom one (ACM or IAM), or PACK_UNKNOWN. */
 function viewerCertificate(dist: RuleResource): { props: unknown; custom: boolean } | Unknown {
     const props = read(dist.props, "viewerCertificate");
-    if (isUnknown(props)) return UNKNOWN;
+    if (isUnknown(props)) return PACK_UNKNOWN;
     const acm = str(read(props, "acmCertificateArn"));
     const iam = str(read(props, "iamCertificateId"));
-    if (acm === UNKNOWN || iam === UNKNOWN) return UNKNOWN;
+    if (acm === PACK_UNKNOWN || iam === PACK_UNKNOWN) return PACK_UNKNOWN;
     return { props, custom: Boolean(acm || iam) };
 }
 
@@ -225,21 +224,16 @@ export const distributionViewerTls12 = resourceRule({
     remediationSteps: "Set viewerCertificate.minimumProtocolVersion: \"TLSv1.2_2021\" and sslSupportMethod: \"sni-only\".",
     tags: ["cloudfront", "encryption", "tls"],
     config: {
-        allowedMinimumProtocolVersions: {
-            type: "array",
-            items: { type: "string" },
-            default: MODERN_VIEWER_POLICIES,
-            description: "Viewer security policies accepted.",
-        },
+        allowedMinimumProtocolVersions: stringListOption("Viewer security policies accepted.", MODERN_VIEWER_POLICIES),
     },
     resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
         const cert = viewerCertificate(dist);
-        if (cert === UNKNOWN) return ctx.undecided(dist, "viewerCertificate");
+        if (cert === PACK_UNKNOWN) return ctx.undecided(dist, "viewerCertificate");
         if (!cert.custom) return;
         const allowed = (ctx.config as { allowedMinimumProtocolVersions?: string[] }).allowedMinimumProtocolVersions ?? MODERN_VIEWER_POLICIES;
         const version = str(read(cert.props, "minimumProtocolVersion"));
-        if (version === UNKNOWN) return ctx.undecided(dist, "viewerCertificate.minimumProtocolVersion");
+        if (version === PACK_UNKNOWN) return ctx.undecided(dist, "viewerCertificate.minimumProtocolVersion");
         if (!version || !allowed.includes(version)) {
             ctx.report(dist, `must require TLS 1.2 from viewers: viewerCertificate.minimumProtocolVersion is ${version ?? "unset (TLSv1)"}; set it to "TLSv1.2_2021"`);
         }
@@ -264,7 +258,7 @@ export const distributionViewerDefaultCertificate = resourceRule({
     resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
         const cert = viewerCertificate(dist);
-        if (cert === UNKNOWN) return ctx.undecided(dist, "viewerCertificate");
+        if (cert === PACK_UNKNOWN) return ctx.undecided(dist, "viewerCertificate");
         if (cert.custom) return;
         ctx.report(
             dist,
@@ -287,12 +281,12 @@ export const distributionLogging = stackRule({
         "distribution.arn) + LogDeliveryDestination + LogDelivery (in us-east-1).",
     tags: ["cloudfront", "logging"],
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const delivered = new Set<string>();
-        for (const d of g.ofType(AWS_TYPES.logDelivery)) {
+        for (const d of index.ofType(AWS_TYPES.logDelivery)) {
             const name = str(read(d.props, "deliverySourceName"));
             if (typeof name === "string") delivered.add(name);
-            for (const src of g.dependenciesOf(d, "deliverySourceName", AWS_TYPES.logDeliverySource)) {
+            for (const src of index.computedFrom(d, "deliverySourceName", AWS_TYPES.logDeliverySource)) {
                 const n = str(read(src.props, "name"));
                 if (typeof n === "string") delivered.add(n);
                 delivered.add(src.urn);
@@ -300,18 +294,18 @@ export const distributionLogging = stackRule({
         }
         const v2 = new Set<string>();
         let undecided = false;
-        for (const src of g.ofType(AWS_TYPES.logDeliverySource)) {
+        for (const src of index.ofType(AWS_TYPES.logDeliverySource)) {
             if (str(read(src.props, "logType")) !== "ACCESS_LOGS") continue;
             const name = str(read(src.props, "name"));
             if (!delivered.has(src.urn) && !(typeof name === "string" && delivered.has(name))) continue;
-            const target = g.ref(src, "resourceArn", read(src.props, "resourceArn"), AWS_TYPES.cloudfrontDistribution);
-            if (target === UNKNOWN) undecided = true;
+            const target = index.referenceIn(src, "resourceArn", read(src.props, "resourceArn"), AWS_TYPES.cloudfrontDistribution);
+            if (target === PACK_UNKNOWN) undecided = true;
             else if (target && typeof target === "object") v2.add(target.urn);
         }
-        for (const dist of g.ofType(AWS_TYPES.cloudfrontDistribution)) {
+        for (const dist of index.ofType(AWS_TYPES.cloudfrontDistribution)) {
             if (v2.has(dist.urn)) continue;
             const bucket = str(read(dist.props, "loggingConfig", "bucket"));
-            if (bucket === UNKNOWN) ctx.undecided(dist, "loggingConfig.bucket");
+            if (bucket === PACK_UNKNOWN) ctx.undecided(dist, "loggingConfig.bucket");
             else if (typeof bucket === "string" && bucket !== "") continue;
             else if (undecided) ctx.undecided(dist, "resourceArn of a LogDeliverySource");
             else ctx.report(dist, "must log requests: set loggingConfig.bucket or add a LogDeliverySource (ACCESS_LOGS) with a LogDelivery for it");
@@ -332,7 +326,7 @@ export const distributionWaf = resourceRule({
     resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
         const acl = str(read(dist.props, "webAclId"));
-        if (acl === UNKNOWN) return ctx.undecided(dist, "webAclId");
+        if (acl === PACK_UNKNOWN) return ctx.undecided(dist, "webAclId");
         if (!acl) ctx.report(dist, "must be protected by AWS WAF: set webAclId to a CLOUDFRONT-scope web ACL's arn");
     },
 });
@@ -354,20 +348,20 @@ export const distributionSecurityHeaders = stackRule({
         "contentTypeOptions, frameOptions, referrerPolicy, contentSecurityPolicy) and set responseHeadersPolicyId on each behaviour.",
     tags: ["cloudfront", "headers"],
     check(stack, ctx) {
-        const g = graphOf(stack);
-        for (const dist of g.ofType(AWS_TYPES.cloudfrontDistribution)) {
+        const index = stack.index;
+        for (const dist of index.ofType(AWS_TYPES.cloudfrontDistribution)) {
             ctx.guard(dist, () => {
                 for (const { path, behaviour } of behaviours(dist)) {
-                    if (behaviour === UNKNOWN) {
+                    if (behaviour === PACK_UNKNOWN) {
                         ctx.undecided(dist, path);
                         continue;
                     }
                     const id = str(behaviour.responseHeadersPolicyId);
                     if (id === MANAGED_SECURITY_HEADERS_POLICY_ID) continue;
-                    let policy = typeof id === "string" && id !== "" ? g.resolve(id, AWS_TYPES.cloudfrontResponseHeadersPolicy) : undefined;
-                    if (id === UNKNOWN) {
+                    let policy = typeof id === "string" && id !== "" ? index.named(id, AWS_TYPES.cloudfrontResponseHeadersPolicy) : undefined;
+                    if (id === PACK_UNKNOWN) {
                         const prop = path.startsWith("default") ? "defaultCacheBehavior" : "orderedCacheBehaviors";
-                        const deps = g.dependenciesOf(dist, prop, AWS_TYPES.cloudfrontResponseHeadersPolicy);
+                        const deps = index.computedFrom(dist, prop, AWS_TYPES.cloudfrontResponseHeadersPolicy);
                         if (deps.length !== 1) {
                             ctx.undecided(dist, `${path}.responseHeadersPolicyId`);
                             continue;

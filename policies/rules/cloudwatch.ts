@@ -3,7 +3,7 @@
  * configured range of days. The alarm rules live with what they watch (lambda.ts, apigateway.ts)
  * and share lib/alarms.ts.
  */
-import { isSet, isUnknown, num, read, UNKNOWN } from "../lib/props";
+import { isSet, isUnknown, num, read, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { AWS_TYPES } from "../lib/types";
 
@@ -52,7 +52,7 @@ export const logGroupRetention = resourceRule<RetentionConfig>({
         const days = num(read(group.props, "retentionInDays"));
         const min = ctx.config.minimumDays ?? 365;
         const max = ctx.config.maximumDays ?? 3653;
-        if (days === UNKNOWN) return ctx.undecided(group, "retentionInDays");
+        if (days === PACK_UNKNOWN) return ctx.undecided(group, "retentionInDays");
         if (days === undefined || days === 0) {
             return ctx.report(group, `must expire logs: retentionInDays is unset (kept forever); set it between ${min} and ${max}`);
         }

@@ -3,7 +3,7 @@
  * false), TLS left on in the cluster parameter group when the group is in the stack (DocumentDB's
  * `tls` parameter defaults to enabled), and the FSBP resilience and audit switches.
  */
-import { arr, num, str, UNKNOWN } from "../lib/props";
+import { arr, num, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, parameterGroupOf, parameterValue } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
@@ -40,10 +40,10 @@ export const clusterTlsRequired = stackRule({
         for (const cluster of stack.index.ofType(AWS_TYPES.docdbCluster)) {
             ctx.guard(cluster, () => {
                 const group = parameterGroupOf(stack.index, cluster, "dbClusterParameterGroupName", AWS_TYPES.docdbClusterParameterGroup);
-                if (group === UNKNOWN) return ctx.undecided(cluster, "dbClusterParameterGroupName");
+                if (group === PACK_UNKNOWN) return ctx.undecided(cluster, "dbClusterParameterGroupName");
                 if (!group) return;
                 const value = parameterValue(group.props.parameters, "tls");
-                if (value === UNKNOWN) return ctx.undecided(group, "parameters tls");
+                if (value === PACK_UNKNOWN) return ctx.undecided(group, "parameters tls");
                 if (value !== undefined && value.trim().toLowerCase() === "disabled") {
                     ctx.report(group, `must keep TLS on for '${cluster.name}' (tls is "disabled"): set tls to "enabled"`);
                 }
@@ -79,7 +79,7 @@ export const clusterBackupRetention = resourceRule({
     resourceTypes: [AWS_TYPES.docdbCluster],
     check(r, ctx) {
         const days = num(r.props.backupRetentionPeriod);
-        if (days === UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");
+        if (days === PACK_UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");
         if ((days ?? 1) < 7) ctx.report(r, `must keep backups 7 days or more (backupRetentionPeriod is ${days ?? "unset, which means 1"}): set it to 7 or more`);
     },
 });
@@ -96,7 +96,7 @@ export const clusterAuditLogs = resourceRule({
     resourceTypes: [AWS_TYPES.docdbCluster],
     check(r, ctx) {
         const exports = arr(r.props.enabledCloudwatchLogsExports);
-        if (exports === UNKNOWN) return ctx.undecided(r, "enabledCloudwatchLogsExports");
+        if (exports === PACK_UNKNOWN) return ctx.undecided(r, "enabledCloudwatchLogsExports");
         if (!(exports ?? []).some((e) => str(e) === "audit")) ctx.report(r, 'must export audit logs (enabledCloudwatchLogsExports lacks "audit"): add "audit"');
     },
 });

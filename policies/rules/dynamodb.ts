@@ -1,7 +1,7 @@
 /**
  * DynamoDB rules: encryption with a customer-managed key, point-in-time recovery and deletion protection.
  */
-import { bool, isSet, isUnknown, read, str, UNKNOWN } from "../lib/props";
+import { bool, isSet, isUnknown, read, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { checkSwitch } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
@@ -50,7 +50,7 @@ export const dynamodbPitr = resourceRule({
     resourceTypes: [AWS_TYPES.dynamodbTable],
     check(table, ctx) {
         const enabled = bool(read(table.props, "pointInTimeRecovery", "enabled") ?? read(table.props, "pointInTimeRecovery", 0, "enabled"));
-        if (enabled === UNKNOWN) return ctx.undecided(table, "pointInTimeRecovery.enabled");
+        if (enabled === PACK_UNKNOWN) return ctx.undecided(table, "pointInTimeRecovery.enabled");
         if (enabled !== true) ctx.report(table, "must enable point-in-time recovery: set pointInTimeRecovery.enabled to true");
     },
 });
@@ -69,7 +69,7 @@ export const dynamodbDeletionProtection = resourceRule({
     resourceTypes: [AWS_TYPES.dynamodbTable],
     check(table, ctx) {
         const enabled = bool(read(table.props, "deletionProtectionEnabled"));
-        if (enabled === UNKNOWN) return ctx.undecided(table, "deletionProtectionEnabled");
+        if (enabled === PACK_UNKNOWN) return ctx.undecided(table, "deletionProtectionEnabled");
         if (enabled !== true) ctx.report(table, "must be protected from deletion: set deletionProtectionEnabled to true");
     },
 });
@@ -103,7 +103,7 @@ export const daxClusterTls = resourceRule({
     resourceTypes: [AWS_TYPES.daxCluster],
     check(r, ctx) {
         const type = str(r.props.clusterEndpointEncryptionType);
-        if (type === UNKNOWN) return ctx.undecided(r, "clusterEndpointEncryptionType");
+        if (type === PACK_UNKNOWN) return ctx.undecided(r, "clusterEndpointEncryptionType");
         if (type !== "TLS") ctx.report(r, `must encrypt client connections (clusterEndpointEncryptionType is ${type ? `"${type}"` : "unset, which means NONE"}): set it to "TLS"`);
     },
 });

@@ -6,7 +6,7 @@
  * encryption set outside the stack is not visible to the pack: such a stack declares it, or
  * sets `encrypted`, to pass.
  */
-import { isSet, isUnknown, UNKNOWN } from "../lib/props";
+import { isSet, isUnknown, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, Rule, stackRule } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, ebsEncryptedByDefault } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
@@ -30,7 +30,7 @@ export const volumeEncrypted = stackRule<CmkConfig>({
                 if (isUnknown(v.props.snapshotId) || isSet(v.props.snapshotId)) return;
                 if (v.props.encrypted !== true && v.props.encrypted !== "true") {
                     if (byDefault === true) return checkCustomerManagedKey(v, ctx, "kmsKeyId", "alias/aws/ebs");
-                    if (byDefault === UNKNOWN) return ctx.undecided(v, "EncryptionByDefault enabled");
+                    if (byDefault === PACK_UNKNOWN) return ctx.undecided(v, "EncryptionByDefault enabled");
                 }
                 if (checkSwitch(v, ctx, { path: "encrypted", absent: false, want: true, what: "be encrypted at rest", fix: "set encrypted to true (with kmsKeyId) or enable aws.ebs.EncryptionByDefault" })) return;
                 checkCustomerManagedKey(v, ctx, "kmsKeyId", "alias/aws/ebs");
@@ -58,14 +58,14 @@ export const snapshotCopyEncrypted = stackRule({
                 if (isUnknown(enc) || enc === true || enc === "true") return;
                 if (isUnknown(copy.props.kmsKeyId) || isSet(copy.props.kmsKeyId)) return;
                 if (byDefault === true) return;
-                if (byDefault === UNKNOWN) return ctx.undecided(copy, "EncryptionByDefault enabled");
+                if (byDefault === PACK_UNKNOWN) return ctx.undecided(copy, "EncryptionByDefault enabled");
                 const sources = index.refersTo(copy, "sourceSnapshotId", AWS_TYPES.ebsSnapshot);
-                if (sources === UNKNOWN) return ctx.undecided(copy, "sourceSnapshotId");
+                if (sources === PACK_UNKNOWN) return ctx.undecided(copy, "sourceSnapshotId");
                 if (sources.length === 0) return;
                 const snapshot = sources[0];
                 if (snapshot.props.encrypted === true) return;
                 const volumes = index.refersTo(snapshot, "volumeId", AWS_TYPES.ebsVolume);
-                if (volumes === UNKNOWN) return ctx.undecided(copy, "volume of the source snapshot");
+                if (volumes === PACK_UNKNOWN) return ctx.undecided(copy, "volume of the source snapshot");
                 const volume = volumes[0];
                 if (!volume && snapshot.props.encrypted === undefined) return;
                 if (volume && (isUnknown(volume.props.encrypted) || volume.props.encrypted === true)) return;

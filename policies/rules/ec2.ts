@@ -5,13 +5,14 @@
  * endpoints: the S3 and DynamoDB gateway endpoints on the route tables of every Lambda subnet, an
  * interface endpoint with private DNS for each service a function's role can call (Kinesis by
  * default), and endpoint policies that are not wide open. Cross-resource facts come from
- * lib/graph.ts.
+ * lib/network.ts.
  */
 import { regionalFunctions } from "../lib/edge";
-import { functionPlacement, graphOf, StackGraph, VPC_MAIN_UNMANAGED, vpcConfigOf } from "../lib/graph";
+import { functionPlacement, networkOf, VPC_MAIN_UNMANAGED, vpcConfigOf } from "../lib/network";
+import { perIndex, push, StackIndex } from "../lib/stack";
 import { isConcretePinValue, isOpenPrincipal, isParseError, isWildcardResource, parsePolicyDocument, pinningConditionKeys } from "../lib/iam";
-import { bool, isSet, isUnknown, list, read, rec, str, strings, UNKNOWN, Unknown } from "../lib/props";
-import { fsbp, resourceRule, Rule, RuleResource, StackResource, stackRule } from "../lib/rule";
+import { bool, isSet, isUnknown, list, read, rec, str, strings, PACK_UNKNOWN, Unknown } from "../lib/props";
+import { fsbp, resourceRule, Rule, RuleContext, RuleResource, StackResource, stackRule, stringListOption } from "../lib/rule";
 import { allPorts, isOpenCidr, portRange, portsAllowed, SG_TYPES } from "../lib/security-groups";
 import { ebsEncryptedByDefault } from "../lib/stores";
 import { AWS_TYPES, isType } from "../lib/types";
@@ -50,11 +51,11 @@ export const securityGroupNoPublicIngress = resourceRule<PublicIngressConfig>({
         const allowed = ctx.config.allowedPorts ?? [];
         const judge = (path: string, cidrs: unknown, protocol: unknown, from: unknown, to: unknown) => {
             const values = strings(cidrs);
-            if (values === UNKNOWN) return ctx.undecided(resource, path);
+            if (values === PACK_UNKNOWN) return ctx.undecided(resource, path);
             const open = values.filter(isOpenCidr);
             if (open.length === 0) return;
             const range = portRange(protocol, from, to);
-            if (range === UNKNOWN) return ctx.undecided(resource, `${path} ports`);
+            if (range === PACK_UNKNOWN) return ctx.undecided(resource, `${path} ports`);
             if (portsAllowed(range, allowed)) return;
             const ports = range ? (range[0] === range[1] ? `port ${range[0]}` : `ports ${range[0]}-${range[1]}`) : "all ports";
             ctx.report(
@@ -71,7 +72,7 @@ export const securityGroupNoPublicIngress = resourceRule<PublicIngressConfig>({
         }
         if (resource.type === AWS_TYPES.securityGroupRule) {
             const type = str(read(props, "type"));
-            if (type === UNKNOWN) return ctx.undecided(resource, "type");
+            if (type === PACK_UNKNOWN) return ctx.undecided(resource, "type");
             if (type !== "ingress") return;
             for (const key of ["cidrBlocks", "ipv6CidrBlocks"]) {
                 judge(key, read(props, key), read(props, "protocol"), read(props, "fromPort"), read(props, "toPort"));
@@ -79,10 +80,10 @@ export const securityGroupNoPublicIngress = resourceRule<PublicIngressConfig>({
             return;
         }
         const ingress = list(read(props, "ingress"));
-        if (ingress === UNKNOWN) return ctx.undecided(resource, "ingress");
+        if (ingress === PACK_UNKNOWN) return ctx.undecided(resource, "ingress");
         ingress.forEach((rule, i) => {
             const r = rec(rule);
-            if (r === UNKNOWN) return ctx.undecided(resource, `ingress[${i}]`);
+            if (r === PACK_UNKNOWN) return ctx.undecided(resource, `ingress[${i}]`);
             if (!r) return;
             for (const key of ["cidrBlocks", "ipv6CidrBlocks"]) {
                 judge(`ingress[${i}].${key}`, r[key], r.protocol, r.fromPort, r.toPort);
@@ -112,31 +113,31 @@ export const defaultSecurityGroupRestricted = stackRule({
     tags: ["ec2", "network", "security-group"],
     preview: "A VPC whose default group cannot be tied to it at preview (unknown vpcId, no dependency) is undecided.",
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const managed = new Set<string>();
-        for (const dsg of g.ofType(AWS_TYPES.defaultSecurityGroup)) {
+        for (const dsg of index.ofType(AWS_TYPES.defaultSecurityGroup)) {
             ctx.guard(dsg, () => {
-                const vpc = g.ref(dsg, "vpcId", read(dsg.props, "vpcId"), AWS_TYPES.vpc);
-                if (vpc === UNKNOWN) ctx.undecided(dsg, "vpcId");
+                const vpc = index.referenceIn(dsg, "vpcId", read(dsg.props, "vpcId"), AWS_TYPES.vpc);
+                if (vpc === PACK_UNKNOWN) ctx.undecided(dsg, "vpcId");
                 else if (vpc && typeof vpc === "object") managed.add(vpc.urn);
                 for (const key of ["ingress", "egress"]) {
                     const rules = list(read(dsg.props, key));
-                    if (rules === UNKNOWN) ctx.undecided(dsg, key);
+                    if (rules === PACK_UNKNOWN) ctx.undecided(dsg, key);
                     else if (rules.length > 0) {
                         ctx.report(dsg, `must have no rules: remove all ${rules.length} ${key} rule(s) from ${key}`);
                     }
                 }
             });
         }
-        for (const rule of g.ofType(...SG_RULE_TYPES)) {
+        for (const rule of index.ofType(...SG_RULE_TYPES)) {
             ctx.guard(rule, () => {
-                const target = g.ref(rule, "securityGroupId", read(rule.props, "securityGroupId"), AWS_TYPES.defaultSecurityGroup);
+                const target = index.referenceIn(rule, "securityGroupId", read(rule.props, "securityGroupId"), AWS_TYPES.defaultSecurityGroup);
                 if (target && typeof target === "object") {
                     ctx.report(rule, `must not add a rule to the default security group '${target.name}': delete it and use a dedicated group`);
                 }
             });
         }
-        for (const vpc of g.ofType(AWS_TYPES.vpc)) {
+        for (const vpc of index.ofType(AWS_TYPES.vpc)) {
             if (managed.has(vpc.urn)) continue;
             ctx.report(
                 vpc,
@@ -156,6 +157,40 @@ interface EgressEntry {
     to: unknown;
 }
 
+
+/** A security group that regional Lambda functions use, and the functions (for messages). */
+interface FunctionGroup {
+    group: StackResource;
+    functions: string[];
+}
+
+/**
+ * The security groups of the stack's regional VPC functions, by URN; `groupsUnresolved` when a
+ * function's groups could not be tied to resources (that function is marked undecided).
+ */
+function functionSecurityGroups(
+    index: StackIndex,
+    ctx: RuleContext<unknown>,
+): { lambdaGroups: Map<string, FunctionGroup>; groupsUnresolved: boolean } {
+    const lambdaGroups = new Map<string, FunctionGroup>();
+    let groupsUnresolved = false;
+    for (const fn of regionalFunctions(index)) {
+        const config = vpcConfigOf(fn);
+        if (!config || config === PACK_UNKNOWN) continue; // lambda-function-in-private-subnets judges these
+        const groups = index.referencesIn(fn, "vpcConfig", config.securityGroupIds, AWS_TYPES.securityGroup);
+        if (groups === PACK_UNKNOWN) {
+            groupsUnresolved = true;
+            ctx.undecided(fn, "vpcConfig.securityGroupIds");
+            continue;
+        }
+        for (const group of groups.resources) {
+            const entry = lambdaGroups.get(group.urn) ?? { group, functions: [] };
+            entry.functions.push(fn.name);
+            lambdaGroups.set(group.urn, entry);
+        }
+    }
+    return { lambdaGroups, groupsUnresolved };
+}
 export const lambdaSecurityGroupEgressRestricted = stackRule({
     name: "ec2-lambda-security-group-egress-restricted",
     description:
@@ -184,34 +219,17 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
         "group cannot be tied, or an egress entry whose CIDRs or protocol are unknown, leaves it undecided. A group " +
         "outside the stack cannot be judged.",
     check(stack, ctx) {
-        const g = graphOf(stack);
-        // The security groups of VPC functions, and the functions each one serves (for messages).
-        const lambdaGroups = new Map<string, { group: StackResource; functions: string[] }>();
-        let groupsUnresolved = false;
-        for (const fn of regionalFunctions(g)) {
-            const config = vpcConfigOf(fn);
-            if (!config || config === UNKNOWN) continue; // lambda-function-in-private-subnets judges these
-            const groups = g.refs(fn, "vpcConfig", config.securityGroupIds, AWS_TYPES.securityGroup);
-            if (groups === UNKNOWN) {
-                groupsUnresolved = true;
-                ctx.undecided(fn, "vpcConfig.securityGroupIds");
-                continue;
-            }
-            for (const group of groups.resources) {
-                const entry = lambdaGroups.get(group.urn) ?? { group, functions: [] };
-                entry.functions.push(fn.name);
-                lambdaGroups.set(group.urn, entry);
-            }
-        }
+        const index = stack.index;
+        const { lambdaGroups, groupsUnresolved } = functionSecurityGroups(index, ctx);
         if (lambdaGroups.size === 0 && !groupsUnresolved) return;
 
-        const judge = (e: EgressEntry, target: { group: StackResource; functions: string[] } | "unresolved") => {
+        const judge = (e: EgressEntry, target: FunctionGroup | "unresolved") => {
             const cidrs = strings(e.cidrs);
-            if (cidrs === UNKNOWN) return ctx.undecided(e.holder, e.path);
+            if (cidrs === PACK_UNKNOWN) return ctx.undecided(e.holder, e.path);
             const open = cidrs.filter(isOpenCidr);
             if (open.length === 0) return;
             const all = allPorts(e.protocol, e.from, e.to);
-            if (all === UNKNOWN) return ctx.undecided(e.holder, `${e.path} protocol/ports`);
+            if (all === PACK_UNKNOWN) return ctx.undecided(e.holder, `${e.path} protocol/ports`);
             if (!all) return;
             if (target === "unresolved") return ctx.undecided(e.holder, "securityGroupId");
             const fns = target.functions.map((f) => `'${f}'`).join(", ");
@@ -228,10 +246,10 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
             const sg = entry.group;
             ctx.guard(sg, () => {
                 const egress = list(read(sg.props, "egress"));
-                if (egress === UNKNOWN) return ctx.undecided(sg, "egress");
+                if (egress === PACK_UNKNOWN) return ctx.undecided(sg, "egress");
                 egress.forEach((rule, i) => {
                     const r = rec(rule);
-                    if (r === UNKNOWN) return ctx.undecided(sg, `egress[${i}]`);
+                    if (r === PACK_UNKNOWN) return ctx.undecided(sg, `egress[${i}]`);
                     if (!r) return;
                     for (const key of ["cidrBlocks", "ipv6CidrBlocks"]) {
                         judge({ holder: sg, path: `egress[${i}].${key}`, cidrs: r[key], protocol: r.protocol, from: r.fromPort, to: r.toPort }, entry);
@@ -242,14 +260,14 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
 
         // Separate rule resources that target one of those groups.
         const targetOf = (rule: StackResource) => {
-            const sg = g.ref(rule, "securityGroupId", read(rule.props, "securityGroupId"), AWS_TYPES.securityGroup);
-            if (sg === UNKNOWN) return "unresolved" as const;
+            const sg = index.referenceIn(rule, "securityGroupId", read(rule.props, "securityGroupId"), AWS_TYPES.securityGroup);
+            if (sg === PACK_UNKNOWN) return "unresolved" as const;
             return sg && typeof sg === "object" ? lambdaGroups.get(sg.urn) : undefined;
         };
-        for (const rule of g.ofType(AWS_TYPES.securityGroupRule)) {
+        for (const rule of index.ofType(AWS_TYPES.securityGroupRule)) {
             ctx.guard(rule, () => {
                 const type = str(read(rule.props, "type"));
-                if (type === UNKNOWN) return ctx.undecided(rule, "type");
+                if (type === PACK_UNKNOWN) return ctx.undecided(rule, "type");
                 if (type !== "egress") return;
                 const target = targetOf(rule);
                 if (!target) return;
@@ -259,7 +277,7 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
                 }
             });
         }
-        for (const rule of g.ofType(AWS_TYPES.securityGroupEgressRule)) {
+        for (const rule of index.ofType(AWS_TYPES.securityGroupEgressRule)) {
             ctx.guard(rule, () => {
                 const target = targetOf(rule);
                 if (!target) return;
@@ -285,15 +303,15 @@ export const vpcFlowLogsEnabled = stackRule({
     tags: ["ec2", "network", "logging"],
     preview: "A flow log whose vpcId is unknown is tied to its VPC through property dependencies.",
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const covered = new Set<string>();
         let undecided: StackResource | undefined;
-        for (const log of g.ofType(AWS_TYPES.flowLog)) {
-            const vpc = g.ref(log, "vpcId", read(log.props, "vpcId"), AWS_TYPES.vpc);
-            if (vpc === UNKNOWN) undecided = log;
+        for (const log of index.ofType(AWS_TYPES.flowLog)) {
+            const vpc = index.referenceIn(log, "vpcId", read(log.props, "vpcId"), AWS_TYPES.vpc);
+            if (vpc === PACK_UNKNOWN) undecided = log;
             else if (vpc && typeof vpc === "object") covered.add(vpc.urn);
         }
-        for (const vpc of g.ofType(AWS_TYPES.vpc)) {
+        for (const vpc of index.ofType(AWS_TYPES.vpc)) {
             if (covered.has(vpc.urn)) continue;
             if (undecided) ctx.undecided(vpc, `vpcId of flow log '${undecided.name}'`);
             else ctx.report(vpc, "must have flow logs: add an aws.ec2.FlowLog with vpcId set to this VPC");
@@ -302,12 +320,12 @@ export const vpcFlowLogsEnabled = stackRule({
 });
 
 /** True for an interface endpoint (vpcEndpointType Interface) with private DNS on. */
-export function isPrivateDnsInterfaceEndpoint(endpoint: RuleResource): boolean | typeof UNKNOWN {
+export function isPrivateDnsInterfaceEndpoint(endpoint: RuleResource): boolean | typeof PACK_UNKNOWN {
     const type = str(read(endpoint.props, "vpcEndpointType"));
-    if (type === UNKNOWN) return UNKNOWN;
+    if (type === PACK_UNKNOWN) return PACK_UNKNOWN;
     if (type !== "Interface") return false;
     const dns = bool(read(endpoint.props, "privateDnsEnabled"));
-    return dns === UNKNOWN ? UNKNOWN : dns === true;
+    return dns === PACK_UNKNOWN ? PACK_UNKNOWN : dns === true;
 }
 
 export const vpcDnsForPrivateEndpoints = stackRule({
@@ -322,15 +340,15 @@ export const vpcDnsForPrivateEndpoints = stackRule({
     tags: ["ec2", "network", "vpc-endpoint"],
     preview: "Undecided while the endpoint's type, privateDnsEnabled or the VPC's DNS attributes are unknown.",
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const judged = new Set<string>();
-        for (const endpoint of g.ofType(AWS_TYPES.vpcEndpoint)) {
+        for (const endpoint of index.ofType(AWS_TYPES.vpcEndpoint)) {
             ctx.guard(endpoint, () => {
                 const privateDns = isPrivateDnsInterfaceEndpoint(endpoint);
-                if (privateDns === UNKNOWN) return ctx.undecided(endpoint, "vpcEndpointType/privateDnsEnabled");
+                if (privateDns === PACK_UNKNOWN) return ctx.undecided(endpoint, "vpcEndpointType/privateDnsEnabled");
                 if (!privateDns) return;
-                const vpc = g.ref(endpoint, "vpcId", read(endpoint.props, "vpcId"), AWS_TYPES.vpc);
-                if (vpc === UNKNOWN) return ctx.undecided(endpoint, "vpcId");
+                const vpc = index.referenceIn(endpoint, "vpcId", read(endpoint.props, "vpcId"), AWS_TYPES.vpc);
+                if (vpc === PACK_UNKNOWN) return ctx.undecided(endpoint, "vpcId");
                 if (!vpc || typeof vpc === "string" || judged.has(vpc.urn)) return;
                 judged.add(vpc.urn);
                 const support = bool(read(vpc.props, "enableDnsSupport"));
@@ -361,7 +379,7 @@ interface EndpointInfo {
     endpoint: StackResource;
     service: string | Unknown | undefined;
     type: string | Unknown;
-    /** Route table keys (URN or id) the endpoint is attached to; UNKNOWN if not decidable. */
+    /** Route table keys (URN or id) the endpoint is attached to; PACK_UNKNOWN if not decidable. */
     tables: Set<string> | Unknown;
     /** Subnets (URN or id) the endpoint has network interfaces in. */
     subnets: Set<string> | Unknown;
@@ -369,19 +387,17 @@ interface EndpointInfo {
 }
 
 /** Endpoints with their route tables and subnets (inline and association resources). */
-const endpointCache = new WeakMap<StackGraph, EndpointInfo[]>();
+const endpoints = perIndex(endpointsOf);
 
-function endpoints(g: StackGraph): EndpointInfo[] {
-    const cached = endpointCache.get(g);
-    if (cached) return cached;
+function endpointsOf(index: StackIndex): EndpointInfo[] {
     const keys = (r: StackResource, prop: string, ...tokens: string[]): Set<string> | Unknown => {
-        const refs = g.refs(r, prop, read(r.props, prop), ...tokens);
-        if (refs === UNKNOWN) return UNKNOWN;
+        const refs = index.referencesIn(r, prop, read(r.props, prop), ...tokens);
+        if (refs === PACK_UNKNOWN) return PACK_UNKNOWN;
         return new Set([...refs.resources.map((x) => x.urn), ...refs.external]);
     };
     const byUrn = new Map<string, EndpointInfo>();
     const out: EndpointInfo[] = [];
-    for (const endpoint of g.ofType(AWS_TYPES.vpcEndpoint)) {
+    for (const endpoint of index.ofType(AWS_TYPES.vpcEndpoint)) {
         const name = str(read(endpoint.props, "serviceName"));
         const type = str(read(endpoint.props, "vpcEndpointType"));
         const info: EndpointInfo = {
@@ -391,26 +407,25 @@ function endpoints(g: StackGraph): EndpointInfo[] {
             type: type === undefined ? "Gateway" : type,
             tables: keys(endpoint, "routeTableIds", ...TABLES),
             subnets: keys(endpoint, "subnetIds", AWS_TYPES.subnet),
-            vpc: g.net.key(endpoint, "vpcId", AWS_TYPES.vpc),
+            vpc: networkOf(index).key(endpoint, "vpcId", AWS_TYPES.vpc),
         };
         out.push(info);
         byUrn.set(endpoint.urn, info);
     }
     const attach = (assocType: string, prop: "tables" | "subnets", refProp: string, ...tokens: string[]) => {
-        for (const assoc of g.ofType(assocType)) {
-            const ep = g.ref(assoc, "vpcEndpointId", read(assoc.props, "vpcEndpointId"), AWS_TYPES.vpcEndpoint);
-            const target = g.net.key(assoc, refProp, ...tokens);
+        for (const assoc of index.ofType(assocType)) {
+            const ep = index.referenceIn(assoc, "vpcEndpointId", read(assoc.props, "vpcEndpointId"), AWS_TYPES.vpcEndpoint);
+            const target = networkOf(index).key(assoc, refProp, ...tokens);
             const info = ep && typeof ep === "object" ? byUrn.get(ep.urn) : undefined;
             if (!info) continue;
             const set = info[prop];
-            if (set === UNKNOWN) continue;
+            if (set === PACK_UNKNOWN) continue;
             if (typeof target === "string") set.add(target);
-            else info[prop] = UNKNOWN;
+            else info[prop] = PACK_UNKNOWN;
         }
     };
     attach(AWS_TYPES.vpcEndpointRouteTableAssociation, "tables", "routeTableId", ...TABLES);
     attach(AWS_TYPES.vpcEndpointSubnetAssociation, "subnets", "subnetId", AWS_TYPES.subnet);
-    endpointCache.set(g, out);
     return out;
 }
 
@@ -435,34 +450,32 @@ export const gatewayEndpointsForLambdaSubnets = stackRule<GatewayConfig>({
     tags: ["ec2", "vpc-endpoint", "network"],
     preview: "Undecided while a subnet's route table or an endpoint's service or route tables cannot be tied to resources.",
     config: {
-        gatewayServices: {
-            type: "array",
-            items: { type: "string" },
-            default: ["s3", "dynamodb"],
-            description: "Services (endpoint name suffix) that need a Gateway endpoint on every Lambda subnet's route table.",
-        },
+        gatewayServices: stringListOption(
+            "Services (endpoint name suffix) that need a Gateway endpoint on every Lambda subnet's route table.",
+            ["s3", "dynamodb"],
+        ),
     },
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const services = ctx.config.gatewayServices ?? ["s3", "dynamodb"];
-        const eps = endpoints(g);
-        const undecidedEndpoint = eps.find((e) => isUnknown(e.service) || isUnknown(e.type) || e.tables === UNKNOWN);
+        const eps = endpoints(index);
+        const undecidedEndpoint = eps.find((e) => isUnknown(e.service) || isUnknown(e.type) || e.tables === PACK_UNKNOWN);
         // Lambda@Edge functions are skipped: they cannot be attached to a VPC
-        for (const fn of regionalFunctions(g)) {
+        for (const fn of regionalFunctions(index)) {
             ctx.guard(fn, () => {
-                const placement = functionPlacement(g, fn);
+                const placement = functionPlacement(index, fn);
                 if (placement.kind === "unknown") return ctx.undecided(fn, placement.what);
                 if (placement.kind === "none") return; // lambda-function-in-private-subnets reports it
                 const missing: string[] = [];
                 for (const subnet of placement.subnets) {
-                    const table = g.net.effectiveRouteTable(subnet);
-                    if (table === UNKNOWN) return ctx.undecided(fn, `route table of subnet '${subnet.name}'`);
+                    const table = networkOf(index).effectiveRouteTable(subnet);
+                    if (table === PACK_UNKNOWN) return ctx.undecided(fn, `route table of subnet '${subnet.name}'`);
                     if (table === undefined) continue; // outside the stack: reported by the private-subnets rule
                     for (const service of services) {
                         const attached = eps.some(
-                            (e) => e.service === service && e.type === "Gateway" && e.tables !== UNKNOWN && e.tables.has(table),
+                            (e) => e.service === service && e.type === "Gateway" && e.tables !== PACK_UNKNOWN && e.tables.has(table),
                         );
-                        if (!attached) missing.push(`${service} (subnet '${subnet.name}', ${tableLabel(g, table)})`);
+                        if (!attached) missing.push(`${service} (subnet '${subnet.name}', ${tableLabel(index, table)})`);
                     }
                 }
                 if (missing.length === 0) return;
@@ -478,60 +491,57 @@ export const gatewayEndpointsForLambdaSubnets = stackRule<GatewayConfig>({
     },
 });
 
-function tableLabel(g: StackGraph, key: string): string {
+function tableLabel(index: StackIndex, key: string): string {
     if (key === VPC_MAIN_UNMANAGED) return key;
-    const table = g.byUrn(key);
+    const table = index.byUrn(key);
     return table ? `route table '${table.name}'` : `route table ${key}`;
 }
 
-/** The policy documents (parsed) attached to a role in the stack; UNKNOWN if one is unknown. */
-function rolePolicyDocuments(g: StackGraph, role: StackResource): unknown[] | Unknown {
+/** The policy documents (parsed) attached to a role in the stack; PACK_UNKNOWN if one is unknown. */
+function rolePolicyDocuments(index: StackIndex, role: StackResource): unknown[] | Unknown {
     const docs: unknown[] = [];
     const inline = list(read(role.props, "inlinePolicies"));
-    if (inline === UNKNOWN) return UNKNOWN;
+    if (inline === PACK_UNKNOWN) return PACK_UNKNOWN;
     for (const p of inline) docs.push(read(p, "policy"));
-    for (const rp of g.index.dependentsOf(role, AWS_TYPES.iamRolePolicy).map((d) => d.resource).concat(byRoleValue(g, role, AWS_TYPES.iamRolePolicy))) {
+    for (const rp of index.propertiesComputedFrom(role, AWS_TYPES.iamRolePolicy).map((d) => d.resource).concat(byRoleValue(index, role, AWS_TYPES.iamRolePolicy))) {
         docs.push(read(rp.props, "policy"));
     }
     const policyArns: unknown[] = [];
     const managed = strings(read(role.props, "managedPolicyArns"));
-    if (managed === UNKNOWN) return UNKNOWN;
+    if (managed === PACK_UNKNOWN) return PACK_UNKNOWN;
     policyArns.push(...managed);
-    for (const att of g.index.dependentsOf(role, AWS_TYPES.iamRolePolicyAttachment).map((d) => d.resource).concat(byRoleValue(g, role, AWS_TYPES.iamRolePolicyAttachment))) {
-        const arn = g.ref(att, "policyArn", read(att.props, "policyArn"), AWS_TYPES.iamPolicy);
-        if (arn === UNKNOWN) return UNKNOWN;
+    for (const att of index.propertiesComputedFrom(role, AWS_TYPES.iamRolePolicyAttachment).map((d) => d.resource).concat(byRoleValue(index, role, AWS_TYPES.iamRolePolicyAttachment))) {
+        const arn = index.referenceIn(att, "policyArn", read(att.props, "policyArn"), AWS_TYPES.iamPolicy);
+        if (arn === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (arn && typeof arn === "object") docs.push(read(arn.props, "policy"));
         else if (typeof arn === "string") policyArns.push(arn);
     }
     for (const arn of policyArns) {
-        const policy = typeof arn === "string" ? g.resolve(arn, AWS_TYPES.iamPolicy) : undefined;
+        const policy = typeof arn === "string" ? index.named(arn, AWS_TYPES.iamPolicy) : undefined;
         if (policy) docs.push(read(policy.props, "policy"));
         // An AWS-managed policy outside the stack: its grants are judged by the IAM rules.
     }
-    return docs.some(isUnknown) ? UNKNOWN : docs;
+    return docs.some(isUnknown) ? PACK_UNKNOWN : docs;
 }
 
 /** RolePolicy/RolePolicyAttachment resources whose `role` names this role by name, id or ARN. */
-const byRoleCache = new WeakMap<StackGraph, Map<string, StackResource[]>>();
-
-function byRoleValue(g: StackGraph, role: StackResource, type: string): StackResource[] {
-    let index = byRoleCache.get(g);
-    if (!index) {
-        index = new Map();
-        for (const r of g.ofType(AWS_TYPES.iamRolePolicy, AWS_TYPES.iamRolePolicyAttachment)) {
-            const value = str(read(r.props, "role"));
-            if (typeof value !== "string") continue;
-            const key = `${r.type}|${value}`;
-            index.set(key, [...(index.get(key) ?? []), r]);
-        }
-        byRoleCache.set(g, index);
+const rolePoliciesByRoleValue = perIndex((index: StackIndex) => {
+    const byValue = new Map<string, StackResource[]>();
+    for (const r of index.ofType(AWS_TYPES.iamRolePolicy, AWS_TYPES.iamRolePolicyAttachment)) {
+        const value = str(read(r.props, "role"));
+        if (typeof value === "string") push(byValue, `${r.type}|${value}`, r);
     }
+    return byValue;
+});
+
+function byRoleValue(index: StackIndex, role: StackResource, type: string): StackResource[] {
+    const byValue = rolePoliciesByRoleValue(index);
     const out: StackResource[] = [];
     for (const key of ["name", "id", "arn"]) {
         const value = str(read(role.props, key));
-        if (typeof value === "string") for (const r of index.get(`${type}|${value}`) ?? []) if (!out.includes(r)) out.push(r);
+        if (typeof value === "string") for (const r of byValue.get(`${type}|${value}`) ?? []) if (!out.includes(r)) out.push(r);
     }
-    return out.filter((r) => !g.index.dependentsOf(role, type).some((d) => d.resource === r));
+    return out.filter((r) => !index.propertiesComputedFrom(role, type).some((d) => d.resource === r));
 }
 
 /**
@@ -543,7 +553,7 @@ function byRoleValue(g: StackGraph, role: StackResource, type: string): StackRes
  */
 export function allowsService(document: unknown, service: string): boolean | Unknown {
     const parsed = parsePolicyDocument(document);
-    if (parsed === UNKNOWN) return UNKNOWN;
+    if (parsed === PACK_UNKNOWN) return PACK_UNKNOWN;
     if (isParseError(parsed)) return false;
     const prefix = service.toLowerCase();
     const coversService = (pattern: string) => {
@@ -554,9 +564,9 @@ export function allowsService(document: unknown, service: string): boolean | Unk
         return new RegExp(`^${glob}$`).test(prefix);
     };
     for (const s of parsed.statements) {
-        if (s.effect === UNKNOWN) return UNKNOWN;
+        if (s.effect === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (s.effect !== "Allow") continue;
-        if (s.action === UNKNOWN || s.notAction === UNKNOWN) return UNKNOWN;
+        if (s.action === PACK_UNKNOWN || s.notAction === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (s.action?.some(coversService)) return true;
         if (s.notAction && !s.notAction.some((a) => a.trim() === "*" || a.toLowerCase().trim() === `${prefix}:*`)) return true;
     }
@@ -593,28 +603,28 @@ export const interfaceEndpointsForLambdaServices = stackRule<InterfaceConfig>({
         },
     },
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const services = Object.entries(ctx.config.interfaceServices ?? { kinesis: "kinesis-streams" });
-        const eps = endpoints(g);
+        const eps = endpoints(index);
         // Lambda@Edge functions are skipped: they cannot be attached to a VPC
-        for (const fn of regionalFunctions(g)) {
+        for (const fn of regionalFunctions(index)) {
             ctx.guard(fn, () => {
-                const placement = functionPlacement(g, fn);
+                const placement = functionPlacement(index, fn);
                 if (placement.kind === "unknown") return ctx.undecided(fn, placement.what);
                 if (placement.kind === "none" || placement.subnets.length === 0) return;
-                const role = g.ref(fn, "role", read(fn.props, "role"), AWS_TYPES.iamRole);
-                if (role === UNKNOWN) return ctx.undecided(fn, "role");
+                const role = index.referenceIn(fn, "role", read(fn.props, "role"), AWS_TYPES.iamRole);
+                if (role === PACK_UNKNOWN) return ctx.undecided(fn, "role");
                 if (!role || typeof role === "string") return; // role outside the stack: grants not visible
-                const docs = rolePolicyDocuments(g, role);
-                if (docs === UNKNOWN) return ctx.undecided(fn, `policies of role '${role.name}'`);
-                const vpc = g.net.vpcKeyOfSubnet(placement.subnets[0]);
-                if (vpc === UNKNOWN) return ctx.undecided(fn, "vpcId of its subnets");
+                const docs = rolePolicyDocuments(index, role);
+                if (docs === PACK_UNKNOWN) return ctx.undecided(fn, `policies of role '${role.name}'`);
+                const vpc = networkOf(index).vpcKeyOfSubnet(placement.subnets[0]);
+                if (vpc === PACK_UNKNOWN) return ctx.undecided(fn, "vpcId of its subnets");
                 for (const [iamPrefix, endpointName] of services) {
                     const grants = docs.map((d) => allowsService(d, iamPrefix));
-                    if (grants.includes(UNKNOWN)) return ctx.undecided(fn, `policies of role '${role.name}'`);
+                    if (grants.includes(PACK_UNKNOWN)) return ctx.undecided(fn, `policies of role '${role.name}'`);
                     if (!grants.includes(true)) continue;
-                    const problem = interfaceEndpointProblem(g, eps, vpc, endpointName, placement.subnets);
-                    if (problem === UNKNOWN) return ctx.undecided(fn, `interface endpoints for ${endpointName}`);
+                    const problem = interfaceEndpointProblem(index, eps, vpc, endpointName, placement.subnets);
+                    if (problem === PACK_UNKNOWN) return ctx.undecided(fn, `interface endpoints for ${endpointName}`);
                     if (problem) {
                         ctx.report(
                             fn,
@@ -631,7 +641,7 @@ export const interfaceEndpointsForLambdaServices = stackRule<InterfaceConfig>({
 
 /** Why no endpoint serves `service` for these subnets (undefined when one does). */
 function interfaceEndpointProblem(
-    g: StackGraph,
+    index: StackIndex,
     eps: EndpointInfo[],
     vpc: string | undefined,
     service: string,
@@ -639,22 +649,22 @@ function interfaceEndpointProblem(
 ): string | undefined | Unknown {
     const candidates = eps.filter((e) => e.service === service && e.type === "Interface" && (vpc === undefined || e.vpc === vpc));
     if (candidates.length === 0) {
-        return eps.some((e) => isUnknown(e.service) || isUnknown(e.type) || isUnknown(e.vpc)) ? UNKNOWN : `no ${service} Interface endpoint in its VPC`;
+        return eps.some((e) => isUnknown(e.service) || isUnknown(e.type) || isUnknown(e.vpc)) ? PACK_UNKNOWN : `no ${service} Interface endpoint in its VPC`;
     }
     const azOf = (key: string) => {
-        const subnet = g.byUrn(key) ?? g.resolve(key, AWS_TYPES.subnet);
+        const subnet = index.byUrn(key) ?? index.named(key, AWS_TYPES.subnet);
         return subnet ? str(read(subnet.props, "availabilityZone")) : undefined;
     };
     let last: string | Unknown = "";
     for (const e of candidates) {
         const dns = bool(read(e.endpoint.props, "privateDnsEnabled"));
-        if (dns === UNKNOWN) return UNKNOWN;
+        if (dns === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (dns !== true) {
             last = `endpoint '${e.endpoint.name}' must set privateDnsEnabled: true (without it the SDK resolves the public endpoint)`;
             continue;
         }
         const own = e.subnets;
-        if (own === UNKNOWN) return UNKNOWN;
+        if (own === PACK_UNKNOWN) return PACK_UNKNOWN;
         const zones = new Set([...own].map(azOf));
         const uncovered = subnets.filter((s) => !own.has(s.urn) && !zones.has(str(read(s.props, "availabilityZone")) as string));
         if (uncovered.length === 0) return undefined;
@@ -677,14 +687,14 @@ const RESOURCE_PINNING_KEYS = ["aws:resourceaccount", "aws:resourceorgid", "aws:
 
 function pinsResource(condition: unknown): boolean {
     const c = rec(condition);
-    if (!c || c === UNKNOWN) return false;
+    if (!c || c === PACK_UNKNOWN) return false;
     return Object.entries(c).some(([operator, block]) => {
         const b = rec(block);
-        if (!b || b === UNKNOWN || /not|ifexists|^null$|^forallvalues:/i.test(operator)) return false;
+        if (!b || b === PACK_UNKNOWN || /not|ifexists|^null$|^forallvalues:/i.test(operator)) return false;
         return Object.entries(b).some(([k, v]) => {
             if (!RESOURCE_PINNING_KEYS.includes(k.toLowerCase())) return false;
             const vs = strings(v);
-            return vs !== UNKNOWN && vs.length > 0 && vs.every((x) => isConcretePinValue(k, x));
+            return vs !== PACK_UNKNOWN && vs.length > 0 && vs.every((x) => isConcretePinValue(k, x));
         });
     });
 }
@@ -695,19 +705,19 @@ function pinsResource(condition: unknown): boolean {
  */
 export function wideOpenStatements(document: unknown): { index: number; why: string }[] | Unknown | "unparsable" {
     const parsed = parsePolicyDocument(document);
-    if (parsed === UNKNOWN) return UNKNOWN;
+    if (parsed === PACK_UNKNOWN) return PACK_UNKNOWN;
     if (isParseError(parsed)) return "unparsable";
     const out: { index: number; why: string }[] = [];
     for (const s of parsed.statements) {
-        if (s.effect === UNKNOWN) return UNKNOWN;
+        if (s.effect === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (s.effect !== "Allow") continue;
         const open = isOpenPrincipal(s.principal);
-        if (open === UNKNOWN) return UNKNOWN;
+        if (open === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (!open) continue;
         const pinned = pinningConditionKeys(s.condition);
-        if (pinned === UNKNOWN) return UNKNOWN;
+        if (pinned === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (pinned.length > 0 || pinsResource(s.condition)) continue;
-        if (s.resource === UNKNOWN) return UNKNOWN;
+        if (s.resource === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (s.resource && !s.resource.some(isWildcardResource)) continue;
         out.push({
             index: s.index,
@@ -734,13 +744,13 @@ export const endpointPolicyRestricted = stackRule({
     tags: ["ec2", "vpc-endpoint", "iam"],
     preview: "Undecided while the policy document is unknown.",
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const separate = new Map<string, StackResource>();
-        for (const p of g.ofType(AWS_TYPES.vpcEndpointPolicy)) {
-            const ep = g.ref(p, "vpcEndpointId", read(p.props, "vpcEndpointId"), AWS_TYPES.vpcEndpoint);
+        for (const p of index.ofType(AWS_TYPES.vpcEndpointPolicy)) {
+            const ep = index.referenceIn(p, "vpcEndpointId", read(p.props, "vpcEndpointId"), AWS_TYPES.vpcEndpoint);
             if (ep && typeof ep === "object") separate.set(ep.urn, p);
         }
-        for (const endpoint of g.ofType(AWS_TYPES.vpcEndpoint)) {
+        for (const endpoint of index.ofType(AWS_TYPES.vpcEndpoint)) {
             ctx.guard(endpoint, () => {
                 const type = str(read(endpoint.props, "vpcEndpointType"));
                 if (type === "GatewayLoadBalancer" || type === "Resource" || type === "ServiceNetwork") return;
@@ -751,7 +761,7 @@ export const endpointPolicyRestricted = stackRule({
                     return ctx.report(endpoint, "must have an endpoint policy: set policy to allow only the actions and resources the VPC's workloads use (the default allows everything)");
                 }
                 const open = wideOpenStatements(policy);
-                if (open === UNKNOWN) return ctx.undecided(endpoint, "policy");
+                if (open === PACK_UNKNOWN) return ctx.undecided(endpoint, "policy");
                 if (open === "unparsable") return ctx.report(endpoint, "must have a parsable endpoint policy: policy is not valid JSON");
                 for (const { index, why } of open) {
                     ctx.report(endpoint, `must not be wide open: policy statement[${index}] ${why}; name the resources or add an aws:PrincipalAccount condition`);
@@ -774,7 +784,7 @@ interface BlockDevice {
 function blockDevices(r: StackResource): BlockDevice[] | Unknown {
     if (isType(r.type, AWS_TYPES.ec2LaunchTemplate)) {
         const mappings = list(r.props.blockDeviceMappings);
-        if (mappings === UNKNOWN) return UNKNOWN;
+        if (mappings === PACK_UNKNOWN) return PACK_UNKNOWN;
         const out: BlockDevice[] = [];
         mappings.forEach((m, i) => {
             const ebs = read(m, "ebs");
@@ -785,10 +795,10 @@ function blockDevices(r: StackResource): BlockDevice[] | Unknown {
     }
     const out: BlockDevice[] = [];
     const root = read(r.props, "rootBlockDevice");
-    if (isUnknown(root)) return UNKNOWN;
+    if (isUnknown(root)) return PACK_UNKNOWN;
     out.push({ where: "rootBlockDevice", encrypted: read(root, "encrypted"), snapshotId: undefined });
     const devices = list(r.props.ebsBlockDevices);
-    if (devices === UNKNOWN) return UNKNOWN;
+    if (devices === PACK_UNKNOWN) return PACK_UNKNOWN;
     devices.forEach((d, i) => {
         if (bool(read(d, "noDevice")) === true) return;
         out.push({ where: `ebsBlockDevices[${i}]`, encrypted: read(d, "encrypted"), snapshotId: read(d, "snapshotId") });
@@ -815,12 +825,12 @@ export const instanceVolumesEncrypted = stackRule({
             ctx.guard(r, () => {
                 if (byDefault === true) return;
                 const devices = blockDevices(r);
-                if (devices === UNKNOWN) return ctx.undecided(r, "block devices");
+                if (devices === PACK_UNKNOWN) return ctx.undecided(r, "block devices");
                 for (const d of devices) {
                     const enc = bool(d.encrypted);
                     if (enc === true) continue;
                     if (isUnknown(d.snapshotId) || isSet(d.snapshotId)) continue;
-                    if (enc === UNKNOWN || byDefault === UNKNOWN) {
+                    if (enc === PACK_UNKNOWN || byDefault === PACK_UNKNOWN) {
                         ctx.undecided(r, `${d.where}.encrypted`);
                         continue;
                     }
@@ -848,7 +858,7 @@ export const ebsEncryptionByDefaultEnabled = resourceRule({
     resourceTypes: [AWS_TYPES.ebsEncryptionByDefault],
     check(r, ctx) {
         const enabled = bool(r.props.enabled);
-        if (enabled === UNKNOWN) return ctx.undecided(r, "enabled");
+        if (enabled === PACK_UNKNOWN) return ctx.undecided(r, "enabled");
         if (enabled === false) ctx.report(r, "must keep EBS encryption by default on (enabled is false): set enabled to true");
     },
 });
@@ -870,7 +880,7 @@ export const instanceImdsv2 = resourceRule({
     check(r, ctx) {
         const endpoint = str(read(r.props, "metadataOptions", "httpEndpoint"));
         const tokens = str(read(r.props, "metadataOptions", "httpTokens"));
-        if (endpoint === UNKNOWN || tokens === UNKNOWN) return ctx.undecided(r, "metadataOptions");
+        if (endpoint === PACK_UNKNOWN || tokens === PACK_UNKNOWN) return ctx.undecided(r, "metadataOptions");
         if (endpoint === "disabled" || tokens === "required") return;
         ctx.report(r, `must require IMDSv2 (metadataOptions.httpTokens is ${tokens ? `"${tokens}"` : "unset, which means optional"}): set httpTokens to "required"`);
     },

@@ -4,7 +4,7 @@
  * key, scanned on push, immutable tags and a lifecycle policy. ECR always encrypts images at
  * rest (AES256 by default, or KMS with the AWS-managed aws/ecr key when no key is named).
  */
-import { arr, bool, str, UNKNOWN } from "../lib/props";
+import { arr, bool, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
 import { isAwsManagedKey, readPath } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
@@ -40,11 +40,11 @@ export const repositoryEncryptedCmk = resourceRule({
     check(r, ctx) {
         const type = str(readPath(r.props, "encryptionConfigurations.encryptionType"));
         const key = str(readPath(r.props, "encryptionConfigurations.kmsKey"));
-        if (type === UNKNOWN) return ctx.undecided(r, "encryptionConfigurations");
+        if (type === PACK_UNKNOWN) return ctx.undecided(r, "encryptionConfigurations");
         if (typeof type !== "string" || !type.toUpperCase().startsWith("KMS")) {
             return ctx.report(r, `must encrypt its images with a customer-managed KMS key (encryptionType is ${type ?? "unset, which means AES256"}): set encryptionConfigurations [{ encryptionType: "KMS", kmsKey }]`);
         }
-        if (key === UNKNOWN) return;
+        if (key === PACK_UNKNOWN) return;
         if (key === undefined || key === "" || isAwsManagedKey(key)) {
             ctx.report(r, `must use a customer-managed KMS key (kmsKey is ${key ? `"${key}"` : "unset, so the AWS-managed aws/ecr key is used"}): set kmsKey`);
         }
@@ -65,11 +65,11 @@ export const repositoryScanOnPush = stackRule({
         const registry = stack.index.ofType(AWS_TYPES.ecrRegistryScanningConfiguration);
         if (registry.some((g) => {
             const rules = arr(g.props.rules);
-            return rules === UNKNOWN || (rules ?? []).length > 0;
+            return rules === PACK_UNKNOWN || (rules ?? []).length > 0;
         })) return;
         for (const repo of stack.index.ofType(AWS_TYPES.ecrRepository)) {
             const scan = bool(readPath(repo.props, "imageScanningConfiguration.scanOnPush"));
-            if (scan === UNKNOWN) ctx.undecided(repo, "imageScanningConfiguration.scanOnPush");
+            if (scan === PACK_UNKNOWN) ctx.undecided(repo, "imageScanningConfiguration.scanOnPush");
             else if (scan !== true) ctx.report(repo, "must scan images on push (imageScanningConfiguration.scanOnPush is not true): set scanOnPush to true");
         }
     },
@@ -87,7 +87,7 @@ export const repositoryTagImmutability = resourceRule({
     resourceTypes: [AWS_TYPES.ecrRepository],
     check(r, ctx) {
         const m = str(r.props.imageTagMutability);
-        if (m === UNKNOWN) return ctx.undecided(r, "imageTagMutability");
+        if (m === PACK_UNKNOWN) return ctx.undecided(r, "imageTagMutability");
         if (m === undefined || !m.toUpperCase().startsWith("IMMUTABLE")) ctx.report(r, `must make tags immutable (imageTagMutability is ${m ?? "unset, which means MUTABLE"}): set imageTagMutability to "IMMUTABLE"`);
     },
 });
@@ -106,7 +106,7 @@ export const repositoryLifecyclePolicy = stackRule({
         let unresolved = false;
         for (const p of stack.index.ofType(AWS_TYPES.ecrLifecyclePolicy)) {
             const repos = stack.index.refersTo(p, "repository", AWS_TYPES.ecrRepository);
-            if (repos === UNKNOWN) unresolved = true;
+            if (repos === PACK_UNKNOWN) unresolved = true;
             else for (const r of repos) covered.add(r.urn);
         }
         for (const repo of stack.index.ofType(AWS_TYPES.ecrRepository)) {

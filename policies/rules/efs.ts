@@ -4,7 +4,7 @@
  * points that pin the root directory and the POSIX identity. EFS encryption can only be chosen
  * at creation; the provider's default for `encrypted` is false (the CreateFileSystem default).
  */
-import { isSet, isUnknown, read, str, UNKNOWN } from "../lib/props";
+import { isSet, isUnknown, read, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
@@ -62,7 +62,7 @@ export const accessPointRootDirectory = resourceRule({
     resourceTypes: [AWS_TYPES.efsAccessPoint],
     check(r, ctx) {
         const path = str(read(r.props, "rootDirectory", "path"));
-        if (path === UNKNOWN) return ctx.undecided(r, "rootDirectory.path");
+        if (path === PACK_UNKNOWN) return ctx.undecided(r, "rootDirectory.path");
         if (typeof path !== "string" || path === "" || path === "/") {
             ctx.report(r, `must confine clients to a directory (rootDirectory.path is ${path ? `"${path}"` : "unset, which means /"}): set rootDirectory.path`);
         }

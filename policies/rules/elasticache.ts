@@ -6,7 +6,7 @@
  * false for redis, true for valkey; transit encryption false. Serverless caches always encrypt
  * at rest and in transit.
  */
-import { isSet, isUnknown, num, str, UNKNOWN } from "../lib/props";
+import { isSet, isUnknown, num, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig } from "../lib/stores";
 import { AWS_TYPES, typeSet } from "../lib/types";
@@ -30,7 +30,7 @@ export const replicationGroupEncryptedAtRest = resourceRule<CmkConfig>({
     check(r, ctx) {
         if (SERVERLESS.has(r.type)) return checkCustomerManagedKey(r, ctx, "kmsKeyId", "the AWS-owned ElastiCache key");
         const engine = str(r.props.engine);
-        if (engine === UNKNOWN && r.props.atRestEncryptionEnabled === undefined) return ctx.undecided(r, "engine");
+        if (engine === PACK_UNKNOWN && r.props.atRestEncryptionEnabled === undefined) return ctx.undecided(r, "engine");
         const absent = typeof engine === "string" && engine.toLowerCase() === "valkey";
         if (checkSwitch(r, ctx, { path: "atRestEncryptionEnabled", absent, want: true, what: "encrypt its data at rest", fix: "set atRestEncryptionEnabled to true (with kmsKeyId)" })) return;
         checkCustomerManagedKey(r, ctx, "kmsKeyId", "the AWS-owned ElastiCache key");
@@ -55,7 +55,7 @@ export const replicationGroupEncryptedInTransit = resourceRule({
             const group = r.props.replicationGroupId;
             if (isUnknown(group) || isSet(group)) return; // a member of a replication group, judged there
             const engine = str(r.props.engine);
-            if (engine === UNKNOWN) return ctx.undecided(r, "engine");
+            if (engine === PACK_UNKNOWN) return ctx.undecided(r, "engine");
             if (typeof engine === "string" && engine.toLowerCase() === "memcached") {
                 checkSwitch(r, ctx, { path: "transitEncryptionEnabled", absent: false, want: true, what: "encrypt connections in transit", fix: "set transitEncryptionEnabled to true" });
                 return;
@@ -64,7 +64,7 @@ export const replicationGroupEncryptedInTransit = resourceRule({
         }
         if (checkSwitch(r, ctx, { path: "transitEncryptionEnabled", absent: false, want: true, what: "encrypt connections in transit", fix: "set transitEncryptionEnabled to true" })) return;
         const mode = str(r.props.transitEncryptionMode);
-        if (mode === UNKNOWN) return ctx.undecided(r, "transitEncryptionMode");
+        if (mode === PACK_UNKNOWN) return ctx.undecided(r, "transitEncryptionMode");
         if (typeof mode === "string" && mode.toLowerCase() === "preferred") {
             ctx.report(r, 'must refuse clear-text connections (transitEncryptionMode is "preferred"): set transitEncryptionMode to "required"');
         }
@@ -83,7 +83,7 @@ export const replicationGroupBackups = resourceRule({
     resourceTypes: [AWS_TYPES.elasticacheReplicationGroup],
     check(r, ctx) {
         const days = num(r.props.snapshotRetentionLimit);
-        if (days === UNKNOWN) return ctx.undecided(r, "snapshotRetentionLimit");
+        if (days === PACK_UNKNOWN) return ctx.undecided(r, "snapshotRetentionLimit");
         if (days === undefined || days < 1) {
             ctx.report(r, `must keep automatic backups (snapshotRetentionLimit is ${days ?? "unset, which means 0"}): set snapshotRetentionLimit to 1 or more`);
         }

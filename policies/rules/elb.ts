@@ -8,8 +8,8 @@
  * (node_modules/@pulumi/aws/lb/listener.d.ts): protocol HTTP for an Application Load Balancer,
  * sslPolicy ELBSecurityPolicy-2016-08 (admits TLS 1.0); loadBalancerType application.
  */
-import { arr, bool, read, str, UNKNOWN, Unknown } from "../lib/props";
-import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
+import { arr, bool, read, str, PACK_UNKNOWN, Unknown } from "../lib/props";
+import { fsbp, resourceRule, Rule, stackRule, stringListOption } from "../lib/rule";
 import { checkSwitch } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 
@@ -20,14 +20,14 @@ const LB_TYPES = [AWS_TYPES.lbLoadBalancer, AWS_TYPES.lbLoadBalancerAlias, AWS_T
 /** Whether an action list only redirects to HTTPS (true), forwards or answers (false), or is unknown. */
 function onlyRedirectsToHttps(actions: unknown): boolean | Unknown {
     const list = arr(actions);
-    if (list === UNKNOWN) return UNKNOWN;
+    if (list === PACK_UNKNOWN) return PACK_UNKNOWN;
     if (!list || list.length === 0) return false;
     for (const a of list) {
         const type = str(read(a, "type"));
-        if (type === UNKNOWN) return UNKNOWN;
+        if (type === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (type !== "redirect") return false;
         const protocol = str(read(a, "redirect", "protocol"));
-        if (protocol === UNKNOWN) return UNKNOWN;
+        if (protocol === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (typeof protocol !== "string" || protocol.toUpperCase() !== "HTTPS") return false;
     }
     return true;
@@ -51,23 +51,23 @@ export const listenerEncrypted = stackRule({
         for (const listener of index.ofType(...LISTENER_TYPES)) {
             ctx.guard(listener, () => {
                 const protocol = str(listener.props.protocol);
-                if (protocol === UNKNOWN) return ctx.undecided(listener, "protocol");
+                if (protocol === PACK_UNKNOWN) return ctx.undecided(listener, "protocol");
                 const p = (protocol ?? "HTTP").toUpperCase();
                 if (p !== "HTTP") return;
                 const redirects = onlyRedirectsToHttps(listener.props.defaultActions);
-                if (redirects === UNKNOWN) return ctx.undecided(listener, "defaultActions");
+                if (redirects === PACK_UNKNOWN) return ctx.undecided(listener, "defaultActions");
                 if (!redirects) {
                     return ctx.report(listener, `must not serve plain HTTP (protocol is ${protocol ?? "unset, which means HTTP"} and a default action does not redirect to HTTPS): redirect every default action to HTTPS or use protocol HTTPS`);
                 }
                 for (const rule of rules) {
                     const targets = index.refersTo(rule, "listenerArn", ...LISTENER_TYPES);
-                    if (targets === UNKNOWN) {
+                    if (targets === PACK_UNKNOWN) {
                         ctx.undecided(listener, `listener of rule '${rule.name}'`);
                         continue;
                     }
                     if (!targets.some((t) => t.urn === listener.urn)) continue;
                     const ok = onlyRedirectsToHttps(rule.props.actions);
-                    if (ok === UNKNOWN) ctx.undecided(listener, `actions of rule '${rule.name}'`);
+                    if (ok === PACK_UNKNOWN) ctx.undecided(listener, `actions of rule '${rule.name}'`);
                     else if (!ok) ctx.report(listener, `must not serve plain HTTP (listener rule '${rule.name}' forwards or answers requests on this HTTP listener): move the rule to the HTTPS listener`);
                 }
             });
@@ -90,15 +90,15 @@ export const listenerTlsPolicy = resourceRule<{ allowedSslPolicies: string[] }>(
     tags: ["elb", "encryption", "in-transit"],
     preview: "An unknown protocol or sslPolicy is undecided.",
     config: {
-        allowedSslPolicies: { type: "array", items: { type: "string" }, default: [], description: "Further ELB security policies accepted (exact names)." },
+        allowedSslPolicies: stringListOption("Further ELB security policies accepted (exact names)."),
     },
     resourceTypes: LISTENER_TYPES,
     check(r, ctx) {
         const protocol = str(r.props.protocol);
-        if (protocol === UNKNOWN) return ctx.undecided(r, "protocol");
+        if (protocol === PACK_UNKNOWN) return ctx.undecided(r, "protocol");
         if (!protocol || !["HTTPS", "TLS"].includes(protocol.toUpperCase())) return;
         const policy = str(r.props.sslPolicy);
-        if (policy === UNKNOWN) return ctx.undecided(r, "sslPolicy");
+        if (policy === PACK_UNKNOWN) return ctx.undecided(r, "sslPolicy");
         const extra = Array.isArray(ctx.config.allowedSslPolicies) ? ctx.config.allowedSslPolicies : [];
         if (policy && (TLS12_POLICY.test(policy) || extra.includes(policy))) return;
         ctx.report(r, `must require TLS 1.2 or later (sslPolicy is ${policy ? `"${policy}"` : "unset, which means ELBSecurityPolicy-2016-08"}): set sslPolicy to "ELBSecurityPolicy-TLS13-1-2-2021-06"`);
@@ -119,10 +119,10 @@ export const classicListenerEncrypted = resourceRule({
     resourceTypes: [AWS_TYPES.elbLoadBalancer, AWS_TYPES.elbLoadBalancerAlias],
     check(r, ctx) {
         const listeners = arr(r.props.listeners);
-        if (listeners === UNKNOWN) return ctx.undecided(r, "listeners");
+        if (listeners === PACK_UNKNOWN) return ctx.undecided(r, "listeners");
         for (const l of listeners ?? []) {
             const p = str(read(l, "lbProtocol"));
-            if (p === UNKNOWN) {
+            if (p === PACK_UNKNOWN) {
                 ctx.undecided(r, "listeners lbProtocol");
                 continue;
             }
@@ -135,7 +135,7 @@ export const classicListenerEncrypted = resourceRule({
 
 const isApplication = (r: { props: Record<string, unknown> }) => {
     const type = str(r.props.loadBalancerType);
-    return type === UNKNOWN ? UNKNOWN : (type ?? "application") === "application";
+    return type === PACK_UNKNOWN ? PACK_UNKNOWN : (type ?? "application") === "application";
 };
 
 export const loadBalancerDropsInvalidHeaders = resourceRule({
@@ -150,7 +150,7 @@ export const loadBalancerDropsInvalidHeaders = resourceRule({
     resourceTypes: LB_TYPES,
     check(r, ctx) {
         const app = isApplication(r);
-        if (app === UNKNOWN) return ctx.undecided(r, "loadBalancerType");
+        if (app === PACK_UNKNOWN) return ctx.undecided(r, "loadBalancerType");
         if (!app) return;
         checkSwitch(r, ctx, { path: "dropInvalidHeaderFields", absent: false, want: true, what: "drop invalid header fields", fix: "set dropInvalidHeaderFields to true" });
     },
@@ -185,7 +185,7 @@ export const loadBalancerAccessLogs = resourceRule({
         const type = str(r.props.loadBalancerType);
         if (type === "gateway") return;
         const enabled = bool(read(r.props, "accessLogs", "enabled"));
-        if (enabled === UNKNOWN) return ctx.undecided(r, "accessLogs.enabled");
+        if (enabled === PACK_UNKNOWN) return ctx.undecided(r, "accessLogs.enabled");
         if (enabled !== true) ctx.report(r, "must write access logs (accessLogs.enabled is not true): set accessLogs { bucket, enabled: true }");
     },
 });

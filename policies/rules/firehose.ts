@@ -5,7 +5,7 @@
  * kinesis-stream-encrypted and MSK's own at-rest encryption). Defaults from the provider's
  * documentation: serverSideEncryption.enabled false, keyType AWS_OWNED_CMK.
  */
-import { isSet, isUnknown, str, UNKNOWN } from "../lib/props";
+import { isSet, isUnknown, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { checkSwitch, CMK_CONFIG, CmkConfig, readPath } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
@@ -31,7 +31,7 @@ export const deliveryStreamEncrypted = resourceRule<CmkConfig>({
         if (checkSwitch(r, ctx, { path: "serverSideEncryption.enabled", absent: false, want: true, what: "encrypt buffered data at rest", fix: "set serverSideEncryption { enabled: true }" })) return;
         if (ctx.config.requireCustomerManagedKey !== true) return;
         const keyType = str(readPath(r.props, "serverSideEncryption.keyType"));
-        if (keyType === UNKNOWN) return ctx.undecided(r, "serverSideEncryption.keyType");
+        if (keyType === PACK_UNKNOWN) return ctx.undecided(r, "serverSideEncryption.keyType");
         if (keyType !== "CUSTOMER_MANAGED_CMK") {
             ctx.report(r, `must use a customer-managed KMS key (serverSideEncryption.keyType is ${keyType ?? "unset, which means AWS_OWNED_CMK"}): set keyType "CUSTOMER_MANAGED_CMK" and keyArn`);
         }

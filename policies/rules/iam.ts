@@ -12,9 +12,9 @@
  * (a wildcard only in the resource id is accepted).
  */
 import { FindingKind, identityPolicyFindings, isParseError, ParsedPolicy, parsePolicyDocument, PolicyParseError, StatementFinding } from "../lib/iam";
-import { arr, isUnknown, read, str, UNKNOWN, Unknown } from "../lib/props";
+import { arr, isUnknown, read, str, PACK_UNKNOWN, Unknown } from "../lib/props";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
-import { fsbp, resourceRule, Rule, RuleContext, RuleResource } from "../lib/rule";
+import { fsbp, resourceRule, Rule, RuleContext, RuleResource, stringListOption } from "../lib/rule";
 import { AWS_TYPES, typeSet } from "../lib/types";
 
 const IDENTITY_TYPES = [AWS_TYPES.iamRole, AWS_TYPES.iamRolePolicy, AWS_TYPES.iamPolicy, AWS_TYPES.iamUserPolicy, AWS_TYPES.iamGroupPolicy];
@@ -30,7 +30,7 @@ interface IdentityDocument {
 export function identityDocuments(r: RuleResource): IdentityDocument[] | Unknown {
     if (!ROLE_TYPES.has(r.type)) return r.props.policy === undefined ? [] : [{ property: "policy", document: r.props.policy }];
     const inline = arr(r.props.inlinePolicies);
-    if (inline === UNKNOWN) return UNKNOWN;
+    if (inline === PACK_UNKNOWN) return PACK_UNKNOWN;
     return (inline ?? []).map((p, i) => ({ property: `inlinePolicies[${i}].policy`, document: read(p, "policy") }));
 }
 
@@ -60,11 +60,11 @@ function reportIdentityFindings<C>(
     allowedActionPatterns: readonly string[] = [],
 ): void {
     const docs = identityDocuments(r);
-    if (docs === UNKNOWN) return ctx.undecided(r, "inlinePolicies");
+    if (docs === PACK_UNKNOWN) return ctx.undecided(r, "inlinePolicies");
     for (const { property, document } of docs) {
         if (document === undefined || document === null || document === "") continue;
         const parsed = parseCached(document);
-        if (parsed === UNKNOWN) {
+        if (parsed === PACK_UNKNOWN) {
             ctx.undecided(r, property);
             continue;
         }
@@ -99,15 +99,15 @@ export const policyDocumentValid = resourceRule({
     check(r, ctx) {
         const docs = identityDocuments(r);
         // Unknown inline policies leave the rest decidable: a broken trust policy is still reported.
-        const known = docs === UNKNOWN ? [] : docs;
+        const known = docs === PACK_UNKNOWN ? [] : docs;
         const all = ROLE_TYPES.has(r.type) ? [...known, { property: "assumeRolePolicy", document: r.props.assumeRolePolicy }] : known;
         for (const { property, document } of all) {
             if (document === undefined || document === null || document === "") continue;
             const parsed = parseCached(document);
-            if (parsed === UNKNOWN) continue; // the analysis rules say it is undecided
+            if (parsed === PACK_UNKNOWN) continue; // the analysis rules say it is undecided
             if (isParseError(parsed)) ctx.report(r, `must have a valid policy document (${property} ${parsed.error}): fix the document`);
         }
-        if (docs === UNKNOWN) ctx.undecided(r, "inlinePolicies");
+        if (docs === PACK_UNKNOWN) ctx.undecided(r, "inlinePolicies");
     },
 });
 
@@ -125,12 +125,7 @@ export const policyNoWildcardActions = resourceRule<{ allowedActions: string[] }
     rationale: "A wildcard grants every future action of the service too. Deny statements are not grants and are never flagged.",
     preview: IDENTITY_PREVIEW,
     config: {
-        allowedActions: {
-            type: "array",
-            items: { type: "string" },
-            default: [],
-            description: "Action patterns accepted despite their wildcard (exact match, case-insensitive), e.g. `ec2:Describe*`.",
-        },
+        allowedActions: stringListOption("Action patterns accepted despite their wildcard (exact match, case-insensitive), e.g. `ec2:Describe*`."),
     },
     resourceTypes: IDENTITY_TYPES,
     check(r, ctx) {
@@ -184,12 +179,7 @@ export const policyActionsKnown = resourceRule<{ knownActions: string[] }>({
     tags: ["iam", "least-privilege"],
     preview: IDENTITY_PREVIEW,
     config: {
-        knownActions: {
-            type: "array",
-            items: { type: "string" },
-            default: [],
-            description: "Actions to accept although the catalogue does not list them yet.",
-        },
+        knownActions: stringListOption("Actions to accept although the catalogue does not list them yet."),
     },
     resourceTypes: IDENTITY_TYPES,
     check(r, ctx) {
@@ -308,7 +298,7 @@ function attachedPolicyArns(r: RuleResource): { property: string; arn: string | 
     for (const property of ["policyArn", "managedPolicyArns", "policyArns"]) {
         const value = r.props[property];
         if (value === undefined || value === null) continue;
-        if (isUnknown(value)) return UNKNOWN;
+        if (isUnknown(value)) return PACK_UNKNOWN;
         if (Array.isArray(value)) {
             value.forEach((v, i) => {
                 const s = str(v);
@@ -351,10 +341,10 @@ export const managedPolicyNotBroad = resourceRule<{ allowedManagedPolicies: stri
     resourceTypes: ATTACHMENT_TYPES,
     check(r, ctx) {
         const arns = attachedPolicyArns(r);
-        if (arns === UNKNOWN) return ctx.undecided(r, "policyArn");
+        if (arns === PACK_UNKNOWN) return ctx.undecided(r, "policyArn");
         const allowed = configList(ctx.config.allowedManagedPolicies);
         for (const { property, arn } of arns) {
-            if (arn === UNKNOWN) {
+            if (arn === PACK_UNKNOWN) {
                 ctx.undecided(r, property);
                 continue;
             }
@@ -367,7 +357,7 @@ export const managedPolicyNotBroad = resourceRule<{ allowedManagedPolicies: stri
             const statements = KNOWN_MANAGED_POLICIES[name];
             if (!statements) continue;
             const parsed = parsePolicyDocument({ Statement: statements });
-            if (parsed === UNKNOWN || isParseError(parsed)) continue;
+            if (parsed === PACK_UNKNOWN || isParseError(parsed)) continue;
             const finding = identityPolicyFindings(parsed).find((f) => f.kind !== "undecided");
             if (finding) {
                 ctx.report(
@@ -393,10 +383,10 @@ export const managedPolicyReviewed = resourceRule<{ allowedManagedPolicies: stri
     resourceTypes: ATTACHMENT_TYPES,
     check(r, ctx) {
         const arns = attachedPolicyArns(r);
-        if (arns === UNKNOWN) return ctx.undecided(r, "policyArn");
+        if (arns === PACK_UNKNOWN) return ctx.undecided(r, "policyArn");
         const allowed = configList(ctx.config.allowedManagedPolicies);
         for (const { property, arn } of arns) {
-            if (arn === UNKNOWN) continue;
+            if (arn === PACK_UNKNOWN) continue;
             const name = awsManagedPolicyName(arn);
             if (!name || isAllowed(allowed, arn, name) || BROAD_MANAGED_POLICY.test(name) || KNOWN_MANAGED_POLICIES[name]) continue;
             ctx.report(r, `must attach only reviewed AWS-managed policies (${property} is ${name}): review it and add it to allowedManagedPolicies, or use an inline policy`);

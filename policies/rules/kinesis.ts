@@ -1,7 +1,7 @@
 /**
  * Kinesis rules: server-side encryption with KMS, and retention long enough to replay after a consumer failure.
  */
-import { isSet, isUnknown, num, read, str, UNKNOWN } from "../lib/props";
+import { isSet, isUnknown, num, read, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { AWS_TYPES } from "../lib/types";
 
@@ -18,7 +18,7 @@ export const kinesisStreamEncrypted = resourceRule({
     resourceTypes: [AWS_TYPES.kinesisStream],
     check(r, ctx) {
         const type = str(r.props.encryptionType);
-        if (type === UNKNOWN) return ctx.undecided(r, "encryptionType");
+        if (type === PACK_UNKNOWN) return ctx.undecided(r, "encryptionType");
         if (typeof type !== "string" || type.toUpperCase() !== "KMS") {
             return ctx.report(r, `must be encrypted with KMS (encryptionType is ${type ?? "unset"}): set encryptionType "KMS" and kmsKeyId`);
         }
@@ -46,7 +46,7 @@ export const kinesisRetention = resourceRule<{ minimumRetentionHours: number }>(
     check(stream, ctx) {
         const hours = num(read(stream.props, "retentionPeriod"));
         const minimum = ctx.config.minimumRetentionHours ?? 168;
-        if (hours === UNKNOWN) return ctx.undecided(stream, "retentionPeriod");
+        if (hours === PACK_UNKNOWN) return ctx.undecided(stream, "retentionPeriod");
         const effective = hours ?? 24;
         if (effective < minimum) {
             ctx.report(stream, `must retain records for at least ${minimum} hours: retentionPeriod is ${effective}; raise it`);

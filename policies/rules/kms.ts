@@ -5,14 +5,14 @@
  * log group must let CloudWatch Logs use it, a key on a CloudFront OAC origin bucket must let
  * CloudFront decrypt. In a key policy `Resource: "*"` means the key itself.
  *
- * "Used by" is resolved in the stack graph: a key id, key ARN, alias name or alias ARN by value,
- * else through the engine's property dependencies (first preview). A key outside the stack is
- * not judged (its policy is not visible); an AWS-managed key (`alias/aws/...`) cannot be granted
- * to another service, so it fails the grant rules.
+ * "Used by" is resolved by the stack index (lib/stack.ts): a key id, key ARN, alias name or
+ * alias ARN by value, else through the engine's property dependencies (first preview). A key
+ * outside the stack is not judged (its policy is not visible); an AWS-managed key
+ * (`alias/aws/...`) cannot be granted to another service, so it fails the grant rules.
  */
 import { bucketEncryption, oacOriginBuckets, SseSetting } from "../lib/bucket-encryption";
 import { grantsAction, identityStatementFindings, isParseError, parsePolicyDocument, PolicyStatement, principalValues } from "../lib/iam";
-import { arr, isSet, isUnknown, str, UNKNOWN, Unknown } from "../lib/props";
+import { arr, isSet, isUnknown, str, PACK_UNKNOWN, Unknown } from "../lib/props";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 import { fsbp, resourceRule, Rule, RuleContext, StackResource, stackRule } from "../lib/rule";
 import { StackIndex } from "../lib/stack";
@@ -36,7 +36,7 @@ export const keyRotationEnabled = resourceRule({
     check(r, ctx) {
         const spec = str(r.props.customerMasterKeySpec ?? r.props.keySpec);
         const usage = str(r.props.keyUsage);
-        if (spec === UNKNOWN || usage === UNKNOWN) return ctx.undecided(r, "customerMasterKeySpec/keyUsage");
+        if (spec === PACK_UNKNOWN || usage === PACK_UNKNOWN) return ctx.undecided(r, "customerMasterKeySpec/keyUsage");
         if ((spec && spec !== "SYMMETRIC_DEFAULT") || (usage && usage !== "ENCRYPT_DECRYPT")) return;
         const rotation = r.props.enableKeyRotation;
         if (isUnknown(rotation)) return ctx.undecided(r, "enableKeyRotation");
@@ -86,7 +86,7 @@ export const keyPolicyNotPublic = resourceRule({
 /** True when every principal of the statement is an account root (AWS's default key-policy statement). */
 function isAccountRootOnly(s: PolicyStatement): boolean {
     const values = principalValues(s.principal);
-    if (values === UNKNOWN) return false;
+    if (values === PACK_UNKNOWN) return false;
     const entries = Object.entries(values);
     if (entries.length === 0) return false;
     return entries.every(
@@ -109,7 +109,7 @@ export const keyPolicyNoWildcardActions = resourceRule({
         const doc = r.props.policy;
         if (doc === undefined || doc === null || doc === "") return;
         const parsed = parsePolicyDocument(doc);
-        if (parsed === UNKNOWN) return ctx.undecided(r, "policy");
+        if (parsed === PACK_UNKNOWN) return ctx.undecided(r, "policy");
         if (isParseError(parsed)) return; // kms-key-policy-not-public reports an unreadable policy
         for (const s of parsed.statements) {
             if (isAccountRootOnly(s)) continue;
@@ -134,21 +134,21 @@ function resolveKey(index: StackIndex, holder: StackResource, property: string, 
     const v = str(value);
     if (typeof v === "string") {
         if (/(^|:)alias\/aws\//.test(v)) return { awsManaged: v };
-        const found = index.byValue(v, AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey, AWS_TYPES.kmsAlias);
+        const found = index.identifiedBy(v, AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey, AWS_TYPES.kmsAlias);
         if (found.length > 0) return { keys: found.flatMap((f) => keysOf(index, f)) };
     }
-    const deps = index.dependenciesOf(holder, property, AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey, AWS_TYPES.kmsAlias);
+    const deps = index.computedFrom(holder, property, AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey, AWS_TYPES.kmsAlias);
     if (deps.length > 0) return { keys: deps.flatMap((d) => keysOf(index, d)) };
-    if (v === UNKNOWN) return UNKNOWN;
+    if (v === PACK_UNKNOWN) return PACK_UNKNOWN;
     return { external: typeof v === "string" ? v : "" };
 }
 
 function keysOf(index: StackIndex, r: StackResource): StackResource[] {
     if (KEY_TYPES.has(r.type)) return [r];
     const targets = index.refersTo(r, "targetKeyId", AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey);
-    if (targets !== UNKNOWN && targets.length > 0) return targets;
+    if (targets !== PACK_UNKNOWN && targets.length > 0) return targets;
     const byArn = index.refersTo(r, "targetKeyArn", AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey);
-    return byArn === UNKNOWN ? [] : byArn;
+    return byArn === PACK_UNKNOWN ? [] : byArn;
 }
 
 /** The key-policy documents in force for each key: its own `policy`, or KeyPolicy resources. */
@@ -159,7 +159,7 @@ function keyPolicies(index: StackIndex): Map<string, unknown[]> {
     }
     for (const kp of index.ofType(AWS_TYPES.kmsKeyPolicy)) {
         const keys = index.refersTo(kp, "keyId", AWS_TYPES.kmsKey, AWS_TYPES.kmsReplicaKey);
-        if (keys === UNKNOWN) continue;
+        if (keys === PACK_UNKNOWN) continue;
         for (const k of keys) out.set(k.urn, [...(out.get(k.urn) ?? []), kp.props.policy]);
     }
     return out;
@@ -171,7 +171,7 @@ function keyPolicyStatements(docs: unknown[]): { statements: PolicyStatement[]; 
     let unknown = false;
     for (const doc of docs) {
         const parsed = parsePolicyDocument(doc);
-        if (parsed === UNKNOWN) unknown = true;
+        if (parsed === PACK_UNKNOWN) unknown = true;
         else if (!isParseError(parsed)) statements.push(...parsed.statements);
     }
     return { statements, unknown };
@@ -183,6 +183,22 @@ function keyPolicyStatements(docs: unknown[]): { statements: PolicyStatement[]; 
  */
 function keyGrantsService(docs: unknown[] | undefined, service: RegExp, actions: string[]): boolean | Unknown {
     if (!docs || docs.length === 0) return false;
+    return keyAllowsEveryAction(docs, actions, (principals) =>
+        Object.entries(principals)
+            .filter(([k]) => k.toLowerCase() === "service")
+            .some(([, vs]) => vs.some((p) => service.test(p.trim()))),
+    );
+}
+
+/**
+ * Whether the key policy documents have, for each of `actions`, an Allow statement granting it to
+ * a principal `admits` (principal type -> values); PACK_UNKNOWN when only an unknown part could.
+ */
+function keyAllowsEveryAction(
+    docs: unknown[],
+    actions: string[],
+    admits: (principals: Record<string, string[]>) => boolean,
+): boolean | Unknown {
     const parsed = keyPolicyStatements(docs);
     const statements = parsed.statements;
     let unknown = parsed.unknown;
@@ -190,22 +206,19 @@ function keyGrantsService(docs: unknown[] | undefined, service: RegExp, actions:
         for (const s of statements) {
             if (s.effect !== "Allow") continue;
             const principals = principalValues(s.principal);
-            if (principals === UNKNOWN) {
+            if (principals === PACK_UNKNOWN) {
                 unknown = true;
                 continue;
             }
-            const services = Object.entries(principals)
-                .filter(([k]) => k.toLowerCase() === "service")
-                .flatMap(([, vs]) => vs);
-            if (!services.some((p) => service.test(p.trim()))) continue;
+            if (!admits(principals)) continue;
             const granted = grantsAction(s.action, action);
-            if (granted === UNKNOWN) unknown = true;
+            if (granted === PACK_UNKNOWN) unknown = true;
             else if (granted) return false;
         }
         return true;
     });
     if (missing.length === 0) return true;
-    return unknown ? UNKNOWN : false;
+    return unknown ? PACK_UNKNOWN : false;
 }
 
 interface GrantCheck {
@@ -226,7 +239,7 @@ function checkKeyGrant<C>(
     why: string,
 ): void {
     const ref = resolveKey(index, holder, property, value);
-    if (ref === UNKNOWN) return ctx.undecided(holder, `${property} (which key)`);
+    if (ref === PACK_UNKNOWN) return ctx.undecided(holder, `${property} (which key)`);
     if ("external" in ref) return; // a key outside the stack: its policy is not visible here
     if ("awsManaged" in ref) {
         return ctx.report(
@@ -236,7 +249,7 @@ function checkKeyGrant<C>(
     }
     for (const key of ref.keys) {
         const granted = keyGrantsService(policies.get(key.urn), grant.service, grant.actions);
-        if (granted === UNKNOWN) {
+        if (granted === PACK_UNKNOWN) {
             ctx.undecided(holder, `key policy of '${key.name}'`);
         } else if (!granted) {
             ctx.report(
@@ -266,9 +279,9 @@ export const keyGrantsCloudWatch = stackRule({
             for (const property of ALARM_ACTION_PROPS) {
                 const actions = arr(alarm.props[property]);
                 const byValue = Array.isArray(actions)
-                    ? actions.flatMap((a) => (typeof str(a) === "string" ? index.byValue(str(a) as string, AWS_TYPES.snsTopic) : []))
+                    ? actions.flatMap((a) => (typeof str(a) === "string" ? index.identifiedBy(str(a) as string, AWS_TYPES.snsTopic) : []))
                     : [];
-                const found = byValue.length > 0 ? byValue : index.dependenciesOf(alarm, property, AWS_TYPES.snsTopic);
+                const found = byValue.length > 0 ? byValue : index.computedFrom(alarm, property, AWS_TYPES.snsTopic);
                 for (const t of found) topics.set(t.urn, t);
             }
         }
@@ -331,13 +344,13 @@ export const keyGrantsCloudFront = stackRule({
         const { byBucket } = bucketEncryption(index);
         const policies = keyPolicies(index);
         for (const bucketUrn of origins.keys()) {
-            const bucket = index.byUrn.get(bucketUrn);
+            const bucket = index.byUrn(bucketUrn);
             if (!bucket) continue;
             ctx.guard(bucket, () => {
                 for (const declared of byBucket.get(bucketUrn) ?? []) {
-                    if (declared === UNKNOWN) return ctx.undecided(bucket, "default encryption");
+                    if (declared === PACK_UNKNOWN) return ctx.undecided(bucket, "default encryption");
                     for (const s of declared as SseSetting[]) {
-                        if (s.algorithm === UNKNOWN) return ctx.undecided(bucket, "sseAlgorithm");
+                        if (s.algorithm === PACK_UNKNOWN) return ctx.undecided(bucket, "sseAlgorithm");
                         if (!String(s.algorithm).toLowerCase().startsWith("aws:kms")) continue;
                         if (s.kmsKeyId === undefined || s.kmsKeyId === "") {
                             return ctx.report(
@@ -368,26 +381,7 @@ export const keyGrantsCloudFront = stackRule({
  */
 function keyLetsAccountUse(docs: unknown[] | undefined, actions: string[]): boolean | Unknown {
     if (!docs || docs.length === 0) return true;
-    const parsed = keyPolicyStatements(docs);
-    const statements = parsed.statements;
-    let unknown = parsed.unknown;
-    const missing = actions.filter((action) => {
-        for (const s of statements) {
-            if (s.effect !== "Allow") continue;
-            const principals = principalValues(s.principal);
-            if (principals === UNKNOWN) {
-                unknown = true;
-                continue;
-            }
-            if (!Object.keys(principals).some((k) => k.toLowerCase() === "aws")) continue;
-            const granted = grantsAction(s.action, action);
-            if (granted === UNKNOWN) unknown = true;
-            else if (granted) return false;
-        }
-        return true;
-    });
-    if (missing.length === 0) return true;
-    return unknown ? UNKNOWN : false;
+    return keyAllowsEveryAction(docs, actions, (principals) => Object.keys(principals).some((k) => k.toLowerCase() === "aws"));
 }
 
 /** The stores that name a KMS key, where the key sits, and what the key policy must allow. */
@@ -428,14 +422,14 @@ export const keyGrantsDataStores = stackRule({
                     const value = readPath(holder.props, store.property);
                     if (!isUnknown(value) && !isSet(value) && (holder.propertyDependencies[store.property.split(".")[0]] ?? []).length === 0) return;
                     const ref = resolveKey(index, holder, store.property.split(".")[0], value);
-                    if (ref === UNKNOWN) return ctx.undecided(holder, `${store.property} (which key)`);
+                    if (ref === PACK_UNKNOWN) return ctx.undecided(holder, `${store.property} (which key)`);
                     if (!("keys" in ref)) return;
                     for (const key of ref.keys) {
                         const docs = policies.get(key.urn);
                         const granted = store.principal
                             ? keyGrantsService(docs, store.principal, store.actions)
                             : keyLetsAccountUse(docs, store.actions);
-                        if (granted === UNKNOWN) ctx.undecided(holder, `key policy of '${key.name}'`);
+                        if (granted === PACK_UNKNOWN) ctx.undecided(holder, `key policy of '${key.name}'`);
                         else if (!granted) {
                             ctx.report(
                                 holder,

@@ -1,17 +1,18 @@
 /**
  * Lambda rules: the two front doors that bypass the API's controls (function URLs without auth,
  * permissions open to `*` or to a service without a source), encrypted environments, placement in
- * private subnets over two AZs (network facts from lib/graph.ts), supported runtimes, active
+ * private subnets over two AZs (network facts from lib/network.ts), supported runtimes, active
  * tracing, reserved concurrency, failure handling for stream event sources, and the Errors and
  * iterator-age alarms (lib/alarms.ts). Rules that cannot apply to Lambda@Edge run on the stack and
  * judge only regional functions (lib/edge.ts), recognising edge functions by reason.
  */
 import { requireAlarm } from "../lib/alarms";
 import { regionalFunctions } from "../lib/edge";
-import { functionPlacement, graphOf, idOf, StackGraph } from "../lib/graph";
+import { functionPlacement, idOf, networkOf } from "../lib/network";
+import type { StackIndex } from "../lib/stack";
 import { arnPinsAccount } from "../lib/iam";
-import { bool, isSet, isUnknown, num, read, str, UNKNOWN } from "../lib/props";
-import { fsbp, resourceRule, Rule, RuleContext, StackResource, stackRule } from "../lib/rule";
+import { bool, isSet, isUnknown, num, read, str, PACK_UNKNOWN } from "../lib/props";
+import { fsbp, resourceRule, Rule, RuleContext, StackResource, stackRule, stringListOption } from "../lib/rule";
 import { AWS_TYPES } from "../lib/types";
 
 export const lambdaFunctionUrlAuthRequired = resourceRule({
@@ -29,7 +30,7 @@ export const lambdaFunctionUrlAuthRequired = resourceRule({
     resourceTypes: [AWS_TYPES.lambdaFunctionUrl],
     check(r, ctx) {
         const auth = str(r.props.authorizationType);
-        if (auth === UNKNOWN) return ctx.undecided(r, "authorizationType");
+        if (auth === PACK_UNKNOWN) return ctx.undecided(r, "authorizationType");
         if (typeof auth === "string" && auth.trim().toUpperCase() === "NONE") {
             ctx.report(r, "must require IAM authorisation (authorizationType is NONE): set authorizationType to AWS_IAM");
         }
@@ -59,7 +60,7 @@ export const lambdaPermissionSourceRestricted = resourceRule({
     resourceTypes: [AWS_TYPES.lambdaPermission],
     check(r, ctx) {
         const principal = str(r.props.principal);
-        if (principal === UNKNOWN) return ctx.undecided(r, "principal");
+        if (principal === PACK_UNKNOWN) return ctx.undecided(r, "principal");
         if (typeof principal !== "string") return;
         const open = principal.includes("*");
         if (!open && !isServicePrincipal(principal)) return; // an account or role: named, not public
@@ -149,24 +150,19 @@ export const lambdaInPrivateSubnets = stackRule<PrivateSubnetsConfig>({
         "cannot be tied to resources is reported undecided. A subnet outside the stack cannot be verified: list it in " +
         "trustedSubnetIds (or exempt the function with a reason).",
     config: {
-        trustedSubnetIds: {
-            type: "array",
-            items: { type: "string" },
-            default: [],
-            description: "Subnet ids outside this stack that were reviewed as private (e.g. a shared network stack's).",
-        },
+        trustedSubnetIds: stringListOption("Subnet ids outside this stack that were reviewed as private (e.g. a shared network stack's)."),
     },
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         // Lambda@Edge functions are skipped: they cannot be attached to a VPC
-        for (const fn of regionalFunctions(g)) {
-            ctx.guard(fn, () => checkPrivateSubnets(g, fn, ctx));
+        for (const fn of regionalFunctions(index)) {
+            ctx.guard(fn, () => checkPrivateSubnets(index, fn, ctx));
         }
     },
 });
 
-function checkPrivateSubnets(g: StackGraph, fn: StackResource, ctx: RuleContext<PrivateSubnetsConfig>): void {
-    const placement = functionPlacement(g, fn);
+function checkPrivateSubnets(index: StackIndex, fn: StackResource, ctx: RuleContext<PrivateSubnetsConfig>): void {
+    const placement = functionPlacement(index, fn);
     if (placement.kind === "unknown") return ctx.undecided(fn, placement.what);
     if (placement.kind === "none") {
         return ctx.report(
@@ -174,7 +170,7 @@ function checkPrivateSubnets(g: StackGraph, fn: StackResource, ctx: RuleContext<
             "must run in private subnets: set vpcConfig.subnetIds (private subnets in at least two AZs) and vpcConfig.securityGroupIds",
         );
     }
-    if (placement.securityGroups === UNKNOWN) ctx.undecided(fn, "vpcConfig.securityGroupIds");
+    if (placement.securityGroups === PACK_UNKNOWN) ctx.undecided(fn, "vpcConfig.securityGroupIds");
     else if (placement.securityGroups.length === 0) {
         ctx.report(fn, "must have security groups: set vpcConfig.securityGroupIds to groups without public ingress");
     }
@@ -188,7 +184,7 @@ function checkPrivateSubnets(g: StackGraph, fn: StackResource, ctx: RuleContext<
         );
     }
     for (const subnet of placement.subnets) {
-        const privacy = g.net.subnetPrivacy(subnet);
+        const privacy = networkOf(index).subnetPrivacy(subnet);
         if (privacy.status === "undecided") ctx.undecided(fn, privacy.reason);
         else if (privacy.status === "public") {
             ctx.report(
@@ -229,17 +225,17 @@ export const lambdaMultiAz = stackRule<MultiAzConfig>({
         minimumAvailabilityZones: { type: "integer", minimum: 1, default: 2, description: "Distinct AZs required." },
     },
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         const minimum = ctx.config.minimumAvailabilityZones ?? 2;
-        for (const fn of regionalFunctions(g)) {
+        for (const fn of regionalFunctions(index)) {
             ctx.guard(fn, () => {
-                const placement = functionPlacement(g, fn);
+                const placement = functionPlacement(index, fn);
                 if (placement.kind === "unknown") return ctx.undecided(fn, placement.what);
                 if (placement.kind === "none") return; // lambda-function-in-private-subnets reports it
                 const zones = new Set<string>();
                 for (const subnet of placement.subnets) {
                     const az = str(read(subnet.props, "availabilityZone")) ?? str(read(subnet.props, "availabilityZoneId"));
-                    if (az === UNKNOWN) return ctx.undecided(fn, `availabilityZone of subnet '${subnet.name}'`);
+                    if (az === PACK_UNKNOWN) return ctx.undecided(fn, `availabilityZone of subnet '${subnet.name}'`);
                     if (typeof az === "string") zones.add(az);
                 }
                 if (zones.size + placement.external.length < minimum) {
@@ -274,18 +270,13 @@ export const lambdaSupportedRuntime = resourceRule<{ deprecatedRuntimes: string[
     tags: ["lambda", "patching"],
     preview: "Judges inputs; undecided only when runtime is computed from an unknown value.",
     config: {
-        deprecatedRuntimes: {
-            type: "array",
-            items: { type: "string" },
-            default: DEPRECATED_RUNTIMES,
-            description: "Runtime identifiers treated as unsupported.",
-        },
+        deprecatedRuntimes: stringListOption("Runtime identifiers treated as unsupported.", DEPRECATED_RUNTIMES),
     },
     resourceTypes: [AWS_TYPES.lambdaFunction],
     check(fn, ctx) {
         if (str(read(fn.props, "packageType")) === "Image") return;
         const runtime = str(read(fn.props, "runtime"));
-        if (runtime === UNKNOWN) return ctx.undecided(fn, "runtime");
+        if (runtime === PACK_UNKNOWN) return ctx.undecided(fn, "runtime");
         if (runtime === undefined) return;
         if ((ctx.config.deprecatedRuntimes ?? DEPRECATED_RUNTIMES).includes(runtime)) {
             ctx.report(fn, `must use a supported runtime: runtime '${runtime}' is deprecated; move to a current version`);
@@ -305,11 +296,11 @@ export const lambdaTracingActive = stackRule({
     remediationSteps: "Set tracingConfig: { mode: \"Active\" } and allow xray:PutTraceSegments in the role.",
     tags: ["lambda", "observability"],
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         // Lambda@Edge functions are skipped: X-Ray active tracing is not supported
-        for (const fn of regionalFunctions(g)) {
+        for (const fn of regionalFunctions(index)) {
             const mode = str(read(fn.props, "tracingConfig", "mode")) ?? str(read(fn.props, "tracingConfig", 0, "mode"));
-            if (mode === UNKNOWN) ctx.undecided(fn, "tracingConfig.mode");
+            if (mode === PACK_UNKNOWN) ctx.undecided(fn, "tracingConfig.mode");
             else if (mode !== "Active") ctx.report(fn, "must trace invocations: set tracingConfig.mode to \"Active\"");
         }
     },
@@ -327,11 +318,11 @@ export const lambdaReservedConcurrency = stackRule({
     remediationSteps: "Set reservedConcurrentExecutions to the function's expected peak (the API's throttling limit bounds it).",
     tags: ["lambda", "availability", "cost"],
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         // Lambda@Edge functions are skipped: reserved concurrency is not supported
-        for (const fn of regionalFunctions(g)) {
+        for (const fn of regionalFunctions(index)) {
             const reserved = num(read(fn.props, "reservedConcurrentExecutions"));
-            if (reserved === UNKNOWN) ctx.undecided(fn, "reservedConcurrentExecutions");
+            if (reserved === PACK_UNKNOWN) ctx.undecided(fn, "reservedConcurrentExecutions");
             else if (reserved === undefined || reserved < 0) {
                 ctx.report(fn, "must reserve concurrency: set reservedConcurrentExecutions to the function's expected peak");
             }
@@ -364,7 +355,7 @@ export const eventSourceFailureHandling = resourceRule<{ maximumRetryAttempts: n
     resourceTypes: [AWS_TYPES.eventSourceMapping],
     check(mapping, ctx) {
         const source = str(read(mapping.props, "eventSourceArn"));
-        if (source === UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
+        if (source === PACK_UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
         if (typeof source !== "string" || !isStreamSource(source)) return;
         const problems: string[] = [];
         const destination = read(mapping.props, "destinationConfig", "onFailure", "destinationArn") ??
@@ -374,11 +365,11 @@ export const eventSourceFailureHandling = resourceRule<{ maximumRetryAttempts: n
             problems.push("set destinationConfig.onFailure.destinationArn to an SQS queue or SNS topic");
         }
         const bisect = bool(read(mapping.props, "bisectBatchOnFunctionError"));
-        if (bisect === UNKNOWN) ctx.undecided(mapping, "bisectBatchOnFunctionError");
+        if (bisect === PACK_UNKNOWN) ctx.undecided(mapping, "bisectBatchOnFunctionError");
         else if (bisect !== true) problems.push("set bisectBatchOnFunctionError: true");
         const retries = num(read(mapping.props, "maximumRetryAttempts"));
         const max = ctx.config.maximumRetryAttempts ?? 10;
-        if (retries === UNKNOWN) ctx.undecided(mapping, "maximumRetryAttempts");
+        if (retries === PACK_UNKNOWN) ctx.undecided(mapping, "maximumRetryAttempts");
         else if (retries === undefined || retries < 0 || retries > max) {
             problems.push(`set maximumRetryAttempts between 0 and ${max} (it is ${retries ?? "unset, i.e. infinite"})`);
         }
@@ -402,11 +393,11 @@ export const lambdaErrorsAlarm = stackRule({
     tags: ["lambda", "monitoring", "cloudwatch"],
     preview: "Alarm dimensions unknown at preview are tied to the function through property dependencies.",
     check(stack, ctx) {
-        const g = graphOf(stack);
+        const index = stack.index;
         // Lambda@Edge functions are skipped: metrics live in the edge regions
-        for (const fn of regionalFunctions(g)) {
+        for (const fn of regionalFunctions(index)) {
             ctx.guard(fn, () =>
-                requireAlarm(g, ctx, fn, [], ["AWS/Lambda|Errors"], [read(fn.props, "name"), read(fn.props, "functionName")],
+                requireAlarm(index, ctx, fn, [], ["AWS/Lambda|Errors"], [read(fn.props, "name"), read(fn.props, "functionName")],
                     "an Errors alarm", "add an aws.cloudwatch.MetricAlarm on AWS/Lambda Errors with dimensions.FunctionName set to the function's name"),
             );
         }
@@ -426,19 +417,19 @@ export const streamConsumerIteratorAgeAlarm = stackRule({
         "below the stream's retention, alarmActions [topic.arn].",
     tags: ["lambda", "kinesis", "monitoring"],
     check(stack, ctx) {
-        const g = graphOf(stack);
-        for (const mapping of g.ofType(AWS_TYPES.eventSourceMapping)) {
+        const index = stack.index;
+        for (const mapping of index.ofType(AWS_TYPES.eventSourceMapping)) {
             ctx.guard(mapping, () => {
-                const source = g.ref(mapping, "eventSourceArn", read(mapping.props, "eventSourceArn"), AWS_TYPES.kinesisStream);
-                if (source === UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
+                const source = index.referenceIn(mapping, "eventSourceArn", read(mapping.props, "eventSourceArn"), AWS_TYPES.kinesisStream);
+                if (source === PACK_UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
                 const isKinesis = (source && typeof source === "object") || (typeof source === "string" && /^arn:[^:]+:kinesis:/.test(source));
                 if (!isKinesis) return;
-                const fn = g.ref(mapping, "functionName", read(mapping.props, "functionName"), AWS_TYPES.lambdaFunction);
+                const fn = index.referenceIn(mapping, "functionName", read(mapping.props, "functionName"), AWS_TYPES.lambdaFunction);
                 const fnValues = fn && typeof fn === "object" ? [read(fn.props, "name"), read(fn.props, "arn")] : [fn];
                 const streamValues = source && typeof source === "object" ? [read(source.props, "name")] : [];
                 const subject = fn && typeof fn === "object" ? fn : mapping;
                 const deps = source && typeof source === "object" ? [source] : [];
-                requireAlarm(g, ctx, subject, deps,
+                requireAlarm(index, ctx, subject, deps,
                     ["AWS/Lambda|IteratorAge", "AWS/Kinesis|GetRecords.IteratorAgeMilliseconds"],
                     [...fnValues, ...streamValues],
                     "an iterator-age alarm",

@@ -6,7 +6,7 @@
  * clientAuthentication block the cluster admits unauthenticated clients. MSK Serverless always
  * requires TLS and IAM authentication and is not judged.
  */
-import { bool, str, UNKNOWN } from "../lib/props";
+import { bool, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { readPath } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
@@ -26,7 +26,7 @@ export const clusterEncryptedInTransit = resourceRule({
     check(r, ctx) {
         const clientBroker = str(readPath(r.props, "encryptionInfo.encryptionInTransit.clientBroker"));
         const inCluster = bool(readPath(r.props, "encryptionInfo.encryptionInTransit.inCluster"));
-        if (clientBroker === UNKNOWN || inCluster === UNKNOWN) return ctx.undecided(r, "encryptionInfo.encryptionInTransit");
+        if (clientBroker === PACK_UNKNOWN || inCluster === PACK_UNKNOWN) return ctx.undecided(r, "encryptionInfo.encryptionInTransit");
         if (typeof clientBroker === "string" && clientBroker.toUpperCase() !== "TLS") {
             ctx.report(r, `must require TLS from clients (encryptionInTransit.clientBroker is "${clientBroker}"): set clientBroker to "TLS"`);
         }
@@ -47,7 +47,7 @@ export const clusterPublicAccessDisabled = resourceRule({
     resourceTypes: [AWS_TYPES.mskCluster],
     check(r, ctx) {
         const type = str(readPath(r.props, "brokerNodeGroupInfo.connectivityInfo.publicAccess.type"));
-        if (type === UNKNOWN) return ctx.undecided(r, "brokerNodeGroupInfo.connectivityInfo.publicAccess.type");
+        if (type === PACK_UNKNOWN) return ctx.undecided(r, "brokerNodeGroupInfo.connectivityInfo.publicAccess.type");
         if (typeof type === "string" && type.toUpperCase() === "SERVICE_PROVIDED_EIPS") {
             ctx.report(r, 'must not expose its brokers to the internet (publicAccess.type is "SERVICE_PROVIDED_EIPS"): set it to "DISABLED"');
         }
@@ -67,12 +67,12 @@ export const clusterUnauthenticatedDisabled = resourceRule({
     resourceTypes: [AWS_TYPES.mskCluster],
     check(r, ctx) {
         const auth = readPath(r.props, "clientAuthentication");
-        if (auth === UNKNOWN) return ctx.undecided(r, "clientAuthentication");
+        if (auth === PACK_UNKNOWN) return ctx.undecided(r, "clientAuthentication");
         if (auth === undefined || auth === null) {
             return ctx.report(r, "must authenticate its clients (no clientAuthentication, so MSK admits unauthenticated clients): set clientAuthentication { sasl: { iam: true } }");
         }
         const open = bool(readPath(r.props, "clientAuthentication.unauthenticated"));
-        if (open === UNKNOWN) return ctx.undecided(r, "clientAuthentication.unauthenticated");
+        if (open === PACK_UNKNOWN) return ctx.undecided(r, "clientAuthentication.unauthenticated");
         if (open === true) ctx.report(r, "must authenticate its clients (clientAuthentication.unauthenticated is true): set unauthenticated to false");
     },
 });
@@ -89,7 +89,7 @@ export const clusterEnhancedMonitoring = resourceRule({
     resourceTypes: [AWS_TYPES.mskCluster],
     check(r, ctx) {
         const level = str(r.props.enhancedMonitoring);
-        if (level === UNKNOWN) return ctx.undecided(r, "enhancedMonitoring");
+        if (level === PACK_UNKNOWN) return ctx.undecided(r, "enhancedMonitoring");
         if (level === undefined || level.toUpperCase() === "DEFAULT") ctx.report(r, `must publish per-broker metrics (enhancedMonitoring is ${level ?? "unset, which means DEFAULT"}): set enhancedMonitoring to "PER_BROKER"`);
     },
 });

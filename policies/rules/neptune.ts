@@ -2,7 +2,7 @@
  * Amazon Neptune clusters: storage encrypted (the provider's default storageEncrypted is false),
  * IAM database authentication, and the FSBP resilience and audit switches.
  */
-import { arr, num, str, UNKNOWN } from "../lib/props";
+import { arr, num, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
@@ -67,7 +67,7 @@ export const clusterAuditLogs = resourceRule({
     resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
         const exports = arr(r.props.enableCloudwatchLogsExports);
-        if (exports === UNKNOWN) return ctx.undecided(r, "enableCloudwatchLogsExports");
+        if (exports === PACK_UNKNOWN) return ctx.undecided(r, "enableCloudwatchLogsExports");
         if (!(exports ?? []).some((e) => str(e) === "audit")) ctx.report(r, 'must export audit logs (enableCloudwatchLogsExports lacks "audit"): add "audit"');
     },
 });
@@ -84,7 +84,7 @@ export const clusterBackupRetention = resourceRule({
     resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
         const days = num(r.props.backupRetentionPeriod);
-        if (days === UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");
+        if (days === PACK_UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");
         if ((days ?? 1) < 7) ctx.report(r, `must keep backups 7 days or more (backupRetentionPeriod is ${days ?? "unset, which means 1"}): set it to 7 or more`);
     },
 });

@@ -7,8 +7,8 @@
  * nodeToNodeEncryption false when the block is absent, enforceHttps true; the TLS policy AWS
  * applies when none is given admits TLS 1.0.
  */
-import { arr, bool, read, str, UNKNOWN } from "../lib/props";
-import { fsbp, resourceRule, Rule, stackRule, StackResource } from "../lib/rule";
+import { arr, bool, read, str, PACK_UNKNOWN } from "../lib/props";
+import { fsbp, resourceRule, Rule, StackResource, stackRule, stringListOption } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, readPath } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
@@ -67,13 +67,13 @@ export const domainHttpsRequired = resourceRule<{ allowedTlsPolicies: string[] }
     tags: ["opensearch", "encryption", "in-transit"],
     preview: "An unknown enforceHttps or tlsSecurityPolicy is undecided.",
     config: {
-        allowedTlsPolicies: { type: "array", items: { type: "string" }, default: TLS12_POLICIES, description: "TLS security policies accepted." },
+        allowedTlsPolicies: stringListOption("TLS security policies accepted.", TLS12_POLICIES),
     },
     resourceTypes: DOMAINS,
     check(r, ctx) {
         if (checkSwitch(r, ctx, { path: "domainEndpointOptions.enforceHttps", absent: true, want: true, what: "refuse plain HTTP", fix: "set domainEndpointOptions.enforceHttps to true" })) return;
         const policy = str(readPath(r.props, "domainEndpointOptions.tlsSecurityPolicy"));
-        if (policy === UNKNOWN) return ctx.undecided(r, "domainEndpointOptions.tlsSecurityPolicy");
+        if (policy === PACK_UNKNOWN) return ctx.undecided(r, "domainEndpointOptions.tlsSecurityPolicy");
         const allowed = Array.isArray(ctx.config.allowedTlsPolicies) ? ctx.config.allowedTlsPolicies : TLS12_POLICIES;
         if (typeof policy === "string" && allowed.includes(policy)) return;
         ctx.report(
@@ -83,10 +83,10 @@ export const domainHttpsRequired = resourceRule<{ allowedTlsPolicies: string[] }
     },
 });
 
-/** True when the domain is placed in a VPC (vpcOptions with subnets); UNKNOWN when that is unknown. */
-function inVpc(domain: StackResource): boolean | typeof UNKNOWN {
+/** True when the domain is placed in a VPC (vpcOptions with subnets); PACK_UNKNOWN when that is unknown. */
+function inVpc(domain: StackResource): boolean | typeof PACK_UNKNOWN {
     const subnets = arr(readPath(domain.props, "vpcOptions.subnetIds"));
-    if (subnets === UNKNOWN) return UNKNOWN;
+    if (subnets === PACK_UNKNOWN) return PACK_UNKNOWN;
     return Array.isArray(subnets) && subnets.length > 0;
 }
 
@@ -109,7 +109,7 @@ export const domainNotPublic = stackRule({
         for (const domain of index.ofType(...DOMAINS)) {
             ctx.guard(domain, () => {
                 const vpc = inVpc(domain);
-                if (vpc === UNKNOWN) return ctx.undecided(domain, "vpcOptions.subnetIds");
+                if (vpc === PACK_UNKNOWN) return ctx.undecided(domain, "vpcOptions.subnetIds");
                 if (vpc) return;
                 const fix = "place the domain in a VPC or name the principals instead of *";
                 checkResourcePolicyNotPublic(domain, ctx, domain.props.accessPolicies, "accessPolicies", fix, { servicePrincipals: true });
@@ -154,12 +154,12 @@ export const domainAuditLogging = resourceRule({
     resourceTypes: DOMAINS,
     check(r, ctx) {
         const options = arr(r.props.logPublishingOptions);
-        if (options === UNKNOWN) return ctx.undecided(r, "logPublishingOptions");
+        if (options === PACK_UNKNOWN) return ctx.undecided(r, "logPublishingOptions");
         let unknown = false;
         for (const o of options ?? []) {
             const type = str(read(o, "logType"));
             const enabled = bool(read(o, "enabled"));
-            if (type === UNKNOWN || enabled === UNKNOWN) unknown = true;
+            if (type === PACK_UNKNOWN || enabled === PACK_UNKNOWN) unknown = true;
             else if (type === "AUDIT_LOGS" && enabled !== false) return;
         }
         if (unknown) return ctx.undecided(r, "logPublishingOptions");

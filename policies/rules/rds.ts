@@ -6,7 +6,7 @@
  * (node_modules/@pulumi/aws/rds/*.d.ts): storageEncrypted false, publiclyAccessible false,
  * deletionProtection false; backupRetentionPeriod is left to AWS, whose API default is 1 day.
  */
-import { arr, isSet, isUnknown, num, str, UNKNOWN, Unknown } from "../lib/props";
+import { arr, isSet, isUnknown, num, str, PACK_UNKNOWN, Unknown } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule, StackResource } from "../lib/rule";
 import { StackIndex } from "../lib/stack";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, parameterGroupOf, parameterValue } from "../lib/stores";
@@ -57,7 +57,7 @@ export const dbClusterEncrypted = resourceRule<CmkConfig>({
             return;
         }
         const mode = str(r.props.engineMode);
-        if (mode === UNKNOWN) return ctx.undecided(r, "engineMode");
+        if (mode === PACK_UNKNOWN) return ctx.undecided(r, "engineMode");
         if (mode === "serverless") return;
         if (isUnknown(r.props.snapshotIdentifier) || isSet(r.props.snapshotIdentifier)) return; // follows its snapshot
         if (checkSwitch(r, ctx, { path: "storageEncrypted", absent: false, want: true, what: "encrypt its storage", fix: "set storageEncrypted to true (with kmsKeyId)" })) return;
@@ -94,7 +94,7 @@ export const snapshotNotPublic = resourceRule({
     resourceTypes: [AWS_TYPES.rdsSnapshot, AWS_TYPES.rdsClusterSnapshot, AWS_TYPES.rdsSnapshotCopy, AWS_TYPES.rdsClusterSnapshotCopy],
     check(r, ctx) {
         const shared = arr(r.props.sharedAccounts);
-        if (shared === UNKNOWN) return ctx.undecided(r, "sharedAccounts");
+        if (shared === PACK_UNKNOWN) return ctx.undecided(r, "sharedAccounts");
         if (!shared) return;
         if (shared.some((a) => isUnknown(a))) return ctx.undecided(r, "sharedAccounts");
         if (shared.some((a) => typeof a === "string" && a.trim().toLowerCase() === "all")) {
@@ -110,7 +110,7 @@ function snapshotEncrypted(index: StackIndex, s: StackResource, seen: Set<string
     if (seen.has(s.urn)) return undefined;
     seen.add(s.urn);
     const own = s.props.encrypted ?? s.props.storageEncrypted;
-    if (isUnknown(own)) return UNKNOWN;
+    if (isUnknown(own)) return PACK_UNKNOWN;
     if (own === true || own === "true") return true;
     if (own === false || own === "false") return false;
     const key = s.props.kmsKeyId;
@@ -118,13 +118,13 @@ function snapshotEncrypted(index: StackIndex, s: StackResource, seen: Set<string
     const sourceProperty = ["sourceDbSnapshotIdentifier", "sourceDbClusterSnapshotIdentifier", "dbInstanceIdentifier", "dbClusterIdentifier"].find((p) => p in s.props);
     if (!sourceProperty) return undefined;
     const sources = index.refersTo(s, sourceProperty, ...SNAPSHOT_TYPES, AWS_TYPES.rdsInstance, AWS_TYPES.rdsCluster);
-    const byIdentifier = sources === UNKNOWN || sources.length > 0 ? [] : identifierMatches(index, s.props[sourceProperty]);
-    const found = sources === UNKNOWN ? [] : [...sources, ...byIdentifier];
-    if (found.length === 0) return sources === UNKNOWN ? UNKNOWN : undefined;
+    const byIdentifier = sources === PACK_UNKNOWN || sources.length > 0 ? [] : identifierMatches(index, s.props[sourceProperty]);
+    const found = sources === PACK_UNKNOWN ? [] : [...sources, ...byIdentifier];
+    if (found.length === 0) return sources === PACK_UNKNOWN ? PACK_UNKNOWN : undefined;
     const source = found[0];
     if (typeSet(AWS_TYPES.rdsInstance, AWS_TYPES.rdsCluster).has(source.type)) {
         const enc = source.props.storageEncrypted;
-        if (isUnknown(enc)) return UNKNOWN;
+        if (isUnknown(enc)) return PACK_UNKNOWN;
         if (str(source.props.engineMode) === "serverless") return true;
         return enc === true || enc === "true";
     }
@@ -159,7 +159,7 @@ export const snapshotEncryptedRule = stackRule({
         for (const s of stack.index.ofType(...SNAPSHOT_TYPES)) {
             ctx.guard(s, () => {
                 const enc = snapshotEncrypted(stack.index, s, new Set());
-                if (enc === UNKNOWN) return ctx.undecided(s, "encryption of its source");
+                if (enc === PACK_UNKNOWN) return ctx.undecided(s, "encryption of its source");
                 if (enc === false) {
                     ctx.report(s, "must be encrypted (its source database or snapshot is unencrypted and it names no kmsKeyId): copy it with kmsKeyId set to a customer-managed key");
                 }
@@ -203,16 +203,16 @@ export const parameterGroupTlsRequired = stackRule({
             ctx.guard(db, () => {
                 if (!isSet(db.props[property]) && !isUnknown(db.props[property]) && (db.propertyDependencies[property] ?? []).length === 0) return;
                 const group = parameterGroupOf(index, db, property, ...tokens);
-                if (group === UNKNOWN) return ctx.undecided(db, property);
+                if (group === PACK_UNKNOWN) return ctx.undecided(db, property);
                 if (!group || judged.has(group.urn)) return;
                 judged.add(group.urn);
                 const family = str(group.props.family);
-                if (family === UNKNOWN) return ctx.undecided(group, "family");
+                if (family === PACK_UNKNOWN) return ctx.undecided(group, "family");
                 if (typeof family !== "string") return;
                 const tls = tlsParameter(family);
                 if (!tls) return;
                 const value = parameterValue(group.props.parameters, tls.name);
-                if (value === UNKNOWN) return ctx.undecided(group, `parameters ${tls.name}`);
+                if (value === PACK_UNKNOWN) return ctx.undecided(group, `parameters ${tls.name}`);
                 if (value === undefined ? tls.absentOk : tls.values.includes(value.trim().toLowerCase())) return;
                 ctx.report(
                     group,
@@ -269,7 +269,7 @@ export const dbInstanceBackupsEnabled = resourceRule({
     check(r, ctx) {
         if (isSet(r.props.replicateSourceDb) || isUnknown(r.props.replicateSourceDb)) return;
         const days = num(r.props.backupRetentionPeriod);
-        if (days === UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");
+        if (days === PACK_UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");
         if (days === 0) ctx.report(r, "must keep automated backups (backupRetentionPeriod is 0): set backupRetentionPeriod to 7 or more");
     },
 });
@@ -287,7 +287,7 @@ export const dbInstanceIamAuth = resourceRule({
     resourceTypes: [AWS_TYPES.rdsInstance],
     check(r, ctx) {
         const engine = str(r.props.engine);
-        if (engine === UNKNOWN) return ctx.undecided(r, "engine");
+        if (engine === PACK_UNKNOWN) return ctx.undecided(r, "engine");
         if (typeof engine !== "string" || !/^(mysql|mariadb|postgres)/i.test(engine)) return;
         checkSwitch(r, ctx, { path: "iamDatabaseAuthenticationEnabled", absent: false, want: true, what: "accept IAM database authentication", fix: "set iamDatabaseAuthenticationEnabled to true" });
     },

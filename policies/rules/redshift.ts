@@ -7,7 +7,7 @@
  * publiclyAccessible false. Serverless namespaces are always encrypted (an AWS-owned key unless
  * kmsKeyId names one).
  */
-import { num, str, UNKNOWN } from "../lib/props";
+import { num, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
 import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, isAwsManagedKey, parameterGroupOf, parameterValue } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
@@ -62,11 +62,11 @@ export const clusterTlsRequired = stackRule({
         for (const cluster of stack.index.ofType(AWS_TYPES.redshiftCluster)) {
             ctx.guard(cluster, () => {
                 const group = parameterGroupOf(stack.index, cluster, "clusterParameterGroupName", AWS_TYPES.redshiftParameterGroup);
-                if (group === UNKNOWN) return ctx.undecided(cluster, "clusterParameterGroupName");
+                if (group === PACK_UNKNOWN) return ctx.undecided(cluster, "clusterParameterGroupName");
                 if (!group || judged.has(group.urn)) return;
                 judged.add(group.urn);
                 const value = parameterValue(group.props.parameters, "require_ssl");
-                if (value === UNKNOWN) return ctx.undecided(group, "parameters require_ssl");
+                if (value === PACK_UNKNOWN) return ctx.undecided(group, "parameters require_ssl");
                 if (value !== undefined && value.trim().toLowerCase() === "true") return;
                 ctx.report(group, `must make '${cluster.name}' refuse unencrypted connections (require_ssl is ${value === undefined ? "unset" : `"${value}"`}): add { name: "require_ssl", value: "true" } to parameters`);
             });
@@ -86,7 +86,7 @@ export const clusterSnapshotsEnabled = resourceRule({
     resourceTypes: [AWS_TYPES.redshiftCluster],
     check(r, ctx) {
         const days = num(r.props.automatedSnapshotRetentionPeriod);
-        if (days === UNKNOWN) return ctx.undecided(r, "automatedSnapshotRetentionPeriod");
+        if (days === PACK_UNKNOWN) return ctx.undecided(r, "automatedSnapshotRetentionPeriod");
         const effective = days ?? 1;
         if (effective < 7) ctx.report(r, `must keep automatic snapshots for 7 days or more (automatedSnapshotRetentionPeriod is ${days ?? "unset, which means 1"}): set it to 7 or more`);
     },
@@ -119,7 +119,7 @@ export const clusterDefaultAdminUsername = resourceRule({
     resourceTypes: [AWS_TYPES.redshiftCluster],
     check(r, ctx) {
         const user = str(r.props.masterUsername);
-        if (user === UNKNOWN) return ctx.undecided(r, "masterUsername");
+        if (user === PACK_UNKNOWN) return ctx.undecided(r, "masterUsername");
         if (typeof user === "string" && user.toLowerCase() === "awsuser") ctx.report(r, 'must not use the default admin user name (masterUsername is "awsuser"): choose another name');
     },
 });
@@ -138,7 +138,7 @@ export const serverlessNamespaceCmk = resourceRule({
     resourceTypes: [AWS_TYPES.redshiftServerlessNamespace],
     check(r, ctx) {
         const key = str(r.props.kmsKeyId);
-        if (key === UNKNOWN) return;
+        if (key === PACK_UNKNOWN) return;
         if (typeof key === "string" && key !== "" && !isAwsManagedKey(key) && key !== "AWS_OWNED_KMS_KEY") return;
         ctx.report(r, `must use a customer-managed KMS key (kmsKeyId is ${key ? `"${key}"` : "unset, so an AWS-owned key is used"}): set kmsKeyId to a customer-managed key`);
     },
@@ -173,7 +173,7 @@ export const serverlessWorkgroupTls = resourceRule({
     resourceTypes: [AWS_TYPES.redshiftServerlessWorkgroup],
     check(r, ctx) {
         const value = parameterValue(r.props.configParameters, "require_ssl", "parameterKey", "parameterValue");
-        if (value === UNKNOWN) return ctx.undecided(r, "configParameters require_ssl");
+        if (value === PACK_UNKNOWN) return ctx.undecided(r, "configParameters require_ssl");
         if (value !== undefined && value.trim().toLowerCase() === "false") {
             ctx.report(r, 'must refuse unencrypted connections (configParameters require_ssl is "false"): set require_ssl to "true"');
         }

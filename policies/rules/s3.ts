@@ -7,9 +7,9 @@
 import { bucketEncryption, oacOriginBuckets, SseSetting } from "../lib/bucket-encryption";
 import { patternMatches } from "../lib/exemptions";
 import { isParseError, parsePolicyDocument, PolicyStatement } from "../lib/iam";
-import { arr, bool, isSet, isUnknown, read, rec, str, UNKNOWN, Unknown, unwrapSecret } from "../lib/props";
+import { arr, bool, isSet, isUnknown, read, rec, str, PACK_UNKNOWN, Unknown, unwrapSecret } from "../lib/props";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
-import { fsbp, resourceRule, Rule, StackResource, stackRule } from "../lib/rule";
+import { fsbp, resourceRule, Rule, StackResource, stackRule, stringListOption } from "../lib/rule";
 import { AWS_TYPES, isType } from "../lib/types";
 
 const PAB_SETTINGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
@@ -36,7 +36,7 @@ export const bucketPublicAccessBlocked = stackRule({
         const unresolved: StackResource[] = [];
         for (const block of index.ofType(AWS_TYPES.bucketPublicAccessBlock)) {
             const buckets = index.refersTo(block, "bucket", AWS_TYPES.bucket);
-            if (buckets === UNKNOWN || buckets.length === 0) {
+            if (buckets === PACK_UNKNOWN || buckets.length === 0) {
                 unresolved.push(block);
                 continue;
             }
@@ -63,7 +63,7 @@ export const bucketPublicAccessBlocked = stackRule({
                 for (const block of blocks) {
                     const off = PAB_SETTINGS.filter((s) => {
                         const v = bool(block.props[s]);
-                        if (v === UNKNOWN) undecided = true;
+                        if (v === PACK_UNKNOWN) undecided = true;
                         return v === false || v === undefined;
                     });
                     if (off.length === 0) return; // one complete block covers the bucket
@@ -87,19 +87,19 @@ function isPublicGroup(uri: unknown): boolean {
     return typeof uri === "string" && PUBLIC_GROUPS.some((g) => uri.trim().toLowerCase() === g.toLowerCase());
 }
 
-/** Grants to the public groups, as `path` strings; UNKNOWN when a grantee cannot be read. */
+/** Grants to the public groups, as `path` strings; PACK_UNKNOWN when a grantee cannot be read. */
 function publicGrants(grants: unknown, basePath: string, granteeOf: (g: unknown) => unknown): string[] | Unknown {
     const list = arr(grants);
-    if (list === UNKNOWN) return UNKNOWN;
+    if (list === PACK_UNKNOWN) return PACK_UNKNOWN;
     if (!list) return [];
     const out: string[] = [];
     let unknown = false;
     list.forEach((g, i) => {
         const uri = str(read(granteeOf(g), "uri"));
-        if (uri === UNKNOWN) unknown = true;
+        if (uri === PACK_UNKNOWN) unknown = true;
         else if (isPublicGroup(uri)) out.push(`${basePath}[${i}]`);
     });
-    return out.length === 0 && unknown ? UNKNOWN : out;
+    return out.length === 0 && unknown ? PACK_UNKNOWN : out;
 }
 
 export const bucketAclNotPublic = resourceRule({
@@ -118,7 +118,7 @@ export const bucketAclNotPublic = resourceRule({
     resourceTypes: [AWS_TYPES.bucket, AWS_TYPES.bucketAcl],
     check(r, ctx) {
         const acl = str(r.props.acl);
-        if (acl === UNKNOWN) ctx.undecided(r, "acl");
+        if (acl === PACK_UNKNOWN) ctx.undecided(r, "acl");
         else if (typeof acl === "string" && PUBLIC_CANNED_ACLS.has(acl.trim().toLowerCase())) {
             ctx.report(r, `must not use the public canned ACL "${acl}" (acl): use "private" or remove the ACL`);
         }
@@ -126,7 +126,7 @@ export const bucketAclNotPublic = resourceRule({
             r.type.includes("bucketAcl")
                 ? publicGrants(read(r.props, "accessControlPolicy", "grants"), "accessControlPolicy.grants", (g) => read(g, "grantee"))
                 : publicGrants(r.props.grants, "grants", (g) => g);
-        if (grants === UNKNOWN) return ctx.undecided(r, "grants");
+        if (grants === PACK_UNKNOWN) return ctx.undecided(r, "grants");
         for (const path of grants) {
             ctx.report(r, `must not grant to AllUsers or AuthenticatedUsers (${path}): remove the grant`);
         }
@@ -181,7 +181,7 @@ export const bucketWebsiteDisabled = resourceRule({
             const value = r.props[property];
             if (isUnknown(value)) return ctx.undecided(r, property);
             const items = arr(value) ?? (rec(value) ? [value] : []);
-            if (items !== UNKNOWN && items.some((w) => isSet(w) && !(rec(w) && Object.keys(rec(w) as object).length === 0))) {
+            if (items !== PACK_UNKNOWN && items.some((w) => isSet(w) && !(rec(w) && Object.keys(rec(w) as object).length === 0))) {
                 return ctx.report(
                     r,
                     `must not configure website hosting (${property}): remove it and serve the bucket through CloudFront with OAC`,
@@ -237,12 +237,7 @@ export const bucketEncryptionKms = stackRule<{ sseS3Buckets: string[] }>({
         "SSE-KMS puts reads under a key policy and CloudTrail. An OAC origin may use SSE-S3 so CloudFront needs no key grant (a missing grant fails silently: see kms-key-grants-cloudfront).",
     preview: "An unknown algorithm, or an unknown bucket reference on a configuration, leaves the bucket undecided.",
     config: {
-        sseS3Buckets: {
-            type: "array",
-            items: { type: "string" },
-            default: [],
-            description: "Bucket resource names or globs allowed to use SSE-S3 (AES256).",
-        },
+        sseS3Buckets: stringListOption("Bucket resource names or globs allowed to use SSE-S3 (AES256)."),
     },
     check(stack, ctx) {
         const { byBucket, unresolved } = bucketEncryption(stack.index);
@@ -252,9 +247,9 @@ export const bucketEncryptionKms = stackRule<{ sseS3Buckets: string[] }>({
             ctx.guard(bucket, () => {
                 const declared = byBucket.get(bucket.urn);
                 if (!declared) return; // s3-bucket-encryption-declared reports it
-                if (declared.some((d) => d === UNKNOWN)) return ctx.undecided(bucket, "default encryption");
+                if (declared.some((d) => d === PACK_UNKNOWN)) return ctx.undecided(bucket, "default encryption");
                 const settings = declared.flat() as SseSetting[];
-                if (settings.some((s) => s.algorithm === UNKNOWN)) return ctx.undecided(bucket, "sseAlgorithm");
+                if (settings.some((s) => s.algorithm === PACK_UNKNOWN)) return ctx.undecided(bucket, "sseAlgorithm");
                 const weak = settings.filter((s) => !KMS_ALGORITHMS.has(String(s.algorithm).toLowerCase()));
                 if (weak.length === 0) return;
                 const sseS3Allowed =
@@ -275,13 +270,13 @@ export const bucketEncryptionKms = stackRule<{ sseS3Buckets: string[] }>({
 
 function conditionValue(condition: unknown, operatorPattern: RegExp, key: string): unknown[] | Unknown {
     const c = unwrapSecret(condition);
-    if (isUnknown(c)) return UNKNOWN;
+    if (isUnknown(c)) return PACK_UNKNOWN;
     if (!c || typeof c !== "object") return [];
     const out: unknown[] = [];
     for (const [op, block] of Object.entries(c as Record<string, unknown>)) {
         if (!operatorPattern.test(op)) continue;
         const b = unwrapSecret(block);
-        if (isUnknown(b)) return UNKNOWN;
+        if (isUnknown(b)) return PACK_UNKNOWN;
         if (!b || typeof b !== "object") continue;
         for (const [k, v] of Object.entries(b as Record<string, unknown>)) {
             if (k.toLowerCase() === key.toLowerCase()) out.push(...(Array.isArray(v) ? v : [v]));
@@ -292,11 +287,11 @@ function conditionValue(condition: unknown, operatorPattern: RegExp, key: string
 
 /** True when the statement denies requests not made over TLS (SecureTransport false, or TLS < 1.2). */
 export function deniesInsecureTransport(s: PolicyStatement): boolean | Unknown {
-    if (s.effect === UNKNOWN) return UNKNOWN;
+    if (s.effect === PACK_UNKNOWN) return PACK_UNKNOWN;
     if (s.effect !== "Deny") return false;
     const secure = conditionValue(s.condition, /^bool$/i, "aws:SecureTransport");
     const tls = conditionValue(s.condition, /^numericlessthan$/i, "s3:TlsVersion");
-    if (secure === UNKNOWN || tls === UNKNOWN) return UNKNOWN;
+    if (secure === PACK_UNKNOWN || tls === PACK_UNKNOWN) return PACK_UNKNOWN;
     return secure.some((v) => String(v).toLowerCase() === "false") || tls.length > 0;
 }
 
@@ -318,7 +313,7 @@ export const bucketTlsRequired = stackRule({
         const unresolved: StackResource[] = [];
         for (const p of index.ofType(AWS_TYPES.bucketPolicy)) {
             const buckets = index.refersTo(p, "bucket", AWS_TYPES.bucket);
-            if (buckets === UNKNOWN || buckets.length === 0) {
+            if (buckets === PACK_UNKNOWN || buckets.length === 0) {
                 unresolved.push(p);
                 continue;
             }
@@ -335,7 +330,7 @@ export const bucketTlsRequired = stackRule({
                 let undecided = docs.length === 0 && unresolved.length > 0;
                 for (const { doc } of docs) {
                     const parsed = parsePolicyDocument(doc);
-                    if (parsed === UNKNOWN) {
+                    if (parsed === PACK_UNKNOWN) {
                         undecided = true;
                         continue;
                     }
@@ -343,7 +338,7 @@ export const bucketTlsRequired = stackRule({
                     for (const s of parsed.statements) {
                         const denies = deniesInsecureTransport(s);
                         if (denies === true) return;
-                        if (denies === UNKNOWN) undecided = true;
+                        if (denies === PACK_UNKNOWN) undecided = true;
                     }
                 }
                 if (undecided) return ctx.undecided(bucket, "bucket policy");

@@ -4,7 +4,7 @@
  * customer-managed key when the config asks; documents not shared with every account.
  */
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { read, str, UNKNOWN } from "../lib/props";
+import { read, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
 import { checkCustomerManagedKey, CMK_CONFIG, CmkConfig } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
@@ -33,10 +33,10 @@ export const parameterSecureString = resourceRule<CmkConfig & { secretNamePatter
     resourceTypes: [AWS_TYPES.ssmParameter],
     check(r, ctx) {
         const type = str(r.props.type);
-        if (type === UNKNOWN) return ctx.undecided(r, "type");
+        if (type === PACK_UNKNOWN) return ctx.undecided(r, "type");
         if (type === "SecureString") return checkCustomerManagedKey(r, ctx, "keyId", "alias/aws/ssm");
         const name = str(r.props.name);
-        if (name === UNKNOWN) return ctx.undecided(r, "name");
+        if (name === PACK_UNKNOWN) return ctx.undecided(r, "name");
         let pattern: RegExp;
         try {
             pattern = new RegExp(typeof ctx.config.secretNamePattern === "string" ? ctx.config.secretNamePattern : SECRET_NAME, "i");
@@ -61,7 +61,7 @@ export const documentNotPublic = resourceRule({
     resourceTypes: [AWS_TYPES.ssmDocument],
     check(r, ctx) {
         const ids = str(read(r.props, "permissions", "accountIds"));
-        if (ids === UNKNOWN) return ctx.undecided(r, "permissions.accountIds");
+        if (ids === PACK_UNKNOWN) return ctx.undecided(r, "permissions.accountIds");
         if (typeof ids === "string" && ids.split(",").some((id) => id.trim().toLowerCase() === "all")) {
             ctx.report(r, 'must not be shared with every AWS account (permissions.accountIds is "all"): list the account ids');
         }

@@ -9,11 +9,15 @@ import * as path from "path";
 import { PackClient } from "../../tools/gate/analyzer";
 import { parsePolicyPackConfig, PolicyPackConfig } from "../../tools/gate/policy-config";
 import type { ResourceRecord, Violation } from "../../tools/gate/types";
+import { PACK_UNKNOWN, SDK_UNKNOWN_STRING } from "../../policies/lib/props";
 
 export interface TestResource {
     type: string;
     name: string;
-    /** Used as both inputs and outputs unless those are given. */
+    /**
+     * Used as both inputs and outputs unless those are given. A value the engine does not know
+     * yet is written as the pack's PACK_UNKNOWN; the harness sends it as the engine does.
+     */
     props?: Record<string, unknown>;
     inputs?: Record<string, unknown>;
     outputs?: Record<string, unknown>;
@@ -28,6 +32,9 @@ export interface TestResource {
     urn?: string;
     custom?: boolean;
 }
+
+/** The type of an AWS provider resource (the engine's token; the pack's type table names AWS resources only). */
+export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
 
 export const TEST_STACK_URN = "urn:pulumi:test::secure-web-app::pulumi:pulumi:Stack::secure-web-app-test";
 
@@ -53,11 +60,24 @@ export function toRecords(resources: TestResource[]): ResourceRecord[] {
             provider: r.provider,
             dependencies: r.dependencies ?? [],
             propertyDependencies: r.propertyDependencies ?? {},
-            inputs: r.inputs ?? props,
-            outputs: r.outputs ?? props,
+            inputs: onTheWire(r.inputs ?? props),
+            outputs: onTheWire(r.outputs ?? props),
             options: {},
         };
     })];
+}
+
+/** Props as the engine sends them: PACK_UNKNOWN (at any depth) becomes the SDK's unknown string. */
+function onTheWire(props: Record<string, unknown>): Record<string, unknown> {
+    const convert = (value: unknown): unknown => {
+        if (value === PACK_UNKNOWN) return SDK_UNKNOWN_STRING;
+        if (Array.isArray(value)) return value.map(convert);
+        if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v)]));
+        }
+        return value;
+    };
+    return convert(props) as Record<string, unknown>;
 }
 
 export interface PackHarness {

@@ -12,6 +12,7 @@ import { controls, mutations } from "../../tools/mutation/catalogue";
 import { judgeControl, judgeMutation } from "../../tools/mutation/judge";
 import { catalogueMarkdown } from "../../tools/mutation/report";
 import { C, FAMILY_TITLES, Mutation } from "../../tools/mutation/types";
+import { AWS_TYPES } from "../../policies/lib/types";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -118,14 +119,14 @@ describe("mutation catalogue", () => {
 const TARGET = "urn:pulumi:dev::secure-web-app::secure-web-app:data:Data$aws:dynamodb/table:Table::data-table";
 const m: Mutation = {
     id: "t", family: "encryption", description: "d", form: "inline", alternate: false, rule: "dynamodb-table-encrypted-cmk",
-    level: "mandatory", resource: TARGET, kind: "modify", target: { type: "aws:dynamodb/table:Table", name: "data-table" },
+    level: "mandatory", resource: TARGET, kind: "modify", target: { type: AWS_TYPES.dynamodbTable, name: "data-table" },
     modify: (p) => p,
 };
 const resources = [{ urn: TARGET }] as ResourceRecord[];
 function finding(over: Partial<Violation>): Violation {
     return {
         packName: "p", packVersion: "1", policyName: m.rule, description: "", enforcementLevel: "mandatory", severity: "high",
-        message: "must use a customer-managed key", urn: TARGET, resourceType: "aws:dynamodb/table:Table", resourceName: "data-table",
+        message: "must use a customer-managed key", urn: TARGET, resourceType: AWS_TYPES.dynamodbTable, resourceName: "data-table",
         ...over,
     };
 }

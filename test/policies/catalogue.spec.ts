@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { PackHarness, startPack } from "../helpers/pack";
+import { diagnosticsOf, PackHarness, startPack } from "./support";
 import { loadCatalogue, POLICIES_MD, renderPolicies } from "../../tools/docs/generate-policies";
-import { UNKNOWN } from "../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../policies/lib/props";
 import { Constraint, CONSTRAINTS } from "../../policies/lib/constraints";
+import { AWS_TYPES } from "../../policies/lib/types";
 
 /** Every policy the pack holds and its default level. A change here is a reviewed change. */
 const PINNED: Record<string, "mandatory" | "advisory"> = {
@@ -307,17 +308,17 @@ describe("pack catalogue", () => {
     describe("policies/config", () => {
         const configDir = path.join(__dirname, "..", "..", "policies", "config");
         const load = (f: string) => JSON.parse(fs.readFileSync(path.join(configDir, f), "utf8"));
-        const publicBucket = [{ type: "aws:s3/bucket:Bucket", name: "b", props: { bucket: "b" } }];
+        const publicBucket = [{ type: AWS_TYPES.bucket, name: "b", props: { bucket: "b" } }];
         afterEach(async () => pack.configure({}));
 
         it("strict.json makes advisory findings mandatory but keeps exempted findings advisory", async () => {
             await pack.configure({ ...load("strict.json"), "s3-bucket-website-disabled": { exemptions: [{ resource: "w", reason: "legacy site, ticket SEC-1" }] } });
             const v = await pack.analyze([
                 ...publicBucket,
-                { type: "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", name: "w", props: { bucket: "b" } },
+                { type: AWS_TYPES.bucketWebsite, name: "w", props: { bucket: "b" } },
             ]);
-            expect(v.filter((x) => x.policyName === "s3-bucket-encryption-declared")[0].enforcementLevel).to.equal("mandatory");
-            const applied = v.filter((x) => x.policyName === "policy-exemptions-applied");
+            expect(diagnosticsOf(v, "s3-bucket-encryption-declared")[0].enforcementLevel).to.equal("mandatory");
+            const applied = diagnosticsOf(v, "policy-exemptions-applied");
             expect(applied).to.have.length(1);
             expect(applied[0].enforcementLevel).to.equal("advisory");
         });
@@ -325,17 +326,17 @@ describe("pack catalogue", () => {
         it("strict.json asks the data stores for customer-managed keys, at the mandatory level", async () => {
             await pack.configure(load("strict.json"));
             const v = await pack.analyze([
-                { type: "aws:rds/instance:Instance", name: "db", props: { engine: "postgres", storageEncrypted: true } },
-                { type: "aws:efs/fileSystem:FileSystem", name: "fs", props: { encrypted: true, kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/k" } },
+                { type: AWS_TYPES.rdsInstance, name: "db", props: { engine: "postgres", storageEncrypted: true } },
+                { type: AWS_TYPES.efsFileSystem, name: "fs", props: { encrypted: true, kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/k" } },
             ]);
-            const cmk = v.filter((x) => x.policyName === "rds-db-instance-encrypted");
+            const cmk = diagnosticsOf(v, "rds-db-instance-encrypted");
             expect(cmk.map((x) => [x.enforcementLevel, /customer-managed KMS key/.test(x.message)])).to.deep.equal([["mandatory", true]]);
-            expect(v.filter((x) => x.policyName === "efs-file-system-encrypted")).to.deep.equal([]);
+            expect(diagnosticsOf(v, "efs-file-system-encrypted")).to.deep.equal([]);
         });
 
         it("strict.json never turns an undecided rule into a mandatory finding", async () => {
             await pack.configure(load("strict.json"));
-            const v = await pack.analyze([{ type: "aws:s3/bucketPolicy:BucketPolicy", name: "p", props: { bucket: "b", policy: UNKNOWN } }]);
+            const v = await pack.analyze([{ type: AWS_TYPES.bucketPolicy, name: "p", props: { bucket: "b", policy: PACK_UNKNOWN } }]);
             expect(v.filter((x) => x.undecided).every((x) => x.enforcementLevel === "advisory")).to.equal(true);
         });
 
@@ -343,7 +344,7 @@ describe("pack catalogue", () => {
             await pack.configure(load("sandbox.json"));
             const v = await pack.analyze([
                 ...publicBucket,
-                { type: "aws:kms/key:Key", name: "k", props: { enableKeyRotation: false } },
+                { type: AWS_TYPES.kmsKey, name: "k", props: { enableKeyRotation: false } },
             ]);
             expect(v.find((x) => x.policyName === "kms-key-rotation-enabled")?.enforcementLevel).to.equal("advisory");
             expect(v.find((x) => x.policyName === "s3-bucket-public-access-blocked")?.enforcementLevel).to.equal("mandatory");

@@ -29,12 +29,13 @@ import * as fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import { ruleMetadata } from "../../policies/lib/rule";
-import { v2Twin } from "../../policies/lib/types";
+import { AWS_TYPES, AWS_V2_ALIASES, v2Twin } from "../../policies/lib/types";
 import { runProgram } from "../../tools/gate/engine";
-import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../../tools/gate/types";
+import { SECRET_SIG, SECRET_SIG_KEY } from "../../tools/gate/types";
+// The engine's string on purpose: the fuzz feeds the pack wire-form values and near-misses of them.
+import { SDK_UNKNOWN_STRING as UNKNOWN } from "../../policies/lib/props";
 import type { ResourceRecord, Violation } from "../../tools/gate/types";
-import { PackHarness, startPack, TEST_STACK_URN, TestResource, urnOf } from "../helpers/pack";
-import { network } from "./stack-fixture";
+import { network, PackHarness, startPack, TEST_STACK_URN, TestResource, urnOf } from "./support";
 
 const ROOT = path.join(__dirname, "..", "..");
 const PACK_DIR = path.join(ROOT, "policies");
@@ -274,48 +275,48 @@ const ACCOUNT_ROOT_TRUST = JSON.stringify({
 });
 
 const DOCUMENT_CARRIERS: DocumentCarrier[] = [
-    carrier("aws:iam/role:Role", "assumeRolePolicy"),
+    carrier(AWS_TYPES.iamRole, "assumeRolePolicy"),
     {
         label: "aws:iam/role:Role inlinePolicies[0].policy",
         build(name, document, junk) {
-            const type = "aws:iam/role:Role";
+            const type = AWS_TYPES.iamRole;
             return {
                 subject: urnOf(type, name),
                 resources: [{ type, name, props: { ...junk, assumeRolePolicy: ACCOUNT_ROOT_TRUST, inlinePolicies: [{ name: "inline", policy: document }] } }],
             };
         },
     },
-    carrier("aws:iam/rolePolicy:RolePolicy", "policy", { role: "some-role" }),
-    carrier("aws:iam/policy:Policy", "policy"),
-    carrier("aws:iam/userPolicy:UserPolicy", "policy", { user: "someone" }),
-    carrier("aws:iam/groupPolicy:GroupPolicy", "policy", { group: "some-group" }),
-    carrier("aws:s3/bucketPolicy:BucketPolicy", "policy", { bucket: "some-bucket" }),
-    carrier("aws:s3/bucket:Bucket", "policy"),
-    carrier("aws:s3/bucketV2:BucketV2", "policy"),
-    carrier("aws:kms/key:Key", "policy", { enableKeyRotation: true }),
-    carrier("aws:kms/keyPolicy:KeyPolicy", "policy", { keyId: "some-key" }),
-    carrier("aws:sns/topic:Topic", "policy"),
-    carrier("aws:sns/topicPolicy:TopicPolicy", "policy", { arn: "arn:aws:sns:us-west-2:123456789012:some-topic" }),
-    carrier("aws:sqs/queue:Queue", "policy"),
-    carrier("aws:sqs/queuePolicy:QueuePolicy", "policy", { queueUrl: "https://sqs.us-west-2.amazonaws.com/123456789012/some-queue" }),
-    carrier("aws:secretsmanager/secret:Secret", "policy"),
-    carrier("aws:secretsmanager/secretPolicy:SecretPolicy", "policy", { secretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:some" }),
-    carrier("aws:ec2/vpcEndpoint:VpcEndpoint", "policy", { id: "vpce-fuzz", vpcEndpointType: "Gateway", serviceName: "com.amazonaws.us-west-2.s3" }),
-    carrier("aws:efs/fileSystemPolicy:FileSystemPolicy", "policy", { fileSystemId: "fs-fuzz" }),
-    carrier("aws:ecr/repositoryPolicy:RepositoryPolicy", "policy", { repository: "some-repo" }),
-    carrier("aws:backup/vaultPolicy:VaultPolicy", "policy", { backupVaultName: "some-vault" }),
+    carrier(AWS_TYPES.iamRolePolicy, "policy", { role: "some-role" }),
+    carrier(AWS_TYPES.iamPolicy, "policy"),
+    carrier(AWS_TYPES.iamUserPolicy, "policy", { user: "someone" }),
+    carrier(AWS_TYPES.iamGroupPolicy, "policy", { group: "some-group" }),
+    carrier(AWS_TYPES.bucketPolicy, "policy", { bucket: "some-bucket" }),
+    carrier(AWS_TYPES.bucket, "policy"),
+    carrier(AWS_V2_ALIASES.bucket, "policy"),
+    carrier(AWS_TYPES.kmsKey, "policy", { enableKeyRotation: true }),
+    carrier(AWS_TYPES.kmsKeyPolicy, "policy", { keyId: "some-key" }),
+    carrier(AWS_TYPES.snsTopic, "policy"),
+    carrier(AWS_TYPES.snsTopicPolicy, "policy", { arn: "arn:aws:sns:us-west-2:123456789012:some-topic" }),
+    carrier(AWS_TYPES.sqsQueue, "policy"),
+    carrier(AWS_TYPES.sqsQueuePolicy, "policy", { queueUrl: "https://sqs.us-west-2.amazonaws.com/123456789012/some-queue" }),
+    carrier(AWS_TYPES.secretsmanagerSecret, "policy"),
+    carrier(AWS_TYPES.secretsmanagerSecretPolicy, "policy", { secretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:some" }),
+    carrier(AWS_TYPES.vpcEndpoint, "policy", { id: "vpce-fuzz", vpcEndpointType: "Gateway", serviceName: "com.amazonaws.us-west-2.s3" }),
+    carrier(AWS_TYPES.efsFileSystemPolicy, "policy", { fileSystemId: "fs-fuzz" }),
+    carrier(AWS_TYPES.ecrRepositoryPolicy, "policy", { repository: "some-repo" }),
+    carrier(AWS_TYPES.backupVaultPolicy, "policy", { backupVaultName: "some-vault" }),
     // A domain outside a VPC (vpcOptions null overrides any junk placing it in one): its access policy decides.
-    carrier("aws:opensearch/domain:Domain", "accessPolicies", { domainName: "fuzz-domain", vpcOptions: null }),
-    carrier("aws:elasticsearch/domain:Domain", "accessPolicies", { domainName: "fuzz-es-domain", vpcOptions: null }),
+    carrier(AWS_TYPES.opensearchDomain, "accessPolicies", { domainName: "fuzz-domain", vpcOptions: null }),
+    carrier(AWS_TYPES.elasticsearchDomain, "accessPolicies", { domainName: "fuzz-es-domain", vpcOptions: null }),
     {
         label: "aws:opensearch/domainPolicy:DomainPolicy accessPolicies",
         build(name, document, junk) {
-            const type = "aws:opensearch/domainPolicy:DomainPolicy";
+            const type = AWS_TYPES.opensearchDomainPolicy;
             return {
                 subject: urnOf(type, name),
                 resources: [
                     { type, name, props: { ...junk, domainName: `${name}-domain`, accessPolicies: document } },
-                    { type: "aws:opensearch/domain:Domain", name: `${name}-domain`, props: { domainName: `${name}-domain` } },
+                    { type: AWS_TYPES.opensearchDomain, name: `${name}-domain`, props: { domainName: `${name}-domain` } },
                 ],
             };
         },
@@ -323,12 +324,12 @@ const DOCUMENT_CARRIERS: DocumentCarrier[] = [
     {
         label: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy policy",
         build(name, document, junk) {
-            const endpoint = "aws:ec2/vpcEndpoint:VpcEndpoint";
+            const endpoint = AWS_TYPES.vpcEndpoint;
             return {
                 subject: urnOf(endpoint, `${name}-endpoint`),
                 resources: [
                     { type: endpoint, name: `${name}-endpoint`, props: { id: `vpce-${name}`, vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-west-2.kinesis-streams" } },
-                    { type: "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", name, props: { ...junk, vpcEndpointId: `vpce-${name}`, policy: document } },
+                    { type: AWS_TYPES.vpcEndpointPolicy, name, props: { ...junk, vpcEndpointId: `vpce-${name}`, policy: document } },
                 ],
             };
         },

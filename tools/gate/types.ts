@@ -17,11 +17,6 @@
  * pack the pack's.
  */
 export const WIRE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-/**
- * @deprecated The old name of WIRE_UNKNOWN, kept only while the pack's specs (test/policies)
- * still import the gate's sentinel; remove it once they import their own side's.
- */
-export const UNKNOWN = WIRE_UNKNOWN;
 /** The signature key that marks a special (secret, asset, resource reference) value. */
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 /** The signature value that marks a secret. */

@@ -1,14 +1,13 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
-import { bool, hasUnknown, list, num, read, str, strings, UNKNOWN as U } from "../../../policies/lib/props";
-import { isType, typeLabel, typeSet, v2Twin } from "../../../policies/lib/types";
+import { mandatory, PackHarness, startPack } from "../support";
+import { bool, hasUnknown, list, num, PACK_UNKNOWN, read, SDK_UNKNOWN_STRING, str, strings } from "../../../policies/lib/props";
+import { AWS_TYPES, AWS_V2_ALIASES, isType, typeLabel, typeSet, V2_ALIASED, v2Twin } from "../../../policies/lib/types";
 import { expiryInstant, exemptionProblem, globMatches, patternMatches } from "../../../policies/lib/exemptions";
-import { mandatory } from "../support";
 
 describe("pack framework", () => {
     describe("type tokens", () => {
         it("matches v7 names and V2 aliases both ways", () => {
+            // Tokens spelled out on purpose: this is the alias handling the type table relies on.
             expect(v2Twin("aws:s3/bucket:Bucket")).to.equal("aws:s3/bucketV2:BucketV2");
             expect(v2Twin("aws:s3/bucketAclV2:BucketAclV2")).to.equal("aws:s3/bucketAcl:BucketAcl");
             expect([...typeSet("aws:s3/bucket:Bucket")]).to.deep.equal(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]);
@@ -18,19 +17,34 @@ describe("pack framework", () => {
         });
     });
 
+    describe("the type table", () => {
+        it("spells each V2 alias as the twin of its token, for exactly the aliased tokens", () => {
+            const aliased = Object.keys(AWS_V2_ALIASES) as (keyof typeof AWS_V2_ALIASES)[];
+            expect(aliased.map((k) => AWS_V2_ALIASES[k])).to.deep.equal(aliased.map((k) => v2Twin(AWS_TYPES[k])));
+            expect(aliased.map((k) => AWS_TYPES[k])).to.deep.equal([...V2_ALIASED]);
+        });
+
+        it("names each token once", () => {
+            const tokens = Object.values(AWS_TYPES);
+            expect(tokens.filter((t, i) => tokens.indexOf(t) !== i)).to.deep.equal([]);
+        });
+    });
+
     describe("safe readers", () => {
         it("never throw and mark unknowns", () => {
+            // The engine's string on purpose: the readers turn the wire form into the pack's marker.
             expect(read({ a: [{ b: 1 }] }, "a", 0, "b")).to.equal(1);
             expect(read(null, "a", "b")).to.equal(undefined);
             expect(read({ a: 5 }, "a", "b")).to.equal(undefined);
-            expect(read({ a: UNKNOWN }, "a", "b")).to.equal(U);
+            expect(read({ a: SDK_UNKNOWN_STRING }, "a", "b")).to.equal(PACK_UNKNOWN);
+            expect(read({ a: PACK_UNKNOWN }, "a")).to.equal(PACK_UNKNOWN);
             expect(str(5)).to.equal(undefined);
             expect(bool("true")).to.equal(true);
             expect(num("12")).to.equal(12);
             expect(list("x")).to.deep.equal(["x"]);
             expect(strings(["a", 3, null, "b"])).to.deep.equal(["a", "b"]);
-            expect(strings(["a", UNKNOWN])).to.equal(U);
-            expect(hasUnknown({ a: [{ b: UNKNOWN }] })).to.equal(true);
+            expect(strings(["a", SDK_UNKNOWN_STRING])).to.equal(PACK_UNKNOWN);
+            expect(hasUnknown({ a: [{ b: SDK_UNKNOWN_STRING }] })).to.equal(true);
             expect(read({ s: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: { k: "v" } } }, "s", "k")).to.equal("v");
         });
     });
@@ -76,14 +90,14 @@ describe("pack framework", () => {
 
         const junk: unknown[] = [null, 42, "str", [], [null, 1, "x"], { deep: { deeper: [{}] } }, true];
         const types = [
-            "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-            "aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration",
-            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-            "aws:lambda/functionUrl:FunctionUrl", "aws:lambda/permission:Permission", "aws:lambda/function:Function",
-            "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-            "aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy", "aws:kms/alias:Alias", "aws:dynamodb/table:Table", "aws:kinesis/stream:Stream",
-            "aws:sns/topic:Topic", "aws:sqs/queue:Queue", "aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm",
-            "aws:cloudfront/distribution:Distribution",
+            AWS_TYPES.bucket, AWS_V2_ALIASES.bucket, AWS_TYPES.bucketPublicAccessBlock,
+            AWS_TYPES.bucketAcl, AWS_TYPES.bucketPolicy, AWS_TYPES.bucketWebsite,
+            AWS_TYPES.bucketEncryption,
+            AWS_TYPES.lambdaFunctionUrl, AWS_TYPES.lambdaPermission, AWS_TYPES.lambdaFunction,
+            AWS_TYPES.iamRole, AWS_TYPES.iamRolePolicy, AWS_TYPES.iamPolicy, AWS_TYPES.iamRolePolicyAttachment,
+            AWS_TYPES.kmsKey, AWS_TYPES.kmsKeyPolicy, AWS_TYPES.kmsAlias, AWS_TYPES.dynamodbTable, AWS_TYPES.kinesisStream,
+            AWS_TYPES.snsTopic, AWS_TYPES.sqsQueue, AWS_TYPES.logGroup, AWS_TYPES.metricAlarm,
+            AWS_TYPES.cloudfrontDistribution,
         ];
         const props = ["bucket", "acl", "grants", "policy", "website", "websites", "serverSideEncryptionConfiguration", "serverSideEncryptionConfigurations",
             "rules", "authorizationType", "principal", "environment", "kmsKeyArn", "inlinePolicies", "assumeRolePolicy", "managedPolicyArns", "policyArn",
@@ -100,7 +114,7 @@ describe("pack framework", () => {
         }
 
         it("an all-unknown stack yields no mandatory finding from the S3, IAM, encryption and KMS rules", async () => {
-            const resources = types.map((type, n) => ({ type, name: `r${n}`, props: Object.fromEntries(props.map((p) => [p, UNKNOWN])) }));
+            const resources = types.map((type, n) => ({ type, name: `r${n}`, props: Object.fromEntries(props.map((p) => [p, PACK_UNKNOWN])) }));
             const v = await pack.analyze(resources);
             const mine = /^(s3-|iam-|kms-|lambda-function-url|lambda-permission|lambda-function-environment|dynamodb-table-encrypted|kinesis-stream-encrypted|sns-|sqs-|cloudwatch-log-group-encrypted)/;
             // A BucketWebsiteConfiguration is a violation by its mere existence, known at preview.

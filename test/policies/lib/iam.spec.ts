@@ -15,13 +15,14 @@ import {
     scopableActions,
     unpinnedServicePrincipals,
 } from "../../../policies/lib/iam";
-import { UNKNOWN } from "../../../policies/lib/props";
+import { PACK_UNKNOWN, SDK_UNKNOWN_STRING } from "../../../policies/lib/props";
 
-const SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The engine's string on purpose: documents are parsed from what the SDK hands the pack. */
+const SENTINEL = SDK_UNKNOWN_STRING;
 
 function parsed(doc: unknown): ParsedPolicy {
     const p = parsePolicyDocument(doc);
-    if (p === UNKNOWN || isParseError(p)) throw new Error(`not parsed: ${JSON.stringify(p)}`);
+    if (p === PACK_UNKNOWN || isParseError(p)) throw new Error(`not parsed: ${JSON.stringify(p)}`);
     return p;
 }
 
@@ -33,15 +34,15 @@ describe("lib/iam", () => {
             const b = parsed({ Statement: [{ Effect: "Deny", Action: ["s3:*"], Resource: ["*"] }] });
             expect(b.statements[0].effect).to.equal("Deny");
         });
-        it("returns UNKNOWN for an unknown document and errors for junk", () => {
-            expect(parsePolicyDocument(SENTINEL)).to.equal(UNKNOWN);
+        it("returns PACK_UNKNOWN for an unknown document and errors for junk", () => {
+            expect(parsePolicyDocument(SENTINEL)).to.equal(PACK_UNKNOWN);
             for (const junk of ["{", "42", "null", JSON.stringify({}), JSON.stringify({ Statement: [1] }), JSON.stringify({ Statement: { Effect: "Permit", Action: "s3:*" } }), JSON.stringify({ Statement: { Effect: "Allow", Action: 3 } }), JSON.stringify({ Statement: { Effect: "Allow", Resource: "*" } })]) {
                 expect(isParseError(parsePolicyDocument(junk)), junk).to.equal(true);
             }
             for (const junk of [null, undefined, 7, [], true]) expect(isParseError(parsePolicyDocument(junk))).to.equal(true);
         });
-        it("keeps an unknown Action as UNKNOWN", () => {
-            expect(parsed({ Statement: { Effect: "Allow", Action: SENTINEL, Resource: "*" } }).statements[0].action).to.equal(UNKNOWN);
+        it("keeps an unknown Action as PACK_UNKNOWN", () => {
+            expect(parsed({ Statement: { Effect: "Allow", Action: SENTINEL, Resource: "*" } }).statements[0].action).to.equal(PACK_UNKNOWN);
         });
     });
 
@@ -91,7 +92,7 @@ describe("lib/iam", () => {
             expect(isOpenPrincipal({ AWS: ["arn:aws:iam::*:root"] })).to.equal(true);
             expect(isOpenPrincipal({ Service: "lambda.amazonaws.com" })).to.equal(false);
             expect(isOpenPrincipal({ AWS: "arn:aws:iam::123456789012:root" })).to.equal(false);
-            expect(isOpenPrincipal(SENTINEL)).to.equal(UNKNOWN);
+            expect(isOpenPrincipal(SENTINEL)).to.equal(PACK_UNKNOWN);
             expect(isOpenPrincipal(42)).to.equal(false);
         });
         it("finds pinning conditions case-insensitively, ignoring IfExists, negations and wildcards", () => {
@@ -101,7 +102,7 @@ describe("lib/iam", () => {
             expect(pinningConditionKeys({ StringEqualsIfExists: { "aws:SourceAccount": "1" } })).to.deep.equal([]);
             expect(pinningConditionKeys({ StringNotEquals: { "aws:SourceAccount": "1" } })).to.deep.equal([]);
             expect(pinningConditionKeys({ StringLike: { "aws:SourceVpce": "*" } })).to.deep.equal([]);
-            expect(pinningConditionKeys({ StringEquals: { "aws:SourceVpce": SENTINEL } })).to.equal(UNKNOWN);
+            expect(pinningConditionKeys({ StringEquals: { "aws:SourceVpce": SENTINEL } })).to.equal(PACK_UNKNOWN);
             expect(pinningConditionKeys("junk")).to.deep.equal([]);
         });
         it("counts only fixed values as pins: an ARN of any account, a wildcard account or org, a variable pin nothing", () => {
@@ -164,8 +165,8 @@ describe("lib/iam", () => {
             expect(unpinnedServicePrincipals(stmt(logs))).to.deep.equal(["logs.us-west-2.amazonaws.com"]);
             // AWS and * principals are not service principals; unknowns are undecided
             expect(unpinnedServicePrincipals(stmt({ AWS: "arn:aws:iam::123456789012:root" }))).to.deep.equal([]);
-            expect(unpinnedServicePrincipals(stmt(cf, { StringEquals: { "aws:SourceArn": SENTINEL } }))).to.equal(UNKNOWN);
-            expect(unpinnedServicePrincipals(stmt(SENTINEL))).to.equal(UNKNOWN);
+            expect(unpinnedServicePrincipals(stmt(cf, { StringEquals: { "aws:SourceArn": SENTINEL } }))).to.equal(PACK_UNKNOWN);
+            expect(unpinnedServicePrincipals(stmt(SENTINEL))).to.equal(PACK_UNKNOWN);
         });
     });
 

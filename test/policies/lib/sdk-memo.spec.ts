@@ -10,10 +10,11 @@ import {
 } from "../../../policies/lib/sdk-memo";
 import { generateStack, stackExport } from "../../../tools/gate/bench/generate";
 import { readStackExport } from "../../../tools/gate/stack-export";
-import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../../../tools/gate/types";
+import { SECRET_SIG, SECRET_SIG_KEY } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import type { ResourceRecord, Violation } from "../../../tools/gate/types";
-import { PackHarness, startPack, toRecords } from "../../helpers/pack";
-import { network, T, withProps } from "../stack-fixture";
+import { network, PackHarness, startPack, toRecords, withProps } from "../support";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 describe("the deserialization memo of @pulumi/policy", function () {
     this.timeout(300_000);
@@ -110,13 +111,13 @@ describe("the deserialization memo of @pulumi/policy", function () {
             await same(toRecords(network()));
             const broken = await same(toRecords(network({
                 "private-a-rta": withProps("private-a-rta", { subnetId: "subnet-a", routeTableId: "rtb-pub" }),
-                "lambda-sg": { type: T.sg, name: "lambda-sg", props: { id: "sg-1", vpcId: "vpc-1", ingress: [],
+                "lambda-sg": { type: AWS_TYPES.securityGroup, name: "lambda-sg", props: { id: "sg-1", vpcId: "vpc-1", ingress: [],
                     egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] } },
             })));
             expect(broken.length).to.be.greaterThan(0);
             await same(toRecords(network({
-                "public-rt": { type: T.rt, name: "public-rt", props: { id: "rtb-pub", vpcId: "vpc-1", routes: UNKNOWN } },
-                "api-kinesis": { type: T.rolePolicy, name: "api-kinesis", props: { role: "api-role",
+                "public-rt": { type: AWS_TYPES.routeTable, name: "public-rt", props: { id: "rtb-pub", vpcId: "vpc-1", routes: PACK_UNKNOWN } },
+                "api-kinesis": { type: AWS_TYPES.iamRolePolicy, name: "api-kinesis", props: { role: "api-role",
                     policy: { [SECRET_SIG_KEY]: SECRET_SIG, value: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) } } },
             })));
         });

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { StackValidationArgs } from "@pulumi/policy";
 import { callStackView } from "../../../policies/lib/rule";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 type SdkResources = StackValidationArgs["resources"];
 
@@ -11,7 +12,7 @@ type SdkResources = StackValidationArgs["resources"];
 function sdkResources(urns: string[], aliases: unknown[][], props: (i: number) => Record<string, unknown> = () => ({})): SdkResources {
     return urns.map((urn, i) => ({
         urn,
-        type: "aws:ec2/vpc:Vpc",
+        type: AWS_TYPES.vpc,
         name: urn.split("::").pop()!,
         props: props(i),
         opts: { protect: false, ignoreChanges: [], aliases: aliases[i], additionalSecretOutputs: [] },

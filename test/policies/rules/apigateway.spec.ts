@@ -1,20 +1,17 @@
 import { expect } from "chai";
-import { PackHarness, startPack, TestResource, urnOf } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
-import { findings, undecided } from "../support";
-import { alarm, monitored } from "../stack-fixture";
-
-const STAGE = "aws:apigateway/stage:Stage";
+import { alarm, findings, monitored, PackHarness, startPack, TestResource, undecided, urnOf } from "../support";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 const STAGE_ARN = "arn:aws:apigateway:us-west-2::/restapis/abc/stages/prod";
 
 const api = (over: Record<string, TestResource | undefined> = {}): TestResource[] => {
     const base: Record<string, TestResource> = {
-        api: { type: "aws:apigateway/restApi:RestApi", name: "api", props: { id: "abc", name: "items-api" } },
-        stage: { type: STAGE, name: "stage", props: { arn: STAGE_ARN, restApi: "abc", stageName: "prod", xrayTracingEnabled: true, accessLogSettings: { destinationArn: "arn:aws:logs:us-west-2:1:log-group:access", format: "{}" } } },
-        waf: { type: "aws:wafv2/webAclAssociation:WebAclAssociation", name: "waf", props: { resourceArn: STAGE_ARN, webAclArn: "arn:aws:wafv2:acl" } },
-        settings: { type: "aws:apigateway/methodSettings:MethodSettings", name: "settings", props: { restApi: "abc", stageName: "prod", methodPath: "*/*", settings: { loggingLevel: "ERROR" } } },
-        domain: { type: "aws:apigateway/domainName:DomainName", name: "domain", props: { domainName: "api.example.com", securityPolicy: "TLS_1_2" } },
+        api: { type: AWS_TYPES.apigatewayRestApi, name: "api", props: { id: "abc", name: "items-api" } },
+        stage: { type: AWS_TYPES.apigatewayStage, name: "stage", props: { arn: STAGE_ARN, restApi: "abc", stageName: "prod", xrayTracingEnabled: true, accessLogSettings: { destinationArn: "arn:aws:logs:us-west-2:1:log-group:access", format: "{}" } } },
+        waf: { type: AWS_TYPES.wafv2WebAclAssociation, name: "waf", props: { resourceArn: STAGE_ARN, webAclArn: "arn:aws:wafv2:acl" } },
+        settings: { type: AWS_TYPES.apigatewayMethodSettings, name: "settings", props: { restApi: "abc", stageName: "prod", methodPath: "*/*", settings: { loggingLevel: "ERROR" } } },
+        domain: { type: AWS_TYPES.apigatewayDomainName, name: "domain", props: { domainName: "api.example.com", securityPolicy: "TLS_1_2" } },
     };
     const merged = { ...base, ...over };
     return Object.values(merged).filter((r): r is TestResource => !!r);
@@ -40,7 +37,7 @@ describe("apigateway rules", function () {
     it("apigateway-stage-waf-associated: fails a stage without association; first preview ties it by dependency", async () => {
         const rule = "apigateway-stage-waf-associated";
         expect(findings(await pack.analyze(api({ waf: undefined })), rule)[0].message).to.include("must be protected by AWS WAF");
-        const dep = { type: "aws:wafv2/webAclAssociation:WebAclAssociation", name: "waf", props: { resourceArn: UNKNOWN, webAclArn: UNKNOWN }, propertyDependencies: { resourceArn: [urnOf(STAGE, "stage")] } };
+        const dep = { type: AWS_TYPES.wafv2WebAclAssociation, name: "waf", props: { resourceArn: PACK_UNKNOWN, webAclArn: PACK_UNKNOWN }, propertyDependencies: { resourceArn: [urnOf(AWS_TYPES.apigatewayStage, "stage")] } };
         const vs = await pack.analyze(api({ waf: dep }));
         expect(findings(vs, rule)).to.deep.equal([]);
         expect(undecided(vs, rule)).to.deep.equal([]);
@@ -51,7 +48,7 @@ describe("apigateway rules", function () {
     });
 
     it("apigateway-stage-execution-logging: advisory when loggingLevel is OFF", async () => {
-        const settings = { type: "aws:apigateway/methodSettings:MethodSettings", name: "settings", props: { restApi: "abc", stageName: "prod", methodPath: "*/*", settings: { loggingLevel: "OFF" } } };
+        const settings = { type: AWS_TYPES.apigatewayMethodSettings, name: "settings", props: { restApi: "abc", stageName: "prod", methodPath: "*/*", settings: { loggingLevel: "OFF" } } };
         expect(findings(await pack.analyze(api({ settings })), "apigateway-stage-execution-logging").map((v) => v.enforcementLevel)).to.deep.equal(["advisory"]);
     });
 
@@ -62,12 +59,12 @@ describe("apigateway rules", function () {
     it("apigateway-stage-cache-encrypted: judged only with a cache cluster", async () => {
         const rule = "apigateway-stage-cache-encrypted";
         expect(findings(await pack.analyze(api({ stage: stageWith({ cacheClusterEnabled: true }) })), rule)).to.have.length(1);
-        const enc = { type: "aws:apigateway/methodSettings:MethodSettings", name: "settings", props: { restApi: "abc", stageName: "prod", methodPath: "*/*", settings: { loggingLevel: "ERROR", cachingEnabled: true, cacheDataEncrypted: true } } };
+        const enc = { type: AWS_TYPES.apigatewayMethodSettings, name: "settings", props: { restApi: "abc", stageName: "prod", methodPath: "*/*", settings: { loggingLevel: "ERROR", cachingEnabled: true, cacheDataEncrypted: true } } };
         expect(findings(await pack.analyze(api({ stage: stageWith({ cacheClusterEnabled: true }), settings: enc })), rule)).to.deep.equal([]);
     });
 
     it("apigateway-domain-tls12: fails TLS_1_0 and an unset policy", async () => {
-        const domain = (securityPolicy?: string) => ({ type: "aws:apigateway/domainName:DomainName", name: "domain", props: { domainName: "api.example.com", securityPolicy } });
+        const domain = (securityPolicy?: string) => ({ type: AWS_TYPES.apigatewayDomainName, name: "domain", props: { domainName: "api.example.com", securityPolicy } });
         expect(findings(await pack.analyze(api({ domain: domain("TLS_1_0") })), "apigateway-domain-tls12")[0].message).to.include("securityPolicy is TLS_1_0");
         expect(findings(await pack.analyze(api({ domain: domain() })), "apigateway-domain-tls12")).to.have.length(1);
     });
@@ -81,7 +78,7 @@ describe("apigateway alarms", function () {
     after(() => pack.close());
 
     it("apigateway-rest-api-5xx-alarm: requires a 5XXError alarm on ApiName", async () => {
-        const apiRes = { type: "aws:apigateway/restApi:RestApi", name: "rest", props: { name: "items-api" } };
+        const apiRes = { type: AWS_TYPES.apigatewayRestApi, name: "rest", props: { name: "items-api" } };
         expect(findings(await pack.analyze(monitored({ rest: apiRes })), "apigateway-rest-api-5xx-alarm")).to.have.length(1);
         expect(findings(await pack.analyze(monitored({ rest: apiRes, fivexx: alarm("5xx", "AWS/ApiGateway", "5XXError", { ApiName: "items-api" }) })), "apigateway-rest-api-5xx-alarm")).to.deep.equal([]);
     });

@@ -1,10 +1,9 @@
 import { expect } from "chai";
-import { PackHarness, startPack, urnOf } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
-import { findings, undecided } from "../support";
+import { AWS_PROVIDER_TYPE, findings, PackHarness, startPack, undecided, urnOf } from "../support";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 const RULE = "aws-resource-required-tags";
-const PROVIDER = "pulumi:providers:aws";
 
 describe("tags rule", function () {
     let pack: PackHarness;
@@ -15,13 +14,13 @@ describe("tags rule", function () {
     after(() => pack.close());
 
     it("reads tagsAll when known, else tags merged with the provider's defaultTags", async () => {
-        const prov = urnOf(PROVIDER, "default");
+        const prov = urnOf(AWS_PROVIDER_TYPE, "default");
         const stack = [
-            { type: PROVIDER, name: "default", id: "p1", custom: true, props: { region: "us-west-2", defaultTags: { tags: { project: "swa" } } } },
-            { type: "aws:sqs/queue:Queue", name: "all", props: { tagsAll: { project: "swa", owner: "team" } } },
-            { type: "aws:sqs/queue:Queue", name: "merged", provider: `${prov}::p1`, props: { tags: { owner: "team" } } },
-            { type: "aws:sqs/queue:Queue", name: "missing", provider: `${prov}::p1`, props: { tags: {} } },
-            { type: "aws:ec2/route:Route", name: "untaggable", props: { routeTableId: "rtb-1" } },
+            { type: AWS_PROVIDER_TYPE, name: "default", id: "p1", custom: true, props: { region: "us-west-2", defaultTags: { tags: { project: "swa" } } } },
+            { type: AWS_TYPES.sqsQueue, name: "all", props: { tagsAll: { project: "swa", owner: "team" } } },
+            { type: AWS_TYPES.sqsQueue, name: "merged", provider: `${prov}::p1`, props: { tags: { owner: "team" } } },
+            { type: AWS_TYPES.sqsQueue, name: "missing", provider: `${prov}::p1`, props: { tags: {} } },
+            { type: AWS_TYPES.route, name: "untaggable", props: { routeTableId: "rtb-1" } },
         ];
         const vs = findings(await pack.analyze(stack), RULE);
         expect(vs.map((v) => v.resourceName)).to.deep.equal(["missing"]);
@@ -30,6 +29,6 @@ describe("tags rule", function () {
     });
 
     it("is undecided while tags are unknown", async () => {
-        expect(undecided(await pack.analyze([{ type: "aws:sqs/queue:Queue", name: "q", props: { tags: UNKNOWN, tagsAll: UNKNOWN } }]), RULE)).to.have.length(1);
+        expect(undecided(await pack.analyze([{ type: AWS_TYPES.sqsQueue, name: "q", props: { tags: PACK_UNKNOWN, tagsAll: PACK_UNKNOWN } }]), RULE)).to.have.length(1);
     });
 });

@@ -1,14 +1,13 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
-import { findings, undecided } from "../support";
+import { findings, PackHarness, startPack, undecided } from "../support";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
-const DIST = "aws:cloudfront/distribution:Distribution";
 const S3_ORIGIN = { originId: "site", domainName: "site.s3.us-west-2.amazonaws.com", originAccessControlId: "oac-1" };
 const API_ORIGIN = { originId: "api", domainName: "abc.execute-api.us-west-2.amazonaws.com", customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"], httpPort: 80, httpsPort: 443 } };
 const dist = (props: Record<string, unknown> = {}): { type: string; name: string; props: Record<string, unknown> }[] => [
-    { type: "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", name: "headers", props: { id: "rhp-1", securityHeadersConfig: { strictTransportSecurity: { override: true }, contentTypeOptions: { override: true }, frameOptions: { frameOption: "DENY", override: true } } } },
-    { type: DIST, name: "cdn", props: {
+    { type: AWS_TYPES.cloudfrontResponseHeadersPolicy, name: "headers", props: { id: "rhp-1", securityHeadersConfig: { strictTransportSecurity: { override: true }, contentTypeOptions: { override: true }, frameOptions: { frameOption: "DENY", override: true } } } },
+    { type: AWS_TYPES.cloudfrontDistribution, name: "cdn", props: {
         arn: "arn:aws:cloudfront::1:distribution/E1", defaultRootObject: "index.html", webAclId: "arn:aws:wafv2:acl",
         loggingConfig: { bucket: "logs.s3.amazonaws.com" }, origins: [S3_ORIGIN, API_ORIGIN],
         defaultCacheBehavior: { targetOriginId: "site", viewerProtocolPolicy: "redirect-to-https", responseHeadersPolicyId: "rhp-1" },
@@ -76,8 +75,8 @@ describe("cloudfront rules", function () {
         expect(findings(await pack.analyze(dist({ loggingConfig: undefined })), rule)).to.have.length(1);
         const v2 = [
             ...dist({ loggingConfig: undefined }),
-            { type: "aws:cloudwatch/logDeliverySource:LogDeliverySource", name: "src", props: { name: "cdn-src", logType: "ACCESS_LOGS", resourceArn: "arn:aws:cloudfront::1:distribution/E1" } },
-            { type: "aws:cloudwatch/logDelivery:LogDelivery", name: "delivery", props: { deliverySourceName: "cdn-src", deliveryDestinationArn: "arn:dest" } },
+            { type: AWS_TYPES.logDeliverySource, name: "src", props: { name: "cdn-src", logType: "ACCESS_LOGS", resourceArn: "arn:aws:cloudfront::1:distribution/E1" } },
+            { type: AWS_TYPES.logDelivery, name: "delivery", props: { deliverySourceName: "cdn-src", deliveryDestinationArn: "arn:dest" } },
         ];
         expect(findings(await pack.analyze(v2), rule)).to.deep.equal([]);
     });
@@ -95,7 +94,7 @@ describe("cloudfront rules", function () {
     });
 
     it("is undecided, never mandatory, on unknown origins", async () => {
-        const vs = await pack.analyze(dist({ origins: UNKNOWN }));
+        const vs = await pack.analyze(dist({ origins: PACK_UNKNOWN }));
         expect(vs.filter((v) => v.policyName.startsWith("cloudfront-") && v.enforcementLevel === "mandatory")).to.deep.equal([]);
         expect(undecided(vs, "cloudfront-distribution-s3-origin-access-control")).to.have.length(1);
     });

@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
-import { findings, itPassesAndFails, ruleCases, undecided } from "../support";
+import { findings, itPassesAndFails, PackHarness, ruleCases, startPack, undecided } from "../support";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
-const table = (props: Record<string, unknown>) => [{ type: "aws:dynamodb/table:Table", name: "items", props: { pointInTimeRecovery: { enabled: true }, deletionProtectionEnabled: true, ...props } }];
+const table = (props: Record<string, unknown>) => [{ type: AWS_TYPES.dynamodbTable, name: "items", props: { pointInTimeRecovery: { enabled: true }, deletionProtectionEnabled: true, ...props } }];
 
 describe("dynamodb rules", function () {
     let pack: PackHarness;
@@ -19,7 +19,7 @@ describe("dynamodb rules", function () {
         expect(vs[0].enforcementLevel).to.equal("mandatory");
         expect(vs[0].message).to.equal("aws.dynamodb.Table 'items' must enable point-in-time recovery: set pointInTimeRecovery.enabled to true");
         expect(findings(await pack.analyze(table({ pointInTimeRecovery: undefined })), rule)).to.have.length(1);
-        expect(undecided(await pack.analyze(table({ pointInTimeRecovery: { enabled: UNKNOWN } })), rule)).to.have.length(1);
+        expect(undecided(await pack.analyze(table({ pointInTimeRecovery: { enabled: PACK_UNKNOWN } })), rule)).to.have.length(1);
         expect(findings(await pack.analyze(table({ pointInTimeRecovery: "junk" })), rule)).to.have.length(1);
     });
 
@@ -29,22 +29,22 @@ describe("dynamodb rules", function () {
     });
 
     itPassesAndFails(() => pack, [
-        ["dynamodb-table-encrypted-cmk", "aws:dynamodb/table:Table", { serverSideEncryption: { enabled: true, kmsKeyArn: "arn:k" } }, { serverSideEncryption: { enabled: true } }],
-        ["dynamodb-table-encrypted-cmk", "aws:dynamodb/table:Table", { serverSideEncryption: { enabled: true, kmsKeyArn: "arn:k" } }, {}],
+        ["dynamodb-table-encrypted-cmk", AWS_TYPES.dynamodbTable, { serverSideEncryption: { enabled: true, kmsKeyArn: "arn:k" } }, { serverSideEncryption: { enabled: true } }],
+        ["dynamodb-table-encrypted-cmk", AWS_TYPES.dynamodbTable, { serverSideEncryption: { enabled: true, kmsKeyArn: "arn:k" } }, {}],
     ]);
     it("dynamodb-table-encrypted-cmk: is undecided on an unknown setting", async () => {
-        const v = await pack.analyze([{ type: "aws:dynamodb/table:Table", name: "d", props: { serverSideEncryption: { enabled: UNKNOWN } } }]);
+        const v = await pack.analyze([{ type: AWS_TYPES.dynamodbTable, name: "d", props: { serverSideEncryption: { enabled: PACK_UNKNOWN } } }]);
         expect(undecided(v, "dynamodb-table-encrypted-cmk")).to.have.length(1);
     });
 });
 
 describe("DAX rules", () => {
     ruleCases("dynamodb-dax-cluster-encrypted", [
-        { it: "passes SSE on", given: [{ type: "aws:dax/cluster:Cluster", name: "dax", props: { serverSideEncryption: { enabled: true }, clusterEndpointEncryptionType: "TLS" } }], flags: [] },
-        { it: "fails SSE off or missing", given: [{ type: "aws:dax/cluster:Cluster", name: "dax", props: { serverSideEncryption: { enabled: false } } }, { type: "aws:dax/cluster:Cluster", name: "dax2", props: {} }], flags: ["dax", "dax2"] },
+        { it: "passes SSE on", given: [{ type: AWS_TYPES.daxCluster, name: "dax", props: { serverSideEncryption: { enabled: true }, clusterEndpointEncryptionType: "TLS" } }], flags: [] },
+        { it: "fails SSE off or missing", given: [{ type: AWS_TYPES.daxCluster, name: "dax", props: { serverSideEncryption: { enabled: false } } }, { type: AWS_TYPES.daxCluster, name: "dax2", props: {} }], flags: ["dax", "dax2"] },
     ]);
     ruleCases("dynamodb-dax-cluster-tls", [
-        { it: "passes TLS", given: [{ type: "aws:dax/cluster:Cluster", name: "dax", props: { clusterEndpointEncryptionType: "TLS" } }], flags: [] },
-        { it: "fails NONE and the default", given: [{ type: "aws:dax/cluster:Cluster", name: "dax", props: { clusterEndpointEncryptionType: "NONE" } }, { type: "aws:dax/cluster:Cluster", name: "dax2", props: {} }], flags: ["dax", "dax2"] },
+        { it: "passes TLS", given: [{ type: AWS_TYPES.daxCluster, name: "dax", props: { clusterEndpointEncryptionType: "TLS" } }], flags: [] },
+        { it: "fails NONE and the default", given: [{ type: AWS_TYPES.daxCluster, name: "dax", props: { clusterEndpointEncryptionType: "NONE" } }, { type: AWS_TYPES.daxCluster, name: "dax2", props: {} }], flags: ["dax", "dax2"] },
     ]);
 });

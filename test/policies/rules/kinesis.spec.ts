@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
-import { findings, itPassesAndFails, undecided } from "../support";
+import { findings, itPassesAndFails, PackHarness, startPack, undecided } from "../support";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 const RULE = "kinesis-stream-retention-period";
 
-const stream = (props: Record<string, unknown>) => [{ type: "aws:kinesis/stream:Stream", name: "events", props }];
+const stream = (props: Record<string, unknown>) => [{ type: AWS_TYPES.kinesisStream, name: "events", props }];
 
 describe("kinesis rules", function () {
     let pack: PackHarness;
@@ -22,10 +22,10 @@ describe("kinesis rules", function () {
         await pack.configure({ [RULE]: { minimumRetentionHours: 48 } });
         expect(findings(await pack.analyze(stream({ retentionPeriod: 48 })), RULE)).to.deep.equal([]);
         await pack.configure({});
-        expect(undecided(await pack.analyze(stream({ retentionPeriod: UNKNOWN })), RULE)).to.have.length(1);
+        expect(undecided(await pack.analyze(stream({ retentionPeriod: PACK_UNKNOWN })), RULE)).to.have.length(1);
     });
 
     itPassesAndFails(() => pack, [
-        ["kinesis-stream-encrypted", "aws:kinesis/stream:Stream", { encryptionType: "KMS", kmsKeyId: "alias/k" }, { encryptionType: "NONE" }],
+        ["kinesis-stream-encrypted", AWS_TYPES.kinesisStream, { encryptionType: "KMS", kmsKeyId: "alias/k" }, { encryptionType: "NONE" }],
     ]);
 });

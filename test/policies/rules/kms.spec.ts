@@ -1,15 +1,14 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
-import { BUCKET, doc, findings, ruleCases, undecided, urnOf } from "../support";
+import { doc, findings, PackHarness, ruleCases, startPack, undecided, urnOf } from "../support";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
-const KEY = "aws:kms/key:Key";
 const ROOT = { Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" };
 const CLOUDWATCH = { Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*" };
 const LOGS = { Effect: "Allow", Principal: { Service: "logs.us-west-2.amazonaws.com" }, Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], Resource: "*", Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-west-2:123456789012:log-group:*" } } };
 const CLOUDFRONT = { Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1" } } };
 const key = (name: string, ...statements: object[]) => ({
-    type: KEY,
+    type: AWS_TYPES.kmsKey,
     name,
     props: { arn: `arn:aws:kms:us-west-2:123456789012:key/${name}`, keyId: name, enableKeyRotation: true, ...(statements.length ? { policy: doc(...statements) } : {}) },
 });
@@ -23,10 +22,10 @@ describe("KMS rules", () => {
 
     it("kms-key-rotation-enabled fails a symmetric key without rotation, skips asymmetric keys", async () => {
         const v = await pack.analyze([
-            { type: KEY, name: "off", props: {} },
-            { type: KEY, name: "on", props: { enableKeyRotation: true } },
-            { type: KEY, name: "rsa", props: { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" } },
-            { type: KEY, name: "later", props: { enableKeyRotation: UNKNOWN } },
+            { type: AWS_TYPES.kmsKey, name: "off", props: {} },
+            { type: AWS_TYPES.kmsKey, name: "on", props: { enableKeyRotation: true } },
+            { type: AWS_TYPES.kmsKey, name: "rsa", props: { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" } },
+            { type: AWS_TYPES.kmsKey, name: "later", props: { enableKeyRotation: PACK_UNKNOWN } },
         ]);
         expect(findings(v, "kms-key-rotation-enabled").map((f) => f.resourceName)).to.deep.equal(["off"]);
         expect(undecided(v, "kms-key-rotation-enabled")).to.have.length(1);
@@ -41,7 +40,7 @@ describe("KMS rules", () => {
     it("key policies: kms:* to a role and a * principal fail, in Key.policy and KeyPolicy", async () => {
         const v = await pack.analyze([
             key("k", ROOT, { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/app" }, Action: "kms:*", Resource: "*" }),
-            { type: "aws:kms/keyPolicy:KeyPolicy", name: "kp", props: { keyId: "k", policy: doc({ Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" }) } },
+            { type: AWS_TYPES.kmsKeyPolicy, name: "kp", props: { keyId: "k", policy: doc({ Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" }) } },
         ]);
         expect(findings(v, "kms-key-policy-no-wildcard-actions").map((f) => f.resourceName)).to.deep.equal(["k"]);
         expect(findings(v, "kms-key-policy-not-public").map((f) => f.resourceName)).to.deep.equal(["kp"]);
@@ -54,7 +53,7 @@ describe("KMS rules", () => {
 
     describe("kms-key-policy-not-public: service principals", () => {
         const rule = "kms-key-policy-not-public";
-        const KP = "aws:kms/keyPolicy:KeyPolicy";
+        const KP = AWS_TYPES.kmsKeyPolicy;
         const DELIVERY = {
             Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" }, Action: ["kms:Encrypt", "kms:GenerateDataKey"], Resource: "*",
             Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:logs:us-east-1:123456789012:delivery-source:*" } },
@@ -89,8 +88,8 @@ describe("KMS rules", () => {
         }
         it("is undecided when a service grant's condition or actions are unknown", async () => {
             const v = await pack.analyze([
-                key("a", ROOT, { ...CLOUDFRONT, Condition: { StringEquals: { "AWS:SourceArn": UNKNOWN } } }),
-                key("b", ROOT, { ...CLOUDWATCH, Action: UNKNOWN }),
+                key("a", ROOT, { ...CLOUDFRONT, Condition: { StringEquals: { "AWS:SourceArn": PACK_UNKNOWN } } }),
+                key("b", ROOT, { ...CLOUDWATCH, Action: PACK_UNKNOWN }),
             ]);
             expect(findings(v, rule)).to.deep.equal([]);
             expect(undecided(v, rule)).to.have.length(2);
@@ -99,14 +98,14 @@ describe("KMS rules", () => {
 
     describe("kms-key-grants-cloudwatch", () => {
         const rule = "kms-key-grants-cloudwatch";
-        const topic = (keyRef: unknown) => ({ type: "aws:sns/topic:Topic", name: "alarms", props: { arn: "arn:aws:sns:us-west-2:123456789012:alarms", kmsMasterKeyId: keyRef } });
-        const alarm = { type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: "errors", props: { alarmActions: ["arn:aws:sns:us-west-2:123456789012:alarms"] } };
+        const topic = (keyRef: unknown) => ({ type: AWS_TYPES.snsTopic, name: "alarms", props: { arn: "arn:aws:sns:us-west-2:123456789012:alarms", kmsMasterKeyId: keyRef } });
+        const alarm = { type: AWS_TYPES.metricAlarm, name: "errors", props: { alarmActions: ["arn:aws:sns:us-west-2:123456789012:alarms"] } };
         it("passes when the key grants CloudWatch (by key ARN, by alias)", async () => {
             const v = await pack.analyze([key("k", ROOT, CLOUDWATCH), topic("arn:aws:kms:us-west-2:123456789012:key/k"), alarm]);
             expect(findings(v, rule)).to.deep.equal([]);
             const w = await pack.analyze([
                 key("k", ROOT, CLOUDWATCH),
-                { type: "aws:kms/alias:Alias", name: "a", props: { name: "alias/alarms", targetKeyId: "k" } },
+                { type: AWS_TYPES.kmsAlias, name: "a", props: { name: "alias/alarms", targetKeyId: "k" } },
                 topic("alias/alarms"),
                 alarm,
             ]);
@@ -123,7 +122,7 @@ describe("KMS rules", () => {
             expect(findings(v, rule)).to.deep.equal([]);
             const w = await pack.analyze([
                 key("k", ROOT, CLOUDWATCH),
-                { ...topic(UNKNOWN), propertyDependencies: { kmsMasterKeyId: [urnOf(KEY, "k")] } },
+                { ...topic(PACK_UNKNOWN), propertyDependencies: { kmsMasterKeyId: [urnOf(AWS_TYPES.kmsKey, "k")] } },
                 alarm,
             ]);
             expect(findings(w, rule)).to.deep.equal([]);
@@ -137,15 +136,15 @@ describe("KMS rules", () => {
             const v = await pack.analyze([
                 key("good", ROOT, LOGS),
                 key("bad", ROOT),
-                { type: "aws:cloudwatch/logGroup:LogGroup", name: "g1", props: { kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/good" } },
-                { type: "aws:cloudwatch/logGroup:LogGroup", name: "g2", props: { kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/bad" } },
+                { type: AWS_TYPES.logGroup, name: "g1", props: { kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/good" } },
+                { type: AWS_TYPES.logGroup, name: "g2", props: { kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/bad" } },
             ]);
             expect(findings(v, rule).map((f) => f.resourceName)).to.deep.equal(["g2"]);
         });
         it("is undecided when the key policy is unknown", async () => {
             const v = await pack.analyze([
-                { type: KEY, name: "k", props: { arn: "arn:k", policy: UNKNOWN } },
-                { type: "aws:cloudwatch/logGroup:LogGroup", name: "g", props: { kmsKeyId: "arn:k" } },
+                { type: AWS_TYPES.kmsKey, name: "k", props: { arn: "arn:k", policy: PACK_UNKNOWN } },
+                { type: AWS_TYPES.logGroup, name: "g", props: { kmsKeyId: "arn:k" } },
             ]);
             expect(findings(v, rule)).to.deep.equal([]);
             expect(undecided(v, rule)).to.have.length(1);
@@ -156,9 +155,9 @@ describe("KMS rules", () => {
         const rule = "kms-key-grants-cloudfront";
         const stack = (k: ReturnType<typeof key>) => [
             k,
-            { type: BUCKET, name: "site", props: { bucket: "site", bucketRegionalDomainName: "site.s3.us-west-2.amazonaws.com" } },
-            { type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name: "sse", props: { bucket: "site", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: k.props.arn } }] } },
-            { type: "aws:cloudfront/distribution:Distribution", name: "cdn", props: { origins: [{ domainName: "site.s3.us-west-2.amazonaws.com", originId: "s3", originAccessControlId: "oac" }] } },
+            { type: AWS_TYPES.bucket, name: "site", props: { bucket: "site", bucketRegionalDomainName: "site.s3.us-west-2.amazonaws.com" } },
+            { type: AWS_TYPES.bucketEncryption, name: "sse", props: { bucket: "site", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: k.props.arn } }] } },
+            { type: AWS_TYPES.cloudfrontDistribution, name: "cdn", props: { origins: [{ domainName: "site.s3.us-west-2.amazonaws.com", originId: "s3", originAccessControlId: "oac" }] } },
         ];
         it("passes when the origin bucket's key grants CloudFront, fails when not", async () => {
             expect(findings(await pack.analyze(stack(key("k", ROOT, CLOUDFRONT))), rule)).to.deep.equal([]);
@@ -169,30 +168,29 @@ describe("KMS rules", () => {
     });
 });
 
-const KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
 const ADMIN_ONLY = { Sid: "Admin", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/admin" }, Action: ["kms:Describe*", "kms:Put*", "kms:ScheduleKeyDeletion"], Resource: "*" };
 const TRAIL = { Sid: "Trail", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:GenerateDataKey*", Resource: "*", Condition: { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:123456789012:trail/*" } } };
 const KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/k1";
-const storeKey = (statements: object[] | undefined) => ({ type: KEY, name: "k", props: { arn: KEY_ARN, keyId: "k1", enableKeyRotation: true, ...(statements ? { policy: doc(...statements) } : {}) } });
+const storeKey = (statements: object[] | undefined) => ({ type: AWS_TYPES.kmsKey, name: "k", props: { arn: KEY_ARN, keyId: "k1", enableKeyRotation: true, ...(statements ? { policy: doc(...statements) } : {}) } });
 
 describe("kms-key-grants-data-stores", () => {
     ruleCases("kms-key-grants-data-stores", [
-        { it: "passes a database on a key with the account-root statement", given: [storeKey([ROOT]), { type: "aws:rds/instance:Instance", name: "db", props: { storageEncrypted: true, kmsKeyId: KEY_ARN } }], flags: [] },
-        { it: "passes a store on a key with no policy in the stack (AWS's default)", given: [storeKey(undefined), { type: "aws:efs/fileSystem:FileSystem", name: "fs", props: { encrypted: true, kmsKeyId: KEY_ARN } }], flags: [] },
+        { it: "passes a database on a key with the account-root statement", given: [storeKey([ROOT]), { type: AWS_TYPES.rdsInstance, name: "db", props: { storageEncrypted: true, kmsKeyId: KEY_ARN } }], flags: [] },
+        { it: "passes a store on a key with no policy in the stack (AWS's default)", given: [storeKey(undefined), { type: AWS_TYPES.efsFileSystem, name: "fs", props: { encrypted: true, kmsKeyId: KEY_ARN } }], flags: [] },
         {
             it: "fails a database and a file system on a key whose policy admits no grant",
-            given: [storeKey([ADMIN_ONLY]), { type: "aws:rds/instance:Instance", name: "db", props: { kmsKeyId: KEY_ARN } }, { type: "aws:efs/fileSystem:FileSystem", name: "fs", props: { kmsKeyId: KEY_ARN } }],
+            given: [storeKey([ADMIN_ONLY]), { type: AWS_TYPES.rdsInstance, name: "db", props: { kmsKeyId: KEY_ARN } }, { type: AWS_TYPES.efsFileSystem, name: "fs", props: { kmsKeyId: KEY_ARN } }],
             flags: ["db", "fs"],
             says: /kms:CreateGrant/,
         },
         {
             it: "judges the key's separate KeyPolicy and a nested key property (OpenSearch)",
-            given: [storeKey(undefined), { type: KEY_POLICY, name: "kp", props: { keyId: "k1", policy: doc(ADMIN_ONLY) } }, { type: "aws:opensearch/domain:Domain", name: "search", props: { encryptAtRest: { enabled: true, kmsKeyId: KEY_ARN } } }],
+            given: [storeKey(undefined), { type: AWS_TYPES.kmsKeyPolicy, name: "kp", props: { keyId: "k1", policy: doc(ADMIN_ONLY) } }, { type: AWS_TYPES.opensearchDomain, name: "search", props: { encryptAtRest: { enabled: true, kmsKeyId: KEY_ARN } } }],
             flags: ["search"],
         },
-        { it: "fails a trail whose key does not grant cloudtrail.amazonaws.com", given: [storeKey([ROOT]), { type: "aws:cloudtrail/trail:Trail", name: "trail", props: { s3BucketName: "b", kmsKeyId: KEY_ARN } }], flags: ["trail"], says: /cloudtrail\.amazonaws\.com/ },
-        { it: "passes a trail whose key grants CloudTrail", given: [storeKey([ROOT, TRAIL]), { type: "aws:cloudtrail/trail:Trail", name: "trail", props: { s3BucketName: "b", kmsKeyId: KEY_ARN } }], flags: [] },
-        { it: "resolves the key by dependency at first preview", given: [storeKey([ADMIN_ONLY]), { type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: UNKNOWN }, propertyDependencies: { kmsKeyId: [urnOf(KEY, "k")] } }], flags: ["s"] },
-        { it: "leaves AWS-managed and outside keys alone", given: [{ type: "aws:rds/instance:Instance", name: "db", props: { kmsKeyId: "alias/aws/rds" } }, { type: "aws:ebs/volume:Volume", name: "v", props: { kmsKeyId: "arn:aws:kms:us-west-2:210987654321:key/x" } }], flags: [] },
+        { it: "fails a trail whose key does not grant cloudtrail.amazonaws.com", given: [storeKey([ROOT]), { type: AWS_TYPES.cloudtrailTrail, name: "trail", props: { s3BucketName: "b", kmsKeyId: KEY_ARN } }], flags: ["trail"], says: /cloudtrail\.amazonaws\.com/ },
+        { it: "passes a trail whose key grants CloudTrail", given: [storeKey([ROOT, TRAIL]), { type: AWS_TYPES.cloudtrailTrail, name: "trail", props: { s3BucketName: "b", kmsKeyId: KEY_ARN } }], flags: [] },
+        { it: "resolves the key by dependency at first preview", given: [storeKey([ADMIN_ONLY]), { type: AWS_TYPES.secretsmanagerSecret, name: "s", props: { kmsKeyId: PACK_UNKNOWN }, propertyDependencies: { kmsKeyId: [urnOf(AWS_TYPES.kmsKey, "k")] } }], flags: ["s"] },
+        { it: "leaves AWS-managed and outside keys alone", given: [{ type: AWS_TYPES.rdsInstance, name: "db", props: { kmsKeyId: "alias/aws/rds" } }, { type: AWS_TYPES.ebsVolume, name: "v", props: { kmsKeyId: "arn:aws:kms:us-west-2:210987654321:key/x" } }], flags: [] },
     ]);
 });

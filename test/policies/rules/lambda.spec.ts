@@ -1,10 +1,9 @@
 import { expect } from "chai";
-import { PackHarness, startPack, urnOf, TestResource } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
-import { alarm, base, EDGE_TRUST, monitored, network, T, withProps } from "../stack-fixture";
-import { findings, itPassesAndFails, mandatory, undecided } from "../support";
+import { alarm, AWS_PROVIDER_TYPE, base, EDGE_TRUST, findings, itPassesAndFails, mandatory, monitored, network, PackHarness, startPack, TestResource, undecided, urnOf, withProps } from "../support";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
-const ESM = { type: T.esm, name: "consumer", props: {
+const ESM = { type: AWS_TYPES.eventSourceMapping, name: "consumer", props: {
     eventSourceArn: "arn:aws:kinesis:us-west-2:123456789012:stream/events", functionName: "api-fn",
     bisectBatchOnFunctionError: true, maximumRetryAttempts: 3,
     destinationConfig: { onFailure: { destinationArn: "arn:aws:sqs:us-west-2:123456789012:dlq" } },
@@ -33,11 +32,11 @@ describe("lambda rules", function () {
     it("lambda-function-tracing-active: advisory on PassThrough, edge function exempt", async () => {
         const vs = findings(await pack.analyze(network({ api: withProps("api", { tracingConfig: { mode: "PassThrough" } }) })), "lambda-function-tracing-active");
         expect(vs.map((v) => v.enforcementLevel)).to.deep.equal(["advisory"]);
-        const prov = urnOf(T.provider, "east");
+        const prov = urnOf(AWS_PROVIDER_TYPE, "east");
         const edge = await pack.analyze(network({
-            east: { type: T.provider, name: "east", id: "p1", props: { region: "us-east-1" }, custom: true },
-            "edge-role": { type: T.role, name: "edge-role", props: { arn: "arn:aws:iam::1:role/edge", assumeRolePolicy: EDGE_TRUST } },
-            edge: { type: T.fn, name: "edge", provider: `${prov}::p1`, props: { publish: true, role: "arn:aws:iam::1:role/edge" } },
+            east: { type: AWS_PROVIDER_TYPE, name: "east", id: "p1", props: { region: "us-east-1" }, custom: true },
+            "edge-role": { type: AWS_TYPES.iamRole, name: "edge-role", props: { arn: "arn:aws:iam::1:role/edge", assumeRolePolicy: EDGE_TRUST } },
+            edge: { type: AWS_TYPES.lambdaFunction, name: "edge", provider: `${prov}::p1`, props: { publish: true, role: "arn:aws:iam::1:role/edge" } },
         }));
         expect(findings(edge, "lambda-function-tracing-active")).to.deep.equal([]);
         expect(findings(edge, "lambda-function-reserved-concurrency")).to.deep.equal([]);
@@ -45,7 +44,7 @@ describe("lambda rules", function () {
 
     it("lambda-function-reserved-concurrency: flags an unset limit, undecided when unknown", async () => {
         expect(findings(await pack.analyze(network({ api: withProps("api", { reservedConcurrentExecutions: undefined }) })), "lambda-function-reserved-concurrency")).to.have.length(1);
-        expect(undecided(await pack.analyze(network({ api: withProps("api", { reservedConcurrentExecutions: UNKNOWN }) })), "lambda-function-reserved-concurrency")).to.have.length(1);
+        expect(undecided(await pack.analyze(network({ api: withProps("api", { reservedConcurrentExecutions: PACK_UNKNOWN }) })), "lambda-function-reserved-concurrency")).to.have.length(1);
     });
 
     describe("lambda-event-source-mapping-failure-handling", () => {
@@ -62,7 +61,7 @@ describe("lambda rules", function () {
         it("ignores SQS sources and is undecided on an unknown source", async () => {
             const sqs = { ...ESM, props: { eventSourceArn: "arn:aws:sqs:us-west-2:1:q", functionName: "api-fn" } };
             expect(findings(await pack.analyze(network({ consumer: sqs })), rule)).to.deep.equal([]);
-            const unknown = { ...ESM, props: { ...ESM.props, eventSourceArn: UNKNOWN } };
+            const unknown = { ...ESM, props: { ...ESM.props, eventSourceArn: PACK_UNKNOWN } };
             const vs = await pack.analyze(network({ consumer: unknown }));
             expect(findings(vs, rule)).to.deep.equal([]);
             expect(undecided(vs, rule).length).to.be.greaterThan(0);
@@ -100,28 +99,28 @@ describe("lambda placement in private subnets", function () {
         });
 
         it("fails a subnet whose explicit route table has an inline route to the internet gateway", async () => {
-            const vs = findings(await pack.analyze(network({ "private-a-rta": { type: T.rta, name: "private-a-rta", props: { subnetId: "subnet-a", routeTableId: "rtb-pub" } } })), PRIVATE);
+            const vs = findings(await pack.analyze(network({ "private-a-rta": { type: AWS_TYPES.routeTableAssociation, name: "private-a-rta", props: { subnetId: "subnet-a", routeTableId: "rtb-pub" } } })), PRIVATE);
             expect(vs).to.have.length(1);
             expect(vs[0].message).to.include("subnet 'private-a', which is public");
             expect(vs[0].message).to.include("0.0.0.0/0 to an internet gateway (public-rt.routes[0]");
         });
 
         it("fails a private table given a separate aws.ec2.Route to the internet gateway", async () => {
-            const vs = findings(await pack.analyze(network({ "igw-route": { type: T.route, name: "igw-route", props: { routeTableId: "rtb-priv", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-1" } } })), PRIVATE);
+            const vs = findings(await pack.analyze(network({ "igw-route": { type: AWS_TYPES.route, name: "igw-route", props: { routeTableId: "rtb-priv", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-1" } } })), PRIVATE);
             expect(vs).to.have.length(2);
             expect(vs[0].message).to.include("aws.ec2.Route 'igw-route'");
         });
 
         it("recognises the internet gateway by its stack resource when its id has no igw- prefix", async () => {
             const vs = findings(await pack.analyze(network({
-                igw: { type: T.igw, name: "igw", props: { id: "gw-mock-7", vpcId: "vpc-1" } },
-                "igw-route": { type: T.route, name: "igw-route", props: { routeTableId: "rtb-priv", destinationCidrBlock: "10.9.0.0/16", gatewayId: "gw-mock-7" } },
+                igw: { type: AWS_TYPES.internetGateway, name: "igw", props: { id: "gw-mock-7", vpcId: "vpc-1" } },
+                "igw-route": { type: AWS_TYPES.route, name: "igw-route", props: { routeTableId: "rtb-priv", destinationCidrBlock: "10.9.0.0/16", gatewayId: "gw-mock-7" } },
             })), PRIVATE);
             expect(vs).to.have.length(2);
         });
 
         it("fails an IPv6 route (::/0) to the internet gateway, and accepts an egress-only gateway", async () => {
-            const ipv6 = (target: Record<string, unknown>) => ({ type: T.route, name: "v6", props: { routeTableId: "rtb-priv", destinationIpv6CidrBlock: "::/0", ...target } });
+            const ipv6 = (target: Record<string, unknown>) => ({ type: AWS_TYPES.route, name: "v6", props: { routeTableId: "rtb-priv", destinationIpv6CidrBlock: "::/0", ...target } });
             expect(findings(await pack.analyze(network({ v6: ipv6({ gatewayId: "igw-1" }) })), PRIVATE)[0].message).to.include("::/0 to an internet gateway");
             expect(findings(await pack.analyze(network({ v6: ipv6({ egressOnlyGatewayId: "eigw-1" }) })), PRIVATE)).to.deep.equal([]);
         });
@@ -132,14 +131,14 @@ describe("lambda placement in private subnets", function () {
         });
 
         it("judges an unassociated subnet by the main route table set by MainRouteTableAssociation", async () => {
-            const stack = network({ "private-b-rta": undefined, main: { type: T.mrta, name: "main", props: { vpcId: "vpc-1", routeTableId: "rtb-pub" } } });
+            const stack = network({ "private-b-rta": undefined, main: { type: AWS_TYPES.mainRouteTableAssociation, name: "main", props: { vpcId: "vpc-1", routeTableId: "rtb-pub" } } });
             expect(findings(await pack.analyze(stack), PRIVATE)[0].message).to.include("subnet 'private-b', which is public");
-            const ok = network({ "private-b-rta": undefined, main: { type: T.mrta, name: "main", props: { vpcId: "vpc-1", routeTableId: "rtb-priv" } } });
+            const ok = network({ "private-b-rta": undefined, main: { type: AWS_TYPES.mainRouteTableAssociation, name: "main", props: { vpcId: "vpc-1", routeTableId: "rtb-priv" } } });
             expect(findings(await pack.analyze(ok), PRIVATE)).to.deep.equal([]);
         });
 
         it("judges an unassociated subnet by the VPC's default route table (DefaultRouteTable routes)", async () => {
-            const drt = (routes: unknown[]) => ({ type: T.drt, name: "default-rt", props: { id: "rtb-main", defaultRouteTableId: "rtb-main", vpcId: "vpc-1", routes } });
+            const drt = (routes: unknown[]) => ({ type: AWS_TYPES.defaultRouteTable, name: "default-rt", props: { id: "rtb-main", defaultRouteTableId: "rtb-main", vpcId: "vpc-1", routes } });
             const pub = network({ "private-b-rta": undefined, "default-rt": drt([{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }]) });
             expect(findings(await pack.analyze(pub), PRIVATE)).to.have.length(1);
             const priv = network({ "private-b-rta": undefined, "default-rt": drt([{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }]) });
@@ -158,11 +157,11 @@ describe("lambda placement in private subnets", function () {
         });
 
         it("does not judge a Lambda@Edge function deployed with a us-east-1 provider (no VPC possible)", async () => {
-            const providerUrn = urnOf(T.provider, "us-east-1");
+            const providerUrn = urnOf(AWS_PROVIDER_TYPE, "us-east-1");
             const edge: TestResource[] = [
-                { type: T.provider, name: "us-east-1", id: "prov-1", props: { region: "us-east-1" }, custom: true },
-                { type: T.role, name: "edge-role", props: { arn: "arn:aws:iam::123456789012:role/edge-role", assumeRolePolicy: EDGE_TRUST } },
-                { type: T.fn, name: "edge", provider: `${providerUrn}::prov-1`, props: { arn: "arn:aws:lambda:us-east-1:123456789012:function:edge", publish: true, runtime: "nodejs20.x", role: "arn:aws:iam::123456789012:role/edge-role" } },
+                { type: AWS_PROVIDER_TYPE, name: "us-east-1", id: "prov-1", props: { region: "us-east-1" }, custom: true },
+                { type: AWS_TYPES.iamRole, name: "edge-role", props: { arn: "arn:aws:iam::123456789012:role/edge-role", assumeRolePolicy: EDGE_TRUST } },
+                { type: AWS_TYPES.lambdaFunction, name: "edge", provider: `${providerUrn}::prov-1`, props: { arn: "arn:aws:lambda:us-east-1:123456789012:function:edge", publish: true, runtime: "nodejs20.x", role: "arn:aws:iam::123456789012:role/edge-role" } },
             ];
             const vs = await pack.analyze(network(Object.fromEntries(edge.map((r) => [r.name, r]))));
             expect(findings(vs, PRIVATE)).to.deep.equal([]);
@@ -171,20 +170,20 @@ describe("lambda placement in private subnets", function () {
 
         it("does not judge an edge function that sets region: us-east-1 itself and is associated by a distribution", async () => {
             const edge: TestResource[] = [
-                { type: T.fn, name: "edge", props: { arn: "arn:aws:lambda:us-east-1:123456789012:function:edge", qualifiedArn: "arn:aws:lambda:us-east-1:123456789012:function:edge:3", region: "us-east-1", publish: true, role: "arn:aws:iam::123456789012:role/x" } },
-                { type: T.distribution, name: "cdn", props: { defaultCacheBehavior: { viewerProtocolPolicy: "redirect-to-https", lambdaFunctionAssociations: [{ eventType: "viewer-request", lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:edge:3" }] }, origins: [] } },
+                { type: AWS_TYPES.lambdaFunction, name: "edge", props: { arn: "arn:aws:lambda:us-east-1:123456789012:function:edge", qualifiedArn: "arn:aws:lambda:us-east-1:123456789012:function:edge:3", region: "us-east-1", publish: true, role: "arn:aws:iam::123456789012:role/x" } },
+                { type: AWS_TYPES.cloudfrontDistribution, name: "cdn", props: { defaultCacheBehavior: { viewerProtocolPolicy: "redirect-to-https", lambdaFunctionAssociations: [{ eventType: "viewer-request", lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:edge:3" }] }, origins: [] } },
             ];
             const vs = await pack.analyze(network(Object.fromEntries(edge.map((r) => [r.name, r]))));
             expect(findings(vs, PRIVATE)).to.deep.equal([]);
         });
 
         it("still judges a us-east-1 function that is not edge (no association, no edgelambda trust)", async () => {
-            const vs = findings(await pack.analyze(network({ plain: { type: T.fn, name: "plain", props: { region: "us-east-1", publish: true, role: "arn:aws:iam::123456789012:role/api-role" } } })), PRIVATE);
+            const vs = findings(await pack.analyze(network({ plain: { type: AWS_TYPES.lambdaFunction, name: "plain", props: { region: "us-east-1", publish: true, role: "arn:aws:iam::123456789012:role/api-role" } } })), PRIVATE);
             expect(vs.map((v) => v.resourceName)).to.deep.equal(["plain"]);
         });
 
         it("reports unknown subnets as undecided, never mandatory", async () => {
-            const vs = await pack.analyze(network({ api: withProps("api", { vpcConfig: { subnetIds: UNKNOWN, securityGroupIds: ["sg-1"] } }) }));
+            const vs = await pack.analyze(network({ api: withProps("api", { vpcConfig: { subnetIds: PACK_UNKNOWN, securityGroupIds: ["sg-1"] } }) }));
             expect(findings(vs, PRIVATE)).to.deep.equal([]);
             expect(undecided(vs, PRIVATE)).to.have.length(1);
             expect(undecided(vs, PRIVATE)[0].enforcementLevel).to.equal("advisory");
@@ -193,13 +192,13 @@ describe("lambda placement in private subnets", function () {
         it("decides a first preview through property dependencies (ids unknown)", async () => {
             const u = (type: string, name: string) => urnOf(type, name);
             const stack: TestResource[] = [
-                { type: T.vpc, name: "vpc", props: { id: UNKNOWN } },
-                { type: T.igw, name: "igw", props: { id: UNKNOWN } },
-                { type: T.subnet, name: "private-a", props: { id: UNKNOWN, vpcId: UNKNOWN, availabilityZone: "us-west-2a" }, propertyDependencies: { vpcId: [u(T.vpc, "vpc")] } },
-                { type: T.rt, name: "rt", props: { id: UNKNOWN, vpcId: UNKNOWN } },
-                { type: T.route, name: "default", props: { routeTableId: UNKNOWN, destinationCidrBlock: "0.0.0.0/0", gatewayId: UNKNOWN }, propertyDependencies: { routeTableId: [u(T.rt, "rt")], gatewayId: [u(T.igw, "igw")] } },
-                { type: T.rta, name: "rta", props: { subnetId: UNKNOWN, routeTableId: UNKNOWN }, propertyDependencies: { subnetId: [u(T.subnet, "private-a")], routeTableId: [u(T.rt, "rt")] } },
-                { type: T.fn, name: "api", props: { vpcConfig: { subnetIds: [UNKNOWN], securityGroupIds: [UNKNOWN] } }, propertyDependencies: { vpcConfig: [u(T.subnet, "private-a")] } },
+                { type: AWS_TYPES.vpc, name: "vpc", props: { id: PACK_UNKNOWN } },
+                { type: AWS_TYPES.internetGateway, name: "igw", props: { id: PACK_UNKNOWN } },
+                { type: AWS_TYPES.subnet, name: "private-a", props: { id: PACK_UNKNOWN, vpcId: PACK_UNKNOWN, availabilityZone: "us-west-2a" }, propertyDependencies: { vpcId: [u(AWS_TYPES.vpc, "vpc")] } },
+                { type: AWS_TYPES.routeTable, name: "rt", props: { id: PACK_UNKNOWN, vpcId: PACK_UNKNOWN } },
+                { type: AWS_TYPES.route, name: "default", props: { routeTableId: PACK_UNKNOWN, destinationCidrBlock: "0.0.0.0/0", gatewayId: PACK_UNKNOWN }, propertyDependencies: { routeTableId: [u(AWS_TYPES.routeTable, "rt")], gatewayId: [u(AWS_TYPES.internetGateway, "igw")] } },
+                { type: AWS_TYPES.routeTableAssociation, name: "rta", props: { subnetId: PACK_UNKNOWN, routeTableId: PACK_UNKNOWN }, propertyDependencies: { subnetId: [u(AWS_TYPES.subnet, "private-a")], routeTableId: [u(AWS_TYPES.routeTable, "rt")] } },
+                { type: AWS_TYPES.lambdaFunction, name: "api", props: { vpcConfig: { subnetIds: [PACK_UNKNOWN], securityGroupIds: [PACK_UNKNOWN] } }, propertyDependencies: { vpcConfig: [u(AWS_TYPES.subnet, "private-a")] } },
             ];
             const vs = findings(await pack.analyze(stack), PRIVATE);
             expect(vs).to.have.length(1);
@@ -210,7 +209,7 @@ describe("lambda placement in private subnets", function () {
             const vs = await pack.analyze(network({
                 api: withProps("api", { vpcConfig: [{ subnetIds: "subnet-a", securityGroupIds: null }] }),
                 "public-rt": withProps("public-rt", { routes: [null, 7, "x", { gatewayId: 5 }] }),
-                junk: { type: T.route, name: "junk", props: { routeTableId: { nested: true }, gatewayId: ["igw-1"] } },
+                junk: { type: AWS_TYPES.route, name: "junk", props: { routeTableId: { nested: true }, gatewayId: ["igw-1"] } },
             }));
             expect(vs.filter((v) => /could not (be )?check/.test(v.message))).to.deep.equal([]);
         });
@@ -236,8 +235,8 @@ describe("lambda front doors", () => {
     describe("lambda-function-url-auth-required and lambda-permission-source-restricted", () => {
         it("fails a function URL with authorizationType NONE and passes AWS_IAM", async () => {
             const v = await pack.analyze([
-                { type: "aws:lambda/functionUrl:FunctionUrl", name: "open", props: { functionName: "f", authorizationType: "NONE" } },
-                { type: "aws:lambda/functionUrl:FunctionUrl", name: "iam", props: { functionName: "f", authorizationType: "AWS_IAM" } },
+                { type: AWS_TYPES.lambdaFunctionUrl, name: "open", props: { functionName: "f", authorizationType: "NONE" } },
+                { type: AWS_TYPES.lambdaFunctionUrl, name: "iam", props: { functionName: "f", authorizationType: "AWS_IAM" } },
             ]);
             const f = findings(v, "lambda-function-url-auth-required");
             expect(f.map((x) => x.resourceName)).to.deep.equal(["open"]);
@@ -246,19 +245,19 @@ describe("lambda front doors", () => {
         it("fails a permission for * without a source, passes one with sourceArn or sourceAccount or principalOrgId", async () => {
             const base = { action: "lambda:InvokeFunction", function: "f", principal: "*" };
             const v = await pack.analyze([
-                { type: "aws:lambda/permission:Permission", name: "open", props: base },
-                { type: "aws:lambda/permission:Permission", name: "arn", props: { ...base, sourceArn: "arn:aws:execute-api:us-west-2:123456789012:api/*" } },
-                { type: "aws:lambda/permission:Permission", name: "acct", props: { ...base, sourceAccount: "123456789012" } },
-                { type: "aws:lambda/permission:Permission", name: "org", props: { ...base, principalOrgId: "o-1" } },
-                { type: "aws:lambda/permission:Permission", name: "apigw", props: { ...base, principal: "apigateway.amazonaws.com", sourceArn: "arn:aws:execute-api:us-west-2:123456789012:abc123/prod/*/items/*" } },
-                { type: "aws:lambda/permission:Permission", name: "account", props: { ...base, principal: "123456789012" } },
-                { type: "aws:lambda/permission:Permission", name: "role", props: { ...base, principal: "arn:aws:iam::123456789012:role/caller" } },
+                { type: AWS_TYPES.lambdaPermission, name: "open", props: base },
+                { type: AWS_TYPES.lambdaPermission, name: "arn", props: { ...base, sourceArn: "arn:aws:execute-api:us-west-2:123456789012:api/*" } },
+                { type: AWS_TYPES.lambdaPermission, name: "acct", props: { ...base, sourceAccount: "123456789012" } },
+                { type: AWS_TYPES.lambdaPermission, name: "org", props: { ...base, principalOrgId: "o-1" } },
+                { type: AWS_TYPES.lambdaPermission, name: "apigw", props: { ...base, principal: "apigateway.amazonaws.com", sourceArn: "arn:aws:execute-api:us-west-2:123456789012:abc123/prod/*/items/*" } },
+                { type: AWS_TYPES.lambdaPermission, name: "account", props: { ...base, principal: "123456789012" } },
+                { type: AWS_TYPES.lambdaPermission, name: "role", props: { ...base, principal: "arn:aws:iam::123456789012:role/caller" } },
             ]);
             expect(findings(v, "lambda-permission-source-restricted").map((x) => x.resourceName)).to.deep.equal(["open"]);
         });
         it("fails a service principal without a source (survivor lambda-permission-s3-no-source), passes it with one", async () => {
             const base = { action: "lambda:InvokeFunction", function: "f" };
-            const P = "aws:lambda/permission:Permission";
+            const P = AWS_TYPES.lambdaPermission;
             const v = await pack.analyze([
                 { type: P, name: "s3-open", props: { ...base, principal: "s3.amazonaws.com" } },
                 { type: P, name: "sns-open", props: { ...base, principal: "sns.amazonaws.com" } },
@@ -279,7 +278,7 @@ describe("lambda front doors", () => {
         });
         it("fails a sourceArn of any account or any bucket unless sourceAccount pins it", async () => {
             const base = { action: "lambda:InvokeFunction", function: "f" };
-            const P = "aws:lambda/permission:Permission";
+            const P = AWS_TYPES.lambdaPermission;
             const v = await pack.analyze([
                 { type: P, name: "any-bucket", props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::*" } },
                 { type: P, name: "any-account", props: { ...base, principal: "*", sourceArn: "arn:aws:execute-api:us-west-2:*:api/*" } },
@@ -291,14 +290,14 @@ describe("lambda front doors", () => {
         });
         it("counts unknown source fields as set (the caller's ARN, an output) and decides nothing mandatory on them", async () => {
             const v = await pack.analyze([
-                { type: "aws:lambda/permission:Permission", name: "p", props: { action: "lambda:InvokeFunction", function: "f", principal: "apigateway.amazonaws.com", sourceArn: UNKNOWN } },
+                { type: AWS_TYPES.lambdaPermission, name: "p", props: { action: "lambda:InvokeFunction", function: "f", principal: "apigateway.amazonaws.com", sourceArn: PACK_UNKNOWN } },
             ]);
             expect(findings(v, "lambda-permission-source-restricted")).to.deep.equal([]);
         });
         it("is undecided on unknown values", async () => {
             const v = await pack.analyze([
-                { type: "aws:lambda/functionUrl:FunctionUrl", name: "u", props: { authorizationType: UNKNOWN } },
-                { type: "aws:lambda/permission:Permission", name: "p", props: { principal: UNKNOWN } },
+                { type: AWS_TYPES.lambdaFunctionUrl, name: "u", props: { authorizationType: PACK_UNKNOWN } },
+                { type: AWS_TYPES.lambdaPermission, name: "p", props: { principal: PACK_UNKNOWN } },
             ]);
             expect(mandatory(v).filter((x) => x.policyName.startsWith("lambda-function-url") || x.policyName.startsWith("lambda-permission"))).to.deep.equal([]);
             expect(undecided(v, "lambda-function-url-auth-required")).to.have.length(1);
@@ -327,9 +326,9 @@ describe("lambda alarms", function () {
     });
 
     it(`${ERRORS}: ties an unknown dimension to the function by dependency; undecided otherwise`, async () => {
-        const dep = alarm("errors", "AWS/Lambda", "Errors", { FunctionName: UNKNOWN }, { propertyDependencies: { dimensions: [urnOf(T.fn, "api")] } });
+        const dep = alarm("errors", "AWS/Lambda", "Errors", { FunctionName: PACK_UNKNOWN }, { propertyDependencies: { dimensions: [urnOf(AWS_TYPES.lambdaFunction, "api")] } });
         expect(findings(await pack.analyze(monitored({ errors: dep })), ERRORS)).to.deep.equal([]);
-        const loose = alarm("errors", "AWS/Lambda", UNKNOWN as unknown as string, { FunctionName: "x" });
+        const loose = alarm("errors", "AWS/Lambda", PACK_UNKNOWN as unknown as string, { FunctionName: "x" });
         const vs = await pack.analyze(monitored({ errors: loose }));
         expect(findings(vs, ERRORS)).to.deep.equal([]);
         expect(undecided(vs, ERRORS)).to.have.length(1);
@@ -337,18 +336,18 @@ describe("lambda alarms", function () {
 
     it("lambda-stream-consumer-iterator-age-alarm: Lambda IteratorAge or Kinesis GetRecords.IteratorAgeMilliseconds", async () => {
         const rule = "lambda-stream-consumer-iterator-age-alarm";
-        const stream = { type: T.stream, name: "events", props: { name: "events", arn: "arn:aws:kinesis:us-west-2:1:stream/events" } };
-        const esm = { type: T.esm, name: "consumer", props: { eventSourceArn: "arn:aws:kinesis:us-west-2:1:stream/events", functionName: "api-fn" } };
+        const stream = { type: AWS_TYPES.kinesisStream, name: "events", props: { name: "events", arn: "arn:aws:kinesis:us-west-2:1:stream/events" } };
+        const esm = { type: AWS_TYPES.eventSourceMapping, name: "consumer", props: { eventSourceArn: "arn:aws:kinesis:us-west-2:1:stream/events", functionName: "api-fn" } };
         expect(findings(await pack.analyze(monitored({ events: stream, consumer: esm })), rule)).to.have.length(1);
         expect(findings(await pack.analyze(monitored({ events: stream, consumer: esm, age: alarm("age", "AWS/Lambda", "IteratorAge", { FunctionName: "api-fn" }) })), rule)).to.deep.equal([]);
         expect(findings(await pack.analyze(monitored({ events: stream, consumer: esm, age: alarm("age", "AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", { StreamName: "events" }) })), rule)).to.deep.equal([]);
     });
 
     itPassesAndFails(() => pack, [
-        ["lambda-function-environment-encrypted", "aws:lambda/function:Function", { environment: { variables: { A: "1" } }, kmsKeyArn: "arn:k" }, { environment: { variables: { A: "1" } } }],
+        ["lambda-function-environment-encrypted", AWS_TYPES.lambdaFunction, { environment: { variables: { A: "1" } }, kmsKeyArn: "arn:k" }, { environment: { variables: { A: "1" } } }],
     ]);
     it("lambda-function-environment-encrypted: a function without environment variables needs no key", async () => {
-        const v = await pack.analyze([{ type: "aws:lambda/function:Function", name: "edge", props: { runtime: "nodejs20.x" } }]);
+        const v = await pack.analyze([{ type: AWS_TYPES.lambdaFunction, name: "edge", props: { runtime: "nodejs20.x" } }]);
         expect(findings(v, "lambda-function-environment-encrypted")).to.deep.equal([]);
     });
 });

@@ -1,9 +1,9 @@
-import { UNKNOWN } from "../../../tools/gate/types";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { ruleCases } from "../support";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
-const MSK = "aws:msk/cluster:Cluster";
 const k = (name: string, props: Record<string, unknown> = {}) => ({
-    type: MSK,
+    type: AWS_TYPES.mskCluster,
     name,
     props: {
         clusterName: name,
@@ -16,13 +16,13 @@ const k = (name: string, props: Record<string, unknown> = {}) => ({
     },
 });
 
-describe("MSK rules", () => {
+describe("AWS_TYPES.mskCluster rules", () => {
     ruleCases("msk-cluster-encrypted-in-transit", [
         { it: "passes the defaults (TLS, in-cluster)", given: [k("m")], flags: [] },
         { it: "passes explicit TLS", given: [k("m", { encryptionInfo: { encryptionInTransit: { clientBroker: "TLS", inCluster: true } } })], flags: [] },
         { it: "fails TLS_PLAINTEXT and PLAINTEXT", given: [k("m", { encryptionInfo: { encryptionInTransit: { clientBroker: "TLS_PLAINTEXT" } } }), k("p", { encryptionInfo: { encryptionInTransit: { clientBroker: "PLAINTEXT" } } })], flags: ["m", "p"], says: /clientBroker/ },
         { it: "fails inCluster false", given: [k("m", { encryptionInfo: { encryptionInTransit: { inCluster: false } } })], flags: ["m"] },
-        { it: "is undecided on unknown", given: [k("m", { encryptionInfo: { encryptionInTransit: { clientBroker: UNKNOWN } } })], flags: [], undecided: ["m"] },
+        { it: "is undecided on unknown", given: [k("m", { encryptionInfo: { encryptionInTransit: { clientBroker: PACK_UNKNOWN } } })], flags: [], undecided: ["m"] },
     ]);
     ruleCases("msk-cluster-public-access-disabled", [
         { it: "passes no public access", given: [k("m"), k("d", { brokerNodeGroupInfo: { connectivityInfo: { publicAccess: { type: "DISABLED" } } } })], flags: [] },
@@ -31,7 +31,7 @@ describe("MSK rules", () => {
     ruleCases("msk-cluster-unauthenticated-access-disabled", [
         { it: "passes IAM auth", given: [k("m")], flags: [] },
         { it: "fails unauthenticated true", given: [k("m", { clientAuthentication: { unauthenticated: true, sasl: { iam: true } } })], flags: ["m"] },
-        { it: "fails no clientAuthentication (MSK then admits anyone)", given: [k("m", { clientAuthentication: undefined })], flags: ["m"], says: /no clientAuthentication/ },
+        { it: "fails no clientAuthentication (AWS_TYPES.mskCluster then admits anyone)", given: [k("m", { clientAuthentication: undefined })], flags: ["m"], says: /no clientAuthentication/ },
     ]);
     ruleCases("msk-cluster-enhanced-monitoring", [
         { it: "passes PER_BROKER", given: [k("m")], flags: [] },

@@ -1,10 +1,7 @@
-import { UNKNOWN } from "../../../tools/gate/types";
-import { urnOf } from "../../helpers/pack";
-import { doc, ruleCases } from "../support";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
+import { doc, ruleCases, urnOf } from "../support";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
-const OS = "aws:opensearch/domain:Domain";
-const ES = "aws:elasticsearch/domain:Domain";
-const OS_POLICY = "aws:opensearch/domainPolicy:DomainPolicy";
 const CMK = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const ARN = "arn:aws:es:us-west-2:123456789012:domain/search/*";
 const good = {
@@ -16,7 +13,7 @@ const good = {
     logPublishingOptions: [{ logType: "AUDIT_LOGS", cloudwatchLogGroupArn: "arn:aws:logs:us-west-2:123456789012:log-group:audit" }],
     vpcOptions: { subnetIds: ["subnet-1"] },
 };
-const dom = (name: string, over: Record<string, unknown> = {}, type = OS) => ({ type, name, props: { ...good, ...over } });
+const dom = (name: string, over: Record<string, unknown> = {}, type: string = AWS_TYPES.opensearchDomain) => ({ type, name, props: { ...good, ...over } });
 const open = doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "es:*", Resource: ARN });
 const roleOnly = doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/app" }, Action: "es:ESHttpGet", Resource: ARN });
 
@@ -25,13 +22,13 @@ describe("OpenSearch rules", () => {
         { it: "passes an encrypted domain", given: [dom("d")], flags: [] },
         { it: "fails enabled false", given: [dom("d", { encryptAtRest: { enabled: false } })], flags: ["d"] },
         { it: "fails a missing block (default false)", given: [dom("d", { encryptAtRest: undefined })], flags: ["d"], says: /unset, which means false/ },
-        { it: "fails the legacy Elasticsearch domain (alternate type)", given: [dom("es", { encryptAtRest: undefined }, ES)], flags: ["es"] },
-        { it: "is undecided on an unknown switch", given: [dom("d", { encryptAtRest: { enabled: UNKNOWN } })], flags: [], undecided: ["d"] },
+        { it: "fails the legacy Elasticsearch domain (alternate type)", given: [dom("es", { encryptAtRest: undefined }, AWS_TYPES.elasticsearchDomain)], flags: ["es"] },
+        { it: "is undecided on an unknown switch", given: [dom("d", { encryptAtRest: { enabled: PACK_UNKNOWN } })], flags: [], undecided: ["d"] },
         { it: "fails aws/es when a customer-managed key is required", given: [dom("d", { encryptAtRest: { enabled: true } })], flags: ["d"], config: { requireCustomerManagedKey: true } },
     ]);
     ruleCases("opensearch-domain-node-to-node-encryption", [
         { it: "passes node-to-node encryption", given: [dom("d")], flags: [] },
-        { it: "fails it false or missing", given: [dom("d", { nodeToNodeEncryption: { enabled: false } }), dom("e", { nodeToNodeEncryption: undefined }, ES)], flags: ["d", "e"] },
+        { it: "fails it false or missing", given: [dom("d", { nodeToNodeEncryption: { enabled: false } }), dom("e", { nodeToNodeEncryption: undefined }, AWS_TYPES.elasticsearchDomain)], flags: ["d", "e"] },
     ]);
     ruleCases("opensearch-domain-https-required", [
         { it: "passes HTTPS with a TLS 1.2 policy", given: [dom("d")], flags: [] },
@@ -44,14 +41,14 @@ describe("OpenSearch rules", () => {
         { it: "passes a VPC domain with an open policy", given: [dom("d", { accessPolicies: open })], flags: [] },
         { it: "passes a public-endpoint domain whose policy names a role", given: [dom("d", { vpcOptions: undefined, accessPolicies: roleOnly })], flags: [] },
         { it: "fails a public-endpoint domain with an open inline policy", given: [dom("d", { vpcOptions: undefined, accessPolicies: open })], flags: ["d"], says: /"\*" principal/ },
-        { it: "fails an open DomainPolicy on a public-endpoint domain (separate-resource form)", given: [dom("d", { vpcOptions: undefined }), { type: OS_POLICY, name: "p", props: { domainName: "search", accessPolicies: open } }], flags: ["p"] },
+        { it: "fails an open DomainPolicy on a public-endpoint domain (separate-resource form)", given: [dom("d", { vpcOptions: undefined }), { type: AWS_TYPES.opensearchDomainPolicy, name: "p", props: { domainName: "search", accessPolicies: open } }], flags: ["p"] },
         {
             it: "pairs a DomainPolicy by dependency when the name is unknown",
-            given: [dom("d", { vpcOptions: undefined }), { type: OS_POLICY, name: "p", props: { domainName: UNKNOWN, accessPolicies: open }, propertyDependencies: { domainName: [urnOf(OS, "d")] } }],
+            given: [dom("d", { vpcOptions: undefined }), { type: AWS_TYPES.opensearchDomainPolicy, name: "p", props: { domainName: PACK_UNKNOWN, accessPolicies: open }, propertyDependencies: { domainName: [urnOf(AWS_TYPES.opensearchDomain, "d")] } }],
             flags: ["p"],
         },
-        { it: "fails the legacy Elasticsearch domain", given: [dom("es", { vpcOptions: undefined, accessPolicies: open }, ES)], flags: ["es"] },
-        { it: "is undecided on unknown vpcOptions", given: [dom("d", { vpcOptions: { subnetIds: UNKNOWN }, accessPolicies: open })], flags: [], undecided: ["d"] },
+        { it: "fails the legacy Elasticsearch domain", given: [dom("es", { vpcOptions: undefined, accessPolicies: open }, AWS_TYPES.elasticsearchDomain)], flags: ["es"] },
+        { it: "is undecided on unknown vpcOptions", given: [dom("d", { vpcOptions: { subnetIds: PACK_UNKNOWN }, accessPolicies: open })], flags: [], undecided: ["d"] },
     ]);
     ruleCases("opensearch-domain-fine-grained-access", [
         { it: "passes FGAC on", given: [dom("d")], flags: [] },

@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
-import { BUCKET, findings, mandatory, urnOf } from "../support";
+import { diagnosticsOf, findings, mandatory, PackHarness, startPack, urnOf } from "../support";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 const RULE = "s3-bucket-acl-not-public";
-const publicBucket = (name: string) => ({ type: BUCKET, name, props: { bucket: name, acl: "public-read" } });
+const publicBucket = (name: string) => ({ type: AWS_TYPES.bucket, name, props: { bucket: name, acl: "public-read" } });
 
 describe("exemptions", () => {
     let pack: PackHarness;
@@ -18,12 +18,12 @@ describe("exemptions", () => {
         await pack.configure({ [RULE]: { exemptions: [{ resource: "legacy-*", reason: "public dataset, SEC-12", expires: "2026-12-31" }] } });
         const v = await pack.analyze([publicBucket("legacy-data"), publicBucket("fresh")]);
         expect(findings(v, RULE).map((f) => f.resourceName)).to.deep.equal(["fresh"]);
-        const applied = v.filter((x) => x.policyName === "policy-exemptions-applied");
+        const applied = diagnosticsOf(v, "policy-exemptions-applied");
         expect(applied).to.have.length(1);
         expect(applied[0].enforcementLevel).to.equal("advisory");
-        expect(applied[0].urn).to.equal(urnOf(BUCKET, "legacy-data"));
+        expect(applied[0].urn).to.equal(urnOf(AWS_TYPES.bucket, "legacy-data"));
         expect(applied[0].message).to.include(
-            `exempted: ${RULE} on ${urnOf(BUCKET, "legacy-data")}: public dataset, SEC-12 (expires 2026-12-31)`,
+            `exempted: ${RULE} on ${urnOf(AWS_TYPES.bucket, "legacy-data")}: public dataset, SEC-12 (expires 2026-12-31)`,
         );
     });
 
@@ -31,28 +31,28 @@ describe("exemptions", () => {
         await pack.configure({
             [RULE]: {
                 exemptions: [
-                    { resource: urnOf(BUCKET, "a"), reason: "r1" },
+                    { resource: urnOf(AWS_TYPES.bucket, "a"), reason: "r1" },
                     { resource: "urn:pulumi:test::secure-web-app::aws:s3/bucket:Bucket::b*", reason: "r2" },
                 ],
             },
         });
         const v = await pack.analyze([publicBucket("a"), publicBucket("b1"), publicBucket("c")]);
         expect(findings(v, RULE).map((f) => f.resourceName)).to.deep.equal(["c"]);
-        expect(v.filter((x) => x.policyName === "policy-exemptions-applied")).to.have.length(2);
+        expect(diagnosticsOf(v, "policy-exemptions-applied")).to.have.length(2);
     });
 
     it("exempts stack-rule findings too", async () => {
         await pack.configure({ "s3-bucket-public-access-blocked": { exemptions: [{ resource: "a", reason: "bucket has no data" }] } });
-        const v = await pack.analyze([{ type: BUCKET, name: "a", props: { bucket: "a" } }]);
+        const v = await pack.analyze([{ type: AWS_TYPES.bucket, name: "a", props: { bucket: "a" } }]);
         expect(findings(v, "s3-bucket-public-access-blocked")).to.deep.equal([]);
-        expect(v.filter((x) => x.policyName === "policy-exemptions-applied")[0].message).to.include("exempted: s3-bucket-public-access-blocked on");
+        expect(diagnosticsOf(v, "policy-exemptions-applied")[0].message).to.include("exempted: s3-bucket-public-access-blocked on");
     });
 
     it("an exemption without a reason is a mandatory violation and exempts nothing", async () => {
         await pack.configure({ [RULE]: { exemptions: [{ resource: "a" }] } });
         const v = await pack.analyze([publicBucket("a")]);
         expect(findings(v, RULE)).to.have.length(1);
-        const invalid = v.filter((x) => x.policyName === "policy-exemptions-valid");
+        const invalid = diagnosticsOf(v, "policy-exemptions-valid");
         expect(invalid).to.have.length(1);
         expect(invalid[0].enforcementLevel).to.equal("mandatory");
         expect(invalid[0].message).to.include(`'${RULE}'.exemptions[0] (resource "a") must give a written reason`);
@@ -62,7 +62,7 @@ describe("exemptions", () => {
         await pack.configure({ [RULE]: { exemptions: [{ resource: "a", reason: "temporary", expires: "2026-06-14" }] } });
         const v = await pack.analyze([publicBucket("a")]);
         expect(findings(v, RULE)).to.have.length(1);
-        expect(v.filter((x) => x.policyName === "policy-exemptions-valid")[0].message).to.include("has expired");
+        expect(diagnosticsOf(v, "policy-exemptions-valid")[0].message).to.include("has expired");
     });
 
     it("an exemption is valid through its expiry day", async () => {
@@ -75,13 +75,13 @@ describe("exemptions", () => {
     it("an unreadable expires date is a mandatory violation", async () => {
         await pack.configure({ [RULE]: { exemptions: [{ resource: "a", reason: "r", expires: "next tuesday" }] } });
         const v = await pack.analyze([publicBucket("a")]);
-        expect(v.filter((x) => x.policyName === "policy-exemptions-valid")[0].message).to.include("ISO date");
+        expect(diagnosticsOf(v, "policy-exemptions-valid")[0].message).to.include("ISO date");
     });
 
     it("reports a stale exemption (matching no resource) as advisory", async () => {
         await pack.configure({ [RULE]: { exemptions: [{ resource: "gone-bucket", reason: "was public" }] } });
         const v = await pack.analyze([publicBucket("a")]);
-        const stale = v.filter((x) => x.policyName === "policy-exemptions-current");
+        const stale = diagnosticsOf(v, "policy-exemptions-current");
         expect(stale).to.have.length(1);
         expect(stale[0].enforcementLevel).to.equal("advisory");
         expect(stale[0].message).to.include("matches no resource");
@@ -90,7 +90,7 @@ describe("exemptions", () => {
     it("forgets exempted findings between previews in the same pack process", async () => {
         await pack.configure({ [RULE]: { exemptions: [{ resource: "a", reason: "r" }] } });
         await pack.analyze([publicBucket("a")]);
-        const second = await pack.analyze([{ type: BUCKET, name: "a", props: { bucket: "a", acl: "private" } }]);
-        expect(second.filter((x) => x.policyName === "policy-exemptions-applied")).to.deep.equal([]);
+        const second = await pack.analyze([{ type: AWS_TYPES.bucket, name: "a", props: { bucket: "a", acl: "private" } }]);
+        expect(diagnosticsOf(second, "policy-exemptions-applied")).to.deep.equal([]);
     });
 });

@@ -1,13 +1,9 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
-import { BUCKET, BUCKET_V2, doc, findings, PAB, undecided, urnOf } from "../support";
+import { doc, findings, PackHarness, startPack, undecided, urnOf } from "../support";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
+import { AWS_TYPES, AWS_V2_ALIASES } from "../../../policies/lib/types";
 
 const ALL_ON = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
-
-const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
-
-const SSE_V2 = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2";
 
 const kmsRule = (alg = "aws:kms") => [{ applyServerSideEncryptionByDefault: { sseAlgorithm: alg, kmsMasterKeyId: "arn:aws:kms:us-west-2:1:key/k" } }];
 
@@ -22,11 +18,11 @@ describe("s3 public access", () => {
 
     describe("s3-bucket-public-access-blocked", () => {
         const rule = "s3-bucket-public-access-blocked";
-        for (const type of [BUCKET, BUCKET_V2]) {
+        for (const type of [AWS_TYPES.bucket, AWS_V2_ALIASES.bucket]) {
             it(`passes a ${type} with a complete block matched by name`, async () => {
                 const v = await pack.analyze([
                     { type, name: "site", props: { bucket: "site-123" } },
-                    { type: PAB, name: "site-pab", props: { bucket: "site-123", ...ALL_ON } },
+                    { type: AWS_TYPES.bucketPublicAccessBlock, name: "site-pab", props: { bucket: "site-123", ...ALL_ON } },
                 ]);
                 expect(findings(v, rule)).to.deep.equal([]);
             });
@@ -42,8 +38,8 @@ describe("s3 public access", () => {
         for (const setting of Object.keys(ALL_ON)) {
             it(`fails when ${setting} is false`, async () => {
                 const v = await pack.analyze([
-                    { type: BUCKET, name: "site", props: { bucket: "site-123" } },
-                    { type: PAB, name: "site-pab", props: { bucket: "site-123", ...ALL_ON, [setting]: false } },
+                    { type: AWS_TYPES.bucket, name: "site", props: { bucket: "site-123" } },
+                    { type: AWS_TYPES.bucketPublicAccessBlock, name: "site-pab", props: { bucket: "site-123", ...ALL_ON, [setting]: false } },
                 ]);
                 const f = findings(v, rule);
                 expect(f).to.have.length(1);
@@ -51,20 +47,20 @@ describe("s3 public access", () => {
             });
         }
         it("pairs block and bucket through property dependencies when the name is unknown (first preview)", async () => {
-            const bucketUrn = urnOf(BUCKET, "site");
+            const bucketUrn = urnOf(AWS_TYPES.bucket, "site");
             const v = await pack.analyze([
-                { type: BUCKET, name: "site", props: { bucket: UNKNOWN } },
-                { type: PAB, name: "site-pab", props: { bucket: UNKNOWN, ...ALL_ON }, propertyDependencies: { bucket: [bucketUrn] } },
+                { type: AWS_TYPES.bucket, name: "site", props: { bucket: PACK_UNKNOWN } },
+                { type: AWS_TYPES.bucketPublicAccessBlock, name: "site-pab", props: { bucket: PACK_UNKNOWN, ...ALL_ON }, propertyDependencies: { bucket: [bucketUrn] } },
             ]);
             expect(findings(v, rule)).to.deep.equal([]);
             expect(undecided(v, rule)).to.deep.equal([]);
         });
         it("is undecided, never mandatory, when the block's bucket or settings are unknown", async () => {
             const v = await pack.analyze([
-                { type: BUCKET, name: "site", props: { bucket: "site-123" } },
-                { type: PAB, name: "site-pab", props: { bucket: UNKNOWN, ...ALL_ON } },
-                { type: BUCKET, name: "logs", props: { bucket: "logs-1" } },
-                { type: PAB, name: "logs-pab", props: { bucket: "logs-1", ...ALL_ON, restrictPublicBuckets: UNKNOWN } },
+                { type: AWS_TYPES.bucket, name: "site", props: { bucket: "site-123" } },
+                { type: AWS_TYPES.bucketPublicAccessBlock, name: "site-pab", props: { bucket: PACK_UNKNOWN, ...ALL_ON } },
+                { type: AWS_TYPES.bucket, name: "logs", props: { bucket: "logs-1" } },
+                { type: AWS_TYPES.bucketPublicAccessBlock, name: "logs-pab", props: { bucket: "logs-1", ...ALL_ON, restrictPublicBuckets: PACK_UNKNOWN } },
             ]);
             expect(findings(v, rule)).to.deep.equal([]);
             expect(undecided(v, rule)).to.have.length(1);
@@ -74,7 +70,7 @@ describe("s3 public access", () => {
 
     describe("s3-bucket-acl-not-public", () => {
         const rule = "s3-bucket-acl-not-public";
-        for (const type of [BUCKET, BUCKET_V2]) {
+        for (const type of [AWS_TYPES.bucket, AWS_V2_ALIASES.bucket]) {
             for (const acl of ["public-read", "public-read-write", "authenticated-read"]) {
                 it(`fails ${type} acl ${acl}`, async () => {
                     const v = await pack.analyze([{ type, name: "b", props: { acl } }]);
@@ -92,7 +88,7 @@ describe("s3 public access", () => {
                 expect(findings(v, rule)).to.deep.equal([]);
             });
         }
-        for (const type of ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"]) {
+        for (const type of [AWS_TYPES.bucketAcl, AWS_V2_ALIASES.bucketAcl]) {
             it(`fails ${type} with a public canned ACL`, async () => {
                 const v = await pack.analyze([{ type, name: "acl", props: { bucket: "b", acl: "public-read" } }]);
                 expect(findings(v, rule)).to.have.length(1);
@@ -115,7 +111,7 @@ describe("s3 public access", () => {
             });
         }
         it("is undecided on an unknown acl", async () => {
-            const v = await pack.analyze([{ type: BUCKET, name: "b", props: { acl: UNKNOWN } }]);
+            const v = await pack.analyze([{ type: AWS_TYPES.bucket, name: "b", props: { acl: PACK_UNKNOWN } }]);
             expect(findings(v, rule)).to.deep.equal([]);
             expect(undecided(v, rule)).to.have.length(1);
         });
@@ -125,9 +121,9 @@ describe("s3 public access", () => {
         const rule = "s3-bucket-policy-not-public";
         const publicRead = { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*" };
         for (const [type, label] of [
-            ["aws:s3/bucketPolicy:BucketPolicy", "BucketPolicy"],
-            [BUCKET, "inline policy on Bucket"],
-            [BUCKET_V2, "inline policy on BucketV2"],
+            [AWS_TYPES.bucketPolicy, "BucketPolicy"],
+            [AWS_TYPES.bucket, "inline policy on Bucket"],
+            [AWS_V2_ALIASES.bucket, "inline policy on BucketV2"],
         ]) {
             it(`fails an Allow to * in a ${label}`, async () => {
                 const v = await pack.analyze([{ type, name: "p", props: { bucket: "site", policy: doc(publicRead) } }]);
@@ -138,31 +134,31 @@ describe("s3 public access", () => {
         }
         it("fails {AWS: '*'} and NotPrincipal", async () => {
             const v = await pack.analyze([
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "p1", props: { policy: doc({ ...publicRead, Principal: { AWS: ["*"] } }) } },
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "p2", props: { policy: doc({ Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::1:root" }, Action: "s3:*", Resource: "*" }) } },
+                { type: AWS_TYPES.bucketPolicy, name: "p1", props: { policy: doc({ ...publicRead, Principal: { AWS: ["*"] } }) } },
+                { type: AWS_TYPES.bucketPolicy, name: "p2", props: { policy: doc({ Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::1:root" }, Action: "s3:*", Resource: "*" }) } },
             ]);
             expect(findings(v, rule)).to.have.length(2);
         });
         it("passes a * principal pinned by AWS:SourceArn (case-insensitive key), aws:PrincipalAccount or aws:SourceVpce", async () => {
             const v = await pack.analyze([
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "oac", props: { policy: doc({ ...publicRead, Condition: { StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1" } } }) } },
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "acct", props: { policy: doc({ ...publicRead, Condition: { StringEquals: { "aws:PrincipalAccount": "123456789012" } } }) } },
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "vpce", props: { policy: doc({ ...publicRead, Condition: { StringEquals: { "aws:SourceVpce": ["vpce-1"] } } }) } },
+                { type: AWS_TYPES.bucketPolicy, name: "oac", props: { policy: doc({ ...publicRead, Condition: { StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1" } } }) } },
+                { type: AWS_TYPES.bucketPolicy, name: "acct", props: { policy: doc({ ...publicRead, Condition: { StringEquals: { "aws:PrincipalAccount": "123456789012" } } }) } },
+                { type: AWS_TYPES.bucketPolicy, name: "vpce", props: { policy: doc({ ...publicRead, Condition: { StringEquals: { "aws:SourceVpce": ["vpce-1"] } } }) } },
             ]);
             expect(findings(v, rule)).to.deep.equal([]);
         });
         it("does not count IfExists, negated or wildcard-valued conditions as pinning", async () => {
             const v = await pack.analyze([
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "ifexists", props: { policy: doc({ ...publicRead, Condition: { StringEqualsIfExists: { "aws:SourceAccount": "1" } } }) } },
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "not", props: { policy: doc({ ...publicRead, Condition: { StringNotEquals: { "aws:SourceAccount": "1" } } }) } },
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "star", props: { policy: doc({ ...publicRead, Condition: { StringLike: { "aws:SourceArn": "*" } } }) } },
+                { type: AWS_TYPES.bucketPolicy, name: "ifexists", props: { policy: doc({ ...publicRead, Condition: { StringEqualsIfExists: { "aws:SourceAccount": "1" } } }) } },
+                { type: AWS_TYPES.bucketPolicy, name: "not", props: { policy: doc({ ...publicRead, Condition: { StringNotEquals: { "aws:SourceAccount": "1" } } }) } },
+                { type: AWS_TYPES.bucketPolicy, name: "star", props: { policy: doc({ ...publicRead, Condition: { StringLike: { "aws:SourceArn": "*" } } }) } },
             ]);
             expect(findings(v, rule)).to.have.length(3);
         });
         it("passes the TLS-only Deny statement to *", async () => {
             const v = await pack.analyze([
                 {
-                    type: "aws:s3/bucketPolicy:BucketPolicy",
+                    type: AWS_TYPES.bucketPolicy,
                     name: "tls",
                     props: { policy: doc({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::site", "arn:aws:s3:::site/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }) },
                 },
@@ -170,7 +166,7 @@ describe("s3 public access", () => {
             expect(findings(v, rule)).to.deep.equal([]);
         });
         describe("service principals and fixed-value pins", () => {
-            const BP = "aws:s3/bucketPolicy:BucketPolicy";
+            const BP = AWS_TYPES.bucketPolicy;
             const DIST = "arn:aws:cloudfront::123456789012:distribution/E1";
             const cfRead = { Sid: "CloudFrontReadsSite", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*" };
             const tlsDeny = { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::site", "arn:aws:s3:::site/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } };
@@ -178,7 +174,7 @@ describe("s3 public access", () => {
                 Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" }, Action: "s3:PutObject", Resource: "arn:aws:s3:::logs/*",
                 Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:logs:us-east-1:123456789012:delivery-source:*" } },
             };
-            for (const [type, label] of [[BP, "BucketPolicy"], [BUCKET, "inline policy on Bucket"], [BUCKET_V2, "inline policy on BucketV2"]]) {
+            for (const [type, label] of [[BP, "BucketPolicy"], [AWS_TYPES.bucket, "inline policy on Bucket"], [AWS_V2_ALIASES.bucket, "inline policy on BucketV2"]]) {
                 it(`fails a CloudFront grant without AWS:SourceArn in a ${label} (survivor s3-policy-cloudfront-unpinned)`, async () => {
                     const v = await pack.analyze([{ type, name: "p", props: { bucket: "site", policy: doc(tlsDeny, cfRead) } }]);
                     const f = findings(v, rule);
@@ -223,8 +219,8 @@ describe("s3 public access", () => {
             });
             it("is undecided, never mandatory, when the pin or the principal is unknown", async () => {
                 const v = await pack.analyze([
-                    { type: BP, name: "pin", props: { policy: doc({ ...cfRead, Condition: { StringEquals: { "AWS:SourceArn": UNKNOWN } } }) } },
-                    { type: BP, name: "who", props: { policy: doc({ ...cfRead, Principal: { Service: UNKNOWN } }) } },
+                    { type: BP, name: "pin", props: { policy: doc({ ...cfRead, Condition: { StringEquals: { "AWS:SourceArn": PACK_UNKNOWN } } }) } },
+                    { type: BP, name: "who", props: { policy: doc({ ...cfRead, Principal: { Service: PACK_UNKNOWN } }) } },
                 ]);
                 expect(findings(v, rule)).to.deep.equal([]);
                 expect(undecided(v, rule)).to.have.length(2);
@@ -233,8 +229,8 @@ describe("s3 public access", () => {
         });
         it("reports an unparsable policy and is undecided on an unknown one", async () => {
             const v = await pack.analyze([
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "bad", props: { policy: "{not json" } },
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "later", props: { policy: UNKNOWN } },
+                { type: AWS_TYPES.bucketPolicy, name: "bad", props: { policy: "{not json" } },
+                { type: AWS_TYPES.bucketPolicy, name: "later", props: { policy: PACK_UNKNOWN } },
             ]);
             expect(findings(v, rule)[0].message).to.include("is not valid JSON");
             expect(undecided(v, rule)).to.have.length(1);
@@ -244,8 +240,8 @@ describe("s3 public access", () => {
     describe("s3-bucket-website-disabled", () => {
         const rule = "s3-bucket-website-disabled";
         for (const type of [
-            "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration",
-            "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2",
+            AWS_TYPES.bucketWebsite,
+            AWS_V2_ALIASES.bucketWebsite,
         ]) {
             it(`fails ${type}`, async () => {
                 const v = await pack.analyze([{ type, name: "w", props: { bucket: "b", indexDocument: { suffix: "index.html" } } }]);
@@ -254,13 +250,13 @@ describe("s3 public access", () => {
         }
         it("fails an inline website on Bucket and websites on BucketV2", async () => {
             const v = await pack.analyze([
-                { type: BUCKET, name: "a", props: { website: { indexDocument: "index.html" } } },
-                { type: BUCKET_V2, name: "b", props: { websites: [{ indexDocument: "index.html" }] } },
+                { type: AWS_TYPES.bucket, name: "a", props: { website: { indexDocument: "index.html" } } },
+                { type: AWS_V2_ALIASES.bucket, name: "b", props: { websites: [{ indexDocument: "index.html" }] } },
             ]);
             expect(findings(v, rule).map((f) => f.resourceName).sort()).to.deep.equal(["a", "b"]);
         });
         it("passes a bucket without website", async () => {
-            const v = await pack.analyze([{ type: BUCKET, name: "a", props: { bucket: "a" } }]);
+            const v = await pack.analyze([{ type: AWS_TYPES.bucket, name: "a", props: { bucket: "a" } }]);
             expect(findings(v, rule)).to.deep.equal([]);
         });
     });
@@ -274,12 +270,12 @@ describe("s3 encryption", () => {
     after(() => pack.close());
 
     describe("S3 default encryption", () => {
-        for (const type of [SSE, SSE_V2]) {
-            it(`passes SSE-KMS declared by ${type}; fails AES256 on an ordinary bucket`, async () => {
+        for (const type of [AWS_TYPES.bucketEncryption, AWS_V2_ALIASES.bucketEncryption]) {
+            it(`passes AWS_TYPES.bucketEncryption-KMS declared by ${type}; fails AES256 on an ordinary bucket`, async () => {
                 const v = await pack.analyze([
-                    { type: BUCKET, name: "data", props: { bucket: "data" } },
+                    { type: AWS_TYPES.bucket, name: "data", props: { bucket: "data" } },
                     { type, name: "data-sse", props: { bucket: "data", rules: kmsRule() } },
-                    { type: BUCKET, name: "plain", props: { bucket: "plain" } },
+                    { type: AWS_TYPES.bucket, name: "plain", props: { bucket: "plain" } },
                     { type, name: "plain-sse", props: { bucket: "plain", rules: kmsRule("AES256") } },
                 ]);
                 expect(findings(v, "s3-bucket-encryption-kms").map((f) => f.resourceName)).to.deep.equal(["plain"]);
@@ -288,30 +284,30 @@ describe("s3 encryption", () => {
         }
         it("reads the inline forms of Bucket and BucketV2", async () => {
             const v = await pack.analyze([
-                { type: BUCKET, name: "a", props: { bucket: "a", serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } } } },
-                { type: BUCKET_V2, name: "b", props: { bucket: "b", serverSideEncryptionConfigurations: [{ rules: [{ applyServerSideEncryptionByDefaults: [{ sseAlgorithm: "aws:kms" }] }] }] } },
+                { type: AWS_TYPES.bucket, name: "a", props: { bucket: "a", serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } } } },
+                { type: AWS_V2_ALIASES.bucket, name: "b", props: { bucket: "b", serverSideEncryptionConfigurations: [{ rules: [{ applyServerSideEncryptionByDefaults: [{ sseAlgorithm: "aws:kms" }] }] }] } },
             ]);
             expect(findings(v, "s3-bucket-encryption-kms").map((f) => f.resourceName)).to.deep.equal(["a"]);
             expect(findings(v, "s3-bucket-encryption-declared")).to.deep.equal([]);
         });
         it("reports a bucket relying on the implicit default as advisory", async () => {
-            const v = await pack.analyze([{ type: BUCKET, name: "a", props: { bucket: "a" } }]);
+            const v = await pack.analyze([{ type: AWS_TYPES.bucket, name: "a", props: { bucket: "a" } }]);
             const f = findings(v, "s3-bucket-encryption-declared");
             expect(f).to.have.length(1);
             expect(f[0].enforcementLevel).to.equal("advisory");
         });
-        it("accepts SSE-S3 on a CloudFront OAC origin bucket and on a bucket the config lists", async () => {
+        it("accepts AWS_TYPES.bucketEncryption-S3 on a CloudFront OAC origin bucket and on a bucket the config lists", async () => {
             const v1 = await pack.analyze([
-                { type: BUCKET, name: "site", props: { bucket: "site", bucketRegionalDomainName: "site.s3.us-west-2.amazonaws.com" } },
-                { type: SSE, name: "site-sse", props: { bucket: "site", rules: kmsRule("AES256") } },
-                { type: "aws:cloudfront/distribution:Distribution", name: "cdn", props: { origins: [{ originId: "s3", domainName: "site.s3.us-west-2.amazonaws.com", originAccessControlId: "oac-1" }] } },
+                { type: AWS_TYPES.bucket, name: "site", props: { bucket: "site", bucketRegionalDomainName: "site.s3.us-west-2.amazonaws.com" } },
+                { type: AWS_TYPES.bucketEncryption, name: "site-sse", props: { bucket: "site", rules: kmsRule("AES256") } },
+                { type: AWS_TYPES.cloudfrontDistribution, name: "cdn", props: { origins: [{ originId: "s3", domainName: "site.s3.us-west-2.amazonaws.com", originAccessControlId: "oac-1" }] } },
             ]);
             expect(findings(v1, "s3-bucket-encryption-kms")).to.deep.equal([]);
             await pack.configure({ "s3-bucket-encryption-kms": { sseS3Buckets: ["assets-*"] } });
             try {
                 const v2 = await pack.analyze([
-                    { type: BUCKET, name: "assets-1", props: { bucket: "assets-1" } },
-                    { type: SSE, name: "assets-sse", props: { bucket: "assets-1", rules: kmsRule("AES256") } },
+                    { type: AWS_TYPES.bucket, name: "assets-1", props: { bucket: "assets-1" } },
+                    { type: AWS_TYPES.bucketEncryption, name: "assets-sse", props: { bucket: "assets-1", rules: kmsRule("AES256") } },
                 ]);
                 expect(findings(v2, "s3-bucket-encryption-kms")).to.deep.equal([]);
             } finally {
@@ -320,8 +316,8 @@ describe("s3 encryption", () => {
         });
         it("is undecided on an unknown algorithm", async () => {
             const v = await pack.analyze([
-                { type: BUCKET, name: "a", props: { bucket: "a" } },
-                { type: SSE, name: "a-sse", props: { bucket: "a", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: UNKNOWN } }] } },
+                { type: AWS_TYPES.bucket, name: "a", props: { bucket: "a" } },
+                { type: AWS_TYPES.bucketEncryption, name: "a-sse", props: { bucket: "a", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: PACK_UNKNOWN } }] } },
             ]);
             expect(findings(v, "s3-bucket-encryption-kms")).to.deep.equal([]);
             expect(undecided(v, "s3-bucket-encryption-kms")).to.have.length(1);
@@ -332,24 +328,24 @@ describe("s3 encryption", () => {
         const rule = "s3-bucket-tls-required";
         it("passes a TLS-deny in a BucketPolicy (matched through property dependencies) or inline", async () => {
             const v = await pack.analyze([
-                { type: BUCKET, name: "a", props: { bucket: "a" } },
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "a-policy", props: { bucket: UNKNOWN, policy: doc(TLS_DENY) }, propertyDependencies: { bucket: [urnOf(BUCKET, "a")] } },
-                { type: BUCKET_V2, name: "b", props: { bucket: "b", policy: doc(TLS_DENY) } },
+                { type: AWS_TYPES.bucket, name: "a", props: { bucket: "a" } },
+                { type: AWS_TYPES.bucketPolicy, name: "a-policy", props: { bucket: PACK_UNKNOWN, policy: doc(TLS_DENY) }, propertyDependencies: { bucket: [urnOf(AWS_TYPES.bucket, "a")] } },
+                { type: AWS_V2_ALIASES.bucket, name: "b", props: { bucket: "b", policy: doc(TLS_DENY) } },
             ]);
             expect(findings(v, rule)).to.deep.equal([]);
         });
         it("fails a bucket with no policy or a policy without the deny", async () => {
             const v = await pack.analyze([
-                { type: BUCKET, name: "a", props: { bucket: "a" } },
-                { type: BUCKET, name: "b", props: { bucket: "b" } },
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "b-policy", props: { bucket: "b", policy: doc({ ...TLS_DENY, Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Condition: {} }) } },
+                { type: AWS_TYPES.bucket, name: "a", props: { bucket: "a" } },
+                { type: AWS_TYPES.bucket, name: "b", props: { bucket: "b" } },
+                { type: AWS_TYPES.bucketPolicy, name: "b-policy", props: { bucket: "b", policy: doc({ ...TLS_DENY, Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Condition: {} }) } },
             ]);
             expect(findings(v, rule).map((f) => f.resourceName)).to.deep.equal(["a", "b"]);
         });
         it("is undecided when the policy is unknown", async () => {
             const v = await pack.analyze([
-                { type: BUCKET, name: "a", props: { bucket: "a" } },
-                { type: "aws:s3/bucketPolicy:BucketPolicy", name: "a-policy", props: { bucket: "a", policy: UNKNOWN } },
+                { type: AWS_TYPES.bucket, name: "a", props: { bucket: "a" } },
+                { type: AWS_TYPES.bucketPolicy, name: "a-policy", props: { bucket: "a", policy: PACK_UNKNOWN } },
             ]);
             expect(findings(v, rule)).to.deep.equal([]);
             expect(undecided(v, rule)).to.have.length(1);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
-import { doc, findings, ruleCases, undecided, urnOf } from "../support";
+import { doc, findings, PackHarness, ruleCases, startPack, undecided, urnOf } from "../support";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 /**
  * secretsmanager-secret-policy-not-public, in both resource forms (aws.secretsmanager.SecretPolicy
@@ -11,8 +11,8 @@ import { doc, findings, ruleCases, undecided, urnOf } from "../support";
 const RULE = "secretsmanager-secret-policy-not-public";
 const ACCOUNT = "123456789012";
 const FORMS = [
-    ["aws:secretsmanager/secretPolicy:SecretPolicy", { secretArn: `arn:aws:secretsmanager:us-west-2:${ACCOUNT}:secret:origin-verify-AbCdEf`, blockPublicPolicy: true }],
-    ["aws:secretsmanager/secret:Secret", { name: "origin-verify" }],
+    [AWS_TYPES.secretsmanagerSecretPolicy, { secretArn: `arn:aws:secretsmanager:us-west-2:${ACCOUNT}:secret:origin-verify-AbCdEf`, blockPublicPolicy: true }],
+    [AWS_TYPES.secretsmanagerSecret, { name: "origin-verify" }],
 ] as const;
 const read = (extra: object) => ({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: "*", ...extra });
 
@@ -56,7 +56,7 @@ describe("Secrets Manager resource policies", () => {
     it("passes a secret without a policy; undecided, never mandatory, on an unknown policy", async () => {
         const v = await pack.analyze([
             { type: FORMS[1][0], name: "plain", props: { name: "plain" } },
-            { type: FORMS[0][0], name: "later", props: { ...FORMS[0][1], policy: UNKNOWN } },
+            { type: FORMS[0][0], name: "later", props: { ...FORMS[0][1], policy: PACK_UNKNOWN } },
         ]);
         expect(findings(v, RULE)).to.deep.equal([]);
         expect(undecided(v, RULE)).to.have.length(1);
@@ -64,8 +64,8 @@ describe("Secrets Manager resource policies", () => {
 });
 
 ruleCases("secretsmanager-secret-encrypted-cmk", [
-    { it: "passes a secret on a customer-managed key", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/k1" } }], flags: [] },
-    { it: "fails a secret without kmsKeyId (the AWS-managed key)", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { name: "s" } }], flags: ["s"], says: /alias\/aws\/secretsmanager/ },
-    { it: "fails an explicit aws/secretsmanager alias", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: "alias/aws/secretsmanager" } }], flags: ["s"] },
-    { it: "counts an unknown key as customer-managed", given: [{ type: "aws:secretsmanager/secret:Secret", name: "s", props: { kmsKeyId: UNKNOWN } }], flags: [] },
+    { it: "passes a secret on a customer-managed key", given: [{ type: AWS_TYPES.secretsmanagerSecret, name: "s", props: { kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/k1" } }], flags: [] },
+    { it: "fails a secret without kmsKeyId (the AWS-managed key)", given: [{ type: AWS_TYPES.secretsmanagerSecret, name: "s", props: { name: "s" } }], flags: ["s"], says: /alias\/aws\/secretsmanager/ },
+    { it: "fails an explicit aws/secretsmanager alias", given: [{ type: AWS_TYPES.secretsmanagerSecret, name: "s", props: { kmsKeyId: "alias/aws/secretsmanager" } }], flags: ["s"] },
+    { it: "counts an unknown key as customer-managed", given: [{ type: AWS_TYPES.secretsmanagerSecret, name: "s", props: { kmsKeyId: PACK_UNKNOWN } }], flags: [] },
 ]);

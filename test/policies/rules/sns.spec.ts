@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
-import { UNKNOWN } from "../../../tools/gate/types";
-import { ACCOUNT, describeResourcePolicyRule, findings, itPassesAndFails } from "../support";
+import { ACCOUNT, describeResourcePolicyRule, findings, itPassesAndFails, PackHarness, startPack } from "../support";
+import { PACK_UNKNOWN } from "../../../policies/lib/props";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 const TOPIC_ARN = `arn:aws:sns:us-west-2:${ACCOUNT}:alerts`;
 
@@ -15,8 +15,8 @@ describe("sns rules", () => {
     describeResourcePolicyRule(() => pack, {
         rule: "sns-topic-policy-not-public",
         forms: [
-            ["aws:sns/topicPolicy:TopicPolicy", { arn: TOPIC_ARN }],
-            ["aws:sns/topic:Topic", { name: "alerts" }],
+            [AWS_TYPES.snsTopicPolicy, { arn: TOPIC_ARN }],
+            [AWS_TYPES.snsTopic, { name: "alerts" }],
         ],
         action: "sns:Publish",
         resource: TOPIC_ARN,
@@ -24,9 +24,9 @@ describe("sns rules", () => {
         sourceArn: `arn:aws:cloudwatch:us-west-2:${ACCOUNT}:alarm:*`,
     });
 
-    itPassesAndFails(() => pack, [["sns-topic-encrypted", "aws:sns/topic:Topic", { kmsMasterKeyId: "alias/k" }, {}]]);
+    itPassesAndFails(() => pack, [["sns-topic-encrypted", AWS_TYPES.snsTopic, { kmsMasterKeyId: "alias/k" }, {}]]);
     it("sns-topic-encrypted: an unknown key counts as set", async () => {
-        const v = await pack.analyze([{ type: "aws:sns/topic:Topic", name: "t", props: { kmsMasterKeyId: UNKNOWN } }]);
+        const v = await pack.analyze([{ type: AWS_TYPES.snsTopic, name: "t", props: { kmsMasterKeyId: PACK_UNKNOWN } }]);
         expect(findings(v, "sns-topic-encrypted")).to.deep.equal([]);
     });
 });

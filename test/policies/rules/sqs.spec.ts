@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { PackHarness, startPack } from "../../helpers/pack";
-import { ACCOUNT, describeResourcePolicyRule, findings, itPassesAndFails } from "../support";
+import { ACCOUNT, describeResourcePolicyRule, findings, itPassesAndFails, PackHarness, startPack } from "../support";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 const QUEUE_ARN = `arn:aws:sqs:us-west-2:${ACCOUNT}:jobs`;
 
@@ -14,8 +14,8 @@ describe("sqs rules", () => {
     describeResourcePolicyRule(() => pack, {
         rule: "sqs-queue-policy-not-public",
         forms: [
-            ["aws:sqs/queuePolicy:QueuePolicy", { queueUrl: `https://sqs.us-west-2.amazonaws.com/${ACCOUNT}/jobs` }],
-            ["aws:sqs/queue:Queue", { name: "jobs" }],
+            [AWS_TYPES.sqsQueuePolicy, { queueUrl: `https://sqs.us-west-2.amazonaws.com/${ACCOUNT}/jobs` }],
+            [AWS_TYPES.sqsQueue, { name: "jobs" }],
         ],
         action: "sqs:SendMessage",
         resource: QUEUE_ARN,
@@ -24,13 +24,13 @@ describe("sqs rules", () => {
     });
 
     itPassesAndFails(() => pack, [
-        ["sqs-queue-encrypted", "aws:sqs/queue:Queue", { kmsMasterKeyId: "alias/k" }, { sqsManagedSseEnabled: false }],
-        ["sqs-queue-encrypted", "aws:sqs/queue:Queue", { sqsManagedSseEnabled: true }, {}],
+        ["sqs-queue-encrypted", AWS_TYPES.sqsQueue, { kmsMasterKeyId: "alias/k" }, { sqsManagedSseEnabled: false }],
+        ["sqs-queue-encrypted", AWS_TYPES.sqsQueue, { sqsManagedSseEnabled: true }, {}],
     ]);
     it("sqs-queue-encrypted rejects SSE-SQS when the config says so", async () => {
         await pack.configure({ "sqs-queue-encrypted": { allowSqsManagedSse: false } });
         try {
-            const v = await pack.analyze([{ type: "aws:sqs/queue:Queue", name: "q", props: { sqsManagedSseEnabled: true } }]);
+            const v = await pack.analyze([{ type: AWS_TYPES.sqsQueue, name: "q", props: { sqsManagedSseEnabled: true } }]);
             expect(findings(v, "sqs-queue-encrypted")).to.have.length(1);
         } finally {
             await pack.configure({});

@@ -6,7 +6,8 @@ import type * as aws from "@pulumi/aws";
 import type { Control } from "../types";
 import { addCache, addDatabase, addFileSystem, addLoadBalancer } from "./data-stores";
 import { addWwwDistribution } from "./encryption";
-import { editDocument, editStatement, PolicyDoc, Statement, TY } from "./program";
+import { editDocument, editStatement, PolicyDoc, Statement } from "./program";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 /** The statement whose Sid is `sid` (throws if none: the program changed). */
 function statement(doc: PolicyDoc, sid: string): Statement {
@@ -33,7 +34,7 @@ export const controls: Control[] = [
         form: "RolePolicy",
         alternate: true,
         kind: "modify",
-        target: { type: TY.rolePolicy, name: "api-handler-policy" },
+        target: { type: AWS_TYPES.iamRolePolicy, name: "api-handler-policy" },
         modify: (props, ctx) =>
             editStatement(ctx, props, "DescribeNetwork", (s) => ({ ...s, Action: "ec2:DescribeNetworkInterfaces", Resource: "*" })),
     },
@@ -44,7 +45,7 @@ export const controls: Control[] = [
         form: "BucketPolicy",
         alternate: false,
         kind: "modify",
-        target: { type: TY.bucketPolicy, name: "streaming-processed-policy" },
+        target: { type: AWS_TYPES.bucketPolicy, name: "streaming-processed-policy" },
         modify: (props, ctx) => ({
             ...props,
             policy: editDocument(ctx, props.policy, (doc) => {
@@ -61,7 +62,7 @@ export const controls: Control[] = [
         form: "BucketPolicy",
         alternate: false,
         kind: "modify",
-        target: { type: TY.bucketPolicy, name: "frontend-site-policy" },
+        target: { type: AWS_TYPES.bucketPolicy, name: "frontend-site-policy" },
         modify: (props, ctx) => ({
             ...props,
             policy: editDocument(ctx, props.policy, (doc) => {
@@ -80,7 +81,7 @@ export const controls: Control[] = [
         form: "region input",
         alternate: true,
         kind: "modify",
-        target: { type: TY.fn, name: "frontend-edge-function" },
+        target: { type: AWS_TYPES.lambdaFunction, name: "frontend-edge-function" },
         modify: (props) => ({ ...props, region: "us-east-1" }),
         // The component's providers map then supplies the stack-region provider (aws-regional).
         options: (opts) => ({ ...opts, provider: undefined }),

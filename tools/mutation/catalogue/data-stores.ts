@@ -9,30 +9,7 @@
 import type * as aws from "@pulumi/aws";
 import type { HookContext, Mutation } from "../types";
 import { C, urn } from "../types";
-
-/** Type tokens of the stores the overlays add (@pulumi/aws 7.48). */
-export const DS = {
-    rdsInstance: "aws:rds/instance:Instance",
-    rdsCluster: "aws:rds/cluster:Cluster",
-    rdsParameterGroup: "aws:rds/parameterGroup:ParameterGroup",
-    rdsSnapshot: "aws:rds/snapshot:Snapshot",
-    efsFileSystem: "aws:efs/fileSystem:FileSystem",
-    efsPolicy: "aws:efs/fileSystemPolicy:FileSystemPolicy",
-    replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
-    cacheCluster: "aws:elasticache/cluster:Cluster",
-    opensearchDomain: "aws:opensearch/domain:Domain",
-    opensearchPolicy: "aws:opensearch/domainPolicy:DomainPolicy",
-    lbListener: "aws:lb/listener:Listener",
-    albListener: "aws:alb/listener:Listener",
-    mskCluster: "aws:msk/cluster:Cluster",
-    redshiftCluster: "aws:redshift/cluster:Cluster",
-    ebsVolume: "aws:ebs/volume:Volume",
-    ecrPolicy: "aws:ecr/repositoryPolicy:RepositoryPolicy",
-    trail: "aws:cloudtrail/trail:Trail",
-    ssmParameter: "aws:ssm/parameter:Parameter",
-    docdbCluster: "aws:docdb/cluster:Cluster",
-    neptuneCluster: "aws:neptune/cluster:Cluster",
-} as const;
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 type Args = Record<string, unknown>;
 const ACCOUNT = "123456789012";
@@ -163,7 +140,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "rds-db-instance-encrypted",
         level: "mandatory",
-        resource: at(DS.rdsInstance, "data-db"),
+        resource: at(AWS_TYPES.rdsInstance, "data-db"),
         kind: "add",
         add: (ctx) => addDatabase(ctx, { storageEncrypted: undefined }),
     },
@@ -175,7 +152,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "rds-parameter-group-tls-required",
         level: "mandatory",
-        resource: at(DS.rdsParameterGroup, "data-db-params"),
+        resource: at(AWS_TYPES.rdsParameterGroup, "data-db-params"),
         kind: "add",
         add: (ctx) => addDatabase(ctx, {}, [{ name: "log_connections", value: "1" }]),
     },
@@ -187,7 +164,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "rds-db-instance-not-public",
         level: "mandatory",
-        resource: at(DS.rdsInstance, "data-db"),
+        resource: at(AWS_TYPES.rdsInstance, "data-db"),
         kind: "add",
         add: (ctx) => addDatabase(ctx, { publiclyAccessible: true }),
     },
@@ -199,7 +176,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "rds-snapshot-not-public",
         level: "mandatory",
-        resource: at(DS.rdsSnapshot, "data-db-snapshot"),
+        resource: at(AWS_TYPES.rdsSnapshot, "data-db-snapshot"),
         kind: "add",
         add: (ctx) => {
             addDatabase(ctx);
@@ -214,7 +191,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "rds-db-cluster-encrypted",
         level: "mandatory",
-        resource: at(DS.rdsCluster, "data-aurora"),
+        resource: at(AWS_TYPES.rdsCluster, "data-aurora"),
         kind: "add",
         add: (ctx) => {
             new ctx.aws.rds.Cluster(
@@ -232,7 +209,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "efs-file-system-encrypted",
         level: "mandatory",
-        resource: at(DS.efsFileSystem, "data-files"),
+        resource: at(AWS_TYPES.efsFileSystem, "data-files"),
         kind: "add",
         add: (ctx) => addFileSystem(ctx, { encrypted: undefined }),
     },
@@ -244,7 +221,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "efs-file-system-policy-not-public",
         level: "mandatory",
-        resource: at(DS.efsPolicy, "data-files-policy"),
+        resource: at(AWS_TYPES.efsFileSystemPolicy, "data-files-policy"),
         kind: "add",
         add: (ctx) => addFileSystem(ctx, {}, { AWS: "*" }),
     },
@@ -256,7 +233,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "elasticache-replication-group-encrypted-in-transit",
         level: "mandatory",
-        resource: at(DS.replicationGroup, "data-cache"),
+        resource: at(AWS_TYPES.elasticacheReplicationGroup, "data-cache"),
         kind: "add",
         add: (ctx) => addCache(ctx, { transitEncryptionEnabled: false }),
     },
@@ -268,7 +245,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "elasticache-replication-group-encrypted-at-rest",
         level: "mandatory",
-        resource: at(DS.replicationGroup, "data-cache"),
+        resource: at(AWS_TYPES.elasticacheReplicationGroup, "data-cache"),
         kind: "add",
         add: (ctx) => addCache(ctx, { engine: "redis", atRestEncryptionEnabled: undefined }),
     },
@@ -280,7 +257,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "elasticache-replication-group-encrypted-in-transit",
         level: "mandatory",
-        resource: at(DS.cacheCluster, "data-cache-single"),
+        resource: at(AWS_TYPES.elasticacheCluster, "data-cache-single"),
         kind: "add",
         add: (ctx) => {
             new ctx.aws.elasticache.Cluster("data-cache-single", { engine: "redis", nodeType: "cache.t4g.micro", numCacheNodes: 1 }, parent(ctx));
@@ -294,7 +271,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "opensearch-domain-not-public",
         level: "mandatory",
-        resource: at(DS.opensearchPolicy, "data-search-policy"),
+        resource: at(AWS_TYPES.opensearchDomainPolicy, "data-search-policy"),
         kind: "add",
         add: (ctx) => {
             const domain = new ctx.aws.opensearch.Domain(
@@ -329,7 +306,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "elb-listener-encrypted",
         level: "mandatory",
-        resource: at(DS.lbListener, "data-lb-http"),
+        resource: at(AWS_TYPES.lbListener, "data-lb-http"),
         kind: "add",
         add: (ctx) => addLoadBalancer(ctx, { defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "200", messageBody: "ok" } }] }),
     },
@@ -341,7 +318,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "elb-listener-tls-policy",
         level: "mandatory",
-        resource: at(DS.lbListener, "data-lb-https"),
+        resource: at(AWS_TYPES.lbListener, "data-lb-https"),
         kind: "add",
         add: (ctx) => addLoadBalancer(ctx, {}, { sslPolicy: undefined }),
     },
@@ -353,7 +330,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "msk-cluster-encrypted-in-transit",
         level: "mandatory",
-        resource: at(DS.mskCluster, "data-kafka"),
+        resource: at(AWS_TYPES.mskCluster, "data-kafka"),
         kind: "add",
         add: (ctx) => {
             new ctx.aws.msk.Cluster(
@@ -377,7 +354,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "redshift-cluster-not-public",
         level: "mandatory",
-        resource: at(DS.redshiftCluster, "data-warehouse"),
+        resource: at(AWS_TYPES.redshiftCluster, "data-warehouse"),
         kind: "add",
         add: (ctx) => {
             new ctx.aws.redshift.Cluster(
@@ -395,7 +372,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "ebs-volume-encrypted",
         level: "mandatory",
-        resource: at(DS.ebsVolume, "data-volume"),
+        resource: at(AWS_TYPES.ebsVolume, "data-volume"),
         kind: "add",
         add: (ctx) => {
             new ctx.aws.ebs.Volume("data-volume", { availabilityZone: "us-west-2a", size: 20, encrypted: false }, parent(ctx));
@@ -409,7 +386,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "ecr-repository-policy-not-public",
         level: "mandatory",
-        resource: at(DS.ecrPolicy, "data-images-policy"),
+        resource: at(AWS_TYPES.ecrRepositoryPolicy, "data-images-policy"),
         kind: "add",
         add: (ctx) => {
             const repo = new ctx.aws.ecr.Repository("data-images", { imageTagMutability: "IMMUTABLE" }, parent(ctx));
@@ -431,7 +408,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "cloudtrail-trail-encrypted",
         level: "mandatory",
-        resource: at(DS.trail, "data-trail"),
+        resource: at(AWS_TYPES.cloudtrailTrail, "data-trail"),
         kind: "add",
         add: (ctx) => {
             new ctx.aws.cloudtrail.Trail(
@@ -449,7 +426,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "ssm-parameter-secure-string",
         level: "mandatory",
-        resource: at(DS.ssmParameter, "data-db-password"),
+        resource: at(AWS_TYPES.ssmParameter, "data-db-password"),
         kind: "add",
         add: (ctx) => {
             new ctx.aws.ssm.Parameter("data-db-password", { name: "/secure-web-app/db/password", type: "String", value: "changeit" }, parent(ctx));
@@ -463,7 +440,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "docdb-cluster-encrypted",
         level: "mandatory",
-        resource: at(DS.docdbCluster, "data-docs"),
+        resource: at(AWS_TYPES.docdbCluster, "data-docs"),
         kind: "add",
         add: (ctx) => {
             new ctx.aws.docdb.Cluster("data-docs", { masterUsername: "docs_admin", manageMasterUserPassword: true, deletionProtection: true }, parent(ctx));
@@ -477,7 +454,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "neptune-cluster-encrypted",
         level: "mandatory",
-        resource: at(DS.neptuneCluster, "data-graph"),
+        resource: at(AWS_TYPES.neptuneCluster, "data-graph"),
         kind: "add",
         add: (ctx) => {
             new ctx.aws.neptune.Cluster("data-graph", { engine: "neptune", storageEncrypted: false, iamDatabaseAuthenticationEnabled: true }, parent(ctx));
@@ -491,9 +468,9 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "secretsmanager-secret-encrypted-cmk",
         level: "mandatory",
-        resource: urn(C.api, "aws:secretsmanager/secret:Secret", "api-origin-verify"),
+        resource: urn(C.api, AWS_TYPES.secretsmanagerSecret, "api-origin-verify"),
         kind: "modify",
-        target: { type: "aws:secretsmanager/secret:Secret", name: "api-origin-verify" },
+        target: { type: AWS_TYPES.secretsmanagerSecret, name: "api-origin-verify" },
         modify: (props) => {
             const { kmsKeyId: _dropped, ...rest } = props;
             return rest;
@@ -507,7 +484,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "ec2-instance-volumes-encrypted",
         level: "mandatory",
-        resource: at("aws:ec2/instance:Instance", "data-bastion"),
+        resource: at(AWS_TYPES.ec2Instance, "data-bastion"),
         kind: "add",
         add: (ctx) => {
             new ctx.aws.ec2.Instance(
@@ -525,7 +502,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "ec2-instance-volumes-encrypted",
         level: "mandatory",
-        resource: at("aws:ec2/launchTemplate:LaunchTemplate", "data-workers"),
+        resource: at(AWS_TYPES.ec2LaunchTemplate, "data-workers"),
         kind: "add",
         add: (ctx) => {
             new ctx.aws.ec2.LaunchTemplate(
@@ -543,7 +520,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "kms-key-grants-data-stores",
         level: "mandatory",
-        resource: at(DS.rdsInstance, "data-db"),
+        resource: at(AWS_TYPES.rdsInstance, "data-db"),
         kind: "add",
         add: (ctx) => {
             const key = new ctx.aws.kms.Key(

@@ -5,12 +5,13 @@
  */
 import type { HookContext, Mutation } from "../types";
 import { C, urn } from "../types";
-import { editBehaviour, editDocument, editOrigin, P, TY, without } from "./program";
+import { editBehaviour, editDocument, editOrigin, P, without } from "./program";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 const family = "encryption" as const;
 
 /** The second distribution the default-certificate mutation and its control add. */
-export const WWW_DISTRIBUTION = urn(C.frontend, TY.distribution, "frontend-cdn-www");
+export const WWW_DISTRIBUTION = urn(C.frontend, AWS_TYPES.cloudfrontDistribution, "frontend-cdn-www");
 
 /**
  * A second distribution for the site, a copy of the program's (same origins, behaviours, web
@@ -51,7 +52,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.table,
         kind: "modify",
-        target: { type: TY.table, name: "data-table" },
+        target: { type: AWS_TYPES.dynamodbTable, name: "data-table" },
         modify: (props) => without(props, "serverSideEncryption"),
     },
     {
@@ -64,7 +65,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.table,
         kind: "modify",
-        target: { type: TY.table, name: "data-table" },
+        target: { type: AWS_TYPES.dynamodbTable, name: "data-table" },
         modify: (props) => ({ ...props, serverSideEncryption: { enabled: true } }),
     },
     {
@@ -77,7 +78,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.stream,
         kind: "modify",
-        target: { type: TY.stream, name: "streaming-stream" },
+        target: { type: AWS_TYPES.kinesisStream, name: "streaming-stream" },
         modify: (props) => ({ ...without(props, "kmsKeyId"), encryptionType: "NONE" }),
     },
     {
@@ -90,7 +91,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.alertTopic,
         kind: "modify",
-        target: { type: TY.topic, name: "monitoring-alerts" },
+        target: { type: AWS_TYPES.snsTopic, name: "monitoring-alerts" },
         modify: (props) => without(props, "kmsMasterKeyId"),
     },
     {
@@ -103,7 +104,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.queue,
         kind: "modify",
-        target: { type: TY.queue, name: "streaming-failures" },
+        target: { type: AWS_TYPES.sqsQueue, name: "streaming-failures" },
         modify: (props) => ({ ...without(props, "kmsMasterKeyId", "kmsDataKeyReusePeriodSeconds"), sqsManagedSseEnabled: false }),
     },
     {
@@ -116,7 +117,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiAccessLogs,
         kind: "modify",
-        target: { type: TY.logGroup, name: "api-access-logs" },
+        target: { type: AWS_TYPES.logGroup, name: "api-access-logs" },
         modify: (props) => without(props, "kmsKeyId"),
     },
     {
@@ -129,7 +130,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.processorFunction,
         kind: "modify",
-        target: { type: TY.fn, name: "streaming-processor-function" },
+        target: { type: AWS_TYPES.lambdaFunction, name: "streaming-processor-function" },
         modify: (props) => without(props, "kmsKeyArn"),
     },
     {
@@ -142,7 +143,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.processedBucket,
         kind: "modify",
-        target: { type: TY.bucketSse, name: "streaming-processed-encryption" },
+        target: { type: AWS_TYPES.bucketEncryption, name: "streaming-processed-encryption" },
         modify: (props) => ({
             ...props,
             rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }],
@@ -158,7 +159,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.siteBucket,
         kind: "modify",
-        target: { type: TY.bucketPolicy, name: "frontend-site-policy" },
+        target: { type: AWS_TYPES.bucketPolicy, name: "frontend-site-policy" },
         modify: (props, ctx) => ({
             ...props,
             policy: editDocument(ctx, props.policy, (doc) => ({ ...doc, Statement: doc.Statement.filter((s) => s.Sid !== "DenyInsecureTransport") })),
@@ -174,7 +175,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.distribution,
         kind: "modify",
-        target: { type: TY.distribution, name: "frontend-cdn" },
+        target: { type: AWS_TYPES.cloudfrontDistribution, name: "frontend-cdn" },
         modify: (props) => ({ ...props, defaultCacheBehavior: { ...props.defaultCacheBehavior, viewerProtocolPolicy: "allow-all" } }),
     },
     {
@@ -187,7 +188,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.distribution,
         kind: "modify",
-        target: { type: TY.distribution, name: "frontend-cdn" },
+        target: { type: AWS_TYPES.cloudfrontDistribution, name: "frontend-cdn" },
         modify: (props) => editBehaviour(props, "/api/*", (b) => ({ ...b, viewerProtocolPolicy: "allow-all" })),
     },
     {
@@ -200,7 +201,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.distribution,
         kind: "modify",
-        target: { type: TY.distribution, name: "frontend-cdn" },
+        target: { type: AWS_TYPES.cloudfrontDistribution, name: "frontend-cdn" },
         modify: (props) =>
             editOrigin(props, "items-api", (o) => ({ ...o, customOriginConfig: { ...o.customOriginConfig, originProtocolPolicy: "match-viewer" } })),
     },
@@ -214,7 +215,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.distribution,
         kind: "modify",
-        target: { type: TY.distribution, name: "frontend-cdn" },
+        target: { type: AWS_TYPES.cloudfrontDistribution, name: "frontend-cdn" },
         modify: (props) =>
             editOrigin(props, "items-api", (o) => ({ ...o, customOriginConfig: { ...o.customOriginConfig, originSslProtocols: ["TLSv1", "TLSv1.2"] } })),
     },
@@ -228,7 +229,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.distribution,
         kind: "modify",
-        target: { type: TY.distribution, name: "frontend-cdn" },
+        target: { type: AWS_TYPES.cloudfrontDistribution, name: "frontend-cdn" },
         modify: (props) => ({
             ...props,
             aliases: ["app.example.com"],
@@ -262,7 +263,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.stage,
         kind: "modify",
-        target: { type: TY.stage, name: "api-stage" },
+        target: { type: AWS_TYPES.apigatewayStage, name: "api-stage" },
         modify: (props) => ({ ...props, cacheClusterEnabled: true, cacheClusterSize: "0.5" }),
     },
     {
@@ -275,7 +276,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.tableKey,
         kind: "modify",
-        target: { type: TY.key, name: "data-table-key" },
+        target: { type: AWS_TYPES.kmsKey, name: "data-table-key" },
         modify: (props) => ({ ...props, enableKeyRotation: false }),
     },
 ];

@@ -5,7 +5,8 @@
  */
 import type * as aws from "@pulumi/aws";
 import type { Mutation } from "../types";
-import { P, TY } from "./program";
+import { P } from "./program";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 const family = "endpoints" as const;
 
@@ -20,7 +21,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiFunction,
         kind: "modify",
-        target: { type: TY.vpcEndpoint, name: "network-dynamodb-endpoint" },
+        target: { type: AWS_TYPES.vpcEndpoint, name: "network-dynamodb-endpoint" },
         modify: (props) => ({ ...props, serviceName: "com.amazonaws.us-west-2.s3" }),
     },
     {
@@ -33,7 +34,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.processorFunction,
         kind: "modify",
-        target: { type: TY.vpcEndpoint, name: "network-s3-endpoint" },
+        target: { type: AWS_TYPES.vpcEndpoint, name: "network-s3-endpoint" },
         modify: (props, { resource }) => ({ ...props, routeTableIds: [resource<aws.ec2.RouteTable>("network-private-a-rt").id] }),
     },
     {
@@ -46,7 +47,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiFunction,
         kind: "modify",
-        target: { type: TY.vpcEndpoint, name: "network-dynamodb-endpoint" },
+        target: { type: AWS_TYPES.vpcEndpoint, name: "network-dynamodb-endpoint" },
         modify: (props, { resource }) => ({ ...props, routeTableIds: [resource<aws.ec2.RouteTable>("network-public-rt").id] }),
     },
     {
@@ -59,7 +60,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiFunction,
         kind: "modify",
-        target: { type: TY.vpcEndpoint, name: "network-kinesis-endpoint" },
+        target: { type: AWS_TYPES.vpcEndpoint, name: "network-kinesis-endpoint" },
         modify: (props) => ({ ...props, privateDnsEnabled: false }),
     },
     {
@@ -72,7 +73,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiFunction,
         kind: "modify",
-        target: { type: TY.vpcEndpoint, name: "network-kinesis-endpoint" },
+        target: { type: AWS_TYPES.vpcEndpoint, name: "network-kinesis-endpoint" },
         modify: (props, { resource }) => ({ ...props, subnetIds: [resource<aws.ec2.Subnet>("network-private-a").id] }),
     },
     {
@@ -85,7 +86,7 @@ export const mutations: Mutation[] = [
         level: "advisory",
         resource: P.s3Endpoint,
         kind: "modify",
-        target: { type: TY.vpcEndpoint, name: "network-s3-endpoint" },
+        target: { type: AWS_TYPES.vpcEndpoint, name: "network-s3-endpoint" },
         modify: (props) => ({
             ...props,
             policy: JSON.stringify({ Version: "2008-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] }),

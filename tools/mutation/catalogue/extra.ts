@@ -7,7 +7,8 @@
 import type * as aws from "@pulumi/aws";
 import type { Mutation } from "../types";
 import { C, urn } from "../types";
-import { editBehaviour, editDocument, editStatement, P, PolicyDoc, TY, without } from "./program";
+import { editBehaviour, editDocument, editStatement, P, PolicyDoc, without } from "./program";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 const family = "extra" as const;
 
@@ -34,7 +35,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiFunctionSg,
         kind: "modify",
-        target: { type: TY.securityGroup, name: "network-api-fn-sg" },
+        target: { type: AWS_TYPES.securityGroup, name: "network-api-fn-sg" },
         modify: (props) => ({
             ...props,
             ingress: [{ description: "health check", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
@@ -48,7 +49,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "ec2-security-group-no-public-ingress",
         level: "mandatory",
-        resource: urn(C.network, TY.securityGroupRule, "network-endpoint-sg-ssh"),
+        resource: urn(C.network, AWS_TYPES.securityGroupRule, "network-endpoint-sg-ssh"),
         kind: "add",
         add: ({ aws, resource }) => {
             new aws.ec2.SecurityGroupRule(
@@ -73,7 +74,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "ec2-security-group-no-public-ingress",
         level: "mandatory",
-        resource: urn(C.network, TY.vpcIngressRule, "network-stream-processor-ipv6-in"),
+        resource: urn(C.network, AWS_TYPES.securityGroupIngressRule, "network-stream-processor-ipv6-in"),
         kind: "add",
         add: ({ aws, resource }) => {
             new aws.vpc.SecurityGroupIngressRule(
@@ -97,7 +98,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.defaultSg,
         kind: "modify",
-        target: { type: TY.defaultSecurityGroup, name: "network-default-sg" },
+        target: { type: AWS_TYPES.defaultSecurityGroup, name: "network-default-sg" },
         modify: (props) => ({ ...props, ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }] }),
     },
     {
@@ -110,7 +111,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.vpc,
         kind: "modify",
-        target: { type: "aws:ec2/flowLog:FlowLog", name: "network-flow-log" },
+        target: { type: AWS_TYPES.flowLog, name: "network-flow-log" },
         modify: (props, { resource }) => ({ ...without(props, "vpcId"), subnetId: resource<aws.ec2.Subnet>("network-private-a").id }),
     },
     {
@@ -123,7 +124,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.vpc,
         kind: "modify",
-        target: { type: TY.vpc, name: "network-vpc" },
+        target: { type: AWS_TYPES.vpc, name: "network-vpc" },
         modify: (props) => ({ ...props, enableDnsHostnames: false }),
     },
     {
@@ -136,7 +137,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiFunction,
         kind: "modify",
-        target: { type: TY.alarm, name: "monitoring-api-errors" },
+        target: { type: AWS_TYPES.metricAlarm, name: "monitoring-api-errors" },
         modify: (props) => ({ ...props, alarmActions: [], okActions: [] }),
     },
     {
@@ -149,7 +150,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.restApi,
         kind: "modify",
-        target: { type: TY.alarm, name: "monitoring-api-5xx" },
+        target: { type: AWS_TYPES.metricAlarm, name: "monitoring-api-5xx" },
         modify: (props) => ({ ...props, metricName: "5xxError" }),
     },
     {
@@ -162,7 +163,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.alertTopic,
         kind: "modify",
-        target: { type: TY.key, name: "monitoring-alerts-key" },
+        target: { type: AWS_TYPES.kmsKey, name: "monitoring-alerts-key" },
         modify: dropKeyStatement("CloudWatchAlarmsPublishToEncryptedTopic"),
     },
     {
@@ -175,7 +176,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.flowLogGroup,
         kind: "modify",
-        target: { type: TY.key, name: "network-logs-key" },
+        target: { type: AWS_TYPES.kmsKey, name: "network-logs-key" },
         modify: dropKeyStatement("CloudWatchLogsEncryptsThisAccountsLogGroups"),
     },
     {
@@ -186,7 +187,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "kms-key-policy-not-public",
         level: "mandatory",
-        resource: urn(C.data, TY.keyPolicy, "data-table-key-policy"),
+        resource: urn(C.data, AWS_TYPES.kmsKeyPolicy, "data-table-key-policy"),
         kind: "add",
         add: ({ aws, pulumi, resource }) => {
             const key = resource<aws.kms.Key>("data-table-key");
@@ -216,7 +217,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.siteBucket,
         kind: "modify",
-        target: { type: TY.bucketSse, name: "frontend-site-encryption" },
+        target: { type: AWS_TYPES.bucketEncryption, name: "frontend-site-encryption" },
         modify: (props, { resource }) => ({
             ...props,
             rules: [
@@ -235,9 +236,9 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "kms-key-policy-no-wildcard-actions",
         level: "mandatory",
-        resource: urn(C.streaming, TY.key, "streaming-key"),
+        resource: urn(C.streaming, AWS_TYPES.kmsKey, "streaming-key"),
         kind: "modify",
-        target: { type: TY.key, name: "streaming-key" },
+        target: { type: AWS_TYPES.kmsKey, name: "streaming-key" },
         modify: (props, ctx) => ({
             ...props,
             policy: editDocument(ctx, props.policy, (doc: PolicyDoc) => ({
@@ -263,9 +264,9 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "cloudwatch-log-group-retention",
         level: "advisory",
-        resource: urn(C.streaming, TY.logGroup, "streaming-processor-logs"),
+        resource: urn(C.streaming, AWS_TYPES.logGroup, "streaming-processor-logs"),
         kind: "modify",
-        target: { type: TY.logGroup, name: "streaming-processor-logs" },
+        target: { type: AWS_TYPES.logGroup, name: "streaming-processor-logs" },
         modify: (props) => without(props, "retentionInDays"),
     },
     {
@@ -278,7 +279,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.stage,
         kind: "modify",
-        target: { type: TY.stage, name: "api-stage" },
+        target: { type: AWS_TYPES.apigatewayStage, name: "api-stage" },
         modify: (props) => ({ ...props, xrayTracingEnabled: false }),
     },
     {
@@ -291,7 +292,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.stage,
         kind: "modify",
-        target: { type: TY.stage, name: "api-stage" },
+        target: { type: AWS_TYPES.apigatewayStage, name: "api-stage" },
         modify: (props) => without(props, "accessLogSettings"),
     },
     {
@@ -304,7 +305,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.mapping,
         kind: "modify",
-        target: { type: TY.eventSourceMapping, name: "streaming-mapping" },
+        target: { type: AWS_TYPES.eventSourceMapping, name: "streaming-mapping" },
         modify: (props) => ({ ...props, maximumRetryAttempts: -1 }),
     },
     {
@@ -317,7 +318,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.table,
         kind: "modify",
-        target: { type: TY.table, name: "data-table" },
+        target: { type: AWS_TYPES.dynamodbTable, name: "data-table" },
         modify: (props) => ({ ...props, pointInTimeRecovery: { enabled: false } }),
     },
     {
@@ -330,7 +331,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiFunction,
         kind: "modify",
-        target: { type: TY.fn, name: "api-handler-function" },
+        target: { type: AWS_TYPES.lambdaFunction, name: "api-handler-function" },
         modify: (props) => ({ ...props, runtime: "python3.8" }),
     },
     {
@@ -343,7 +344,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.distribution,
         kind: "modify",
-        target: { type: TY.distribution, name: "frontend-cdn" },
+        target: { type: AWS_TYPES.cloudfrontDistribution, name: "frontend-cdn" },
         modify: (props) => editBehaviour(props, "/api/*", (b) => without(b, "responseHeadersPolicyId")),
     },
 {
@@ -354,9 +355,9 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "sns-topic-policy-not-public",
         level: "mandatory",
-        resource: urn(C.monitoring, "aws:sns/topicPolicy:TopicPolicy", "monitoring-alerts-policy"),
+        resource: urn(C.monitoring, AWS_TYPES.snsTopicPolicy, "monitoring-alerts-policy"),
         kind: "modify",
-        target: { type: "aws:sns/topicPolicy:TopicPolicy", name: "monitoring-alerts-policy" },
+        target: { type: AWS_TYPES.snsTopicPolicy, name: "monitoring-alerts-policy" },
         modify: (props, ctx) => editStatement(ctx, props, "CloudWatchAlarmsOfThisAccountPublish", (st) => without(st, "Condition")),
     },
     {
@@ -367,7 +368,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "sqs-queue-policy-not-public",
         level: "mandatory",
-        resource: urn(C.streaming, "aws:sqs/queuePolicy:QueuePolicy", "streaming-failures-policy"),
+        resource: urn(C.streaming, AWS_TYPES.sqsQueuePolicy, "streaming-failures-policy"),
         kind: "add",
         add: ({ aws, pulumi, resource }) => {
             const queue = resource<aws.sqs.Queue>("streaming-failures");
@@ -392,7 +393,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "secretsmanager-secret-policy-not-public",
         level: "mandatory",
-        resource: urn(C.api, "aws:secretsmanager/secretPolicy:SecretPolicy", "api-origin-verify-partner-policy"),
+        resource: urn(C.api, AWS_TYPES.secretsmanagerSecretPolicy, "api-origin-verify-partner-policy"),
         kind: "add",
         add: ({ aws, resource }) => {
             const secret = resource<aws.secretsmanager.Secret>("api-origin-verify");
@@ -417,7 +418,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "ec2-lambda-security-group-egress-restricted",
         level: "mandatory",
-        resource: urn(C.network, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "network-api-fn-all-egress"),
+        resource: urn(C.network, AWS_TYPES.securityGroupEgressRule, "network-api-fn-all-egress"),
         kind: "add",
         add: ({ aws, resource }) => {
             new aws.vpc.SecurityGroupEgressRule(

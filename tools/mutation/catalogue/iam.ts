@@ -7,7 +7,8 @@
 import type * as aws from "@pulumi/aws";
 import type { Mutation } from "../types";
 import { C, urn } from "../types";
-import { editDocument, editStatement, P, TY, without } from "./program";
+import { editDocument, editStatement, P, without } from "./program";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 const family = "iam" as const;
 
@@ -22,7 +23,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiRolePolicy,
         kind: "modify",
-        target: { type: TY.rolePolicy, name: "api-handler-policy" },
+        target: { type: AWS_TYPES.iamRolePolicy, name: "api-handler-policy" },
         modify: (props, ctx) => editStatement(ctx, props, "ReadWriteItems", (s) => ({ ...s, Action: "dynamodb:*" })),
     },
     {
@@ -35,7 +36,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.processorRolePolicy,
         kind: "modify",
-        target: { type: TY.rolePolicy, name: "streaming-processor-policy" },
+        target: { type: AWS_TYPES.iamRolePolicy, name: "streaming-processor-policy" },
         modify: (props, ctx) => editStatement(ctx, props, "WriteProcessedObjects", (s) => ({ ...s, Action: ["s3:Put*"] })),
     },
     {
@@ -48,7 +49,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.processorRolePolicy,
         kind: "modify",
-        target: { type: TY.rolePolicy, name: "streaming-processor-policy" },
+        target: { type: AWS_TYPES.iamRolePolicy, name: "streaming-processor-policy" },
         modify: (props, ctx) => editStatement(ctx, props, "WriteProcessedObjects", (s) => ({ ...s, Resource: "*" })),
     },
     {
@@ -61,7 +62,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiRolePolicy,
         kind: "modify",
-        target: { type: TY.rolePolicy, name: "api-handler-policy" },
+        target: { type: AWS_TYPES.iamRolePolicy, name: "api-handler-policy" },
         modify: (props, ctx) => editStatement(ctx, props, "PublishChanges", (s) => ({ ...s, Resource: "arn:aws:kinesis:*:*:stream/*" })),
     },
     {
@@ -74,7 +75,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiRolePolicy,
         kind: "modify",
-        target: { type: TY.rolePolicy, name: "api-handler-policy" },
+        target: { type: AWS_TYPES.iamRolePolicy, name: "api-handler-policy" },
         modify: (props, ctx) =>
             editStatement(ctx, props, "ReadWriteItems", (s) => ({ ...without(s, "Action"), NotAction: ["dynamodb:DeleteTable"] })),
     },
@@ -88,7 +89,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiRolePolicy,
         kind: "modify",
-        target: { type: TY.rolePolicy, name: "api-handler-policy" },
+        target: { type: AWS_TYPES.iamRolePolicy, name: "api-handler-policy" },
         modify: (props, ctx) =>
             editStatement(ctx, props, "ReadWriteItems", (s) => ({
                 ...s,
@@ -105,7 +106,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiRole,
         kind: "modify",
-        target: { type: TY.role, name: "api-handler-role" },
+        target: { type: AWS_TYPES.iamRole, name: "api-handler-role" },
         modify: (props, ctx) => ({
             ...props,
             assumeRolePolicy: editDocument(ctx, props.assumeRolePolicy, (doc) => ({
@@ -124,7 +125,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.flowLogsRole,
         kind: "modify",
-        target: { type: TY.role, name: "network-flow-logs-role" },
+        target: { type: AWS_TYPES.iamRole, name: "network-flow-logs-role" },
         modify: (props) => ({
             ...props,
             inlinePolicies: [
@@ -143,7 +144,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "iam-policy-no-wildcard-actions",
         level: "mandatory",
-        resource: urn(C.streaming, TY.policy, "streaming-processor-kinesis"),
+        resource: urn(C.streaming, AWS_TYPES.iamPolicy, "streaming-processor-kinesis"),
         kind: "add",
         add: ({ aws, pulumi, resource }) => {
             const parent = resource("streaming");
@@ -173,7 +174,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "iam-managed-policy-not-broad",
         level: "mandatory",
-        resource: urn(C.api, TY.rolePolicyAttachment, "api-handler-admin"),
+        resource: urn(C.api, AWS_TYPES.iamRolePolicyAttachment, "api-handler-admin"),
         kind: "add",
         add: ({ aws, resource }) => {
             new aws.iam.RolePolicyAttachment(
@@ -191,7 +192,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "iam-managed-policy-not-broad",
         level: "mandatory",
-        resource: urn(C.streaming, TY.rolePolicyAttachment, "streaming-processor-vpc-access"),
+        resource: urn(C.streaming, AWS_TYPES.iamRolePolicyAttachment, "streaming-processor-vpc-access"),
         kind: "add",
         add: ({ aws, resource }) => {
             new aws.iam.RolePolicyAttachment(
@@ -214,7 +215,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.flowLogsRole,
         kind: "modify",
-        target: { type: TY.role, name: "network-flow-logs-role" },
+        target: { type: AWS_TYPES.iamRole, name: "network-flow-logs-role" },
         modify: (props) => ({ ...props, managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }),
     },
     {
@@ -225,7 +226,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "iam-managed-policy-not-broad",
         level: "mandatory",
-        resource: urn(C.api, TY.policyAttachment, "api-cloudwatch-power-user"),
+        resource: urn(C.api, AWS_TYPES.iamPolicyAttachment, "api-cloudwatch-power-user"),
         kind: "add",
         add: ({ aws, resource }) => {
             new aws.iam.PolicyAttachment(

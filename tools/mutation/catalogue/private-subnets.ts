@@ -5,7 +5,8 @@
  */
 import type * as aws from "@pulumi/aws";
 import type { Mutation } from "../types";
-import { P, TY, without } from "./program";
+import { P, without } from "./program";
+import { AWS_TYPES } from "../../../policies/lib/types";
 
 const family = "private-subnets" as const;
 
@@ -20,7 +21,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiFunction,
         kind: "modify",
-        target: { type: TY.fn, name: "api-handler-function" },
+        target: { type: AWS_TYPES.lambdaFunction, name: "api-handler-function" },
         modify: (props) => without(props, "vpcConfig"),
     },
     {
@@ -55,7 +56,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.processorFunction,
         kind: "modify",
-        target: { type: TY.route, name: "network-private-b-default-route" },
+        target: { type: AWS_TYPES.route, name: "network-private-b-default-route" },
         modify: (props, { resource }) => ({
             ...without(props, "natGatewayId"),
             gatewayId: resource<aws.ec2.InternetGateway>("network-igw").id,
@@ -71,7 +72,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiFunction,
         kind: "modify",
-        target: { type: "aws:ec2/routeTable:RouteTable", name: "network-private-a-rt" },
+        target: { type: AWS_TYPES.routeTable, name: "network-private-a-rt" },
         modify: (props, { resource }) => ({
             ...props,
             routes: [{ ipv6CidrBlock: "::/0", gatewayId: resource<aws.ec2.InternetGateway>("network-igw").id }],
@@ -87,7 +88,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiFunction,
         kind: "modify",
-        target: { type: TY.routeTableAssociation, name: "network-private-a-rta" },
+        target: { type: AWS_TYPES.routeTableAssociation, name: "network-private-a-rta" },
         modify: (props, { resource }) => ({ ...props, routeTableId: resource<aws.ec2.RouteTable>("network-public-rt").id }),
     },
     {
@@ -100,7 +101,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.processorFunction,
         kind: "modify",
-        target: { type: TY.subnet, name: "network-private-b" },
+        target: { type: AWS_TYPES.subnet, name: "network-private-b" },
         modify: (props) => ({ ...props, mapPublicIpOnLaunch: true }),
     },
     {
@@ -113,7 +114,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.apiFunction,
         kind: "modify",
-        target: { type: TY.fn, name: "api-handler-function" },
+        target: { type: AWS_TYPES.lambdaFunction, name: "api-handler-function" },
         modify: (props, { resource }) => ({
             ...props,
             vpcConfig: {
@@ -132,7 +133,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.processorFunction,
         kind: "modify",
-        target: { type: TY.fn, name: "streaming-processor-function" },
+        target: { type: AWS_TYPES.lambdaFunction, name: "streaming-processor-function" },
         modify: (props) => ({ ...props, vpcConfig: { ...props.vpcConfig, securityGroupIds: [] } }),
     },
     {
@@ -145,7 +146,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.processorFunction,
         kind: "modify",
-        target: { type: TY.fn, name: "streaming-processor-function" },
+        target: { type: AWS_TYPES.lambdaFunction, name: "streaming-processor-function" },
         modify: (props, { resource }) => ({
             ...props,
             vpcConfig: { ...props.vpcConfig, subnetIds: [resource<aws.ec2.Subnet>("network-private-a").id] },

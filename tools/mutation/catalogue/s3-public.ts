@@ -6,7 +6,8 @@
 import type * as aws from "@pulumi/aws";
 import type { Mutation } from "../types";
 import { C, urn } from "../types";
-import { editOrigin, editStatement, P, TY, without } from "./program";
+import { editOrigin, editStatement, P, without } from "./program";
+import { AWS_TYPES, AWS_V2_ALIASES } from "../../../policies/lib/types";
 
 const family = "s3-public" as const;
 
@@ -21,7 +22,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.siteBucket,
         kind: "modify",
-        target: { type: TY.bucketPab, name: "frontend-site-public-access-block" },
+        target: { type: AWS_TYPES.bucketPublicAccessBlock, name: "frontend-site-public-access-block" },
         modify: (props) => ({ ...props, blockPublicPolicy: false }),
     },
     {
@@ -32,7 +33,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "s3-bucket-public-access-blocked",
         level: "mandatory",
-        resource: urn(C.streaming, TY.bucketV2, "streaming-exports"),
+        resource: urn(C.streaming, AWS_V2_ALIASES.bucket, "streaming-exports"),
         kind: "add",
         add: ({ aws, resource }) => {
             new aws.s3.BucketV2("streaming-exports", {}, { parent: resource("streaming") });
@@ -46,7 +47,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "s3-bucket-acl-not-public",
         level: "mandatory",
-        resource: urn(C.streaming, TY.bucketAcl, "streaming-processed-acl"),
+        resource: urn(C.streaming, AWS_TYPES.bucketAcl, "streaming-processed-acl"),
         kind: "add",
         add: ({ aws, resource }) => {
             const bucket = resource<aws.s3.Bucket>("streaming-processed");
@@ -61,7 +62,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "s3-bucket-acl-not-public",
         level: "mandatory",
-        resource: urn(C.frontend, TY.bucketAclV2, "frontend-access-logs-acl"),
+        resource: urn(C.frontend, AWS_V2_ALIASES.bucketAcl, "frontend-access-logs-acl"),
         kind: "add",
         add: ({ aws, resource }) => {
             const bucket = resource<aws.s3.Bucket>("frontend-access-logs");
@@ -90,7 +91,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.siteBucket,
         kind: "modify",
-        target: { type: TY.bucket, name: "frontend-site" },
+        target: { type: AWS_TYPES.bucket, name: "frontend-site" },
         modify: (props) => ({ ...props, acl: "public-read" }),
     },
     {
@@ -101,7 +102,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "s3-bucket-website-disabled",
         level: "mandatory",
-        resource: urn(C.frontend, TY.bucketWebsite, "frontend-site-website"),
+        resource: urn(C.frontend, AWS_TYPES.bucketWebsite, "frontend-site-website"),
         kind: "add",
         add: ({ aws, resource }) => {
             const bucket = resource<aws.s3.Bucket>("frontend-site");
@@ -120,7 +121,7 @@ export const mutations: Mutation[] = [
         alternate: true,
         rule: "s3-bucket-website-disabled",
         level: "mandatory",
-        resource: urn(C.frontend, TY.bucketWebsiteV2, "frontend-site-website-v2"),
+        resource: urn(C.frontend, AWS_V2_ALIASES.bucketWebsite, "frontend-site-website-v2"),
         kind: "add",
         add: ({ aws, resource }) => {
             const bucket = resource<aws.s3.Bucket>("frontend-site");
@@ -141,7 +142,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.siteBucketPolicy,
         kind: "modify",
-        target: { type: TY.bucketPolicy, name: "frontend-site-policy" },
+        target: { type: AWS_TYPES.bucketPolicy, name: "frontend-site-policy" },
         modify: (props, ctx) =>
             editStatement(ctx, props, "CloudFrontOacReadsSite", (s) => ({ ...without(s, "Condition"), Principal: "*" })),
     },
@@ -155,7 +156,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.siteBucketPolicy,
         kind: "modify",
-        target: { type: TY.bucketPolicy, name: "frontend-site-policy" },
+        target: { type: AWS_TYPES.bucketPolicy, name: "frontend-site-policy" },
         modify: (props, ctx) => editStatement(ctx, props, "CloudFrontOacReadsSite", (s) => without(s, "Condition")),
     },
     {
@@ -168,7 +169,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.siteBucketPolicy,
         kind: "modify",
-        target: { type: TY.bucketPolicy, name: "frontend-site-policy" },
+        target: { type: AWS_TYPES.bucketPolicy, name: "frontend-site-policy" },
         modify: (props, ctx) =>
             editStatement(ctx, props, "CloudFrontOacReadsSite", (s) => ({
                 ...s,
@@ -186,7 +187,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.distribution,
         kind: "modify",
-        target: { type: TY.distribution, name: "frontend-cdn" },
+        target: { type: AWS_TYPES.cloudfrontDistribution, name: "frontend-cdn" },
         setup: (ctx) => {
             // Created before the program, in the preload: the edit below refers to it.
             oai = new ctx.aws.cloudfront.OriginAccessIdentity("frontend-oai", { comment: "site bucket" });
@@ -208,7 +209,7 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: P.distribution,
         kind: "modify",
-        target: { type: TY.distribution, name: "frontend-cdn" },
+        target: { type: AWS_TYPES.cloudfrontDistribution, name: "frontend-cdn" },
         modify: (props, ctx) =>
             editOrigin(props, "site-bucket", (o) => ({
                 ...without(o, "originAccessControlId"),
@@ -224,7 +225,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "lambda-function-url-auth-required",
         level: "mandatory",
-        resource: urn(C.api, TY.functionUrl, "api-handler-url"),
+        resource: urn(C.api, AWS_TYPES.lambdaFunctionUrl, "api-handler-url"),
         kind: "add",
         add: ({ aws, resource }) => {
             const fn = resource<aws.lambda.Function>("api-handler-function");
@@ -239,7 +240,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "lambda-permission-source-restricted",
         level: "mandatory",
-        resource: urn(C.api, TY.permission, "api-public-invoke"),
+        resource: urn(C.api, AWS_TYPES.lambdaPermission, "api-public-invoke"),
         kind: "add",
         add: ({ aws, resource }) => {
             const fn = resource<aws.lambda.Function>("api-handler-function");
@@ -258,7 +259,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "lambda-permission-source-restricted",
         level: "mandatory",
-        resource: urn(C.streaming, TY.permission, "streaming-processor-s3-invoke"),
+        resource: urn(C.streaming, AWS_TYPES.lambdaPermission, "streaming-processor-s3-invoke"),
         kind: "add",
         add: ({ aws, resource }) => {
             const fn = resource<aws.lambda.Function>("streaming-processor-function");
@@ -278,7 +279,7 @@ export const mutations: Mutation[] = [
         alternate: false,
         rule: "lambda-permission-source-restricted",
         level: "mandatory",
-        resource: urn(C.streaming, TY.permission, "streaming-processor-s3-arn-invoke"),
+        resource: urn(C.streaming, AWS_TYPES.lambdaPermission, "streaming-processor-s3-arn-invoke"),
         kind: "add",
         add: ({ aws, resource }) => {
             const fn = resource<aws.lambda.Function>("streaming-processor-function");

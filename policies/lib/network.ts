@@ -1,122 +1,15 @@
 /**
- * One indexed graph of the stack per AnalyzeStack call. Cross-resource rules (a Lambda's subnets,
- * their effective route tables, the endpoints attached to those tables, alarms on a function)
- * ask this graph instead of scanning the resource list per resource, so a call costs
- * O(resources) to index plus O(1) per lookup.
- *
- * References between resources are strings in the stack (an id, an ARN, a name). The graph
- * resolves a string against every key a resource is known by. When a reference is unknown
- * (first preview: the subnet's id does not exist yet) the graph falls back to the engine's
- * property dependencies, which name the resources whose outputs flowed into that property; a
- * reference that neither resolves is reported as UNKNOWN so the rule can mark the resource
- * undecided instead of guessing.
+ * The network facts of a stack, derived once per stack index (so once per AnalyzeStack call):
+ * subnets, route tables, their routes and associations, which route table decides a subnet's
+ * traffic and whether that subnet is private, and where a function's vpcConfig places it. The
+ * network, endpoint and Lambda placement rules ask these instead of scanning the stack.
  */
-import { UNKNOWN, Unknown, bool, isUnknown, list, read, rec, str, strings } from "./props";
-import type { StackResource, StackView } from "./rule";
-import { StackIndex } from "./stack";
+import { PACK_UNKNOWN, Unknown, bool, isUnknown, list, read, rec, str, strings } from "./props";
+import { perIndex, push, StackIndex, StackResource } from "./stack";
 import { AWS_TYPES, typeSet } from "./types";
 
-export type { StackResource };
-
-/**
- * The framework's StackIndex (by URN, type, identifying value, property dependency) plus the
- * reference resolution and network index the network, endpoint and monitoring rules share.
- */
-export class StackGraph {
-    private network?: NetworkIndex;
-
-    constructor(readonly index: StackIndex) {}
-
-    get resources(): readonly StackResource[] {
-        return this.index.resources;
-    }
-
-    /** Every resource of the given types (each token also matches its V2 twin). */
-    ofType(...tokens: string[]): StackResource[] {
-        return this.index.ofType(...tokens);
-    }
-
-    byUrn(urn: string): StackResource | undefined {
-        return this.index.byUrn.get(urn);
-    }
-
-    /**
-     * The stack resource a reference string names (id, ARN, name or URN), optionally only of
-     * the given types. A qualified Lambda ARN (`...:function:name:3`) also resolves to its
-     * function.
-     */
-    resolve(ref: string, ...tokens: string[]): StackResource | undefined {
-        const types = tokens.length ? typeSet(...tokens) : undefined;
-        const fits = (r: StackResource | undefined) => !!r && (!types || types.has(r.type));
-        const byUrn = this.byUrn(ref);
-        if (fits(byUrn)) return byUrn;
-        const hit = this.index.byValue(ref, ...tokens)[0];
-        if (hit) return hit;
-        const unqualified = /^(arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+):[^:]+$/.exec(ref);
-        return unqualified ? this.index.byValue(unqualified[1], ...tokens)[0] : undefined;
-    }
-
-    /**
-     * The resources a list-valued property refers to: each known string resolved, and when the
-     * value (or an element) is unknown, the property's dependencies of the given types instead.
-     * UNKNOWN when an unknown reference cannot be tied to a resource that way. Strings that
-     * resolve to nothing in the stack are returned in `external`.
-     */
-    refs(
-        r: StackResource,
-        prop: string,
-        value: unknown,
-        ...tokens: string[]
-    ): { resources: StackResource[]; external: string[] } | Unknown {
-        const values = strings(value);
-        if (values !== UNKNOWN) {
-            const resources: StackResource[] = [];
-            const external: string[] = [];
-            for (const v of values) {
-                const hit = this.resolve(v, ...tokens);
-                if (hit) resources.push(hit);
-                else external.push(v);
-            }
-            return { resources, external };
-        }
-        const deps = this.dependenciesOf(r, prop, ...tokens);
-        return deps.length ? { resources: deps, external: [] } : UNKNOWN;
-    }
-
-    /** One reference: the resource it names, the string if outside the stack, or UNKNOWN. */
-    ref(r: StackResource, prop: string, value: unknown, ...tokens: string[]): StackResource | string | Unknown | undefined {
-        const v = str(value);
-        if (v === undefined) return undefined;
-        if (v !== UNKNOWN) return this.resolve(v, ...tokens) ?? v;
-        const deps = this.dependenciesOf(r, prop, ...tokens);
-        return deps.length === 1 ? deps[0] : UNKNOWN;
-    }
-
-    /** The property dependencies of top-level `prop` that are of the given types. */
-    dependenciesOf(r: StackResource, prop: string, ...tokens: string[]): StackResource[] {
-        return this.index.dependenciesOf(r, prop, ...tokens);
-    }
-
-    /** The network index (subnets, route tables, routes, associations), built on first use. */
-    get net(): NetworkIndex {
-        this.network ??= new NetworkIndex(this);
-        return this.network;
-    }
-}
-
-/** The graph of a stack rule's view (one per call: the view's index is built once). */
-const graphs = new WeakMap<StackIndex, StackGraph>();
-export function graphOf(view: StackView): StackGraph {
-    let g = graphs.get(view.index);
-    if (!g) graphs.set(view.index, (g = new StackGraph(view.index)));
-    return g;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-    const existing = map.get(key);
-    if (existing) existing.push(value);
-    else map.set(key, [value]);
-}
+/** The network index of a stack, built on first use and kept with the stack index. */
+export const networkOf = perIndex((index) => new NetworkIndex(index));
 
 /** The id a resource is referred to by (its `id` output). */
 export function idOf(r: StackResource): string | Unknown | undefined {
@@ -154,44 +47,44 @@ export class NetworkIndex {
     private readonly routesByTable = new Map<string, RouteInfo[]>();
     /** Routes whose table could not be determined (unknown routeTableId). */
     readonly unplacedRoutes: RouteInfo[] = [];
-    /** Subnet key -> explicitly associated route table key (or UNKNOWN). */
+    /** Subnet key -> explicitly associated route table key (or PACK_UNKNOWN). */
     private readonly explicitAssociation = new Map<string, string | Unknown>();
     /** VPC key -> main route table key set by a MainRouteTableAssociation. */
     private readonly mainAssociation = new Map<string, string | Unknown>();
     /** True when some association's subnet or VPC is unknown and unresolvable. */
     associationsUndecided = false;
 
-    constructor(private readonly g: StackGraph) {
-        for (const rt of g.ofType(AWS_TYPES.routeTable, AWS_TYPES.defaultRouteTable)) {
+    constructor(private readonly stack: StackIndex) {
+        for (const rt of stack.ofType(AWS_TYPES.routeTable, AWS_TYPES.defaultRouteTable)) {
             const routes = list(read(rt.props, "routes"));
-            if (routes === UNKNOWN) {
+            if (routes === PACK_UNKNOWN) {
                 this.place(rt.urn, { source: rt, path: "routes", destination: "?", target: "unknown", targetProp: "routes" });
                 continue;
             }
             routes.forEach((route, i) => this.place(rt.urn, this.routeInfo(rt, route, `routes[${i}]`, true)));
         }
-        for (const route of g.ofType(AWS_TYPES.route)) {
+        for (const route of stack.ofType(AWS_TYPES.route)) {
             this.place(this.key(route, "routeTableId", ...TABLES), this.routeInfo(route, route.props, "", false));
         }
-        for (const assoc of g.ofType(AWS_TYPES.routeTableAssociation)) {
+        for (const assoc of stack.ofType(AWS_TYPES.routeTableAssociation)) {
             if (read(assoc.props, "subnetId") === undefined) continue; // a gateway (edge) association
             const subnet = this.key(assoc, "subnetId", AWS_TYPES.subnet);
             const table = this.key(assoc, "routeTableId", ...TABLES);
-            if (subnet === UNKNOWN || subnet === undefined) this.associationsUndecided = true;
-            else this.explicitAssociation.set(subnet, table ?? UNKNOWN);
+            if (subnet === PACK_UNKNOWN || subnet === undefined) this.associationsUndecided = true;
+            else this.explicitAssociation.set(subnet, table ?? PACK_UNKNOWN);
         }
-        for (const assoc of g.ofType(AWS_TYPES.mainRouteTableAssociation)) {
+        for (const assoc of stack.ofType(AWS_TYPES.mainRouteTableAssociation)) {
             const vpc = this.key(assoc, "vpcId", AWS_TYPES.vpc);
             const table = this.key(assoc, "routeTableId", ...TABLES);
-            if (vpc === UNKNOWN || vpc === undefined) this.associationsUndecided = true;
-            else this.mainAssociation.set(vpc, table ?? UNKNOWN);
+            if (vpc === PACK_UNKNOWN || vpc === undefined) this.associationsUndecided = true;
+            else this.mainAssociation.set(vpc, table ?? PACK_UNKNOWN);
         }
     }
 
     /** The key of the resource a property refers to: its URN if in the stack, else the string. */
     key(r: StackResource, prop: string, ...tokens: string[]): string | Unknown | undefined {
-        const hit = this.g.ref(r, prop, read(r.props, prop), ...tokens);
-        if (hit === undefined || hit === UNKNOWN || typeof hit === "string") return hit;
+        const hit = this.stack.referenceIn(r, prop, read(r.props, prop), ...tokens);
+        if (hit === undefined || hit === PACK_UNKNOWN || typeof hit === "string") return hit;
         return hit.urn;
     }
 
@@ -204,8 +97,8 @@ export class NetworkIndex {
     private routeInfo(source: StackResource, route: unknown, path: string, inline: boolean): RouteInfo {
         const r = rec(route);
         const at = (suffix: string) => (path ? `${path}.${suffix}` : suffix);
-        if (r === UNKNOWN || r === undefined) {
-            return { source, path, destination: "?", target: r === UNKNOWN ? "unknown" : "other", targetProp: path || "route" };
+        if (r === PACK_UNKNOWN || r === undefined) {
+            return { source, path, destination: "?", target: r === PACK_UNKNOWN ? "unknown" : "other", targetProp: path || "route" };
         }
         const dest =
             str(r.cidrBlock) ?? str(r.destinationCidrBlock) ?? str(r.ipv6CidrBlock) ?? str(r.destinationIpv6CidrBlock) ??
@@ -214,15 +107,15 @@ export class NetworkIndex {
         const gateway = str(r.gatewayId);
         if (gateway !== undefined && gateway !== "") {
             let target: RouteTargetKind;
-            if (gateway === UNKNOWN) {
+            if (gateway === PACK_UNKNOWN) {
                 // Inline routes share one dependency list ("routes"), so it cannot tell which
                 // route the gateway belongs to; a separate Route's "gatewayId" can.
-                const deps = inline ? [] : this.g.dependenciesOf(source, "gatewayId");
+                const deps = inline ? [] : this.stack.computedFrom(source, "gatewayId");
                 if (deps.some((d) => typeSet(AWS_TYPES.internetGateway).has(d.type))) target = "internet-gateway";
                 else if (deps.length) target = "other";
                 else target = "unknown";
             } else if (gateway === "local") target = "local";
-            else if (gateway.startsWith("igw-") || this.g.resolve(gateway, AWS_TYPES.internetGateway)) target = "internet-gateway";
+            else if (gateway.startsWith("igw-") || this.stack.named(gateway, AWS_TYPES.internetGateway)) target = "internet-gateway";
             else target = "other";
             return { source, path, destination, target, targetProp: at("gatewayId") };
         }
@@ -242,13 +135,13 @@ export class NetworkIndex {
 
     /**
      * The route table that decides a subnet's traffic: its explicit association, or else its
-     * VPC's main route table. UNKNOWN when it cannot be told yet; undefined when the VPC is not
+     * VPC's main route table. PACK_UNKNOWN when it cannot be told yet; undefined when the VPC is not
      * in the stack and no association names the subnet.
      */
     effectiveRouteTable(subnet: StackResource): string | Unknown | undefined {
         const explicit = this.explicitAssociation.get(subnet.urn) ?? this.explicitById(subnet);
         if (explicit !== undefined) return explicit;
-        if (this.associationsUndecided) return UNKNOWN;
+        if (this.associationsUndecided) return PACK_UNKNOWN;
         return this.mainRouteTable(subnet);
     }
 
@@ -263,25 +156,25 @@ export class NetworkIndex {
      */
     mainRouteTable(subnet: StackResource): string | Unknown | undefined {
         const vpcKey = this.key(subnet, "vpcId", AWS_TYPES.vpc);
-        if (vpcKey === UNKNOWN) return UNKNOWN;
+        if (vpcKey === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (vpcKey === undefined) return undefined;
-        const vpc = this.g.byUrn(vpcKey);
+        const vpc = this.stack.byUrn(vpcKey);
         const vpcId = vpc ? idOf(vpc) : vpcKey;
         const assoc = this.mainAssociation.get(vpcKey) ?? (typeof vpcId === "string" ? this.mainAssociation.get(vpcId) : undefined);
         if (assoc !== undefined) return assoc;
         if (!vpc) return undefined; // VPC outside the stack: its main table is not visible
         const main = str(read(vpc.props, "mainRouteTableId"));
         const vpcDefault = str(read(vpc.props, "defaultRouteTableId"));
-        for (const drt of this.g.ofType(AWS_TYPES.defaultRouteTable)) {
+        for (const drt of this.stack.ofType(AWS_TYPES.defaultRouteTable)) {
             const drtVpc = str(read(drt.props, "vpcId"));
             const drtId = str(read(drt.props, "defaultRouteTableId"));
             const sameVpc = (typeof vpcId === "string" && drtVpc === vpcId) ||
                 (typeof drtId === "string" && (drtId === vpcDefault || drtId === main)) ||
-                this.g.dependenciesOf(drt, "defaultRouteTableId", AWS_TYPES.vpc).includes(vpc);
+                this.stack.computedFrom(drt, "defaultRouteTableId", AWS_TYPES.vpc).includes(vpc);
             if (sameVpc) return drt.urn;
         }
-        if (typeof main === "string" && main !== "") return this.g.resolve(main, ...TABLES)?.urn ?? main;
-        if (main === UNKNOWN) return UNKNOWN;
+        if (typeof main === "string" && main !== "") return this.stack.named(main, ...TABLES)?.urn ?? main;
+        if (main === PACK_UNKNOWN) return PACK_UNKNOWN;
         // The VPC is in the stack but its main table id is not in the outputs: AWS creates it
         // with the local route only; separate Routes naming it would have a known table id.
         return VPC_MAIN_UNMANAGED;
@@ -295,10 +188,10 @@ export class NetworkIndex {
     subnetPrivacy(subnet: StackResource): SubnetPrivacy {
         const reasons: string[] = [];
         const mapPublic = bool(read(subnet.props, "mapPublicIpOnLaunch"));
-        if (mapPublic === UNKNOWN) return { status: "undecided", reason: `subnet '${subnet.name}' mapPublicIpOnLaunch` };
+        if (mapPublic === PACK_UNKNOWN) return { status: "undecided", reason: `subnet '${subnet.name}' mapPublicIpOnLaunch` };
         if (mapPublic === true) reasons.push("mapPublicIpOnLaunch is true (instances get a public IPv4 address)");
         const table = this.effectiveRouteTable(subnet);
-        if (table === UNKNOWN) {
+        if (table === PACK_UNKNOWN) {
             return reasons.length ? { status: "public", reasons } : { status: "undecided", reason: `route table of subnet '${subnet.name}'` };
         }
         if (table === undefined) {
@@ -337,7 +230,7 @@ export const VPC_MAIN_UNMANAGED = "(the VPC's main route table)";
 /** The subnet ids and security group ids of a function's vpcConfig (object or one-element list). */
 export function vpcConfigOf(fn: StackResource): Record<string, unknown> | Unknown | undefined {
     const raw = read(fn.props, "vpcConfig");
-    if (isUnknown(raw)) return UNKNOWN;
+    if (isUnknown(raw)) return PACK_UNKNOWN;
     const first = Array.isArray(raw) ? raw[0] : raw;
     return rec(first);
 }
@@ -349,16 +242,16 @@ export type FunctionPlacement =
     | { kind: "vpc"; subnets: StackResource[]; external: string[]; securityGroups: unknown[] | Unknown };
 
 /** The subnets (stack resources and outside ids) and security groups of a function's vpcConfig. */
-export function functionPlacement(g: StackGraph, fn: StackResource): FunctionPlacement {
+export function functionPlacement(stack: StackIndex, fn: StackResource): FunctionPlacement {
     const config = vpcConfigOf(fn);
-    if (config === UNKNOWN) return { kind: "unknown", what: "vpcConfig" };
+    if (config === PACK_UNKNOWN) return { kind: "unknown", what: "vpcConfig" };
     if (!config) return { kind: "none" };
     const subnetIds = config.subnetIds;
-    if (!isUnknown(subnetIds) && strings(subnetIds) !== UNKNOWN && (strings(subnetIds) as string[]).length === 0) {
+    if (!isUnknown(subnetIds) && strings(subnetIds) !== PACK_UNKNOWN && (strings(subnetIds) as string[]).length === 0) {
         return { kind: "none" };
     }
-    const subnets = g.refs(fn, "vpcConfig", subnetIds, AWS_TYPES.subnet);
-    if (subnets === UNKNOWN) return { kind: "unknown", what: "vpcConfig.subnetIds" };
+    const subnets = stack.referencesIn(fn, "vpcConfig", subnetIds, AWS_TYPES.subnet);
+    if (subnets === PACK_UNKNOWN) return { kind: "unknown", what: "vpcConfig.subnetIds" };
     return { kind: "vpc", subnets: subnets.resources, external: subnets.external, securityGroups: list(config.securityGroupIds) };
     // Only the count of security groups matters: an element unknown at preview is still a group.
 }
