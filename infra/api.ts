@@ -119,7 +119,13 @@ export class Api extends pulumi.ComponentResource {
         const stageDependencies: pulumi.Resource[] = [logGroups.execution, logGroups.access];
         if (args.manageApiGatewayAccount) stageDependencies.push(this.createAccountLogging(name, args));
         const accessLogGroup = logGroups.access;
-        const stage = this.createStage(name, args, { restApi, deployment, stageName, accessLogGroup, stageDependencies });
+        const stage = this.createStage(name, args, {
+            restApi,
+            deployment,
+            stageName,
+            accessLogGroup,
+            stageDependencies,
+        });
         this.createWebAcl(name, args, originVerify.value, stage);
 
         this.restApiId = restApi.id;
@@ -160,7 +166,9 @@ export class Api extends pulumi.ComponentResource {
                                   sid: "InternalCallersDecryptThroughSecretsManager",
                                   principal: { AWS: args.internalCallerRoleArns },
                                   actions: ["kms:Decrypt"],
-                                  condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+                                  condition: {
+                                      StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` },
+                                  },
                               },
                           ],
             },
@@ -204,7 +212,12 @@ export class Api extends pulumi.ComponentResource {
         return { value: originVerify, secret };
     }
 
-    private createFunction(name: string, args: ApiArgs, originVerify: GeneratedSecret, timeoutSeconds: number): VpcFunction {
+    private createFunction(
+        name: string,
+        args: ApiArgs,
+        originVerify: GeneratedSecret,
+        timeoutSeconds: number,
+    ): VpcFunction {
         const names = args.names;
         const region = names.region;
         return createVpcFunction(
@@ -320,7 +333,13 @@ export class Api extends pulumi.ComponentResource {
                 // A new deployment whenever the routes change (a stage serves a snapshot).
                 triggers: {
                     redeployment: pulumi
-                        .all([apiResource.id, proxyResource.id, proxyMethod.id, proxyIntegration.id, proxyIntegration.uri])
+                        .all([
+                            apiResource.id,
+                            proxyResource.id,
+                            proxyMethod.id,
+                            proxyIntegration.id,
+                            proxyIntegration.uri,
+                        ])
                         .apply((parts) => crypto.createHash("sha256").update(parts.join("|")).digest("hex")),
                 },
             },
@@ -385,7 +404,12 @@ export class Api extends pulumi.ComponentResource {
                     {
                         Sid: "WriteApiLogs",
                         Effect: "Allow",
-                        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                        Action: [
+                            "logs:CreateLogGroup",
+                            "logs:CreateLogStream",
+                            "logs:DescribeLogStreams",
+                            "logs:PutLogEvents",
+                        ],
                         Resource: apiLogGroups,
                     },
                     { Sid: "FindLogGroups", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
@@ -483,7 +507,14 @@ export class Api extends pulumi.ComponentResource {
         );
         createWebAclLogging(
             `${name}-web-acl`,
-            { names, webAclArn: webAcl.arn, region, logGroupSuffix: "api", logsKeyArn: args.logsKeyArn, logRetentionDays: args.logRetentionDays },
+            {
+                names,
+                webAclArn: webAcl.arn,
+                region,
+                logGroupSuffix: "api",
+                logsKeyArn: args.logsKeyArn,
+                logRetentionDays: args.logRetentionDays,
+            },
             { parent: this },
         );
     }

@@ -104,7 +104,8 @@ const integer =
         const n = Number(raw);
         return inRange(n, min, max) ? n : REJECTED;
     };
-const boolean = (raw: string): boolean | typeof REJECTED => (raw === "true" || raw === "false" ? raw === "true" : REJECTED);
+const boolean = (raw: string): boolean | typeof REJECTED =>
+    raw === "true" || raw === "false" ? raw === "true" : REJECTED;
 const matching = (pattern: RegExp) => (raw: string) => (pattern.test(raw) ? raw : REJECTED);
 
 /** A JSON value (Pulumi passes YAML lists and maps as JSON) that `valid` accepts. */
@@ -154,7 +155,8 @@ export const CONFIG_TABLE = {
         type: "string",
         default: "10.40.0.0/16",
         accepted: 'an IPv4 network address with a prefix from /16 to /24 (e.g. "10.40.0.0/16")',
-        description: "IPv4 range of the VPC. Its 16 equal parts are the subnets: private ones from part 0, public ones from part 8.",
+        description:
+            "IPv4 range of the VPC. Its 16 equal parts are the subnets: private ones from part 0, public ones from part 8.",
         parse: (raw) => (isAlignedCidr(raw, 16, 24) ? raw : REJECTED),
     }),
     azCount: setting<number>({
@@ -244,7 +246,8 @@ export const CONFIG_TABLE = {
                 isMap(v) &&
                 Object.entries(v).every(
                     ([fn, n]) =>
-                        (RESERVABLE_FUNCTIONS as readonly string[]).includes(fn) && inRange(n, 1, MAX_RESERVED_CONCURRENCY),
+                        (RESERVABLE_FUNCTIONS as readonly string[]).includes(fn) &&
+                        inRange(n, 1, MAX_RESERVED_CONCURRENCY),
                 ),
         ),
     }),
@@ -276,10 +279,13 @@ export const CONFIG_TABLE = {
     tags: setting<Record<string, string>>({
         type: "map",
         default: {},
-        accepted: 'a JSON object of tag keys (not starting with "aws:", up to 128 characters) to string values (up to 256)',
+        accepted:
+            'a JSON object of tag keys (not starting with "aws:", up to 128 characters) to string values (up to 256)',
         description: "Tags on every resource (provider default tags), added to project, stack and managed-by.",
-        parse: json((v) =>
-            isMap(v) && Object.entries(v).every(([k, t]) => TAG_KEY.test(k) && typeof t === "string" && TAG_VALUE.test(t)),
+        parse: json(
+            (v) =>
+                isMap(v) &&
+                Object.entries(v).every(([k, t]) => TAG_KEY.test(k) && typeof t === "string" && TAG_VALUE.test(t)),
         ),
     }),
     priceClass: setting<PriceClass>({
@@ -357,7 +363,10 @@ export function parseConfig(raw: RawConfig, presentKeys: string[] = []): AppConf
         alertEmails: v.alertEmails!,
         logRetentionDays: v.logRetentionDays!,
         dynamoDeletionProtection: v.dynamoDeletionProtection!,
-        kinesis: v.kinesisStreamMode === "onDemand" ? { mode: "onDemand" } : { mode: "provisioned", shardCount: v.kinesisShardCount! },
+        kinesis:
+            v.kinesisStreamMode === "onDemand"
+                ? { mode: "onDemand" }
+                : { mode: "provisioned", shardCount: v.kinesisShardCount! },
         reservedConcurrency: v.reservedConcurrency ?? {},
         customDomain:
             v.customDomain !== undefined && v.acmCertificateArn !== undefined
@@ -383,7 +392,9 @@ function pairingProblems(raw: RawConfig, mode: KinesisMode | undefined): string[
         );
     }
     if ((raw("customDomain") === undefined) !== (raw("acmCertificateArn") === undefined)) {
-        problems.push(`${key("customDomain")} and ${key("acmCertificateArn")} go together: accepted values are both set or neither`);
+        problems.push(
+            `${key("customDomain")} and ${key("acmCertificateArn")} go together: accepted values are both set or neither`,
+        );
     }
     return problems;
 }

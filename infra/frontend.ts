@@ -19,12 +19,7 @@ import { createEdgeFunction, EdgeFunction } from "./edge";
 import { alarmsKeyUser, createStackKey, logsKeyUser } from "./lib/kms";
 import { BUCKET_ROLES, GLOBAL_REGION, PARTITION, StackNames } from "./lib/naming";
 import { attachBucketPolicy, createPrivateBucket, PrivateBucket } from "./lib/private-bucket";
-import {
-    CONTENT_SECURITY_POLICY,
-    FRAME_OPTIONS,
-    HSTS_MAX_AGE_SECONDS,
-    REFERRER_POLICY,
-} from "./lib/security-headers";
+import { CONTENT_SECURITY_POLICY, FRAME_OPTIONS, HSTS_MAX_AGE_SECONDS, REFERRER_POLICY } from "./lib/security-headers";
 import { cacheControl, contentType, SITE_DIR, siteFiles } from "./lib/site-files";
 import { ORIGIN_VERIFY_HEADER, createWebAclLogging, edgeRules, webAclVisibility } from "./waf";
 
@@ -157,7 +152,12 @@ export class Frontend extends pulumi.ComponentResource {
         const webAcl = this.createWebAcl(name, args, globalKey);
         const edge = createEdgeFunction(
             `${name}-edge`,
-            { names: args.names, globalProvider: args.globalProvider, globalLogsKeyArn: globalKey.arn, logRetentionDays: args.logRetentionDays },
+            {
+                names: args.names,
+                globalProvider: args.globalProvider,
+                globalLogsKeyArn: globalKey.arn,
+                logRetentionDays: args.logRetentionDays,
+            },
             this,
         );
         const distribution = this.createDistribution(name, args, { site, oac, responseHeaders, webAcl, edge });
@@ -237,7 +237,14 @@ export class Frontend extends pulumi.ComponentResource {
                     {
                         sid: "LogDeliveryEncryptsAccessLogs",
                         principal: { Service: "delivery.logs.amazonaws.com" },
-                        actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
+                        actions: [
+                            "kms:Encrypt",
+                            "kms:Decrypt",
+                            "kms:ReEncryptFrom",
+                            "kms:ReEncryptTo",
+                            "kms:GenerateDataKey",
+                            "kms:DescribeKey",
+                        ],
                         condition: {
                             StringEquals: { "aws:SourceAccount": names.accountId },
                             ArnLike: { "aws:SourceArn": deliverySources },
@@ -304,14 +311,25 @@ export class Frontend extends pulumi.ComponentResource {
         // Logged in us-east-1, the ACL's region, with the us-east-1 key.
         createWebAclLogging(
             `${name}-web-acl`,
-            { names, webAclArn: webAcl.arn, region: GLOBAL_REGION, logGroupSuffix: "edge", logsKeyArn: globalKey.arn, logRetentionDays: args.logRetentionDays },
+            {
+                names,
+                webAclArn: webAcl.arn,
+                region: GLOBAL_REGION,
+                logGroupSuffix: "edge",
+                logsKeyArn: globalKey.arn,
+                logRetentionDays: args.logRetentionDays,
+            },
             globalOpts,
         );
 
         return webAcl;
     }
 
-    private createDistribution(name: string, args: FrontendArgs, parts: DistributionParts): aws.cloudfront.Distribution {
+    private createDistribution(
+        name: string,
+        args: FrontendArgs,
+        parts: DistributionParts,
+    ): aws.cloudfront.Distribution {
         const names = args.names;
         return new aws.cloudfront.Distribution(
             `${name}-cdn`,
@@ -379,7 +397,10 @@ export class Frontend extends pulumi.ComponentResource {
                     Action: ["s3:PutObject"],
                     Resource: pulumi.interpolate`${accessLogs.bucket.arn}/AWSLogs/${names.accountId}/*`,
                     Condition: {
-                        StringEquals: { "aws:SourceAccount": names.accountId, "s3:x-amz-acl": "bucket-owner-full-control" },
+                        StringEquals: {
+                            "aws:SourceAccount": names.accountId,
+                            "s3:x-amz-acl": "bucket-owner-full-control",
+                        },
                         ArnLike: { "aws:SourceArn": deliverySources },
                     },
                 },

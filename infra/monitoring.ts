@@ -93,7 +93,14 @@ export class Monitoring extends pulumi.ComponentResource {
             { parent: this },
         );
         const topic = alertTopic(`${name}-alerts`, region, names.accountId, alertsKey.arn, emails, { parent: this });
-        const globalTopic = alertTopic(`${name}-global-alerts`, GLOBAL_REGION, names.accountId, args.globalKeyArn, emails, globalOpts);
+        const globalTopic = alertTopic(
+            `${name}-global-alerts`,
+            GLOBAL_REGION,
+            names.accountId,
+            args.globalKeyArn,
+            emails,
+            globalOpts,
+        );
 
         const regionalAlarms: Alarms = [
             ...args.functions.flatMap((fn) => functionAlarms(fn, args.iteratorAgeMs ?? DEFAULT_ITERATOR_AGE_MS)),
@@ -338,7 +345,9 @@ function alertTopic(
                     Resource: topic.arn,
                     Condition: {
                         StringEquals: { "aws:SourceAccount": accountId },
-                        ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${PARTITION}:cloudwatch:${region}:${accountId}:alarm:*` },
+                        ArnLike: {
+                            "aws:SourceArn": pulumi.interpolate`arn:${PARTITION}:cloudwatch:${region}:${accountId}:alarm:*`,
+                        },
                     },
                 },
             ]),
@@ -346,7 +355,11 @@ function alertTopic(
         opts,
     );
     emails.forEach((email, i) => {
-        new aws.sns.TopicSubscription(`${id}-email-${i}`, { topic: topic.arn, protocol: "email", endpoint: email }, opts);
+        new aws.sns.TopicSubscription(
+            `${id}-email-${i}`,
+            { topic: topic.arn, protocol: "email", endpoint: email },
+            opts,
+        );
     });
     return topic;
 }
@@ -375,7 +388,10 @@ function dashboardBody(args: MonitoringArgs & { region: string }): pulumi.Output
             JSON.stringify({
                 widgets: dashboardWidgets(args.region, [
                     ["Frontend (CloudFront, us-east-1)", frontendCharts(distributionId)],
-                    ["Backend API (API Gateway, Lambda)", apiCharts(["ApiName", apiName, "Stage", args.stageName], functionNames)],
+                    [
+                        "Backend API (API Gateway, Lambda)",
+                        apiCharts(["ApiName", apiName, "Stage", args.stageName], functionNames),
+                    ],
                     ["Data (DynamoDB)", dataCharts(tableName)],
                     ["Streaming (Kinesis, consumer, failure queue)", streamingCharts(streamName, queueName)],
                     ["Network (Lambda concurrency in the VPC)", networkCharts(functionNames)],
@@ -432,8 +448,22 @@ function frontendCharts(distributionId: string): Chart[] {
 
 function apiCharts(api: string[], functionNames: string[]): Chart[] {
     return [
-        { title: "Requests and errors", metrics: [["AWS/ApiGateway", "Count", ...api], ["AWS/ApiGateway", "4XXError", ...api], ["AWS/ApiGateway", "5XXError", ...api]] },
-        { title: "Latency p99 (ms)", stat: "p99", metrics: [["AWS/ApiGateway", "Latency", ...api], ["AWS/ApiGateway", "IntegrationLatency", ...api]] },
+        {
+            title: "Requests and errors",
+            metrics: [
+                ["AWS/ApiGateway", "Count", ...api],
+                ["AWS/ApiGateway", "4XXError", ...api],
+                ["AWS/ApiGateway", "5XXError", ...api],
+            ],
+        },
+        {
+            title: "Latency p99 (ms)",
+            stat: "p99",
+            metrics: [
+                ["AWS/ApiGateway", "Latency", ...api],
+                ["AWS/ApiGateway", "IntegrationLatency", ...api],
+            ],
+        },
         {
             title: "Function errors and throttles",
             metrics: functionNames.flatMap((f) => [
@@ -447,7 +477,10 @@ function apiCharts(api: string[], functionNames: string[]): Chart[] {
 function dataCharts(tableName: string): Chart[] {
     const table = (metric: string) => ["AWS/DynamoDB", metric, "TableName", tableName];
     return [
-        { title: "Consumed capacity", metrics: [table("ConsumedReadCapacityUnits"), table("ConsumedWriteCapacityUnits")] },
+        {
+            title: "Consumed capacity",
+            metrics: [table("ConsumedReadCapacityUnits"), table("ConsumedWriteCapacityUnits")],
+        },
         { title: "Throttles", metrics: [table("ReadThrottleEvents"), table("WriteThrottleEvents")] },
     ];
 }

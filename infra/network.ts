@@ -100,7 +100,13 @@ export class Network extends pulumi.ComponentResource {
         const natGateways = this.createNatGateways(name, args, internet, subnets);
         const endpoints = this.createGatewayEndpoints(name, args, vpc, subnets.privateRouteTables);
         const endpointSecurityGroup = this.createKinesisEndpoint(name, args, vpc, subnets);
-        const functionSecurityGroups = this.createFunctionSecurityGroups(name, args.names, vpc, endpointSecurityGroup, endpoints);
+        const functionSecurityGroups = this.createFunctionSecurityGroups(
+            name,
+            args.names,
+            vpc,
+            endpointSecurityGroup,
+            endpoints,
+        );
         const flowLogGroup = this.createFlowLogs(name, args, vpc, logsKey);
 
         this.vpcId = vpc.id;
@@ -197,12 +203,18 @@ export class Network extends pulumi.ComponentResource {
         for (let i = 0; i < args.azCount; i++) {
             const az = zones.names.apply((n) => {
                 if (n.length < args.azCount) {
-                    throw new pulumi.RunError(`${args.names.region} offers ${n.length} availability zones; azCount asks for ${args.azCount}`);
+                    throw new pulumi.RunError(
+                        `${args.names.region} offers ${n.length} availability zones; azCount asks for ${args.azCount}`,
+                    );
                 }
                 return n[i];
             });
             subnets.privateCidrs.push(subnetCidr(args.vpcCidr, 4, i));
-            const zone = this.createZoneSubnets(name, args, vpc, internet, { index: i, az, privateCidr: subnets.privateCidrs[i] });
+            const zone = this.createZoneSubnets(name, args, vpc, internet, {
+                index: i,
+                az,
+                privateCidr: subnets.privateCidrs[i],
+            });
             subnets.publicSubnets.push(zone.publicSubnet);
             subnets.privateSubnets.push(zone.privateSubnet);
             subnets.privateRouteTables.push(zone.privateRouteTable);
@@ -266,7 +278,12 @@ export class Network extends pulumi.ComponentResource {
      * carries none of it), or one per AZ so internet egress survives an AZ outage; every
      * private route table's default route goes through one.
      */
-    private createNatGateways(name: string, args: NetworkArgs, internet: InternetAccess, subnets: Subnets): aws.ec2.NatGateway[] {
+    private createNatGateways(
+        name: string,
+        args: NetworkArgs,
+        internet: InternetAccess,
+        subnets: Subnets,
+    ): aws.ec2.NatGateway[] {
         const names = args.names;
         const igw = internet.igw;
         const natCount = args.natStrategy === "perAz" ? args.azCount : 1;
@@ -322,14 +339,26 @@ export class Network extends pulumi.ComponentResource {
                     vpcEndpointType: "Gateway",
                     routeTableIds: privateRouteTables.map((rt) => rt.id),
                     policy: policyDocument([
-                        { Sid: sid, Effect: "Allow", Principal: "*", Action: actions, Resource: resource, Condition: thisAccount(names) },
+                        {
+                            Sid: sid,
+                            Effect: "Allow",
+                            Principal: "*",
+                            Action: actions,
+                            Resource: resource,
+                            Condition: thisAccount(names),
+                        },
                     ]),
                     tags: { Name: `${names.prefix}-${service}` },
                 },
                 { parent: this },
             );
         // The stream processor only writes objects (data and errors prefixes).
-        const s3 = gateway("s3", "ProcessedBucketWritesOnly", ["s3:PutObject"], pulumi.interpolate`${args.processedBucketArn}/*`);
+        const s3 = gateway(
+            "s3",
+            "ProcessedBucketWritesOnly",
+            ["s3:PutObject"],
+            pulumi.interpolate`${args.processedBucketArn}/*`,
+        );
         const dynamodb = gateway(
             "dynamodb",
             "ItemsTableOnly",
@@ -340,7 +369,12 @@ export class Network extends pulumi.ComponentResource {
     }
 
     /** The Kinesis interface endpoint and its security group (HTTPS from the private subnets only, sends nothing). */
-    private createKinesisEndpoint(name: string, args: NetworkArgs, vpc: aws.ec2.Vpc, subnets: Subnets): aws.ec2.SecurityGroup {
+    private createKinesisEndpoint(
+        name: string,
+        args: NetworkArgs,
+        vpc: aws.ec2.Vpc,
+        subnets: Subnets,
+    ): aws.ec2.SecurityGroup {
         const names = args.names;
         const endpointSecurityGroup = new aws.ec2.SecurityGroup(
             `${name}-endpoint-sg`,
@@ -401,7 +435,10 @@ export class Network extends pulumi.ComponentResource {
         endpointSecurityGroup: aws.ec2.SecurityGroup,
         endpoints: GatewayEndpoints,
     ) {
-        const egressTo = (description: string, target: { securityGroups?: pulumi.Input<string>[]; prefixListIds?: pulumi.Input<string>[] }) => ({
+        const egressTo = (
+            description: string,
+            target: { securityGroups?: pulumi.Input<string>[]; prefixListIds?: pulumi.Input<string>[] },
+        ) => ({
             description,
             protocol: "tcp",
             fromPort: HTTPS,
@@ -437,7 +474,12 @@ export class Network extends pulumi.ComponentResource {
     }
 
     /** Flow logs of all traffic, to a log group encrypted with the logs key. */
-    private createFlowLogs(name: string, args: NetworkArgs, vpc: aws.ec2.Vpc, logsKey: aws.kms.Key): aws.cloudwatch.LogGroup {
+    private createFlowLogs(
+        name: string,
+        args: NetworkArgs,
+        vpc: aws.ec2.Vpc,
+        logsKey: aws.kms.Key,
+    ): aws.cloudwatch.LogGroup {
         const names = args.names;
         const flowLogGroup = new aws.cloudwatch.LogGroup(
             `${name}-flow-logs`,

@@ -70,7 +70,13 @@ export class Streaming extends pulumi.ComponentResource {
         const stream = this.createStream(name, args, streamKey);
         const processed = this.createProcessedBucket(name, args.names, streamKey);
         const failureQueue = this.createFailureQueue(name, args.names, streamKey);
-        const consumer = this.createConsumer(name, args, { streamKey, stream, processed, failureQueue, timeoutSeconds });
+        const consumer = this.createConsumer(name, args, {
+            streamKey,
+            stream,
+            processed,
+            failureQueue,
+            timeoutSeconds,
+        });
         this.createEventSourceMapping(name, stream, consumer, failureQueue);
 
         this.streamName = stream.name;
@@ -176,7 +182,9 @@ export class Streaming extends pulumi.ComponentResource {
                         Sid: "WriteProcessedObjects",
                         Effect: "Allow",
                         Action: ["s3:PutObject"],
-                        Resource: processedPrefixes.map((prefix) => pulumi.interpolate`${processed.bucket.arn}/${prefix}*`),
+                        Resource: processedPrefixes.map(
+                            (prefix) => pulumi.interpolate`${processed.bucket.arn}/${prefix}*`,
+                        ),
                     },
                     {
                         // The event source mapping sends failure records with the function's role.
@@ -200,7 +208,12 @@ export class Streaming extends pulumi.ComponentResource {
         );
     }
 
-    private createEventSourceMapping(name: string, stream: aws.kinesis.Stream, consumer: VpcFunction, failureQueue: aws.sqs.Queue) {
+    private createEventSourceMapping(
+        name: string,
+        stream: aws.kinesis.Stream,
+        consumer: VpcFunction,
+        failureQueue: aws.sqs.Queue,
+    ) {
         const esm = contract.eventSourceMapping;
         new aws.lambda.EventSourceMapping(
             `${name}-mapping`,

@@ -134,7 +134,9 @@ export function createWebAclLogging(name: string, args: WebAclLoggingArgs, opts:
                     Resource: pulumi.interpolate`${logGroup.arn}:*`,
                     Condition: {
                         StringEquals: { "aws:SourceAccount": names.accountId },
-                        ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${PARTITION}:logs:${args.region}:${names.accountId}:*` },
+                        ArnLike: {
+                            "aws:SourceArn": pulumi.interpolate`arn:${PARTITION}:logs:${args.region}:${names.accountId}:*`,
+                        },
                     },
                 },
             ]),

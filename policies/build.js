@@ -77,7 +77,10 @@ function sourceHashes(dir = PACK_DIR) {
     const files = {};
     const all = crypto.createHash("sha256");
     for (const rel of sourceFiles(dir)) {
-        const h = crypto.createHash("sha256").update(fs.readFileSync(path.join(dir, rel))).digest("hex");
+        const h = crypto
+            .createHash("sha256")
+            .update(fs.readFileSync(path.join(dir, rel)))
+            .digest("hex");
         files[rel] = h;
         all.update(`${rel}\0${h}\n`);
     }
@@ -101,8 +104,12 @@ function staleness(dir = PACK_DIR) {
     if (info.hash === now.hash) return undefined;
     const built = info.files ?? {};
     const changed = [
-        ...Object.keys(now.files).filter((f) => !(f in built)).map((f) => `${f} (new)`),
-        ...Object.keys(built).filter((f) => !(f in now.files)).map((f) => `${f} (removed)`),
+        ...Object.keys(now.files)
+            .filter((f) => !(f in built))
+            .map((f) => `${f} (new)`),
+        ...Object.keys(built)
+            .filter((f) => !(f in now.files))
+            .map((f) => `${f} (removed)`),
         ...Object.keys(now.files).filter((f) => f in built && built[f] !== now.files[f]),
     ];
     const shown = changed.slice(0, 5).join(", ") + (changed.length > 5 ? `, and ${changed.length - 5} more` : "");
@@ -117,7 +124,9 @@ function build(dir = PACK_DIR) {
     try {
         ts = require("typescript");
     } catch {
-        throw new NoCompiler(`building the policy pack in ${dir} needs the TypeScript compiler: run \`npm ci\` at the repository root`);
+        throw new NoCompiler(
+            `building the policy pack in ${dir} needs the TypeScript compiler: run \`npm ci\` at the repository root`,
+        );
     }
     const { hash, files } = sourceHashes(dir);
     // Built beside dist/ and moved into place, so a reader never sees half a build.
@@ -171,7 +180,11 @@ if (require.main === module) {
         const built = ifStale ? buildIfStale() : (build(), true);
         // stderr: `npm pack` (which `pulumi policy publish` runs) prints the tarball's name on
         // stdout, and the CLI reads it from there (pulumi/pulumi sdk/nodejs/npm/npm.go, Pack).
-        console.error(built ? `policy pack built into ${OUT}/ in ${Date.now() - t0} ms` : `policy pack build in ${OUT}/ is up to date`);
+        console.error(
+            built
+                ? `policy pack built into ${OUT}/ in ${Date.now() - t0} ms`
+                : `policy pack build in ${OUT}/ is up to date`,
+        );
     } catch (e) {
         console.error(`policy pack build failed: ${/** @type {Error} */ (e).message}`);
         // An install without devDependencies (`npm ci --omit=dev`) must not fail on the pack:

@@ -17,8 +17,10 @@ const { OUT, staleness } = require("./build");
 const stale = staleness(__dirname);
 if (stale !== undefined) {
     const { RunError } = require("@pulumi/pulumi/errors");
-    throw new RunError(`${stale}. Run \`npm run build\` (at the repository root or in ${__dirname}) ` +
-        "and try again: a pack never enforces rules older than its sources.");
+    throw new RunError(
+        `${stale}. Run \`npm run build\` (at the repository root or in ${__dirname}) ` +
+            "and try again: a pack never enforces rules older than its sources.",
+    );
 }
 // Before the pack: one deserialization per resource per call instead of one per policy, only
 // on the @pulumi/policy build it was verified against (lib/sdk-memo.ts).

@@ -74,16 +74,81 @@ function gateInvocations(job: Job): { step: Step; args: string[] }[] {
 const ACTION_INPUTS: Record<string, string[]> = {
     "actions/checkout": ["repository", "ref", "token", "path", "fetch-depth", "persist-credentials"],
     "actions/setup-node": ["node-version", "node-version-file", "cache", "cache-dependency-path", "registry-url"],
-    "actions/upload-artifact": ["name", "path", "if-no-files-found", "retention-days", "compression-level", "overwrite", "include-hidden-files"],
-    "actions/download-artifact": ["name", "artifact-ids", "path", "pattern", "merge-multiple", "github-token", "repository", "run-id"],
-    "github/codeql-action/upload-sarif": ["sarif_file", "checkout_path", "ref", "sha", "token", "matrix", "category", "wait-for-processing"],
-    "aws-actions/configure-aws-credentials": ["role-to-assume", "aws-region", "audience", "role-session-name", "role-duration-seconds", "mask-aws-account-id"],
+    "actions/upload-artifact": [
+        "name",
+        "path",
+        "if-no-files-found",
+        "retention-days",
+        "compression-level",
+        "overwrite",
+        "include-hidden-files",
+    ],
+    "actions/download-artifact": [
+        "name",
+        "artifact-ids",
+        "path",
+        "pattern",
+        "merge-multiple",
+        "github-token",
+        "repository",
+        "run-id",
+    ],
+    "github/codeql-action/upload-sarif": [
+        "sarif_file",
+        "checkout_path",
+        "ref",
+        "sha",
+        "token",
+        "matrix",
+        "category",
+        "wait-for-processing",
+    ],
+    "aws-actions/configure-aws-credentials": [
+        "role-to-assume",
+        "aws-region",
+        "audience",
+        "role-session-name",
+        "role-duration-seconds",
+        "mask-aws-account-id",
+    ],
     "pulumi/actions": [
-        "command", "stack-name", "pulumi-version", "pulumi-version-file", "work-dir", "comment-on-pr", "comment-on-pr-number",
-        "comment-on-summary", "github-token", "cloud-url", "secrets-provider", "parallel", "message", "config-map",
-        "expect-no-changes", "diff", "replace", "exclude", "exclude-dependents", "target", "target-dependents", "policyPacks",
-        "policyPackConfigs", "refresh", "upsert", "remove", "edit-pr-comment", "color", "exclude-protected", "plan",
-        "suppress-outputs", "suppress-progress", "always-include-summary", "continue-on-error", "log-verbosity", "log-flow", "debug",
+        "command",
+        "stack-name",
+        "pulumi-version",
+        "pulumi-version-file",
+        "work-dir",
+        "comment-on-pr",
+        "comment-on-pr-number",
+        "comment-on-summary",
+        "github-token",
+        "cloud-url",
+        "secrets-provider",
+        "parallel",
+        "message",
+        "config-map",
+        "expect-no-changes",
+        "diff",
+        "replace",
+        "exclude",
+        "exclude-dependents",
+        "target",
+        "target-dependents",
+        "policyPacks",
+        "policyPackConfigs",
+        "refresh",
+        "upsert",
+        "remove",
+        "edit-pr-comment",
+        "color",
+        "exclude-protected",
+        "plan",
+        "suppress-outputs",
+        "suppress-progress",
+        "always-include-summary",
+        "continue-on-error",
+        "log-verbosity",
+        "log-flow",
+        "debug",
     ],
 };
 
@@ -110,7 +175,9 @@ describe("GitHub workflows users copy (.github/workflows)", () => {
                 for (const step of job.steps.filter((s) => s.uses)) {
                     const [action, ref] = step.uses!.split("@");
                     expect(ref, `${file}: ${step.uses}`).to.match(/^v\d+$/);
-                    expect(ACTION_INPUTS, `${file}: inputs of ${action} are not listed in this spec`).to.have.property(action!);
+                    expect(ACTION_INPUTS, `${file}: inputs of ${action} are not listed in this spec`).to.have.property(
+                        action!,
+                    );
                     for (const input of Object.keys(step.with ?? {})) {
                         expect(ACTION_INPUTS[action!], `${file}: ${action} input "${input}"`).to.include(input);
                     }
@@ -138,7 +205,9 @@ describe("GitHub workflows users copy (.github/workflows)", () => {
             expect(String(node[0]!.with?.["node-version"])).to.equal("20");
             expect(job.steps.map((s) => s.run?.trim())).to.include("npm ci");
             const order = (pred: (s: Step) => boolean) => job.steps.findIndex(pred);
-            expect(order((s) => s.run?.trim() === "npm ci")).to.be.lessThan(order((s) => /npm run gate/.test(s.run ?? "")));
+            expect(order((s) => s.run?.trim() === "npm ci")).to.be.lessThan(
+                order((s) => /npm run gate/.test(s.run ?? "")),
+            );
         });
 
         it("runs the gate over the program in resolved mode, SARIF to gate.sarif, with flags the gate's CLI accepts", () => {
@@ -157,7 +226,9 @@ describe("GitHub workflows users copy (.github/workflows)", () => {
         });
 
         it("prints the text report in the log, also when the SARIF run failed", () => {
-            const text = gateInvocations(job).filter((r) => parseArgs(r.args).format === "text" && !parseArgs(r.args).output);
+            const text = gateInvocations(job).filter(
+                (r) => parseArgs(r.args).format === "text" && !parseArgs(r.args).output,
+            );
             expect(text, "a text run writing to the log").to.have.length(1);
             expect(parseArgs(text[0]!.args).mode).to.equal("resolved");
             expect(text[0]!.step.if).to.equal("always()");
@@ -238,7 +309,10 @@ describe("GitHub workflows users copy (.github/workflows)", () => {
             // The config is CI's: a repository variable names the file (unset: the pack's own levels, as in gate.yml).
             expect(inputs.policyPackConfigs).to.match(/^\$\{\{ vars\.[A-Z_]+ \}\}$/);
             expect(String(inputs["cloud-url"])).to.match(/^file:\/\//);
-            expect(fs.existsSync(path.join(ROOT, `Pulumi.${inputs["stack-name"]}.yaml`)), "the stack's config file").to.equal(true);
+            expect(
+                fs.existsSync(path.join(ROOT, `Pulumi.${inputs["stack-name"]}.yaml`)),
+                "the stack's config file",
+            ).to.equal(true);
             const env = { ...(w as { env?: Record<string, unknown> }).env, ...job.env, ...pulumi[0]!.env };
             expect(env.PULUMI_CONFIG_PASSPHRASE).to.equal("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
         });

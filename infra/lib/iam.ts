@@ -7,10 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PARTITION } from "./naming";
 
-export type Principal =
-    | "*"
-    | { Service: string | string[] }
-    | { AWS: pulumi.Input<string> | pulumi.Input<string>[] };
+export type Principal = "*" | { Service: string | string[] } | { AWS: pulumi.Input<string> | pulumi.Input<string>[] };
 
 export type Condition = Record<string, Record<string, pulumi.Input<string> | pulumi.Input<string>[] | boolean>>;
 

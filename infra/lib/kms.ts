@@ -65,16 +65,14 @@ export function keyPolicy(accountId: pulumi.Input<string>, users: KeyUser[]): pu
             Action: KEY_ACCOUNT_ACTIONS,
             Resource: "*",
         },
-        ...users.map(
-            (u): PolicyStatement => ({
-                Sid: u.sid,
-                Effect: "Allow",
-                Principal: u.principal,
-                Action: u.actions ?? SERVICE_USE_ACTIONS,
-                Resource: "*",
-                ...(u.condition ? { Condition: u.condition } : {}),
-            }),
-        ),
+        ...users.map((u): PolicyStatement => ({
+            Sid: u.sid,
+            Effect: "Allow",
+            Principal: u.principal,
+            Action: u.actions ?? SERVICE_USE_ACTIONS,
+            Resource: "*",
+            ...(u.condition ? { Condition: u.condition } : {}),
+        })),
     ];
     return policyDocument(statements);
 }

@@ -39,7 +39,9 @@ export function sourceFiles(dir: string, relative = ""): string[] {
 export function functionCode(functionDir: string, withContract: boolean): pulumi.asset.AssetArchive {
     const dir = path.join(LAMBDAS_DIR, functionDir);
     if (!fs.existsSync(dir)) {
-        throw new pulumi.RunError(`Lambda source folder ${dir} is missing: the program packages lambdas/${functionDir}`);
+        throw new pulumi.RunError(
+            `Lambda source folder ${dir} is missing: the program packages lambdas/${functionDir}`,
+        );
     }
     const assets: Record<string, pulumi.asset.Asset> = {};
     for (const file of sourceFiles(dir)) assets[file] = new pulumi.asset.FileAsset(path.join(dir, file));

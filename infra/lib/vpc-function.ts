@@ -8,7 +8,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HANDLER, PYTHON_RUNTIME } from "./contract";
-import { PolicyStatement, assumeRolePolicy, functionLogsStatement, policyDocument, vpcAccessStatements, xrayStatement } from "./iam";
+import {
+    PolicyStatement,
+    assumeRolePolicy,
+    functionLogsStatement,
+    policyDocument,
+    vpcAccessStatements,
+    xrayStatement,
+} from "./iam";
 import { functionCode } from "./lambda-package";
 import { StackNames } from "./naming";
 

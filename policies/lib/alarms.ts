@@ -23,16 +23,26 @@ export const alarms = perIndex(indexAlarms);
 
 function indexAlarms(stack: StackIndex): AlarmIndex {
     const index: AlarmIndex = { byMetric: new Map(), byDependency: new Map(), undecided: [] };
-    const add = <K>(map: Map<K, StackResource[]>, key: K, alarm: StackResource) => map.set(key, [...(map.get(key) ?? []), alarm]);
+    const add = <K>(map: Map<K, StackResource[]>, key: K, alarm: StackResource) =>
+        map.set(key, [...(map.get(key) ?? []), alarm]);
     for (const alarm of stack.ofType(AWS_TYPES.metricAlarm)) {
         const metrics: { namespace: unknown; name: unknown; dimensions: unknown }[] = [
-            { namespace: read(alarm.props, "namespace"), name: read(alarm.props, "metricName"), dimensions: read(alarm.props, "dimensions") },
+            {
+                namespace: read(alarm.props, "namespace"),
+                name: read(alarm.props, "metricName"),
+                dimensions: read(alarm.props, "dimensions"),
+            },
         ];
         const queries = list(read(alarm.props, "metricQueries"));
         if (queries !== PACK_UNKNOWN) {
             for (const q of queries) {
                 const m = read(q, "metric");
-                if (rec(m)) metrics.push({ namespace: read(m, "namespace"), name: read(m, "metricName"), dimensions: read(m, "dimensions") });
+                if (rec(m))
+                    metrics.push({
+                        namespace: read(m, "namespace"),
+                        name: read(m, "metricName"),
+                        dimensions: read(m, "dimensions"),
+                    });
             }
         }
         let tied = false;
@@ -49,7 +59,9 @@ function indexAlarms(stack: StackIndex): AlarmIndex {
                 const v = str(value);
                 if (typeof v === "string") add(index.byMetric, `${ns}|${name}|${v}`, alarm);
                 else if (v === PACK_UNKNOWN && !tied) {
-                    for (const dep of stack.computedFrom(alarm, "dimensions").concat(stack.computedFrom(alarm, "metricQueries"))) {
+                    for (const dep of stack
+                        .computedFrom(alarm, "dimensions")
+                        .concat(stack.computedFrom(alarm, "metricQueries"))) {
                         add(index.byDependency, `${ns}|${name}|${dep.urn}`, alarm);
                     }
                     tied = true;
@@ -99,10 +111,12 @@ export function requireAlarm(
     const found = new Set<StackResource>();
     for (const m of metrics) {
         for (const v of known) for (const a of index.byMetric.get(`${m}|${v}`) ?? []) found.add(a);
-        for (const r of [subject, ...related]) for (const a of index.byDependency.get(`${m}|${r.urn}`) ?? []) found.add(a);
+        for (const r of [subject, ...related])
+            for (const a of index.byDependency.get(`${m}|${r.urn}`) ?? []) found.add(a);
     }
     if (found.size === 0) {
-        if (index.undecided.length > 0 || values.some(isUnknown)) return ctx.undecided(subject, `metric or dimensions of alarm '${index.undecided[0]?.name ?? "?"}'`);
+        if (index.undecided.length > 0 || values.some(isUnknown))
+            return ctx.undecided(subject, `metric or dimensions of alarm '${index.undecided[0]?.name ?? "?"}'`);
         return ctx.report(subject, `must have ${what}: ${fix}`);
     }
     const notified = [...found].map((a) => notifiesSubscribedTopic(stack, a));

@@ -67,7 +67,11 @@ function associatedFunctions(stack: StackIndex): Map<string, string> {
                     if (arn === PACK_UNKNOWN) unresolved = true;
                     else if (typeof arn === "string") {
                         const fn = stack.named(arn, AWS_TYPES.lambdaFunction);
-                        if (fn) out.set(fn.urn, `CloudFront distribution '${dist.name}' associates it (${prop}.lambdaFunctionAssociations)`);
+                        if (fn)
+                            out.set(
+                                fn.urn,
+                                `CloudFront distribution '${dist.name}' associates it (${prop}.lambdaFunctionAssociations)`,
+                            );
                     }
                 }
             }
@@ -75,7 +79,10 @@ function associatedFunctions(stack: StackIndex): Map<string, string> {
             // the function it was computed from.
             if (unresolved) {
                 for (const fn of stack.computedFrom(dist, prop, AWS_TYPES.lambdaFunction)) {
-                    out.set(fn.urn, `CloudFront distribution '${dist.name}' associates it (${prop}.lambdaFunctionAssociations)`);
+                    out.set(
+                        fn.urn,
+                        `CloudFront distribution '${dist.name}' associates it (${prop}.lambdaFunctionAssociations)`,
+                    );
                 }
             }
         }

@@ -142,8 +142,7 @@ function patternRegExp(pattern: string): RegExp {
 }
 
 export type Expansion =
-    | { everything: true }
-    | { everything: false; service: string; serviceKnown: boolean; actions: ActionInfo[] };
+    { everything: true } | { everything: false; service: string; serviceKnown: boolean; actions: ActionInfo[] };
 
 /** The concrete actions an action pattern grants. */
 export function expandActionPattern(pattern: string): Expansion {
@@ -279,7 +278,9 @@ export function parsePolicyDocument(doc: unknown): ParsedPolicy | PolicyParseErr
         const effect = field(s, "Effect");
         stmt.effect = isUnknown(effect) ? PACK_UNKNOWN : typeof effect === "string" ? effect : undefined;
         if (stmt.effect !== PACK_UNKNOWN && stmt.effect !== "Allow" && stmt.effect !== "Deny") {
-            return { error: `statement[${index}] has Effect ${JSON.stringify(effect) ?? "undefined"} (must be "Allow" or "Deny")` };
+            return {
+                error: `statement[${index}] has Effect ${JSON.stringify(effect) ?? "undefined"} (must be "Allow" or "Deny")`,
+            };
         }
         for (const [key, prop] of [
             ["Action", "action"],
@@ -338,7 +339,11 @@ export function isWildcardResource(resource: string): boolean {
  * (terraform-provider-aws#20698). Only a statement holding nothing but these actions on
  * exactly that form is admitted.
  */
-export const LAMBDA_VPC_INTERFACE_ACTIONS = ["ec2:deletenetworkinterface", "ec2:assignprivateipaddresses", "ec2:unassignprivateipaddresses"];
+export const LAMBDA_VPC_INTERFACE_ACTIONS = [
+    "ec2:deletenetworkinterface",
+    "ec2:assignprivateipaddresses",
+    "ec2:unassignprivateipaddresses",
+];
 
 /** True for `arn:<partition>:ec2:<region>:<account>:*\/*` with a concrete region and account. */
 export function isLambdaVpcInterfaceScope(resource: string): boolean {
@@ -564,12 +569,7 @@ function shortList(items: readonly string[], max = 3): string {
 // ---- identity-policy analysis --------------------------------------------------------------
 
 export type FindingKind =
-    | "action-wildcard"
-    | "resource-wildcard"
-    | "not-action"
-    | "not-resource"
-    | "unknown-action"
-    | "undecided";
+    "action-wildcard" | "resource-wildcard" | "not-action" | "not-resource" | "unknown-action" | "undecided";
 
 export interface StatementFinding {
     kind: FindingKind;
@@ -601,7 +601,8 @@ export function identityStatementFindings(
 ): StatementFinding[] {
     const out: StatementFinding[] = [];
     const where = describeStatement(s);
-    if (s.effect === PACK_UNKNOWN) return [{ kind: "undecided", index: s.index, subject: "Effect", message: `${where}.Effect` }];
+    if (s.effect === PACK_UNKNOWN)
+        return [{ kind: "undecided", index: s.index, subject: "Effect", message: `${where}.Effect` }];
     if (s.effect !== "Allow") return out;
     const allowed = new Set((options.allowedActionPatterns ?? []).map((a) => a.toLowerCase()));
 
@@ -627,7 +628,9 @@ export function identityStatementFindings(
         out.push({ kind: "undecided", index: s.index, subject: "Resource", message: `${where}.Resource` });
     }
     const wildcardResources = Array.isArray(resources)
-        ? resources.filter((r) => isWildcardResource(r) && !(options.resourceMeaning === "key-policy" && r.trim() === "*"))
+        ? resources.filter(
+              (r) => isWildcardResource(r) && !(options.resourceMeaning === "key-policy" && r.trim() === "*"),
+          )
         : [];
     const onText = Array.isArray(resources) && resources.length > 0 ? ` on ${shortList(resources, 2)}` : "";
 
@@ -666,26 +669,37 @@ export function identityStatementFindings(
 /** What one allowed action of an Allow statement breaks: a wildcard, or a name IAM does not know. */
 function actionFindings(s: PolicyStatement, where: string, action: string, onText: string): StatementFinding[] {
     if (isWildcardPattern(action)) {
-        return [{
-            kind: "action-wildcard",
-            index: s.index,
-            subject: action,
-            message: `${where} allows "${action}" (${describeActionPattern(action)})${onText}; list the actions the function calls`,
-        }];
+        return [
+            {
+                kind: "action-wildcard",
+                index: s.index,
+                subject: action,
+                message: `${where} allows "${action}" (${describeActionPattern(action)})${onText}; list the actions the function calls`,
+            },
+        ];
     }
     const parts = splitAction(action);
     if (parts && serviceKnown(parts.service) && actionInfo(action)) return [];
-    const why = !parts ? "is not service:Action" : !serviceKnown(parts.service) ? `names unknown service "${parts.service}"` : "is not an action of its service";
-    return [{
-        kind: "unknown-action",
-        index: s.index,
-        subject: action,
-        message: `${where} allows "${action}", which ${why} (a typo grants nothing and hides intent); correct the action name`,
-    }];
+    const why = !parts
+        ? "is not service:Action"
+        : !serviceKnown(parts.service)
+          ? `names unknown service "${parts.service}"`
+          : "is not an action of its service";
+    return [
+        {
+            kind: "unknown-action",
+            index: s.index,
+            subject: action,
+            message: `${where} allows "${action}", which ${why} (a typo grants nothing and hides intent); correct the action name`,
+        },
+    ];
 }
 
 /** Statement findings for a whole parsed document. */
-export function identityPolicyFindings(policy: ParsedPolicy, options: IdentityAnalysisOptions = {}): StatementFinding[] {
+export function identityPolicyFindings(
+    policy: ParsedPolicy,
+    options: IdentityAnalysisOptions = {},
+): StatementFinding[] {
     return policy.statements.flatMap((s) => identityStatementFindings(s, options));
 }
 

@@ -58,7 +58,13 @@ export class NetworkIndex {
         for (const rt of stack.ofType(AWS_TYPES.routeTable, AWS_TYPES.defaultRouteTable)) {
             const routes = list(read(rt.props, "routes"));
             if (routes === PACK_UNKNOWN) {
-                this.place(rt.urn, { source: rt, path: "routes", destination: "?", target: "unknown", targetProp: "routes" });
+                this.place(rt.urn, {
+                    source: rt,
+                    path: "routes",
+                    destination: "?",
+                    target: "unknown",
+                    targetProp: "routes",
+                });
                 continue;
             }
             routes.forEach((route, i) => this.place(rt.urn, this.routeInfo(rt, route, `routes[${i}]`, true)));
@@ -98,11 +104,21 @@ export class NetworkIndex {
         const r = rec(route);
         const at = (suffix: string) => (path ? `${path}.${suffix}` : suffix);
         if (r === PACK_UNKNOWN || r === undefined) {
-            return { source, path, destination: "?", target: r === PACK_UNKNOWN ? "unknown" : "other", targetProp: path || "route" };
+            return {
+                source,
+                path,
+                destination: "?",
+                target: r === PACK_UNKNOWN ? "unknown" : "other",
+                targetProp: path || "route",
+            };
         }
         const dest =
-            str(r.cidrBlock) ?? str(r.destinationCidrBlock) ?? str(r.ipv6CidrBlock) ?? str(r.destinationIpv6CidrBlock) ??
-            str(r.destinationPrefixListId) ?? str(r.prefixListId);
+            str(r.cidrBlock) ??
+            str(r.destinationCidrBlock) ??
+            str(r.ipv6CidrBlock) ??
+            str(r.destinationIpv6CidrBlock) ??
+            str(r.destinationPrefixListId) ??
+            str(r.prefixListId);
         const destination = typeof dest === "string" ? dest : "(unknown destination)";
         const gateway = str(r.gatewayId);
         if (gateway !== undefined && gateway !== "") {
@@ -115,7 +131,8 @@ export class NetworkIndex {
                 else if (deps.length) target = "other";
                 else target = "unknown";
             } else if (gateway === "local") target = "local";
-            else if (gateway.startsWith("igw-") || this.stack.named(gateway, AWS_TYPES.internetGateway)) target = "internet-gateway";
+            else if (gateway.startsWith("igw-") || this.stack.named(gateway, AWS_TYPES.internetGateway))
+                target = "internet-gateway";
             else target = "other";
             return { source, path, destination, target, targetProp: at("gatewayId") };
         }
@@ -124,7 +141,8 @@ export class NetworkIndex {
             return { source, path, destination, target: "carrier-gateway", targetProp: at("carrierGatewayId") };
         }
         const eigw = str(r.egressOnlyGatewayId);
-        if (eigw !== undefined && eigw !== "") return { source, path, destination, target: "egress-only", targetProp: at("egressOnlyGatewayId") };
+        if (eigw !== undefined && eigw !== "")
+            return { source, path, destination, target: "egress-only", targetProp: at("egressOnlyGatewayId") };
         return { source, path, destination, target: "other", targetProp: at("target") };
     }
 
@@ -160,7 +178,9 @@ export class NetworkIndex {
         if (vpcKey === undefined) return undefined;
         const vpc = this.stack.byUrn(vpcKey);
         const vpcId = vpc ? idOf(vpc) : vpcKey;
-        const assoc = this.mainAssociation.get(vpcKey) ?? (typeof vpcId === "string" ? this.mainAssociation.get(vpcId) : undefined);
+        const assoc =
+            this.mainAssociation.get(vpcKey) ??
+            (typeof vpcId === "string" ? this.mainAssociation.get(vpcId) : undefined);
         if (assoc !== undefined) return assoc;
         if (!vpc) return undefined; // VPC outside the stack: its main table is not visible
         const main = str(read(vpc.props, "mainRouteTableId"));
@@ -168,7 +188,8 @@ export class NetworkIndex {
         for (const drt of this.stack.ofType(AWS_TYPES.defaultRouteTable)) {
             const drtVpc = str(read(drt.props, "vpcId"));
             const drtId = str(read(drt.props, "defaultRouteTableId"));
-            const sameVpc = (typeof vpcId === "string" && drtVpc === vpcId) ||
+            const sameVpc =
+                (typeof vpcId === "string" && drtVpc === vpcId) ||
                 (typeof drtId === "string" && (drtId === vpcDefault || drtId === main)) ||
                 this.stack.computedFrom(drt, "defaultRouteTableId", AWS_TYPES.vpc).includes(vpc);
             if (sameVpc) return drt.urn;
@@ -188,27 +209,41 @@ export class NetworkIndex {
     subnetPrivacy(subnet: StackResource): SubnetPrivacy {
         const reasons: string[] = [];
         const mapPublic = bool(read(subnet.props, "mapPublicIpOnLaunch"));
-        if (mapPublic === PACK_UNKNOWN) return { status: "undecided", reason: `subnet '${subnet.name}' mapPublicIpOnLaunch` };
+        if (mapPublic === PACK_UNKNOWN)
+            return { status: "undecided", reason: `subnet '${subnet.name}' mapPublicIpOnLaunch` };
         if (mapPublic === true) reasons.push("mapPublicIpOnLaunch is true (instances get a public IPv4 address)");
         const table = this.effectiveRouteTable(subnet);
         if (table === PACK_UNKNOWN) {
-            return reasons.length ? { status: "public", reasons } : { status: "undecided", reason: `route table of subnet '${subnet.name}'` };
+            return reasons.length
+                ? { status: "public", reasons }
+                : { status: "undecided", reason: `route table of subnet '${subnet.name}'` };
         }
         if (table === undefined) {
             if (reasons.length) return { status: "public", reasons };
-            return { status: "external", reason: `subnet '${subnet.name}' uses its VPC's main route table, and that VPC is not in this stack` };
+            return {
+                status: "external",
+                reason: `subnet '${subnet.name}' uses its VPC's main route table, and that VPC is not in this stack`,
+            };
         }
         const routes = table === VPC_MAIN_UNMANAGED ? [] : this.routesOf(table);
         let undecided = false;
         for (const route of routes) {
             if (route.target === "internet-gateway" || route.target === "carrier-gateway") {
-                const where = route.path ? `${route.source.name}.${route.path}` : `aws.ec2.Route '${route.source.name}'`;
+                const where = route.path
+                    ? `${route.source.name}.${route.path}`
+                    : `aws.ec2.Route '${route.source.name}'`;
                 const gw = route.target === "internet-gateway" ? "an internet gateway" : "a carrier gateway";
-                reasons.push(`its route table routes ${route.destination} to ${gw} (${where}.${route.targetProp.split(".").pop()})`);
+                reasons.push(
+                    `its route table routes ${route.destination} to ${gw} (${where}.${route.targetProp.split(".").pop()})`,
+                );
             } else if (route.target === "unknown") undecided = true;
         }
         // A route whose table is unknown may belong to this table.
-        if (this.unplacedRoutes.some((r) => r.target === "internet-gateway" || r.target === "carrier-gateway" || r.target === "unknown")) {
+        if (
+            this.unplacedRoutes.some(
+                (r) => r.target === "internet-gateway" || r.target === "carrier-gateway" || r.target === "unknown",
+            )
+        ) {
             undecided = true;
         }
         if (reasons.length) return { status: "public", reasons };
@@ -252,6 +287,11 @@ export function functionPlacement(stack: StackIndex, fn: StackResource): Functio
     }
     const subnets = stack.referencesIn(fn, "vpcConfig", subnetIds, AWS_TYPES.subnet);
     if (subnets === PACK_UNKNOWN) return { kind: "unknown", what: "vpcConfig.subnetIds" };
-    return { kind: "vpc", subnets: subnets.resources, external: subnets.external, securityGroups: list(config.securityGroupIds) };
+    return {
+        kind: "vpc",
+        subnets: subnets.resources,
+        external: subnets.external,
+        securityGroups: list(config.securityGroupIds),
+    };
     // Only the count of security groups matters: an element unknown at preview is still a group.
 }

@@ -164,7 +164,7 @@ export function isSet(value: unknown): boolean {
 export function show(value: unknown, max = 120): string {
     let text: string;
     try {
-        text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+        text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
     } catch {
         text = String(value);
     }

@@ -4,7 +4,15 @@
  * policies): which Allow statements are open to everyone, or to a service for any account.
  * Document parsing is lib/iam.ts.
  */
-import { describeStatement, isOpenPrincipal, isParseError, parsePolicyDocument, pinningConditionKeys, PolicyStatement, unpinnedServicePrincipals } from "./iam";
+import {
+    describeStatement,
+    isOpenPrincipal,
+    isParseError,
+    parsePolicyDocument,
+    pinningConditionKeys,
+    PolicyStatement,
+    unpinnedServicePrincipals,
+} from "./iam";
 import { PACK_UNKNOWN, Unknown } from "./props";
 import { RuleContext, RuleResource } from "./rule";
 

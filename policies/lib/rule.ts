@@ -275,7 +275,9 @@ function rawProps(props: unknown): Record<string, unknown> {
 /** The provider field of a RuleResource, from the SDK's provider record (if any). */
 function providerOf(provider: ResourceValidationArgs["provider"]): Pick<RuleResource, "provider"> {
     if (!provider) return {};
-    return { provider: { type: provider.type, name: provider.name, urn: provider.urn, props: rawProps(provider.props) } };
+    return {
+        provider: { type: provider.type, name: provider.name, urn: provider.urn, props: rawProps(provider.props) },
+    };
 }
 
 function errorText(e: unknown): string {
@@ -302,8 +304,7 @@ function makeContext<C>(
 ): RuleContext<C> & { flush(): void } {
     const undecided: string[] = [];
     const now = policyNow();
-    const exemptionFor = (subject: Subject) =>
-        matchingExemption(config.exemptions, subject.urn, subject.name, now);
+    const exemptionFor = (subject: Subject) => matchingExemption(config.exemptions, subject.urn, subject.name, now);
 
     const ctx: RuleContext<C> & { flush(): void } = {
         rule: meta.name,
@@ -474,7 +475,9 @@ export function stackRule<C = Record<string, never>>(def: StackRuleDefinition<C>
                 if (isUnknownValueError(e)) {
                     ctx.undecided({ type: "stack", name: "stack", urn: "" }, errorText(e));
                 } else {
-                    ctx.reportStack(`${def.name} could not check the stack (${errorText(e)}): report a policy-pack bug`);
+                    ctx.reportStack(
+                        `${def.name} could not check the stack (${errorText(e)}): report a policy-pack bug`,
+                    );
                 }
             }
             ctx.flush();

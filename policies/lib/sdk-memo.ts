@@ -60,7 +60,10 @@ export function sdkFingerprint(): Fingerprint {
     const dir = sdkDir();
     const files: Record<string, string> = {};
     for (const f of Object.keys(VERIFIED.files)) {
-        files[f] = crypto.createHash("sha256").update(fs.readFileSync(path.join(dir, f))).digest("hex");
+        files[f] = crypto
+            .createHash("sha256")
+            .update(fs.readFileSync(path.join(dir, f)))
+            .digest("hex");
     }
     return { version: JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).version, files };
 }
@@ -105,16 +108,21 @@ let installed: { module: DeserializeModule; original: Deserialize } | undefined;
  * Installs the memo into the pack's @pulumi/policy when the SDK matches `expected`; otherwise
  * leaves it untouched. Returns what it did.
  */
-export function installDeserializationMemo(expected: Fingerprint = VERIFIED,
-    mode = process.env.SECURE_WEB_APP_POLICY_SDK_MEMO ?? ""): "installed" | "disabled" | "unverified SDK" {
+export function installDeserializationMemo(
+    expected: Fingerprint = VERIFIED,
+    mode = process.env.SECURE_WEB_APP_POLICY_SDK_MEMO ?? "",
+): "installed" | "disabled" | "unverified SDK" {
     if (mode === "off") return "disabled";
     if (installed) return "installed";
     const now = sdkFingerprint();
-    const same = now.version === expected.version &&
+    const same =
+        now.version === expected.version &&
         Object.keys(expected.files).every((f) => now.files[f] === expected.files[f]);
     if (!same) {
         if (mode === "require") {
-            throw new Error(`SECURE_WEB_APP_POLICY_SDK_MEMO=require, but @pulumi/policy ${now.version} is not the verified ${expected.version} build`);
+            throw new Error(
+                `SECURE_WEB_APP_POLICY_SDK_MEMO=require, but @pulumi/policy ${now.version} is not the verified ${expected.version} build`,
+            );
         }
         return "unverified SDK";
     }

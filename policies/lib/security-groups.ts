@@ -8,7 +8,12 @@ import { num, str, PACK_UNKNOWN } from "./props";
 import { AWS_TYPES } from "./types";
 
 /** The resource types that can hold an ingress rule. */
-export const SG_TYPES = [AWS_TYPES.securityGroup, AWS_TYPES.defaultSecurityGroup, AWS_TYPES.securityGroupRule, AWS_TYPES.securityGroupIngressRule];
+export const SG_TYPES = [
+    AWS_TYPES.securityGroup,
+    AWS_TYPES.defaultSecurityGroup,
+    AWS_TYPES.securityGroupRule,
+    AWS_TYPES.securityGroupIngressRule,
+];
 
 /** True for a CIDR that matches every address (`0.0.0.0/0`, `::/0`, any `/0`). */
 export function isOpenCidr(cidr: string): boolean {
@@ -16,7 +21,11 @@ export function isOpenCidr(cidr: string): boolean {
 }
 
 /** The ports a rule opens, as a range; undefined for "all". */
-export function portRange(protocol: unknown, from: unknown, to: unknown): [number, number] | undefined | typeof PACK_UNKNOWN {
+export function portRange(
+    protocol: unknown,
+    from: unknown,
+    to: unknown,
+): [number, number] | undefined | typeof PACK_UNKNOWN {
     const p = str(protocol);
     if (p === PACK_UNKNOWN) return PACK_UNKNOWN;
     if (p === "-1" || p === "all" || p === "ALL") return undefined;

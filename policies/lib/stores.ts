@@ -111,7 +111,12 @@ export function checkCustomerManagedKey<C extends Partial<CmkConfig>>(
 }
 
 /** A `name`/`value` parameter list (RDS, Redshift, DocumentDB parameter groups; workgroup configParameters). */
-export function parameterValue(parameters: unknown, name: string, nameKey = "name", valueKey = "value"): string | Unknown | undefined {
+export function parameterValue(
+    parameters: unknown,
+    name: string,
+    nameKey = "name",
+    valueKey = "value",
+): string | Unknown | undefined {
     const list = read(parameters);
     if (isUnknown(list)) return PACK_UNKNOWN;
     if (!Array.isArray(list)) return undefined;

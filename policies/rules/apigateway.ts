@@ -21,7 +21,8 @@ function methodSettingsOf(index: StackIndex, stage: StackResource): StackResourc
         }
         const name = str(read(ms.props, "stageName"));
         const msApi = index.referenceIn(ms, "restApi", read(ms.props, "restApi"), AWS_TYPES.apigatewayRestApi);
-        if (name === PACK_UNKNOWN || msApi === PACK_UNKNOWN || stageName === PACK_UNKNOWN || api === PACK_UNKNOWN) return PACK_UNKNOWN;
+        if (name === PACK_UNKNOWN || msApi === PACK_UNKNOWN || stageName === PACK_UNKNOWN || api === PACK_UNKNOWN)
+            return PACK_UNKNOWN;
         if (name === stageName && msApi === api) out.push(ms);
     }
     return out;
@@ -36,22 +37,33 @@ export const stageWafAssociated = stackRule({
     enforcementLevel: "mandatory",
     severity: "high",
     control: fsbp("APIGateway.4"),
-    remediationSteps: "Add `new aws.wafv2.WebAclAssociation(name, { resourceArn: stage.arn, webAclArn: regionalAcl.arn })`.",
+    remediationSteps:
+        "Add `new aws.wafv2.WebAclAssociation(name, { resourceArn: stage.arn, webAclArn: regionalAcl.arn })`.",
     tags: ["apigateway", "waf"],
-    preview: "The association's resourceArn is unknown in a first preview; it is tied to the stage by property dependency.",
+    preview:
+        "The association's resourceArn is unknown in a first preview; it is tied to the stage by property dependency.",
     check(stack, ctx) {
         const index = stack.index;
         const protectedStages = new Set<string>();
         let undecided = false;
         for (const assoc of index.ofType(AWS_TYPES.wafv2WebAclAssociation)) {
-            const target = index.referenceIn(assoc, "resourceArn", read(assoc.props, "resourceArn"), AWS_TYPES.apigatewayStage);
+            const target = index.referenceIn(
+                assoc,
+                "resourceArn",
+                read(assoc.props, "resourceArn"),
+                AWS_TYPES.apigatewayStage,
+            );
             if (target === PACK_UNKNOWN) undecided = true;
             else if (target && typeof target === "object") protectedStages.add(target.urn);
         }
         for (const stage of index.ofType(AWS_TYPES.apigatewayStage)) {
             if (protectedStages.has(stage.urn)) continue;
             if (undecided) ctx.undecided(stage, "resourceArn of a WebAclAssociation");
-            else ctx.report(stage, "must be protected by AWS WAF: add an aws.wafv2.WebAclAssociation with resourceArn set to this stage's arn");
+            else
+                ctx.report(
+                    stage,
+                    "must be protected by AWS WAF: add an aws.wafv2.WebAclAssociation with resourceArn set to this stage's arn",
+                );
         }
     },
 });
@@ -73,9 +85,13 @@ export const stageAccessLogging = resourceRule({
         const flat = Array.isArray(settings) ? settings[0] : settings;
         const destination = str(read(flat, "destinationArn"));
         const format = str(read(flat, "format"));
-        if (destination === PACK_UNKNOWN || format === PACK_UNKNOWN || isUnknown(settings)) return ctx.undecided(stage, "accessLogSettings");
+        if (destination === PACK_UNKNOWN || format === PACK_UNKNOWN || isUnknown(settings))
+            return ctx.undecided(stage, "accessLogSettings");
         if (!destination || !format) {
-            ctx.report(stage, "must write access logs: set accessLogSettings.destinationArn (a log group) and accessLogSettings.format");
+            ctx.report(
+                stage,
+                "must write access logs: set accessLogSettings.destinationArn (a log group) and accessLogSettings.format",
+            );
         }
     },
 });
@@ -92,7 +108,7 @@ export const stageExecutionLogging = stackRule({
     severity: "low",
     control: fsbp("APIGateway.1"),
     remediationSteps:
-        "Add `new aws.apigateway.MethodSettings(name, { restApi, stageName, methodPath: \"*/*\", settings: { loggingLevel: \"ERROR\" } })`.",
+        'Add `new aws.apigateway.MethodSettings(name, { restApi, stageName, methodPath: "*/*", settings: { loggingLevel: "ERROR" } })`.',
     tags: ["apigateway", "logging"],
     check(stack, ctx) {
         const index = stack.index;
@@ -102,10 +118,15 @@ export const stageExecutionLogging = stackRule({
                 ctx.undecided(stage, "stageName/restApi of its MethodSettings");
                 continue;
             }
-            const levels = settings.map((ms) => str(read(ms.props, "settings", "loggingLevel") ?? read(ms.props, "settings", 0, "loggingLevel")));
+            const levels = settings.map((ms) =>
+                str(read(ms.props, "settings", "loggingLevel") ?? read(ms.props, "settings", 0, "loggingLevel")),
+            );
             if (levels.includes(PACK_UNKNOWN)) ctx.undecided(stage, "settings.loggingLevel");
             else if (!levels.some((l) => typeof l === "string" && LOGGING_LEVELS.includes(l))) {
-                ctx.report(stage, "must log execution: add aws.apigateway.MethodSettings for this stage with settings.loggingLevel ERROR or INFO");
+                ctx.report(
+                    stage,
+                    "must log execution: add aws.apigateway.MethodSettings for this stage with settings.loggingLevel ERROR or INFO",
+                );
             }
         }
     },
@@ -113,7 +134,8 @@ export const stageExecutionLogging = stackRule({
 
 export const stageXrayTracing = resourceRule({
     name: "apigateway-stage-xray-tracing",
-    description: "Checks that every REST API stage has xrayTracingEnabled, so requests are traced end to end with the Lambdas. Mandatory.",
+    description:
+        "Checks that every REST API stage has xrayTracingEnabled, so requests are traced end to end with the Lambdas. Mandatory.",
     enforcementLevel: "mandatory",
     severity: "low",
     control: fsbp("APIGateway.3"),
@@ -137,7 +159,8 @@ export const stageCacheEncrypted = stackRule({
     severity: "medium",
     constraint: "encryption-on",
     control: fsbp("APIGateway.5"),
-    remediationSteps: "In the stage's aws.apigateway.MethodSettings set settings.cachingEnabled and settings.cacheDataEncrypted to true.",
+    remediationSteps:
+        "In the stage's aws.apigateway.MethodSettings set settings.cachingEnabled and settings.cacheDataEncrypted to true.",
     tags: ["apigateway", "encryption"],
     check(stack, ctx) {
         const index = stack.index;
@@ -175,14 +198,17 @@ export const domainTls12 = resourceRule({
     enforcementLevel: "mandatory",
     severity: "medium",
     constraint: "encryption-on",
-    remediationSteps: "Set securityPolicy: \"TLS_1_2\" on the aws.apigateway.DomainName.",
+    remediationSteps: 'Set securityPolicy: "TLS_1_2" on the aws.apigateway.DomainName.',
     tags: ["apigateway", "encryption", "tls"],
     resourceTypes: [AWS_TYPES.apigatewayDomainName],
     check(domain, ctx) {
         const policy = str(read(domain.props, "securityPolicy"));
         if (policy === PACK_UNKNOWN) return ctx.undecided(domain, "securityPolicy");
         if (policy !== "TLS_1_2" && !(typeof policy === "string" && /TLS1?_?3|TLS13/i.test(policy))) {
-            ctx.report(domain, `must require TLS 1.2: securityPolicy is ${policy ?? "unset (TLS_1_0)"}; set it to "TLS_1_2"`);
+            ctx.report(
+                domain,
+                `must require TLS 1.2: securityPolicy is ${policy ?? "unset (TLS_1_0)"}; set it to "TLS_1_2"`,
+            );
         }
     },
 });
@@ -201,8 +227,16 @@ export const apiGateway5xxAlarm = stackRule({
         const index = stack.index;
         for (const api of index.ofType(AWS_TYPES.apigatewayRestApi)) {
             ctx.guard(api, () =>
-                requireAlarm(index, ctx, api, [], ["AWS/ApiGateway|5XXError"], [read(api.props, "name")],
-                    "a 5XXError alarm", "add an aws.cloudwatch.MetricAlarm on AWS/ApiGateway 5XXError with dimensions.ApiName set to the API's name"),
+                requireAlarm(
+                    index,
+                    ctx,
+                    api,
+                    [],
+                    ["AWS/ApiGateway|5XXError"],
+                    [read(api.props, "name")],
+                    "a 5XXError alarm",
+                    "add an aws.cloudwatch.MetricAlarm on AWS/ApiGateway 5XXError with dimensions.ApiName set to the API's name",
+                ),
             );
         }
     },

@@ -16,17 +16,26 @@ export const workgroupEncrypted = resourceRule({
     severity: "medium",
     constraint: "encryption-on",
     remediationSteps:
-        "Set `configuration: { enforceWorkgroupConfiguration: true, resultConfiguration: { encryptionConfiguration: { encryptionOption: \"SSE_KMS\", kmsKeyArn: key.arn } } }`.",
+        'Set `configuration: { enforceWorkgroupConfiguration: true, resultConfiguration: { encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: key.arn } } }`.',
     tags: ["athena", "encryption"],
     preview: "Unknown settings are undecided.",
     resourceTypes: [AWS_TYPES.athenaWorkgroup],
     check(r, ctx) {
         const enforce = bool(readPath(r.props, "configuration.enforceWorkgroupConfiguration"));
-        const option = str(readPath(r.props, "configuration.resultConfiguration.encryptionConfiguration.encryptionOption"));
+        const option = str(
+            readPath(r.props, "configuration.resultConfiguration.encryptionConfiguration.encryptionOption"),
+        );
         if (enforce === PACK_UNKNOWN || option === PACK_UNKNOWN) return ctx.undecided(r, "configuration");
-        if (enforce === false) ctx.report(r, "must enforce its result encryption on every query (configuration.enforceWorkgroupConfiguration is false): set it to true");
+        if (enforce === false)
+            ctx.report(
+                r,
+                "must enforce its result encryption on every query (configuration.enforceWorkgroupConfiguration is false): set it to true",
+            );
         if (option !== "SSE_KMS" && option !== "CSE_KMS") {
-            ctx.report(r, `must encrypt query results with KMS (encryptionOption is ${option ?? "unset"}): set resultConfiguration.encryptionConfiguration { encryptionOption: "SSE_KMS", kmsKeyArn }`);
+            ctx.report(
+                r,
+                `must encrypt query results with KMS (encryptionOption is ${option ?? "unset"}): set resultConfiguration.encryptionConfiguration { encryptionOption: "SSE_KMS", kmsKeyArn }`,
+            );
         }
     },
 });

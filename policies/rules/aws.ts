@@ -20,7 +20,8 @@ export const requiredTags = stackRule<{ requiredTags: string[] }>({
         "keys configured the rule checks nothing. Advisory: tags drive cost allocation and ownership, not access.",
     enforcementLevel: "advisory",
     severity: "low",
-    remediationSteps: "Set the keys in the aws provider's defaultTags.tags (covers every resource) or in the resource's tags.",
+    remediationSteps:
+        "Set the keys in the aws provider's defaultTags.tags (covers every resource) or in the resource's tags.",
     tags: ["tagging", "governance"],
     preview: "Undecided while tagsAll and tags are unknown (a new resource's tagsAll is computed).",
     config: {
@@ -40,7 +41,11 @@ export const requiredTags = stackRule<{ requiredTags: string[] }>({
             else {
                 const own = rec(read(r.props, "tags"));
                 const defaults = rec(read(r.provider?.props, "defaultTags", "tags"));
-                if (own === PACK_UNKNOWN || defaults === PACK_UNKNOWN || (isUnknown(read(r.props, "tagsAll")) && !own && !defaults)) {
+                if (
+                    own === PACK_UNKNOWN ||
+                    defaults === PACK_UNKNOWN ||
+                    (isUnknown(read(r.props, "tagsAll")) && !own && !defaults)
+                ) {
                     ctx.undecided(r, "tags/tagsAll");
                     continue;
                 }
@@ -48,12 +53,13 @@ export const requiredTags = stackRule<{ requiredTags: string[] }>({
             }
             const missing = keys.filter((k) => !present.has(k));
             if (missing.length) {
-                ctx.report(r, `must carry the required tags: missing ${missing.join(", ")}; add them to the provider's defaultTags.tags or to tags`);
+                ctx.report(
+                    r,
+                    `must carry the required tags: missing ${missing.join(", ")}; add them to the provider's defaultTags.tags or to tags`,
+                );
             }
         }
     },
 });
 
-export const rules: Rule[] = [
-    requiredTags,
-];
+export const rules: Rule[] = [requiredTags];

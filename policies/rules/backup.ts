@@ -20,7 +20,8 @@ export const vaultEncryptedCmk = resourceRule({
     severity: "medium",
     constraint: "encryption-on",
     control: fsbp("Backup.1"),
-    remediationSteps: "Set `kmsKeyArn` (or `encryptionKeyArn` on a logically air-gapped vault) to a customer-managed key.",
+    remediationSteps:
+        "Set `kmsKeyArn` (or `encryptionKeyArn` on a logically air-gapped vault) to a customer-managed key.",
     tags: ["backup", "encryption"],
     preview: "An unknown key counts as customer-managed.",
     resourceTypes: [AWS_TYPES.backupVault, AIR_GAPPED],
@@ -29,7 +30,10 @@ export const vaultEncryptedCmk = resourceRule({
         const key = str(r.props[property]);
         if (key === PACK_UNKNOWN) return;
         if (typeof key === "string" && key !== "" && !isAwsManagedKey(key)) return;
-        ctx.report(r, `must encrypt recovery points with a customer-managed KMS key (${property} is ${key ? `"${key}"` : "unset, so an AWS-managed key is used"}): set ${property}`);
+        ctx.report(
+            r,
+            `must encrypt recovery points with a customer-managed KMS key (${property} is ${key ? `"${key}"` : "unset, so an AWS-managed key is used"}): set ${property}`,
+        );
     },
 });
 
@@ -39,12 +43,20 @@ export const vaultPolicyNotPublic = resourceRule({
         "Checks that no AWS Backup vault access policy (aws.backup.VaultPolicy) allows a `*` principal without a condition pinning the caller to fixed values, nor a service principal without a confused-deputy condition: another account could copy recovery points out or delete them. Mandatory.",
     enforcementLevel: "mandatory",
     severity: "critical",
-    remediationSteps: "Name the accounts that copy into the vault (`Principal: { AWS: \"arn:aws:iam::<account>:root\" }`) or pin `*` with aws:PrincipalOrgID; add a Deny on backup:DeleteRecoveryPoint.",
+    remediationSteps:
+        'Name the accounts that copy into the vault (`Principal: { AWS: "arn:aws:iam::<account>:root" }`) or pin `*` with aws:PrincipalOrgID; add a Deny on backup:DeleteRecoveryPoint.',
     tags: ["backup", "public-access"],
     preview: "A policy built from unknown outputs is undecided at preview.",
     resourceTypes: [AWS_TYPES.backupVaultPolicy],
     check(r, ctx) {
-        checkResourcePolicyNotPublic(r, ctx, r.props.policy, "policy", "name the accounts that use the vault or pin the caller with aws:PrincipalOrgID", { servicePrincipals: true });
+        checkResourcePolicyNotPublic(
+            r,
+            ctx,
+            r.props.policy,
+            "policy",
+            "name the accounts that use the vault or pin the caller with aws:PrincipalOrgID",
+            { servicePrincipals: true },
+        );
     },
 });
 

@@ -17,10 +17,11 @@ function behaviours(dist: RuleResource): { path: string; behaviour: Record<strin
     if (dflt !== undefined) out.push({ path: "defaultCacheBehavior", behaviour: dflt });
     const ordered = list(read(dist.props, "orderedCacheBehaviors"));
     if (ordered === PACK_UNKNOWN) out.push({ path: "orderedCacheBehaviors", behaviour: PACK_UNKNOWN });
-    else ordered.forEach((b, i) => {
-        const r = rec(b);
-        if (r !== undefined) out.push({ path: `orderedCacheBehaviors[${i}]`, behaviour: r });
-    });
+    else
+        ordered.forEach((b, i) => {
+            const r = rec(b);
+            if (r !== undefined) out.push({ path: `orderedCacheBehaviors[${i}]`, behaviour: r });
+        });
     return out;
 }
 
@@ -44,14 +45,22 @@ export function s3OriginKind(domain: string): "s3" | "s3-website" | undefined {
     return undefined;
 }
 
-function originFindings(dist: RuleResource, ctx: RuleContext<unknown>, judge: (o: Record<string, unknown>, path: string) => void): void {
+function originFindings(
+    dist: RuleResource,
+    ctx: RuleContext<unknown>,
+    judge: (o: Record<string, unknown>, path: string) => void,
+): void {
     const all = origins(dist);
     if (all === PACK_UNKNOWN) return ctx.undecided(dist, "origins");
     for (const { path, origin } of all) judge(origin, path);
 }
 
 /** Runs `judge` on each origin's customOriginConfig (S3 origins have none). */
-function eachCustomOrigin(dist: RuleResource, ctx: RuleContext<unknown>, judge: (custom: Record<string, unknown>, path: string) => void): void {
+function eachCustomOrigin(
+    dist: RuleResource,
+    ctx: RuleContext<unknown>,
+    judge: (custom: Record<string, unknown>, path: string) => void,
+): void {
     originFindings(dist, ctx, (origin, path) => {
         const custom = rec(origin.customOriginConfig);
         if (custom === PACK_UNKNOWN) return ctx.undecided(dist, `${path}.customOriginConfig`);
@@ -68,7 +77,7 @@ export const distributionDefaultRootObject = resourceRule({
     enforcementLevel: "mandatory",
     severity: "medium",
     control: fsbp("CloudFront.1"),
-    remediationSteps: "Set defaultRootObject: \"index.html\".",
+    remediationSteps: 'Set defaultRootObject: "index.html".',
     tags: ["cloudfront", "s3"],
     resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
@@ -76,11 +85,14 @@ export const distributionDefaultRootObject = resourceRule({
         if (all === PACK_UNKNOWN) return ctx.undecided(dist, "origins");
         const domains = all.map(({ origin }) => str(origin.domainName));
         if (domains.includes(PACK_UNKNOWN)) return ctx.undecided(dist, "origins[].domainName");
-        const hasS3 = all.some(({ origin }, i) => rec(origin.s3OriginConfig) !== undefined || s3OriginKind(String(domains[i] ?? "")) !== undefined);
+        const hasS3 = all.some(
+            ({ origin }, i) =>
+                rec(origin.s3OriginConfig) !== undefined || s3OriginKind(String(domains[i] ?? "")) !== undefined,
+        );
         if (!hasS3) return;
         const root = str(read(dist.props, "defaultRootObject"));
         if (root === PACK_UNKNOWN) return ctx.undecided(dist, "defaultRootObject");
-        if (!root) ctx.report(dist, "must set a default root object: set defaultRootObject (e.g. \"index.html\")");
+        if (!root) ctx.report(dist, 'must set a default root object: set defaultRootObject (e.g. "index.html")');
     },
 });
 
@@ -95,7 +107,8 @@ export const distributionHttpsViewers = resourceRule({
     severity: "high",
     constraint: "encryption-on",
     control: fsbp("CloudFront.3"),
-    remediationSteps: "Set viewerProtocolPolicy: \"redirect-to-https\" on defaultCacheBehavior and every orderedCacheBehaviors entry.",
+    remediationSteps:
+        'Set viewerProtocolPolicy: "redirect-to-https" on defaultCacheBehavior and every orderedCacheBehaviors entry.',
     tags: ["cloudfront", "encryption", "tls"],
     resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
@@ -107,7 +120,10 @@ export const distributionHttpsViewers = resourceRule({
             const policy = str(behaviour.viewerProtocolPolicy);
             if (policy === PACK_UNKNOWN) ctx.undecided(dist, `${path}.viewerProtocolPolicy`);
             else if (!policy || !HTTPS_VIEWER.includes(policy)) {
-                ctx.report(dist, `must require HTTPS: ${path}.viewerProtocolPolicy is ${policy ?? "unset"}; set it to "redirect-to-https"`);
+                ctx.report(
+                    dist,
+                    `must require HTTPS: ${path}.viewerProtocolPolicy is ${policy ?? "unset"}; set it to "redirect-to-https"`,
+                );
             }
         }
     },
@@ -135,17 +151,27 @@ export const distributionS3OriginAccessControl = resourceRule({
             if (domain === PACK_UNKNOWN) return ctx.undecided(dist, `${path}.domainName`);
             const kind = typeof domain === "string" ? s3OriginKind(domain) : undefined;
             if (kind === "s3-website") {
-                return ctx.report(dist, `must not use an S3 website endpoint: ${path}.domainName is ${domain} (public bucket, HTTP only); use the bucket's REST endpoint with Origin Access Control`);
+                return ctx.report(
+                    dist,
+                    `must not use an S3 website endpoint: ${path}.domainName is ${domain} (public bucket, HTTP only); use the bucket's REST endpoint with Origin Access Control`,
+                );
             }
             const s3Config = rec(origin.s3OriginConfig);
             if (kind !== "s3" && s3Config === undefined) return;
             const oai = s3Config && s3Config !== PACK_UNKNOWN ? str(s3Config.originAccessIdentity) : undefined;
             if (typeof oai === "string" && oai !== "") {
-                return ctx.report(dist, `must use Origin Access Control, not an origin access identity: ${path}.s3OriginConfig.originAccessIdentity is set; set originAccessControlId and remove the OAI`);
+                return ctx.report(
+                    dist,
+                    `must use Origin Access Control, not an origin access identity: ${path}.s3OriginConfig.originAccessIdentity is set; set originAccessControlId and remove the OAI`,
+                );
             }
             const oac = str(origin.originAccessControlId);
             if (oac === PACK_UNKNOWN) return ctx.undecided(dist, `${path}.originAccessControlId`);
-            if (!oac) ctx.report(dist, `must read its S3 origin through Origin Access Control: set ${path}.originAccessControlId`);
+            if (!oac)
+                ctx.report(
+                    dist,
+                    `must read its S3 origin through Origin Access Control: set ${path}.originAccessControlId`,
+                );
         });
     },
 });
@@ -159,7 +185,7 @@ export const distributionCustomOriginHttps = resourceRule({
     severity: "high",
     constraint: "encryption-on",
     control: fsbp("CloudFront.9"),
-    remediationSteps: "Set customOriginConfig.originProtocolPolicy: \"https-only\".",
+    remediationSteps: 'Set customOriginConfig.originProtocolPolicy: "https-only".',
     tags: ["cloudfront", "encryption", "tls"],
     resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
@@ -167,7 +193,10 @@ export const distributionCustomOriginHttps = resourceRule({
             const policy = str(custom.originProtocolPolicy);
             if (policy === PACK_UNKNOWN) return ctx.undecided(dist, `${path}.customOriginConfig.originProtocolPolicy`);
             if (policy !== "https-only") {
-                ctx.report(dist, `must reach custom origins over HTTPS: ${path}.customOriginConfig.originProtocolPolicy is ${policy ?? "unset"}; set it to "https-only"`);
+                ctx.report(
+                    dist,
+                    `must reach custom origins over HTTPS: ${path}.customOriginConfig.originProtocolPolicy is ${policy ?? "unset"}; set it to "https-only"`,
+                );
             }
         });
     },
@@ -182,7 +211,7 @@ export const distributionCustomOriginTls12 = resourceRule({
     severity: "medium",
     constraint: "encryption-on",
     control: fsbp("CloudFront.10"),
-    remediationSteps: "Set customOriginConfig.originSslProtocols: [\"TLSv1.2\"].",
+    remediationSteps: 'Set customOriginConfig.originSslProtocols: ["TLSv1.2"].',
     tags: ["cloudfront", "encryption", "tls"],
     resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
@@ -191,7 +220,10 @@ export const distributionCustomOriginTls12 = resourceRule({
             if (protocols === PACK_UNKNOWN) return ctx.undecided(dist, `${path}.customOriginConfig.originSslProtocols`);
             const weak = protocols.filter((p) => p !== "TLSv1.2" && p !== "TLSv1.3");
             if (weak.length > 0 || protocols.length === 0) {
-                ctx.report(dist, `must use only TLSv1.2 to custom origins: ${path}.customOriginConfig.originSslProtocols is [${protocols.join(", ")}]; set it to ["TLSv1.2"]`);
+                ctx.report(
+                    dist,
+                    `must use only TLSv1.2 to custom origins: ${path}.customOriginConfig.originSslProtocols is [${protocols.join(", ")}]; set it to ["TLSv1.2"]`,
+                );
             }
         });
     },
@@ -221,7 +253,7 @@ export const distributionViewerTls12 = resourceRule({
     severity: "medium",
     constraint: "encryption-on",
     control: fsbp("CloudFront.8"),
-    remediationSteps: "Set viewerCertificate.minimumProtocolVersion: \"TLSv1.2_2021\" and sslSupportMethod: \"sni-only\".",
+    remediationSteps: 'Set viewerCertificate.minimumProtocolVersion: "TLSv1.2_2021" and sslSupportMethod: "sni-only".',
     tags: ["cloudfront", "encryption", "tls"],
     config: {
         allowedMinimumProtocolVersions: stringListOption("Viewer security policies accepted.", MODERN_VIEWER_POLICIES),
@@ -231,14 +263,23 @@ export const distributionViewerTls12 = resourceRule({
         const cert = viewerCertificate(dist);
         if (cert === PACK_UNKNOWN) return ctx.undecided(dist, "viewerCertificate");
         if (!cert.custom) return;
-        const allowed = (ctx.config as { allowedMinimumProtocolVersions?: string[] }).allowedMinimumProtocolVersions ?? MODERN_VIEWER_POLICIES;
+        const allowed =
+            (ctx.config as { allowedMinimumProtocolVersions?: string[] }).allowedMinimumProtocolVersions ??
+            MODERN_VIEWER_POLICIES;
         const version = str(read(cert.props, "minimumProtocolVersion"));
         if (version === PACK_UNKNOWN) return ctx.undecided(dist, "viewerCertificate.minimumProtocolVersion");
         if (!version || !allowed.includes(version)) {
-            ctx.report(dist, `must require TLS 1.2 from viewers: viewerCertificate.minimumProtocolVersion is ${version ?? "unset (TLSv1)"}; set it to "TLSv1.2_2021"`);
+            ctx.report(
+                dist,
+                `must require TLS 1.2 from viewers: viewerCertificate.minimumProtocolVersion is ${version ?? "unset (TLSv1)"}; set it to "TLSv1.2_2021"`,
+            );
         }
         const sni = str(read(cert.props, "sslSupportMethod"));
-        if (sni === "vip") ctx.report(dist, "must serve HTTPS with SNI: viewerCertificate.sslSupportMethod is \"vip\"; set it to \"sni-only\"");
+        if (sni === "vip")
+            ctx.report(
+                dist,
+                'must serve HTTPS with SNI: viewerCertificate.sslSupportMethod is "vip"; set it to "sni-only"',
+            );
     },
 });
 
@@ -253,7 +294,7 @@ export const distributionViewerDefaultCertificate = resourceRule({
     severity: "low",
     constraint: "encryption-on",
     remediationSteps:
-        "Set aliases and viewerCertificate { acmCertificateArn (us-east-1), minimumProtocolVersion: \"TLSv1.2_2021\", sslSupportMethod: \"sni-only\" }.",
+        'Set aliases and viewerCertificate { acmCertificateArn (us-east-1), minimumProtocolVersion: "TLSv1.2_2021", sslSupportMethod: "sni-only" }.',
     tags: ["cloudfront", "encryption", "tls"],
     resourceTypes: [AWS_TYPES.cloudfrontDistribution],
     check(dist, ctx) {
@@ -262,7 +303,7 @@ export const distributionViewerDefaultCertificate = resourceRule({
         if (cert.custom) return;
         ctx.report(
             dist,
-            "serves viewers with the default *.cloudfront.net certificate, which lets them negotiate TLS 1.0 and 1.1: use a custom domain with an ACM certificate and minimumProtocolVersion \"TLSv1.2_2021\"",
+            'serves viewers with the default *.cloudfront.net certificate, which lets them negotiate TLS 1.0 and 1.1: use a custom domain with an ACM certificate and minimumProtocolVersion "TLSv1.2_2021"',
         );
     },
 });
@@ -298,7 +339,12 @@ export const distributionLogging = stackRule({
             if (str(read(src.props, "logType")) !== "ACCESS_LOGS") continue;
             const name = str(read(src.props, "name"));
             if (!delivered.has(src.urn) && !(typeof name === "string" && delivered.has(name))) continue;
-            const target = index.referenceIn(src, "resourceArn", read(src.props, "resourceArn"), AWS_TYPES.cloudfrontDistribution);
+            const target = index.referenceIn(
+                src,
+                "resourceArn",
+                read(src.props, "resourceArn"),
+                AWS_TYPES.cloudfrontDistribution,
+            );
             if (target === PACK_UNKNOWN) undecided = true;
             else if (target && typeof target === "object") v2.add(target.urn);
         }
@@ -308,7 +354,11 @@ export const distributionLogging = stackRule({
             if (bucket === PACK_UNKNOWN) ctx.undecided(dist, "loggingConfig.bucket");
             else if (typeof bucket === "string" && bucket !== "") continue;
             else if (undecided) ctx.undecided(dist, "resourceArn of a LogDeliverySource");
-            else ctx.report(dist, "must log requests: set loggingConfig.bucket or add a LogDeliverySource (ACCESS_LOGS) with a LogDelivery for it");
+            else
+                ctx.report(
+                    dist,
+                    "must log requests: set loggingConfig.bucket or add a LogDeliverySource (ACCESS_LOGS) with a LogDelivery for it",
+                );
         }
     },
 });
@@ -358,7 +408,10 @@ export const distributionSecurityHeaders = stackRule({
                     }
                     const id = str(behaviour.responseHeadersPolicyId);
                     if (id === MANAGED_SECURITY_HEADERS_POLICY_ID) continue;
-                    let policy = typeof id === "string" && id !== "" ? index.named(id, AWS_TYPES.cloudfrontResponseHeadersPolicy) : undefined;
+                    let policy =
+                        typeof id === "string" && id !== ""
+                            ? index.named(id, AWS_TYPES.cloudfrontResponseHeadersPolicy)
+                            : undefined;
                     if (id === PACK_UNKNOWN) {
                         const prop = path.startsWith("default") ? "defaultCacheBehavior" : "orderedCacheBehaviors";
                         const deps = index.computedFrom(dist, prop, AWS_TYPES.cloudfrontResponseHeadersPolicy);
@@ -369,7 +422,10 @@ export const distributionSecurityHeaders = stackRule({
                         policy = deps[0];
                     }
                     if (!id) {
-                        ctx.report(dist, `must send security headers: ${path}.responseHeadersPolicyId is unset; attach a response headers policy with securityHeadersConfig`);
+                        ctx.report(
+                            dist,
+                            `must send security headers: ${path}.responseHeadersPolicyId is unset; attach a response headers policy with securityHeadersConfig`,
+                        );
                         continue;
                     }
                     if (!policy) continue; // a policy outside the stack cannot be read: not judged
@@ -380,7 +436,10 @@ export const distributionSecurityHeaders = stackRule({
                     }
                     const missing = REQUIRED_SECURITY_HEADERS.filter((h) => rec(read(config, h)) === undefined);
                     if (missing.length) {
-                        ctx.report(dist, `must send security headers: ${path} uses response headers policy '${policy.name}', whose securityHeadersConfig lacks ${missing.join(", ")}; add them`);
+                        ctx.report(
+                            dist,
+                            `must send security headers: ${path} uses response headers policy '${policy.name}', whose securityHeadersConfig lacks ${missing.join(", ")}; add them`,
+                        );
                     }
                 }
             });

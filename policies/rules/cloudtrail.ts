@@ -25,13 +25,17 @@ export const trailEncrypted = resourceRule({
     resourceTypes: [AWS_TYPES.cloudtrailTrail],
     check(r, ctx) {
         if (isUnknown(r.props.kmsKeyId) || isSet(r.props.kmsKeyId)) return;
-        ctx.report(r, "must encrypt its log files with KMS (kmsKeyId is unset): set kmsKeyId to a customer-managed key");
+        ctx.report(
+            r,
+            "must encrypt its log files with KMS (kmsKeyId is unset): set kmsKeyId to a customer-managed key",
+        );
     },
 });
 
 export const trailLogValidation = resourceRule({
     name: "cloudtrail-trail-log-validation",
-    description: "Checks that every CloudTrail trail writes digest files (enableLogFileValidation; false by default), so a deleted or altered log file is detected. Advisory.",
+    description:
+        "Checks that every CloudTrail trail writes digest files (enableLogFileValidation; false by default), so a deleted or altered log file is detected. Advisory.",
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("CloudTrail.4"),
@@ -40,13 +44,20 @@ export const trailLogValidation = resourceRule({
     preview: "An unknown switch is undecided.",
     resourceTypes: [AWS_TYPES.cloudtrailTrail],
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "enableLogFileValidation", absent: false, want: true, what: "validate its log files", fix: "set enableLogFileValidation to true" });
+        checkSwitch(r, ctx, {
+            path: "enableLogFileValidation",
+            absent: false,
+            want: true,
+            what: "validate its log files",
+            fix: "set enableLogFileValidation to true",
+        });
     },
 });
 
 export const trailMultiRegion = resourceRule({
     name: "cloudtrail-trail-multi-region",
-    description: "Checks that every CloudTrail trail records every region (isMultiRegionTrail; false by default), so activity in an unused region is not invisible. Advisory.",
+    description:
+        "Checks that every CloudTrail trail records every region (isMultiRegionTrail; false by default), so activity in an unused region is not invisible. Advisory.",
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("CloudTrail.1"),
@@ -55,13 +66,20 @@ export const trailMultiRegion = resourceRule({
     preview: "An unknown switch is undecided.",
     resourceTypes: [AWS_TYPES.cloudtrailTrail],
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "isMultiRegionTrail", absent: false, want: true, what: "record every region", fix: "set isMultiRegionTrail to true" });
+        checkSwitch(r, ctx, {
+            path: "isMultiRegionTrail",
+            absent: false,
+            want: true,
+            what: "record every region",
+            fix: "set isMultiRegionTrail to true",
+        });
     },
 });
 
 export const trailCloudWatchLogs = resourceRule({
     name: "cloudtrail-trail-cloudwatch-logs",
-    description: "Checks that every CloudTrail trail also delivers to CloudWatch Logs (cloudWatchLogsGroupArn and cloudWatchLogsRoleArn), where metric filters and alarms can watch it. Advisory.",
+    description:
+        "Checks that every CloudTrail trail also delivers to CloudWatch Logs (cloudWatchLogsGroupArn and cloudWatchLogsRoleArn), where metric filters and alarms can watch it. Advisory.",
     enforcementLevel: "advisory",
     severity: "low",
     control: fsbp("CloudTrail.5"),
@@ -72,7 +90,10 @@ export const trailCloudWatchLogs = resourceRule({
     check(r, ctx) {
         const group = r.props.cloudWatchLogsGroupArn;
         if (isUnknown(group) || isSet(group)) return;
-        ctx.report(r, "must deliver to CloudWatch Logs (cloudWatchLogsGroupArn is unset): set cloudWatchLogsGroupArn and cloudWatchLogsRoleArn");
+        ctx.report(
+            r,
+            "must deliver to CloudWatch Logs (cloudWatchLogsGroupArn is unset): set cloudWatchLogsGroupArn and cloudWatchLogsRoleArn",
+        );
     },
 });
 

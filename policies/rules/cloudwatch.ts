@@ -54,13 +54,14 @@ export const logGroupRetention = resourceRule<RetentionConfig>({
         const max = ctx.config.maximumDays ?? 3653;
         if (days === PACK_UNKNOWN) return ctx.undecided(group, "retentionInDays");
         if (days === undefined || days === 0) {
-            return ctx.report(group, `must expire logs: retentionInDays is unset (kept forever); set it between ${min} and ${max}`);
+            return ctx.report(
+                group,
+                `must expire logs: retentionInDays is unset (kept forever); set it between ${min} and ${max}`,
+            );
         }
-        if (days < min || days > max) ctx.report(group, `must keep logs between ${min} and ${max} days: retentionInDays is ${days}`);
+        if (days < min || days > max)
+            ctx.report(group, `must keep logs between ${min} and ${max} days: retentionInDays is ${days}`);
     },
 });
 
-export const rules: Rule[] = [
-    logGroupEncrypted,
-    logGroupRetention,
-];
+export const rules: Rule[] = [logGroupEncrypted, logGroupRetention];

@@ -5,23 +5,41 @@
  */
 import { arr, num, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
-import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, parameterGroupOf, parameterValue } from "../lib/stores";
+import {
+    checkCustomerManagedKey,
+    checkSwitch,
+    CMK_CONFIG,
+    CmkConfig,
+    parameterGroupOf,
+    parameterValue,
+} from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 
 export const clusterEncrypted = resourceRule<CmkConfig>({
     name: "docdb-cluster-encrypted",
-    description: "Checks that every DocumentDB cluster encrypts its storage (storageEncrypted true; the default is false and cannot be changed after creation). Mandatory.",
+    description:
+        "Checks that every DocumentDB cluster encrypts its storage (storageEncrypted true; the default is false and cannot be changed after creation). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
     constraint: "encryption-on",
     control: fsbp("DocumentDB.1"),
-    remediationSteps: "Set `storageEncrypted: true` and `kmsKeyId` to a customer-managed key (an existing cluster: restore an encrypted snapshot copy).",
+    remediationSteps:
+        "Set `storageEncrypted: true` and `kmsKeyId` to a customer-managed key (an existing cluster: restore an encrypted snapshot copy).",
     tags: ["docdb", "encryption"],
     preview: "An unknown storageEncrypted is undecided; an unknown kmsKeyId counts as customer-managed.",
     config: CMK_CONFIG,
     resourceTypes: [AWS_TYPES.docdbCluster],
     check(r, ctx) {
-        if (checkSwitch(r, ctx, { path: "storageEncrypted", absent: false, want: true, what: "encrypt its storage", fix: "set storageEncrypted to true (with kmsKeyId)" })) return;
+        if (
+            checkSwitch(r, ctx, {
+                path: "storageEncrypted",
+                absent: false,
+                want: true,
+                what: "encrypt its storage",
+                fix: "set storageEncrypted to true (with kmsKeyId)",
+            })
+        )
+            return;
         checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/rds");
     },
 });
@@ -33,19 +51,28 @@ export const clusterTlsRequired = stackRule({
     enforcementLevel: "mandatory",
     severity: "medium",
     constraint: "encryption-on",
-    remediationSteps: "Remove `{ name: \"tls\", value: \"disabled\" }` from the group's parameters (or set it to \"enabled\").",
+    remediationSteps:
+        'Remove `{ name: "tls", value: "disabled" }` from the group\'s parameters (or set it to "enabled").',
     tags: ["docdb", "encryption", "in-transit"],
     preview: "An unknown group reference or parameter leaves it undecided.",
     check(stack, ctx) {
         for (const cluster of stack.index.ofType(AWS_TYPES.docdbCluster)) {
             ctx.guard(cluster, () => {
-                const group = parameterGroupOf(stack.index, cluster, "dbClusterParameterGroupName", AWS_TYPES.docdbClusterParameterGroup);
+                const group = parameterGroupOf(
+                    stack.index,
+                    cluster,
+                    "dbClusterParameterGroupName",
+                    AWS_TYPES.docdbClusterParameterGroup,
+                );
                 if (group === PACK_UNKNOWN) return ctx.undecided(cluster, "dbClusterParameterGroupName");
                 if (!group) return;
                 const value = parameterValue(group.props.parameters, "tls");
                 if (value === PACK_UNKNOWN) return ctx.undecided(group, "parameters tls");
                 if (value !== undefined && value.trim().toLowerCase() === "disabled") {
-                    ctx.report(group, `must keep TLS on for '${cluster.name}' (tls is "disabled"): set tls to "enabled"`);
+                    ctx.report(
+                        group,
+                        `must keep TLS on for '${cluster.name}' (tls is "disabled"): set tls to "enabled"`,
+                    );
                 }
             });
         }
@@ -63,13 +90,20 @@ export const clusterDeletionProtection = resourceRule({
     preview: "An unknown switch is undecided.",
     resourceTypes: [AWS_TYPES.docdbCluster],
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "deletionProtection", absent: false, want: true, what: "be protected from deletion", fix: "set deletionProtection to true" });
+        checkSwitch(r, ctx, {
+            path: "deletionProtection",
+            absent: false,
+            want: true,
+            what: "be protected from deletion",
+            fix: "set deletionProtection to true",
+        });
     },
 });
 
 export const clusterBackupRetention = resourceRule({
     name: "docdb-cluster-backup-retention",
-    description: "Checks that every DocumentDB cluster keeps automated backups at least 7 days (backupRetentionPeriod; the default is 1). Advisory.",
+    description:
+        "Checks that every DocumentDB cluster keeps automated backups at least 7 days (backupRetentionPeriod; the default is 1). Advisory.",
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("DocumentDB.2"),
@@ -80,25 +114,37 @@ export const clusterBackupRetention = resourceRule({
     check(r, ctx) {
         const days = num(r.props.backupRetentionPeriod);
         if (days === PACK_UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");
-        if ((days ?? 1) < 7) ctx.report(r, `must keep backups 7 days or more (backupRetentionPeriod is ${days ?? "unset, which means 1"}): set it to 7 or more`);
+        if ((days ?? 1) < 7)
+            ctx.report(
+                r,
+                `must keep backups 7 days or more (backupRetentionPeriod is ${days ?? "unset, which means 1"}): set it to 7 or more`,
+            );
     },
 });
 
 export const clusterAuditLogs = resourceRule({
     name: "docdb-cluster-audit-logs",
-    description: "Checks that every DocumentDB cluster exports audit logs to CloudWatch Logs (enabledCloudwatchLogsExports contains \"audit\"; audit_logs must also be enabled in its parameter group). Advisory.",
+    description:
+        'Checks that every DocumentDB cluster exports audit logs to CloudWatch Logs (enabledCloudwatchLogsExports contains "audit"; audit_logs must also be enabled in its parameter group). Advisory.',
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("DocumentDB.4"),
-    remediationSteps: "Add \"audit\" to `enabledCloudwatchLogsExports` and set the parameter audit_logs to enabled.",
+    remediationSteps: 'Add "audit" to `enabledCloudwatchLogsExports` and set the parameter audit_logs to enabled.',
     tags: ["docdb", "logging"],
     preview: "An unknown export list is undecided.",
     resourceTypes: [AWS_TYPES.docdbCluster],
     check(r, ctx) {
         const exports = arr(r.props.enabledCloudwatchLogsExports);
         if (exports === PACK_UNKNOWN) return ctx.undecided(r, "enabledCloudwatchLogsExports");
-        if (!(exports ?? []).some((e) => str(e) === "audit")) ctx.report(r, 'must export audit logs (enabledCloudwatchLogsExports lacks "audit"): add "audit"');
+        if (!(exports ?? []).some((e) => str(e) === "audit"))
+            ctx.report(r, 'must export audit logs (enabledCloudwatchLogsExports lacks "audit"): add "audit"');
     },
 });
 
-export const rules: Rule[] = [clusterEncrypted, clusterTlsRequired, clusterDeletionProtection, clusterBackupRetention, clusterAuditLogs];
+export const rules: Rule[] = [
+    clusterEncrypted,
+    clusterTlsRequired,
+    clusterDeletionProtection,
+    clusterBackupRetention,
+    clusterAuditLogs,
+];

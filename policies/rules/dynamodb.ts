@@ -49,9 +49,13 @@ export const dynamodbPitr = resourceRule({
     tags: ["dynamodb", "backup", "resilience"],
     resourceTypes: [AWS_TYPES.dynamodbTable],
     check(table, ctx) {
-        const enabled = bool(read(table.props, "pointInTimeRecovery", "enabled") ?? read(table.props, "pointInTimeRecovery", 0, "enabled"));
+        const enabled = bool(
+            read(table.props, "pointInTimeRecovery", "enabled") ??
+                read(table.props, "pointInTimeRecovery", 0, "enabled"),
+        );
         if (enabled === PACK_UNKNOWN) return ctx.undecided(table, "pointInTimeRecovery.enabled");
-        if (enabled !== true) ctx.report(table, "must enable point-in-time recovery: set pointInTimeRecovery.enabled to true");
+        if (enabled !== true)
+            ctx.report(table, "must enable point-in-time recovery: set pointInTimeRecovery.enabled to true");
     },
 });
 
@@ -70,13 +74,15 @@ export const dynamodbDeletionProtection = resourceRule({
     check(table, ctx) {
         const enabled = bool(read(table.props, "deletionProtectionEnabled"));
         if (enabled === PACK_UNKNOWN) return ctx.undecided(table, "deletionProtectionEnabled");
-        if (enabled !== true) ctx.report(table, "must be protected from deletion: set deletionProtectionEnabled to true");
+        if (enabled !== true)
+            ctx.report(table, "must be protected from deletion: set deletionProtectionEnabled to true");
     },
 });
 
 export const daxClusterEncrypted = resourceRule({
     name: "dynamodb-dax-cluster-encrypted",
-    description: "Checks that every DynamoDB Accelerator (DAX) cluster encrypts its cache at rest (serverSideEncryption.enabled; false when absent, and fixed at creation). Mandatory: the cache holds copies of table items.",
+    description:
+        "Checks that every DynamoDB Accelerator (DAX) cluster encrypts its cache at rest (serverSideEncryption.enabled; false when absent, and fixed at creation). Mandatory: the cache holds copies of table items.",
     enforcementLevel: "mandatory",
     severity: "high",
     control: fsbp("DynamoDB.3"),
@@ -86,25 +92,36 @@ export const daxClusterEncrypted = resourceRule({
     preview: "An unknown switch is undecided.",
     resourceTypes: [AWS_TYPES.daxCluster],
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "serverSideEncryption.enabled", absent: false, want: true, what: "encrypt its cache at rest", fix: "set serverSideEncryption { enabled: true }" });
+        checkSwitch(r, ctx, {
+            path: "serverSideEncryption.enabled",
+            absent: false,
+            want: true,
+            what: "encrypt its cache at rest",
+            fix: "set serverSideEncryption { enabled: true }",
+        });
     },
 });
 
 export const daxClusterTls = resourceRule({
     name: "dynamodb-dax-cluster-tls",
-    description: "Checks that every DAX cluster encrypts client connections (clusterEndpointEncryptionType TLS; the default NONE serves items in clear text). Mandatory.",
+    description:
+        "Checks that every DAX cluster encrypts client connections (clusterEndpointEncryptionType TLS; the default NONE serves items in clear text). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
     control: fsbp("DynamoDB.7"),
     constraint: "encryption-on",
-    remediationSteps: "Set `clusterEndpointEncryptionType: \"TLS\"` (a new cluster).",
+    remediationSteps: 'Set `clusterEndpointEncryptionType: "TLS"` (a new cluster).',
     tags: ["dynamodb", "encryption", "in-transit"],
     preview: "An unknown value is undecided.",
     resourceTypes: [AWS_TYPES.daxCluster],
     check(r, ctx) {
         const type = str(r.props.clusterEndpointEncryptionType);
         if (type === PACK_UNKNOWN) return ctx.undecided(r, "clusterEndpointEncryptionType");
-        if (type !== "TLS") ctx.report(r, `must encrypt client connections (clusterEndpointEncryptionType is ${type ? `"${type}"` : "unset, which means NONE"}): set it to "TLS"`);
+        if (type !== "TLS")
+            ctx.report(
+                r,
+                `must encrypt client connections (clusterEndpointEncryptionType is ${type ? `"${type}"` : "unset, which means NONE"}): set it to "TLS"`,
+            );
     },
 });
 

@@ -19,9 +19,11 @@ export const volumeEncrypted = stackRule<CmkConfig>({
     severity: "high",
     constraint: "encryption-on",
     control: fsbp("EC2.3"),
-    remediationSteps: "Set `encrypted: true` and `kmsKeyId` to a customer-managed key, or declare `new aws.ebs.EncryptionByDefault(\"ebs\", { enabled: true })`.",
+    remediationSteps:
+        'Set `encrypted: true` and `kmsKeyId` to a customer-managed key, or declare `new aws.ebs.EncryptionByDefault("ebs", { enabled: true })`.',
     tags: ["ebs", "encryption"],
-    preview: "An unknown `encrypted`, snapshotId or default-encryption switch is undecided; an unknown kmsKeyId counts as customer-managed.",
+    preview:
+        "An unknown `encrypted`, snapshotId or default-encryption switch is undecided; an unknown kmsKeyId counts as customer-managed.",
     config: CMK_CONFIG,
     check(stack, ctx) {
         const byDefault = ebsEncryptedByDefault(stack.index);
@@ -32,7 +34,16 @@ export const volumeEncrypted = stackRule<CmkConfig>({
                     if (byDefault === true) return checkCustomerManagedKey(v, ctx, "kmsKeyId", "alias/aws/ebs");
                     if (byDefault === PACK_UNKNOWN) return ctx.undecided(v, "EncryptionByDefault enabled");
                 }
-                if (checkSwitch(v, ctx, { path: "encrypted", absent: false, want: true, what: "be encrypted at rest", fix: "set encrypted to true (with kmsKeyId) or enable aws.ebs.EncryptionByDefault" })) return;
+                if (
+                    checkSwitch(v, ctx, {
+                        path: "encrypted",
+                        absent: false,
+                        want: true,
+                        what: "be encrypted at rest",
+                        fix: "set encrypted to true (with kmsKeyId) or enable aws.ebs.EncryptionByDefault",
+                    })
+                )
+                    return;
                 checkCustomerManagedKey(v, ctx, "kmsKeyId", "alias/aws/ebs");
             });
         }
@@ -69,7 +80,10 @@ export const snapshotCopyEncrypted = stackRule({
                 const volume = volumes[0];
                 if (!volume && snapshot.props.encrypted === undefined) return;
                 if (volume && (isUnknown(volume.props.encrypted) || volume.props.encrypted === true)) return;
-                ctx.report(copy, `must be encrypted (its source snapshot '${snapshot.name}' is unencrypted and encrypted is not true): set encrypted to true with kmsKeyId`);
+                ctx.report(
+                    copy,
+                    `must be encrypted (its source snapshot '${snapshot.name}' is unencrypted and encrypted is not true): set encrypted to true with kmsKeyId`,
+                );
             });
         }
     },

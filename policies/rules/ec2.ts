@@ -10,9 +10,25 @@
 import { regionalFunctions } from "../lib/edge";
 import { functionPlacement, networkOf, VPC_MAIN_UNMANAGED, vpcConfigOf } from "../lib/network";
 import { perIndex, push, StackIndex } from "../lib/stack";
-import { isConcretePinValue, isOpenPrincipal, isParseError, isWildcardResource, parsePolicyDocument, pinningConditionKeys } from "../lib/iam";
+import {
+    isConcretePinValue,
+    isOpenPrincipal,
+    isParseError,
+    isWildcardResource,
+    parsePolicyDocument,
+    pinningConditionKeys,
+} from "../lib/iam";
 import { bool, isSet, isUnknown, list, read, rec, str, strings, PACK_UNKNOWN, Unknown } from "../lib/props";
-import { fsbp, resourceRule, Rule, RuleContext, RuleResource, StackResource, stackRule, stringListOption } from "../lib/rule";
+import {
+    fsbp,
+    resourceRule,
+    Rule,
+    RuleContext,
+    RuleResource,
+    StackResource,
+    stackRule,
+    stringListOption,
+} from "../lib/rule";
 import { allPorts, isOpenCidr, portRange, portsAllowed, SG_TYPES } from "../lib/security-groups";
 import { ebsEncryptedByDefault } from "../lib/stores";
 import { AWS_TYPES, isType } from "../lib/types";
@@ -57,7 +73,11 @@ export const securityGroupNoPublicIngress = resourceRule<PublicIngressConfig>({
             const range = portRange(protocol, from, to);
             if (range === PACK_UNKNOWN) return ctx.undecided(resource, `${path} ports`);
             if (portsAllowed(range, allowed)) return;
-            const ports = range ? (range[0] === range[1] ? `port ${range[0]}` : `ports ${range[0]}-${range[1]}`) : "all ports";
+            const ports = range
+                ? range[0] === range[1]
+                    ? `port ${range[0]}`
+                    : `ports ${range[0]}-${range[1]}`
+                : "all ports";
             ctx.report(
                 resource,
                 `must not allow ingress from ${open.join(", ")}: ${path} opens ${ports} to the internet; ` +
@@ -66,8 +86,20 @@ export const securityGroupNoPublicIngress = resourceRule<PublicIngressConfig>({
         };
         const props = resource.props;
         if (resource.type === AWS_TYPES.securityGroupIngressRule) {
-            judge("cidrIpv4", read(props, "cidrIpv4"), read(props, "ipProtocol"), read(props, "fromPort"), read(props, "toPort"));
-            judge("cidrIpv6", read(props, "cidrIpv6"), read(props, "ipProtocol"), read(props, "fromPort"), read(props, "toPort"));
+            judge(
+                "cidrIpv4",
+                read(props, "cidrIpv4"),
+                read(props, "ipProtocol"),
+                read(props, "fromPort"),
+                read(props, "toPort"),
+            );
+            judge(
+                "cidrIpv6",
+                read(props, "cidrIpv6"),
+                read(props, "ipProtocol"),
+                read(props, "fromPort"),
+                read(props, "toPort"),
+            );
             return;
         }
         if (resource.type === AWS_TYPES.securityGroupRule) {
@@ -131,9 +163,17 @@ export const defaultSecurityGroupRestricted = stackRule({
         }
         for (const rule of index.ofType(...SG_RULE_TYPES)) {
             ctx.guard(rule, () => {
-                const target = index.referenceIn(rule, "securityGroupId", read(rule.props, "securityGroupId"), AWS_TYPES.defaultSecurityGroup);
+                const target = index.referenceIn(
+                    rule,
+                    "securityGroupId",
+                    read(rule.props, "securityGroupId"),
+                    AWS_TYPES.defaultSecurityGroup,
+                );
                 if (target && typeof target === "object") {
-                    ctx.report(rule, `must not add a rule to the default security group '${target.name}': delete it and use a dedicated group`);
+                    ctx.report(
+                        rule,
+                        `must not add a rule to the default security group '${target.name}': delete it and use a dedicated group`,
+                    );
                 }
             });
         }
@@ -156,7 +196,6 @@ interface EgressEntry {
     from: unknown;
     to: unknown;
 }
-
 
 /** A security group that regional Lambda functions use, and the functions (for messages). */
 interface FunctionGroup {
@@ -252,7 +291,17 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
                     if (r === PACK_UNKNOWN) return ctx.undecided(sg, `egress[${i}]`);
                     if (!r) return;
                     for (const key of ["cidrBlocks", "ipv6CidrBlocks"]) {
-                        judge({ holder: sg, path: `egress[${i}].${key}`, cidrs: r[key], protocol: r.protocol, from: r.fromPort, to: r.toPort }, entry);
+                        judge(
+                            {
+                                holder: sg,
+                                path: `egress[${i}].${key}`,
+                                cidrs: r[key],
+                                protocol: r.protocol,
+                                from: r.fromPort,
+                                to: r.toPort,
+                            },
+                            entry,
+                        );
                     }
                 });
             });
@@ -260,7 +309,12 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
 
         // Separate rule resources that target one of those groups.
         const targetOf = (rule: StackResource) => {
-            const sg = index.referenceIn(rule, "securityGroupId", read(rule.props, "securityGroupId"), AWS_TYPES.securityGroup);
+            const sg = index.referenceIn(
+                rule,
+                "securityGroupId",
+                read(rule.props, "securityGroupId"),
+                AWS_TYPES.securityGroup,
+            );
             if (sg === PACK_UNKNOWN) return "unresolved" as const;
             return sg && typeof sg === "object" ? lambdaGroups.get(sg.urn) : undefined;
         };
@@ -273,7 +327,17 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
                 if (!target) return;
                 for (const key of ["cidrBlocks", "ipv6CidrBlocks"]) {
                     const p = rule.props;
-                    judge({ holder: rule, path: key, cidrs: read(p, key), protocol: read(p, "protocol"), from: read(p, "fromPort"), to: read(p, "toPort") }, target);
+                    judge(
+                        {
+                            holder: rule,
+                            path: key,
+                            cidrs: read(p, key),
+                            protocol: read(p, "protocol"),
+                            from: read(p, "fromPort"),
+                            to: read(p, "toPort"),
+                        },
+                        target,
+                    );
                 }
             });
         }
@@ -283,7 +347,17 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
                 if (!target) return;
                 const p = rule.props;
                 for (const key of ["cidrIpv4", "cidrIpv6"]) {
-                    judge({ holder: rule, path: key, cidrs: read(p, key), protocol: read(p, "ipProtocol"), from: read(p, "fromPort"), to: read(p, "toPort") }, target);
+                    judge(
+                        {
+                            holder: rule,
+                            path: key,
+                            cidrs: read(p, key),
+                            protocol: read(p, "ipProtocol"),
+                            from: read(p, "fromPort"),
+                            to: read(p, "toPort"),
+                        },
+                        target,
+                    );
                 }
             });
         }
@@ -299,7 +373,7 @@ export const vpcFlowLogsEnabled = stackRule({
     severity: "medium",
     control: fsbp("EC2.6"),
     remediationSteps:
-        "Add `new aws.ec2.FlowLog(name, { vpcId: vpc.id, trafficType: \"ALL\", logDestination: logGroup.arn, iamRoleArn })`.",
+        'Add `new aws.ec2.FlowLog(name, { vpcId: vpc.id, trafficType: "ALL", logDestination: logGroup.arn, iamRoleArn })`.',
     tags: ["ec2", "network", "logging"],
     preview: "A flow log whose vpcId is unknown is tied to its VPC through property dependencies.",
     check(stack, ctx) {
@@ -353,9 +427,13 @@ export const vpcDnsForPrivateEndpoints = stackRule({
                 judged.add(vpc.urn);
                 const support = bool(read(vpc.props, "enableDnsSupport"));
                 const hostnames = bool(read(vpc.props, "enableDnsHostnames"));
-                if (isUnknown(support) || isUnknown(hostnames)) return ctx.undecided(vpc, "enableDnsSupport/enableDnsHostnames");
+                if (isUnknown(support) || isUnknown(hostnames))
+                    return ctx.undecided(vpc, "enableDnsSupport/enableDnsHostnames");
                 // enableDnsSupport defaults to true, enableDnsHostnames to false.
-                const missing = [support === false ? "enableDnsSupport" : "", hostnames !== true ? "enableDnsHostnames" : ""].filter(Boolean);
+                const missing = [
+                    support === false ? "enableDnsSupport" : "",
+                    hostnames !== true ? "enableDnsHostnames" : "",
+                ].filter(Boolean);
                 if (missing.length) {
                     ctx.report(
                         vpc,
@@ -414,7 +492,12 @@ function endpointsOf(index: StackIndex): EndpointInfo[] {
     }
     const attach = (assocType: string, prop: "tables" | "subnets", refProp: string, ...tokens: string[]) => {
         for (const assoc of index.ofType(assocType)) {
-            const ep = index.referenceIn(assoc, "vpcEndpointId", read(assoc.props, "vpcEndpointId"), AWS_TYPES.vpcEndpoint);
+            const ep = index.referenceIn(
+                assoc,
+                "vpcEndpointId",
+                read(assoc.props, "vpcEndpointId"),
+                AWS_TYPES.vpcEndpoint,
+            );
             const target = networkOf(index).key(assoc, refProp, ...tokens);
             const info = ep && typeof ep === "object" ? byUrn.get(ep.urn) : undefined;
             if (!info) continue;
@@ -446,9 +529,10 @@ export const gatewayEndpointsForLambdaSubnets = stackRule<GatewayConfig>({
     constraint: "vpc-endpoints-exist",
     remediationSteps:
         "Add `new aws.ec2.VpcEndpoint(name, { vpcId, serviceName: `com.amazonaws.${region}.s3`, vpcEndpointType: " +
-        "\"Gateway\", routeTableIds: privateRouteTableIds })` and the same for dynamodb.",
+        '"Gateway", routeTableIds: privateRouteTableIds })` and the same for dynamodb.',
     tags: ["ec2", "vpc-endpoint", "network"],
-    preview: "Undecided while a subnet's route table or an endpoint's service or route tables cannot be tied to resources.",
+    preview:
+        "Undecided while a subnet's route table or an endpoint's service or route tables cannot be tied to resources.",
     config: {
         gatewayServices: stringListOption(
             "Services (endpoint name suffix) that need a Gateway endpoint on every Lambda subnet's route table.",
@@ -459,7 +543,9 @@ export const gatewayEndpointsForLambdaSubnets = stackRule<GatewayConfig>({
         const index = stack.index;
         const services = ctx.config.gatewayServices ?? ["s3", "dynamodb"];
         const eps = endpoints(index);
-        const undecidedEndpoint = eps.find((e) => isUnknown(e.service) || isUnknown(e.type) || e.tables === PACK_UNKNOWN);
+        const undecidedEndpoint = eps.find(
+            (e) => isUnknown(e.service) || isUnknown(e.type) || e.tables === PACK_UNKNOWN,
+        );
         // Lambda@Edge functions are skipped: they cannot be attached to a VPC
         for (const fn of regionalFunctions(index)) {
             ctx.guard(fn, () => {
@@ -473,13 +559,22 @@ export const gatewayEndpointsForLambdaSubnets = stackRule<GatewayConfig>({
                     if (table === undefined) continue; // outside the stack: reported by the private-subnets rule
                     for (const service of services) {
                         const attached = eps.some(
-                            (e) => e.service === service && e.type === "Gateway" && e.tables !== PACK_UNKNOWN && e.tables.has(table),
+                            (e) =>
+                                e.service === service &&
+                                e.type === "Gateway" &&
+                                e.tables !== PACK_UNKNOWN &&
+                                e.tables.has(table),
                         );
-                        if (!attached) missing.push(`${service} (subnet '${subnet.name}', ${tableLabel(index, table)})`);
+                        if (!attached)
+                            missing.push(`${service} (subnet '${subnet.name}', ${tableLabel(index, table)})`);
                     }
                 }
                 if (missing.length === 0) return;
-                if (undecidedEndpoint) return ctx.undecided(fn, `service or route tables of endpoint '${undecidedEndpoint.endpoint.name}'`);
+                if (undecidedEndpoint)
+                    return ctx.undecided(
+                        fn,
+                        `service or route tables of endpoint '${undecidedEndpoint.endpoint.name}'`,
+                    );
                 ctx.report(
                     fn,
                     `must reach ${services.join(" and ")} through Gateway VPC endpoints on its subnets' route tables: missing ` +
@@ -503,14 +598,20 @@ function rolePolicyDocuments(index: StackIndex, role: StackResource): unknown[] 
     const inline = list(read(role.props, "inlinePolicies"));
     if (inline === PACK_UNKNOWN) return PACK_UNKNOWN;
     for (const p of inline) docs.push(read(p, "policy"));
-    for (const rp of index.propertiesComputedFrom(role, AWS_TYPES.iamRolePolicy).map((d) => d.resource).concat(byRoleValue(index, role, AWS_TYPES.iamRolePolicy))) {
+    for (const rp of index
+        .propertiesComputedFrom(role, AWS_TYPES.iamRolePolicy)
+        .map((d) => d.resource)
+        .concat(byRoleValue(index, role, AWS_TYPES.iamRolePolicy))) {
         docs.push(read(rp.props, "policy"));
     }
     const policyArns: unknown[] = [];
     const managed = strings(read(role.props, "managedPolicyArns"));
     if (managed === PACK_UNKNOWN) return PACK_UNKNOWN;
     policyArns.push(...managed);
-    for (const att of index.propertiesComputedFrom(role, AWS_TYPES.iamRolePolicyAttachment).map((d) => d.resource).concat(byRoleValue(index, role, AWS_TYPES.iamRolePolicyAttachment))) {
+    for (const att of index
+        .propertiesComputedFrom(role, AWS_TYPES.iamRolePolicyAttachment)
+        .map((d) => d.resource)
+        .concat(byRoleValue(index, role, AWS_TYPES.iamRolePolicyAttachment))) {
         const arn = index.referenceIn(att, "policyArn", read(att.props, "policyArn"), AWS_TYPES.iamPolicy);
         if (arn === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (arn && typeof arn === "object") docs.push(read(arn.props, "policy"));
@@ -539,7 +640,8 @@ function byRoleValue(index: StackIndex, role: StackResource, type: string): Stac
     const out: StackResource[] = [];
     for (const key of ["name", "id", "arn"]) {
         const value = str(read(role.props, key));
-        if (typeof value === "string") for (const r of byValue.get(`${type}|${value}`) ?? []) if (!out.includes(r)) out.push(r);
+        if (typeof value === "string")
+            for (const r of byValue.get(`${type}|${value}`) ?? []) if (!out.includes(r)) out.push(r);
     }
     return out.filter((r) => !index.propertiesComputedFrom(role, type).some((d) => d.resource === r));
 }
@@ -560,7 +662,10 @@ export function allowsService(document: unknown, service: string): boolean | Unk
         const p = pattern.toLowerCase().trim();
         if (p === "*") return true;
         const svc = p.split(":")[0];
-        const glob = svc.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+        const glob = svc
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".");
         return new RegExp(`^${glob}$`).test(prefix);
     };
     for (const s of parsed.statements) {
@@ -568,7 +673,8 @@ export function allowsService(document: unknown, service: string): boolean | Unk
         if (s.effect !== "Allow") continue;
         if (s.action === PACK_UNKNOWN || s.notAction === PACK_UNKNOWN) return PACK_UNKNOWN;
         if (s.action?.some(coversService)) return true;
-        if (s.notAction && !s.notAction.some((a) => a.trim() === "*" || a.toLowerCase().trim() === `${prefix}:*`)) return true;
+        if (s.notAction && !s.notAction.some((a) => a.trim() === "*" || a.toLowerCase().trim() === `${prefix}:*`))
+            return true;
     }
     return false;
 }
@@ -591,7 +697,7 @@ export const interfaceEndpointsForLambdaServices = stackRule<InterfaceConfig>({
     constraint: "vpc-endpoints-exist",
     remediationSteps:
         "Add `new aws.ec2.VpcEndpoint(name, { vpcId, serviceName: `com.amazonaws.${region}.kinesis-streams`, " +
-        "vpcEndpointType: \"Interface\", privateDnsEnabled: true, subnetIds: privateSubnetIds, securityGroupIds })`.",
+        'vpcEndpointType: "Interface", privateDnsEnabled: true, subnetIds: privateSubnetIds, securityGroupIds })`.',
     tags: ["ec2", "vpc-endpoint", "network"],
     preview: "Undecided while the role's policy documents, the endpoint's service, subnets or private DNS are unknown.",
     config: {
@@ -599,7 +705,7 @@ export const interfaceEndpointsForLambdaServices = stackRule<InterfaceConfig>({
             type: "object",
             additionalProperties: { type: "string" },
             default: { kinesis: "kinesis-streams" },
-            description: "IAM service prefix -> interface endpoint service name suffix (e.g. {\"sqs\": \"sqs\"}).",
+            description: 'IAM service prefix -> interface endpoint service name suffix (e.g. {"sqs": "sqs"}).',
         },
     },
     check(stack, ctx) {
@@ -647,9 +753,13 @@ function interfaceEndpointProblem(
     service: string,
     subnets: StackResource[],
 ): string | undefined | Unknown {
-    const candidates = eps.filter((e) => e.service === service && e.type === "Interface" && (vpc === undefined || e.vpc === vpc));
+    const candidates = eps.filter(
+        (e) => e.service === service && e.type === "Interface" && (vpc === undefined || e.vpc === vpc),
+    );
     if (candidates.length === 0) {
-        return eps.some((e) => isUnknown(e.service) || isUnknown(e.type) || isUnknown(e.vpc)) ? PACK_UNKNOWN : `no ${service} Interface endpoint in its VPC`;
+        return eps.some((e) => isUnknown(e.service) || isUnknown(e.type) || isUnknown(e.vpc))
+            ? PACK_UNKNOWN
+            : `no ${service} Interface endpoint in its VPC`;
     }
     const azOf = (key: string) => {
         const subnet = index.byUrn(key) ?? index.named(key, AWS_TYPES.subnet);
@@ -666,7 +776,9 @@ function interfaceEndpointProblem(
         const own = e.subnets;
         if (own === PACK_UNKNOWN) return PACK_UNKNOWN;
         const zones = new Set([...own].map(azOf));
-        const uncovered = subnets.filter((s) => !own.has(s.urn) && !zones.has(str(read(s.props, "availabilityZone")) as string));
+        const uncovered = subnets.filter(
+            (s) => !own.has(s.urn) && !zones.has(str(read(s.props, "availabilityZone")) as string),
+        );
         if (uncovered.length === 0) return undefined;
         last = `endpoint '${e.endpoint.name}' has no network interface in the subnet or AZ of ${uncovered.map((s) => `'${s.name}'`).join(", ")}`;
     }
@@ -731,7 +843,7 @@ export const endpointPolicyRestricted = stackRule({
     name: "ec2-vpc-endpoint-policy-restricted",
     description:
         "Checks that every VPC endpoint has a policy (inline `policy` or aws.ec2.VpcEndpointPolicy) and that no Allow " +
-        "statement grants Principal \"*\" on Resource \"*\" unless a condition pins the caller or resource to the account " +
+        'statement grants Principal "*" on Resource "*" unless a condition pins the caller or resource to the account ' +
         "or organisation (aws:PrincipalAccount, aws:PrincipalOrgID, aws:ResourceAccount ...). Without one, the endpoint " +
         "carries any principal's traffic to any account's resources — an exfiltration path. Advisory: endpoint policies " +
         "are defence in depth behind IAM, and services without policy support exist.",
@@ -758,13 +870,20 @@ export const endpointPolicyRestricted = stackRule({
                 const policy = holder ? read(holder.props, "policy") : read(endpoint.props, "policy");
                 if (isUnknown(policy)) return ctx.undecided(endpoint, "policy");
                 if (policy === undefined || policy === null || policy === "") {
-                    return ctx.report(endpoint, "must have an endpoint policy: set policy to allow only the actions and resources the VPC's workloads use (the default allows everything)");
+                    return ctx.report(
+                        endpoint,
+                        "must have an endpoint policy: set policy to allow only the actions and resources the VPC's workloads use (the default allows everything)",
+                    );
                 }
                 const open = wideOpenStatements(policy);
                 if (open === PACK_UNKNOWN) return ctx.undecided(endpoint, "policy");
-                if (open === "unparsable") return ctx.report(endpoint, "must have a parsable endpoint policy: policy is not valid JSON");
+                if (open === "unparsable")
+                    return ctx.report(endpoint, "must have a parsable endpoint policy: policy is not valid JSON");
                 for (const { index, why } of open) {
-                    ctx.report(endpoint, `must not be wide open: policy statement[${index}] ${why}; name the resources or add an aws:PrincipalAccount condition`);
+                    ctx.report(
+                        endpoint,
+                        `must not be wide open: policy statement[${index}] ${why}; name the resources or add an aws:PrincipalAccount condition`,
+                    );
                 }
             });
         }
@@ -789,7 +908,11 @@ function blockDevices(r: StackResource): BlockDevice[] | Unknown {
         mappings.forEach((m, i) => {
             const ebs = read(m, "ebs");
             if (ebs === undefined || ebs === null) return; // an instance-store or suppressed mapping
-            out.push({ where: `blockDeviceMappings[${i}].ebs`, encrypted: read(ebs, "encrypted"), snapshotId: read(ebs, "snapshotId") });
+            out.push({
+                where: `blockDeviceMappings[${i}].ebs`,
+                encrypted: read(ebs, "encrypted"),
+                snapshotId: read(ebs, "snapshotId"),
+            });
         });
         return out;
     }
@@ -801,7 +924,11 @@ function blockDevices(r: StackResource): BlockDevice[] | Unknown {
     if (devices === PACK_UNKNOWN) return PACK_UNKNOWN;
     devices.forEach((d, i) => {
         if (bool(read(d, "noDevice")) === true) return;
-        out.push({ where: `ebsBlockDevices[${i}]`, encrypted: read(d, "encrypted"), snapshotId: read(d, "snapshotId") });
+        out.push({
+            where: `ebsBlockDevices[${i}]`,
+            encrypted: read(d, "encrypted"),
+            snapshotId: read(d, "snapshotId"),
+        });
     });
     return out;
 }
@@ -809,18 +936,23 @@ function blockDevices(r: StackResource): BlockDevice[] | Unknown {
 export const instanceVolumesEncrypted = stackRule({
     name: "ec2-instance-volumes-encrypted",
     description:
-        "Checks that every EBS volume an EC2 instance, spot instance request, launch template or launch configuration creates is encrypted: each root and EBS block device sets `encrypted` (a string \"true\" in launch templates), or the stack enables EBS encryption by default (aws.ebs.EncryptionByDefault). Without either, the root volume follows its AMI's snapshot (unencrypted for the public Amazon Linux and Ubuntu AMIs); a device restored from its own snapshotId follows that snapshot and is not judged. Mandatory.",
+        'Checks that every EBS volume an EC2 instance, spot instance request, launch template or launch configuration creates is encrypted: each root and EBS block device sets `encrypted` (a string "true" in launch templates), or the stack enables EBS encryption by default (aws.ebs.EncryptionByDefault). Without either, the root volume follows its AMI\'s snapshot (unencrypted for the public Amazon Linux and Ubuntu AMIs); a device restored from its own snapshotId follows that snapshot and is not judged. Mandatory.',
     enforcementLevel: "mandatory",
     severity: "high",
     control: fsbp("EC2.3"),
     constraint: "encryption-on",
     remediationSteps:
-        "Set `rootBlockDevice: { encrypted: true }` and `encrypted: true` on each ebsBlockDevices entry (launch templates: `ebs: { encrypted: \"true\" }`), or declare `new aws.ebs.EncryptionByDefault(\"ebs\", { enabled: true })`.",
+        'Set `rootBlockDevice: { encrypted: true }` and `encrypted: true` on each ebsBlockDevices entry (launch templates: `ebs: { encrypted: "true" }`), or declare `new aws.ebs.EncryptionByDefault("ebs", { enabled: true })`.',
     tags: ["ec2", "ebs", "encryption"],
     preview: "An unknown device list, `encrypted` or default-encryption switch is undecided.",
     check(stack, ctx) {
         const byDefault = ebsEncryptedByDefault(stack.index);
-        const holders = stack.index.ofType(AWS_TYPES.ec2Instance, AWS_TYPES.ec2SpotInstanceRequest, AWS_TYPES.ec2LaunchTemplate, AWS_TYPES.ec2LaunchConfiguration);
+        const holders = stack.index.ofType(
+            AWS_TYPES.ec2Instance,
+            AWS_TYPES.ec2SpotInstanceRequest,
+            AWS_TYPES.ec2LaunchTemplate,
+            AWS_TYPES.ec2LaunchConfiguration,
+        );
         for (const r of holders) {
             ctx.guard(r, () => {
                 if (byDefault === true) return;
@@ -852,28 +984,35 @@ export const ebsEncryptionByDefaultEnabled = resourceRule({
     severity: "high",
     control: fsbp("EC2.7"),
     constraint: "encryption-on",
-    remediationSteps: "Set `enabled: true` (or remove the line), optionally with aws.ebs.DefaultKmsKey naming a customer-managed key.",
+    remediationSteps:
+        "Set `enabled: true` (or remove the line), optionally with aws.ebs.DefaultKmsKey naming a customer-managed key.",
     tags: ["ec2", "ebs", "encryption"],
     preview: "An unknown `enabled` is undecided.",
     resourceTypes: [AWS_TYPES.ebsEncryptionByDefault],
     check(r, ctx) {
         const enabled = bool(r.props.enabled);
         if (enabled === PACK_UNKNOWN) return ctx.undecided(r, "enabled");
-        if (enabled === false) ctx.report(r, "must keep EBS encryption by default on (enabled is false): set enabled to true");
+        if (enabled === false)
+            ctx.report(r, "must keep EBS encryption by default on (enabled is false): set enabled to true");
     },
 });
 
-const IMDS_TYPES = [AWS_TYPES.ec2Instance, AWS_TYPES.ec2SpotInstanceRequest, AWS_TYPES.ec2LaunchTemplate, AWS_TYPES.ec2LaunchConfiguration];
+const IMDS_TYPES = [
+    AWS_TYPES.ec2Instance,
+    AWS_TYPES.ec2SpotInstanceRequest,
+    AWS_TYPES.ec2LaunchTemplate,
+    AWS_TYPES.ec2LaunchConfiguration,
+];
 
 export const instanceImdsv2 = resourceRule({
     name: "ec2-instance-imdsv2-required",
     description:
-        "Checks that every EC2 instance, spot instance request, launch template and launch configuration requires IMDSv2 session tokens (metadataOptions.httpTokens \"required\"; the provider's default is \"optional\", which lets a server-side request forgery read the instance role's credentials), unless the metadata endpoint is disabled. Advisory.",
+        'Checks that every EC2 instance, spot instance request, launch template and launch configuration requires IMDSv2 session tokens (metadataOptions.httpTokens "required"; the provider\'s default is "optional", which lets a server-side request forgery read the instance role\'s credentials), unless the metadata endpoint is disabled. Advisory.',
     enforcementLevel: "advisory",
     severity: "high",
     control: fsbp("EC2.8"),
     relatedControls: [fsbp("EC2.170")],
-    remediationSteps: "Set `metadataOptions: { httpTokens: \"required\", httpPutResponseHopLimit: 1 }`.",
+    remediationSteps: 'Set `metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }`.',
     tags: ["ec2", "credentials"],
     preview: "An unknown httpTokens or httpEndpoint is undecided.",
     resourceTypes: IMDS_TYPES,
@@ -882,7 +1021,10 @@ export const instanceImdsv2 = resourceRule({
         const tokens = str(read(r.props, "metadataOptions", "httpTokens"));
         if (endpoint === PACK_UNKNOWN || tokens === PACK_UNKNOWN) return ctx.undecided(r, "metadataOptions");
         if (endpoint === "disabled" || tokens === "required") return;
-        ctx.report(r, `must require IMDSv2 (metadataOptions.httpTokens is ${tokens ? `"${tokens}"` : "unset, which means optional"}): set httpTokens to "required"`);
+        ctx.report(
+            r,
+            `must require IMDSv2 (metadataOptions.httpTokens is ${tokens ? `"${tokens}"` : "unset, which means optional"}): set httpTokens to "required"`,
+        );
     },
 });
 

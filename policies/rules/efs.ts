@@ -19,13 +19,23 @@ export const fileSystemEncrypted = resourceRule<CmkConfig>({
     constraint: "encryption-on",
     control: fsbp("EFS.1"),
     relatedControls: [fsbp("EFS.8")],
-    remediationSteps: "Set `encrypted: true` and `kmsKeyId` to a customer-managed key; move the data to a new encrypted file system (AWS DataSync) for an existing one.",
+    remediationSteps:
+        "Set `encrypted: true` and `kmsKeyId` to a customer-managed key; move the data to a new encrypted file system (AWS DataSync) for an existing one.",
     tags: ["efs", "encryption"],
     preview: "An unknown `encrypted` is undecided; an unknown kmsKeyId counts as customer-managed.",
     config: CMK_CONFIG,
     resourceTypes: [AWS_TYPES.efsFileSystem],
     check(r, ctx) {
-        if (checkSwitch(r, ctx, { path: "encrypted", absent: false, want: true, what: "be encrypted at rest", fix: "set encrypted to true (with kmsKeyId)" })) return;
+        if (
+            checkSwitch(r, ctx, {
+                path: "encrypted",
+                absent: false,
+                want: true,
+                what: "be encrypted at rest",
+                fix: "set encrypted to true (with kmsKeyId)",
+            })
+        )
+            return;
         checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/elasticfilesystem");
     },
 });
@@ -37,15 +47,23 @@ export const fileSystemPolicyNotPublic = resourceRule({
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-        "Name the roles that mount the file system (`Principal: { AWS: [roleArn] }`), or pin `*` with `StringEquals: { \"aws:PrincipalAccount\": accountId }`; keep a Deny on aws:SecureTransport false.",
+        'Name the roles that mount the file system (`Principal: { AWS: [roleArn] }`), or pin `*` with `StringEquals: { "aws:PrincipalAccount": accountId }`; keep a Deny on aws:SecureTransport false.',
     tags: ["efs", "public-access"],
-    rationale: "IAM authorization for NFS clients evaluates this policy; an open Allow makes the network path (security groups) the only guard.",
+    rationale:
+        "IAM authorization for NFS clients evaluates this policy; an open Allow makes the network path (security groups) the only guard.",
     preview: "A policy built from unknown outputs (the usual JSON string) is undecided at preview.",
     resourceTypes: [AWS_TYPES.efsFileSystemPolicy],
     check(r, ctx) {
-        checkResourcePolicyNotPublic(r, ctx, r.props.policy, "policy", "name the roles that mount the file system or pin the caller with aws:PrincipalAccount", {
-            servicePrincipals: true,
-        });
+        checkResourcePolicyNotPublic(
+            r,
+            ctx,
+            r.props.policy,
+            "policy",
+            "name the roles that mount the file system or pin the caller with aws:PrincipalAccount",
+            {
+                servicePrincipals: true,
+            },
+        );
     },
 });
 
@@ -56,7 +74,8 @@ export const accessPointRootDirectory = resourceRule({
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("EFS.3"),
-    remediationSteps: "Set `rootDirectory: { path: \"/app\", creationInfo: { ownerUid, ownerGid, permissions: \"750\" } }`.",
+    remediationSteps:
+        'Set `rootDirectory: { path: "/app", creationInfo: { ownerUid, ownerGid, permissions: "750" } }`.',
     tags: ["efs", "least-privilege"],
     preview: "An unknown path is undecided.",
     resourceTypes: [AWS_TYPES.efsAccessPoint],
@@ -64,14 +83,18 @@ export const accessPointRootDirectory = resourceRule({
         const path = str(read(r.props, "rootDirectory", "path"));
         if (path === PACK_UNKNOWN) return ctx.undecided(r, "rootDirectory.path");
         if (typeof path !== "string" || path === "" || path === "/") {
-            ctx.report(r, `must confine clients to a directory (rootDirectory.path is ${path ? `"${path}"` : "unset, which means /"}): set rootDirectory.path`);
+            ctx.report(
+                r,
+                `must confine clients to a directory (rootDirectory.path is ${path ? `"${path}"` : "unset, which means /"}): set rootDirectory.path`,
+            );
         }
     },
 });
 
 export const accessPointUserIdentity = resourceRule({
     name: "efs-access-point-user-identity",
-    description: "Checks that every EFS access point enforces a POSIX user identity (posixUser set), so every NFS request through it runs as that user. Advisory.",
+    description:
+        "Checks that every EFS access point enforces a POSIX user identity (posixUser set), so every NFS request through it runs as that user. Advisory.",
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("EFS.4"),
@@ -82,8 +105,16 @@ export const accessPointUserIdentity = resourceRule({
     check(r, ctx) {
         const user = r.props.posixUser;
         if (isUnknown(user) || isSet(user)) return;
-        ctx.report(r, "must enforce a user identity (posixUser is unset, so clients choose their own uid): set posixUser { uid, gid }");
+        ctx.report(
+            r,
+            "must enforce a user identity (posixUser is unset, so clients choose their own uid): set posixUser { uid, gid }",
+        );
     },
 });
 
-export const rules: Rule[] = [fileSystemEncrypted, fileSystemPolicyNotPublic, accessPointRootDirectory, accessPointUserIdentity];
+export const rules: Rule[] = [
+    fileSystemEncrypted,
+    fileSystemPolicyNotPublic,
+    accessPointRootDirectory,
+    accessPointUserIdentity,
+];

@@ -22,7 +22,8 @@ export const replicationGroupEncryptedAtRest = resourceRule<CmkConfig>({
     severity: "high",
     constraint: "encryption-on",
     control: fsbp("ElastiCache.4"),
-    remediationSteps: "Set `atRestEncryptionEnabled: true` and `kmsKeyId` to a customer-managed key (a new replication group: at-rest encryption is chosen at creation).",
+    remediationSteps:
+        "Set `atRestEncryptionEnabled: true` and `kmsKeyId` to a customer-managed key (a new replication group: at-rest encryption is chosen at creation).",
     tags: ["elasticache", "encryption"],
     preview: "An unknown switch or engine is undecided; an unknown kmsKeyId counts as customer-managed.",
     config: CMK_CONFIG,
@@ -32,7 +33,16 @@ export const replicationGroupEncryptedAtRest = resourceRule<CmkConfig>({
         const engine = str(r.props.engine);
         if (engine === PACK_UNKNOWN && r.props.atRestEncryptionEnabled === undefined) return ctx.undecided(r, "engine");
         const absent = typeof engine === "string" && engine.toLowerCase() === "valkey";
-        if (checkSwitch(r, ctx, { path: "atRestEncryptionEnabled", absent, want: true, what: "encrypt its data at rest", fix: "set atRestEncryptionEnabled to true (with kmsKeyId)" })) return;
+        if (
+            checkSwitch(r, ctx, {
+                path: "atRestEncryptionEnabled",
+                absent,
+                want: true,
+                what: "encrypt its data at rest",
+                fix: "set atRestEncryptionEnabled to true (with kmsKeyId)",
+            })
+        )
+            return;
         checkCustomerManagedKey(r, ctx, "kmsKeyId", "the AWS-owned ElastiCache key");
     },
 });
@@ -46,7 +56,7 @@ export const replicationGroupEncryptedInTransit = resourceRule({
     constraint: "encryption-on",
     control: fsbp("ElastiCache.5"),
     remediationSteps:
-        "Set `transitEncryptionEnabled: true` (and `transitEncryptionMode: \"required\"` once clients use TLS); run Redis/Valkey as an aws.elasticache.ReplicationGroup (or a ServerlessCache).",
+        'Set `transitEncryptionEnabled: true` (and `transitEncryptionMode: "required"` once clients use TLS); run Redis/Valkey as an aws.elasticache.ReplicationGroup (or a ServerlessCache).',
     tags: ["elasticache", "encryption", "in-transit"],
     preview: "An unknown switch, mode or engine is undecided.",
     resourceTypes: [AWS_TYPES.elasticacheReplicationGroup, AWS_TYPES.elasticacheCluster],
@@ -57,23 +67,45 @@ export const replicationGroupEncryptedInTransit = resourceRule({
             const engine = str(r.props.engine);
             if (engine === PACK_UNKNOWN) return ctx.undecided(r, "engine");
             if (typeof engine === "string" && engine.toLowerCase() === "memcached") {
-                checkSwitch(r, ctx, { path: "transitEncryptionEnabled", absent: false, want: true, what: "encrypt connections in transit", fix: "set transitEncryptionEnabled to true" });
+                checkSwitch(r, ctx, {
+                    path: "transitEncryptionEnabled",
+                    absent: false,
+                    want: true,
+                    what: "encrypt connections in transit",
+                    fix: "set transitEncryptionEnabled to true",
+                });
                 return;
             }
-            return ctx.report(r, `must run as a replication group to encrypt its data (a standalone ${engine ?? "redis"} cache cluster supports neither transit nor at-rest encryption): use aws.elasticache.ReplicationGroup with transitEncryptionEnabled and atRestEncryptionEnabled`);
+            return ctx.report(
+                r,
+                `must run as a replication group to encrypt its data (a standalone ${engine ?? "redis"} cache cluster supports neither transit nor at-rest encryption): use aws.elasticache.ReplicationGroup with transitEncryptionEnabled and atRestEncryptionEnabled`,
+            );
         }
-        if (checkSwitch(r, ctx, { path: "transitEncryptionEnabled", absent: false, want: true, what: "encrypt connections in transit", fix: "set transitEncryptionEnabled to true" })) return;
+        if (
+            checkSwitch(r, ctx, {
+                path: "transitEncryptionEnabled",
+                absent: false,
+                want: true,
+                what: "encrypt connections in transit",
+                fix: "set transitEncryptionEnabled to true",
+            })
+        )
+            return;
         const mode = str(r.props.transitEncryptionMode);
         if (mode === PACK_UNKNOWN) return ctx.undecided(r, "transitEncryptionMode");
         if (typeof mode === "string" && mode.toLowerCase() === "preferred") {
-            ctx.report(r, 'must refuse clear-text connections (transitEncryptionMode is "preferred"): set transitEncryptionMode to "required"');
+            ctx.report(
+                r,
+                'must refuse clear-text connections (transitEncryptionMode is "preferred"): set transitEncryptionMode to "required"',
+            );
         }
     },
 });
 
 export const replicationGroupBackups = resourceRule({
     name: "elasticache-replication-group-backups-enabled",
-    description: "Checks that every Redis/Valkey ElastiCache replication group keeps automatic backups (snapshotRetentionLimit at least 1; the default 0 turns them off). Advisory.",
+    description:
+        "Checks that every Redis/Valkey ElastiCache replication group keeps automatic backups (snapshotRetentionLimit at least 1; the default 0 turns them off). Advisory.",
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("ElastiCache.1"),
@@ -85,9 +117,16 @@ export const replicationGroupBackups = resourceRule({
         const days = num(r.props.snapshotRetentionLimit);
         if (days === PACK_UNKNOWN) return ctx.undecided(r, "snapshotRetentionLimit");
         if (days === undefined || days < 1) {
-            ctx.report(r, `must keep automatic backups (snapshotRetentionLimit is ${days ?? "unset, which means 0"}): set snapshotRetentionLimit to 1 or more`);
+            ctx.report(
+                r,
+                `must keep automatic backups (snapshotRetentionLimit is ${days ?? "unset, which means 0"}): set snapshotRetentionLimit to 1 or more`,
+            );
         }
     },
 });
 
-export const rules: Rule[] = [replicationGroupEncryptedAtRest, replicationGroupEncryptedInTransit, replicationGroupBackups];
+export const rules: Rule[] = [
+    replicationGroupEncryptedAtRest,
+    replicationGroupEncryptedInTransit,
+    replicationGroupBackups,
+];

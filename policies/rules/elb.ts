@@ -13,9 +13,24 @@ import { fsbp, resourceRule, Rule, stackRule, stringListOption } from "../lib/ru
 import { checkSwitch } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 
-const LISTENER_TYPES = [AWS_TYPES.lbListener, AWS_TYPES.lbListenerAlias, AWS_TYPES.albListener, AWS_TYPES.albListenerAlias];
-const LISTENER_RULE_TYPES = [AWS_TYPES.lbListenerRule, AWS_TYPES.lbListenerRuleAlias, AWS_TYPES.albListenerRule, AWS_TYPES.albListenerRuleAlias];
-const LB_TYPES = [AWS_TYPES.lbLoadBalancer, AWS_TYPES.lbLoadBalancerAlias, AWS_TYPES.albLoadBalancer, AWS_TYPES.albLoadBalancerAlias];
+const LISTENER_TYPES = [
+    AWS_TYPES.lbListener,
+    AWS_TYPES.lbListenerAlias,
+    AWS_TYPES.albListener,
+    AWS_TYPES.albListenerAlias,
+];
+const LISTENER_RULE_TYPES = [
+    AWS_TYPES.lbListenerRule,
+    AWS_TYPES.lbListenerRuleAlias,
+    AWS_TYPES.albListenerRule,
+    AWS_TYPES.albListenerRuleAlias,
+];
+const LB_TYPES = [
+    AWS_TYPES.lbLoadBalancer,
+    AWS_TYPES.lbLoadBalancerAlias,
+    AWS_TYPES.albLoadBalancer,
+    AWS_TYPES.albLoadBalancerAlias,
+];
 
 /** Whether an action list only redirects to HTTPS (true), forwards or answers (false), or is unknown. */
 function onlyRedirectsToHttps(actions: unknown): boolean | Unknown {
@@ -42,7 +57,7 @@ export const listenerEncrypted = stackRule({
     constraint: "encryption-on",
     control: fsbp("ELB.1"),
     remediationSteps:
-        "Serve HTTPS (`protocol: \"HTTPS\"`, certificateArn, sslPolicy), and make the HTTP listener's default action `{ type: \"redirect\", redirect: { protocol: \"HTTPS\", port: \"443\", statusCode: \"HTTP_301\" } }` without forwarding rules.",
+        'Serve HTTPS (`protocol: "HTTPS"`, certificateArn, sslPolicy), and make the HTTP listener\'s default action `{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }` without forwarding rules.',
     tags: ["elb", "encryption", "in-transit"],
     preview: "An unknown protocol, default action or listener-rule action leaves the listener undecided.",
     check(stack, ctx) {
@@ -57,7 +72,10 @@ export const listenerEncrypted = stackRule({
                 const redirects = onlyRedirectsToHttps(listener.props.defaultActions);
                 if (redirects === PACK_UNKNOWN) return ctx.undecided(listener, "defaultActions");
                 if (!redirects) {
-                    return ctx.report(listener, `must not serve plain HTTP (protocol is ${protocol ?? "unset, which means HTTP"} and a default action does not redirect to HTTPS): redirect every default action to HTTPS or use protocol HTTPS`);
+                    return ctx.report(
+                        listener,
+                        `must not serve plain HTTP (protocol is ${protocol ?? "unset, which means HTTP"} and a default action does not redirect to HTTPS): redirect every default action to HTTPS or use protocol HTTPS`,
+                    );
                 }
                 for (const rule of rules) {
                     const targets = index.refersTo(rule, "listenerArn", ...LISTENER_TYPES);
@@ -68,7 +86,11 @@ export const listenerEncrypted = stackRule({
                     if (!targets.some((t) => t.urn === listener.urn)) continue;
                     const ok = onlyRedirectsToHttps(rule.props.actions);
                     if (ok === PACK_UNKNOWN) ctx.undecided(listener, `actions of rule '${rule.name}'`);
-                    else if (!ok) ctx.report(listener, `must not serve plain HTTP (listener rule '${rule.name}' forwards or answers requests on this HTTP listener): move the rule to the HTTPS listener`);
+                    else if (!ok)
+                        ctx.report(
+                            listener,
+                            `must not serve plain HTTP (listener rule '${rule.name}' forwards or answers requests on this HTTP listener): move the rule to the HTTPS listener`,
+                        );
                 }
             });
         }
@@ -86,7 +108,7 @@ export const listenerTlsPolicy = resourceRule<{ allowedSslPolicies: string[] }>(
     severity: "medium",
     constraint: "encryption-on",
     control: fsbp("ELB.17"),
-    remediationSteps: "Set `sslPolicy: \"ELBSecurityPolicy-TLS13-1-2-2021-06\"`.",
+    remediationSteps: 'Set `sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06"`.',
     tags: ["elb", "encryption", "in-transit"],
     preview: "An unknown protocol or sslPolicy is undecided.",
     config: {
@@ -101,7 +123,10 @@ export const listenerTlsPolicy = resourceRule<{ allowedSslPolicies: string[] }>(
         if (policy === PACK_UNKNOWN) return ctx.undecided(r, "sslPolicy");
         const extra = Array.isArray(ctx.config.allowedSslPolicies) ? ctx.config.allowedSslPolicies : [];
         if (policy && (TLS12_POLICY.test(policy) || extra.includes(policy))) return;
-        ctx.report(r, `must require TLS 1.2 or later (sslPolicy is ${policy ? `"${policy}"` : "unset, which means ELBSecurityPolicy-2016-08"}): set sslPolicy to "ELBSecurityPolicy-TLS13-1-2-2021-06"`);
+        ctx.report(
+            r,
+            `must require TLS 1.2 or later (sslPolicy is ${policy ? `"${policy}"` : "unset, which means ELBSecurityPolicy-2016-08"}): set sslPolicy to "ELBSecurityPolicy-TLS13-1-2-2021-06"`,
+        );
     },
 });
 
@@ -113,7 +138,8 @@ export const classicListenerEncrypted = resourceRule({
     severity: "high",
     constraint: "encryption-on",
     control: fsbp("ELB.3"),
-    remediationSteps: "Use `lbProtocol: \"https\"` (or \"ssl\") with an ACM certificate, or move to an Application Load Balancer.",
+    remediationSteps:
+        'Use `lbProtocol: "https"` (or "ssl") with an ACM certificate, or move to an Application Load Balancer.',
     tags: ["elb", "encryption", "in-transit"],
     preview: "Unknown listeners are undecided.",
     resourceTypes: [AWS_TYPES.elbLoadBalancer, AWS_TYPES.elbLoadBalancerAlias],
@@ -127,7 +153,10 @@ export const classicListenerEncrypted = resourceRule({
                 continue;
             }
             if (typeof p === "string" && !["https", "ssl"].includes(p.toLowerCase())) {
-                ctx.report(r, `must terminate HTTPS or SSL (a listener on port ${String(read(l, "lbPort") ?? "?")} uses lbProtocol "${p}"): use lbProtocol "https" with a certificate`);
+                ctx.report(
+                    r,
+                    `must terminate HTTPS or SSL (a listener on port ${String(read(l, "lbPort") ?? "?")} uses lbProtocol "${p}"): use lbProtocol "https" with a certificate`,
+                );
             }
         }
     },
@@ -140,7 +169,8 @@ const isApplication = (r: { props: Record<string, unknown> }) => {
 
 export const loadBalancerDropsInvalidHeaders = resourceRule({
     name: "elb-load-balancer-drop-invalid-headers",
-    description: "Checks that every Application Load Balancer drops HTTP headers with invalid names (dropInvalidHeaderFields; false by default), which request-smuggling attacks use. Advisory.",
+    description:
+        "Checks that every Application Load Balancer drops HTTP headers with invalid names (dropInvalidHeaderFields; false by default), which request-smuggling attacks use. Advisory.",
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("ELB.4"),
@@ -152,13 +182,20 @@ export const loadBalancerDropsInvalidHeaders = resourceRule({
         const app = isApplication(r);
         if (app === PACK_UNKNOWN) return ctx.undecided(r, "loadBalancerType");
         if (!app) return;
-        checkSwitch(r, ctx, { path: "dropInvalidHeaderFields", absent: false, want: true, what: "drop invalid header fields", fix: "set dropInvalidHeaderFields to true" });
+        checkSwitch(r, ctx, {
+            path: "dropInvalidHeaderFields",
+            absent: false,
+            want: true,
+            what: "drop invalid header fields",
+            fix: "set dropInvalidHeaderFields to true",
+        });
     },
 });
 
 export const loadBalancerDeletionProtection = resourceRule({
     name: "elb-load-balancer-deletion-protection",
-    description: "Checks that every Application, Network or Gateway Load Balancer has deletion protection (enableDeletionProtection; false by default). Advisory.",
+    description:
+        "Checks that every Application, Network or Gateway Load Balancer has deletion protection (enableDeletionProtection; false by default). Advisory.",
     enforcementLevel: "advisory",
     severity: "low",
     control: fsbp("ELB.6"),
@@ -167,17 +204,25 @@ export const loadBalancerDeletionProtection = resourceRule({
     preview: "An unknown switch is undecided.",
     resourceTypes: LB_TYPES,
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "enableDeletionProtection", absent: false, want: true, what: "be protected from deletion", fix: "set enableDeletionProtection to true" });
+        checkSwitch(r, ctx, {
+            path: "enableDeletionProtection",
+            absent: false,
+            want: true,
+            what: "be protected from deletion",
+            fix: "set enableDeletionProtection to true",
+        });
     },
 });
 
 export const loadBalancerAccessLogs = resourceRule({
     name: "elb-load-balancer-access-logs",
-    description: "Checks that every Application or Network Load Balancer writes access logs (accessLogs.enabled with a bucket). Advisory.",
+    description:
+        "Checks that every Application or Network Load Balancer writes access logs (accessLogs.enabled with a bucket). Advisory.",
     enforcementLevel: "advisory",
     severity: "low",
     control: fsbp("ELB.5"),
-    remediationSteps: "Set `accessLogs: { bucket: logs.id, enabled: true }` (the bucket policy must admit the regional ELB account or logdelivery.elasticloadbalancing.amazonaws.com).",
+    remediationSteps:
+        "Set `accessLogs: { bucket: logs.id, enabled: true }` (the bucket policy must admit the regional ELB account or logdelivery.elasticloadbalancing.amazonaws.com).",
     tags: ["elb", "logging"],
     preview: "An unknown switch is undecided.",
     resourceTypes: LB_TYPES,
@@ -186,8 +231,19 @@ export const loadBalancerAccessLogs = resourceRule({
         if (type === "gateway") return;
         const enabled = bool(read(r.props, "accessLogs", "enabled"));
         if (enabled === PACK_UNKNOWN) return ctx.undecided(r, "accessLogs.enabled");
-        if (enabled !== true) ctx.report(r, "must write access logs (accessLogs.enabled is not true): set accessLogs { bucket, enabled: true }");
+        if (enabled !== true)
+            ctx.report(
+                r,
+                "must write access logs (accessLogs.enabled is not true): set accessLogs { bucket, enabled: true }",
+            );
     },
 });
 
-export const rules: Rule[] = [listenerEncrypted, listenerTlsPolicy, classicListenerEncrypted, loadBalancerDropsInvalidHeaders, loadBalancerDeletionProtection, loadBalancerAccessLogs];
+export const rules: Rule[] = [
+    listenerEncrypted,
+    listenerTlsPolicy,
+    classicListenerEncrypted,
+    loadBalancerDropsInvalidHeaders,
+    loadBalancerDeletionProtection,
+    loadBalancerAccessLogs,
+];

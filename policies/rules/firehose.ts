@@ -18,7 +18,8 @@ export const deliveryStreamEncrypted = resourceRule<CmkConfig>({
     severity: "medium",
     constraint: "encryption-on",
     control: fsbp("DataFirehose.1"),
-    remediationSteps: "Set `serverSideEncryption: { enabled: true, keyType: \"CUSTOMER_MANAGED_CMK\", keyArn: key.arn }`.",
+    remediationSteps:
+        'Set `serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: key.arn }`.',
     tags: ["firehose", "encryption"],
     preview: "An unknown switch, source or key type is undecided.",
     config: CMK_CONFIG,
@@ -28,12 +29,24 @@ export const deliveryStreamEncrypted = resourceRule<CmkConfig>({
             if (isUnknown(r.props[source])) return ctx.undecided(r, source);
             if (isSet(r.props[source])) return;
         }
-        if (checkSwitch(r, ctx, { path: "serverSideEncryption.enabled", absent: false, want: true, what: "encrypt buffered data at rest", fix: "set serverSideEncryption { enabled: true }" })) return;
+        if (
+            checkSwitch(r, ctx, {
+                path: "serverSideEncryption.enabled",
+                absent: false,
+                want: true,
+                what: "encrypt buffered data at rest",
+                fix: "set serverSideEncryption { enabled: true }",
+            })
+        )
+            return;
         if (ctx.config.requireCustomerManagedKey !== true) return;
         const keyType = str(readPath(r.props, "serverSideEncryption.keyType"));
         if (keyType === PACK_UNKNOWN) return ctx.undecided(r, "serverSideEncryption.keyType");
         if (keyType !== "CUSTOMER_MANAGED_CMK") {
-            ctx.report(r, `must use a customer-managed KMS key (serverSideEncryption.keyType is ${keyType ?? "unset, which means AWS_OWNED_CMK"}): set keyType "CUSTOMER_MANAGED_CMK" and keyArn`);
+            ctx.report(
+                r,
+                `must use a customer-managed KMS key (serverSideEncryption.keyType is ${keyType ?? "unset, which means AWS_OWNED_CMK"}): set keyType "CUSTOMER_MANAGED_CMK" and keyArn`,
+            );
         }
     },
 });

@@ -11,13 +11,27 @@
  * `arn:aws:ec2:<region>:<account>:network-interface/*` plus the subnet and security-group ARNs
  * (a wildcard only in the resource id is accepted).
  */
-import { FindingKind, identityPolicyFindings, isParseError, ParsedPolicy, parsePolicyDocument, PolicyParseError, StatementFinding } from "../lib/iam";
+import {
+    FindingKind,
+    identityPolicyFindings,
+    isParseError,
+    ParsedPolicy,
+    parsePolicyDocument,
+    PolicyParseError,
+    StatementFinding,
+} from "../lib/iam";
 import { arr, isUnknown, read, str, PACK_UNKNOWN, Unknown } from "../lib/props";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 import { fsbp, resourceRule, Rule, RuleContext, RuleResource, stringListOption } from "../lib/rule";
 import { AWS_TYPES, typeSet } from "../lib/types";
 
-const IDENTITY_TYPES = [AWS_TYPES.iamRole, AWS_TYPES.iamRolePolicy, AWS_TYPES.iamPolicy, AWS_TYPES.iamUserPolicy, AWS_TYPES.iamGroupPolicy];
+const IDENTITY_TYPES = [
+    AWS_TYPES.iamRole,
+    AWS_TYPES.iamRolePolicy,
+    AWS_TYPES.iamPolicy,
+    AWS_TYPES.iamUserPolicy,
+    AWS_TYPES.iamGroupPolicy,
+];
 
 const ROLE_TYPES = typeSet(AWS_TYPES.iamRole);
 
@@ -28,7 +42,8 @@ interface IdentityDocument {
 
 /** The identity-policy documents a resource carries, with the property path of each. */
 export function identityDocuments(r: RuleResource): IdentityDocument[] | Unknown {
-    if (!ROLE_TYPES.has(r.type)) return r.props.policy === undefined ? [] : [{ property: "policy", document: r.props.policy }];
+    if (!ROLE_TYPES.has(r.type))
+        return r.props.policy === undefined ? [] : [{ property: "policy", document: r.props.policy }];
     const inline = arr(r.props.inlinePolicies);
     if (inline === PACK_UNKNOWN) return PACK_UNKNOWN;
     return (inline ?? []).map((p, i) => ({ property: `inlinePolicies[${i}].policy`, document: read(p, "policy") }));
@@ -91,21 +106,26 @@ export const policyDocumentValid = resourceRule({
     enforcementLevel: "mandatory",
     severity: "high",
     constraint: "no-iam-wildcards",
-    remediationSteps: "Build documents with JSON.stringify/pulumi.jsonStringify of an object instead of string templates, and fix the element named in the message.",
+    remediationSteps:
+        "Build documents with JSON.stringify/pulumi.jsonStringify of an object instead of string templates, and fix the element named in the message.",
     tags: ["iam"],
-    rationale: "A document the pack cannot read is a document no reviewer can vouch for; IAM may also reject or misread it.",
+    rationale:
+        "A document the pack cannot read is a document no reviewer can vouch for; IAM may also reject or misread it.",
     preview: IDENTITY_PREVIEW,
     resourceTypes: IDENTITY_TYPES,
     check(r, ctx) {
         const docs = identityDocuments(r);
         // Unknown inline policies leave the rest decidable: a broken trust policy is still reported.
         const known = docs === PACK_UNKNOWN ? [] : docs;
-        const all = ROLE_TYPES.has(r.type) ? [...known, { property: "assumeRolePolicy", document: r.props.assumeRolePolicy }] : known;
+        const all = ROLE_TYPES.has(r.type)
+            ? [...known, { property: "assumeRolePolicy", document: r.props.assumeRolePolicy }]
+            : known;
         for (const { property, document } of all) {
             if (document === undefined || document === null || document === "") continue;
             const parsed = parseCached(document);
             if (parsed === PACK_UNKNOWN) continue; // the analysis rules say it is undecided
-            if (isParseError(parsed)) ctx.report(r, `must have a valid policy document (${property} ${parsed.error}): fix the document`);
+            if (isParseError(parsed))
+                ctx.report(r, `must have a valid policy document (${property} ${parsed.error}): fix the document`);
         }
         if (docs === PACK_UNKNOWN) ctx.undecided(r, "inlinePolicies");
     },
@@ -120,16 +140,26 @@ export const policyNoWildcardActions = resourceRule<{ allowedActions: string[] }
     constraint: "no-iam-wildcards",
     control: fsbp("IAM.21"),
     relatedControls: [fsbp("IAM.1")],
-    remediationSteps: "List the exact actions the principal calls (the message says how many the wildcard grants today; AWS adds more).",
+    remediationSteps:
+        "List the exact actions the principal calls (the message says how many the wildcard grants today; AWS adds more).",
     tags: ["iam", "least-privilege"],
-    rationale: "A wildcard grants every future action of the service too. Deny statements are not grants and are never flagged.",
+    rationale:
+        "A wildcard grants every future action of the service too. Deny statements are not grants and are never flagged.",
     preview: IDENTITY_PREVIEW,
     config: {
-        allowedActions: stringListOption("Action patterns accepted despite their wildcard (exact match, case-insensitive), e.g. `ec2:Describe*`."),
+        allowedActions: stringListOption(
+            "Action patterns accepted despite their wildcard (exact match, case-insensitive), e.g. `ec2:Describe*`.",
+        ),
     },
     resourceTypes: IDENTITY_TYPES,
     check(r, ctx) {
-        reportIdentityFindings(r, ctx, ["action-wildcard"], "must not allow wildcard actions", configList(ctx.config.allowedActions));
+        reportIdentityFindings(
+            r,
+            ctx,
+            ["action-wildcard"],
+            "must not allow wildcard actions",
+            configList(ctx.config.allowedActions),
+        );
     },
 });
 
@@ -155,11 +185,13 @@ export const policyNoWildcardResources = resourceRule({
 
 export const policyNoNotElements = resourceRule({
     name: "iam-policy-no-allow-not-action",
-    description: "Checks that no identity-policy Allow statement uses NotAction or NotResource (they grant everything not listed, including future actions and resources).",
+    description:
+        "Checks that no identity-policy Allow statement uses NotAction or NotResource (they grant everything not listed, including future actions and resources).",
     enforcementLevel: "mandatory",
     severity: "high",
     constraint: "no-iam-wildcards",
-    remediationSteps: "Replace NotAction/NotResource in the Allow with the explicit Action/Resource lists (NotAction in a Deny is fine).",
+    remediationSteps:
+        "Replace NotAction/NotResource in the Allow with the explicit Action/Resource lists (NotAction in a Deny is fine).",
     tags: ["iam", "least-privilege"],
     preview: IDENTITY_PREVIEW,
     resourceTypes: IDENTITY_TYPES,
@@ -175,7 +207,8 @@ export const policyActionsKnown = resourceRule<{ knownActions: string[] }>({
     enforcementLevel: "mandatory",
     severity: "medium",
     constraint: "no-iam-wildcards",
-    remediationSteps: "Correct the action name; for an action newer than the pack's catalogue, add it to `knownActions` in the policy-pack config.",
+    remediationSteps:
+        "Correct the action name; for an action newer than the pack's catalogue, add it to `knownActions` in the policy-pack config.",
     tags: ["iam", "least-privilege"],
     preview: IDENTITY_PREVIEW,
     config: {
@@ -183,7 +216,13 @@ export const policyActionsKnown = resourceRule<{ knownActions: string[] }>({
     },
     resourceTypes: IDENTITY_TYPES,
     check(r, ctx) {
-        reportIdentityFindings(r, ctx, ["unknown-action"], "must allow only existing actions", configList(ctx.config.knownActions));
+        reportIdentityFindings(
+            r,
+            ctx,
+            ["unknown-action"],
+            "must allow only existing actions",
+            configList(ctx.config.knownActions),
+        );
     },
 });
 
@@ -194,19 +233,31 @@ export const roleTrustNotPublic = resourceRule({
     enforcementLevel: "mandatory",
     severity: "critical",
     constraint: "no-iam-wildcards",
-    remediationSteps: "Trust the service or account that assumes the role (e.g. `{ Service: \"lambda.amazonaws.com\" }`), or pin `*` with aws:PrincipalOrgID.",
+    remediationSteps:
+        'Trust the service or account that assumes the role (e.g. `{ Service: "lambda.amazonaws.com" }`), or pin `*` with aws:PrincipalOrgID.',
     tags: ["iam", "public-access"],
     preview: "A trust policy unknown at preview is undecided.",
     resourceTypes: [AWS_TYPES.iamRole],
     check(r, ctx) {
-        checkResourcePolicyNotPublic(r, ctx, r.props.assumeRolePolicy, "assumeRolePolicy", "trust the specific service or account");
+        checkResourcePolicyNotPublic(
+            r,
+            ctx,
+            r.props.assumeRolePolicy,
+            "assumeRolePolicy",
+            "trust the specific service or account",
+        );
     },
 });
 
 /** Names of AWS-managed policies that grant administration or a whole service. */
-const BROAD_MANAGED_POLICY = /^(AdministratorAccess.*|PowerUserAccess|IAMFullAccess|ReadOnlyAccess|ViewOnlyAccess|.*FullAccess(V\d+)?)$/;
+const BROAD_MANAGED_POLICY =
+    /^(AdministratorAccess.*|PowerUserAccess|IAMFullAccess|ReadOnlyAccess|ViewOnlyAccess|.*FullAccess(V\d+)?)$/;
 
-const LOGS_ON_ANY = { Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" };
+const LOGS_ON_ANY = {
+    Effect: "Allow",
+    Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: "*",
+};
 
 /**
  * What common AWS-managed policies grant (their documents as AWS publishes them, abridged to
@@ -251,13 +302,22 @@ const KNOWN_MANAGED_POLICIES: Record<string, object[]> = {
         LOGS_ON_ANY,
         {
             Effect: "Allow",
-            Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
+            Action: [
+                "dynamodb:DescribeStream",
+                "dynamodb:GetRecords",
+                "dynamodb:GetShardIterator",
+                "dynamodb:ListStreams",
+            ],
             Resource: "*",
         },
     ],
     AWSLambdaSQSQueueExecutionRole: [
         LOGS_ON_ANY,
-        { Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: "*" },
+        {
+            Effect: "Allow",
+            Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+            Resource: "*",
+        },
     ],
     AWSXRayDaemonWriteAccess: [
         {
@@ -351,7 +411,10 @@ export const managedPolicyNotBroad = resourceRule<{ allowedManagedPolicies: stri
             const name = awsManagedPolicyName(arn);
             if (!name || isAllowed(allowed, arn, name)) continue;
             if (BROAD_MANAGED_POLICY.test(name)) {
-                ctx.report(r, `must not attach the broad AWS-managed policy ${name} (${property}): attach a policy listing the actions and resources used`);
+                ctx.report(
+                    r,
+                    `must not attach the broad AWS-managed policy ${name} (${property}): attach a policy listing the actions and resources used`,
+                );
                 continue;
             }
             const statements = KNOWN_MANAGED_POLICIES[name];
@@ -376,7 +439,8 @@ export const managedPolicyReviewed = resourceRule<{ allowedManagedPolicies: stri
     enforcementLevel: "advisory",
     severity: "medium",
     constraint: "no-iam-wildcards",
-    remediationSteps: "Review what the policy grants and list it in `allowedManagedPolicies`, or replace it with a scoped inline policy.",
+    remediationSteps:
+        "Review what the policy grants and list it in `allowedManagedPolicies`, or replace it with a scoped inline policy.",
     tags: ["iam", "least-privilege"],
     preview: "An unknown policy ARN is undecided.",
     config: { allowedManagedPolicies: ALLOWED_MANAGED_POLICIES_SCHEMA },
@@ -388,8 +452,17 @@ export const managedPolicyReviewed = resourceRule<{ allowedManagedPolicies: stri
         for (const { property, arn } of arns) {
             if (arn === PACK_UNKNOWN) continue;
             const name = awsManagedPolicyName(arn);
-            if (!name || isAllowed(allowed, arn, name) || BROAD_MANAGED_POLICY.test(name) || KNOWN_MANAGED_POLICIES[name]) continue;
-            ctx.report(r, `must attach only reviewed AWS-managed policies (${property} is ${name}): review it and add it to allowedManagedPolicies, or use an inline policy`);
+            if (
+                !name ||
+                isAllowed(allowed, arn, name) ||
+                BROAD_MANAGED_POLICY.test(name) ||
+                KNOWN_MANAGED_POLICIES[name]
+            )
+                continue;
+            ctx.report(
+                r,
+                `must attach only reviewed AWS-managed policies (${property} is ${name}): review it and add it to allowedManagedPolicies, or use an inline policy`,
+            );
         }
     },
 });

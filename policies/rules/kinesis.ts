@@ -7,12 +7,13 @@ import { AWS_TYPES } from "../lib/types";
 
 export const kinesisStreamEncrypted = resourceRule({
     name: "kinesis-stream-encrypted",
-    description: "Checks that every Kinesis data stream uses server-side encryption with KMS (encryptionType KMS and kmsKeyId set).",
+    description:
+        "Checks that every Kinesis data stream uses server-side encryption with KMS (encryptionType KMS and kmsKeyId set).",
     enforcementLevel: "mandatory",
     severity: "medium",
     constraint: "encryption-on",
     control: fsbp("Kinesis.1"),
-    remediationSteps: "Set `encryptionType: \"KMS\"` and `kmsKeyId` to a customer-managed key (or alias/aws/kinesis).",
+    remediationSteps: 'Set `encryptionType: "KMS"` and `kmsKeyId` to a customer-managed key (or alias/aws/kinesis).',
     tags: ["kinesis", "encryption"],
     preview: "Unknown encryptionType is undecided.",
     resourceTypes: [AWS_TYPES.kinesisStream],
@@ -20,7 +21,10 @@ export const kinesisStreamEncrypted = resourceRule({
         const type = str(r.props.encryptionType);
         if (type === PACK_UNKNOWN) return ctx.undecided(r, "encryptionType");
         if (typeof type !== "string" || type.toUpperCase() !== "KMS") {
-            return ctx.report(r, `must be encrypted with KMS (encryptionType is ${type ?? "unset"}): set encryptionType "KMS" and kmsKeyId`);
+            return ctx.report(
+                r,
+                `must be encrypted with KMS (encryptionType is ${type ?? "unset"}): set encryptionType "KMS" and kmsKeyId`,
+            );
         }
         if (!isUnknown(r.props.kmsKeyId) && !isSet(r.props.kmsKeyId)) {
             ctx.report(r, "must name its KMS key (kmsKeyId is empty): set kmsKeyId to a customer-managed key");
@@ -40,7 +44,13 @@ export const kinesisRetention = resourceRule<{ minimumRetentionHours: number }>(
     remediationSteps: "Set retentionPeriod (hours) to at least the configured minimum, e.g. 168.",
     tags: ["kinesis", "resilience"],
     config: {
-        minimumRetentionHours: { type: "integer", minimum: 24, maximum: 8760, default: 168, description: "Minimum retentionPeriod." },
+        minimumRetentionHours: {
+            type: "integer",
+            minimum: 24,
+            maximum: 8760,
+            default: 168,
+            description: "Minimum retentionPeriod.",
+        },
     },
     resourceTypes: [AWS_TYPES.kinesisStream],
     check(stream, ctx) {
@@ -49,12 +59,12 @@ export const kinesisRetention = resourceRule<{ minimumRetentionHours: number }>(
         if (hours === PACK_UNKNOWN) return ctx.undecided(stream, "retentionPeriod");
         const effective = hours ?? 24;
         if (effective < minimum) {
-            ctx.report(stream, `must retain records for at least ${minimum} hours: retentionPeriod is ${effective}; raise it`);
+            ctx.report(
+                stream,
+                `must retain records for at least ${minimum} hours: retentionPeriod is ${effective}; raise it`,
+            );
         }
     },
 });
 
-export const rules: Rule[] = [
-    kinesisStreamEncrypted,
-    kinesisRetention,
-];
+export const rules: Rule[] = [kinesisStreamEncrypted, kinesisRetention];

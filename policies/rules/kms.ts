@@ -11,7 +11,14 @@
  * (`alias/aws/...`) cannot be granted to another service, so it fails the grant rules.
  */
 import { bucketEncryption, oacOriginBuckets, SseSetting } from "../lib/bucket-encryption";
-import { grantsAction, identityStatementFindings, isParseError, parsePolicyDocument, PolicyStatement, principalValues } from "../lib/iam";
+import {
+    grantsAction,
+    identityStatementFindings,
+    isParseError,
+    parsePolicyDocument,
+    PolicyStatement,
+    principalValues,
+} from "../lib/iam";
 import { arr, isSet, isUnknown, str, PACK_UNKNOWN, Unknown } from "../lib/props";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 import { fsbp, resourceRule, Rule, RuleContext, StackResource, stackRule } from "../lib/rule";
@@ -41,7 +48,10 @@ export const keyRotationEnabled = resourceRule({
         const rotation = r.props.enableKeyRotation;
         if (isUnknown(rotation)) return ctx.undecided(r, "enableKeyRotation");
         if (rotation !== true && rotation !== "true") {
-            ctx.report(r, "must rotate its key material (enableKeyRotation is not true): set enableKeyRotation to true");
+            ctx.report(
+                r,
+                "must rotate its key material (enableKeyRotation is not true): set enableKeyRotation to true",
+            );
         }
     },
 });
@@ -76,10 +86,17 @@ export const keyPolicyNotPublic = resourceRule({
     preview: "A key policy unknown at preview is undecided.",
     resourceTypes: [AWS_TYPES.kmsKey, AWS_TYPES.kmsKeyPolicy],
     check(r, ctx) {
-        checkResourcePolicyNotPublic(r, ctx, r.props.policy, "policy", "name the principal or pin it with aws:PrincipalAccount", {
-            servicePrincipals: true,
-            documentedServiceGrants: DOCUMENTED_UNPINNED_KEY_GRANTS,
-        });
+        checkResourcePolicyNotPublic(
+            r,
+            ctx,
+            r.props.policy,
+            "policy",
+            "name the principal or pin it with aws:PrincipalAccount",
+            {
+                servicePrincipals: true,
+                documentedServiceGrants: DOCUMENTED_UNPINNED_KEY_GRANTS,
+            },
+        );
     },
 });
 
@@ -98,10 +115,11 @@ function isAccountRootOnly(s: PolicyStatement): boolean {
 export const keyPolicyNoWildcardActions = resourceRule({
     name: "kms-key-policy-no-wildcard-actions",
     description:
-        "Checks that no KMS key-policy Allow statement grants every action (`kms:*`, `*`) or uses NotAction, except AWS's default statement giving the account root `kms:*` (which delegates to IAM); `Resource: \"*\"` in a key policy means the key itself, and suffix wildcards AWS documents for service grants (`kms:GenerateDataKey*`) are accepted.",
+        'Checks that no KMS key-policy Allow statement grants every action (`kms:*`, `*`) or uses NotAction, except AWS\'s default statement giving the account root `kms:*` (which delegates to IAM); `Resource: "*"` in a key policy means the key itself, and suffix wildcards AWS documents for service grants (`kms:GenerateDataKey*`) are accepted.',
     enforcementLevel: "mandatory",
     severity: "high",
-    remediationSteps: "Grant each principal the key operations it performs (e.g. kms:Decrypt, kms:GenerateDataKey*), leaving `kms:*` to the account root.",
+    remediationSteps:
+        "Grant each principal the key operations it performs (e.g. kms:Decrypt, kms:GenerateDataKey*), leaving `kms:*` to the account root.",
     tags: ["kms", "least-privilege"],
     preview: "A key policy unknown at preview is undecided.",
     resourceTypes: [AWS_TYPES.kmsKey, AWS_TYPES.kmsKeyPolicy],
@@ -118,7 +136,10 @@ export const keyPolicyNoWildcardActions = resourceRule({
                 // kms:Encrypt*): only a whole-service or global wildcard is a wildcard grant here.
                 const wholeService = f.kind === "action-wildcard" && /^([a-z0-9-]+:)?\*$/i.test(f.subject.trim());
                 if (wholeService || f.kind === "not-action") {
-                    ctx.report(r, `must grant named key operations: policy ${f.message.replace("list the actions the function calls", "list the key operations the principal performs")}`);
+                    ctx.report(
+                        r,
+                        `must grant named key operations: policy ${f.message.replace("list the actions the function calls", "list the key operations the principal performs")}`,
+                    );
                 } else if (f.kind === "undecided") {
                     ctx.undecided(r, `policy ${f.message}`);
                 }
@@ -269,7 +290,7 @@ export const keyGrantsCloudWatch = stackRule({
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-        "Add to the key policy: `{ Effect: \"Allow\", Principal: { Service: \"cloudwatch.amazonaws.com\" }, Action: [\"kms:Decrypt\", \"kms:GenerateDataKey*\"], Resource: \"*\" }`.",
+        'Add to the key policy: `{ Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*" }`.',
     tags: ["kms", "sns", "monitoring"],
     preview: "An unknown key reference or key policy leaves the topic undecided.",
     check(stack, ctx) {
@@ -279,7 +300,9 @@ export const keyGrantsCloudWatch = stackRule({
             for (const property of ALARM_ACTION_PROPS) {
                 const actions = arr(alarm.props[property]);
                 const byValue = Array.isArray(actions)
-                    ? actions.flatMap((a) => (typeof str(a) === "string" ? index.identifiedBy(str(a) as string, AWS_TYPES.snsTopic) : []))
+                    ? actions.flatMap((a) =>
+                          typeof str(a) === "string" ? index.identifiedBy(str(a) as string, AWS_TYPES.snsTopic) : [],
+                      )
                     : [];
                 const found = byValue.length > 0 ? byValue : index.computedFrom(alarm, property, AWS_TYPES.snsTopic);
                 for (const t of found) topics.set(t.urn, t);
@@ -290,11 +313,20 @@ export const keyGrantsCloudWatch = stackRule({
             ctx.guard(topic, () => {
                 const key = topic.props.kmsMasterKeyId;
                 if (!isUnknown(key) && !isSet(key)) return; // unencrypted: sns-topic-encrypted reports it
-                checkKeyGrant(ctx, index, policies, topic, "kmsMasterKeyId", key, {
-                    service: /^cloudwatch\.amazonaws\.com$/,
-                    serviceText: "cloudwatch.amazonaws.com",
-                    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-                }, "alarms publish to this topic");
+                checkKeyGrant(
+                    ctx,
+                    index,
+                    policies,
+                    topic,
+                    "kmsMasterKeyId",
+                    key,
+                    {
+                        service: /^cloudwatch\.amazonaws\.com$/,
+                        serviceText: "cloudwatch.amazonaws.com",
+                        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+                    },
+                    "alarms publish to this topic",
+                );
             });
         }
     },
@@ -307,7 +339,7 @@ export const keyGrantsLogs = stackRule({
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps:
-        "Add to the key policy: `{ Effect: \"Allow\", Principal: { Service: \"logs.<region>.amazonaws.com\" }, Action: [\"kms:Encrypt*\", \"kms:Decrypt*\", \"kms:ReEncrypt*\", \"kms:GenerateDataKey*\", \"kms:Describe*\"], Resource: \"*\", Condition: { ArnLike: { \"kms:EncryptionContext:aws:logs:arn\": \"arn:aws:logs:<region>:<account>:log-group:*\" } } }`.",
+        'Add to the key policy: `{ Effect: "Allow", Principal: { Service: "logs.<region>.amazonaws.com" }, Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], Resource: "*", Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:<region>:<account>:log-group:*" } } }`.',
     tags: ["kms", "logs", "monitoring"],
     preview: "An unknown key reference or key policy leaves the log group undecided.",
     check(stack, ctx) {
@@ -317,11 +349,20 @@ export const keyGrantsLogs = stackRule({
             ctx.guard(group, () => {
                 const key = group.props.kmsKeyId;
                 if (!isUnknown(key) && !isSet(key)) return;
-                checkKeyGrant(ctx, index, policies, group, "kmsKeyId", key, {
-                    service: /^logs(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/,
-                    serviceText: "logs.<region>.amazonaws.com",
-                    actions: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
-                }, "CloudWatch Logs encrypts the group's data with it");
+                checkKeyGrant(
+                    ctx,
+                    index,
+                    policies,
+                    group,
+                    "kmsKeyId",
+                    key,
+                    {
+                        service: /^logs(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/,
+                        serviceText: "logs.<region>.amazonaws.com",
+                        actions: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+                    },
+                    "CloudWatch Logs encrypts the group's data with it",
+                );
             });
         }
     },
@@ -334,7 +375,7 @@ export const keyGrantsCloudFront = stackRule({
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-        "Add to the key policy: `{ Effect: \"Allow\", Principal: { Service: \"cloudfront.amazonaws.com\" }, Action: \"kms:Decrypt\", Resource: \"*\", Condition: { StringEquals: { \"AWS:SourceArn\": distribution.arn } } }`, or encrypt the origin with SSE-S3.",
+        'Add to the key policy: `{ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "AWS:SourceArn": distribution.arn } } }`, or encrypt the origin with SSE-S3.',
     tags: ["kms", "cloudfront", "s3"],
     preview: "An unknown key reference, bucket reference or key policy leaves the bucket undecided.",
     check(stack, ctx) {
@@ -358,11 +399,20 @@ export const keyGrantsCloudFront = stackRule({
                                 "must use a customer-managed key that grants cloudfront.amazonaws.com (SSE-KMS without kmsMasterKeyId uses the AWS-managed aws/s3 key, which CloudFront cannot use): set kmsMasterKeyId or use AES256",
                             );
                         }
-                        checkKeyGrant(ctx, index, policies, bucket, "serverSideEncryption kmsMasterKeyId", s.kmsKeyId, {
-                            service: /^cloudfront\.amazonaws\.com$/,
-                            serviceText: "cloudfront.amazonaws.com",
-                            actions: ["kms:Decrypt"],
-                        }, "CloudFront reads this bucket through OAC");
+                        checkKeyGrant(
+                            ctx,
+                            index,
+                            policies,
+                            bucket,
+                            "serverSideEncryption kmsMasterKeyId",
+                            s.kmsKeyId,
+                            {
+                                service: /^cloudfront\.amazonaws\.com$/,
+                                serviceText: "cloudfront.amazonaws.com",
+                                actions: ["kms:Decrypt"],
+                            },
+                            "CloudFront reads this bucket through OAC",
+                        );
                     }
                 }
             });
@@ -381,25 +431,93 @@ export const keyGrantsCloudFront = stackRule({
  */
 function keyLetsAccountUse(docs: unknown[] | undefined, actions: string[]): boolean | Unknown {
     if (!docs || docs.length === 0) return true;
-    return keyAllowsEveryAction(docs, actions, (principals) => Object.keys(principals).some((k) => k.toLowerCase() === "aws"));
+    return keyAllowsEveryAction(docs, actions, (principals) =>
+        Object.keys(principals).some((k) => k.toLowerCase() === "aws"),
+    );
 }
 
 /** The stores that name a KMS key, where the key sits, and what the key policy must allow. */
 const KEYED_STORES: { types: string[]; property: string; service: string; actions: string[]; principal?: RegExp }[] = [
-    { types: [AWS_TYPES.rdsInstance, AWS_TYPES.rdsCluster, AWS_TYPES.docdbCluster], property: "kmsKeyId", service: "rds", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
-    { types: [AWS_TYPES.neptuneCluster], property: "kmsKeyArn", service: "rds", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
-    { types: [AWS_TYPES.ebsVolume], property: "kmsKeyId", service: "ec2", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
-    { types: [AWS_TYPES.efsFileSystem], property: "kmsKeyId", service: "elasticfilesystem", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
-    { types: [AWS_TYPES.elasticacheReplicationGroup, AWS_TYPES.elasticacheServerlessCache], property: "kmsKeyId", service: "elasticache", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
-    { types: [AWS_TYPES.opensearchDomain, AWS_TYPES.elasticsearchDomain], property: "encryptAtRest.kmsKeyId", service: "es", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
-    { types: [AWS_TYPES.redshiftCluster, AWS_TYPES.redshiftServerlessNamespace], property: "kmsKeyId", service: "redshift", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
-    { types: [AWS_TYPES.mskCluster], property: "encryptionInfo.encryptionAtRestKmsKeyArn", service: "kafka", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
-    { types: [AWS_TYPES.ecrRepository], property: "encryptionConfigurations.kmsKey", service: "ecr", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
-    { types: [AWS_TYPES.backupVault], property: "kmsKeyArn", service: "backup", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
-    { types: [AWS_TYPES.firehoseDeliveryStream], property: "serverSideEncryption.keyArn", service: "firehose", actions: ["kms:CreateGrant", "kms:DescribeKey"] },
-    { types: [AWS_TYPES.secretsmanagerSecret], property: "kmsKeyId", service: "secretsmanager", actions: ["kms:GenerateDataKey", "kms:Decrypt"] },
+    {
+        types: [AWS_TYPES.rdsInstance, AWS_TYPES.rdsCluster, AWS_TYPES.docdbCluster],
+        property: "kmsKeyId",
+        service: "rds",
+        actions: ["kms:CreateGrant", "kms:DescribeKey"],
+    },
+    {
+        types: [AWS_TYPES.neptuneCluster],
+        property: "kmsKeyArn",
+        service: "rds",
+        actions: ["kms:CreateGrant", "kms:DescribeKey"],
+    },
+    {
+        types: [AWS_TYPES.ebsVolume],
+        property: "kmsKeyId",
+        service: "ec2",
+        actions: ["kms:CreateGrant", "kms:DescribeKey"],
+    },
+    {
+        types: [AWS_TYPES.efsFileSystem],
+        property: "kmsKeyId",
+        service: "elasticfilesystem",
+        actions: ["kms:CreateGrant", "kms:DescribeKey"],
+    },
+    {
+        types: [AWS_TYPES.elasticacheReplicationGroup, AWS_TYPES.elasticacheServerlessCache],
+        property: "kmsKeyId",
+        service: "elasticache",
+        actions: ["kms:CreateGrant", "kms:DescribeKey"],
+    },
+    {
+        types: [AWS_TYPES.opensearchDomain, AWS_TYPES.elasticsearchDomain],
+        property: "encryptAtRest.kmsKeyId",
+        service: "es",
+        actions: ["kms:CreateGrant", "kms:DescribeKey"],
+    },
+    {
+        types: [AWS_TYPES.redshiftCluster, AWS_TYPES.redshiftServerlessNamespace],
+        property: "kmsKeyId",
+        service: "redshift",
+        actions: ["kms:CreateGrant", "kms:DescribeKey"],
+    },
+    {
+        types: [AWS_TYPES.mskCluster],
+        property: "encryptionInfo.encryptionAtRestKmsKeyArn",
+        service: "kafka",
+        actions: ["kms:CreateGrant", "kms:DescribeKey"],
+    },
+    {
+        types: [AWS_TYPES.ecrRepository],
+        property: "encryptionConfigurations.kmsKey",
+        service: "ecr",
+        actions: ["kms:CreateGrant", "kms:DescribeKey"],
+    },
+    {
+        types: [AWS_TYPES.backupVault],
+        property: "kmsKeyArn",
+        service: "backup",
+        actions: ["kms:CreateGrant", "kms:DescribeKey"],
+    },
+    {
+        types: [AWS_TYPES.firehoseDeliveryStream],
+        property: "serverSideEncryption.keyArn",
+        service: "firehose",
+        actions: ["kms:CreateGrant", "kms:DescribeKey"],
+    },
+    {
+        types: [AWS_TYPES.secretsmanagerSecret],
+        property: "kmsKeyId",
+        service: "secretsmanager",
+        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+    },
     { types: [AWS_TYPES.ssmParameter], property: "keyId", service: "ssm", actions: ["kms:Encrypt", "kms:Decrypt"] },
-    { types: [AWS_TYPES.cloudtrailTrail], property: "kmsKeyId", service: "cloudtrail", actions: ["kms:GenerateDataKey"], principal: /^cloudtrail\.amazonaws\.com$/ },
+    {
+        types: [AWS_TYPES.cloudtrailTrail],
+        property: "kmsKeyId",
+        service: "cloudtrail",
+        actions: ["kms:GenerateDataKey"],
+        principal: /^cloudtrail\.amazonaws\.com$/,
+    },
 ];
 
 export const keyGrantsDataStores = stackRule({
@@ -410,7 +528,7 @@ export const keyGrantsDataStores = stackRule({
     severity: "high",
     constraint: "encryption-on",
     remediationSteps:
-        "Keep AWS's default statement (`{ Principal: { AWS: \"arn:aws:iam::<account>:root\" }, Action: \"kms:*\" }`) or allow the deploying role the operations with `kms:ViaService: <service>.<region>.amazonaws.com`; for CloudTrail add `{ Principal: { Service: \"cloudtrail.amazonaws.com\" }, Action: \"kms:GenerateDataKey*\", Condition: { StringLike: { \"kms:EncryptionContext:aws:cloudtrail:arn\": \"arn:aws:cloudtrail:*:<account>:trail/*\" } } }`.",
+        'Keep AWS\'s default statement (`{ Principal: { AWS: "arn:aws:iam::<account>:root" }, Action: "kms:*" }`) or allow the deploying role the operations with `kms:ViaService: <service>.<region>.amazonaws.com`; for CloudTrail add `{ Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:GenerateDataKey*", Condition: { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:<account>:trail/*" } } }`.',
     tags: ["kms", "encryption"],
     preview: "An unknown key reference or key policy leaves the store undecided.",
     check(stack, ctx) {
@@ -420,7 +538,12 @@ export const keyGrantsDataStores = stackRule({
             for (const holder of index.ofType(...store.types)) {
                 ctx.guard(holder, () => {
                     const value = readPath(holder.props, store.property);
-                    if (!isUnknown(value) && !isSet(value) && (holder.propertyDependencies[store.property.split(".")[0]] ?? []).length === 0) return;
+                    if (
+                        !isUnknown(value) &&
+                        !isSet(value) &&
+                        (holder.propertyDependencies[store.property.split(".")[0]] ?? []).length === 0
+                    )
+                        return;
                     const ref = resolveKey(index, holder, store.property.split(".")[0], value);
                     if (ref === PACK_UNKNOWN) return ctx.undecided(holder, `${store.property} (which key)`);
                     if (!("keys" in ref)) return;

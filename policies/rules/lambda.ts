@@ -24,7 +24,7 @@ export const lambdaFunctionUrlAuthRequired = resourceRule({
     constraint: "s3-never-public",
     control: fsbp("Lambda.1"),
     remediationSteps:
-        "Set `authorizationType: \"AWS_IAM\"`, or remove the function URL and reach the function through API Gateway.",
+        'Set `authorizationType: "AWS_IAM"`, or remove the function URL and reach the function through API Gateway.',
     tags: ["lambda", "public-access"],
     preview: "An unknown authorizationType is undecided.",
     resourceTypes: [AWS_TYPES.lambdaFunctionUrl],
@@ -32,7 +32,10 @@ export const lambdaFunctionUrlAuthRequired = resourceRule({
         const auth = str(r.props.authorizationType);
         if (auth === PACK_UNKNOWN) return ctx.undecided(r, "authorizationType");
         if (typeof auth === "string" && auth.trim().toUpperCase() === "NONE") {
-            ctx.report(r, "must require IAM authorisation (authorizationType is NONE): set authorizationType to AWS_IAM");
+            ctx.report(
+                r,
+                "must require IAM authorisation (authorizationType is NONE): set authorizationType to AWS_IAM",
+            );
         }
     },
 });
@@ -88,7 +91,10 @@ export const lambdaPermissionSourceRestricted = resourceRule({
         // S3 ARNs carry no account and bucket names are global: a deleted bucket's name can be
         // taken by another account, whose notifications would then match sourceArn. Lambda.1's
         // Config rule asks for AWS:SourceAccount on S3 sources for that reason.
-        if (principal === "s3.amazonaws.com" && !["sourceAccount", "principalOrgId"].some((k) => isUnknown(r.props[k]) || isSet(r.props[k]))) {
+        if (
+            principal === "s3.amazonaws.com" &&
+            !["sourceAccount", "principalOrgId"].some((k) => isUnknown(r.props[k]) || isSet(r.props[k]))
+        ) {
             ctx.report(
                 r,
                 `must name the bucket's account for service principal "s3.amazonaws.com" (sourceAccount unset): bucket names are global, so sourceArn alone can match another account's bucket; set sourceAccount to this account`,
@@ -144,13 +150,16 @@ export const lambdaInPrivateSubnets = stackRule<PrivateSubnetsConfig>({
         "Set vpcConfig.subnetIds to private subnets (route table without a 0.0.0.0/0 or ::/0 route to an igw-) and " +
         "vpcConfig.securityGroupIds; reach AWS services through VPC endpoints and the internet through a NAT gateway.",
     tags: ["lambda", "network"],
-    rationale: "Functions in private subnets reach data stores through endpoints only and are invisible from the internet.",
+    rationale:
+        "Functions in private subnets reach data stores through endpoints only and are invisible from the internet.",
     preview:
         "Decides at preview through property dependencies when ids are unknown; a function whose subnets or routes " +
         "cannot be tied to resources is reported undecided. A subnet outside the stack cannot be verified: list it in " +
         "trustedSubnetIds (or exempt the function with a reason).",
     config: {
-        trustedSubnetIds: stringListOption("Subnet ids outside this stack that were reviewed as private (e.g. a shared network stack's)."),
+        trustedSubnetIds: stringListOption(
+            "Subnet ids outside this stack that were reviewed as private (e.g. a shared network stack's).",
+        ),
     },
     check(stack, ctx) {
         const index = stack.index;
@@ -234,7 +243,8 @@ export const lambdaMultiAz = stackRule<MultiAzConfig>({
                 if (placement.kind === "none") return; // lambda-function-in-private-subnets reports it
                 const zones = new Set<string>();
                 for (const subnet of placement.subnets) {
-                    const az = str(read(subnet.props, "availabilityZone")) ?? str(read(subnet.props, "availabilityZoneId"));
+                    const az =
+                        str(read(subnet.props, "availabilityZone")) ?? str(read(subnet.props, "availabilityZoneId"));
                     if (az === PACK_UNKNOWN) return ctx.undecided(fn, `availabilityZone of subnet '${subnet.name}'`);
                     if (typeof az === "string") zones.add(az);
                 }
@@ -252,10 +262,30 @@ export const lambdaMultiAz = stackRule<MultiAzConfig>({
 
 /** Runtimes AWS has deprecated (no security patches); the config may extend the list. */
 export const DEPRECATED_RUNTIMES = [
-    "python2.7", "python3.6", "python3.7", "python3.8",
-    "nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10", "nodejs10.x", "nodejs12.x", "nodejs14.x", "nodejs16.x",
-    "java8", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "dotnet5.0", "dotnet6",
-    "ruby2.5", "ruby2.7", "go1.x", "provided",
+    "python2.7",
+    "python3.6",
+    "python3.7",
+    "python3.8",
+    "nodejs",
+    "nodejs4.3",
+    "nodejs4.3-edge",
+    "nodejs6.10",
+    "nodejs8.10",
+    "nodejs10.x",
+    "nodejs12.x",
+    "nodejs14.x",
+    "nodejs16.x",
+    "java8",
+    "dotnetcore1.0",
+    "dotnetcore2.0",
+    "dotnetcore2.1",
+    "dotnetcore3.1",
+    "dotnet5.0",
+    "dotnet6",
+    "ruby2.5",
+    "ruby2.7",
+    "go1.x",
+    "provided",
 ];
 
 export const lambdaSupportedRuntime = resourceRule<{ deprecatedRuntimes: string[] }>({
@@ -279,7 +309,10 @@ export const lambdaSupportedRuntime = resourceRule<{ deprecatedRuntimes: string[
         if (runtime === PACK_UNKNOWN) return ctx.undecided(fn, "runtime");
         if (runtime === undefined) return;
         if ((ctx.config.deprecatedRuntimes ?? DEPRECATED_RUNTIMES).includes(runtime)) {
-            ctx.report(fn, `must use a supported runtime: runtime '${runtime}' is deprecated; move to a current version`);
+            ctx.report(
+                fn,
+                `must use a supported runtime: runtime '${runtime}' is deprecated; move to a current version`,
+            );
         }
     },
 });
@@ -293,15 +326,16 @@ export const lambdaTracingActive = stackRule({
     enforcementLevel: "advisory",
     severity: "low",
     control: fsbp("Lambda.7"),
-    remediationSteps: "Set tracingConfig: { mode: \"Active\" } and allow xray:PutTraceSegments in the role.",
+    remediationSteps: 'Set tracingConfig: { mode: "Active" } and allow xray:PutTraceSegments in the role.',
     tags: ["lambda", "observability"],
     check(stack, ctx) {
         const index = stack.index;
         // Lambda@Edge functions are skipped: X-Ray active tracing is not supported
         for (const fn of regionalFunctions(index)) {
-            const mode = str(read(fn.props, "tracingConfig", "mode")) ?? str(read(fn.props, "tracingConfig", 0, "mode"));
+            const mode =
+                str(read(fn.props, "tracingConfig", "mode")) ?? str(read(fn.props, "tracingConfig", 0, "mode"));
             if (mode === PACK_UNKNOWN) ctx.undecided(fn, "tracingConfig.mode");
-            else if (mode !== "Active") ctx.report(fn, "must trace invocations: set tracingConfig.mode to \"Active\"");
+            else if (mode !== "Active") ctx.report(fn, 'must trace invocations: set tracingConfig.mode to "Active"');
         }
     },
 });
@@ -315,7 +349,8 @@ export const lambdaReservedConcurrency = stackRule({
         "number depends on load.",
     enforcementLevel: "advisory",
     severity: "low",
-    remediationSteps: "Set reservedConcurrentExecutions to the function's expected peak (the API's throttling limit bounds it).",
+    remediationSteps:
+        "Set reservedConcurrentExecutions to the function's expected peak (the API's throttling limit bounds it).",
     tags: ["lambda", "availability", "cost"],
     check(stack, ctx) {
         const index = stack.index;
@@ -324,7 +359,10 @@ export const lambdaReservedConcurrency = stackRule({
             const reserved = num(read(fn.props, "reservedConcurrentExecutions"));
             if (reserved === PACK_UNKNOWN) ctx.undecided(fn, "reservedConcurrentExecutions");
             else if (reserved === undefined || reserved < 0) {
-                ctx.report(fn, "must reserve concurrency: set reservedConcurrentExecutions to the function's expected peak");
+                ctx.report(
+                    fn,
+                    "must reserve concurrency: set reservedConcurrentExecutions to the function's expected peak",
+                );
             }
         }
     },
@@ -350,7 +388,13 @@ export const eventSourceFailureHandling = resourceRule<{ maximumRetryAttempts: n
     tags: ["lambda", "kinesis", "dynamodb", "resilience"],
     preview: "Undecided while eventSourceArn is unknown (the stream is new): whether it is a stream cannot be told.",
     config: {
-        maximumRetryAttempts: { type: "integer", minimum: 0, maximum: 10000, default: 10, description: "Largest retry count accepted." },
+        maximumRetryAttempts: {
+            type: "integer",
+            minimum: 0,
+            maximum: 10000,
+            default: 10,
+            description: "Largest retry count accepted.",
+        },
     },
     resourceTypes: [AWS_TYPES.eventSourceMapping],
     check(mapping, ctx) {
@@ -358,7 +402,8 @@ export const eventSourceFailureHandling = resourceRule<{ maximumRetryAttempts: n
         if (source === PACK_UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
         if (typeof source !== "string" || !isStreamSource(source)) return;
         const problems: string[] = [];
-        const destination = read(mapping.props, "destinationConfig", "onFailure", "destinationArn") ??
+        const destination =
+            read(mapping.props, "destinationConfig", "onFailure", "destinationArn") ??
             read(mapping.props, "destinationConfig", 0, "onFailure", 0, "destinationArn");
         if (isUnknown(destination)) ctx.undecided(mapping, "destinationConfig.onFailure.destinationArn");
         else if (typeof destination !== "string" || destination === "") {
@@ -397,8 +442,16 @@ export const lambdaErrorsAlarm = stackRule({
         // Lambda@Edge functions are skipped: metrics live in the edge regions
         for (const fn of regionalFunctions(index)) {
             ctx.guard(fn, () =>
-                requireAlarm(index, ctx, fn, [], ["AWS/Lambda|Errors"], [read(fn.props, "name"), read(fn.props, "functionName")],
-                    "an Errors alarm", "add an aws.cloudwatch.MetricAlarm on AWS/Lambda Errors with dimensions.FunctionName set to the function's name"),
+                requireAlarm(
+                    index,
+                    ctx,
+                    fn,
+                    [],
+                    ["AWS/Lambda|Errors"],
+                    [read(fn.props, "name"), read(fn.props, "functionName")],
+                    "an Errors alarm",
+                    "add an aws.cloudwatch.MetricAlarm on AWS/Lambda Errors with dimensions.FunctionName set to the function's name",
+                ),
             );
         }
     },
@@ -420,20 +473,37 @@ export const streamConsumerIteratorAgeAlarm = stackRule({
         const index = stack.index;
         for (const mapping of index.ofType(AWS_TYPES.eventSourceMapping)) {
             ctx.guard(mapping, () => {
-                const source = index.referenceIn(mapping, "eventSourceArn", read(mapping.props, "eventSourceArn"), AWS_TYPES.kinesisStream);
+                const source = index.referenceIn(
+                    mapping,
+                    "eventSourceArn",
+                    read(mapping.props, "eventSourceArn"),
+                    AWS_TYPES.kinesisStream,
+                );
                 if (source === PACK_UNKNOWN) return ctx.undecided(mapping, "eventSourceArn");
-                const isKinesis = (source && typeof source === "object") || (typeof source === "string" && /^arn:[^:]+:kinesis:/.test(source));
+                const isKinesis =
+                    (source && typeof source === "object") ||
+                    (typeof source === "string" && /^arn:[^:]+:kinesis:/.test(source));
                 if (!isKinesis) return;
-                const fn = index.referenceIn(mapping, "functionName", read(mapping.props, "functionName"), AWS_TYPES.lambdaFunction);
+                const fn = index.referenceIn(
+                    mapping,
+                    "functionName",
+                    read(mapping.props, "functionName"),
+                    AWS_TYPES.lambdaFunction,
+                );
                 const fnValues = fn && typeof fn === "object" ? [read(fn.props, "name"), read(fn.props, "arn")] : [fn];
                 const streamValues = source && typeof source === "object" ? [read(source.props, "name")] : [];
                 const subject = fn && typeof fn === "object" ? fn : mapping;
                 const deps = source && typeof source === "object" ? [source] : [];
-                requireAlarm(index, ctx, subject, deps,
+                requireAlarm(
+                    index,
+                    ctx,
+                    subject,
+                    deps,
                     ["AWS/Lambda|IteratorAge", "AWS/Kinesis|GetRecords.IteratorAgeMilliseconds"],
                     [...fnValues, ...streamValues],
                     "an iterator-age alarm",
-                    "add an aws.cloudwatch.MetricAlarm on AWS/Lambda IteratorAge (FunctionName) or AWS/Kinesis GetRecords.IteratorAgeMilliseconds (StreamName)");
+                    "add an aws.cloudwatch.MetricAlarm on AWS/Lambda IteratorAge (FunctionName) or AWS/Kinesis GetRecords.IteratorAgeMilliseconds (StreamName)",
+                );
             });
         }
     },

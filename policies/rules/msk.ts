@@ -19,18 +19,26 @@ export const clusterEncryptedInTransit = resourceRule({
     severity: "high",
     constraint: "encryption-on",
     control: fsbp("MSK.1"),
-    remediationSteps: "Set `encryptionInfo: { encryptionInTransit: { clientBroker: \"TLS\", inCluster: true } }`.",
+    remediationSteps: 'Set `encryptionInfo: { encryptionInTransit: { clientBroker: "TLS", inCluster: true } }`.',
     tags: ["msk", "encryption", "in-transit"],
     preview: "An unknown clientBroker or inCluster is undecided.",
     resourceTypes: [AWS_TYPES.mskCluster],
     check(r, ctx) {
         const clientBroker = str(readPath(r.props, "encryptionInfo.encryptionInTransit.clientBroker"));
         const inCluster = bool(readPath(r.props, "encryptionInfo.encryptionInTransit.inCluster"));
-        if (clientBroker === PACK_UNKNOWN || inCluster === PACK_UNKNOWN) return ctx.undecided(r, "encryptionInfo.encryptionInTransit");
+        if (clientBroker === PACK_UNKNOWN || inCluster === PACK_UNKNOWN)
+            return ctx.undecided(r, "encryptionInfo.encryptionInTransit");
         if (typeof clientBroker === "string" && clientBroker.toUpperCase() !== "TLS") {
-            ctx.report(r, `must require TLS from clients (encryptionInTransit.clientBroker is "${clientBroker}"): set clientBroker to "TLS"`);
+            ctx.report(
+                r,
+                `must require TLS from clients (encryptionInTransit.clientBroker is "${clientBroker}"): set clientBroker to "TLS"`,
+            );
         }
-        if (inCluster === false) ctx.report(r, "must encrypt traffic between brokers (encryptionInTransit.inCluster is false): set inCluster to true");
+        if (inCluster === false)
+            ctx.report(
+                r,
+                "must encrypt traffic between brokers (encryptionInTransit.inCluster is false): set inCluster to true",
+            );
     },
 });
 
@@ -41,7 +49,8 @@ export const clusterPublicAccessDisabled = resourceRule({
     enforcementLevel: "mandatory",
     severity: "critical",
     control: fsbp("MSK.4"),
-    remediationSteps: "Set `publicAccess: { type: \"DISABLED\" }` (the default); reach the brokers from inside the VPC or through multi-VPC private connectivity.",
+    remediationSteps:
+        'Set `publicAccess: { type: "DISABLED" }` (the default); reach the brokers from inside the VPC or through multi-VPC private connectivity.',
     tags: ["msk", "public-access"],
     preview: "An unknown publicAccess.type is undecided.",
     resourceTypes: [AWS_TYPES.mskCluster],
@@ -49,7 +58,10 @@ export const clusterPublicAccessDisabled = resourceRule({
         const type = str(readPath(r.props, "brokerNodeGroupInfo.connectivityInfo.publicAccess.type"));
         if (type === PACK_UNKNOWN) return ctx.undecided(r, "brokerNodeGroupInfo.connectivityInfo.publicAccess.type");
         if (typeof type === "string" && type.toUpperCase() === "SERVICE_PROVIDED_EIPS") {
-            ctx.report(r, 'must not expose its brokers to the internet (publicAccess.type is "SERVICE_PROVIDED_EIPS"): set it to "DISABLED"');
+            ctx.report(
+                r,
+                'must not expose its brokers to the internet (publicAccess.type is "SERVICE_PROVIDED_EIPS"): set it to "DISABLED"',
+            );
         }
     },
 });
@@ -61,7 +73,8 @@ export const clusterUnauthenticatedDisabled = resourceRule({
     enforcementLevel: "mandatory",
     severity: "high",
     control: fsbp("MSK.6"),
-    remediationSteps: "Set `clientAuthentication: { sasl: { iam: true } }` (or TLS client certificates) and `unauthenticated: false`.",
+    remediationSteps:
+        "Set `clientAuthentication: { sasl: { iam: true } }` (or TLS client certificates) and `unauthenticated: false`.",
     tags: ["msk", "identity"],
     preview: "An unknown clientAuthentication is undecided.",
     resourceTypes: [AWS_TYPES.mskCluster],
@@ -69,29 +82,46 @@ export const clusterUnauthenticatedDisabled = resourceRule({
         const auth = readPath(r.props, "clientAuthentication");
         if (auth === PACK_UNKNOWN) return ctx.undecided(r, "clientAuthentication");
         if (auth === undefined || auth === null) {
-            return ctx.report(r, "must authenticate its clients (no clientAuthentication, so MSK admits unauthenticated clients): set clientAuthentication { sasl: { iam: true } }");
+            return ctx.report(
+                r,
+                "must authenticate its clients (no clientAuthentication, so MSK admits unauthenticated clients): set clientAuthentication { sasl: { iam: true } }",
+            );
         }
         const open = bool(readPath(r.props, "clientAuthentication.unauthenticated"));
         if (open === PACK_UNKNOWN) return ctx.undecided(r, "clientAuthentication.unauthenticated");
-        if (open === true) ctx.report(r, "must authenticate its clients (clientAuthentication.unauthenticated is true): set unauthenticated to false");
+        if (open === true)
+            ctx.report(
+                r,
+                "must authenticate its clients (clientAuthentication.unauthenticated is true): set unauthenticated to false",
+            );
     },
 });
 
 export const clusterEnhancedMonitoring = resourceRule({
     name: "msk-cluster-enhanced-monitoring",
-    description: "Checks that every MSK cluster publishes more than the DEFAULT CloudWatch metrics (enhancedMonitoring PER_BROKER or finer). Advisory.",
+    description:
+        "Checks that every MSK cluster publishes more than the DEFAULT CloudWatch metrics (enhancedMonitoring PER_BROKER or finer). Advisory.",
     enforcementLevel: "advisory",
     severity: "low",
     control: fsbp("MSK.2"),
-    remediationSteps: "Set `enhancedMonitoring: \"PER_BROKER\"`.",
+    remediationSteps: 'Set `enhancedMonitoring: "PER_BROKER"`.',
     tags: ["msk", "monitoring"],
     preview: "An unknown level is undecided.",
     resourceTypes: [AWS_TYPES.mskCluster],
     check(r, ctx) {
         const level = str(r.props.enhancedMonitoring);
         if (level === PACK_UNKNOWN) return ctx.undecided(r, "enhancedMonitoring");
-        if (level === undefined || level.toUpperCase() === "DEFAULT") ctx.report(r, `must publish per-broker metrics (enhancedMonitoring is ${level ?? "unset, which means DEFAULT"}): set enhancedMonitoring to "PER_BROKER"`);
+        if (level === undefined || level.toUpperCase() === "DEFAULT")
+            ctx.report(
+                r,
+                `must publish per-broker metrics (enhancedMonitoring is ${level ?? "unset, which means DEFAULT"}): set enhancedMonitoring to "PER_BROKER"`,
+            );
     },
 });
 
-export const rules: Rule[] = [clusterEncryptedInTransit, clusterPublicAccessDisabled, clusterUnauthenticatedDisabled, clusterEnhancedMonitoring];
+export const rules: Rule[] = [
+    clusterEncryptedInTransit,
+    clusterPublicAccessDisabled,
+    clusterUnauthenticatedDisabled,
+    clusterEnhancedMonitoring,
+];

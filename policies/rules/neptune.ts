@@ -9,7 +9,8 @@ import { AWS_TYPES } from "../lib/types";
 
 export const clusterEncrypted = resourceRule<CmkConfig>({
     name: "neptune-cluster-encrypted",
-    description: "Checks that every Neptune cluster encrypts its storage (storageEncrypted true; the default is false and cannot be changed after creation). Mandatory.",
+    description:
+        "Checks that every Neptune cluster encrypts its storage (storageEncrypted true; the default is false and cannot be changed after creation). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "high",
     constraint: "encryption-on",
@@ -20,7 +21,16 @@ export const clusterEncrypted = resourceRule<CmkConfig>({
     config: CMK_CONFIG,
     resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
-        if (checkSwitch(r, ctx, { path: "storageEncrypted", absent: false, want: true, what: "encrypt its storage", fix: "set storageEncrypted to true (with kmsKeyArn)" })) return;
+        if (
+            checkSwitch(r, ctx, {
+                path: "storageEncrypted",
+                absent: false,
+                want: true,
+                what: "encrypt its storage",
+                fix: "set storageEncrypted to true (with kmsKeyArn)",
+            })
+        )
+            return;
         checkCustomerManagedKey(r, ctx, "kmsKeyArn", "alias/aws/rds");
     },
 });
@@ -36,45 +46,63 @@ export const clusterDeletionProtection = resourceRule({
     preview: "An unknown switch is undecided.",
     resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "deletionProtection", absent: false, want: true, what: "be protected from deletion", fix: "set deletionProtection to true" });
+        checkSwitch(r, ctx, {
+            path: "deletionProtection",
+            absent: false,
+            want: true,
+            what: "be protected from deletion",
+            fix: "set deletionProtection to true",
+        });
     },
 });
 
 export const clusterIamAuth = resourceRule({
     name: "neptune-cluster-iam-auth",
-    description: "Checks that every Neptune cluster requires IAM database authentication (iamDatabaseAuthenticationEnabled; otherwise any client that reaches the endpoint may query the graph). Advisory.",
+    description:
+        "Checks that every Neptune cluster requires IAM database authentication (iamDatabaseAuthenticationEnabled; otherwise any client that reaches the endpoint may query the graph). Advisory.",
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("Neptune.7"),
-    remediationSteps: "Set `iamDatabaseAuthenticationEnabled: true` and grant `neptune-db:*` actions to the roles that query.",
+    remediationSteps:
+        "Set `iamDatabaseAuthenticationEnabled: true` and grant `neptune-db:*` actions to the roles that query.",
     tags: ["neptune", "identity"],
     preview: "An unknown switch is undecided.",
     resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "iamDatabaseAuthenticationEnabled", absent: false, want: true, what: "require IAM database authentication", fix: "set iamDatabaseAuthenticationEnabled to true" });
+        checkSwitch(r, ctx, {
+            path: "iamDatabaseAuthenticationEnabled",
+            absent: false,
+            want: true,
+            what: "require IAM database authentication",
+            fix: "set iamDatabaseAuthenticationEnabled to true",
+        });
     },
 });
 
 export const clusterAuditLogs = resourceRule({
     name: "neptune-cluster-audit-logs",
-    description: "Checks that every Neptune cluster exports audit logs to CloudWatch Logs (enableCloudwatchLogsExports contains \"audit\"). Advisory.",
+    description:
+        'Checks that every Neptune cluster exports audit logs to CloudWatch Logs (enableCloudwatchLogsExports contains "audit"). Advisory.',
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("Neptune.2"),
-    remediationSteps: "Add \"audit\" to `enableCloudwatchLogsExports` (and set neptune_enable_audit_log to 1 in the cluster parameter group).",
+    remediationSteps:
+        'Add "audit" to `enableCloudwatchLogsExports` (and set neptune_enable_audit_log to 1 in the cluster parameter group).',
     tags: ["neptune", "logging"],
     preview: "An unknown export list is undecided.",
     resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
         const exports = arr(r.props.enableCloudwatchLogsExports);
         if (exports === PACK_UNKNOWN) return ctx.undecided(r, "enableCloudwatchLogsExports");
-        if (!(exports ?? []).some((e) => str(e) === "audit")) ctx.report(r, 'must export audit logs (enableCloudwatchLogsExports lacks "audit"): add "audit"');
+        if (!(exports ?? []).some((e) => str(e) === "audit"))
+            ctx.report(r, 'must export audit logs (enableCloudwatchLogsExports lacks "audit"): add "audit"');
     },
 });
 
 export const clusterBackupRetention = resourceRule({
     name: "neptune-cluster-backup-retention",
-    description: "Checks that every Neptune cluster keeps automated backups at least 7 days (backupRetentionPeriod; the default is 1). Advisory.",
+    description:
+        "Checks that every Neptune cluster keeps automated backups at least 7 days (backupRetentionPeriod; the default is 1). Advisory.",
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("Neptune.5"),
@@ -85,8 +113,18 @@ export const clusterBackupRetention = resourceRule({
     check(r, ctx) {
         const days = num(r.props.backupRetentionPeriod);
         if (days === PACK_UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");
-        if ((days ?? 1) < 7) ctx.report(r, `must keep backups 7 days or more (backupRetentionPeriod is ${days ?? "unset, which means 1"}): set it to 7 or more`);
+        if ((days ?? 1) < 7)
+            ctx.report(
+                r,
+                `must keep backups 7 days or more (backupRetentionPeriod is ${days ?? "unset, which means 1"}): set it to 7 or more`,
+            );
     },
 });
 
-export const rules: Rule[] = [clusterEncrypted, clusterDeletionProtection, clusterIamAuth, clusterAuditLogs, clusterBackupRetention];
+export const rules: Rule[] = [
+    clusterEncrypted,
+    clusterDeletionProtection,
+    clusterIamAuth,
+    clusterAuditLogs,
+    clusterBackupRetention,
+];

@@ -30,14 +30,24 @@ export const domainEncryptedAtRest = resourceRule<CmkConfig>({
     config: CMK_CONFIG,
     resourceTypes: DOMAINS,
     check(r, ctx) {
-        if (checkSwitch(r, ctx, { path: "encryptAtRest.enabled", absent: false, want: true, what: "encrypt its data at rest", fix: "set encryptAtRest { enabled: true, kmsKeyId }" })) return;
+        if (
+            checkSwitch(r, ctx, {
+                path: "encryptAtRest.enabled",
+                absent: false,
+                want: true,
+                what: "encrypt its data at rest",
+                fix: "set encryptAtRest { enabled: true, kmsKeyId }",
+            })
+        )
+            return;
         checkCustomerManagedKey(r, ctx, "encryptAtRest.kmsKeyId", "alias/aws/es");
     },
 });
 
 export const domainNodeToNode = resourceRule({
     name: "opensearch-domain-node-to-node-encryption",
-    description: "Checks that every OpenSearch (or Elasticsearch) domain encrypts traffic between its nodes (nodeToNodeEncryption.enabled; false when the block is absent). Mandatory.",
+    description:
+        "Checks that every OpenSearch (or Elasticsearch) domain encrypts traffic between its nodes (nodeToNodeEncryption.enabled; false when the block is absent). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "medium",
     constraint: "encryption-on",
@@ -48,7 +58,13 @@ export const domainNodeToNode = resourceRule({
     preview: "An unknown switch is undecided.",
     resourceTypes: DOMAINS,
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "nodeToNodeEncryption.enabled", absent: false, want: true, what: "encrypt traffic between its nodes", fix: "set nodeToNodeEncryption { enabled: true }" });
+        checkSwitch(r, ctx, {
+            path: "nodeToNodeEncryption.enabled",
+            absent: false,
+            want: true,
+            what: "encrypt traffic between its nodes",
+            fix: "set nodeToNodeEncryption { enabled: true }",
+        });
     },
 });
 
@@ -63,7 +79,8 @@ export const domainHttpsRequired = resourceRule<{ allowedTlsPolicies: string[] }
     constraint: "encryption-on",
     control: fsbp("Opensearch.8"),
     relatedControls: [fsbp("ES.8")],
-    remediationSteps: "Set `domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: \"Policy-Min-TLS-1-2-PFS-2023-10\" }`.",
+    remediationSteps:
+        'Set `domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" }`.',
     tags: ["opensearch", "encryption", "in-transit"],
     preview: "An unknown enforceHttps or tlsSecurityPolicy is undecided.",
     config: {
@@ -71,7 +88,16 @@ export const domainHttpsRequired = resourceRule<{ allowedTlsPolicies: string[] }
     },
     resourceTypes: DOMAINS,
     check(r, ctx) {
-        if (checkSwitch(r, ctx, { path: "domainEndpointOptions.enforceHttps", absent: true, want: true, what: "refuse plain HTTP", fix: "set domainEndpointOptions.enforceHttps to true" })) return;
+        if (
+            checkSwitch(r, ctx, {
+                path: "domainEndpointOptions.enforceHttps",
+                absent: true,
+                want: true,
+                what: "refuse plain HTTP",
+                fix: "set domainEndpointOptions.enforceHttps to true",
+            })
+        )
+            return;
         const policy = str(readPath(r.props, "domainEndpointOptions.tlsSecurityPolicy"));
         if (policy === PACK_UNKNOWN) return ctx.undecided(r, "domainEndpointOptions.tlsSecurityPolicy");
         const allowed = Array.isArray(ctx.config.allowedTlsPolicies) ? ctx.config.allowedTlsPolicies : TLS12_POLICIES;
@@ -101,7 +127,8 @@ export const domainNotPublic = stackRule({
     remediationSteps:
         "Place the domain in a VPC (`vpcOptions: { subnetIds, securityGroupIds }`), or name the roles in the access policy (`Principal: { AWS: [roleArn] }`) instead of `*`.",
     tags: ["opensearch", "public-access"],
-    rationale: "Fine-grained access control still authenticates requests, but an open policy on a public endpoint exposes the domain to credential guessing and every unauthenticated API AWS adds.",
+    rationale:
+        "Fine-grained access control still authenticates requests, but an open policy on a public endpoint exposes the domain to credential guessing and every unauthenticated API AWS adds.",
     preview: "An unknown vpcOptions, access policy or DomainPolicy domain reference leaves the domain undecided.",
     check(stack, ctx) {
         const index = stack.index;
@@ -112,7 +139,9 @@ export const domainNotPublic = stackRule({
                 if (vpc === PACK_UNKNOWN) return ctx.undecided(domain, "vpcOptions.subnetIds");
                 if (vpc) return;
                 const fix = "place the domain in a VPC or name the principals instead of *";
-                checkResourcePolicyNotPublic(domain, ctx, domain.props.accessPolicies, "accessPolicies", fix, { servicePrincipals: true });
+                checkResourcePolicyNotPublic(domain, ctx, domain.props.accessPolicies, "accessPolicies", fix, {
+                    servicePrincipals: true,
+                });
                 const name = str(domain.props.domainName);
                 for (const p of domainPolicies) {
                     const target = str(p.props.domainName);
@@ -120,7 +149,14 @@ export const domainNotPublic = stackRule({
                         (typeof name === "string" && target === name) ||
                         (p.propertyDependencies.domainName ?? []).includes(domain.urn);
                     if (!mine) continue;
-                    checkResourcePolicyNotPublic(p, ctx, p.props.accessPolicies, `accessPolicies of '${domain.name}' (outside a VPC)`, fix, { servicePrincipals: true });
+                    checkResourcePolicyNotPublic(
+                        p,
+                        ctx,
+                        p.props.accessPolicies,
+                        `accessPolicies of '${domain.name}' (outside a VPC)`,
+                        fix,
+                        { servicePrincipals: true },
+                    );
                 }
             });
         }
@@ -129,26 +165,36 @@ export const domainNotPublic = stackRule({
 
 export const domainFineGrainedAccess = resourceRule({
     name: "opensearch-domain-fine-grained-access",
-    description: "Checks that every OpenSearch (or Elasticsearch) domain has fine-grained access control on (advancedSecurityOptions.enabled), so index- and document-level permissions apply to every request. Advisory.",
+    description:
+        "Checks that every OpenSearch (or Elasticsearch) domain has fine-grained access control on (advancedSecurityOptions.enabled), so index- and document-level permissions apply to every request. Advisory.",
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("Opensearch.7"),
-    remediationSteps: "Set `advancedSecurityOptions: { enabled: true, masterUserOptions: { masterUserArn } }` (requires encryption at rest, node-to-node encryption and HTTPS).",
+    remediationSteps:
+        "Set `advancedSecurityOptions: { enabled: true, masterUserOptions: { masterUserArn } }` (requires encryption at rest, node-to-node encryption and HTTPS).",
     tags: ["opensearch", "least-privilege"],
     preview: "An unknown switch is undecided.",
     resourceTypes: DOMAINS,
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "advancedSecurityOptions.enabled", absent: false, want: true, what: "enable fine-grained access control", fix: "set advancedSecurityOptions { enabled: true }" });
+        checkSwitch(r, ctx, {
+            path: "advancedSecurityOptions.enabled",
+            absent: false,
+            want: true,
+            what: "enable fine-grained access control",
+            fix: "set advancedSecurityOptions { enabled: true }",
+        });
     },
 });
 
 export const domainAuditLogging = resourceRule({
     name: "opensearch-domain-audit-logging",
-    description: "Checks that every OpenSearch (or Elasticsearch) domain publishes audit logs to CloudWatch Logs (a logPublishingOptions entry with logType AUDIT_LOGS, not disabled). Advisory.",
+    description:
+        "Checks that every OpenSearch (or Elasticsearch) domain publishes audit logs to CloudWatch Logs (a logPublishingOptions entry with logType AUDIT_LOGS, not disabled). Advisory.",
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("Opensearch.5"),
-    remediationSteps: "Add `logPublishingOptions: [{ logType: \"AUDIT_LOGS\", cloudwatchLogGroupArn: group.arn }]` (and enable audit logs in fine-grained access control).",
+    remediationSteps:
+        'Add `logPublishingOptions: [{ logType: "AUDIT_LOGS", cloudwatchLogGroupArn: group.arn }]` (and enable audit logs in fine-grained access control).',
     tags: ["opensearch", "logging"],
     preview: "Unknown logPublishingOptions are undecided.",
     resourceTypes: DOMAINS,
@@ -163,8 +209,18 @@ export const domainAuditLogging = resourceRule({
             else if (type === "AUDIT_LOGS" && enabled !== false) return;
         }
         if (unknown) return ctx.undecided(r, "logPublishingOptions");
-        ctx.report(r, "must publish audit logs (no logPublishingOptions entry with logType AUDIT_LOGS): add one with a CloudWatch log group");
+        ctx.report(
+            r,
+            "must publish audit logs (no logPublishingOptions entry with logType AUDIT_LOGS): add one with a CloudWatch log group",
+        );
     },
 });
 
-export const rules: Rule[] = [domainEncryptedAtRest, domainNodeToNode, domainHttpsRequired, domainNotPublic, domainFineGrainedAccess, domainAuditLogging];
+export const rules: Rule[] = [
+    domainEncryptedAtRest,
+    domainNodeToNode,
+    domainHttpsRequired,
+    domainNotPublic,
+    domainFineGrainedAccess,
+    domainAuditLogging,
+];

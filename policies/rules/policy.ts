@@ -47,7 +47,8 @@ const CURRENT: RuleMetadata = {
         "Checks that every exemption in the policy-pack config still matches a resource in the stack (a stale exemption would silently exempt a future resource that reuses the name).",
     enforcementLevel: "advisory",
     severity: "low",
-    remediationSteps: "Remove the stale exemption, or fix its `resource` pattern to the resource's current URN or name.",
+    remediationSteps:
+        "Remove the stale exemption, or fix its `resource` pattern to the resource's current URN or name.",
     tags: ["exemptions", "governance"],
 };
 

@@ -9,7 +9,14 @@
 import { arr, isSet, isUnknown, num, str, PACK_UNKNOWN, Unknown } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule, StackResource } from "../lib/rule";
 import { StackIndex } from "../lib/stack";
-import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, parameterGroupOf, parameterValue } from "../lib/stores";
+import {
+    checkCustomerManagedKey,
+    checkSwitch,
+    CMK_CONFIG,
+    CmkConfig,
+    parameterGroupOf,
+    parameterValue,
+} from "../lib/stores";
 import { AWS_TYPES, typeSet } from "../lib/types";
 
 export const dbInstanceEncrypted = resourceRule<CmkConfig>({
@@ -31,7 +38,16 @@ export const dbInstanceEncrypted = resourceRule<CmkConfig>({
         for (const source of ["replicateSourceDb", "snapshotIdentifier"]) {
             if (isUnknown(r.props[source]) || isSet(r.props[source])) return;
         }
-        if (checkSwitch(r, ctx, { path: "storageEncrypted", absent: false, want: true, what: "encrypt its storage", fix: "set storageEncrypted to true (with kmsKeyId)" })) return;
+        if (
+            checkSwitch(r, ctx, {
+                path: "storageEncrypted",
+                absent: false,
+                want: true,
+                what: "encrypt its storage",
+                fix: "set storageEncrypted to true (with kmsKeyId)",
+            })
+        )
+            return;
         checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/rds");
     },
 });
@@ -44,7 +60,8 @@ export const dbClusterEncrypted = resourceRule<CmkConfig>({
     severity: "high",
     constraint: "encryption-on",
     control: fsbp("RDS.27"),
-    remediationSteps: "Set `storageEncrypted: true` and `kmsKeyId` to a customer-managed key; an existing cluster must be restored from an encrypted snapshot.",
+    remediationSteps:
+        "Set `storageEncrypted: true` and `kmsKeyId` to a customer-managed key; an existing cluster must be restored from an encrypted snapshot.",
     tags: ["rds", "encryption"],
     preview: "An unknown storageEncrypted or engineMode is undecided; an unknown kmsKeyId counts as customer-managed.",
     config: CMK_CONFIG,
@@ -53,14 +70,29 @@ export const dbClusterEncrypted = resourceRule<CmkConfig>({
         if (typeSet(AWS_TYPES.rdsGlobalCluster).has(r.type)) {
             const source = r.props.sourceDbClusterIdentifier;
             if (isUnknown(source) || isSet(source)) return;
-            checkSwitch(r, ctx, { path: "storageEncrypted", absent: false, want: true, what: "encrypt its storage", fix: "set storageEncrypted to true" });
+            checkSwitch(r, ctx, {
+                path: "storageEncrypted",
+                absent: false,
+                want: true,
+                what: "encrypt its storage",
+                fix: "set storageEncrypted to true",
+            });
             return;
         }
         const mode = str(r.props.engineMode);
         if (mode === PACK_UNKNOWN) return ctx.undecided(r, "engineMode");
         if (mode === "serverless") return;
         if (isUnknown(r.props.snapshotIdentifier) || isSet(r.props.snapshotIdentifier)) return; // follows its snapshot
-        if (checkSwitch(r, ctx, { path: "storageEncrypted", absent: false, want: true, what: "encrypt its storage", fix: "set storageEncrypted to true (with kmsKeyId)" })) return;
+        if (
+            checkSwitch(r, ctx, {
+                path: "storageEncrypted",
+                absent: false,
+                want: true,
+                what: "encrypt its storage",
+                fix: "set storageEncrypted to true (with kmsKeyId)",
+            })
+        )
+            return;
         checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/rds");
     },
 });
@@ -72,38 +104,58 @@ export const dbInstanceNotPublic = resourceRule({
     enforcementLevel: "mandatory",
     severity: "critical",
     control: fsbp("RDS.2"),
-    remediationSteps: "Remove `publiclyAccessible: true` (the default is false); reach the database from inside the VPC (a bastion, SSM port forwarding, or RDS Proxy).",
+    remediationSteps:
+        "Remove `publiclyAccessible: true` (the default is false); reach the database from inside the VPC (a bastion, SSM port forwarding, or RDS Proxy).",
     tags: ["rds", "public-access"],
     preview: "An unknown publiclyAccessible is undecided.",
     resourceTypes: [AWS_TYPES.rdsInstance, AWS_TYPES.rdsClusterInstance],
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "publiclyAccessible", absent: false, want: false, what: "not be publicly accessible", fix: "set publiclyAccessible to false" });
+        checkSwitch(r, ctx, {
+            path: "publiclyAccessible",
+            absent: false,
+            want: false,
+            what: "not be publicly accessible",
+            fix: "set publiclyAccessible to false",
+        });
     },
 });
 
 export const snapshotNotPublic = resourceRule({
     name: "rds-snapshot-not-public",
     description:
-        "Checks that no RDS DB snapshot, cluster snapshot or snapshot copy is shared with every AWS account (sharedAccounts containing \"all\"): anyone can then restore the database from it. Mandatory.",
+        'Checks that no RDS DB snapshot, cluster snapshot or snapshot copy is shared with every AWS account (sharedAccounts containing "all"): anyone can then restore the database from it. Mandatory.',
     enforcementLevel: "mandatory",
     severity: "critical",
     control: fsbp("RDS.1"),
-    remediationSteps: "Remove \"all\" from `sharedAccounts`; share with the account ids that restore it.",
+    remediationSteps: 'Remove "all" from `sharedAccounts`; share with the account ids that restore it.',
     tags: ["rds", "public-access"],
     preview: "An unknown sharedAccounts list (or element) is undecided.",
-    resourceTypes: [AWS_TYPES.rdsSnapshot, AWS_TYPES.rdsClusterSnapshot, AWS_TYPES.rdsSnapshotCopy, AWS_TYPES.rdsClusterSnapshotCopy],
+    resourceTypes: [
+        AWS_TYPES.rdsSnapshot,
+        AWS_TYPES.rdsClusterSnapshot,
+        AWS_TYPES.rdsSnapshotCopy,
+        AWS_TYPES.rdsClusterSnapshotCopy,
+    ],
     check(r, ctx) {
         const shared = arr(r.props.sharedAccounts);
         if (shared === PACK_UNKNOWN) return ctx.undecided(r, "sharedAccounts");
         if (!shared) return;
         if (shared.some((a) => isUnknown(a))) return ctx.undecided(r, "sharedAccounts");
         if (shared.some((a) => typeof a === "string" && a.trim().toLowerCase() === "all")) {
-            ctx.report(r, 'must not be shared with every AWS account (sharedAccounts contains "all"): list the account ids that may restore it');
+            ctx.report(
+                r,
+                'must not be shared with every AWS account (sharedAccounts contains "all"): list the account ids that may restore it',
+            );
         }
     },
 });
 
-const SNAPSHOT_TYPES = [AWS_TYPES.rdsSnapshot, AWS_TYPES.rdsClusterSnapshot, AWS_TYPES.rdsSnapshotCopy, AWS_TYPES.rdsClusterSnapshotCopy];
+const SNAPSHOT_TYPES = [
+    AWS_TYPES.rdsSnapshot,
+    AWS_TYPES.rdsClusterSnapshot,
+    AWS_TYPES.rdsSnapshotCopy,
+    AWS_TYPES.rdsClusterSnapshotCopy,
+];
 
 /** Whether a snapshot (or copy) is encrypted: its own output, its key, or its source in the stack. */
 function snapshotEncrypted(index: StackIndex, s: StackResource, seen: Set<string>): boolean | Unknown | undefined {
@@ -115,10 +167,16 @@ function snapshotEncrypted(index: StackIndex, s: StackResource, seen: Set<string
     if (own === false || own === "false") return false;
     const key = s.props.kmsKeyId;
     if (isUnknown(key) || isSet(key)) return true; // a copy with a key is encrypted with it
-    const sourceProperty = ["sourceDbSnapshotIdentifier", "sourceDbClusterSnapshotIdentifier", "dbInstanceIdentifier", "dbClusterIdentifier"].find((p) => p in s.props);
+    const sourceProperty = [
+        "sourceDbSnapshotIdentifier",
+        "sourceDbClusterSnapshotIdentifier",
+        "dbInstanceIdentifier",
+        "dbClusterIdentifier",
+    ].find((p) => p in s.props);
     if (!sourceProperty) return undefined;
     const sources = index.refersTo(s, sourceProperty, ...SNAPSHOT_TYPES, AWS_TYPES.rdsInstance, AWS_TYPES.rdsCluster);
-    const byIdentifier = sources === PACK_UNKNOWN || sources.length > 0 ? [] : identifierMatches(index, s.props[sourceProperty]);
+    const byIdentifier =
+        sources === PACK_UNKNOWN || sources.length > 0 ? [] : identifierMatches(index, s.props[sourceProperty]);
     const found = sources === PACK_UNKNOWN ? [] : [...sources, ...byIdentifier];
     if (found.length === 0) return sources === PACK_UNKNOWN ? PACK_UNKNOWN : undefined;
     const source = found[0];
@@ -138,9 +196,16 @@ function identifierMatches(index: StackIndex, value: unknown): StackResource[] {
     return index
         .ofType(...SNAPSHOT_TYPES, AWS_TYPES.rdsInstance, AWS_TYPES.rdsCluster)
         .filter((r) =>
-            ["identifier", "clusterIdentifier", "dbSnapshotIdentifier", "dbClusterSnapshotIdentifier", "targetDbSnapshotIdentifier", "targetDbClusterSnapshotIdentifier", "dbSnapshotArn", "dbClusterSnapshotArn"].some(
-                (k) => str(r.props[k]) === v,
-            ),
+            [
+                "identifier",
+                "clusterIdentifier",
+                "dbSnapshotIdentifier",
+                "dbClusterSnapshotIdentifier",
+                "targetDbSnapshotIdentifier",
+                "targetDbClusterSnapshotIdentifier",
+                "dbSnapshotArn",
+                "dbClusterSnapshotArn",
+            ].some((k) => str(r.props[k]) === v),
         );
 }
 
@@ -152,7 +217,8 @@ export const snapshotEncryptedRule = stackRule({
     severity: "high",
     constraint: "encryption-on",
     control: fsbp("RDS.4"),
-    remediationSteps: "Copy the snapshot with `kmsKeyId` set to a customer-managed key (aws.rds.SnapshotCopy / ClusterSnapshotCopy), and encrypt the source database.",
+    remediationSteps:
+        "Copy the snapshot with `kmsKeyId` set to a customer-managed key (aws.rds.SnapshotCopy / ClusterSnapshotCopy), and encrypt the source database.",
     tags: ["rds", "encryption"],
     preview: "An unknown source reference or source encryption leaves the snapshot undecided.",
     check(stack, ctx) {
@@ -161,7 +227,10 @@ export const snapshotEncryptedRule = stackRule({
                 const enc = snapshotEncrypted(stack.index, s, new Set());
                 if (enc === PACK_UNKNOWN) return ctx.undecided(s, "encryption of its source");
                 if (enc === false) {
-                    ctx.report(s, "must be encrypted (its source database or snapshot is unencrypted and it names no kmsKeyId): copy it with kmsKeyId set to a customer-managed key");
+                    ctx.report(
+                        s,
+                        "must be encrypted (its source database or snapshot is unencrypted and it names no kmsKeyId): copy it with kmsKeyId set to a customer-managed key",
+                    );
                 }
             });
         }
@@ -176,7 +245,8 @@ function tlsParameter(family: string): { name: string; values: string[]; absentO
         const major = Number(/^postgres(\d+)/.exec(f)?.[1] ?? "0");
         return { name: "rds.force_ssl", values: ["1", "true", "on"], absentOk: major >= 15 };
     }
-    if (/^(aurora-mysql|aurora5|aurora$|mysql|mariadb)/.test(f)) return { name: "require_secure_transport", values: ["1", "on", "true"], absentOk: false };
+    if (/^(aurora-mysql|aurora5|aurora$|mysql|mariadb)/.test(f))
+        return { name: "require_secure_transport", values: ["1", "on", "true"], absentOk: false };
     if (/^sqlserver/.test(f)) return { name: "rds.force_ssl", values: ["1", "true"], absentOk: false };
     return undefined; // Oracle enforces TLS through an option group (SSL option), not a parameter
 }
@@ -189,19 +259,36 @@ export const parameterGroupTlsRequired = stackRule({
     severity: "medium",
     constraint: "encryption-on",
     remediationSteps:
-        "Add `{ name: \"rds.force_ssl\", value: \"1\" }` (PostgreSQL, SQL Server) or `{ name: \"require_secure_transport\", value: \"1\" }` (MySQL, MariaDB) to the group's `parameters`.",
+        'Add `{ name: "rds.force_ssl", value: "1" }` (PostgreSQL, SQL Server) or `{ name: "require_secure_transport", value: "1" }` (MySQL, MariaDB) to the group\'s `parameters`.',
     tags: ["rds", "encryption", "in-transit"],
     preview: "An unknown parameter-group reference, family or parameter leaves the group undecided.",
     check(stack, ctx) {
         const index = stack.index;
         const uses: [StackResource, string, string[]][] = [
-            ...index.ofType(AWS_TYPES.rdsInstance).map((db): [StackResource, string, string[]] => [db, "parameterGroupName", [AWS_TYPES.rdsParameterGroup]]),
-            ...index.ofType(AWS_TYPES.rdsCluster).map((db): [StackResource, string, string[]] => [db, "dbClusterParameterGroupName", [AWS_TYPES.rdsClusterParameterGroup]]),
+            ...index
+                .ofType(AWS_TYPES.rdsInstance)
+                .map((db): [StackResource, string, string[]] => [
+                    db,
+                    "parameterGroupName",
+                    [AWS_TYPES.rdsParameterGroup],
+                ]),
+            ...index
+                .ofType(AWS_TYPES.rdsCluster)
+                .map((db): [StackResource, string, string[]] => [
+                    db,
+                    "dbClusterParameterGroupName",
+                    [AWS_TYPES.rdsClusterParameterGroup],
+                ]),
         ];
         const judged = new Set<string>();
         for (const [db, property, tokens] of uses) {
             ctx.guard(db, () => {
-                if (!isSet(db.props[property]) && !isUnknown(db.props[property]) && (db.propertyDependencies[property] ?? []).length === 0) return;
+                if (
+                    !isSet(db.props[property]) &&
+                    !isUnknown(db.props[property]) &&
+                    (db.propertyDependencies[property] ?? []).length === 0
+                )
+                    return;
                 const group = parameterGroupOf(index, db, property, ...tokens);
                 if (group === PACK_UNKNOWN) return ctx.undecided(db, property);
                 if (!group || judged.has(group.urn)) return;
@@ -235,7 +322,13 @@ export const dbInstanceDeletionProtection = resourceRule({
     preview: "An unknown deletionProtection is undecided.",
     resourceTypes: [AWS_TYPES.rdsInstance],
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "deletionProtection", absent: false, want: true, what: "be protected from deletion", fix: "set deletionProtection to true" });
+        checkSwitch(r, ctx, {
+            path: "deletionProtection",
+            absent: false,
+            want: true,
+            what: "be protected from deletion",
+            fix: "set deletionProtection to true",
+        });
     },
 });
 
@@ -251,7 +344,13 @@ export const dbClusterDeletionProtection = resourceRule({
     preview: "An unknown deletionProtection is undecided.",
     resourceTypes: [AWS_TYPES.rdsCluster],
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "deletionProtection", absent: false, want: true, what: "be protected from deletion", fix: "set deletionProtection to true" });
+        checkSwitch(r, ctx, {
+            path: "deletionProtection",
+            absent: false,
+            want: true,
+            what: "be protected from deletion",
+            fix: "set deletionProtection to true",
+        });
     },
 });
 
@@ -270,7 +369,11 @@ export const dbInstanceBackupsEnabled = resourceRule({
         if (isSet(r.props.replicateSourceDb) || isUnknown(r.props.replicateSourceDb)) return;
         const days = num(r.props.backupRetentionPeriod);
         if (days === PACK_UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");
-        if (days === 0) ctx.report(r, "must keep automated backups (backupRetentionPeriod is 0): set backupRetentionPeriod to 7 or more");
+        if (days === 0)
+            ctx.report(
+                r,
+                "must keep automated backups (backupRetentionPeriod is 0): set backupRetentionPeriod to 7 or more",
+            );
     },
 });
 
@@ -281,7 +384,8 @@ export const dbInstanceIamAuth = resourceRule({
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("RDS.10"),
-    remediationSteps: "Set `iamDatabaseAuthenticationEnabled: true` and grant `rds-db:connect` to the roles that connect.",
+    remediationSteps:
+        "Set `iamDatabaseAuthenticationEnabled: true` and grant `rds-db:connect` to the roles that connect.",
     tags: ["rds", "identity"],
     preview: "An unknown engine or switch is undecided.",
     resourceTypes: [AWS_TYPES.rdsInstance],
@@ -289,7 +393,13 @@ export const dbInstanceIamAuth = resourceRule({
         const engine = str(r.props.engine);
         if (engine === PACK_UNKNOWN) return ctx.undecided(r, "engine");
         if (typeof engine !== "string" || !/^(mysql|mariadb|postgres)/i.test(engine)) return;
-        checkSwitch(r, ctx, { path: "iamDatabaseAuthenticationEnabled", absent: false, want: true, what: "accept IAM database authentication", fix: "set iamDatabaseAuthenticationEnabled to true" });
+        checkSwitch(r, ctx, {
+            path: "iamDatabaseAuthenticationEnabled",
+            absent: false,
+            want: true,
+            what: "accept IAM database authentication",
+            fix: "set iamDatabaseAuthenticationEnabled to true",
+        });
     },
 });
 

@@ -9,31 +9,49 @@
  */
 import { num, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
-import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, isAwsManagedKey, parameterGroupOf, parameterValue } from "../lib/stores";
+import {
+    checkCustomerManagedKey,
+    checkSwitch,
+    CMK_CONFIG,
+    CmkConfig,
+    isAwsManagedKey,
+    parameterGroupOf,
+    parameterValue,
+} from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 
 export const clusterEncrypted = resourceRule<CmkConfig>({
     name: "redshift-cluster-encrypted",
     description:
-        "Checks that every Redshift cluster is encrypted at rest (`encrypted`, a string in the provider, \"true\" when absent; \"false\" turns it off). Mandatory.",
+        'Checks that every Redshift cluster is encrypted at rest (`encrypted`, a string in the provider, "true" when absent; "false" turns it off). Mandatory.',
     enforcementLevel: "mandatory",
     severity: "high",
     constraint: "encryption-on",
     control: fsbp("Redshift.10"),
-    remediationSteps: "Remove `encrypted: \"false\"` (or set \"true\") and set `kmsKeyId` to a customer-managed key.",
+    remediationSteps: 'Remove `encrypted: "false"` (or set "true") and set `kmsKeyId` to a customer-managed key.',
     tags: ["redshift", "encryption"],
     preview: "An unknown `encrypted` is undecided; an unknown kmsKeyId counts as customer-managed.",
     config: CMK_CONFIG,
     resourceTypes: [AWS_TYPES.redshiftCluster],
     check(r, ctx) {
-        if (checkSwitch(r, ctx, { path: "encrypted", absent: true, want: true, what: "be encrypted at rest", fix: 'set encrypted to "true" (with kmsKeyId)' })) return;
+        if (
+            checkSwitch(r, ctx, {
+                path: "encrypted",
+                absent: true,
+                want: true,
+                what: "be encrypted at rest",
+                fix: 'set encrypted to "true" (with kmsKeyId)',
+            })
+        )
+            return;
         checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/redshift");
     },
 });
 
 export const clusterNotPublic = resourceRule({
     name: "redshift-cluster-not-public",
-    description: "Checks that no Redshift cluster is publicly accessible (publiclyAccessible true gives it a public address). Mandatory.",
+    description:
+        "Checks that no Redshift cluster is publicly accessible (publiclyAccessible true gives it a public address). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "critical",
     control: fsbp("Redshift.1"),
@@ -42,7 +60,13 @@ export const clusterNotPublic = resourceRule({
     preview: "An unknown publiclyAccessible is undecided.",
     resourceTypes: [AWS_TYPES.redshiftCluster],
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "publiclyAccessible", absent: false, want: false, what: "not be publicly accessible", fix: "set publiclyAccessible to false" });
+        checkSwitch(r, ctx, {
+            path: "publiclyAccessible",
+            absent: false,
+            want: false,
+            what: "not be publicly accessible",
+            fix: "set publiclyAccessible to false",
+        });
     },
 });
 
@@ -54,21 +78,30 @@ export const clusterTlsRequired = stackRule({
     severity: "medium",
     constraint: "encryption-on",
     control: fsbp("Redshift.2"),
-    remediationSteps: "Add `{ name: \"require_ssl\", value: \"true\" }` to the aws.redshift.ParameterGroup's `parameters`.",
+    remediationSteps:
+        'Add `{ name: "require_ssl", value: "true" }` to the aws.redshift.ParameterGroup\'s `parameters`.',
     tags: ["redshift", "encryption", "in-transit"],
     preview: "An unknown parameter-group reference or parameter leaves it undecided.",
     check(stack, ctx) {
         const judged = new Set<string>();
         for (const cluster of stack.index.ofType(AWS_TYPES.redshiftCluster)) {
             ctx.guard(cluster, () => {
-                const group = parameterGroupOf(stack.index, cluster, "clusterParameterGroupName", AWS_TYPES.redshiftParameterGroup);
+                const group = parameterGroupOf(
+                    stack.index,
+                    cluster,
+                    "clusterParameterGroupName",
+                    AWS_TYPES.redshiftParameterGroup,
+                );
                 if (group === PACK_UNKNOWN) return ctx.undecided(cluster, "clusterParameterGroupName");
                 if (!group || judged.has(group.urn)) return;
                 judged.add(group.urn);
                 const value = parameterValue(group.props.parameters, "require_ssl");
                 if (value === PACK_UNKNOWN) return ctx.undecided(group, "parameters require_ssl");
                 if (value !== undefined && value.trim().toLowerCase() === "true") return;
-                ctx.report(group, `must make '${cluster.name}' refuse unencrypted connections (require_ssl is ${value === undefined ? "unset" : `"${value}"`}): add { name: "require_ssl", value: "true" } to parameters`);
+                ctx.report(
+                    group,
+                    `must make '${cluster.name}' refuse unencrypted connections (require_ssl is ${value === undefined ? "unset" : `"${value}"`}): add { name: "require_ssl", value: "true" } to parameters`,
+                );
             });
         }
     },
@@ -76,7 +109,8 @@ export const clusterTlsRequired = stackRule({
 
 export const clusterSnapshotsEnabled = resourceRule({
     name: "redshift-cluster-automatic-snapshots",
-    description: "Checks that no Redshift cluster turns automatic snapshots off (automatedSnapshotRetentionPeriod 0; AWS keeps 1 day when absent) and that it keeps them at least 7 days. Advisory.",
+    description:
+        "Checks that no Redshift cluster turns automatic snapshots off (automatedSnapshotRetentionPeriod 0; AWS keeps 1 day when absent) and that it keeps them at least 7 days. Advisory.",
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("Redshift.3"),
@@ -88,13 +122,18 @@ export const clusterSnapshotsEnabled = resourceRule({
         const days = num(r.props.automatedSnapshotRetentionPeriod);
         if (days === PACK_UNKNOWN) return ctx.undecided(r, "automatedSnapshotRetentionPeriod");
         const effective = days ?? 1;
-        if (effective < 7) ctx.report(r, `must keep automatic snapshots for 7 days or more (automatedSnapshotRetentionPeriod is ${days ?? "unset, which means 1"}): set it to 7 or more`);
+        if (effective < 7)
+            ctx.report(
+                r,
+                `must keep automatic snapshots for 7 days or more (automatedSnapshotRetentionPeriod is ${days ?? "unset, which means 1"}): set it to 7 or more`,
+            );
     },
 });
 
 export const clusterEnhancedVpcRouting = resourceRule({
     name: "redshift-cluster-enhanced-vpc-routing",
-    description: "Checks that every Redshift cluster uses enhanced VPC routing (enhancedVpcRouting true), so COPY and UNLOAD traffic goes through the VPC (endpoints, flow logs) rather than the internet. Advisory.",
+    description:
+        "Checks that every Redshift cluster uses enhanced VPC routing (enhancedVpcRouting true), so COPY and UNLOAD traffic goes through the VPC (endpoints, flow logs) rather than the internet. Advisory.",
     enforcementLevel: "advisory",
     severity: "medium",
     control: fsbp("Redshift.7"),
@@ -103,13 +142,20 @@ export const clusterEnhancedVpcRouting = resourceRule({
     preview: "An unknown switch is undecided.",
     resourceTypes: [AWS_TYPES.redshiftCluster],
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "enhancedVpcRouting", absent: false, want: true, what: "route its traffic through the VPC", fix: "set enhancedVpcRouting to true" });
+        checkSwitch(r, ctx, {
+            path: "enhancedVpcRouting",
+            absent: false,
+            want: true,
+            what: "route its traffic through the VPC",
+            fix: "set enhancedVpcRouting to true",
+        });
     },
 });
 
 export const clusterDefaultAdminUsername = resourceRule({
     name: "redshift-cluster-admin-username-not-default",
-    description: "Checks that no Redshift cluster keeps the documented default admin user name `awsuser` (masterUsername), the first name a password-guessing attack tries. Advisory.",
+    description:
+        "Checks that no Redshift cluster keeps the documented default admin user name `awsuser` (masterUsername), the first name a password-guessing attack tries. Advisory.",
     enforcementLevel: "advisory",
     severity: "low",
     control: fsbp("Redshift.8"),
@@ -120,7 +166,11 @@ export const clusterDefaultAdminUsername = resourceRule({
     check(r, ctx) {
         const user = str(r.props.masterUsername);
         if (user === PACK_UNKNOWN) return ctx.undecided(r, "masterUsername");
-        if (typeof user === "string" && user.toLowerCase() === "awsuser") ctx.report(r, 'must not use the default admin user name (masterUsername is "awsuser"): choose another name');
+        if (typeof user === "string" && user.toLowerCase() === "awsuser")
+            ctx.report(
+                r,
+                'must not use the default admin user name (masterUsername is "awsuser"): choose another name',
+            );
     },
 });
 
@@ -140,13 +190,17 @@ export const serverlessNamespaceCmk = resourceRule({
         const key = str(r.props.kmsKeyId);
         if (key === PACK_UNKNOWN) return;
         if (typeof key === "string" && key !== "" && !isAwsManagedKey(key) && key !== "AWS_OWNED_KMS_KEY") return;
-        ctx.report(r, `must use a customer-managed KMS key (kmsKeyId is ${key ? `"${key}"` : "unset, so an AWS-owned key is used"}): set kmsKeyId to a customer-managed key`);
+        ctx.report(
+            r,
+            `must use a customer-managed KMS key (kmsKeyId is ${key ? `"${key}"` : "unset, so an AWS-owned key is used"}): set kmsKeyId to a customer-managed key`,
+        );
     },
 });
 
 export const serverlessWorkgroupNotPublic = resourceRule({
     name: "redshift-serverless-workgroup-not-public",
-    description: "Checks that no Redshift Serverless workgroup is publicly accessible (publiclyAccessible true). Mandatory.",
+    description:
+        "Checks that no Redshift Serverless workgroup is publicly accessible (publiclyAccessible true). Mandatory.",
     enforcementLevel: "mandatory",
     severity: "critical",
     control: fsbp("RedshiftServerless.3"),
@@ -155,19 +209,25 @@ export const serverlessWorkgroupNotPublic = resourceRule({
     preview: "An unknown publiclyAccessible is undecided.",
     resourceTypes: [AWS_TYPES.redshiftServerlessWorkgroup],
     check(r, ctx) {
-        checkSwitch(r, ctx, { path: "publiclyAccessible", absent: false, want: false, what: "not be publicly accessible", fix: "set publiclyAccessible to false" });
+        checkSwitch(r, ctx, {
+            path: "publiclyAccessible",
+            absent: false,
+            want: false,
+            what: "not be publicly accessible",
+            fix: "set publiclyAccessible to false",
+        });
     },
 });
 
 export const serverlessWorkgroupTls = resourceRule({
     name: "redshift-serverless-workgroup-tls-required",
     description:
-        "Checks that no Redshift Serverless workgroup turns off SSL enforcement (a configParameters entry require_ssl \"false\"); absent, the workgroup keeps AWS's default. Mandatory.",
+        'Checks that no Redshift Serverless workgroup turns off SSL enforcement (a configParameters entry require_ssl "false"); absent, the workgroup keeps AWS\'s default. Mandatory.',
     enforcementLevel: "mandatory",
     severity: "medium",
     constraint: "encryption-on",
     control: fsbp("RedshiftServerless.2"),
-    remediationSteps: "Set `{ parameterKey: \"require_ssl\", parameterValue: \"true\" }` in configParameters.",
+    remediationSteps: 'Set `{ parameterKey: "require_ssl", parameterValue: "true" }` in configParameters.',
     tags: ["redshift", "encryption", "in-transit"],
     preview: "Unknown configParameters are undecided.",
     resourceTypes: [AWS_TYPES.redshiftServerlessWorkgroup],
@@ -175,7 +235,10 @@ export const serverlessWorkgroupTls = resourceRule({
         const value = parameterValue(r.props.configParameters, "require_ssl", "parameterKey", "parameterValue");
         if (value === PACK_UNKNOWN) return ctx.undecided(r, "configParameters require_ssl");
         if (value !== undefined && value.trim().toLowerCase() === "false") {
-            ctx.report(r, 'must refuse unencrypted connections (configParameters require_ssl is "false"): set require_ssl to "true"');
+            ctx.report(
+                r,
+                'must refuse unencrypted connections (configParameters require_ssl is "false"): set require_ssl to "true"',
+            );
         }
     },
 });

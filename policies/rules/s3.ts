@@ -81,7 +81,10 @@ export const bucketPublicAccessBlocked = stackRule({
 
 const PUBLIC_CANNED_ACLS = new Set(["public-read", "public-read-write", "authenticated-read"]);
 
-const PUBLIC_GROUPS = ["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"];
+const PUBLIC_GROUPS = [
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+];
 
 function isPublicGroup(uri: unknown): boolean {
     return typeof uri === "string" && PUBLIC_GROUPS.some((g) => uri.trim().toLowerCase() === g.toLowerCase());
@@ -122,10 +125,11 @@ export const bucketAclNotPublic = resourceRule({
         else if (typeof acl === "string" && PUBLIC_CANNED_ACLS.has(acl.trim().toLowerCase())) {
             ctx.report(r, `must not use the public canned ACL "${acl}" (acl): use "private" or remove the ACL`);
         }
-        const grants =
-            r.type.includes("bucketAcl")
-                ? publicGrants(read(r.props, "accessControlPolicy", "grants"), "accessControlPolicy.grants", (g) => read(g, "grantee"))
-                : publicGrants(r.props.grants, "grants", (g) => g);
+        const grants = r.type.includes("bucketAcl")
+            ? publicGrants(read(r.props, "accessControlPolicy", "grants"), "accessControlPolicy.grants", (g) =>
+                  read(g, "grantee"),
+              )
+            : publicGrants(r.props.grants, "grants", (g) => g);
         if (grants === PACK_UNKNOWN) return ctx.undecided(r, "grants");
         for (const path of grants) {
             ctx.report(r, `must not grant to AllUsers or AuthenticatedUsers (${path}): remove the grant`);
@@ -143,7 +147,7 @@ export const bucketPolicyNotPublic = resourceRule({
     control: fsbp("S3.2"),
     relatedControls: [fsbp("S3.3"), fsbp("S3.6")],
     remediationSteps:
-        "Name the principal (e.g. `{ Service: \"cloudfront.amazonaws.com\" }`) and add a condition such as `StringEquals: { \"AWS:SourceArn\": distribution.arn }`.",
+        'Name the principal (e.g. `{ Service: "cloudfront.amazonaws.com" }`) and add a condition such as `StringEquals: { "AWS:SourceArn": distribution.arn }`.',
     tags: ["s3", "public-access", "iam"],
     rationale:
         "A pinning condition only counts with a positive operator and a fixed value (as AWS Config's public-access rules count them): `...IfExists`, negated operators, `Null` and `ForAllValues:` pass when the key is absent, and an ARN whose account is a wildcard (`arn:aws:cloudfront::*:distribution/*`) names every account's resources, so they pin nothing. A service principal without aws:SourceArn/aws:SourceAccount is the cross-service confused deputy: any distribution in any account whose OAC points at the bucket could read it.",
@@ -175,13 +179,19 @@ export const bucketWebsiteDisabled = resourceRule({
     resourceTypes: [AWS_TYPES.bucket, AWS_TYPES.bucketWebsite],
     check(r, ctx) {
         if (!isType(r.type, AWS_TYPES.bucket)) {
-            return ctx.report(r, "must not configure website hosting: remove it and serve the bucket through CloudFront with OAC");
+            return ctx.report(
+                r,
+                "must not configure website hosting: remove it and serve the bucket through CloudFront with OAC",
+            );
         }
         for (const property of ["website", "websites"]) {
             const value = r.props[property];
             if (isUnknown(value)) return ctx.undecided(r, property);
             const items = arr(value) ?? (rec(value) ? [value] : []);
-            if (items !== PACK_UNKNOWN && items.some((w) => isSet(w) && !(rec(w) && Object.keys(rec(w) as object).length === 0))) {
+            if (
+                items !== PACK_UNKNOWN &&
+                items.some((w) => isSet(w) && !(rec(w) && Object.keys(rec(w) as object).length === 0))
+            ) {
                 return ctx.report(
                     r,
                     `must not configure website hosting (${property}): remove it and serve the bucket through CloudFront with OAC`,
@@ -202,7 +212,7 @@ export const bucketEncryptionDeclared = stackRule({
     constraint: "encryption-on",
     control: fsbp("S3.17"),
     remediationSteps:
-        "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with `sseAlgorithm: \"aws:kms\"` and a customer-managed key (or AES256 for a CloudFront OAC origin).",
+        'Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with `sseAlgorithm: "aws:kms"` and a customer-managed key (or AES256 for a CloudFront OAC origin).',
     tags: ["s3", "encryption"],
     rationale: "A declared setting is reviewable and survives a change of S3's defaults; an implicit one is neither.",
     preview: "A configuration whose bucket reference is unknown leaves undeclared buckets undecided.",
@@ -231,7 +241,7 @@ export const bucketEncryptionKms = stackRule<{ sseS3Buckets: string[] }>({
     constraint: "encryption-on",
     control: fsbp("S3.17"),
     remediationSteps:
-        "Set `sseAlgorithm: \"aws:kms\"` with `kmsMasterKeyId` set to a customer-managed key (and `bucketKeyEnabled: true`); for an OAC origin AES256 is accepted, or list the bucket in `sseS3Buckets`.",
+        'Set `sseAlgorithm: "aws:kms"` with `kmsMasterKeyId` set to a customer-managed key (and `bucketKeyEnabled: true`); for an OAC origin AES256 is accepted, or list the bucket in `sseS3Buckets`.',
     tags: ["s3", "encryption"],
     rationale:
         "SSE-KMS puts reads under a key policy and CloudTrail. An OAC origin may use SSE-S3 so CloudFront needs no key grant (a missing grant fails silently: see kms-key-grants-cloudfront).",
@@ -242,7 +252,9 @@ export const bucketEncryptionKms = stackRule<{ sseS3Buckets: string[] }>({
     check(stack, ctx) {
         const { byBucket, unresolved } = bucketEncryption(stack.index);
         const oac = oacOriginBuckets(stack.index);
-        const listed = Array.isArray(ctx.config.sseS3Buckets) ? ctx.config.sseS3Buckets.filter((p) => typeof p === "string") : [];
+        const listed = Array.isArray(ctx.config.sseS3Buckets)
+            ? ctx.config.sseS3Buckets.filter((p) => typeof p === "string")
+            : [];
         for (const bucket of stack.index.ofType(AWS_TYPES.bucket)) {
             ctx.guard(bucket, () => {
                 const declared = byBucket.get(bucket.urn);
@@ -304,7 +316,7 @@ export const bucketTlsRequired = stackRule({
     constraint: "encryption-on",
     control: fsbp("S3.5"),
     remediationSteps:
-        "Add to the bucket policy: `{ Effect: \"Deny\", Principal: \"*\", Action: \"s3:*\", Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { \"aws:SecureTransport\": \"false\" } } }`.",
+        'Add to the bucket policy: `{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }`.',
     tags: ["s3", "encryption", "in-transit"],
     preview: "A policy document that is unknown at preview leaves its bucket undecided.",
     check(stack, ctx) {
@@ -318,7 +330,10 @@ export const bucketTlsRequired = stackRule({
                 continue;
             }
             for (const b of buckets) {
-                policies.set(b.urn, [...(policies.get(b.urn) ?? []), { doc: p.props.policy, source: `BucketPolicy '${p.name}'` }]);
+                policies.set(b.urn, [
+                    ...(policies.get(b.urn) ?? []),
+                    { doc: p.props.policy, source: `BucketPolicy '${p.name}'` },
+                ]);
             }
         }
         for (const bucket of index.ofType(AWS_TYPES.bucket)) {

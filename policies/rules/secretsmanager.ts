@@ -21,7 +21,7 @@ export const secretPolicyNotPublic = resourceRule({
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-        "Name the reading roles (`Principal: { AWS: [roleArn] }`), or pin `*` with `StringEquals: { \"aws:PrincipalAccount\": accountId }`; " +
+        'Name the reading roles (`Principal: { AWS: [roleArn] }`), or pin `*` with `StringEquals: { "aws:PrincipalAccount": accountId }`; ' +
         "set blockPublicPolicy: true on the aws.secretsmanager.SecretPolicy so Secrets Manager refuses a public policy too.",
     tags: ["secretsmanager", "public-access"],
     rationale:
@@ -47,7 +47,8 @@ export const secretEncryptedCmk = resourceRule({
     enforcementLevel: "mandatory",
     severity: "medium",
     constraint: "encryption-on",
-    remediationSteps: "Set `kmsKeyId` to a customer-managed key whose policy lets the reading roles kms:Decrypt (with kms:ViaService secretsmanager.<region>.amazonaws.com).",
+    remediationSteps:
+        "Set `kmsKeyId` to a customer-managed key whose policy lets the reading roles kms:Decrypt (with kms:ViaService secretsmanager.<region>.amazonaws.com).",
     tags: ["secretsmanager", "encryption"],
     preview: "An unknown kmsKeyId counts as customer-managed.",
     resourceTypes: [AWS_TYPES.secretsmanagerSecret],
@@ -56,7 +57,4 @@ export const secretEncryptedCmk = resourceRule({
     },
 });
 
-export const rules: Rule[] = [
-    secretPolicyNotPublic,
-    secretEncryptedCmk,
-];
+export const rules: Rule[] = [secretPolicyNotPublic, secretEncryptedCmk];

@@ -25,7 +25,10 @@ export const snsTopicEncrypted = resourceRule({
     resourceTypes: [AWS_TYPES.snsTopic],
     check(r, ctx) {
         if (!isUnknown(r.props.kmsMasterKeyId) && !isSet(r.props.kmsMasterKeyId)) {
-            ctx.report(r, "must be encrypted with KMS (kmsMasterKeyId is unset): set kmsMasterKeyId to a customer-managed key");
+            ctx.report(
+                r,
+                "must be encrypted with KMS (kmsMasterKeyId is unset): set kmsMasterKeyId to a customer-managed key",
+            );
         }
     },
 });
@@ -42,8 +45,8 @@ export const snsTopicPolicyNotPublic = resourceRule({
     severity: "critical",
     control: fsbp("SNS.4"),
     remediationSteps:
-        "Name the publisher, e.g. `Principal: { Service: \"cloudwatch.amazonaws.com\" }` with `Condition: { StringEquals: " +
-        "{ \"aws:SourceAccount\": accountId }, ArnLike: { \"aws:SourceArn\": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` } }`, " +
+        'Name the publisher, e.g. `Principal: { Service: "cloudwatch.amazonaws.com" }` with `Condition: { StringEquals: ' +
+        '{ "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` } }`, ' +
         "or the account root/roles that publish; never `*` without aws:SourceAccount or aws:PrincipalOrgID.",
     tags: ["sns", "public-access"],
     rationale:
@@ -62,7 +65,4 @@ export const snsTopicPolicyNotPublic = resourceRule({
     },
 });
 
-export const rules: Rule[] = [
-    snsTopicEncrypted,
-    snsTopicPolicyNotPublic,
-];
+export const rules: Rule[] = [snsTopicEncrypted, snsTopicPolicyNotPublic];

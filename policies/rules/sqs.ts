@@ -17,7 +17,8 @@ export const sqsQueueEncrypted = resourceRule<{ allowSqsManagedSse: boolean }>({
     severity: "medium",
     constraint: "encryption-on",
     control: fsbp("SQS.1"),
-    remediationSteps: "Set `kmsMasterKeyId` to a customer-managed key (or `sqsManagedSseEnabled: true` where SSE-SQS is allowed).",
+    remediationSteps:
+        "Set `kmsMasterKeyId` to a customer-managed key (or `sqsManagedSseEnabled: true` where SSE-SQS is allowed).",
     tags: ["sqs", "encryption"],
     preview: "Unknown values count as set.",
     config: {
@@ -56,8 +57,8 @@ export const sqsQueuePolicyNotPublic = resourceRule({
     severity: "critical",
     control: fsbp("SQS.3"),
     remediationSteps:
-        "Name the sender, e.g. `Principal: { Service: \"sns.amazonaws.com\" }` with `Condition: { ArnEquals: " +
-        "{ \"aws:SourceArn\": topic.arn } }`, or the account's roles; never `*` without aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID.",
+        'Name the sender, e.g. `Principal: { Service: "sns.amazonaws.com" }` with `Condition: { ArnEquals: ' +
+        '{ "aws:SourceArn": topic.arn } }`, or the account\'s roles; never `*` without aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID.',
     tags: ["sqs", "public-access"],
     rationale:
         "AWS Config's sqs-queue-no-public-access (behind SQS.3) counts a policy as non-public only when it grants to fixed values; a condition whose ARN or account is a wildcard pins nothing.",
@@ -75,7 +76,4 @@ export const sqsQueuePolicyNotPublic = resourceRule({
     },
 });
 
-export const rules: Rule[] = [
-    sqsQueueEncrypted,
-    sqsQueuePolicyNotPublic,
-];
+export const rules: Rule[] = [sqsQueueEncrypted, sqsQueuePolicyNotPublic];

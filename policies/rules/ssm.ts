@@ -18,16 +18,19 @@ export const parameterSecureString = resourceRule<CmkConfig & { secretNamePatter
     enforcementLevel: "mandatory",
     severity: "high",
     constraint: "encryption-on",
-    remediationSteps: "Set `type: \"SecureString\"` (and `keyId` to a customer-managed key), or keep the secret in Secrets Manager.",
+    remediationSteps:
+        'Set `type: "SecureString"` (and `keyId` to a customer-managed key), or keep the secret in Secrets Manager.',
     tags: ["ssm", "encryption", "secrets"],
-    rationale: "Whether a value is secret is not visible in the stack (Pulumi secrets are unwrapped before a pack sees them), so the rule reads the name, as reviewers do.",
+    rationale:
+        "Whether a value is secret is not visible in the stack (Pulumi secrets are unwrapped before a pack sees them), so the rule reads the name, as reviewers do.",
     preview: "An unknown type or name is undecided; an unknown keyId counts as customer-managed.",
     config: {
         ...CMK_CONFIG,
         secretNamePattern: {
             type: "string",
             default: SECRET_NAME,
-            description: "Case-insensitive regular expression; a parameter whose name or resource name matches holds a secret.",
+            description:
+                "Case-insensitive regular expression; a parameter whose name or resource name matches holds a secret.",
         } as PolicyConfigJSONSchema,
     },
     resourceTypes: [AWS_TYPES.ssmParameter],
@@ -39,23 +42,30 @@ export const parameterSecureString = resourceRule<CmkConfig & { secretNamePatter
         if (name === PACK_UNKNOWN) return ctx.undecided(r, "name");
         let pattern: RegExp;
         try {
-            pattern = new RegExp(typeof ctx.config.secretNamePattern === "string" ? ctx.config.secretNamePattern : SECRET_NAME, "i");
+            pattern = new RegExp(
+                typeof ctx.config.secretNamePattern === "string" ? ctx.config.secretNamePattern : SECRET_NAME,
+                "i",
+            );
         } catch {
             pattern = new RegExp(SECRET_NAME, "i");
         }
         const said = [name, r.name].find((n) => typeof n === "string" && pattern.test(n));
         if (said === undefined) return;
-        ctx.report(r, `must be a SecureString (its name "${said}" says it holds a secret, and type is ${type ?? "unset"}): set type to "SecureString"`);
+        ctx.report(
+            r,
+            `must be a SecureString (its name "${said}" says it holds a secret, and type is ${type ?? "unset"}): set type to "SecureString"`,
+        );
     },
 });
 
 export const documentNotPublic = resourceRule({
     name: "ssm-document-not-public",
-    description: "Checks that no SSM document is shared with every AWS account (permissions type Share with accountIds \"all\"): its content, often with embedded commands and names, becomes public. Mandatory.",
+    description:
+        'Checks that no SSM document is shared with every AWS account (permissions type Share with accountIds "all"): its content, often with embedded commands and names, becomes public. Mandatory.',
     enforcementLevel: "mandatory",
     severity: "critical",
     control: fsbp("SSM.4"),
-    remediationSteps: "List the account ids in `permissions.accountIds` instead of \"all\", or remove the permissions.",
+    remediationSteps: 'List the account ids in `permissions.accountIds` instead of "all", or remove the permissions.',
     tags: ["ssm", "public-access"],
     preview: "Unknown permissions are undecided.",
     resourceTypes: [AWS_TYPES.ssmDocument],
@@ -63,7 +73,10 @@ export const documentNotPublic = resourceRule({
         const ids = str(read(r.props, "permissions", "accountIds"));
         if (ids === PACK_UNKNOWN) return ctx.undecided(r, "permissions.accountIds");
         if (typeof ids === "string" && ids.split(",").some((id) => id.trim().toLowerCase() === "all")) {
-            ctx.report(r, 'must not be shared with every AWS account (permissions.accountIds is "all"): list the account ids');
+            ctx.report(
+                r,
+                'must not be shared with every AWS account (permissions.accountIds is "all"): list the account ids',
+            );
         }
     },
 });

@@ -1,6 +1,13 @@
 import { expect } from "chai";
 import {
-    ApiContext, buildProxyEvent, missingResource, PROXY_RESOURCE, proxyPath, proxyResponse, requestTime, ViewerRequest,
+    ApiContext,
+    buildProxyEvent,
+    missingResource,
+    PROXY_RESOURCE,
+    proxyPath,
+    proxyResponse,
+    requestTime,
+    ViewerRequest,
 } from "../../tools/dev/api-adapter";
 
 const ctx: ApiContext = {
@@ -56,9 +63,23 @@ describe("dev server: API Gateway REST proxy event (v1)", () => {
     });
 
     it("keeps header case, the last value in headers and every value in multiValueHeaders; replaces Host", () => {
-        const event = buildProxyEvent(request({
-            rawHeaders: ["Host", "127.0.0.1:8080", "X-Custom", "one", "x-custom", "two", "Connection", "keep-alive", "Content-Type", "application/json"],
-        }), ctx);
+        const event = buildProxyEvent(
+            request({
+                rawHeaders: [
+                    "Host",
+                    "127.0.0.1:8080",
+                    "X-Custom",
+                    "one",
+                    "x-custom",
+                    "two",
+                    "Connection",
+                    "keep-alive",
+                    "Content-Type",
+                    "application/json",
+                ],
+            }),
+            ctx,
+        );
         expect(event.multiValueHeaders!["X-Custom"]).to.deep.equal(["one", "two"]);
         expect(event.headers!["X-Custom"]).to.equal("two");
         expect(event.headers!["Content-Type"]).to.equal("application/json");
@@ -71,11 +92,16 @@ describe("dev server: API Gateway REST proxy event (v1)", () => {
 
     it("adds the origin-verify header as CloudFront does, replacing one a viewer sent", () => {
         const originVerify = { header: "x-origin-verify", value: "the-secret" };
-        const event = buildProxyEvent(request({
-            rawHeaders: ["X-Origin-Verify", "forged", "Accept", "application/json"],
-        }), { ...ctx, originVerify });
+        const event = buildProxyEvent(
+            request({
+                rawHeaders: ["X-Origin-Verify", "forged", "Accept", "application/json"],
+            }),
+            { ...ctx, originVerify },
+        );
         expect(event.multiValueHeaders!["x-origin-verify"]).to.deep.equal(["the-secret"]);
-        expect(Object.keys(event.headers!).filter((h) => h.toLowerCase() === "x-origin-verify")).to.deep.equal(["x-origin-verify"]);
+        expect(Object.keys(event.headers!).filter((h) => h.toLowerCase() === "x-origin-verify")).to.deep.equal([
+            "x-origin-verify",
+        ]);
         const without = buildProxyEvent(request(), ctx);
         expect(Object.keys(without.headers!).map((h) => h.toLowerCase())).not.to.include("x-origin-verify");
     });
@@ -84,12 +110,20 @@ describe("dev server: API Gateway REST proxy event (v1)", () => {
         const event = buildProxyEvent(request({ url: "/api/items?limit=5&tag=a%20b&tag=c&flag&q=x+y" }), ctx);
         expect(event.path).to.equal("/api/items");
         expect(event.queryStringParameters).to.deep.equal({ limit: "5", tag: "c", flag: "", q: "x y" });
-        expect(event.multiValueQueryStringParameters).to.deep.equal({ limit: ["5"], tag: ["a b", "c"], flag: [""], q: ["x y"] });
+        expect(event.multiValueQueryStringParameters).to.deep.equal({
+            limit: ["5"],
+            tag: ["a b", "c"],
+            flag: [""],
+            q: ["x y"],
+        });
     });
 
     it("passes the body as text and the decoded proxy path for an item", () => {
         const body = JSON.stringify({ name: "Zoë" });
-        const event = buildProxyEvent(request({ method: "PUT", url: "/api/items/a%2Db", body: Buffer.from(body) }), ctx);
+        const event = buildProxyEvent(
+            request({ method: "PUT", url: "/api/items/a%2Db", body: Buffer.from(body) }),
+            ctx,
+        );
         expect(event.body).to.equal(body);
         expect(event.isBase64Encoded).to.equal(false);
         expect(event.path).to.equal("/api/items/a%2Db");
@@ -150,7 +184,10 @@ describe("dev server: the function's answer becomes the HTTP response", () => {
         expect(ok({ statusCode: "abc" }).answer.status).to.equal(502);
         expect(ok({ statusCode: 200, body: { not: "a string" } }).answer.status).to.equal(502);
         expect(ok({ statusCode: 200, extra: 1 }).problem).to.match(/Malformed Lambda proxy response/);
-        const timeout = proxyResponse({ ok: false, errorType: "Sandbox.Timedout", errorMessage: "Task timed out", requestId: "r1" }, "r1");
+        const timeout = proxyResponse(
+            { ok: false, errorType: "Sandbox.Timedout", errorMessage: "Task timed out", requestId: "r1" },
+            "r1",
+        );
         expect(timeout.answer.status).to.equal(504);
     });
 });

@@ -60,9 +60,21 @@ export function processAlive(pid: number): boolean {
  * as a terminal sends Ctrl-C to every process of the foreground job (npm, its shell, node and
  * the children alike).
  */
-export function spawnDev(args: string[], command: string[] = DIRECT_COMMAND, group = false):
-    { child: ChildProcess; output(): string; exited(timeoutMs?: number): Promise<number | null>; signal(s: NodeJS.Signals): void } {
-    const child = spawn(command[0]!, [...command.slice(1), ...args], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], detached: group });
+export function spawnDev(
+    args: string[],
+    command: string[] = DIRECT_COMMAND,
+    group = false,
+): {
+    child: ChildProcess;
+    output(): string;
+    exited(timeoutMs?: number): Promise<number | null>;
+    signal(s: NodeJS.Signals): void;
+} {
+    const child = spawn(command[0]!, [...command.slice(1), ...args], {
+        cwd: REPO_ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: group,
+    });
     let output = "";
     child.stdout!.on("data", (d) => (output += d));
     child.stderr!.on("data", (d) => (output += d));
@@ -77,24 +89,31 @@ export function spawnDev(args: string[], command: string[] = DIRECT_COMMAND, gro
             if (group) process.kill(-child.pid!, signal);
             else child.kill(signal);
         },
-        exited: (timeoutMs = 20_000) => Promise.race([
-            exit,
-            new Promise<number | null>((_, reject) => setTimeout(
-                () => reject(new Error(`dev server did not exit within ${timeoutMs} ms; output:\n${output}`)), timeoutMs).unref()),
-        ]),
+        exited: (timeoutMs = 20_000) =>
+            Promise.race([
+                exit,
+                new Promise<number | null>((_, reject) =>
+                    setTimeout(
+                        () => reject(new Error(`dev server did not exit within ${timeoutMs} ms; output:\n${output}`)),
+                        timeoutMs,
+                    ).unref(),
+                ),
+            ]),
     };
 }
 
 /** Starts the dev server and waits (bounded) for `[dev] ready: <url>`. */
-export async function startDev(opts: { port?: number; args?: string[]; command?: string[]; group?: boolean; timeoutMs?: number } = {}):
-    Promise<DevProcess> {
+export async function startDev(
+    opts: { port?: number; args?: string[]; command?: string[]; group?: boolean; timeoutMs?: number } = {},
+): Promise<DevProcess> {
     const port = opts.port ?? (await freePort());
     const proc = spawnDev(["--port", String(port), ...(opts.args ?? [])], opts.command, opts.group);
     const timeoutMs = opts.timeoutMs ?? 60_000;
     const deadline = Date.now() + timeoutMs;
     let ready: RegExpExecArray | null = null;
     while (!(ready = /\[dev\] ready: (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.output()))) {
-        if (proc.child.exitCode !== null) throw new Error(`dev server exited with ${proc.child.exitCode} before it was ready:\n${proc.output()}`);
+        if (proc.child.exitCode !== null)
+            throw new Error(`dev server exited with ${proc.child.exitCode} before it was ready:\n${proc.output()}`);
         if (Date.now() > deadline) {
             proc.signal("SIGTERM");
             throw new Error(`dev server not ready within ${timeoutMs} ms:\n${proc.output()}`);

@@ -22,8 +22,11 @@ function cloudFrontSecurityHeaders(config: Record<string, any>): Record<string, 
     for (const [kind, value] of Object.entries(config)) {
         switch (kind) {
             case "strictTransportSecurity":
-                headers["strict-transport-security"] = [`max-age=${value.accessControlMaxAgeSec}`,
-                    ...(value.includeSubdomains ? ["includeSubDomains"] : []), ...(value.preload ? ["preload"] : [])].join("; ");
+                headers["strict-transport-security"] = [
+                    `max-age=${value.accessControlMaxAgeSec}`,
+                    ...(value.includeSubdomains ? ["includeSubDomains"] : []),
+                    ...(value.preload ? ["preload"] : []),
+                ].join("; ");
                 break;
             case "contentSecurityPolicy":
                 headers["content-security-policy"] = value.contentSecurityPolicy;
@@ -39,18 +42,30 @@ function cloudFrontSecurityHeaders(config: Record<string, any>): Record<string, 
                 break;
             case "xssProtection":
                 headers["x-xss-protection"] = value.protection
-                    ? ["1", ...(value.modeBlock ? ["mode=block"] : []), ...(value.reportUri ? [`report=${value.reportUri}`] : [])].join("; ")
+                    ? [
+                          "1",
+                          ...(value.modeBlock ? ["mode=block"] : []),
+                          ...(value.reportUri ? [`report=${value.reportUri}`] : []),
+                      ].join("; ")
                     : "0";
                 break;
             default:
-                throw new Error(`securityHeadersConfig.${kind} is new: teach this test the header CloudFront sends for it`);
+                throw new Error(
+                    `securityHeadersConfig.${kind} is new: teach this test the header CloudFront sends for it`,
+                );
         }
     }
     return headers;
 }
 
-const SECURITY_HEADER_NAMES = ["strict-transport-security", "content-security-policy", "x-content-type-options", "x-frame-options",
-    "referrer-policy", "x-xss-protection"];
+const SECURITY_HEADER_NAMES = [
+    "strict-transport-security",
+    "content-security-policy",
+    "x-content-type-options",
+    "x-frame-options",
+    "referrer-policy",
+    "x-xss-protection",
+];
 
 function served(page: { headers: Headers }): Record<string, string> {
     const out: Record<string, string> = {};
@@ -92,8 +107,13 @@ describe("dev server (one instance, real handlers on moto)", function () {
         it("serves / as index.html with the headers the gate records for the CloudFront policy", async () => {
             const policy = one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
             const expected = cloudFrontSecurityHeaders((policy.inputs as any).securityHeadersConfig);
-            expect(Object.keys(expected)).to.include.members(["content-security-policy", "strict-transport-security",
-                "x-frame-options", "x-content-type-options", "referrer-policy"]);
+            expect(Object.keys(expected)).to.include.members([
+                "content-security-policy",
+                "strict-transport-security",
+                "x-frame-options",
+                "x-content-type-options",
+                "referrer-policy",
+            ]);
             const page = await get(`${dev.url}/`);
             expect(page.status).to.equal(200);
             expect(page.text).to.equal(fs.readFileSync(path.join(SITE, "index.html"), "utf8"));
@@ -150,7 +170,9 @@ describe("dev server (one instance, real handlers on moto)", function () {
 
         it("creates, reads and deletes an item; the stream processor writes both events to the bucket", async () => {
             const created = await get(`${dev.url}/api/items`, {
-                method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "spec item" }),
+                method: "POST",
+                headers: { "Content-Type": "application/json" },
+                body: JSON.stringify({ name: "spec item" }),
             });
             expect(created.status).to.equal(201);
             const item = JSON.parse(created.text);
@@ -166,7 +188,12 @@ describe("dev server (one instance, real handlers on moto)", function () {
             while (Date.now() < deadline) {
                 const keys = await listObjectKeys(endpoint, settings.processedBucket, prefix);
                 events = (await Promise.all(keys.map((k) => readObject(endpoint, settings.processedBucket, k))))
-                    .flatMap((text) => text.split("\n").filter(Boolean).map((line) => JSON.parse(line)))
+                    .flatMap((text) =>
+                        text
+                            .split("\n")
+                            .filter(Boolean)
+                            .map((line) => JSON.parse(line)),
+                    )
                     .filter((e) => e.itemId === item.id);
                 if (events.length >= 2) break;
                 await new Promise((r) => setTimeout(r, 250));
@@ -182,9 +209,13 @@ describe("dev server (one instance, real handlers on moto)", function () {
             const endpoint = { url: dev.motoUrl, region: settings.region };
             const { Table } = await awsJson(endpoint, "dynamodb", "DescribeTable", { TableName: table.name });
             expect(Table.KeySchema).to.deep.equal([{ AttributeName: table.hashKey, KeyType: "HASH" }]);
-            expect(Table.AttributeDefinitions).to.deep.equal(table.attributes.map((a: any) => ({ AttributeName: a.name, AttributeType: a.type })));
+            expect(Table.AttributeDefinitions).to.deep.equal(
+                table.attributes.map((a: any) => ({ AttributeName: a.name, AttributeType: a.type })),
+            );
             expect(Table.BillingModeSummary.BillingMode).to.equal(table.billingMode);
-            const { StreamDescriptionSummary: s } = await awsJson(endpoint, "kinesis", "DescribeStreamSummary", { StreamName: stream.name });
+            const { StreamDescriptionSummary: s } = await awsJson(endpoint, "kinesis", "DescribeStreamSummary", {
+                StreamName: stream.name,
+            });
             expect(s.OpenShardCount).to.equal(stream.shardCount);
             expect(s.StreamModeDetails.StreamMode).to.equal(stream.streamModeDetails.streamMode);
             const processed = one("aws:s3/bucket:Bucket", "streaming-processed").inputs as any;
@@ -193,8 +224,10 @@ describe("dev server (one instance, real handlers on moto)", function () {
         });
 
         it("gives each function the environment the program gives it", () => {
-            const fn = (name: string) => (program.resources.find((r) => r.type === "aws:lambda/function:Function" &&
-                (r.inputs as any).name === name)?.inputs as any);
+            const fn = (name: string) =>
+                program.resources.find(
+                    (r) => r.type === "aws:lambda/function:Function" && (r.inputs as any).name === name,
+                )?.inputs as any;
             const env = functionEnvironments(settings);
             // The origin-verify value differs by design (a generated Pulumi secret there, which the
             // offline engine leaves out; random per run here): the other variables are the same.
@@ -228,7 +261,9 @@ describe("dev server (one instance, real handlers on moto)", function () {
                 bisectBatchOnFunctionError: esm.bisectBatchOnFunctionError,
                 functionResponseTypes: esm.functionResponseTypes,
             });
-            expect(dev.output()).to.include(`batch size ${esm.batchSize}, window ${esm.maximumBatchingWindowInSeconds} s, ${esm.maximumRetryAttempts} retries`);
+            expect(dev.output()).to.include(
+                `batch size ${esm.batchSize}, window ${esm.maximumBatchingWindowInSeconds} s, ${esm.maximumRetryAttempts} retries`,
+            );
         });
     });
 
@@ -237,7 +272,9 @@ describe("dev server (one instance, real handlers on moto)", function () {
     describe("its log", () => {
         it("prefixes every line with the part it comes from", () => {
             const lines = dev.output().split("\n").filter(Boolean);
-            const parts = new Set(lines.map((l) => /^\[(dev|moto|api|stream|edge|web)\] /.exec(l)?.[1] ?? `UNPREFIXED: ${l}`));
+            const parts = new Set(
+                lines.map((l) => /^\[(dev|moto|api|stream|edge|web)\] /.exec(l)?.[1] ?? `UNPREFIXED: ${l}`),
+            );
             expect([...parts].filter((p) => p.startsWith("UNPREFIXED"))).to.deep.equal([]);
             expect([...parts]).to.include.members(["dev", "moto", "api", "stream", "edge", "web"]);
         });

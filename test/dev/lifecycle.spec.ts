@@ -57,7 +57,9 @@ describe("dev server: start and stop", function () {
         const deadline = Date.now() + timeoutMs;
         let alive: string[] = [];
         do {
-            alive = Object.entries(pids).filter(([, pid]) => processAlive(pid)).map(([part, pid]) => `${part} (pid ${pid})`);
+            alive = Object.entries(pids)
+                .filter(([, pid]) => processAlive(pid))
+                .map(([part, pid]) => `${part} (pid ${pid})`);
             if (alive.length === 0) break;
             await new Promise((r) => setTimeout(r, 100));
         } while (Date.now() < deadline);
@@ -66,7 +68,9 @@ describe("dev server: start and stop", function () {
 
     it("stops everything when its parent dies without passing a signal on (npm's shell killed)", async () => {
         // `; true` keeps sh from exec-ing node, so node is the shell's child as under `npm run`.
-        const dev = await startDev({ command: ["sh", "-c", `${DIRECT_COMMAND.map((a) => `'${a}'`).join(" ")} "$@"; true`, "sh"] });
+        const dev = await startDev({
+            command: ["sh", "-c", `${DIRECT_COMMAND.map((a) => `'${a}'`).join(" ")} "$@"; true`, "sh"],
+        });
         dev.child.kill("SIGKILL");
         await dev.exited();
         expect(await allGone(dev.pids)).to.deep.equal([]);
@@ -88,11 +92,13 @@ describe("dev server: start and stop", function () {
         it(`stops moto and every function process on ${signal} and frees the ports`, async () => {
             const dev = await startDev();
             const port = Number(new URL(dev.url).port);
-            for (const [part, pid] of Object.entries(dev.pids)) expect(processAlive(pid), `${part} runs`).to.equal(true);
+            for (const [part, pid] of Object.entries(dev.pids))
+                expect(processAlive(pid), `${part} runs`).to.equal(true);
             expect(await portIsFree(dev.motoPort)).to.equal(false);
 
             expect(await dev.stop(signal)).to.equal(0);
-            for (const [part, pid] of Object.entries(dev.pids)) expect(processAlive(pid), `${part} (pid ${pid}) stopped`).to.equal(false);
+            for (const [part, pid] of Object.entries(dev.pids))
+                expect(processAlive(pid), `${part} (pid ${pid}) stopped`).to.equal(false);
             expect(await portIsFree(dev.motoPort), "moto's port is free").to.equal(true);
             expect(await portIsFree(port), "the app's port is free").to.equal(true);
             expect(dev.output()).to.include(`[dev] ${signal}: stopping`);

@@ -1,5 +1,11 @@
 import { expect } from "chai";
-import { interpretResponse, KinesisReader, KinesisRecord, MappingSettings, ShardPoller } from "../../tools/dev/stream-poller";
+import {
+    interpretResponse,
+    KinesisReader,
+    KinesisRecord,
+    MappingSettings,
+    ShardPoller,
+} from "../../tools/dev/stream-poller";
 import { contract } from "../../infra/lib/contract";
 
 const SHARD = "shardId-000000000000";
@@ -18,7 +24,11 @@ function reader(all: KinesisRecord[]): KinesisReader {
     return {
         listShards: async () => [SHARD],
         shardIterator: async (_shard, position) =>
-            String(position.type === "AFTER_SEQUENCE_NUMBER" ? all.findIndex((r) => r.SequenceNumber === position.sequenceNumber) + 1 : 0),
+            String(
+                position.type === "AFTER_SEQUENCE_NUMBER"
+                    ? all.findIndex((r) => r.SequenceNumber === position.sequenceNumber) + 1
+                    : 0,
+            ),
         getRecords: async (iterator, limit) => {
             const at = Number(iterator);
             const page = all.slice(at, at + limit);
@@ -42,8 +52,12 @@ interface Harness {
     run(steps?: number): Promise<void>;
 }
 
-function harness(all: KinesisRecord[], s: MappingSettings, answer: (batch: string[], call: number) => unknown,
-    opts: { now?: () => number } = {}): Harness {
+function harness(
+    all: KinesisRecord[],
+    s: MappingSettings,
+    answer: (batch: string[], call: number) => unknown,
+    opts: { now?: () => number } = {},
+): Harness {
     const batches: string[][] = [];
     const errors: string[] = [];
     const shard = new ShardPoller(SHARD, {
@@ -64,7 +78,9 @@ function harness(all: KinesisRecord[], s: MappingSettings, answer: (batch: strin
         },
     });
     return {
-        shard, batches, errors,
+        shard,
+        batches,
+        errors,
         async run(steps = 100) {
             for (let i = 0; i < steps; i++) await shard.step();
         },
@@ -90,8 +106,12 @@ describe("dev server: the Kinesis event source mapping", () => {
         const all = records(1);
         let event: any;
         const shard = new ShardPoller(SHARD, {
-            settings: settings(), streamArn: "arn:aws:kinesis:us-west-2:123456789012:stream/s", region: "us-west-2",
-            roleArn: "arn:aws:iam::123456789012:role/p", reader: reader(all), log: { info: () => undefined, error: () => undefined },
+            settings: settings(),
+            streamArn: "arn:aws:kinesis:us-west-2:123456789012:stream/s",
+            region: "us-west-2",
+            roleArn: "arn:aws:iam::123456789012:role/p",
+            reader: reader(all),
+            log: { info: () => undefined, error: () => undefined },
             invoke: async (e) => {
                 event = e;
                 return { ok: true, result: null, requestId: "r" };
@@ -125,7 +145,9 @@ describe("dev server: the Kinesis event source mapping", () => {
     it("checkpoints before the first reported failure and retries from it", async () => {
         const all = records(5);
         const bad = all[2]!.SequenceNumber;
-        const h = harness(all, settings(), (_b, call) => ({ batchItemFailures: call === 1 ? [{ itemIdentifier: bad }] : [] }));
+        const h = harness(all, settings(), (_b, call) => ({
+            batchItemFailures: call === 1 ? [{ itemIdentifier: bad }] : [],
+        }));
         await h.run(5);
         expect(h.batches).to.deep.equal([all.map((r) => r.SequenceNumber), all.slice(2).map((r) => r.SequenceNumber)]);
         // Records before the failure were not delivered again: each record succeeded exactly once.
@@ -136,8 +158,12 @@ describe("dev server: the Kinesis event source mapping", () => {
 
     it("takes the lowest of several reported failures", async () => {
         const all = records(5);
-        const h = harness(all, settings(), (_b, call) =>
-            ({ batchItemFailures: call === 1 ? [{ itemIdentifier: all[3]!.SequenceNumber }, { itemIdentifier: all[1]!.SequenceNumber }] : [] }));
+        const h = harness(all, settings(), (_b, call) => ({
+            batchItemFailures:
+                call === 1
+                    ? [{ itemIdentifier: all[3]!.SequenceNumber }, { itemIdentifier: all[1]!.SequenceNumber }]
+                    : [],
+        }));
         await h.run(5);
         expect(h.batches[1]).to.deep.equal(all.slice(1).map((r) => r.SequenceNumber));
     });
@@ -145,14 +171,19 @@ describe("dev server: the Kinesis event source mapping", () => {
     it("gives up after maximumRetryAttempts and reports the discarded records", async () => {
         const all = records(4);
         const bad = all[1]!.SequenceNumber;
-        const h = harness(all, settings({ maximumRetryAttempts: 2 }),
-            (batch) => ({ batchItemFailures: batch.includes(bad) ? [{ itemIdentifier: bad }] : [] }));
+        const h = harness(all, settings({ maximumRetryAttempts: 2 }), (batch) => ({
+            batchItemFailures: batch.includes(bad) ? [{ itemIdentifier: bad }] : [],
+        }));
         await h.run(10);
         // First try plus two retries of the failed tail, then the mapping moves on.
         expect(h.batches).to.have.length(3);
         expect(h.shard.discarded).to.have.length(1);
         expect(h.shard.discarded[0]).to.include({
-            reason: "RetryAttemptsExhausted", shardId: SHARD, startSequenceNumber: bad, endSequenceNumber: all[3]!.SequenceNumber, batchSize: 3,
+            reason: "RetryAttemptsExhausted",
+            shardId: SHARD,
+            startSequenceNumber: bad,
+            endSequenceNumber: all[3]!.SequenceNumber,
+            batchSize: 3,
         });
         expect(h.errors.join("\n")).to.match(/on-failure destination: discarded 3 record/);
     });
@@ -160,7 +191,9 @@ describe("dev server: the Kinesis event source mapping", () => {
     it("bisects a batch on a function error and retries only the failing record", async () => {
         const all = records(4);
         const bad = all[2]!.SequenceNumber;
-        const h = harness(all, settings({ maximumRetryAttempts: 1 }), (batch) => (batch.includes(bad) ? new Error("boom") : null));
+        const h = harness(all, settings({ maximumRetryAttempts: 1 }), (batch) =>
+            batch.includes(bad) ? new Error("boom") : null,
+        );
         await h.run(20);
         expect(h.batches[0]).to.have.length(4);
         expect(h.batches[1]).to.deep.equal(all.slice(0, 2).map((r) => r.SequenceNumber));
@@ -170,23 +203,50 @@ describe("dev server: the Kinesis event source mapping", () => {
         expect(h.shard.discarded.map((d) => [d.startSequenceNumber, d.batchSize])).to.deep.equal([[bad, 1]]);
         // Every good record succeeded exactly once.
         const successes = h.batches.filter((b) => !b.includes(bad)).flat();
-        expect(successes.sort()).to.deep.equal(all.filter((r) => r.SequenceNumber !== bad).map((r) => r.SequenceNumber).sort());
+        expect(successes.sort()).to.deep.equal(
+            all
+                .filter((r) => r.SequenceNumber !== bad)
+                .map((r) => r.SequenceNumber)
+                .sort(),
+        );
     });
 
     it("fails the whole batch for an identifier not in the batch", () => {
         const batch = records(2);
-        expect(interpretResponse({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "" }] }, requestId: "r" }, batch, true).kind)
-            .to.equal("batch-failure");
-        expect(interpretResponse({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "1" }] }, requestId: "r" }, batch, true).kind)
-            .to.equal("batch-failure");
-        expect(interpretResponse({ ok: true, result: { batchItemFailures: [{ wrongKey: batch[0]!.SequenceNumber }] }, requestId: "r" }, batch, true).kind)
-            .to.equal("batch-failure");
+        expect(
+            interpretResponse(
+                { ok: true, result: { batchItemFailures: [{ itemIdentifier: "" }] }, requestId: "r" },
+                batch,
+                true,
+            ).kind,
+        ).to.equal("batch-failure");
+        expect(
+            interpretResponse(
+                { ok: true, result: { batchItemFailures: [{ itemIdentifier: "1" }] }, requestId: "r" },
+                batch,
+                true,
+            ).kind,
+        ).to.equal("batch-failure");
+        expect(
+            interpretResponse(
+                { ok: true, result: { batchItemFailures: [{ wrongKey: batch[0]!.SequenceNumber }] }, requestId: "r" },
+                batch,
+                true,
+            ).kind,
+        ).to.equal("batch-failure");
         expect(interpretResponse({ ok: true, result: null, requestId: "r" }, batch, true).kind).to.equal("success");
         expect(interpretResponse({ ok: true, result: {}, requestId: "r" }, batch, true).kind).to.equal("success");
-        expect(interpretResponse({ ok: true, result: { batchItemFailures: null }, requestId: "r" }, batch, true).kind).to.equal("success");
+        expect(
+            interpretResponse({ ok: true, result: { batchItemFailures: null }, requestId: "r" }, batch, true).kind,
+        ).to.equal("success");
         // Without ReportBatchItemFailures the answer is not read.
-        expect(interpretResponse({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "" }] }, requestId: "r" }, batch, false).kind)
-            .to.equal("success");
+        expect(
+            interpretResponse(
+                { ok: true, result: { batchItemFailures: [{ itemIdentifier: "" }] }, requestId: "r" },
+                batch,
+                false,
+            ).kind,
+        ).to.equal("success");
     });
 
     it("discards records older than maximumRecordAgeInSeconds", async () => {

@@ -5,10 +5,24 @@ import { ResourceRecord, SECRET_SIG, SECRET_SIG_KEY, WIRE_UNKNOWN } from "../../
 import { pack } from "./fixtures";
 
 const STACK = "urn:pulumi:t::p::pulumi:pulumi:Stack::p-t";
-function record(type: string, name: string, props: Record<string, unknown>, extra: Partial<ResourceRecord> = {}): ResourceRecord {
+function record(
+    type: string,
+    name: string,
+    props: Record<string, unknown>,
+    extra: Partial<ResourceRecord> = {},
+): ResourceRecord {
     return {
-        urn: `urn:pulumi:t::p::${type}::${name}`, type, name, custom: true, parent: STACK,
-        dependencies: [], propertyDependencies: {}, inputs: props, outputs: props, options: {}, ...extra,
+        urn: `urn:pulumi:t::p::${type}::${name}`,
+        type,
+        name,
+        custom: true,
+        parent: STACK,
+        dependencies: [],
+        propertyDependencies: {},
+        inputs: props,
+        outputs: props,
+        options: {},
+        ...extra,
     };
 }
 
@@ -25,14 +39,20 @@ async function expectGateError(p: Promise<unknown>, pattern: RegExp): Promise<Ga
 
 describe("gate analyzer client (packs started as the CLI starts them)", function () {
     let client: PackClient;
-    before(async () => { client = await PackClient.start(pack("reporting"), { stack: "t", project: "p" }); });
+    before(async () => {
+        client = await PackClient.start(pack("reporting"), { stack: "t", project: "p" });
+    });
     after(() => client.close());
 
     it("reads the pack's name, version and every policy's metadata (GetAnalyzerInfo)", () => {
         expect(client.info.name).to.equal("fixture-reporting");
         expect(client.info.version).to.equal("1.2.3");
         const p = client.info.policies.find((x) => x.name === "fixture-public-bucket")!;
-        expect(p).to.deep.include({ enforcementLevel: "mandatory", severity: "high", remediationSteps: "Remove the ACL." });
+        expect(p).to.deep.include({
+            enforcementLevel: "mandatory",
+            severity: "high",
+            remediationSteps: "Remove the ACL.",
+        });
         expect(p.framework?.reference).to.equal("FX.1");
         expect(p.tags).to.deep.equal(["s3"]);
         const c = client.info.policies.find((x) => x.name === "fixture-configurable")!;
@@ -41,18 +61,29 @@ describe("gate analyzer client (packs started as the CLI starts them)", function
 
     it("applies schema defaults, then the config, and the pack sees it (Configure)", async () => {
         await client.configure({});
-        let out = await client.analyzeStack([record("pulumi:pulumi:Stack", "p-t", {}, { urn: STACK, parent: undefined })], new Map());
-        expect(out.violations.find((v) => v.policyName === "fixture-configurable")!.message).to.equal('config {"maxCount":3}');
+        let out = await client.analyzeStack(
+            [record("pulumi:pulumi:Stack", "p-t", {}, { urn: STACK, parent: undefined })],
+            new Map(),
+        );
+        expect(out.violations.find((v) => v.policyName === "fixture-configurable")!.message).to.equal(
+            'config {"maxCount":3}',
+        );
         await client.configure({ "fixture-configurable": { properties: { maxCount: 7, names: ["a"] } } });
         out = await client.analyzeStack([], new Map());
-        expect(out.violations.find((v) => v.policyName === "fixture-configurable")!.message).to.equal('config {"maxCount":7,"names":["a"]}');
+        expect(out.violations.find((v) => v.policyName === "fixture-configurable")!.message).to.equal(
+            'config {"maxCount":7,"names":["a"]}',
+        );
     });
 
     it("rejects a config that breaks a policy's schema with the CLI's lines (pkg/engine/update.go), sorted", async () => {
-        await expectGateError(client.configure({ "fixture-configurable": { properties: { maxCount: "many" } } }),
-            /^validating policy config \(--policy-pack-config\):\nerror: validating policy config: fixture-reporting 1\.2\.3  fixture-configurable: maxCount: Invalid type\. Expected: integer, given: string$/);
-        await expectGateError(client.configure({ "fixture-configurable": { properties: { maxCount: 0, names: [1] } } }),
-            /\nerror: validating policy config: fixture-reporting 1\.2\.3  fixture-configurable: maxCount: Must be greater than or equal to 1\nerror: validating policy config: fixture-reporting 1\.2\.3  fixture-configurable: names\.0: Invalid type/);
+        await expectGateError(
+            client.configure({ "fixture-configurable": { properties: { maxCount: "many" } } }),
+            /^validating policy config \(--policy-pack-config\):\nerror: validating policy config: fixture-reporting 1\.2\.3  fixture-configurable: maxCount: Invalid type\. Expected: integer, given: string$/,
+        );
+        await expectGateError(
+            client.configure({ "fixture-configurable": { properties: { maxCount: 0, names: [1] } } }),
+            /\nerror: validating policy config: fixture-reporting 1\.2\.3  fixture-configurable: maxCount: Must be greater than or equal to 1\nerror: validating policy config: fixture-reporting 1\.2\.3  fixture-configurable: names\.0: Invalid type/,
+        );
     });
 
     it("a level from config changes what the policy reports at, and 'all' sets every level", async () => {
@@ -70,20 +101,33 @@ describe("gate analyzer client (packs started as the CLI starts them)", function
         const out = await client.analyze(r, undefined);
         const v = out.violations.find((x) => x.policyName === "fixture-public-bucket")!;
         expect(v).to.deep.include({
-            enforcementLevel: "mandatory", severity: "high", urn: r.urn, resourceType: r.type, resourceName: "pub",
-            message: "Bucket 'pub' must not be public-read.", packName: "fixture-reporting", packVersion: "1.2.3",
+            enforcementLevel: "mandatory",
+            severity: "high",
+            urn: r.urn,
+            resourceType: r.type,
+            resourceName: "pub",
+            message: "Bucket 'pub' must not be public-read.",
+            packName: "fixture-reporting",
+            packVersion: "1.2.3",
         });
     });
 
     it("sends unknowns and secrets as the engine does: unknown -> can't decide, secret -> its value", async () => {
         const echo = record("test:index:Echo", "echo", {
-            unknownValue: WIRE_UNKNOWN, secretValue: { [SECRET_SIG_KEY]: SECRET_SIG, value: "s3cr3t" }, plain: 1, __defaults: ["x"],
+            unknownValue: WIRE_UNKNOWN,
+            secretValue: { [SECRET_SIG_KEY]: SECRET_SIG, value: "s3cr3t" },
+            plain: 1,
+            __defaults: ["x"],
         });
         const out = await client.analyze(echo, undefined);
         const v = out.violations.find((x) => x.policyName === "fixture-echo")!;
-        expect(v.message).to.equal('echo {"plain":1,"secretValue":"s3cr3t","unknownValue":"<UnknownValueError>"} provider=');
+        expect(v.message).to.equal(
+            'echo {"plain":1,"secretValue":"s3cr3t","unknownValue":"<UnknownValueError>"} provider=',
+        );
         const pab = record("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", { bucket: WIRE_UNKNOWN });
-        const undecided = (await client.analyze(pab, undefined)).violations.find((x) => x.policyName === "fixture-reads-bucket")!;
+        const undecided = (await client.analyze(pab, undefined)).violations.find(
+            (x) => x.policyName === "fixture-reads-bucket",
+        )!;
         expect(undecided.undecided).to.equal(true);
         expect(undecided.enforcementLevel).to.equal("advisory");
     });
@@ -95,8 +139,16 @@ describe("gate analyzer client (packs started as the CLI starts them)", function
         expect(analyzed.violations[0]!.message).to.match(/provider=urn:pulumi:t::p::pulumi:providers:aws::east$/);
         const parent = record("fixture:site:Site", "site", {}, { custom: false });
         const bucket = record("aws:s3/bucketV2:BucketV2", "b", {});
-        const linked = record("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "linked", { bucket: "b" },
-            { parent: parent.urn, dependencies: [bucket.urn], propertyDependencies: { bucket: [bucket.urn], blockPublicAcls: [] } });
+        const linked = record(
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "linked",
+            { bucket: "b" },
+            {
+                parent: parent.urn,
+                dependencies: [bucket.urn],
+                propertyDependencies: { bucket: [bucket.urn], blockPublicAcls: [] },
+            },
+        );
         const out = await client.analyzeStack([parent, bucket, linked], new Map());
         const v = out.violations.find((x) => x.policyName === "fixture-stack-graph" && x.urn === linked.urn)!;
         expect(v.message).to.equal("parent=site deps=b propdeps=bucket:b");
@@ -105,7 +157,10 @@ describe("gate analyzer client (packs started as the CLI starts them)", function
 
 describe("gate analyzer client: packs that fail", function () {
     it("a pack that fails while loading: 'failed to start' with its stderr", async () => {
-        await expectGateError(PackClient.start(pack("start-fail")), /failed to start.*fixture pack cannot load: missing rule file/s);
+        await expectGateError(
+            PackClient.start(pack("start-fail")),
+            /failed to start.*fixture pack cannot load: missing rule file/s,
+        );
     });
 
     it("a folder without PulumiPolicy.yaml is not a pack", async () => {
@@ -116,8 +171,10 @@ describe("gate analyzer client: packs that fail", function () {
         const c = await PackClient.start(pack("crashing"));
         try {
             await c.configure({});
-            await expectGateError(c.analyze(record("aws:s3/bucketV2:BucketV2", "b", {}), undefined),
-                /failed in analyze: .*fixture-throws.*boom from fixture-throws/s);
+            await expectGateError(
+                c.analyze(record("aws:s3/bucketV2:BucketV2", "b", {}), undefined),
+                /failed in analyze: .*fixture-throws.*boom from fixture-throws/s,
+            );
         } finally {
             c.close();
         }
@@ -127,7 +184,10 @@ describe("gate analyzer client: packs that fail", function () {
         const c = await PackClient.start(pack("exits"));
         try {
             await c.configure({});
-            await expectGateError(c.analyze(record("aws:s3/bucketV2:BucketV2", "b", {}), undefined), /crashed \(exit 7\): fatal: out of luck/);
+            await expectGateError(
+                c.analyze(record("aws:s3/bucketV2:BucketV2", "b", {}), undefined),
+                /crashed \(exit 7\): fatal: out of luck/,
+            );
         } finally {
             c.close();
         }
@@ -137,7 +197,10 @@ describe("gate analyzer client: packs that fail", function () {
         const c = await PackClient.start(pack("hanging"), { timeoutMs: 1500 });
         try {
             await c.configure({});
-            await expectGateError(c.analyze(record("aws:s3/bucketV2:BucketV2", "b", {}), undefined), /did not answer analyze within 1\.5 s/);
+            await expectGateError(
+                c.analyze(record("aws:s3/bucketV2:BucketV2", "b", {}), undefined),
+                /did not answer analyze within 1\.5 s/,
+            );
         } finally {
             c.close();
         }

@@ -15,13 +15,17 @@ import { gate, pack, ROOT } from "./fixtures";
 
 const FIXTURE = path.join(ROOT, "test/fixtures/aws-api/old-description");
 const OLD_DESCRIPTION = "Blocks requests to the API stage that lack CloudFront's origin-verify header";
-const STACKS = fs.readdirSync(ROOT).filter((f) => /^Pulumi\.[\w-]+\.yaml$/.test(f)).map((f) => f.split(".")[1]!);
-
+const STACKS = fs
+    .readdirSync(ROOT)
+    .filter((f) => /^Pulumi\.[\w-]+\.yaml$/.test(f))
+    .map((f) => f.split(".")[1]!);
 
 describe("AWS API contract", () => {
     it("has a constraint table that matches the botocore models on this machine (not stale)", function () {
         this.timeout(60_000);
-        const r = spawnSync("python3", [path.join(ROOT, "tools/gate/aws-api/generate.py"), "--check"], { encoding: "utf8" });
+        const r = spawnSync("python3", [path.join(ROOT, "tools/gate/aws-api/generate.py"), "--check"], {
+            encoding: "utf8",
+        });
         expect(r.status, r.stderr).to.equal(0);
         expect(loadAwsApiTables().botocoreVersion).to.match(/^\d+\.\d+\.\d+$/);
     });
@@ -54,10 +58,12 @@ describe("AWS API contract", () => {
             resources = (await program("resolved")).resources;
         });
         const seeded = (edit: (r: ResourceRecord) => boolean) =>
-            checkAwsApi(resources.map((r) => {
-                const copy = JSON.parse(JSON.stringify(r)) as ResourceRecord;
-                return edit(copy) ? copy : r;
-            }));
+            checkAwsApi(
+                resources.map((r) => {
+                    const copy = JSON.parse(JSON.stringify(r)) as ResourceRecord;
+                    return edit(copy) ? copy : r;
+                }),
+            );
 
         it("catches the old web ACL description (apostrophe) with the member, value, pattern and page", () => {
             const check = seeded((r) => r.name === "api-web-acl" && Boolean((r.inputs.description = OLD_DESCRIPTION)));
@@ -74,12 +80,18 @@ describe("AWS API contract", () => {
             const long = "f".repeat(65);
             const check = seeded((r) => r.name === "api-handler-function" && Boolean((r.inputs.name = long)));
             expect(check.violations.map((v) => [v.member, v.rule, v.page])).to.deep.equal([
-                ["lambda:CreateFunction:FunctionName", "length 65 > max 64", "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html"],
+                [
+                    "lambda:CreateFunction:FunctionName",
+                    "length 65 > max 64",
+                    "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
+                ],
             ]);
         });
 
         it("catches a runtime outside the model's enum", () => {
-            const check = seeded((r) => r.name === "api-handler-function" && Boolean((r.inputs.runtime = "python3.99")));
+            const check = seeded(
+                (r) => r.name === "api-handler-function" && Boolean((r.inputs.runtime = "python3.99")),
+            );
             expect(check.violations).to.have.length(1);
             expect(check.violations[0]!.member).to.equal("lambda:CreateFunction:Runtime");
             expect(check.violations[0]!.rule).to.match(/^is not one of .*python3\.12/);
@@ -88,15 +100,23 @@ describe("AWS API contract", () => {
         it("catches a log retention CloudWatch Logs does not accept", () => {
             const check = seeded((r) => r.name === "api-access-logs" && Boolean((r.inputs.retentionInDays = 10)));
             expect(check.violations).to.have.length(1);
-            expect(check.violations[0]).to.deep.include({ member: "logs:PutRetentionPolicy:retentionInDays", shown: "10" });
+            expect(check.violations[0]).to.deep.include({
+                member: "logs:PutRetentionPolicy:retentionInDays",
+                shown: "10",
+            });
             expect(check.violations[0]!.rule).to.match(/^10 is not one of 1, 3, 5, 7, 14, 30/);
-            expect(check.violations[0]!.page).to.equal("https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html");
+            expect(check.violations[0]!.page).to.equal(
+                "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+            );
         });
 
         it("never prints a secret value", () => {
             const check = seeded((r) => {
                 if (r.name !== "api-web-acl") return false;
-                r.inputs.description = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "it's secret" };
+                r.inputs.description = {
+                    "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                    value: "it's secret",
+                };
                 return true;
             });
             expect(check.violations).to.have.length(1);
@@ -107,12 +127,23 @@ describe("AWS API contract", () => {
 
     describe("npm run gate -- --check-aws-api", () => {
         it("reports the old description as an advisory finding (exit unchanged) with member, value and pattern", () => {
-            const r = gate("--check-aws-api", "--program", FIXTURE, "--policy-pack", pack("reporting"), "--format", "json");
+            const r = gate(
+                "--check-aws-api",
+                "--program",
+                FIXTURE,
+                "--policy-pack",
+                pack("reporting"),
+                "--format",
+                "json",
+            );
             expect(r.code, r.stderr).to.equal(0);
             expect(r.stderr).to.match(/AWS API contract \(resolved, stack 'dev'\): \d+ inputs checked .* 1 violation/);
             const report = JSON.parse(r.stdout);
             const text = JSON.stringify(report);
-            expect(text).to.contain(AWS_API_POLICY).and.contain("wafv2 CreateWebACL Description").and.contain("CloudFront's origin-verify");
+            expect(text)
+                .to.contain(AWS_API_POLICY)
+                .and.contain("wafv2 CreateWebACL Description")
+                .and.contain("CloudFront's origin-verify");
             expect(text).to.contain("does not match pattern ^[\\\\w+=:#@/");
         });
 

@@ -10,10 +10,25 @@ const reporting = ["--policy-pack", pack("reporting")];
 
 describe("gate CLI: flags", () => {
     it("defaults: program '.', stack dev, pack ./policies, resolved, text", () => {
-        expect(parseArgs([])).to.deep.include({ program: ".", stack: "dev", policyPacks: ["./policies"], mode: "resolved", format: "text" });
+        expect(parseArgs([])).to.deep.include({
+            program: ".",
+            stack: "dev",
+            policyPacks: ["./policies"],
+            mode: "resolved",
+            format: "text",
+        });
     });
     it("repeats --policy-pack and --policy-pack-config in order, accepts --flag=value", () => {
-        const o = parseArgs(["--policy-pack", "a", "--policy-pack-config", "a.json", "--policy-pack=b", "--format=sarif", "--timeout", "5"]);
+        const o = parseArgs([
+            "--policy-pack",
+            "a",
+            "--policy-pack-config",
+            "a.json",
+            "--policy-pack=b",
+            "--format=sarif",
+            "--timeout",
+            "5",
+        ]);
         expect(o.policyPacks).to.deep.equal(["a", "b"]);
         expect(o.policyPackConfigs).to.deep.equal(["a.json"]);
         expect(o.format).to.equal("sarif");
@@ -52,8 +67,12 @@ describe("gate CLI: exit codes and reports", function () {
         expect(r.code, r.stderr).to.equal(1);
         expect(r.stdout).to.equal("");
         const report = JSON.parse(fs.readFileSync(out, "utf8"));
-        expect(report.violations.some((v: { policyName: string; enforcementLevel: string }) =>
-            v.policyName === "fixture-public-bucket" && v.enforcementLevel === "mandatory")).to.equal(true);
+        expect(
+            report.violations.some(
+                (v: { policyName: string; enforcementLevel: string }) =>
+                    v.policyName === "fixture-public-bucket" && v.enforcementLevel === "mandatory",
+            ),
+        ).to.equal(true);
     });
 
     it("sarif and junit reports parse", () => {
@@ -62,39 +81,101 @@ describe("gate CLI: exit codes and reports", function () {
         expect(doc.version).to.equal("2.1.0");
         expect(doc.runs[0].results.length).to.be.greaterThan(0);
         const junit = gate("--stack-export", exportFile("basic.json"), ...reporting, "--format", "junit");
-        expect(junit.stdout).to.match(/^<\?xml/).and.contain("<testsuite").and.contain("<failure");
+        expect(junit.stdout)
+            .to.match(/^<\?xml/)
+            .and.contain("<testsuite")
+            .and.contain("<failure");
     });
 
     it("the pack config file applies: a level turned to disabled clears the violation (exit 0)", () => {
         const dir = tempDir();
         fs.writeFileSync(path.join(dir, "c.json"), JSON.stringify({ "fixture-public-bucket": "disabled" }));
-        const r = gate("--stack-export", exportFile("basic.json"), ...reporting, "--policy-pack-config", path.join(dir, "c.json"));
+        const r = gate(
+            "--stack-export",
+            exportFile("basic.json"),
+            ...reporting,
+            "--policy-pack-config",
+            path.join(dir, "c.json"),
+        );
         expect(r.code, r.stderr).to.equal(0);
     });
 
     const failures: [string, () => string[], RegExp][] = [
-        ["the program threw", () => ["--program", program("throws"), ...reporting], /failed at test\/fixtures\/programs\/throws\/index.ts:5: the program threw: .*bucketName is required/s],
-        ["the pack failed to start", () => ["--stack-export", exportFile("basic.json"), "--policy-pack", pack("start-fail")], /failed to start/],
-        ["the pack crashed", () => ["--stack-export", exportFile("basic.json"), "--policy-pack", pack("crashing")], /failed in analyze.*boom/s],
-        ["the pack did not answer", () => ["--stack-export", exportFile("basic.json"), "--policy-pack", pack("hanging"), "--timeout", "2"], /did not answer analyze within 2 s/],
+        [
+            "the program threw",
+            () => ["--program", program("throws"), ...reporting],
+            /failed at test\/fixtures\/programs\/throws\/index.ts:5: the program threw: .*bucketName is required/s,
+        ],
+        [
+            "the pack failed to start",
+            () => ["--stack-export", exportFile("basic.json"), "--policy-pack", pack("start-fail")],
+            /failed to start/,
+        ],
+        [
+            "the pack crashed",
+            () => ["--stack-export", exportFile("basic.json"), "--policy-pack", pack("crashing")],
+            /failed in analyze.*boom/s,
+        ],
+        [
+            "the pack did not answer",
+            () => ["--stack-export", exportFile("basic.json"), "--policy-pack", pack("hanging"), "--timeout", "2"],
+            /did not answer analyze within 2 s/,
+        ],
         ["a missing export", () => ["--stack-export", "/nonexistent.json", ...reporting], /stack export not found/],
         ["a missing program", () => ["--program", "/nonexistent-program", ...reporting], /program folder not found/],
-        ["a missing pack", () => ["--stack-export", exportFile("basic.json"), "--policy-pack", "/nonexistent-pack"], /PulumiPolicy.yaml not found/],
-        ["a missing config file", () => ["--stack-export", exportFile("basic.json"), ...reporting, "--policy-pack-config", "/nonexistent.json"], /config file not found/],
-        ["a config file that breaks the schema", () => {
-            const f = path.join(tempDir(), "c.json");
-            fs.writeFileSync(f, JSON.stringify({ "fixture-configurable": { maxCount: "lots" } }));
-            return ["--stack-export", exportFile("basic.json"), ...reporting, "--policy-pack-config", f];
-        }, /\nerror: validating policy config: fixture-reporting 1\.2\.3  fixture-configurable: maxCount: Invalid type/],
-        ["more configs than packs", () => ["--stack-export", exportFile("basic.json"), ...reporting, "--policy-pack-config", "a.json", "--policy-pack-config", "b.json"], /2 --policy-pack-config files for 1 --policy-pack/],
+        [
+            "a missing pack",
+            () => ["--stack-export", exportFile("basic.json"), "--policy-pack", "/nonexistent-pack"],
+            /PulumiPolicy.yaml not found/,
+        ],
+        [
+            "a missing config file",
+            () => [
+                "--stack-export",
+                exportFile("basic.json"),
+                ...reporting,
+                "--policy-pack-config",
+                "/nonexistent.json",
+            ],
+            /config file not found/,
+        ],
+        [
+            "a config file that breaks the schema",
+            () => {
+                const f = path.join(tempDir(), "c.json");
+                fs.writeFileSync(f, JSON.stringify({ "fixture-configurable": { maxCount: "lots" } }));
+                return ["--stack-export", exportFile("basic.json"), ...reporting, "--policy-pack-config", f];
+            },
+            /\nerror: validating policy config: fixture-reporting 1\.2\.3  fixture-configurable: maxCount: Invalid type/,
+        ],
+        [
+            "more configs than packs",
+            () => [
+                "--stack-export",
+                exportFile("basic.json"),
+                ...reporting,
+                "--policy-pack-config",
+                "a.json",
+                "--policy-pack-config",
+                "b.json",
+            ],
+            /2 --policy-pack-config files for 1 --policy-pack/,
+        ],
         ["a bad flag", () => ["--format", "pdf"], /--format must be one of/],
-        ["an --output folder that does not exist", () => ["--stack-export", exportFile("basic.json"), ...reporting, "--output", "/nonexistent/dir/r.txt"], /--output folder does not exist/],
+        [
+            "an --output folder that does not exist",
+            () => ["--stack-export", exportFile("basic.json"), ...reporting, "--output", "/nonexistent/dir/r.txt"],
+            /--output folder does not exist/,
+        ],
     ];
     for (const [what, args, pattern] of failures) {
         it(`2: ${what}, with one message naming the cause and the fix`, () => {
             const r = gate(...args());
             expect(r.code, r.stdout + r.stderr).to.equal(2);
-            expect(r.stderr).to.match(/^gate: /).and.match(pattern).and.match(/\nfix: .+\n$/);
+            expect(r.stderr)
+                .to.match(/^gate: /)
+                .and.match(pattern)
+                .and.match(/\nfix: .+\n$/);
             expect(r.stdout).to.equal("");
         });
     }

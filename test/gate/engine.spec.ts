@@ -5,7 +5,6 @@ import { GateError } from "../../tools/gate/errors";
 import { WIRE_UNKNOWN } from "../../tools/gate/types";
 import { byName, program } from "./fixtures";
 
-
 describe("gate engine (program under the recording mock monitor)", function () {
     let resolved: ProgramRun;
     let preview: ProgramRun;
@@ -19,7 +18,9 @@ describe("gate engine (program under the recording mock monitor)", function () {
 
     it("records the root Stack first, with the engine's URN", () => {
         expect(resolved.resources[0]!.type).to.equal("pulumi:pulumi:Stack");
-        expect(resolved.resources[0]!.urn).to.equal("urn:pulumi:dev::gate-fixture::pulumi:pulumi:Stack::gate-fixture-dev");
+        expect(resolved.resources[0]!.urn).to.equal(
+            "urn:pulumi:dev::gate-fixture::pulumi:pulumi:Stack::gate-fixture-dev",
+        );
     });
 
     it("records parents and qualifies child URNs with the parent's type chain", () => {
@@ -27,7 +28,9 @@ describe("gate engine (program under the recording mock monitor)", function () {
         const bucket = byName(resolved, "site-bucket");
         expect(site.parent).to.equal(resolved.resources[0]!.urn);
         expect(bucket.parent).to.equal(site.urn);
-        expect(bucket.urn).to.equal("urn:pulumi:dev::gate-fixture::fixture:site:Site$aws:s3/bucketV2:BucketV2::site-bucket");
+        expect(bucket.urn).to.equal(
+            "urn:pulumi:dev::gate-fixture::fixture:site:Site$aws:s3/bucketV2:BucketV2::site-bucket",
+        );
         expect(site.custom).to.equal(false);
         expect(bucket.custom).to.equal(true);
     });
@@ -82,7 +85,8 @@ describe("gate engine (program under the recording mock monitor)", function () {
     it("keeps secrets as the engine's secret wrapper", () => {
         const echo = byName(resolved, "echo");
         expect(echo.inputs.secretValue).to.deep.equal({
-            "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "s3cr3t",
+            "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+            value: "s3cr3t",
         });
     });
 

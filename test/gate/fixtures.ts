@@ -22,8 +22,11 @@ export const parity = (name: string) => ({
 
 /** `npm run gate -- <args>` in a fresh process from the repository root: exit code and output. */
 export function gate(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools/gate/cli.ts"), ...args],
-        { cwd: ROOT, encoding: "utf8", timeout: 300_000 });
+    const r = spawnSync(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools/gate/cli.ts"), ...args],
+        { cwd: ROOT, encoding: "utf8", timeout: 300_000 },
+    );
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

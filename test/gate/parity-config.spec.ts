@@ -8,12 +8,20 @@ import { expectParityFailure, reuseProgramRuns, runParity } from "./parity-run";
 
 const both = (props: Record<string, unknown>) => ({ "resource-policy": props, "stack-policy": props });
 /** The CLI's lines for an error of both policies (pkg/engine/update.go, loadPolicyPlugins). */
-const lines = (...errors: string[]) => errors.flatMap((e) => ["resource-policy", "stack-policy"]
-    .map((p) => `error: validating policy config: config-pack 0.0.1  ${p}: ${e}`)).sort();
+const lines = (...errors: string[]) =>
+    errors
+        .flatMap((e) =>
+            ["resource-policy", "stack-policy"].map(
+                (p) => `error: validating policy config: config-pack 0.0.1  ${p}: ${e}`,
+            ),
+        )
+        .sort();
 
 describe("parity: policy config", function () {
     let restore: () => void;
-    before(() => { restore = reuseProgramRuns(); });
+    before(() => {
+        restore = reuseProgramRuns();
+    });
     after(() => restore());
 
     const quiet: [number, string, Record<string, unknown> | undefined][] = [
@@ -48,10 +56,22 @@ describe("parity: policy config", function () {
         [10, "a default outside the enum", undefined, ['foo: foo must be one of the following: "north", "south"']],
         [11, "a default other than the const", undefined, ['foo: foo does not match: "fixed"']],
         [12, "a value of the wrong type", both({ foo: 1 }), ["foo: Invalid type. Expected: string, given: integer"]],
-        [13, "a value outside the enum", both({ foo: "west" }), ['foo: foo must be one of the following: "north", "south"']],
+        [
+            13,
+            "a value outside the enum",
+            both({ foo: "west" }),
+            ['foo: foo must be one of the following: "north", "south"'],
+        ],
         [14, "a value other than the const", both({ foo: "moved" }), ['foo: foo does not match: "fixed"']],
-        [15, "two errors per policy, sorted", both({ foo: "this is too long", bar: 3.14 }),
-            ["bar: Invalid type. Expected: integer, given: number", "foo: String length must be less than or equal to 4"]],
+        [
+            15,
+            "two errors per policy, sorted",
+            both({ foo: "this is too long", bar: 3.14 }),
+            [
+                "bar: Invalid type. Expected: integer, given: number",
+                "foo: String length must be less than or equal to 4",
+            ],
+        ],
     ];
     for (const [scenario, what, packConfig, errors] of failing) {
         it(`scenario ${scenario}: ${what}: the CLI's error lines, exit 2`, async () => {

@@ -21,7 +21,12 @@ describe("parity: what a pack receives", function () {
     it("resource options: protect, ignoreChanges, deleteBeforeReplace (unset, true, false), aliases, timeouts, secret outputs, parent", async () => {
         const { result } = await runParity("resource-options");
         expect(result.violations).to.deep.equal([]);
-        expect(result.resources.map((r) => r.name)).to.include.members(["dbr-false", "aliased", "timeout-delete", "child"]);
+        expect(result.resources.map((r) => r.name)).to.include.members([
+            "dbr-false",
+            "aliased",
+            "timeout-delete",
+            "child",
+        ]);
     });
 
     it("parents, dependencies and property dependencies; none for the Stack and default providers (first preview)", async () => {
@@ -44,22 +49,44 @@ describe("parity: what a pack receives", function () {
         expect(result.packs.map((p) => `${p.name}@${p.version}`)).to.deep.equal(["parity-deserialize@2.0.0"]);
     });
 
-    it("unknown values (first preview): advisory \"can't run policy ... during preview\" lines, the run passes", async () => {
+    it('unknown values (first preview): advisory "can\'t run policy ... during preview" lines, the run passes', async () => {
         const { result, text } = await runParity("unknown-values", { mode: "first-preview" });
         expect(hasMandatoryViolation(result)).to.equal(false);
         const pack = "'parity-unknown-values@v0.0.1'";
         expect(text).to.include("parity-unknown-values@v0.0.1");
-        expect(text).to.include(cliBlock("advisory", "pet-prefix-resource", "random:index:RandomPet: pet",
-            `can't run policy 'pet-prefix-resource' from policy pack ${pack} during preview: string value at .prefix can't be known during preview`));
-        expect(text).to.include(cliBlock("advisory", "pet-prefix-stack", "pulumi:pulumi:Stack: parity-unknown-values-dev",
-            `can't run policy 'pet-prefix-stack' from policy pack ${pack} during preview: string value at .prefix can't be known during preview`));
-        expect(result.undecided).to.deep.equal({ "parity-unknown-values/pet-prefix-resource": 1, "parity-unknown-values/pet-prefix-stack": 1 });
+        expect(text).to.include(
+            cliBlock(
+                "advisory",
+                "pet-prefix-resource",
+                "random:index:RandomPet: pet",
+                `can't run policy 'pet-prefix-resource' from policy pack ${pack} during preview: string value at .prefix can't be known during preview`,
+            ),
+        );
+        expect(text).to.include(
+            cliBlock(
+                "advisory",
+                "pet-prefix-stack",
+                "pulumi:pulumi:Stack: parity-unknown-values-dev",
+                `can't run policy 'pet-prefix-stack' from policy pack ${pack} during preview: string value at .prefix can't be known during preview`,
+            ),
+        );
+        expect(result.undecided).to.deep.equal({
+            "parity-unknown-values/pet-prefix-resource": 1,
+            "parity-unknown-values/pet-prefix-stack": 1,
+        });
     });
 
     it("stack tags reach args.stackTags through ConfigureStack; a local stack (the gate's) has none", async () => {
         const stack: ResourceRecord = {
-            urn: "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev", type: "pulumi:pulumi:Stack", name: "p-dev", custom: false,
-            dependencies: [], propertyDependencies: {}, inputs: {}, outputs: {}, options: {},
+            urn: "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev",
+            type: "pulumi:pulumi:Stack",
+            name: "p-dev",
+            custom: false,
+            dependencies: [],
+            propertyDependencies: {},
+            inputs: {},
+            outputs: {},
+            options: {},
         };
         const seen = async (tags?: Record<string, string>) => {
             const client = await PackClient.start(parity("stack-tags").pack, { project: "p", stack: "dev", tags });
@@ -70,7 +97,10 @@ describe("parity: what a pack receives", function () {
                 client.close();
             }
         };
-        expect(await seen({ team: "core", env: "prod" })).to.deep.equal(["tags-resource: env=prod,team=core", "tags-stack: env=prod,team=core"]);
+        expect(await seen({ team: "core", env: "prod" })).to.deep.equal([
+            "tags-resource: env=prod,team=core",
+            "tags-stack: env=prod,team=core",
+        ]);
         expect(await seen()).to.deep.equal(["tags-resource: none", "tags-stack: none"]);
     });
 });

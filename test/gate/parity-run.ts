@@ -28,7 +28,11 @@ export async function runParity(name: string, run: ParityRun = {}): Promise<{ re
     }
     try {
         const result = await runGate({
-            program, stack: "dev", mode: run.mode ?? "resolved", policyPacks: [pack], policyPackConfigs: configFile ? [configFile] : [],
+            program,
+            stack: "dev",
+            mode: run.mode ?? "resolved",
+            policyPacks: [pack],
+            policyPackConfigs: configFile ? [configFile] : [],
             config: run.scenario === undefined ? undefined : { scenario: String(run.scenario) },
         });
         return { result, text: renderReport(result, "text") };
@@ -71,5 +75,7 @@ export function reuseProgramRuns(): () => void {
         if (!runs.has(key)) runs.set(key, original(opts));
         return runs.get(key)!;
     };
-    return () => { engine.runProgram = original; };
+    return () => {
+        engine.runProgram = original;
+    };
 }

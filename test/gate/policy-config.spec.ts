@@ -6,13 +6,20 @@ import type { PolicyInfo } from "../../tools/gate/types";
 const policies: PolicyInfo[] = [
     { name: "a", description: "", enforcementLevel: "advisory" },
     {
-        name: "b", description: "", enforcementLevel: "mandatory",
+        name: "b",
+        description: "",
+        enforcementLevel: "mandatory",
         configSchema: {
             properties: {
                 days: { type: "integer", default: 30, minimum: 1 },
                 exemptions: {
                     type: "array",
-                    items: { type: "object", properties: { resource: { type: "string" }, expires: { type: "string", format: "date" } }, required: ["resource"], additionalProperties: false },
+                    items: {
+                        type: "object",
+                        properties: { resource: { type: "string" }, expires: { type: "string", format: "date" } },
+                        required: ["resource"],
+                        additionalProperties: false,
+                    },
                 },
                 mode: { type: "string", enum: ["x", "y"] },
             },
@@ -22,8 +29,11 @@ const policies: PolicyInfo[] = [
 
 describe("gate policy pack config (the CLI's format and validation)", () => {
     it("parses level strings and property objects", () => {
-        expect(parsePolicyPackConfig('{"a":"mandatory","b":{"enforcementLevel":"disabled","days":5}}', "f")).to.deep.equal({
-            a: { enforcementLevel: "mandatory" }, b: { enforcementLevel: "disabled", properties: { days: 5 } },
+        expect(
+            parsePolicyPackConfig('{"a":"mandatory","b":{"enforcementLevel":"disabled","days":5}}', "f"),
+        ).to.deep.equal({
+            a: { enforcementLevel: "mandatory" },
+            b: { enforcementLevel: "disabled", properties: { days: 5 } },
         });
         expect(parsePolicyPackConfig("  ", "f")).to.deep.equal({});
     });
@@ -42,22 +52,32 @@ describe("gate policy pack config (the CLI's format and validation)", () => {
                 expect.fail("should throw");
             } catch (e) {
                 expect(e).to.be.instanceOf(GateError);
-                expect((e as Error).message).to.match(/^policy pack config conf\.json is invalid: /).and.match(pattern);
+                expect((e as Error).message)
+                    .to.match(/^policy pack config conf\.json is invalid: /)
+                    .and.match(pattern);
             }
         });
     }
 
     it("reconciles: schema defaults, then 'all', then per-policy", () => {
-        const { config, errors } = reconcilePolicyPackConfig(policies, {}, { all: { enforcementLevel: "mandatory" }, a: { enforcementLevel: "disabled" } });
+        const { config, errors } = reconcilePolicyPackConfig(
+            policies,
+            {},
+            { all: { enforcementLevel: "mandatory" }, a: { enforcementLevel: "disabled" } },
+        );
         expect(errors).to.deep.equal([]);
         expect(config.a!.enforcementLevel).to.equal("disabled");
         expect(config.b).to.deep.equal({ enforcementLevel: "mandatory", properties: { days: 30 } });
     });
 
     it("validates properties against the schema with gojsonschema's wording", () => {
-        const { errors } = reconcilePolicyPackConfig(policies, {}, {
-            b: { properties: { days: "ten", mode: "z", exemptions: [{ reason: "r", expires: "soon" }] } },
-        });
+        const { errors } = reconcilePolicyPackConfig(
+            policies,
+            {},
+            {
+                b: { properties: { days: "ten", mode: "z", exemptions: [{ reason: "r", expires: "soon" }] } },
+            },
+        );
         expect(errors).to.deep.equal([
             "b: days: Invalid type. Expected: integer, given: string",
             "b: exemptions.0.expires: Does not match format 'date'",

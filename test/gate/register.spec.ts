@@ -13,8 +13,11 @@ import { exportFile, pack, program, ROOT } from "./fixtures";
 const REGISTER = path.join(ROOT, "tools", "gate", "register.js");
 
 function gateWith(loader: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, ["-r", loader, path.join(ROOT, "tools/gate/cli.ts"), ...args],
-        { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
+    const r = spawnSync(process.execPath, ["-r", loader, path.join(ROOT, "tools/gate/cli.ts"), ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 180_000,
+    });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -27,7 +30,10 @@ describe("gate CLI loaded through register.js", function () {
     });
 
     const cases: [string, string[]][] = [
-        ["a stack export with findings", ["--stack-export", exportFile("basic.json"), "--policy-pack", pack("reporting")]],
+        [
+            "a stack export with findings",
+            ["--stack-export", exportFile("basic.json"), "--policy-pack", pack("reporting")],
+        ],
         ["a program", ["--program", program("basic"), "--policy-pack", pack("reporting")]],
         ["an invalid flag", ["--format", "html"]],
     ];
@@ -37,7 +43,11 @@ describe("gate CLI loaded through register.js", function () {
             try {
                 const run = (loader: string, name: string) => {
                     const out = path.join(dir, name);
-                    const r = gateWith(loader, ...args, ...(args.includes("--format") ? [] : ["--format", "json", "--output", out]));
+                    const r = gateWith(
+                        loader,
+                        ...args,
+                        ...(args.includes("--format") ? [] : ["--format", "json", "--output", out]),
+                    );
                     const report = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, "utf8")) : undefined;
                     return { code: r.code, stderr: r.stderr, report };
                 };
@@ -55,7 +65,10 @@ describe("gate CLI loaded through register.js", function () {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-register-"));
         try {
             const file = path.join(dir, "crash.ts");
-            fs.writeFileSync(file, "interface A {\n    x: number;\n}\nconst a: A = { x: 1 };\nthrow new Error(`crash ${a.x}`);\n");
+            fs.writeFileSync(
+                file,
+                "interface A {\n    x: number;\n}\nconst a: A = { x: 1 };\nthrow new Error(`crash ${a.x}`);\n",
+            );
             const r = spawnSync(process.execPath, ["-r", REGISTER, file], { encoding: "utf8", timeout: 60_000 });
             expect(r.status).to.not.equal(0);
             expect(r.stderr).to.contain(`${file}:5`);

@@ -131,25 +131,43 @@ const FIXTURES: Record<string, GateResult> = {
     ),
     exempted: gateResult([
         finding("s3-bucket-public-access-blocked", bucket, {
-            exemption: { rule: "s3-bucket-public-access-blocked", reason: "public dataset, reviewed", expires: "2027-01-31" },
+            exemption: {
+                rule: "s3-bucket-public-access-blocked",
+                reason: "public dataset, reviewed",
+                expires: "2027-01-31",
+            },
         }),
     ]),
     remote: gateResult([], {
-        notAnalysed: [{ urn: vpc.urn, type: vpc.type, package: "awsx", reason: "remote component: children built by a plugin" }],
+        notAnalysed: [
+            { urn: vpc.urn, type: vpc.type, package: "awsx", reason: "remote component: children built by a plugin" },
+        ],
     }),
     warnings: gateResult([], { warnings: ["invoke aws:ec2/getAmi:getAmi is not modelled: answered with {}"] }),
     baseline: gateResult(
-        [finding("lambda-function-in-vpc", lambda, { known: true }), finding("s3-bucket-public-access-blocked", bucket)],
+        [
+            finding("lambda-function-in-vpc", lambda, { known: true }),
+            finding("s3-bucket-public-access-blocked", bucket),
+        ],
         { baseline: { file: "gate-baseline.json", known: 1, fixed: 2 } },
     ),
     nasty: gateResult([finding("s3-bucket-public-access-blocked", bucket, { message: NASTY })]),
     stackPolicy: gateResult([
-        finding("lambda-function-in-vpc", RESOURCES[0], { urn: "", resourceType: "", resourceName: "", location: undefined }),
+        finding("lambda-function-in-vpc", RESOURCES[0], {
+            urn: "",
+            resourceType: "",
+            resourceName: "",
+            location: undefined,
+        }),
     ]),
     export: gateResult(
         [finding("lambda-function-in-vpc", { ...lambda, source: undefined }, { location: undefined })],
         // An export records no source positions.
-        { mode: "stack-export", source: `${ROOT}/stack.json`, resources: RESOURCES.map((r) => ({ ...r, source: undefined })) },
+        {
+            mode: "stack-export",
+            source: `${ROOT}/stack.json`,
+            resources: RESOURCES.map((r) => ({ ...r, source: undefined })),
+        },
     ),
     mixed: gateResult([
         finding("cloudwatch-log-group-retention", logGroup),
@@ -157,9 +175,13 @@ const FIXTURES: Record<string, GateResult> = {
         finding("s3-bucket-public-access-blocked", bucket, {
             exemption: { rule: "s3-bucket-public-access-blocked", reason: "reviewed" },
         }),
-        finding("s3-bucket-public-access-blocked", { ...bucket, urn: urnOf(bucket.type, "assets"), name: "assets" }, {
-            resourceName: "assets",
-        }),
+        finding(
+            "s3-bucket-public-access-blocked",
+            { ...bucket, urn: urnOf(bucket.type, "assets"), name: "assets" },
+            {
+                resourceName: "assets",
+            },
+        ),
     ]),
 };
 
@@ -179,8 +201,7 @@ const EXPECTED_COUNTS: Record<string, [number, number, number, number, number, n
     mixed: [2, 1, 1, 0, 0, 0],
 };
 
-const render = (r: GateResult, f: "text" | "json" | "sarif" | "junit"): string =>
-    renderReport(r, f, { root: ROOT });
+const render = (r: GateResult, f: "text" | "json" | "sarif" | "junit"): string => renderReport(r, f, { root: ROOT });
 
 describe("gate reports", () => {
     describe("json", () => {
@@ -244,7 +265,9 @@ describe("gate reports", () => {
 
         it("names remote components and undecided counts", () => {
             expect(JSON.parse(render(FIXTURES.remote, "json")).notAnalysed[0]).to.deep.include({
-                urn: vpc.urn, type: "awsx:ec2:Vpc", package: "awsx",
+                urn: vpc.urn,
+                type: "awsx:ec2:Vpc",
+                package: "awsx",
             });
             const undecided = JSON.parse(render(FIXTURES.undecided, "json"));
             expect(undecided.undecided).to.deep.equal({ [`${PROJECT}/lambda-function-in-vpc`]: 1 });
@@ -332,13 +355,18 @@ describe("gate reports", () => {
         it("suppresses exempted findings with the written reason", () => {
             const [result] = JSON.parse(render(FIXTURES.exempted, "sarif")).runs[0].results;
             expect(result.suppressions).to.have.length(1);
-            expect(result.suppressions[0]).to.deep.include({ kind: "external", justification: "public dataset, reviewed" });
+            expect(result.suppressions[0]).to.deep.include({
+                kind: "external",
+                justification: "public dataset, reviewed",
+            });
         });
 
         it("marks baseline-known findings unchanged and the others new", () => {
             const results = JSON.parse(render(FIXTURES.baseline, "sarif")).runs[0].results;
             expect(results.map((r: { baselineState: string }) => r.baselineState)).to.deep.equal(["unchanged", "new"]);
-            expect(JSON.parse(render(FIXTURES.mandatory, "sarif")).runs[0].results[0]).to.not.have.property("baselineState");
+            expect(JSON.parse(render(FIXTURES.mandatory, "sarif")).runs[0].results[0]).to.not.have.property(
+                "baselineState",
+            );
         });
 
         it("reports the engine's warnings as tool notifications", () => {
@@ -351,7 +379,11 @@ describe("gate reports", () => {
 
         it("names remote components in the run's properties", () => {
             const run = JSON.parse(render(FIXTURES.remote, "sarif")).runs[0];
-            expect(run.properties.notAnalysed[0]).to.deep.include({ urn: vpc.urn, type: "awsx:ec2:Vpc", package: "awsx" });
+            expect(run.properties.notAnalysed[0]).to.deep.include({
+                urn: vpc.urn,
+                type: "awsx:ec2:Vpc",
+                package: "awsx",
+            });
         });
     });
 
@@ -424,7 +456,9 @@ describe("gate reports", () => {
                 doc.children[0].children.find((c) => c.attrs.name === "s3-bucket-public-access-blocked")!,
                 "failure",
             )!;
-            const shown = NASTY.replace("\u0001", "\\u{1}").replace(/\u001b/g, "\\u{1b}").replace("\u0000", "\\u{0}");
+            const shown = NASTY.replace("\u0001", "\\u{1}")
+                .replace(/\u001b/g, "\\u{1b}")
+                .replace("\u0000", "\\u{0}");
             expect(failure.text).to.include(shown);
             for (const code of [0, 1, 0x1b]) expect(xml).to.not.include(String.fromCharCode(code));
         });
@@ -432,12 +466,12 @@ describe("gate reports", () => {
         it("keeps a newline in an attribute as a character reference", () => {
             const withNewline = gateResult([
                 finding("s3-bucket-public-access-blocked", bucket, {
-                    exemption: { rule: "r", reason: "line one\nline two \"quoted\"" },
+                    exemption: { rule: "r", reason: 'line one\nline two "quoted"' },
                 }),
             ]);
             const doc = parseXml(render(withNewline, "junit"));
             const s3 = doc.children[0].children.find((c) => c.attrs.name === "s3-bucket-public-access-blocked")!;
-            expect(child(s3, "skipped")!.attrs.message).to.include("line one\nline two \"quoted\"");
+            expect(child(s3, "skipped")!.attrs.message).to.include('line one\nline two "quoted"');
         });
     });
 
@@ -458,8 +492,23 @@ describe("gate reports", () => {
         it("prints the message as the pack sent it (description, then message), then URN, line and fix on their own lines", () => {
             const pol = PACK.policies.find((p) => p.name === "lambda-function-in-vpc")!;
             const sent = `${pol.description}\nFunction 'api' has no vpcConfig.\nPut it in the private subnets.`;
-            const result = gateResult([finding("lambda-function-in-vpc", lambda, { message: "Function 'api' has no vpcConfig.\nPut it in the private subnets.", rawMessage: sent })]);
-            const withFix = { ...result, packs: [{ ...PACK, policies: PACK.policies.map((p) => (p === pol ? { ...p, remediationSteps: "Set vpcConfig\nwith private subnets." } : p)) }] };
+            const result = gateResult([
+                finding("lambda-function-in-vpc", lambda, {
+                    message: "Function 'api' has no vpcConfig.\nPut it in the private subnets.",
+                    rawMessage: sent,
+                }),
+            ]);
+            const withFix = {
+                ...result,
+                packs: [
+                    {
+                        ...PACK,
+                        policies: PACK.policies.map((p) =>
+                            p === pol ? { ...p, remediationSteps: "Set vpcConfig\nwith private subnets." } : p,
+                        ),
+                    },
+                ],
+            };
             expect(render(withFix, "text")).to.include(
                 "        - [mandatory] [severity: high]  lambda-function-in-vpc  (aws:lambda:Function: api)\n" +
                     `          ${pol.description}\n` +
@@ -473,9 +522,11 @@ describe("gate reports", () => {
 
         it("lists undecided findings among the pack's findings as the CLI does (advisory), and counts them", () => {
             const out = render(FIXTURES.undecided, "text");
-            expect(out).to.include("    ⚠️ secure-web-app@v0.1.0 (local: policies)\n" +
-                "        - [advisory] [severity: high]  lambda-function-in-vpc  (aws:lambda:Function: api)\n" +
-                "          can't run policy 'lambda-function-in-vpc' during preview: vpcConfig unknown\n");
+            expect(out).to.include(
+                "    ⚠️ secure-web-app@v0.1.0 (local: policies)\n" +
+                    "        - [advisory] [severity: high]  lambda-function-in-vpc  (aws:lambda:Function: api)\n" +
+                    "          can't run policy 'lambda-function-in-vpc' during preview: vpcConfig unknown\n",
+            );
             expect(out).to.include("0 mandatory, 0 advisory, 0 exempted, 1 undecided");
         });
 
@@ -505,7 +556,9 @@ describe("gate reports", () => {
         });
 
         it("names remote components and undecided counts", () => {
-            expect(render(FIXTURES.remote, "text")).to.include("Not analysed").and.include(`${vpc.urn}  (awsx:ec2:Vpc, package awsx)`);
+            expect(render(FIXTURES.remote, "text"))
+                .to.include("Not analysed")
+                .and.include(`${vpc.urn}  (awsx:ec2:Vpc, package awsx)`);
             expect(render(FIXTURES.undecided, "text")).to.include(`- ${PROJECT}/lambda-function-in-vpc: 1 resource`);
         });
 
@@ -560,14 +613,31 @@ interface Schema {
 }
 
 const KNOWN = new Set([
-    "$schema", "$id", "$defs", "$ref", "title", "description", "type", "const", "enum", "required",
-    "properties", "additionalProperties", "items", "allOf", "minimum",
+    "$schema",
+    "$id",
+    "$defs",
+    "$ref",
+    "title",
+    "description",
+    "type",
+    "const",
+    "enum",
+    "required",
+    "properties",
+    "additionalProperties",
+    "items",
+    "allOf",
+    "minimum",
 ]);
 
 function validate(schema: Schema, value: unknown, root: Schema, at = "$"): string[] {
-    for (const k of Object.keys(schema)) if (!KNOWN.has(k)) throw new Error(`schema keyword '${k}' at ${at} not checked`);
+    for (const k of Object.keys(schema))
+        if (!KNOWN.has(k)) throw new Error(`schema keyword '${k}' at ${at} not checked`);
     if (typeof schema.$ref === "string") {
-        const target = schema.$ref.replace(/^#\//, "").split("/").reduce((s: any, k) => s[k], root) as Schema;
+        const target = schema.$ref
+            .replace(/^#\//, "")
+            .split("/")
+            .reduce((s: any, k) => s[k], root) as Schema;
         return validate(target, value, root, at);
     }
     const errors: string[] = [];
@@ -601,7 +671,9 @@ function validate(schema: Schema, value: unknown, root: Schema, at = "$"): strin
         }
     }
     if (actual === "array" && schema.items) {
-        (value as unknown[]).forEach((item, i) => errors.push(...validate(schema.items as Schema, item, root, `${at}[${i}]`)));
+        (value as unknown[]).forEach((item, i) =>
+            errors.push(...validate(schema.items as Schema, item, root, `${at}[${i}]`)),
+        );
     }
     return errors;
 }
@@ -634,13 +706,17 @@ function sarifProblems(log: any): string[] {
             need(res.locations?.length >= 1, `${where}.locations`);
             for (const loc of res.locations ?? []) {
                 const phys = loc.physicalLocation;
-                need(typeof phys?.artifactLocation?.uri === "string" && phys.artifactLocation.uri !== "", `${where} uri`);
+                need(
+                    typeof phys?.artifactLocation?.uri === "string" && phys.artifactLocation.uri !== "",
+                    `${where} uri`,
+                );
                 need(Number.isInteger(phys?.region?.startLine) && phys.region.startLine >= 1, `${where} startLine`);
                 if (phys?.artifactLocation?.uriBaseId) {
                     need(run.originalUriBaseIds?.[phys.artifactLocation.uriBaseId], `${where} uriBaseId defined`);
                 }
             }
-            for (const s of res.suppressions ?? []) need(["inSource", "external"].includes(s.kind), `${where} suppression`);
+            for (const s of res.suppressions ?? [])
+                need(["inSource", "external"].includes(s.kind), `${where} suppression`);
         }
     }
     return problems;

@@ -10,7 +10,13 @@ describe("gate stack exports (pulumi policy analyze --file)", () => {
         const exp = readStackExport(exportFile("basic.json"));
         expect(exp.project).to.equal("exported");
         expect(exp.stack).to.equal("prod");
-        expect(exp.resources.map((r) => r.name)).to.deep.equal(["exported-prod", "default_7_48_0", "public-bucket", "linked", "echo"]);
+        expect(exp.resources.map((r) => r.name)).to.deep.equal([
+            "exported-prod",
+            "default_7_48_0",
+            "public-bucket",
+            "linked",
+            "echo",
+        ]);
         const linked = exp.resources[3]!;
         expect(linked.propertyDependencies.bucket).to.deep.equal([exp.resources[2]!.urn]);
     });
@@ -24,10 +30,18 @@ describe("gate stack exports (pulumi policy analyze --file)", () => {
     });
 
     it("judges inputs with Analyze and drops internal keys as the engine does", async () => {
-        const result = await runGate({ stackExport: exportFile("basic.json"), stack: "dev", policyPacks: [pack("reporting")], policyPackConfigs: [], mode: "resolved" });
+        const result = await runGate({
+            stackExport: exportFile("basic.json"),
+            stack: "dev",
+            policyPacks: [pack("reporting")],
+            policyPackConfigs: [],
+            mode: "resolved",
+        });
         expect(result.mode).to.equal("stack-export");
         const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory");
-        expect(mandatory.map((v) => [v.policyName, v.resourceName])).to.deep.equal([["fixture-public-bucket", "public-bucket"]]);
+        expect(mandatory.map((v) => [v.policyName, v.resourceName])).to.deep.equal([
+            ["fixture-public-bucket", "public-bucket"],
+        ]);
         expect(mandatory[0]!.location).to.deep.equal({ file: exportFile("basic.json"), line: 1 });
         const echo = result.violations.find((v) => v.policyName === "fixture-echo")!;
         expect(echo.message).to.equal('echo {"hidden":"<UnknownValueError>","shown":"visible-secret"} provider=');
@@ -39,7 +53,11 @@ describe("gate stack exports (pulumi policy analyze --file)", () => {
         ["no version", "{}", /has no "version"/],
         ["an old version", '{"version":2,"deployment":{}}', /deployment version 2/],
         ["resources not a list", '{"version":3,"deployment":{"resources":{}}}', /deployment.resources is not a list/],
-        ["a resource without a URN", '{"version":3,"deployment":{"resources":[{"type":"x"}]}}', /resource #0 has no urn/],
+        [
+            "a resource without a URN",
+            '{"version":3,"deployment":{"resources":[{"type":"x"}]}}',
+            /resource #0 has no urn/,
+        ],
     ];
     for (const [what, content, pattern] of malformed) {
         it(`rejects ${what} with a GateError`, () => {

@@ -45,26 +45,36 @@ export function urnOf(type: string, name: string): string {
 
 export function toRecords(resources: TestResource[]): ResourceRecord[] {
     const stack: ResourceRecord = {
-        urn: TEST_STACK_URN, type: "pulumi:pulumi:Stack", name: "secure-web-app-test", custom: false,
-        dependencies: [], propertyDependencies: {}, inputs: {}, outputs: {}, options: {},
+        urn: TEST_STACK_URN,
+        type: "pulumi:pulumi:Stack",
+        name: "secure-web-app-test",
+        custom: false,
+        dependencies: [],
+        propertyDependencies: {},
+        inputs: {},
+        outputs: {},
+        options: {},
     };
-    return [stack, ...resources.map((r): ResourceRecord => {
-        const props = r.props ?? {};
-        return {
-            urn: r.urn ?? urnOf(r.type, r.name),
-            type: r.type,
-            name: r.name,
-            custom: r.custom ?? !r.type.includes(":index:") ,
-            id: r.id ?? `${r.name}-id`,
-            parent: r.parent ?? TEST_STACK_URN,
-            provider: r.provider,
-            dependencies: r.dependencies ?? [],
-            propertyDependencies: r.propertyDependencies ?? {},
-            inputs: onTheWire(r.inputs ?? props),
-            outputs: onTheWire(r.outputs ?? props),
-            options: {},
-        };
-    })];
+    return [
+        stack,
+        ...resources.map((r): ResourceRecord => {
+            const props = r.props ?? {};
+            return {
+                urn: r.urn ?? urnOf(r.type, r.name),
+                type: r.type,
+                name: r.name,
+                custom: r.custom ?? !r.type.includes(":index:"),
+                id: r.id ?? `${r.name}-id`,
+                parent: r.parent ?? TEST_STACK_URN,
+                provider: r.provider,
+                dependencies: r.dependencies ?? [],
+                propertyDependencies: r.propertyDependencies ?? {},
+                inputs: onTheWire(r.inputs ?? props),
+                outputs: onTheWire(r.outputs ?? props),
+                options: {},
+            };
+        }),
+    ];
 }
 
 /** Props as the engine sends them: PACK_UNKNOWN (at any depth) becomes the SDK's unknown string. */
@@ -138,11 +148,20 @@ function acquire(packDir: string, env: Record<string, string>, timeoutMs: number
     if (!entry) {
         const created: SharedPack = {
             key,
-            client: PackClient.start(packDir, { project: "secure-web-app", stack: "test", dryRun: true, env, timeoutMs }),
+            client: PackClient.start(packDir, {
+                project: "secure-web-app",
+                stack: "test",
+                dryRun: true,
+                env,
+                timeoutMs,
+            }),
             users: 0,
         };
         // A pack that failed to start is not kept: the next spec tries again and sees the error.
-        created.client.then((c) => started.add(c), () => shared.delete(key));
+        created.client.then(
+            (c) => started.add(c),
+            () => shared.delete(key),
+        );
         shared.set(key, created);
         entry = created;
     }
@@ -159,15 +178,27 @@ function release(entry: SharedPack): void {
     if (entry.users > 0) return;
     entry.stopTimer = setTimeout(() => {
         shared.delete(entry.key);
-        entry.client.then((c) => { c.close(); started.delete(c); }, () => undefined);
+        entry.client.then(
+            (c) => {
+                c.close();
+                started.delete(c);
+            },
+            () => undefined,
+        );
     }, RELEASE_GRACE_MS);
     // The grace period must not keep mocha alive once the last spec is done.
     entry.stopTimer.unref();
-    entry.client.then((c) => c.unref(), () => undefined);
+    entry.client.then(
+        (c) => c.unref(),
+        () => undefined,
+    );
 }
 
-export async function startPack(packDir = path.join(__dirname, "..", "..", "policies"),
-    env: Record<string, string> = {}, opts: StartPackHarnessOptions = {}): Promise<PackHarness> {
+export async function startPack(
+    packDir = path.join(__dirname, "..", "..", "policies"),
+    env: Record<string, string> = {},
+    opts: StartPackHarnessOptions = {},
+): Promise<PackHarness> {
     const entry = acquire(packDir, env, opts.timeoutMs);
     let client: PackClient;
     try {

@@ -22,23 +22,42 @@ describe("infra API (dev stack, resolved)", () => {
     it("logs the stage (access + pre-created execution group), traces it and throttles it", () => {
         const stage = ofType(p, T.stage)[0];
         expect(stage.inputs.xrayTracingEnabled).to.equal(true);
-        const access = byOutput(p, T.logGroup, (stage.inputs.accessLogSettings as { destinationArn: string }).destinationArn)!;
+        const access = byOutput(
+            p,
+            T.logGroup,
+            (stage.inputs.accessLogSettings as { destinationArn: string }).destinationArn,
+        )!;
         expect(access.inputs.retentionInDays).to.equal(365);
         const apiId = ofType(p, "aws:apigateway/restApi:RestApi")[0].outputs.id;
-        const execution = ofType(p, T.logGroup).find((g) => g.inputs.name === `API-Gateway-Execution-Logs_${apiId}/v1`)!;
+        const execution = ofType(p, T.logGroup).find(
+            (g) => g.inputs.name === `API-Gateway-Execution-Logs_${apiId}/v1`,
+        )!;
         expect(execution.inputs.kmsKeyId).to.be.a("string");
         expect(stage.dependencies).to.include(execution.urn);
-        const settings = ofType(p, "aws:apigateway/methodSettings:MethodSettings")[0].inputs.settings as Record<string, unknown>;
+        const settings = ofType(p, "aws:apigateway/methodSettings:MethodSettings")[0].inputs.settings as Record<
+            string,
+            unknown
+        >;
         expect(settings).to.include({ metricsEnabled: true, loggingLevel: "ERROR", dataTraceEnabled: false });
         expect(settings.throttlingRateLimit).to.be.a("number");
     });
 
     it("guards the stage with a regional web ACL whose priority-0 rule blocks requests without the origin-verify header", () => {
         const acl = ofType(p, T.webAcl).find((a) => a.inputs.scope === "REGIONAL")!;
-        const rules = acl.inputs.rules as { priority: number; action: unknown; statement: { notStatement?: { statement: { byteMatchStatement: { fieldToMatch: { singleHeader: { name: string } } } } } } }[];
+        const rules = acl.inputs.rules as {
+            priority: number;
+            action: unknown;
+            statement: {
+                notStatement?: {
+                    statement: { byteMatchStatement: { fieldToMatch: { singleHeader: { name: string } } } };
+                };
+            };
+        }[];
         const first = rules.find((r) => r.priority === 0)!;
         expect(first.action).to.deep.equal({ block: {} });
-        expect(first.statement.notStatement!.statement.byteMatchStatement.fieldToMatch.singleHeader.name).to.equal("x-origin-verify");
+        expect(first.statement.notStatement!.statement.byteMatchStatement.fieldToMatch.singleHeader.name).to.equal(
+            "x-origin-verify",
+        );
         const association = ofType(p, "aws:wafv2/webAclAssociation:WebAclAssociation")[0];
         expect(association.inputs.resourceArn).to.equal(ofType(p, T.stage)[0].outputs.arn);
     });
@@ -52,13 +71,17 @@ describe("infra API (dev stack, resolved)", () => {
     it("grants the internal caller roles from config, and only then, read access to the secret", async () => {
         expect(ofType(p, "aws:secretsmanager/secretPolicy:SecretPolicy")).to.have.length(0);
         const role = "arn:aws:iam::210987654321:role/reporting";
-        const withCallers = await program("resolved", { "secure-web-app:internalCallerRoleArns": JSON.stringify([role]) });
+        const withCallers = await program("resolved", {
+            "secure-web-app:internalCallerRoleArns": JSON.stringify([role]),
+        });
         const policy = ofType(withCallers, "aws:secretsmanager/secretPolicy:SecretPolicy")[0];
         const [grant] = statements(policy.inputs.policy);
         expect(grant.Principal).to.deep.equal({ AWS: [role] });
         expect(actions(grant)).to.include("secretsmanager:GetSecretValue");
         const key = named(withCallers, T.key, "api-secret-key");
-        const keyGrant = statements(key.inputs.policy).find((s) => s.Sid === "InternalCallersDecryptThroughSecretsManager")!;
+        const keyGrant = statements(key.inputs.policy).find(
+            (s) => s.Sid === "InternalCallersDecryptThroughSecretsManager",
+        )!;
         expect(keyGrant.Condition?.StringEquals?.["kms:ViaService"]).to.equal("secretsmanager.us-west-2.amazonaws.com");
     });
 
@@ -76,6 +99,10 @@ describe("infra API (dev stack, resolved)", () => {
         expect(bySid("ReadWriteItems").Resource).to.equal(ofType(p, T.table)[0].outputs.arn);
         expect(actions(bySid("PublishChanges"))).to.have.members(["kinesis:PutRecord", "kinesis:PutRecords"]);
         const eni = bySid("CreateFunctionNetworkInterfaces");
-        expect(eni.Resource).to.satisfy((r: string[]) => r.every((arn) => /^arn:aws:ec2:us-west-2:123456789012:(network-interface|subnet|security-group)\//.test(arn)));
+        expect(eni.Resource).to.satisfy((r: string[]) =>
+            r.every((arn) =>
+                /^arn:aws:ec2:us-west-2:123456789012:(network-interface|subnet|security-group)\//.test(arn),
+            ),
+        );
     });
 });

@@ -6,7 +6,16 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { CONFIG_KEYS, CONFIG_NAMESPACE, CONFIG_TABLE, ConfigError, ConfigKey, DEFAULTS, isAlignedCidr, parseConfig } from "../../infra/config";
+import {
+    CONFIG_KEYS,
+    CONFIG_NAMESPACE,
+    CONFIG_TABLE,
+    ConfigError,
+    ConfigKey,
+    DEFAULTS,
+    isAlignedCidr,
+    parseConfig,
+} from "../../infra/config";
 import { README_MD, renderConfigTable, withConfigTable } from "../../tools/docs/generate-config";
 import { runProgram } from "../../tools/gate/engine";
 import { PROGRAM_DIR } from "./program";
@@ -71,24 +80,100 @@ describe("infra config", () => {
     });
 
     const cases: [string, Partial<Record<ConfigKey, string>>, RegExp][] = [
-        ["a region other than us-west-2", { region: "eu-west-1" }, /secure-web-app:region = "eu-west-1": accepted values are "us-west-2"/],
-        ["an unaligned CIDR", { vpcCidr: "10.40.1.0/16" }, /secure-web-app:vpcCidr = "10.40.1.0\/16": accepted values are an IPv4 network address with a prefix from \/16 to \/24/],
-        ["one availability zone", { azCount: "1" }, /secure-web-app:azCount = "1": accepted values are integers from 2 to 4/],
-        ["an unknown NAT strategy", { natStrategy: "none" }, /secure-web-app:natStrategy = "none": accepted values are "single", "perAz"/],
-        ["a retention CloudWatch does not offer", { logRetentionDays: "10" }, /secure-web-app:logRetentionDays = "10": accepted values are 1, 3, 5, 7, 14, 30, .*3653/],
-        ["a non-boolean", { dynamoDeletionProtection: "yes" }, /secure-web-app:dynamoDeletionProtection = "yes": accepted values are true, false/],
-        ["a bad e-mail", { alertEmails: '["ops"]' }, /secure-web-app:alertEmails = .*: accepted values are a JSON list of e-mail addresses/],
-        ["a shard count with on-demand", { kinesisStreamMode: "onDemand", kinesisShardCount: "2" }, /secure-web-app:kinesisShardCount is set while secure-web-app:kinesisStreamMode = "onDemand"/],
-        ["zero shards", { kinesisShardCount: "0" }, /secure-web-app:kinesisShardCount = "0": accepted values are integers from 1 to 500/],
-        ["concurrency for an unknown function", { reservedConcurrency: '{"edge":5}' }, /secure-web-app:reservedConcurrency = .*: accepted values are a JSON object with optional keys "api", "streamProcessor"/],
-        ["a certificate outside us-east-1", { customDomain: "app.example.com", acmCertificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/11111111-2222-3333-4444-555555555555" }, /secure-web-app:acmCertificateArn = .*: accepted values are an ACM certificate ARN in us-east-1/],
-        ["a domain without a certificate", { customDomain: "app.example.com" }, /secure-web-app:customDomain and secure-web-app:acmCertificateArn go together: accepted values are both set or neither/],
-        ["a caller that is not a role ARN", { internalCallerRoleArns: '["arn:aws:iam::123456789012:user/bob"]' }, /secure-web-app:internalCallerRoleArns = .*: accepted values are a JSON list of IAM role ARNs/],
-        ["an aws: tag", { tags: '{"aws:owner":"x"}' }, /secure-web-app:tags = .*: accepted values are a JSON object of tag keys \(not starting with "aws:"/],
-        ["an unknown price class", { priceClass: "PriceClass_50" }, /secure-web-app:priceClass = "PriceClass_50": accepted values are "PriceClass_100", "PriceClass_200", "PriceClass_All"/],
-        ["a retention Kinesis does not offer", { kinesisRetentionHours: "12" }, /secure-web-app:kinesisRetentionHours = "12": accepted values are integers from 24 to 8760/],
-        ["a flow-log interval EC2 does not offer", { flowLogAggregationSeconds: "300" }, /secure-web-app:flowLogAggregationSeconds = "300": accepted values are 60, 600/],
-        ["malformed JSON", { tags: "{owner: x}" }, /secure-web-app:tags = "\{owner: x\}": accepted values are a JSON object/],
+        [
+            "a region other than us-west-2",
+            { region: "eu-west-1" },
+            /secure-web-app:region = "eu-west-1": accepted values are "us-west-2"/,
+        ],
+        [
+            "an unaligned CIDR",
+            { vpcCidr: "10.40.1.0/16" },
+            /secure-web-app:vpcCidr = "10.40.1.0\/16": accepted values are an IPv4 network address with a prefix from \/16 to \/24/,
+        ],
+        [
+            "one availability zone",
+            { azCount: "1" },
+            /secure-web-app:azCount = "1": accepted values are integers from 2 to 4/,
+        ],
+        [
+            "an unknown NAT strategy",
+            { natStrategy: "none" },
+            /secure-web-app:natStrategy = "none": accepted values are "single", "perAz"/,
+        ],
+        [
+            "a retention CloudWatch does not offer",
+            { logRetentionDays: "10" },
+            /secure-web-app:logRetentionDays = "10": accepted values are 1, 3, 5, 7, 14, 30, .*3653/,
+        ],
+        [
+            "a non-boolean",
+            { dynamoDeletionProtection: "yes" },
+            /secure-web-app:dynamoDeletionProtection = "yes": accepted values are true, false/,
+        ],
+        [
+            "a bad e-mail",
+            { alertEmails: '["ops"]' },
+            /secure-web-app:alertEmails = .*: accepted values are a JSON list of e-mail addresses/,
+        ],
+        [
+            "a shard count with on-demand",
+            { kinesisStreamMode: "onDemand", kinesisShardCount: "2" },
+            /secure-web-app:kinesisShardCount is set while secure-web-app:kinesisStreamMode = "onDemand"/,
+        ],
+        [
+            "zero shards",
+            { kinesisShardCount: "0" },
+            /secure-web-app:kinesisShardCount = "0": accepted values are integers from 1 to 500/,
+        ],
+        [
+            "concurrency for an unknown function",
+            { reservedConcurrency: '{"edge":5}' },
+            /secure-web-app:reservedConcurrency = .*: accepted values are a JSON object with optional keys "api", "streamProcessor"/,
+        ],
+        [
+            "a certificate outside us-east-1",
+            {
+                customDomain: "app.example.com",
+                acmCertificateArn:
+                    "arn:aws:acm:us-west-2:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+            },
+            /secure-web-app:acmCertificateArn = .*: accepted values are an ACM certificate ARN in us-east-1/,
+        ],
+        [
+            "a domain without a certificate",
+            { customDomain: "app.example.com" },
+            /secure-web-app:customDomain and secure-web-app:acmCertificateArn go together: accepted values are both set or neither/,
+        ],
+        [
+            "a caller that is not a role ARN",
+            { internalCallerRoleArns: '["arn:aws:iam::123456789012:user/bob"]' },
+            /secure-web-app:internalCallerRoleArns = .*: accepted values are a JSON list of IAM role ARNs/,
+        ],
+        [
+            "an aws: tag",
+            { tags: '{"aws:owner":"x"}' },
+            /secure-web-app:tags = .*: accepted values are a JSON object of tag keys \(not starting with "aws:"/,
+        ],
+        [
+            "an unknown price class",
+            { priceClass: "PriceClass_50" },
+            /secure-web-app:priceClass = "PriceClass_50": accepted values are "PriceClass_100", "PriceClass_200", "PriceClass_All"/,
+        ],
+        [
+            "a retention Kinesis does not offer",
+            { kinesisRetentionHours: "12" },
+            /secure-web-app:kinesisRetentionHours = "12": accepted values are integers from 24 to 8760/,
+        ],
+        [
+            "a flow-log interval EC2 does not offer",
+            { flowLogAggregationSeconds: "300" },
+            /secure-web-app:flowLogAggregationSeconds = "300": accepted values are 60, 600/,
+        ],
+        [
+            "malformed JSON",
+            { tags: "{owner: x}" },
+            /secure-web-app:tags = "\{owner: x\}": accepted values are a JSON object/,
+        ],
     ];
     for (const [what, values, message] of cases) {
         it(`rejects ${what} with one message naming the key and the accepted values`, () => {
@@ -99,7 +184,9 @@ describe("infra config", () => {
     }
 
     it("rejects a misspelt key instead of silently taking a default", () => {
-        expect(failure({}, ["natStrategy", "natStratgy"])).to.match(/secure-web-app:natStratgy is not a known key: accepted keys are region, vpcCidr, .*natStrategy/);
+        expect(failure({}, ["natStrategy", "natStratgy"])).to.match(
+            /secure-web-app:natStratgy is not a known key: accepted keys are region, vpcCidr, .*natStrategy/,
+        );
     });
 
     it("reports several bad keys in one error, one line each", () => {
@@ -129,13 +216,19 @@ describe("infra config", () => {
     it("names the table's accepted values in the message for every key", () => {
         const garbage = "\u0000not a value";
         for (const k of CONFIG_KEYS) {
-            expect(failure({ [k]: garbage }, [k])).to.include(`${CONFIG_NAMESPACE}:${k} = ${JSON.stringify(garbage)}: accepted values are ${CONFIG_TABLE[k].accepted}`);
+            expect(failure({ [k]: garbage }, [k])).to.include(
+                `${CONFIG_NAMESPACE}:${k} = ${JSON.stringify(garbage)}: accepted values are ${CONFIG_TABLE[k].accepted}`,
+            );
         }
     });
 
     it("reads every key the example stack file sets, and the file sets no other", () => {
-        const file = yaml.load(fs.readFileSync(path.join(PROGRAM_DIR, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
-        const ours = Object.keys(file.config).filter((k) => k.startsWith(`${CONFIG_NAMESPACE}:`)).map((k) => k.slice(CONFIG_NAMESPACE.length + 1));
+        const file = yaml.load(fs.readFileSync(path.join(PROGRAM_DIR, "Pulumi.dev.yaml"), "utf8")) as {
+            config: Record<string, unknown>;
+        };
+        const ours = Object.keys(file.config)
+            .filter((k) => k.startsWith(`${CONFIG_NAMESPACE}:`))
+            .map((k) => k.slice(CONFIG_NAMESPACE.length + 1));
         expect(ours.filter((k) => !(CONFIG_KEYS as string[]).includes(k))).to.deep.equal([]);
         const raw = (k: ConfigKey) => {
             const v = file.config[`${CONFIG_NAMESPACE}:${k}`];
@@ -147,7 +240,9 @@ describe("infra config", () => {
     it("keeps the README's config table as generated from the table (npm run docs)", () => {
         const readme = fs.readFileSync(README_MD, "utf8");
         expect(readme).to.include(renderConfigTable());
-        expect(withConfigTable(readme) === readme, "README.md's config table is stale: run npm run docs").to.equal(true);
+        expect(withConfigTable(readme) === readme, "README.md's config table is stale: run npm run docs").to.equal(
+            true,
+        );
         for (const k of CONFIG_KEYS) expect(renderConfigTable()).to.include(`| \`${k}\` |`);
     });
 
@@ -170,13 +265,17 @@ describe("infra config", () => {
         it("stops before registering anything, with the config message", async () => {
             const err = await programError({ "secure-web-app:natStrategy": "many" });
             expect(err, "the program must fail").to.be.instanceOf(Error);
-            expect(err!.message).to.include('Invalid stack configuration: secure-web-app:natStrategy = "many": accepted values are "single", "perAz"');
+            expect(err!.message).to.include(
+                'Invalid stack configuration: secure-web-app:natStrategy = "many": accepted values are "single", "perAz"',
+            );
         });
 
         it("names both keys when on-demand mode meets the stack file's shard count", async () => {
             const err = await programError({ "secure-web-app:kinesisStreamMode": "onDemand" });
             expect(err, "the program must fail").to.be.instanceOf(Error);
-            expect(err!.message).to.match(/secure-web-app:kinesisShardCount is set while secure-web-app:kinesisStreamMode = "onDemand"/);
+            expect(err!.message).to.match(
+                /secure-web-app:kinesisShardCount is set while secure-web-app:kinesisStreamMode = "onDemand"/,
+            );
         });
     });
 });

@@ -9,7 +9,9 @@ import { ofType, program } from "./program";
 const COST = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "COST.md"), "utf-8");
 
 describe("docs/COST.md", () => {
-    const rows = COST.split("\n").filter((l) => /^\| [A-Z]/.test(l)).map((l) => l.split("|").map((c) => c.trim()));
+    const rows = COST.split("\n")
+        .filter((l) => /^\| [A-Z]/.test(l))
+        .map((l) => l.split("|").map((c) => c.trim()));
     it("has a total equal to the sum of its lines, each with an AWS pricing page", () => {
         const lines = rows.filter((r) => r[2] !== "**Total**" && r[1] !== "tier");
         expect(lines.length).to.be.greaterThan(20);

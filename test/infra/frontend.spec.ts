@@ -17,7 +17,8 @@ describe("infra frontend (dev stack, resolved)", () => {
         expect(d.defaultRootObject).to.equal("index.html");
         expect(d.defaultCacheBehavior.viewerProtocolPolicy).to.equal("redirect-to-https");
         expect(d.orderedCacheBehaviors[0].viewerProtocolPolicy).to.equal("https-only");
-        const headers = ofType(p, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")[0].inputs.securityHeadersConfig as Record<string, any>;
+        const headers = ofType(p, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")[0].inputs
+            .securityHeadersConfig as Record<string, any>;
         expect(headers.contentSecurityPolicy.contentSecurityPolicy).to.equal(CONTENT_SECURITY_POLICY);
         expect(headers.frameOptions.frameOption).to.equal("DENY");
         expect(headers.strictTransportSecurity.accessControlMaxAgeSec).to.be.at.least(31536000);
@@ -39,29 +40,48 @@ describe("infra frontend (dev stack, resolved)", () => {
         expect(regionOf(p, acl)).to.equal("us-east-1");
         const rules = acl.inputs.rules as any[];
         const groups = rules.map((r) => r.statement.managedRuleGroupStatement?.name).filter(Boolean);
-        expect(groups).to.have.members(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"]);
+        expect(groups).to.have.members([
+            "AWSManagedRulesCommonRuleSet",
+            "AWSManagedRulesKnownBadInputsRuleSet",
+            "AWSManagedRulesSQLiRuleSet",
+        ]);
         expect(rules.some((r) => r.statement.rateBasedStatement?.aggregateKeyType === "IP")).to.equal(true);
         expect(ofType(p, T.distribution)[0].inputs.webAclId).to.equal(acl.outputs.arn);
     });
 
     it("logs with standard logging v2 from us-east-1 to a bucket without ACLs", () => {
         const source = ofType(p, "aws:cloudwatch/logDeliverySource:LogDeliverySource")[0];
-        expect(source.inputs).to.include({ logType: "ACCESS_LOGS", resourceArn: ofType(p, T.distribution)[0].outputs.arn });
-        for (const t of ["aws:cloudwatch/logDeliverySource:LogDeliverySource", "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination", "aws:cloudwatch/logDelivery:LogDelivery"]) {
+        expect(source.inputs).to.include({
+            logType: "ACCESS_LOGS",
+            resourceArn: ofType(p, T.distribution)[0].outputs.arn,
+        });
+        for (const t of [
+            "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+            "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
+            "aws:cloudwatch/logDelivery:LogDelivery",
+        ]) {
             expect(regionOf(p, ofType(p, t)[0]), t).to.equal("us-east-1");
         }
         const ownership = ofType(p, "aws:s3/bucketOwnershipControls:BucketOwnershipControls");
-        expect(ownership.every((o) => (o.inputs.rule as { objectOwnership: string }).objectOwnership === "BucketOwnerEnforced")).to.equal(true);
+        expect(
+            ownership.every(
+                (o) => (o.inputs.rule as { objectOwnership: string }).objectOwnership === "BucketOwnerEnforced",
+            ),
+        ).to.equal(true);
     });
 
     it("requires TLS 1.2 from viewers when a custom domain and us-east-1 certificate are set", async () => {
         const custom = await program("resolved", {
             "secure-web-app:customDomain": "app.example.com",
-            "secure-web-app:acmCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+            "secure-web-app:acmCertificateArn":
+                "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
         });
         const d = ofType(custom, T.distribution)[0].inputs as Record<string, any>;
         expect(d.aliases).to.deep.equal(["app.example.com"]);
-        expect(d.viewerCertificate).to.include({ minimumProtocolVersion: "TLSv1.2_2021", sslSupportMethod: "sni-only" });
+        expect(d.viewerCertificate).to.include({
+            minimumProtocolVersion: "TLSv1.2_2021",
+            sslSupportMethod: "sni-only",
+        });
         expect(custom.stackOutputs.siteUrl).to.equal("https://app.example.com");
     });
 
@@ -78,7 +98,8 @@ describe("infra frontend (dev stack, resolved)", () => {
         const index = objects.find((o) => o.inputs.key === "index.html");
         expect(index, "site/index.html uploaded").to.not.equal(undefined);
         expect(index!.inputs.contentType).to.equal("text/html; charset=utf-8");
-        for (const o of objects) expect(o.inputs.contentType, String(o.inputs.key)).to.not.equal("application/octet-stream");
+        for (const o of objects)
+            expect(o.inputs.contentType, String(o.inputs.key)).to.not.equal("application/octet-stream");
     });
 
     it("trusts the edge function's role to lambda and edgelambda, publishes it in us-east-1 without environment", () => {
@@ -88,14 +109,22 @@ describe("infra frontend (dev stack, resolved)", () => {
         expect(edge.inputs.vpcConfig).to.equal(undefined);
         const role = byOutput(p, T.role, edge.inputs.role)!;
         const [trust] = statements(role.inputs.assumeRolePolicy);
-        expect((trust.Principal as { Service: string[] }).Service).to.have.members(["lambda.amazonaws.com", "edgelambda.amazonaws.com"]);
+        expect((trust.Principal as { Service: string[] }).Service).to.have.members([
+            "lambda.amazonaws.com",
+            "edgelambda.amazonaws.com",
+        ]);
     });
 
     it("grants log delivery the access-log bucket's key, limited to this account's delivery sources", () => {
         const bucket = named(p, T.bucket, "frontend-access-logs");
-        const sse = ofType(p, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").find((c) => c.inputs.bucket === bucket.outputs.id)!;
+        const sse = ofType(
+            p,
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        ).find((c) => c.inputs.bucket === bucket.outputs.id)!;
         const keyArn = (sse.inputs.rules as any[])[0].applyServerSideEncryptionByDefault.kmsMasterKeyId;
         const [grant] = keyGrants(byOutput(p, T.key, keyArn)!, "delivery.logs.amazonaws.com");
-        expect(grant.Condition?.ArnLike?.["aws:SourceArn"]).to.equal("arn:aws:logs:us-east-1:123456789012:delivery-source:*");
+        expect(grant.Condition?.ArnLike?.["aws:SourceArn"]).to.equal(
+            "arn:aws:logs:us-east-1:123456789012:delivery-source:*",
+        );
     });
 });

@@ -18,7 +18,9 @@ describe("infra monitoring (dev stack, resolved)", () => {
             const [publish] = statements(policy.inputs.policy);
             expect(publish.Principal).to.deep.equal({ Service: "cloudwatch.amazonaws.com" });
             expect(publish.Condition?.StringEquals?.["aws:SourceAccount"]).to.equal("123456789012");
-            expect(String(publish.Condition?.ArnLike?.["aws:SourceArn"])).to.match(new RegExp(`^arn:aws:cloudwatch:${regionOf(p, topic)}:123456789012:alarm:`));
+            expect(String(publish.Condition?.ArnLike?.["aws:SourceArn"])).to.match(
+                new RegExp(`^arn:aws:cloudwatch:${regionOf(p, topic)}:123456789012:alarm:`),
+            );
         }
     });
 

@@ -28,7 +28,10 @@ describe("infra network (dev stack, resolved)", () => {
                     .map((a) => a.inputs.routeTableId);
                 expect(routeTables, `${fn.name} ${subnetId}`).to.have.length(1);
                 const routes = ofType(p, T.route).filter((r) => routeTables.includes(r.inputs.routeTableId));
-                expect(routes.some((r) => igwIds.includes(r.inputs.gatewayId)), `${fn.name} ${subnetId}`).to.equal(false);
+                expect(
+                    routes.some((r) => igwIds.includes(r.inputs.gatewayId)),
+                    `${fn.name} ${subnetId}`,
+                ).to.equal(false);
             }
         }
     });
@@ -47,7 +50,9 @@ describe("infra network (dev stack, resolved)", () => {
             .filter((a) => /private/.test(a.name))
             .map((a) => a.inputs.routeTableId);
         for (const service of ["s3", "dynamodb"]) {
-            const endpoint = ofType(p, T.vpcEndpoint).find((e) => e.inputs.serviceName === `com.amazonaws.us-west-2.${service}`)!;
+            const endpoint = ofType(p, T.vpcEndpoint).find(
+                (e) => e.inputs.serviceName === `com.amazonaws.us-west-2.${service}`,
+            )!;
             expect(endpoint.inputs.vpcEndpointType).to.equal("Gateway");
             expect(endpoint.inputs.routeTableIds).to.have.members(privateTables);
         }
@@ -59,24 +64,43 @@ describe("infra network (dev stack, resolved)", () => {
             for (const s of statements(endpoint.inputs.policy)) {
                 expect(s.Condition?.StringEquals?.["aws:PrincipalAccount"], endpoint.name).to.equal("123456789012");
                 const resources = ([] as string[]).concat(s.Resource ?? []);
-                expect(resources.every((r) => r.includes(String(outputs.tableName)) || r.includes(String(outputs.streamName)) || r.includes(String(outputs.processedBucketName))), endpoint.name).to.equal(true);
+                expect(
+                    resources.every(
+                        (r) =>
+                            r.includes(String(outputs.tableName)) ||
+                            r.includes(String(outputs.streamName)) ||
+                            r.includes(String(outputs.processedBucketName)),
+                    ),
+                    endpoint.name,
+                ).to.equal(true);
             }
         }
     });
 
     it("gives Lambda security groups no ingress and only HTTPS egress to the endpoints", () => {
         const endpointSg = named(p, T.securityGroup, "network-endpoint-sg").outputs.id;
-        const prefixLists = ofType(p, T.vpcEndpoint).map((e) => e.outputs.prefixListId).filter(Boolean);
+        const prefixLists = ofType(p, T.vpcEndpoint)
+            .map((e) => e.outputs.prefixListId)
+            .filter(Boolean);
         for (const name of ["network-api-fn-sg", "network-stream-processor-fn-sg"]) {
             const sg = named(p, T.securityGroup, name);
             expect(sg.inputs.ingress ?? [], name).to.deep.equal([]);
-            const egress = sg.inputs.egress as { fromPort: number; toPort: number; cidrBlocks?: string[]; securityGroups?: string[]; prefixListIds?: string[] }[];
+            const egress = sg.inputs.egress as {
+                fromPort: number;
+                toPort: number;
+                cidrBlocks?: string[];
+                securityGroups?: string[];
+                prefixListIds?: string[];
+            }[];
             expect(egress.length, name).to.be.greaterThan(0);
             for (const rule of egress) {
                 expect([rule.fromPort, rule.toPort], name).to.deep.equal([443, 443]);
                 expect(rule.cidrBlocks ?? [], name).to.deep.equal([]);
                 const targets = [...(rule.securityGroups ?? []), ...(rule.prefixListIds ?? [])];
-                expect(targets.every((t) => t === endpointSg || prefixLists.includes(t)), name).to.equal(true);
+                expect(
+                    targets.every((t) => t === endpointSg || prefixLists.includes(t)),
+                    name,
+                ).to.equal(true);
             }
         }
     });
@@ -93,7 +117,10 @@ describe("infra network (dev stack, resolved)", () => {
 
     it("creates one NAT gateway by default and one per AZ with natStrategy perAz", async () => {
         expect(ofType(p, T.natGateway)).to.have.length(1);
-        const perAz = await program("resolved", { "secure-web-app:natStrategy": "perAz", "secure-web-app:azCount": "3" });
+        const perAz = await program("resolved", {
+            "secure-web-app:natStrategy": "perAz",
+            "secure-web-app:azCount": "3",
+        });
         expect(ofType(perAz, T.natGateway)).to.have.length(3);
     });
 });

@@ -66,7 +66,9 @@ export function named(p: Program, type: string, name: string): ResourceRecord {
 
 /** The resource whose output `prop` (default `arn`, then `id`) equals `value`. */
 export function byOutput(p: Program, type: string, value: unknown, prop?: string): ResourceRecord | undefined {
-    return ofType(p, type).find((r) => (prop ? r.outputs[prop] === value : r.outputs.arn === value || r.outputs.id === value || r.id === value));
+    return ofType(p, type).find((r) =>
+        prop ? r.outputs[prop] === value : r.outputs.arn === value || r.outputs.id === value || r.id === value,
+    );
 }
 
 /** A resource's region: its own `region` input (provider v7), else its provider's (every resource has an explicit one). */

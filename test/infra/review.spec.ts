@@ -25,10 +25,16 @@ describe("infra program: review fixes (dev stack, resolved)", () => {
 
     it("scopes the VPC functions' interface management as the Lambda guide documents (account resources in the region)", () => {
         const policies = ofType(p, T.rolePolicy).filter((r) => /handler-policy|consumer-policy|-policy$/.test(r.name));
-        const manage = policies.flatMap((r) => statements(r.inputs.policy)).filter((s) => s.Sid === "ManageFunctionNetworkInterfaces");
+        const manage = policies
+            .flatMap((r) => statements(r.inputs.policy))
+            .filter((s) => s.Sid === "ManageFunctionNetworkInterfaces");
         expect(manage).to.have.length(2);
         for (const s of manage) {
-            expect(actions(s)).to.have.members(["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]);
+            expect(actions(s)).to.have.members([
+                "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:UnassignPrivateIpAddresses",
+            ]);
             expect(s.Resource).to.equal("arn:aws:ec2:us-west-2:123456789012:*/*");
         }
     });
@@ -42,7 +48,9 @@ describe("infra program: review fixes (dev stack, resolved)", () => {
             ORIGIN_VERIFY: "the-value",
         });
         const fn = ofType(p, T.function).find((f) => String(f.inputs.name).endsWith("-api"))!;
-        expect(fn.inputs.kmsKeyArn).to.be.a("string").and.match(/^arn:aws:kms:us-west-2:/);
+        expect(fn.inputs.kmsKeyArn)
+            .to.be.a("string")
+            .and.match(/^arn:aws:kms:us-west-2:/);
     });
 
     it("limits the API Gateway account role to writing API Gateway's own log groups", () => {
@@ -56,7 +64,9 @@ describe("infra program: review fixes (dev stack, resolved)", () => {
         const resources = ([] as string[]).concat(write.Resource ?? []);
         expect(resources).to.not.include("arn:aws:logs:us-west-2:123456789012:log-group:*");
         for (const r of resources) {
-            expect(r).to.match(/^arn:aws:logs:us-west-2:123456789012:log-group:(API-Gateway-Execution-Logs_\*|\/aws\/apigateway\/\*)/);
+            expect(r).to.match(
+                /^arn:aws:logs:us-west-2:123456789012:log-group:(API-Gateway-Execution-Logs_\*|\/aws\/apigateway\/\*)/,
+            );
         }
     });
 
@@ -123,11 +133,15 @@ describe("infra program: review fixes (dev stack, resolved)", () => {
         const lifecycle = ofType(p, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((l) =>
             String(l.name).startsWith("streaming-processed"),
         )!;
-        for (const rule of lifecycle.inputs.rules as { transitions?: unknown[] }[]) expect(rule.transitions ?? []).to.deep.equal([]);
+        for (const rule of lifecycle.inputs.rules as { transitions?: unknown[] }[])
+            expect(rule.transitions ?? []).to.deep.equal([]);
     });
 
     it("turns extended Kinesis retention and 60 s flow-log aggregation back on from config", async () => {
-        const prod = await program("resolved", { "secure-web-app:kinesisRetentionHours": "168", "secure-web-app:flowLogAggregationSeconds": "60" });
+        const prod = await program("resolved", {
+            "secure-web-app:kinesisRetentionHours": "168",
+            "secure-web-app:flowLogAggregationSeconds": "60",
+        });
         expect(ofType(prod, "aws:kinesis/stream:Stream")[0]!.inputs.retentionPeriod).to.equal(168);
         expect(ofType(prod, "aws:ec2/flowLog:FlowLog")[0]!.inputs.maxAggregationInterval).to.equal(60);
     });

@@ -4,7 +4,18 @@
  * every output resolved (test/infra/program.ts).
  */
 import { expect } from "chai";
-import { Program, T, actions, byOutput, keyGrants, ofType, policyDocuments, program, regionOf, statements } from "./program";
+import {
+    Program,
+    T,
+    actions,
+    byOutput,
+    keyGrants,
+    ofType,
+    policyDocuments,
+    program,
+    regionOf,
+    statements,
+} from "./program";
 
 describe("infra program: across the tiers (dev stack, resolved)", () => {
     let p: Program;
@@ -47,12 +58,21 @@ describe("infra program: across the tiers (dev stack, resolved)", () => {
         }
     });
 
-    it("uses Resource \"*\" in identity policies only for actions without resource types", () => {
-        const unscopable = new Set(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "logs:DescribeLogGroups"]);
+    it('uses Resource "*" in identity policies only for actions without resource types', () => {
+        const unscopable = new Set([
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "logs:DescribeLogGroups",
+        ]);
         for (const rp of ofType(p, T.rolePolicy)) {
             for (const s of statements(rp.inputs.policy)) {
                 if (([] as string[]).concat(s.Resource ?? []).includes("*")) {
-                    expect(actions(s).every((a) => unscopable.has(a)), `${rp.name} ${s.Sid}`).to.equal(true);
+                    expect(
+                        actions(s).every((a) => unscopable.has(a)),
+                        `${rp.name} ${s.Sid}`,
+                    ).to.equal(true);
                 }
             }
         }
@@ -86,7 +106,9 @@ describe("infra program: across the tiers (dev stack, resolved)", () => {
             expect(regionOf(p, key), group.name).to.equal(region);
             const [grant] = keyGrants(key, `logs.${region}.amazonaws.com`);
             expect(grant, `${group.name}: key grants logs.${region}`).to.not.equal(undefined);
-            expect(grant.Condition?.ArnLike?.["kms:EncryptionContext:aws:logs:arn"]).to.equal(`arn:aws:logs:${region}:123456789012:log-group:*`);
+            expect(grant.Condition?.ArnLike?.["kms:EncryptionContext:aws:logs:arn"]).to.equal(
+                `arn:aws:logs:${region}:123456789012:log-group:*`,
+            );
         }
     });
 

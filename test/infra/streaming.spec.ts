@@ -22,7 +22,8 @@ describe("infra streaming (dev stack, resolved)", () => {
         expect(esm.inputs.bisectBatchOnFunctionError).to.equal(true);
         expect(esm.inputs.maximumRetryAttempts).to.be.within(0, 10);
         expect(esm.inputs.maximumRecordAgeInSeconds).to.be.within(60, 86400);
-        const queueArn = (esm.inputs.destinationConfig as { onFailure: { destinationArn: string } }).onFailure.destinationArn;
+        const queueArn = (esm.inputs.destinationConfig as { onFailure: { destinationArn: string } }).onFailure
+            .destinationArn;
         const queue = byOutput(p, "aws:sqs/queue:Queue", queueArn)!;
         expect(byOutput(p, T.key, queue.inputs.kmsMasterKeyId)).to.not.equal(undefined);
         const policy = named(p, T.rolePolicy, "streaming-processor-policy");
@@ -47,7 +48,9 @@ describe("infra streaming (dev stack, resolved)", () => {
             "kinesis:ListShards",
         ]);
         const write = list.find((s) => s.Sid === "WriteProcessedObjects")!;
-        expect(write.Resource).to.satisfy((r: string[]) => r.length === 2 && r.every((arn) => /\/(processed|errors)\/\*$/.test(arn)));
+        expect(write.Resource).to.satisfy(
+            (r: string[]) => r.length === 2 && r.every((arn) => /\/(processed|errors)\/\*$/.test(arn)),
+        );
         expect(actions(list.find((s) => s.Sid === "SendFailureRecords")!)).to.deep.equal(["sqs:SendMessage"]);
     });
 });

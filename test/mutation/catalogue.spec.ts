@@ -75,13 +75,17 @@ describe("mutation catalogue", () => {
         const byId = new Map(mutations.map((m) => [m.id, m]));
         for (const [mistake, id] of Object.entries(REQUIRED)) expect(byId.has(id), `${mistake}: ${id}`).to.equal(true);
         const silent = new Map(controls.map((c) => [c.id, c.silent ?? []]));
-        for (const [change, id] of Object.entries(REQUIRED_CONTROLS)) expect(silent.has(id), `${change}: ${id}`).to.equal(true);
+        for (const [change, id] of Object.entries(REQUIRED_CONTROLS))
+            expect(silent.has(id), `${change}: ${id}`).to.equal(true);
         expect(silent.get("ctl-cloudfront-custom-domain")).to.include(byId.get("cloudfront-default-certificate")!.rule);
     });
 
     it("covers all five families and the extra rules", () => {
         for (const family of Object.keys(FAMILY_TITLES)) {
-            expect(mutations.some((m) => m.family === family), family).to.equal(true);
+            expect(
+                mutations.some((m) => m.family === family),
+                family,
+            ).to.equal(true);
         }
     });
 
@@ -98,7 +102,10 @@ describe("mutation catalogue", () => {
     it("names exact URNs of this stack", () => {
         const tiers = new Set<string>(Object.values(C));
         for (const m of mutations) {
-            const match = /^urn:pulumi:dev::secure-web-app::(?:([^$]+)\$)?aws:[a-zA-Z0-9]+\/[a-zA-Z0-9]+:[A-Za-z0-9]+::[a-z0-9.-]+$/.exec(m.resource);
+            const match =
+                /^urn:pulumi:dev::secure-web-app::(?:([^$]+)\$)?aws:[a-zA-Z0-9]+\/[a-zA-Z0-9]+:[A-Za-z0-9]+::[a-z0-9.-]+$/.exec(
+                    m.resource,
+                );
             expect(match, `${m.id}: ${m.resource}`).to.not.equal(null);
             if (match![1] !== undefined) expect(tiers.has(match![1]), `${m.id}: parent ${match![1]}`).to.equal(true);
         }
@@ -118,15 +125,31 @@ describe("mutation catalogue", () => {
 
 const TARGET = "urn:pulumi:dev::secure-web-app::secure-web-app:data:Data$aws:dynamodb/table:Table::data-table";
 const m: Mutation = {
-    id: "t", family: "encryption", description: "d", form: "inline", alternate: false, rule: "dynamodb-table-encrypted-cmk",
-    level: "mandatory", resource: TARGET, kind: "modify", target: { type: AWS_TYPES.dynamodbTable, name: "data-table" },
+    id: "t",
+    family: "encryption",
+    description: "d",
+    form: "inline",
+    alternate: false,
+    rule: "dynamodb-table-encrypted-cmk",
+    level: "mandatory",
+    resource: TARGET,
+    kind: "modify",
+    target: { type: AWS_TYPES.dynamodbTable, name: "data-table" },
     modify: (p) => p,
 };
 const resources = [{ urn: TARGET }] as ResourceRecord[];
 function finding(over: Partial<Violation>): Violation {
     return {
-        packName: "p", packVersion: "1", policyName: m.rule, description: "", enforcementLevel: "mandatory", severity: "high",
-        message: "must use a customer-managed key", urn: TARGET, resourceType: AWS_TYPES.dynamodbTable, resourceName: "data-table",
+        packName: "p",
+        packVersion: "1",
+        policyName: m.rule,
+        description: "",
+        enforcementLevel: "mandatory",
+        severity: "high",
+        message: "must use a customer-managed key",
+        urn: TARGET,
+        resourceType: AWS_TYPES.dynamodbTable,
+        resourceName: "data-table",
         ...over,
     };
 }
@@ -145,13 +168,17 @@ describe("mutation verdicts", () => {
             finding({ exemption: { rule: m.rule, reason: "r" } }),
             finding({ enforcementLevel: "advisory" }),
         ]) {
-            expect(judgeMutation(m, [], { resources, violations: [wrong] }).result, JSON.stringify(wrong)).to.equal("SURVIVED");
+            expect(judgeMutation(m, [], { resources, violations: [wrong] }).result, JSON.stringify(wrong)).to.equal(
+                "SURVIVED",
+            );
         }
     });
 
     it("accepts an advisory finding only where the rule is advisory", () => {
         const advisory = { ...m, level: "advisory" as const };
-        expect(judgeMutation(advisory, [], { resources, violations: [finding({ enforcementLevel: "advisory" })] }).result).to.equal("caught");
+        expect(
+            judgeMutation(advisory, [], { resources, violations: [finding({ enforcementLevel: "advisory" })] }).result,
+        ).to.equal("caught");
     });
 
     it("never passes a failed run, a missing resource, or a finding the baseline already had", () => {
@@ -164,19 +191,34 @@ describe("mutation verdicts", () => {
         const c = controls[0]!;
         const base = [finding({ enforcementLevel: "advisory" })];
         expect(judgeControl(c, base, { resources, violations: base }).result).to.equal("quiet");
-        expect(judgeControl(c, base, { resources, violations: [...base, finding({ enforcementLevel: "advisory", message: "x" })] }).result)
-            .to.equal("quiet");
-        expect(judgeControl(c, base, { resources, violations: [...base, finding({ message: "y" })] }).result).to.equal("FLAGGED");
+        expect(
+            judgeControl(c, base, {
+                resources,
+                violations: [...base, finding({ enforcementLevel: "advisory", message: "x" })],
+            }).result,
+        ).to.equal("quiet");
+        expect(judgeControl(c, base, { resources, violations: [...base, finding({ message: "y" })] }).result).to.equal(
+            "FLAGGED",
+        );
         expect(judgeControl(c, base, { error: "boom" }).result).to.equal("ERROR");
     });
 
     it("calls a control FLAGGED when a rule it must leave silent says anything, advisory or undecided", () => {
         const c = { ...controls[0]!, silent: [m.rule] };
         const base: Violation[] = [];
-        expect(judgeControl(c, base, { resources, violations: [finding({ policyName: "other", enforcementLevel: "advisory" })] }).result)
-            .to.equal("quiet");
-        for (const said of [finding({ enforcementLevel: "advisory" }), finding({ enforcementLevel: "advisory", undecided: true })]) {
-            expect(judgeControl(c, base, { resources, violations: [said] }).result, JSON.stringify(said)).to.equal("FLAGGED");
+        expect(
+            judgeControl(c, base, {
+                resources,
+                violations: [finding({ policyName: "other", enforcementLevel: "advisory" })],
+            }).result,
+        ).to.equal("quiet");
+        for (const said of [
+            finding({ enforcementLevel: "advisory" }),
+            finding({ enforcementLevel: "advisory", undecided: true }),
+        ]) {
+            expect(judgeControl(c, base, { resources, violations: [said] }).result, JSON.stringify(said)).to.equal(
+                "FLAGGED",
+            );
         }
     });
 });

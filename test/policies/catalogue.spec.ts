@@ -302,7 +302,10 @@ describe("pack catalogue", () => {
     });
 
     it("docs/POLICIES.md is up to date (run `npm run docs`)", () => {
-        expect(fs.readFileSync(POLICIES_MD, "utf8") === renderPolicies(), "docs/POLICIES.md is stale: run npm run docs").to.equal(true);
+        expect(
+            fs.readFileSync(POLICIES_MD, "utf8") === renderPolicies(),
+            "docs/POLICIES.md is stale: run npm run docs",
+        ).to.equal(true);
     });
 
     describe("policies/config", () => {
@@ -312,7 +315,10 @@ describe("pack catalogue", () => {
         afterEach(async () => pack.configure({}));
 
         it("strict.json makes advisory findings mandatory but keeps exempted findings advisory", async () => {
-            await pack.configure({ ...load("strict.json"), "s3-bucket-website-disabled": { exemptions: [{ resource: "w", reason: "legacy site, ticket SEC-1" }] } });
+            await pack.configure({
+                ...load("strict.json"),
+                "s3-bucket-website-disabled": { exemptions: [{ resource: "w", reason: "legacy site, ticket SEC-1" }] },
+            });
             const v = await pack.analyze([
                 ...publicBucket,
                 { type: AWS_TYPES.bucketWebsite, name: "w", props: { bucket: "b" } },
@@ -327,16 +333,24 @@ describe("pack catalogue", () => {
             await pack.configure(load("strict.json"));
             const v = await pack.analyze([
                 { type: AWS_TYPES.rdsInstance, name: "db", props: { engine: "postgres", storageEncrypted: true } },
-                { type: AWS_TYPES.efsFileSystem, name: "fs", props: { encrypted: true, kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/k" } },
+                {
+                    type: AWS_TYPES.efsFileSystem,
+                    name: "fs",
+                    props: { encrypted: true, kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/k" },
+                },
             ]);
             const cmk = diagnosticsOf(v, "rds-db-instance-encrypted");
-            expect(cmk.map((x) => [x.enforcementLevel, /customer-managed KMS key/.test(x.message)])).to.deep.equal([["mandatory", true]]);
+            expect(cmk.map((x) => [x.enforcementLevel, /customer-managed KMS key/.test(x.message)])).to.deep.equal([
+                ["mandatory", true],
+            ]);
             expect(diagnosticsOf(v, "efs-file-system-encrypted")).to.deep.equal([]);
         });
 
         it("strict.json never turns an undecided rule into a mandatory finding", async () => {
             await pack.configure(load("strict.json"));
-            const v = await pack.analyze([{ type: AWS_TYPES.bucketPolicy, name: "p", props: { bucket: "b", policy: PACK_UNKNOWN } }]);
+            const v = await pack.analyze([
+                { type: AWS_TYPES.bucketPolicy, name: "p", props: { bucket: "b", policy: PACK_UNKNOWN } },
+            ]);
             expect(v.filter((x) => x.undecided).every((x) => x.enforcementLevel === "advisory")).to.equal(true);
         });
 
@@ -347,7 +361,9 @@ describe("pack catalogue", () => {
                 { type: AWS_TYPES.kmsKey, name: "k", props: { enableKeyRotation: false } },
             ]);
             expect(v.find((x) => x.policyName === "kms-key-rotation-enabled")?.enforcementLevel).to.equal("advisory");
-            expect(v.find((x) => x.policyName === "s3-bucket-public-access-blocked")?.enforcementLevel).to.equal("mandatory");
+            expect(v.find((x) => x.policyName === "s3-bucket-public-access-blocked")?.enforcementLevel).to.equal(
+                "mandatory",
+            );
             expect(v.find((x) => x.policyName === "s3-bucket-encryption-declared")).to.equal(undefined);
         });
 

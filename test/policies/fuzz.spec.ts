@@ -91,7 +91,8 @@ function declaredResourceTypes(): Map<string, string[]> {
  */
 function packTypes(declared: Map<string, string[]>): string[] {
     const tokens = new Set<string>();
-    for (const source of SOURCES) for (const m of source.matchAll(/aws:[a-z0-9]+\/[A-Za-z0-9]+:[A-Za-z0-9]+/g)) tokens.add(m[0]);
+    for (const source of SOURCES)
+        for (const m of source.matchAll(/aws:[a-z0-9]+\/[A-Za-z0-9]+:[A-Za-z0-9]+/g)) tokens.add(m[0]);
     for (const types of declared.values()) for (const t of types) tokens.add(t);
     for (const t of [...tokens]) {
         const twin = v2Twin(t);
@@ -130,16 +131,75 @@ function nest(depth: number, leaf: unknown, asArray: boolean): unknown {
 
 /** Strings that have broken parsers and regular expressions before. */
 const HOSTILE_STRINGS = [
-    "", " ", "*", "**", "?", "*:*", "arn:*:*", "arn:aws:s3:::*", "s3:*", "iam:PassRole", "kms:*",
-    UNKNOWN, `${UNKNOWN}x`, "null", "undefined", "true", "false", "0", "-1", "1e309", "NaN", "Infinity",
-    "0.0.0.0/0", "::/0", "10.0.0.0/33", "-1", "__proto__", "constructor", "hasOwnProperty", "toString",
-    "{", "}", "[", "[]", "{}", "{\"Statement\":", "\u0000", "\u202e", "😀", "é", "\\", "\"", "urn:pulumi:",
-    "us-east-1", "us-west-2", "python2.7", "nodejs", "Allow", "Deny", "allow",
+    "",
+    " ",
+    "*",
+    "**",
+    "?",
+    "*:*",
+    "arn:*:*",
+    "arn:aws:s3:::*",
+    "s3:*",
+    "iam:PassRole",
+    "kms:*",
+    UNKNOWN,
+    `${UNKNOWN}x`,
+    "null",
+    "undefined",
+    "true",
+    "false",
+    "0",
+    "-1",
+    "1e309",
+    "NaN",
+    "Infinity",
+    "0.0.0.0/0",
+    "::/0",
+    "10.0.0.0/33",
+    "-1",
+    "__proto__",
+    "constructor",
+    "hasOwnProperty",
+    "toString",
+    "{",
+    "}",
+    "[",
+    "[]",
+    "{}",
+    '{"Statement":',
+    "\u0000",
+    "\u202e",
+    "😀",
+    "é",
+    "\\",
+    '"',
+    "urn:pulumi:",
+    "us-east-1",
+    "us-west-2",
+    "python2.7",
+    "nodejs",
+    "Allow",
+    "Deny",
+    "allow",
     // Globs that backtrack exponentially when turned into regular expressions naively.
-    `s3:${"*e".repeat(24)}x`, `${"*a".repeat(30)}b`, `arn:aws:s3:::${"*a".repeat(30)}`, "*".repeat(5000),
+    `s3:${"*e".repeat(24)}x`,
+    `${"*a".repeat(30)}b`,
+    `arn:aws:s3:::${"*a".repeat(30)}`,
+    "*".repeat(5000),
 ];
 
-const HOSTILE_KEYS = ["__proto__", "constructor", "hasOwnProperty", "toString", "valueOf", "", " ", "Statement", "statement", "STATEMENT"];
+const HOSTILE_KEYS = [
+    "__proto__",
+    "constructor",
+    "hasOwnProperty",
+    "toString",
+    "valueOf",
+    "",
+    " ",
+    "Statement",
+    "statement",
+    "STATEMENT",
+];
 
 interface Pools {
     keys: string[];
@@ -150,7 +210,23 @@ interface Pools {
 function hostileValue(pools: Pools): fc.Arbitrary<unknown> {
     const scalar: fc.Arbitrary<unknown> = fc.oneof(
         { weight: 4, arbitrary: fc.constantFrom(...pools.strings) },
-        { weight: 3, arbitrary: fc.constantFrom<unknown>(null, true, false, 0, -1, 1, 443, 65536, 2 ** 53, -(2 ** 31), 0.5, ...HOSTILE_STRINGS) },
+        {
+            weight: 3,
+            arbitrary: fc.constantFrom<unknown>(
+                null,
+                true,
+                false,
+                0,
+                -1,
+                1,
+                443,
+                65536,
+                2 ** 53,
+                -(2 ** 31),
+                0.5,
+                ...HOSTILE_STRINGS,
+            ),
+        },
         { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
         { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
         { weight: 1, arbitrary: fc.integer() },
@@ -165,8 +241,11 @@ function hostileValue(pools: Pools): fc.Arbitrary<unknown> {
             { weight: 1, arbitrary: tie("object").map((o) => JSON.stringify(o)) },
         ),
         array: fc.array(tie("value"), { maxLength: 4 }),
-        object: fc.dictionary(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...pools.keys) }, fc.constantFrom(...HOSTILE_KEYS)),
-            tie("value"), { maxKeys: 5, noNullPrototype: true }),
+        object: fc.dictionary(
+            fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...pools.keys) }, fc.constantFrom(...HOSTILE_KEYS)),
+            tie("value"),
+            { maxKeys: 5, noNullPrototype: true },
+        ),
     }));
     const large: fc.Arbitrary<unknown> = fc.oneof(
         // Huge arrays: a value repeated (cheap to build; a rule that scans them quadratically shows).
@@ -174,64 +253,125 @@ function hostileValue(pools: Pools): fc.Arbitrary<unknown> {
         fc.tuple(scalar, fc.integer({ min: 1000, max: 3000 })).map(([v, n]) => new Array(n).fill(v)),
         fc.tuple(value, fc.integer({ min: 100, max: 300 })).map(([v, n]) => new Array(n).fill(v)),
         // Deep nesting, as objects and as arrays.
-        fc.tuple(scalar, fc.integer({ min: 50, max: 150 }), fc.boolean()).map(([leaf, d, asArray]) => nest(d, leaf, asArray)),
+        fc
+            .tuple(scalar, fc.integer({ min: 50, max: 150 }), fc.boolean())
+            .map(([leaf, d, asArray]) => nest(d, leaf, asArray)),
         // Long strings.
-        fc.tuple(fc.constantFrom("a", "*", "s3:", "{", "arn:aws:s3:::b/"), fc.integer({ min: 10_000, max: 200_000 })).map(([s, n]) => s.repeat(Math.ceil(n / s.length))),
+        fc
+            .tuple(fc.constantFrom("a", "*", "s3:", "{", "arn:aws:s3:::b/"), fc.integer({ min: 10_000, max: 200_000 }))
+            .map(([s, n]) => s.repeat(Math.ceil(n / s.length))),
     );
     return fc.oneof({ weight: 30, arbitrary: value }, { weight: 1, arbitrary: large });
 }
 
 /** A property bag: keys the pack reads (and a few hostile ones), hostile values. */
 function hostileBag(pools: Pools, value: fc.Arbitrary<unknown>): fc.Arbitrary<Record<string, unknown>> {
-    return fc.dictionary(fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...pools.keys) }, fc.constantFrom(...HOSTILE_KEYS)),
-        value, { maxKeys: 8, noNullPrototype: true });
+    return fc.dictionary(
+        fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...pools.keys) }, fc.constantFrom(...HOSTILE_KEYS)),
+        value,
+        { maxKeys: 8, noNullPrototype: true },
+    );
 }
 
 // ---- malformed policy documents --------------------------------------------------------------
 
-const VALID_DOC = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }] };
+const VALID_DOC = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }],
+};
 
 /** A statement that is not a statement: each is a document IAM rejects, and parsePolicyDocument too. */
 const brokenStatement: fc.Arbitrary<unknown> = fc.oneof(
     fc.constantFrom<unknown>(42, "Allow", null, true, [], [[]]),
-    fc.constantFrom<unknown>(undefined, "allow", "ALLOW", "Permit", 1, null, { Allow: true }, ["Allow"]).map((effect) => ({
-        ...(effect === undefined ? {} : { Effect: effect }), Action: "s3:GetObject", Resource: "*",
-    })),
-    fc.tuple(fc.constantFrom("Action", "NotAction", "Resource", "NotResource"),
-        fc.constantFrom<unknown>(42, true, null, { s3: "GetObject" }, ["s3:GetObject", 7], [null], [["s3:GetObject"]], [{}])).map(([key, bad]) => ({
-        Effect: "Allow", Action: "s3:GetObject", Resource: "*", [key]: bad,
-    })),
+    fc
+        .constantFrom<unknown>(undefined, "allow", "ALLOW", "Permit", 1, null, { Allow: true }, ["Allow"])
+        .map((effect) => ({
+            ...(effect === undefined ? {} : { Effect: effect }),
+            Action: "s3:GetObject",
+            Resource: "*",
+        })),
+    fc
+        .tuple(
+            fc.constantFrom("Action", "NotAction", "Resource", "NotResource"),
+            fc.constantFrom<unknown>(
+                42,
+                true,
+                null,
+                { s3: "GetObject" },
+                ["s3:GetObject", 7],
+                [null],
+                [["s3:GetObject"]],
+                [{}],
+            ),
+        )
+        .map(([key, bad]) => ({
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: "*",
+            [key]: bad,
+        })),
     fc.constantFrom<unknown>({}, { Effect: "Allow" }, { Effect: "Allow", Resource: "*", Principal: "*" }),
 );
 
 /** A document text or object that cannot be a policy. `what` says why, for the failure message. */
-const malformedDocument: fc.Arbitrary<{ what: string; document: unknown }> = fc.oneof(
-    fc.string({ minLength: 1, maxLength: 60 })
-        .filter((s) => s.trim() !== "" && (() => { try { JSON.parse(s); return false; } catch { return true; } })())
-        .map((s) => ({ what: "not JSON", document: s })),
-    fc.integer({ min: 1, max: JSON.stringify(VALID_DOC).length - 1 })
-        .map((cut) => ({ what: "truncated JSON", document: JSON.stringify(VALID_DOC).slice(0, cut) })),
-    fc.constantFrom("{'Statement': []}", "{\"Statement\": [],}", "  ", "\t\n").map((s) => ({ what: "almost JSON", document: s })),
-    fc.constantFrom<unknown>(null, 42, "a string", true, [], [VALID_DOC.Statement[0]]).map((v) => ({ what: "JSON but not an object", document: JSON.stringify(v) })),
-    fc.constantFrom<unknown>({ Version: "2012-10-17" }, { Statment: VALID_DOC.Statement }, { Version: "2012-10-17", Statements: [] })
-        .map((d) => ({ what: "no Statement", document: JSON.stringify(d) })),
-    fc.tuple(brokenStatement, fc.nat({ max: 3 })).map(([bad, goodBefore]) => ({
-        what: "a statement that is not one",
-        document: JSON.stringify({ Version: "2012-10-17", Statement: [...new Array(goodBefore).fill(VALID_DOC.Statement[0]), bad] }),
-    })),
-    fc.tuple(brokenStatement, fc.integer({ min: 200, max: 1000 })).map(([bad, n]) => ({
-        what: "a huge Statement list ending in a statement that is not one",
-        document: JSON.stringify({ Statement: [...new Array(n).fill(VALID_DOC.Statement[0]), bad] }),
-    })),
-    fc.integer({ min: 20, max: 120 }).map((d) => ({ what: "deeply nested, no statement", document: JSON.stringify(nest(d, {}, false)) })),
-).chain((m) => fc.constantFrom(
-    // As the program writes it (a JSON string), as an object (some resources take objects), or secret.
-    m,
-    { what: `${m.what} (secret)`, document: secret(m.document) },
-    ...(typeof m.document === "string" && isJsonObject(m.document)
-        ? [{ what: `${m.what} (as an object)`, document: JSON.parse(m.document) as unknown }]
-        : []),
-));
+const malformedDocument: fc.Arbitrary<{ what: string; document: unknown }> = fc
+    .oneof(
+        fc
+            .string({ minLength: 1, maxLength: 60 })
+            .filter(
+                (s) =>
+                    s.trim() !== "" &&
+                    (() => {
+                        try {
+                            JSON.parse(s);
+                            return false;
+                        } catch {
+                            return true;
+                        }
+                    })(),
+            )
+            .map((s) => ({ what: "not JSON", document: s })),
+        fc
+            .integer({ min: 1, max: JSON.stringify(VALID_DOC).length - 1 })
+            .map((cut) => ({ what: "truncated JSON", document: JSON.stringify(VALID_DOC).slice(0, cut) })),
+        fc
+            .constantFrom("{'Statement': []}", '{"Statement": [],}', "  ", "\t\n")
+            .map((s) => ({ what: "almost JSON", document: s })),
+        fc
+            .constantFrom<unknown>(null, 42, "a string", true, [], [VALID_DOC.Statement[0]])
+            .map((v) => ({ what: "JSON but not an object", document: JSON.stringify(v) })),
+        fc
+            .constantFrom<unknown>(
+                { Version: "2012-10-17" },
+                { Statment: VALID_DOC.Statement },
+                { Version: "2012-10-17", Statements: [] },
+            )
+            .map((d) => ({ what: "no Statement", document: JSON.stringify(d) })),
+        fc.tuple(brokenStatement, fc.nat({ max: 3 })).map(([bad, goodBefore]) => ({
+            what: "a statement that is not one",
+            document: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [...new Array(goodBefore).fill(VALID_DOC.Statement[0]), bad],
+            }),
+        })),
+        fc.tuple(brokenStatement, fc.integer({ min: 200, max: 1000 })).map(([bad, n]) => ({
+            what: "a huge Statement list ending in a statement that is not one",
+            document: JSON.stringify({ Statement: [...new Array(n).fill(VALID_DOC.Statement[0]), bad] }),
+        })),
+        fc
+            .integer({ min: 20, max: 120 })
+            .map((d) => ({ what: "deeply nested, no statement", document: JSON.stringify(nest(d, {}, false)) })),
+    )
+    .chain((m) =>
+        fc.constantFrom(
+            // As the program writes it (a JSON string), as an object (some resources take objects), or secret.
+            m,
+            { what: `${m.what} (secret)`, document: secret(m.document) },
+            ...(typeof m.document === "string" && isJsonObject(m.document)
+                ? [{ what: `${m.what} (as an object)`, document: JSON.parse(m.document) as unknown }]
+                : []),
+        ),
+    );
 
 function isJsonObject(text: string): boolean {
     try {
@@ -257,14 +397,21 @@ const unknownDocument: fc.Arbitrary<{ what: string; document: unknown }> = fc.co
 interface DocumentCarrier {
     label: string;
     /** Builds the resources for one document; the first one's URN is the subject. */
-    build(name: string, document: unknown, junk: Record<string, unknown>): { subject: string; resources: TestResource[] };
+    build(
+        name: string,
+        document: unknown,
+        junk: Record<string, unknown>,
+    ): { subject: string; resources: TestResource[] };
 }
 
 function carrier(type: string, key: string, base: Record<string, unknown> = {}): DocumentCarrier {
     return {
         label: `${type} ${key}`,
         build(name, document, junk) {
-            return { subject: urnOf(type, name), resources: [{ type, name, props: { ...junk, ...base, [key]: document } }] };
+            return {
+                subject: urnOf(type, name),
+                resources: [{ type, name, props: { ...junk, ...base, [key]: document } }],
+            };
         },
     };
 }
@@ -282,7 +429,17 @@ const DOCUMENT_CARRIERS: DocumentCarrier[] = [
             const type = AWS_TYPES.iamRole;
             return {
                 subject: urnOf(type, name),
-                resources: [{ type, name, props: { ...junk, assumeRolePolicy: ACCOUNT_ROOT_TRUST, inlinePolicies: [{ name: "inline", policy: document }] } }],
+                resources: [
+                    {
+                        type,
+                        name,
+                        props: {
+                            ...junk,
+                            assumeRolePolicy: ACCOUNT_ROOT_TRUST,
+                            inlinePolicies: [{ name: "inline", policy: document }],
+                        },
+                    },
+                ],
             };
         },
     },
@@ -298,10 +455,18 @@ const DOCUMENT_CARRIERS: DocumentCarrier[] = [
     carrier(AWS_TYPES.snsTopic, "policy"),
     carrier(AWS_TYPES.snsTopicPolicy, "policy", { arn: "arn:aws:sns:us-west-2:123456789012:some-topic" }),
     carrier(AWS_TYPES.sqsQueue, "policy"),
-    carrier(AWS_TYPES.sqsQueuePolicy, "policy", { queueUrl: "https://sqs.us-west-2.amazonaws.com/123456789012/some-queue" }),
+    carrier(AWS_TYPES.sqsQueuePolicy, "policy", {
+        queueUrl: "https://sqs.us-west-2.amazonaws.com/123456789012/some-queue",
+    }),
     carrier(AWS_TYPES.secretsmanagerSecret, "policy"),
-    carrier(AWS_TYPES.secretsmanagerSecretPolicy, "policy", { secretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:some" }),
-    carrier(AWS_TYPES.vpcEndpoint, "policy", { id: "vpce-fuzz", vpcEndpointType: "Gateway", serviceName: "com.amazonaws.us-west-2.s3" }),
+    carrier(AWS_TYPES.secretsmanagerSecretPolicy, "policy", {
+        secretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:some",
+    }),
+    carrier(AWS_TYPES.vpcEndpoint, "policy", {
+        id: "vpce-fuzz",
+        vpcEndpointType: "Gateway",
+        serviceName: "com.amazonaws.us-west-2.s3",
+    }),
     carrier(AWS_TYPES.efsFileSystemPolicy, "policy", { fileSystemId: "fs-fuzz" }),
     carrier(AWS_TYPES.ecrRepositoryPolicy, "policy", { repository: "some-repo" }),
     carrier(AWS_TYPES.backupVaultPolicy, "policy", { backupVaultName: "some-vault" }),
@@ -316,7 +481,11 @@ const DOCUMENT_CARRIERS: DocumentCarrier[] = [
                 subject: urnOf(type, name),
                 resources: [
                     { type, name, props: { ...junk, domainName: `${name}-domain`, accessPolicies: document } },
-                    { type: AWS_TYPES.opensearchDomain, name: `${name}-domain`, props: { domainName: `${name}-domain` } },
+                    {
+                        type: AWS_TYPES.opensearchDomain,
+                        name: `${name}-domain`,
+                        props: { domainName: `${name}-domain` },
+                    },
                 ],
             };
         },
@@ -328,8 +497,20 @@ const DOCUMENT_CARRIERS: DocumentCarrier[] = [
             return {
                 subject: urnOf(endpoint, `${name}-endpoint`),
                 resources: [
-                    { type: endpoint, name: `${name}-endpoint`, props: { id: `vpce-${name}`, vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-west-2.kinesis-streams" } },
-                    { type: AWS_TYPES.vpcEndpointPolicy, name, props: { ...junk, vpcEndpointId: `vpce-${name}`, policy: document } },
+                    {
+                        type: endpoint,
+                        name: `${name}-endpoint`,
+                        props: {
+                            id: `vpce-${name}`,
+                            vpcEndpointType: "Interface",
+                            serviceName: "com.amazonaws.us-west-2.kinesis-streams",
+                        },
+                    },
+                    {
+                        type: AWS_TYPES.vpcEndpointPolicy,
+                        name,
+                        props: { ...junk, vpcEndpointId: `vpce-${name}`, policy: document },
+                    },
                 ],
             };
         },
@@ -347,12 +528,23 @@ function propertyNamed(c: DocumentCarrier): string {
 function fromRecords(records: ResourceRecord[]): TestResource[] {
     const stack = records.find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
     const rehome = (urn: string | undefined) => (urn && urn === stack ? TEST_STACK_URN : urn);
-    return records.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => ({
-        type: r.type, name: r.name, urn: r.urn, id: r.id, custom: r.custom, parent: rehome(r.parent), provider: r.provider,
-        dependencies: r.dependencies.map((d) => rehome(d)!),
-        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map((d) => rehome(d)!)])),
-        inputs: r.inputs, outputs: r.outputs,
-    }));
+    return records
+        .filter((r) => r.type !== "pulumi:pulumi:Stack")
+        .map((r) => ({
+            type: r.type,
+            name: r.name,
+            urn: r.urn,
+            id: r.id,
+            custom: r.custom,
+            parent: rehome(r.parent),
+            provider: r.provider,
+            dependencies: r.dependencies.map((d) => rehome(d)!),
+            propertyDependencies: Object.fromEntries(
+                Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map((d) => rehome(d)!)]),
+            ),
+            inputs: r.inputs,
+            outputs: r.outputs,
+        }));
 }
 
 type Path = (string | number)[];
@@ -366,20 +558,51 @@ type Path = (string | number)[];
 function paths(value: unknown, prefix: Path = [], out: Path[] = [], depth = 0): Path[] {
     if (depth > 8) return out;
     if (Array.isArray(value)) {
-        value.slice(0, 20).forEach((v, i) => { out.push([...prefix, i]); paths(v, [...prefix, i], out, depth + 1); });
+        value.slice(0, 20).forEach((v, i) => {
+            out.push([...prefix, i]);
+            paths(v, [...prefix, i], out, depth + 1);
+        });
     } else if (value && typeof value === "object") {
         const record = value as Record<string, unknown>;
         if (SECRET_SIG_KEY in record) {
             if (record[SECRET_SIG_KEY] === SECRET_SIG) paths(record.value, [...prefix, "value"], out, depth + 1);
             return out;
         }
-        for (const [k, v] of Object.entries(record)) { out.push([...prefix, k]); paths(v, [...prefix, k], out, depth + 1); }
+        for (const [k, v] of Object.entries(record)) {
+            out.push([...prefix, k]);
+            paths(v, [...prefix, k], out, depth + 1);
+        }
     }
     return out;
 }
 
-type EditKind = "replace" | "delete" | "unknown" | "secret" | "null" | "stringify" | "parse" | "wrap" | "unwrap" | "huge" | "deep" | "reference";
-const EDIT_KINDS: EditKind[] = ["replace", "delete", "unknown", "secret", "null", "stringify", "parse", "wrap", "unwrap", "huge", "deep", "reference"];
+type EditKind =
+    | "replace"
+    | "delete"
+    | "unknown"
+    | "secret"
+    | "null"
+    | "stringify"
+    | "parse"
+    | "wrap"
+    | "unwrap"
+    | "huge"
+    | "deep"
+    | "reference";
+const EDIT_KINDS: EditKind[] = [
+    "replace",
+    "delete",
+    "unknown",
+    "secret",
+    "null",
+    "stringify",
+    "parse",
+    "wrap",
+    "unwrap",
+    "huge",
+    "deep",
+    "reference",
+];
 
 interface Edit {
     resource: number;
@@ -392,27 +615,43 @@ interface Edit {
 
 function edited(current: unknown, e: Edit): unknown | typeof DELETE {
     switch (e.kind) {
-        case "replace": return e.value;
-        case "delete": return DELETE;
-        case "unknown": return UNKNOWN;
-        case "secret": return secret(current);
-        case "null": return null;
-        case "stringify": return JSON.stringify(current) ?? null;
+        case "replace":
+            return e.value;
+        case "delete":
+            return DELETE;
+        case "unknown":
+            return UNKNOWN;
+        case "secret":
+            return secret(current);
+        case "null":
+            return null;
+        case "stringify":
+            return JSON.stringify(current) ?? null;
         case "parse": {
             if (typeof current !== "string") return current;
-            try { return JSON.parse(current) as unknown; } catch { return current; }
+            try {
+                return JSON.parse(current) as unknown;
+            } catch {
+                return current;
+            }
         }
-        case "wrap": return [current];
-        case "unwrap": return Array.isArray(current) ? (current[0] ?? null) : current;
+        case "wrap":
+            return [current];
+        case "unwrap":
+            return Array.isArray(current) ? (current[0] ?? null) : current;
         // Up to ~20 000 nodes and ~2 MB: @pulumi/policy deserializes a resource's properties once
         // per policy (Analyze) and every resource's once per stack policy (AnalyzeStack), so a
         // bigger bag measures the SDK (time, and memory until the kernel kills the pack), not the rules.
         case "huge": {
             const bytes = JSON.stringify(current)?.length ?? 1;
-            return new Array(Math.max(1, Math.min(2000, Math.floor(20_000 / nodeCount(current)), Math.floor(2_000_000 / bytes)))).fill(current);
+            return new Array(
+                Math.max(1, Math.min(2000, Math.floor(20_000 / nodeCount(current)), Math.floor(2_000_000 / bytes))),
+            ).fill(current);
         }
-        case "deep": return nest(100, current, Array.isArray(current));
-        case "reference": return e.reference;
+        case "deep":
+            return nest(100, current, Array.isArray(current));
+        case "reference":
+            return e.reference;
     }
 }
 
@@ -433,7 +672,10 @@ function nodeCount(value: unknown, budget = 20_000): number {
 function applyEdit(props: Record<string, unknown>, e: Edit): Record<string, unknown> {
     const copy = structuredClone(props);
     const nodes = paths(copy);
-    if (nodes.length === 0) return e.kind === "replace" && e.value && typeof e.value === "object" && !Array.isArray(e.value) ? { ...(e.value as object) } : copy;
+    if (nodes.length === 0)
+        return e.kind === "replace" && e.value && typeof e.value === "object" && !Array.isArray(e.value)
+            ? { ...(e.value as object) }
+            : copy;
     const at = nodes[e.node % nodes.length]!;
     let parent: any = copy;
     for (const step of at.slice(0, -1)) parent = parent[step];
@@ -486,7 +728,9 @@ function crashes(vs: Violation[]): Violation[] {
 }
 
 function describeViolations(vs: Violation[]): string {
-    return vs.map((v) => `  ${v.policyName} [${v.enforcementLevel}] on ${v.urn || "the stack"}: ${v.message.slice(0, 400)}`).join("\n");
+    return vs
+        .map((v) => `  ${v.policyName} [${v.enforcementLevel}] on ${v.urn || "the stack"}: ${v.message.slice(0, 400)}`)
+        .join("\n");
 }
 
 /**
@@ -554,7 +798,9 @@ describe("pack fuzzing: hostile property bags through the analyzer protocol (fas
         await inFlight;
         try {
             await fc.assert(property, {
-                seed: SEED, numRuns: RUNS, ...(REPLAY_PATH ? { path: REPLAY_PATH } : {}),
+                seed: SEED,
+                numRuns: RUNS,
+                ...(REPLAY_PATH ? { path: REPLAY_PATH } : {}),
                 plugins: [fc.interruptAfterTimeLimit(PROPERTY_TIME_LIMIT_MS, { failOnInterrupt: false })],
             });
         } finally {
@@ -597,20 +843,42 @@ describe("pack fuzzing: hostile property bags through the analyzer protocol (fas
         };
         const value = hostileValue(pools);
         const bag = hostileBag(pools, value);
-        const extra = fc.array(fc.tuple(fc.constantFrom(...types), bag, fc.nat(), fc.dictionary(fc.constantFrom(...pools.keys), fc.array(fc.nat(), { maxLength: 2 }), { maxKeys: 2, noNullPrototype: true })), { maxLength: 6 });
-        await assertProperty(fc.asyncProperty(fc.tuple(...types.map(() => bag)), extra, async (bags, extras) => {
-            const batch: TestResource[] = types.map((type, i) => ({ type, name: `r${i}`, id: `r${i}-id`, props: bags[i] }));
-            const urns = batch.map((r) => urnOf(r.type, r.name));
-            extras.forEach(([type, props, parent, deps], i) => {
-                batch.push({
-                    type, name: `x${i}`, props,
-                    parent: urns[parent % urns.length],
-                    // Property dependencies are what the graph falls back on when a reference is unknown.
-                    propertyDependencies: Object.fromEntries(Object.entries(deps).map(([k, idx]) => [k, idx.map((n) => urns[n % urns.length]!)])),
+        const extra = fc.array(
+            fc.tuple(
+                fc.constantFrom(...types),
+                bag,
+                fc.nat(),
+                fc.dictionary(fc.constantFrom(...pools.keys), fc.array(fc.nat(), { maxLength: 2 }), {
+                    maxKeys: 2,
+                    noNullPrototype: true,
+                }),
+            ),
+            { maxLength: 6 },
+        );
+        await assertProperty(
+            fc.asyncProperty(fc.tuple(...types.map(() => bag)), extra, async (bags, extras) => {
+                const batch: TestResource[] = types.map((type, i) => ({
+                    type,
+                    name: `r${i}`,
+                    id: `r${i}-id`,
+                    props: bags[i],
+                }));
+                const urns = batch.map((r) => urnOf(r.type, r.name));
+                extras.forEach(([type, props, parent, deps], i) => {
+                    batch.push({
+                        type,
+                        name: `x${i}`,
+                        props,
+                        parent: urns[parent % urns.length],
+                        // Property dependencies are what the graph falls back on when a reference is unknown.
+                        propertyDependencies: Object.fromEntries(
+                            Object.entries(deps).map(([k, idx]) => [k, idx.map((n) => urns[n % urns.length]!)]),
+                        ),
+                    });
                 });
-            });
-            await preview(batch);
-        }));
+                await preview(batch);
+            }),
+        );
     });
 
     it("no rule throws or hangs on realistic stacks with a few hostile edits", async function () {
@@ -628,40 +896,67 @@ describe("pack fuzzing: hostile property bags through the analyzer protocol (fas
                 value: hostileValue(pools),
                 reference: fc.constantFrom(...pools.strings),
             });
-            await assertProperty(fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 8 }), async (edits) => {
-                const mutated = mutate(seedStack.resources, edits);
-                // Edits compound (a huge copy of a huge copy): past a few MB a request measures the
-                // SDK's per-policy deserialization, not the rules, so such a case is skipped.
-                fc.pre(JSON.stringify(mutated).length < MAX_REQUEST_CHARS);
-                await preview(mutated);
-            }));
+            await assertProperty(
+                fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 8 }), async (edits) => {
+                    const mutated = mutate(seedStack.resources, edits);
+                    // Edits compound (a huge copy of a huge copy): past a few MB a request measures the
+                    // SDK's per-policy deserialization, not the rules, so such a case is skipped.
+                    fc.pre(JSON.stringify(mutated).length < MAX_REQUEST_CHARS);
+                    await preview(mutated);
+                }),
+            );
         }
     });
 
     it("reports every malformed policy document on the resource that carries it, by a decided finding naming the property", async function () {
         const pools: Pools = { keys: literals.filter((s) => /^[A-Za-z][A-Za-z0-9]{0,40}$/.test(s)), strings: literals };
         const junk = hostileBag(pools, hostileValue(pools));
-        await assertProperty(fc.asyncProperty(fc.tuple(...DOCUMENT_CARRIERS.map(() => fc.tuple(malformedDocument, junk))), async (cases) => {
-            const built = DOCUMENT_CARRIERS.map((c, i) => ({ c, doc: cases[i]![0], ...c.build(`doc${i}`, cases[i]![0].document, cases[i]![1]) }));
-            const vs = await preview(built.flatMap((b) => b.resources));
-            const silent = built.filter(({ c, subject }) =>
-                !vs.some((v) => v.urn === subject && !v.undecided && v.message.includes(propertyNamed(c))));
-            if (silent.length) {
-                throw new Error(`malformed documents no rule reported:\n${silent.map(({ c, doc }) =>
-                    `  ${c.label}: ${doc.what}: ${JSON.stringify(doc.document).slice(0, 200)}`).join("\n")}`);
-            }
-        }));
+        await assertProperty(
+            fc.asyncProperty(
+                fc.tuple(...DOCUMENT_CARRIERS.map(() => fc.tuple(malformedDocument, junk))),
+                async (cases) => {
+                    const built = DOCUMENT_CARRIERS.map((c, i) => ({
+                        c,
+                        doc: cases[i]![0],
+                        ...c.build(`doc${i}`, cases[i]![0].document, cases[i]![1]),
+                    }));
+                    const vs = await preview(built.flatMap((b) => b.resources));
+                    const silent = built.filter(
+                        ({ c, subject }) =>
+                            !vs.some((v) => v.urn === subject && !v.undecided && v.message.includes(propertyNamed(c))),
+                    );
+                    if (silent.length) {
+                        throw new Error(
+                            `malformed documents no rule reported:\n${silent
+                                .map(
+                                    ({ c, doc }) =>
+                                        `  ${c.label}: ${doc.what}: ${JSON.stringify(doc.document).slice(0, 200)}`,
+                                )
+                                .join("\n")}`,
+                        );
+                    }
+                },
+            ),
+        );
     });
 
     it("never passes a policy document unknown at preview silently: at least an undecided advisory", async function () {
-        await assertProperty(fc.asyncProperty(fc.tuple(...DOCUMENT_CARRIERS.map(() => unknownDocument)), async (docs) => {
-            const built = DOCUMENT_CARRIERS.map((c, i) => ({ c, doc: docs[i]!, ...c.build(`doc${i}`, docs[i]!.document, {}) }));
-            const vs = await preview(built.flatMap((b) => b.resources));
-            const silent = built.filter(({ subject }) => !vs.some((v) => saysSomethingAbout(v, subject)));
-            if (silent.length) {
-                throw new Error(`unknown documents nothing was said about:\n${silent.map(({ c, doc }) => `  ${c.label}: ${doc.what}`).join("\n")}\n` +
-                    `what the pack said:\n${describeViolations(vs.filter((v) => v.undecided))}`);
-            }
-        }));
+        await assertProperty(
+            fc.asyncProperty(fc.tuple(...DOCUMENT_CARRIERS.map(() => unknownDocument)), async (docs) => {
+                const built = DOCUMENT_CARRIERS.map((c, i) => ({
+                    c,
+                    doc: docs[i]!,
+                    ...c.build(`doc${i}`, docs[i]!.document, {}),
+                }));
+                const vs = await preview(built.flatMap((b) => b.resources));
+                const silent = built.filter(({ subject }) => !vs.some((v) => saysSomethingAbout(v, subject)));
+                if (silent.length) {
+                    throw new Error(
+                        `unknown documents nothing was said about:\n${silent.map(({ c, doc }) => `  ${c.label}: ${doc.what}`).join("\n")}\n` +
+                            `what the pack said:\n${describeViolations(vs.filter((v) => v.undecided))}`,
+                    );
+                }
+            }),
+        );
     });
 });

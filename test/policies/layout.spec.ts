@@ -24,7 +24,11 @@ describe("pack layout", () => {
 
     it("has no rule file without rules", () => {
         const used = new Set(loadCatalogue().map((e) => e.file));
-        expect(ruleFiles().map((f) => `policies/rules/${f}.ts`).filter((f) => !used.has(f))).to.deep.equal([]);
+        expect(
+            ruleFiles()
+                .map((f) => `policies/rules/${f}.ts`)
+                .filter((f) => !used.has(f)),
+        ).to.deep.equal([]);
     });
 
     it("keeps rule files from importing each other (shared code lives in policies/lib)", () => {
@@ -40,14 +44,15 @@ describe("pack layout", () => {
         const imported = [...index.matchAll(/from "\.\/rules\/([^"]+)"/g)].map((m) => m[1]);
         expect([...imported].sort()).to.deep.equal([...ruleFiles()].sort());
         const spread = [...index.matchAll(/^\s+\.\.\.(\w+),$/gm)].map((m) => m[1]);
-        const alias = Object.fromEntries([...index.matchAll(/import \{ rules as (\w+) \} from "\.\/rules\/([^"]+)"/g)].map((m) => [m[1], m[2]]));
+        const alias = Object.fromEntries(
+            [...index.matchAll(/import \{ rules as (\w+) \} from "\.\/rules\/([^"]+)"/g)].map((m) => [m[1], m[2]]),
+        );
         expect(spread.map((a) => alias[a])).to.deep.equal(ruleFiles());
     });
 });
 
 /** The longest a function may be, in lines from its first token to its closing brace. */
 const MAX_FUNCTION_LINES = 80;
-
 
 /** TypeScript and JavaScript sources below `dir` (relative to the repository), builds excluded. */
 function sourceFiles(dir: string): string[] {
@@ -75,18 +80,28 @@ function functionName(node: ts.SignatureDeclaration, source: ts.SourceFile): str
  */
 function isDataTable(node: ts.SignatureDeclaration & { body?: ts.Node }): boolean {
     const literal = (e: ts.Node | undefined): boolean => {
-        while (e && (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e))) e = e.expression;
+        while (e && (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)))
+            e = e.expression;
         return !!e && (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e));
     };
     const body = node.body;
     if (!body) return false;
     if (!ts.isBlock(body)) return literal(body);
-    return body.statements.length === 1 && ts.isReturnStatement(body.statements[0]!) && literal(body.statements[0].expression);
+    return (
+        body.statements.length === 1 &&
+        ts.isReturnStatement(body.statements[0]!) &&
+        literal(body.statements[0].expression)
+    );
 }
 
 /** `<file> <enclosing> > <name>` and length of every function over the limit in `file` (below `root`). */
 function oversizedFunctions(file: string, root = ROOT): { key: string; lines: number; line: number }[] {
-    const source = ts.createSourceFile(file, fs.readFileSync(path.join(root, file), "utf8"), ts.ScriptTarget.Latest, true);
+    const source = ts.createSourceFile(
+        file,
+        fs.readFileSync(path.join(root, file), "utf8"),
+        ts.ScriptTarget.Latest,
+        true,
+    );
     const out: { key: string; lines: number; line: number }[] = [];
     const visit = (node: ts.Node, enclosing: string[]): void => {
         let inner = enclosing;

@@ -28,8 +28,13 @@ function copyPack(into: string): string {
 }
 
 function build(dir: string, ...args: string[]): string {
-    return execFileSync(process.execPath, [path.join(dir, "build.js"), ...args], { cwd: dir, encoding: "utf8", stdio: "pipe" }) +
-        "";
+    return (
+        execFileSync(process.execPath, [path.join(dir, "build.js"), ...args], {
+            cwd: dir,
+            encoding: "utf8",
+            stdio: "pipe",
+        }) + ""
+    );
 }
 
 async function startError(dir: string): Promise<string> {
@@ -58,7 +63,8 @@ describe("the compiled policy pack", function () {
         expect(manifest.scripts ?? {}).to.not.have.any.keys("prepare", "prepack", "postpack", "install", "postinstall");
         const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
         expect(root.scripts.prepare).to.equal("node policies/build.js --if-stale");
-        for (const script of ["pregate", "premutation", "prebench:gate"]) expect(root.scripts[script]).to.equal(root.scripts.prepare);
+        for (const script of ["pregate", "premutation", "prebench:gate"])
+            expect(root.scripts[script]).to.equal(root.scripts.prepare);
     });
 
     it("refuses to start without a build, naming `npm run build`", async () => {
@@ -84,7 +90,10 @@ describe("the compiled policy pack", function () {
     });
 
     it("refuses a build older than its sources (content, not file times), naming the file and `npm run build`", async () => {
-        const rule = fs.readdirSync(path.join(pack, "rules")).filter((f) => f.endsWith(".ts")).sort()[0]!;
+        const rule = fs
+            .readdirSync(path.join(pack, "rules"))
+            .filter((f) => f.endsWith(".ts"))
+            .sort()[0]!;
         const file = path.join(pack, "rules", rule);
         const original = fs.readFileSync(file, "utf8");
         fs.writeFileSync(file, original + "\n// an edit after the build\n");
@@ -112,12 +121,23 @@ describe("the compiled policy pack", function () {
         fs.mkdirSync(out);
         // The CLI runs `npm pack --loglevel=error` in the pack folder and takes all of stdout,
         // trimmed, as the tarball's name (pulumi/pulumi sdk/nodejs/npm/npm.go, Pack).
-        const stdout = execFileSync("npm", ["pack", "--loglevel=error", "--pack-destination", out], { cwd: pack, encoding: "utf8" });
+        const stdout = execFileSync("npm", ["pack", "--loglevel=error", "--pack-destination", out], {
+            cwd: pack,
+            encoding: "utf8",
+        });
         const name = stdout.trim();
         expect(name).to.match(/^secure-web-app-policies-[\d.]+\.tgz$/);
         execFileSync("tar", ["-xzf", path.join(out, name), "-C", out]);
         const published = path.join(out, "package");
-        for (const f of ["PulumiPolicy.yaml", "package.json", "entry.js", "build.js", "dist/index.js", "dist/build-info.json", "index.ts"]) {
+        for (const f of [
+            "PulumiPolicy.yaml",
+            "package.json",
+            "entry.js",
+            "build.js",
+            "dist/index.js",
+            "dist/build-info.json",
+            "index.ts",
+        ]) {
             expect(fs.existsSync(path.join(published, f)), f).to.equal(true);
         }
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(out, "node_modules"), "dir");

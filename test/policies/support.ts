@@ -41,11 +41,11 @@ export function mandatory(all: Violation[]): Violation[] {
 export const ACCOUNT = "123456789012";
 export const REGION = "us-west-2";
 
-
 /** A policy document as the program writes it: a JSON string (PACK_UNKNOWN inside as the engine's string). */
 export function doc(...statements: object[]): string {
     return JSON.stringify({ Version: "2012-10-17", Statement: statements }, (_key, value: unknown) =>
-        value === PACK_UNKNOWN ? SDK_UNKNOWN_STRING : value);
+        value === PACK_UNKNOWN ? SDK_UNKNOWN_STRING : value,
+    );
 }
 
 /*
@@ -62,47 +62,171 @@ export const LAMBDA_TRUST = JSON.stringify({
 
 export const EDGE_TRUST = JSON.stringify({
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com", "edgelambda.amazonaws.com"] }, Action: "sts:AssumeRole" }],
+    Statement: [
+        {
+            Effect: "Allow",
+            Principal: { Service: ["lambda.amazonaws.com", "edgelambda.amazonaws.com"] },
+            Action: "sts:AssumeRole",
+        },
+    ],
 });
 
 const KINESIS_WRITE = JSON.stringify({
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Action: ["kinesis:PutRecord"], Resource: "arn:aws:kinesis:us-west-2:123456789012:stream/events" }],
+    Statement: [
+        {
+            Effect: "Allow",
+            Action: ["kinesis:PutRecord"],
+            Resource: "arn:aws:kinesis:us-west-2:123456789012:stream/events",
+        },
+    ],
 });
 
 const ENDPOINT_POLICY = JSON.stringify({
-    Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalAccount": "123456789012" } } }],
+    Statement: [
+        {
+            Effect: "Allow",
+            Principal: "*",
+            Action: "*",
+            Resource: "*",
+            Condition: { StringEquals: { "aws:PrincipalAccount": "123456789012" } },
+        },
+    ],
 });
 
 /** The compliant stack; `over` replaces resources by name (undefined removes one). */
 export function network(over: Record<string, TestResource | undefined> = {}): TestResource[] {
     const base: TestResource[] = [
-        { type: AWS_TYPES.vpc, name: "vpc", props: { id: "vpc-1", cidrBlock: "10.0.0.0/16", enableDnsSupport: true, enableDnsHostnames: true, mainRouteTableId: "rtb-main" } },
+        {
+            type: AWS_TYPES.vpc,
+            name: "vpc",
+            props: {
+                id: "vpc-1",
+                cidrBlock: "10.0.0.0/16",
+                enableDnsSupport: true,
+                enableDnsHostnames: true,
+                mainRouteTableId: "rtb-main",
+            },
+        },
         { type: AWS_TYPES.internetGateway, name: "igw", props: { id: "igw-1", vpcId: "vpc-1" } },
-        { type: AWS_TYPES.subnet, name: "public-a", props: { id: "subnet-pa", vpcId: "vpc-1", availabilityZone: "us-west-2a", mapPublicIpOnLaunch: true } },
-        { type: AWS_TYPES.subnet, name: "private-a", props: { id: "subnet-a", vpcId: "vpc-1", availabilityZone: "us-west-2a", mapPublicIpOnLaunch: false } },
-        { type: AWS_TYPES.subnet, name: "private-b", props: { id: "subnet-b", vpcId: "vpc-1", availabilityZone: "us-west-2b" } },
-        { type: AWS_TYPES.routeTable, name: "public-rt", props: { id: "rtb-pub", vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }] } },
-        { type: AWS_TYPES.routeTableAssociation, name: "public-a-rta", props: { subnetId: "subnet-pa", routeTableId: "rtb-pub" } },
+        {
+            type: AWS_TYPES.subnet,
+            name: "public-a",
+            props: { id: "subnet-pa", vpcId: "vpc-1", availabilityZone: "us-west-2a", mapPublicIpOnLaunch: true },
+        },
+        {
+            type: AWS_TYPES.subnet,
+            name: "private-a",
+            props: { id: "subnet-a", vpcId: "vpc-1", availabilityZone: "us-west-2a", mapPublicIpOnLaunch: false },
+        },
+        {
+            type: AWS_TYPES.subnet,
+            name: "private-b",
+            props: { id: "subnet-b", vpcId: "vpc-1", availabilityZone: "us-west-2b" },
+        },
+        {
+            type: AWS_TYPES.routeTable,
+            name: "public-rt",
+            props: { id: "rtb-pub", vpcId: "vpc-1", routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }] },
+        },
+        {
+            type: AWS_TYPES.routeTableAssociation,
+            name: "public-a-rta",
+            props: { subnetId: "subnet-pa", routeTableId: "rtb-pub" },
+        },
         // A NAT gateway is a type no rule names (the type table holds the ones the pack judges).
         { type: "aws:ec2/natGateway:NatGateway", name: "nat", props: { id: "nat-1", subnetId: "subnet-pa" } },
         { type: AWS_TYPES.routeTable, name: "private-rt", props: { id: "rtb-priv", vpcId: "vpc-1" } },
-        { type: AWS_TYPES.route, name: "private-default", props: { routeTableId: "rtb-priv", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" } },
-        { type: AWS_TYPES.routeTableAssociation, name: "private-a-rta", props: { subnetId: "subnet-a", routeTableId: "rtb-priv" } },
-        { type: AWS_TYPES.routeTableAssociation, name: "private-b-rta", props: { subnetId: "subnet-b", routeTableId: "rtb-priv" } },
-        { type: AWS_TYPES.vpcEndpoint, name: "s3", props: { id: "vpce-s3", vpcId: "vpc-1", serviceName: "com.amazonaws.us-west-2.s3", vpcEndpointType: "Gateway", routeTableIds: ["rtb-priv"], policy: ENDPOINT_POLICY } },
-        { type: AWS_TYPES.vpcEndpoint, name: "dynamodb", props: { id: "vpce-ddb", vpcId: "vpc-1", serviceName: "com.amazonaws.us-west-2.dynamodb", vpcEndpointType: "Gateway", routeTableIds: ["rtb-priv"], policy: ENDPOINT_POLICY } },
-        { type: AWS_TYPES.vpcEndpoint, name: "kinesis", props: { id: "vpce-kin", vpcId: "vpc-1", serviceName: "com.amazonaws.us-west-2.kinesis-streams", vpcEndpointType: "Interface", privateDnsEnabled: true, subnetIds: ["subnet-a", "subnet-b"], policy: ENDPOINT_POLICY } },
-        { type: AWS_TYPES.securityGroup, name: "lambda-sg", props: { id: "sg-1", vpcId: "vpc-1", ingress: [], egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }] } },
-        { type: AWS_TYPES.defaultSecurityGroup, name: "default-sg", props: { id: "sg-default", vpcId: "vpc-1", ingress: [], egress: [] } },
+        {
+            type: AWS_TYPES.route,
+            name: "private-default",
+            props: { routeTableId: "rtb-priv", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" },
+        },
+        {
+            type: AWS_TYPES.routeTableAssociation,
+            name: "private-a-rta",
+            props: { subnetId: "subnet-a", routeTableId: "rtb-priv" },
+        },
+        {
+            type: AWS_TYPES.routeTableAssociation,
+            name: "private-b-rta",
+            props: { subnetId: "subnet-b", routeTableId: "rtb-priv" },
+        },
+        {
+            type: AWS_TYPES.vpcEndpoint,
+            name: "s3",
+            props: {
+                id: "vpce-s3",
+                vpcId: "vpc-1",
+                serviceName: "com.amazonaws.us-west-2.s3",
+                vpcEndpointType: "Gateway",
+                routeTableIds: ["rtb-priv"],
+                policy: ENDPOINT_POLICY,
+            },
+        },
+        {
+            type: AWS_TYPES.vpcEndpoint,
+            name: "dynamodb",
+            props: {
+                id: "vpce-ddb",
+                vpcId: "vpc-1",
+                serviceName: "com.amazonaws.us-west-2.dynamodb",
+                vpcEndpointType: "Gateway",
+                routeTableIds: ["rtb-priv"],
+                policy: ENDPOINT_POLICY,
+            },
+        },
+        {
+            type: AWS_TYPES.vpcEndpoint,
+            name: "kinesis",
+            props: {
+                id: "vpce-kin",
+                vpcId: "vpc-1",
+                serviceName: "com.amazonaws.us-west-2.kinesis-streams",
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                subnetIds: ["subnet-a", "subnet-b"],
+                policy: ENDPOINT_POLICY,
+            },
+        },
+        {
+            type: AWS_TYPES.securityGroup,
+            name: "lambda-sg",
+            props: {
+                id: "sg-1",
+                vpcId: "vpc-1",
+                ingress: [],
+                egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }],
+            },
+        },
+        {
+            type: AWS_TYPES.defaultSecurityGroup,
+            name: "default-sg",
+            props: { id: "sg-default", vpcId: "vpc-1", ingress: [], egress: [] },
+        },
         { type: AWS_TYPES.flowLog, name: "flow-log", props: { id: "fl-1", vpcId: "vpc-1", trafficType: "ALL" } },
-        { type: AWS_TYPES.iamRole, name: "api-role", props: { id: "api-role", name: "api-role", arn: "arn:aws:iam::123456789012:role/api-role", assumeRolePolicy: LAMBDA_TRUST } },
+        {
+            type: AWS_TYPES.iamRole,
+            name: "api-role",
+            props: {
+                id: "api-role",
+                name: "api-role",
+                arn: "arn:aws:iam::123456789012:role/api-role",
+                assumeRolePolicy: LAMBDA_TRUST,
+            },
+        },
         { type: AWS_TYPES.iamRolePolicy, name: "api-kinesis", props: { role: "api-role", policy: KINESIS_WRITE } },
         {
-            type: AWS_TYPES.lambdaFunction, name: "api",
+            type: AWS_TYPES.lambdaFunction,
+            name: "api",
             props: {
-                id: "api-fn", name: "api-fn", arn: "arn:aws:lambda:us-west-2:123456789012:function:api-fn", runtime: "python3.12",
-                role: "arn:aws:iam::123456789012:role/api-role", tracingConfig: { mode: "Active" }, reservedConcurrentExecutions: 10,
+                id: "api-fn",
+                name: "api-fn",
+                arn: "arn:aws:lambda:us-west-2:123456789012:function:api-fn",
+                runtime: "python3.12",
+                role: "arn:aws:iam::123456789012:role/api-role",
+                tracingConfig: { mode: "Active" },
+                reservedConcurrentExecutions: 10,
                 vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-1"] },
             },
         },
@@ -130,21 +254,35 @@ export function withProps(name: string, props: Record<string, unknown>): TestRes
     return { ...r, props: { ...r.props, ...props } };
 }
 
-
 /** The topic alarms notify in `monitored`. */
 export const ALARM_TOPIC_ARN = "arn:aws:sns:us-west-2:1:alarms";
 
 /** A metric alarm notifying the alarm topic (alarm specs). */
-export const alarm = (name: string, namespace: string, metricName: string, dimensions: Record<string, unknown>, extra: Partial<TestResource> = {}): TestResource =>
-    ({ type: AWS_TYPES.metricAlarm, name, props: { namespace, metricName, dimensions, alarmActions: [ALARM_TOPIC_ARN] }, ...extra });
+export const alarm = (
+    name: string,
+    namespace: string,
+    metricName: string,
+    dimensions: Record<string, unknown>,
+    extra: Partial<TestResource> = {},
+): TestResource => ({
+    type: AWS_TYPES.metricAlarm,
+    name,
+    props: { namespace, metricName, dimensions, alarmActions: [ALARM_TOPIC_ARN] },
+    ...extra,
+});
 
 /** The network stack plus a subscribed alarm topic and the function's Errors alarm; `over` replaces or removes entries. */
-export const monitored = (over: Record<string, TestResource | undefined> = {}) => network({
-    topic: { type: AWS_TYPES.snsTopic, name: "topic", props: { arn: ALARM_TOPIC_ARN } },
-    sub: { type: AWS_TYPES.snsTopicSubscription, name: "sub", props: { topic: ALARM_TOPIC_ARN, protocol: "email", endpoint: "ops@example.com" } },
-    errors: alarm("errors", "AWS/Lambda", "Errors", { FunctionName: "api-fn" }),
-    ...over,
-});
+export const monitored = (over: Record<string, TestResource | undefined> = {}) =>
+    network({
+        topic: { type: AWS_TYPES.snsTopic, name: "topic", props: { arn: ALARM_TOPIC_ARN } },
+        sub: {
+            type: AWS_TYPES.snsTopicSubscription,
+            name: "sub",
+            props: { topic: ALARM_TOPIC_ARN, protocol: "email", endpoint: "ops@example.com" },
+        },
+        errors: alarm("errors", "AWS/Lambda", "Errors", { FunctionName: "api-fn" }),
+        ...over,
+    });
 
 // ---- spec shapes ----------------------------------------------------------------------------
 
@@ -192,35 +330,73 @@ export function describeResourcePolicyRule(pack: () => PackHarness, c: ResourceP
             Principal: { Service: c.service },
             Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": c.sourceArn } },
         });
-        const tlsDeny = { Effect: "Deny", Principal: "*", Action: "*", Resource: c.resource, Condition: { Bool: { "aws:SecureTransport": "false" } } };
+        const tlsDeny = {
+            Effect: "Deny",
+            Principal: "*",
+            Action: "*",
+            Resource: c.resource,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        };
         for (const [type, props] of c.forms) {
-            const at = (name: string, ...statements: object[]) => ({ type, name, props: { ...props, policy: doc(...statements) } });
+            const at = (name: string, ...statements: object[]) => ({
+                type,
+                name,
+                props: { ...props, policy: doc(...statements) },
+            });
             it(`fails an Allow to * without a pin in ${type}`, async () => {
                 const v = await pack().analyze([at("p", star)]);
                 const f = findings(v, c.rule);
                 expect(f).to.have.length(1);
                 expect(f[0].enforcementLevel).to.equal("mandatory");
                 expect(f[0].urn).to.equal(urnOf(type, "p"));
-                expect(f[0].message).to.include(`'p' must not allow a "*" principal without a condition pinning the caller (policy statement[0] (Sid "Everyone"))`);
+                expect(f[0].message).to.include(
+                    `'p' must not allow a "*" principal without a condition pinning the caller (policy statement[0] (Sid "Everyone"))`,
+                );
             });
             it(`fails {AWS: "*"}, NotPrincipal, and * pinned only by wildcard values in ${type}`, async () => {
                 const v = await pack().analyze([
                     at("aws-star", allow({ Principal: { AWS: "*" } })),
                     at("not-principal", allow({ NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } })),
-                    at("any-arn", allow({ Principal: "*", Condition: { ArnLike: { "aws:SourceArn": c.sourceArn.replace(ACCOUNT, "*") } } })),
-                    at("any-account", allow({ Principal: "*", Condition: { StringLike: { "aws:SourceAccount": "*" } } })),
-                    at("any-org", allow({ Principal: "*", Condition: { StringLike: { "aws:PrincipalOrgID": "o-*" } } })),
+                    at(
+                        "any-arn",
+                        allow({
+                            Principal: "*",
+                            Condition: { ArnLike: { "aws:SourceArn": c.sourceArn.replace(ACCOUNT, "*") } },
+                        }),
+                    ),
+                    at(
+                        "any-account",
+                        allow({ Principal: "*", Condition: { StringLike: { "aws:SourceAccount": "*" } } }),
+                    ),
+                    at(
+                        "any-org",
+                        allow({ Principal: "*", Condition: { StringLike: { "aws:PrincipalOrgID": "o-*" } } }),
+                    ),
                 ]);
-                expect(findings(v, c.rule).map((x) => x.resourceName)).to.deep.equal(["aws-star", "not-principal", "any-arn", "any-account", "any-org"]);
+                expect(findings(v, c.rule).map((x) => x.resourceName)).to.deep.equal([
+                    "aws-star",
+                    "not-principal",
+                    "any-arn",
+                    "any-account",
+                    "any-org",
+                ]);
             });
             it(`fails a service principal without a confused-deputy condition in ${type}`, async () => {
                 const v = await pack().analyze([
                     at("unpinned", allow({ Principal: { Service: c.service } })),
-                    at("caller-key-only", allow({ Principal: { Service: c.service }, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } })),
+                    at(
+                        "caller-key-only",
+                        allow({
+                            Principal: { Service: c.service },
+                            Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+                        }),
+                    ),
                 ]);
                 const f = findings(v, c.rule);
                 expect(f.map((x) => x.resourceName)).to.deep.equal(["unpinned", "caller-key-only"]);
-                expect(f[0].message).to.include(`must not allow service principal "${c.service}" without a condition pinning the source (policy statement[0])`);
+                expect(f[0].message).to.include(
+                    `must not allow service principal "${c.service}" without a condition pinning the source (policy statement[0])`,
+                );
             });
             it(`passes a pinned service grant, * pinned to this account or organisation, a named account and a Deny to * in ${type}`, async () => {
                 const v = await pack().analyze([
@@ -229,9 +405,15 @@ export function describeResourcePolicyRule(pack: () => PackHarness, c: ResourceP
                         tlsDeny,
                         pinnedService,
                         allow({ Principal: "*", Condition: { StringEquals: { "aws:PrincipalAccount": ACCOUNT } } }),
-                        allow({ Principal: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }),
+                        allow({
+                            Principal: "*",
+                            Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+                        }),
                         allow({ Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } }),
-                        allow({ Principal: { Service: c.service }, Condition: { StringEquals: { "aws:SourceOwner": ACCOUNT } } }),
+                        allow({
+                            Principal: { Service: c.service },
+                            Condition: { StringEquals: { "aws:SourceOwner": ACCOUNT } },
+                        }),
                     ),
                 ]);
                 expect(findings(v, c.rule)).to.deep.equal([]);
@@ -250,7 +432,19 @@ export function describeResourcePolicyRule(pack: () => PackHarness, c: ResourceP
             const v = await pack().analyze([
                 { type, name: "bad", props: { ...props, policy: "{not json" } },
                 { type, name: "later", props: { ...props, policy: PACK_UNKNOWN } },
-                { type, name: "pin", props: { ...props, policy: doc(allow({ Principal: { Service: c.service }, Condition: { StringEquals: { "aws:SourceArn": PACK_UNKNOWN } } })) } },
+                {
+                    type,
+                    name: "pin",
+                    props: {
+                        ...props,
+                        policy: doc(
+                            allow({
+                                Principal: { Service: c.service },
+                                Condition: { StringEquals: { "aws:SourceArn": PACK_UNKNOWN } },
+                            }),
+                        ),
+                    },
+                },
                 { type, name: "who", props: { ...props, policy: doc(allow({ Principal: PACK_UNKNOWN })) } },
             ]);
             const f = findings(v, c.rule);
@@ -295,7 +489,9 @@ export function ruleCases(rule: string, cases: RuleCase[]): void {
                 await pack.configure(c.config ? { [rule]: c.config } : {});
                 const all = await pack.analyze(c.given);
                 const found = findings(all, rule);
-                const names = found.map((v) => c.given.find((r) => (r.urn ?? urnOf(r.type, r.name)) === v.urn)?.name ?? v.urn);
+                const names = found.map(
+                    (v) => c.given.find((r) => (r.urn ?? urnOf(r.type, r.name)) === v.urn)?.name ?? v.urn,
+                );
                 expect(names.sort(), found.map((v) => v.message).join("\n")).to.deep.equal([...c.flags].sort());
                 if (c.says) for (const v of found) expect(v.message).to.match(c.says);
                 const open = undecided(all, rule).map((v) => v.message);

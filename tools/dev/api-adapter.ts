@@ -66,7 +66,15 @@ export interface ProxyEventV1 {
 }
 
 /** Hop-by-hop headers end at the first proxy (CloudFront); Host is replaced (AllViewerExceptHostHeader). */
-const NOT_FORWARDED = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "host"]);
+const NOT_FORWARDED = new Set([
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "upgrade",
+    "te",
+    "host",
+]);
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -74,8 +82,10 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 export function requestTime(epochMs: number): string {
     const d = new Date(epochMs);
     const two = (n: number) => String(n).padStart(2, "0");
-    return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:` +
-        `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
+    return (
+        `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:` +
+        `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`
+    );
 }
 
 function decodeComponent(s: string): string {
@@ -118,7 +128,10 @@ export function buildProxyEvent(req: ViewerRequest, ctx: ApiContext): ProxyEvent
     add("X-Forwarded-For", req.sourceIp);
     add("X-Forwarded-Port", "443");
     add("X-Forwarded-Proto", "https");
-    add("X-Amzn-Trace-Id", `Root=1-${Math.floor(ctx.now / 1000).toString(16)}-${ctx.requestId.replace(/-/g, "").slice(0, 24)}`);
+    add(
+        "X-Amzn-Trace-Id",
+        `Root=1-${Math.floor(ctx.now / 1000).toString(16)}-${ctx.requestId.replace(/-/g, "").slice(0, 24)}`,
+    );
     const headers = Object.fromEntries(Object.entries(multiValueHeaders).map(([k, v]) => [k, v[v.length - 1]!]));
 
     let queryStringParameters: Record<string, string> | null = null;
@@ -133,7 +146,8 @@ export function buildProxyEvent(req: ViewerRequest, ctx: ApiContext): ProxyEvent
             (multiValueQueryStringParameters[key] ??= []).push(value);
         }
         queryStringParameters = Object.fromEntries(
-            Object.entries(multiValueQueryStringParameters).map(([k, v]) => [k, v[v.length - 1]!]));
+            Object.entries(multiValueQueryStringParameters).map(([k, v]) => [k, v[v.length - 1]!]),
+        );
         if (Object.keys(queryStringParameters).length === 0) {
             queryStringParameters = null;
             multiValueQueryStringParameters = null;
@@ -221,11 +235,15 @@ export function missingResource(requestId: string): HttpAnswer {
 export function proxyResponse(invocation: Invocation, requestId: string): { answer: HttpAnswer; problem?: string } {
     if (!invocation.ok) {
         if (invocation.errorType === "Sandbox.Timedout") {
-            return { answer: gatewayError(504, "Endpoint request timed out", "InternalServerErrorException", requestId),
-                problem: invocation.errorMessage };
+            return {
+                answer: gatewayError(504, "Endpoint request timed out", "InternalServerErrorException", requestId),
+                problem: invocation.errorMessage,
+            };
         }
-        return { answer: gatewayError(502, "Internal server error", "InternalServerErrorException", requestId),
-            problem: `Lambda function error: ${invocation.errorType}: ${invocation.errorMessage}` };
+        return {
+            answer: gatewayError(502, "Internal server error", "InternalServerErrorException", requestId),
+            problem: `Lambda function error: ${invocation.errorType}: ${invocation.errorMessage}`,
+        };
     }
     const result = invocation.result as any;
     const malformed = (why: string) => ({

@@ -18,7 +18,13 @@ export interface AwsEndpoint {
 }
 
 export class AwsCallError extends Error {
-    constructor(readonly service: string, readonly action: string, readonly status: number, readonly code: string, message: string) {
+    constructor(
+        readonly service: string,
+        readonly action: string,
+        readonly status: number,
+        readonly code: string,
+        message: string,
+    ) {
         super(`${service} ${action} failed (${status} ${code}): ${message}`);
         this.name = "AwsCallError";
     }
@@ -37,13 +43,20 @@ interface RawResponse {
     body: Buffer;
 }
 
-function request(endpoint: AwsEndpoint, method: string, path: string, headers: Record<string, string>, body?: Buffer | string):
-    Promise<RawResponse> {
+function request(
+    endpoint: AwsEndpoint,
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: Buffer | string,
+): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
         const req = http.request(`${endpoint.url}${path}`, { method, headers, timeout: 15_000 }, (res) => {
             const chunks: Buffer[] = [];
             res.on("data", (c: Buffer) => chunks.push(c));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+            res.on("end", () =>
+                resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+            );
             res.on("error", reject);
         });
         req.on("timeout", () => req.destroy(new Error(`no answer from ${endpoint.url} within 15 s`)));
@@ -53,18 +66,30 @@ function request(endpoint: AwsEndpoint, method: string, path: string, headers: R
 }
 
 /** A call to a JSON-protocol service (DynamoDB: JSON 1.0, Kinesis: JSON 1.1). */
-export async function awsJson<T = any>(endpoint: AwsEndpoint, service: "dynamodb" | "kinesis", action: string, input: object):
-    Promise<T> {
+export async function awsJson<T = any>(
+    endpoint: AwsEndpoint,
+    service: "dynamodb" | "kinesis",
+    action: string,
+    input: object,
+): Promise<T> {
     const target = service === "dynamodb" ? `DynamoDB_20120810.${action}` : `Kinesis_20131202.${action}`;
-    const res = await request(endpoint, "POST", "/", {
-        "Content-Type": service === "dynamodb" ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1",
-        "X-Amz-Target": target,
-        Authorization: authorization(endpoint.region, service),
-    }, JSON.stringify(input));
+    const res = await request(
+        endpoint,
+        "POST",
+        "/",
+        {
+            "Content-Type": service === "dynamodb" ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1",
+            "X-Amz-Target": target,
+            Authorization: authorization(endpoint.region, service),
+        },
+        JSON.stringify(input),
+    );
     const text = res.body.toString("utf8");
     const parsed = text ? JSON.parse(text) : {};
     if (res.status >= 300) {
-        const code = String(parsed.__type ?? "Error").split("#").pop()!;
+        const code = String(parsed.__type ?? "Error")
+            .split("#")
+            .pop()!;
         throw new AwsCallError(service, action, res.status, code, String(parsed.message ?? parsed.Message ?? text));
     }
     return parsed as T;
@@ -83,14 +108,23 @@ export async function s3Request(endpoint: AwsEndpoint, method: string, path: str
 }
 
 const xmlUnescape = (s: string) =>
-    s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+    s
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&amp;/g, "&");
 
 /** Every key under `prefix` (ListObjectsV2, following continuation tokens). */
 export async function listObjectKeys(endpoint: AwsEndpoint, bucket: string, prefix: string): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-        const query = new URLSearchParams({ "list-type": "2", prefix, ...(token ? { "continuation-token": token } : {}) });
+        const query = new URLSearchParams({
+            "list-type": "2",
+            prefix,
+            ...(token ? { "continuation-token": token } : {}),
+        });
         const xml = (await s3Request(endpoint, "GET", `/${encodeURIComponent(bucket)}?${query}`)).toString("utf8");
         for (const m of xml.matchAll(/<Key>([^<]*)<\/Key>/g)) keys.push(xmlUnescape(m[1]!));
         const next = /<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(xml)?.[1];

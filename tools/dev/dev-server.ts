@@ -8,7 +8,14 @@ import { randomUUID } from "crypto";
 import * as http from "http";
 import * as path from "path";
 import {
-    ApiContext, buildProxyEvent, HttpAnswer, INTEGRATION_TIMEOUT_SECONDS, localApiId, missingResource, proxyPath, proxyResponse,
+    ApiContext,
+    buildProxyEvent,
+    HttpAnswer,
+    INTEGRATION_TIMEOUT_SECONDS,
+    localApiId,
+    missingResource,
+    proxyPath,
+    proxyResponse,
 } from "./api-adapter";
 import { LambdaBridge, localAwsEnvironment } from "./lambda-bridge";
 import { logger, PartName } from "./log";
@@ -45,7 +52,10 @@ const log = logger("dev");
 const web = logger("web");
 
 /** Each function's own variables, as the program sets them (names from the contract). */
-export function functionEnvironments(settings: DevSettings): { api: Record<string, string>; streamProcessor: Record<string, string> } {
+export function functionEnvironments(settings: DevSettings): {
+    api: Record<string, string>;
+    streamProcessor: Record<string, string>;
+} {
     const names = settings.contract.environment;
     return {
         api: {
@@ -87,17 +97,33 @@ export class DevServer {
         this.abortIfStopping();
         const endpoint = { url: moto.url, region: settings.region };
         const own = functionEnvironments(settings);
-        const bridge = (part: PartName, dir: string, name: string, region: string, env: Record<string, string>, timeoutSeconds: number) =>
+        const bridge = (
+            part: PartName,
+            dir: string,
+            name: string,
+            region: string,
+            env: Record<string, string>,
+            timeoutSeconds: number,
+        ) =>
             new LambdaBridge({
                 part,
                 functionDir: path.join(LAMBDAS_DIR, dir),
                 functionName: name,
-                environment: localAwsEnvironment(moto.url, region, name, { DEV_ACCOUNT_ID: settings.accountId, ...env }),
+                environment: localAwsEnvironment(moto.url, region, name, {
+                    DEV_ACCOUNT_ID: settings.accountId,
+                    ...env,
+                }),
                 timeoutSeconds,
             });
         const api = bridge("api", "api", settings.functions.api, settings.region, own.api, INTEGRATION_TIMEOUT_SECONDS);
-        const processor = bridge("stream", "stream_processor", settings.functions.streamProcessor, settings.region,
-            own.streamProcessor, STREAM_PROCESSOR_BOUND_SECONDS);
+        const processor = bridge(
+            "stream",
+            "stream_processor",
+            settings.functions.streamProcessor,
+            settings.region,
+            own.streamProcessor,
+            STREAM_PROCESSOR_BOUND_SECONDS,
+        );
         // Lambda@Edge runs in us-east-1 with no environment variables of its own (it still gets
         // the fake credentials, so nothing it might call could reach a real account).
         const edge = bridge("edge", "edge", settings.functions.edge, "us-east-1", {}, EDGE_BOUND_SECONDS);
@@ -107,8 +133,13 @@ export class DevServer {
         await Promise.all([moto.ready, ...this.bridges.map((b) => b.start())]);
         this.abortIfStopping();
         moto.child.on("exit", (code, signal) => {
-            if (!this.stopping) onFatal(new DevError(`moto stopped unexpectedly (code ${code}, signal ${signal})`,
-                "Look at the [moto] lines above, then start npm run dev again."));
+            if (!this.stopping)
+                onFatal(
+                    new DevError(
+                        `moto stopped unexpectedly (code ${code}, signal ${signal})`,
+                        "Look at the [moto] lines above, then start npm run dev again.",
+                    ),
+                );
         });
         await provision(endpoint, settings);
 
@@ -130,7 +161,9 @@ export class DevServer {
         if (this.site.keys.length === 0) log.error(`site/ has no files: every page will be 403 (${SITE_DIR})`);
         this.settings = settings;
         this.ready = true;
-        log.info(`table ${settings.tableName}, stream ${settings.streamName}, bucket ${settings.processedBucket} on ${moto.url}`);
+        log.info(
+            `table ${settings.tableName}, stream ${settings.streamName}, bucket ${settings.processedBucket} on ${moto.url}`,
+        );
         log.info(`ready: ${this.url}`);
     }
 
@@ -159,12 +192,21 @@ export class DevServer {
                 if (["content-length", "transfer-encoding"].includes(name.toLowerCase())) delete headers[name];
             }
             headers["Content-Length"] = [String(answer.body.length)];
-            res.writeHead(answer.status, Object.entries(headers).flatMap(([k, vs]) => vs.map((v) => [k, v])).flat());
+            res.writeHead(
+                answer.status,
+                Object.entries(headers)
+                    .flatMap(([k, vs]) => vs.map((v) => [k, v]))
+                    .flat(),
+            );
             res.end(method === "HEAD" ? undefined : answer.body);
             web.info(`${method} ${url} ${answer.status} ${Date.now() - started} ms${note}`);
         };
         if (!this.ready || !this.settings) {
-            finish({ status: 503, headers: { "Content-Type": ["text/plain"], "Retry-After": ["1"] }, body: Buffer.from("starting\n") });
+            finish({
+                status: 503,
+                headers: { "Content-Type": ["text/plain"], "Retry-After": ["1"] },
+                body: Buffer.from("starting\n"),
+            });
             return;
         }
         const settings = this.settings;
@@ -173,35 +215,61 @@ export class DevServer {
         const basePath = settings.contract.api.basePath;
         const failed = (e: unknown) => {
             web.error(`${method} ${url}: ${(e as Error).stack ?? e}`);
-            if (!res.headersSent) finish({ status: 500, headers: { "Content-Type": ["text/plain"] }, body: Buffer.from("dev server error\n") });
+            if (!res.headersSent)
+                finish({
+                    status: 500,
+                    headers: { "Content-Type": ["text/plain"] },
+                    body: Buffer.from("dev server error\n"),
+                });
         };
 
         if (proxyPath(url, basePath) !== undefined) {
-            readBody(req).then(async (body) => {
-                if (body === undefined) {
-                    finish({ status: 413, headers: { "Content-Type": ["application/json"] },
-                        body: Buffer.from(JSON.stringify({ message: "Request Too Long" })) });
-                    return;
-                }
-                if (proxyPath(url, basePath) === "") return finish(missingResource(requestId));
-                const ctx: ApiContext = {
-                    basePath, stage: this.api!.stage, region: settings.region, accountId: settings.accountId,
-                    apiId: this.api!.apiId, requestId, now: Date.now(),
-                    originVerify: { header: settings.contract.api.originVerifyHeader, value: settings.originVerify },
-                };
-                const event = buildProxyEvent({ method, url, rawHeaders: req.rawHeaders, body, sourceIp: clientIp }, ctx);
-                const invocation = await this.api!.bridge.invoke(event, requestId);
-                const { answer, problem } = proxyResponse(invocation, requestId);
-                if (problem) logger("api").error(`request ${requestId}: ${problem}`);
-                finish(answer);
-            }).catch(failed);
+            readBody(req)
+                .then(async (body) => {
+                    if (body === undefined) {
+                        finish({
+                            status: 413,
+                            headers: { "Content-Type": ["application/json"] },
+                            body: Buffer.from(JSON.stringify({ message: "Request Too Long" })),
+                        });
+                        return;
+                    }
+                    if (proxyPath(url, basePath) === "") return finish(missingResource(requestId));
+                    const ctx: ApiContext = {
+                        basePath,
+                        stage: this.api!.stage,
+                        region: settings.region,
+                        accountId: settings.accountId,
+                        apiId: this.api!.apiId,
+                        requestId,
+                        now: Date.now(),
+                        originVerify: {
+                            header: settings.contract.api.originVerifyHeader,
+                            value: settings.originVerify,
+                        },
+                    };
+                    const event = buildProxyEvent(
+                        { method, url, rawHeaders: req.rawHeaders, body, sourceIp: clientIp },
+                        ctx,
+                    );
+                    const invocation = await this.api!.bridge.invoke(event, requestId);
+                    const { answer, problem } = proxyResponse(invocation, requestId);
+                    if (problem) logger("api").error(`request ${requestId}: ${problem}`);
+                    finish(answer);
+                })
+                .catch(failed);
             return;
         }
 
         // The default behaviour allows GET, HEAD and OPTIONS; CloudFront refuses the rest.
         if (!["GET", "HEAD", "OPTIONS"].includes(method)) {
-            finish({ status: 403, headers: { "Content-Type": ["text/plain"] },
-                body: Buffer.from("This distribution is not configured to allow the HTTP request method that was used for this request.\n") });
+            finish({
+                status: 403,
+                headers: { "Content-Type": ["text/plain"] },
+                body: Buffer.from(
+                    "This distribution is not configured to allow the HTTP request method that was used for this request.\n",
+                ),
+            });
             req.resume();
             return;
         }
@@ -214,22 +282,30 @@ export class DevServer {
             region: settings.region,
         };
         const { bridge, staticSite } = this.edge!;
-        bridge.invoke(staticSite.originRequestEvent(method, url, clientIp, ctx), requestId).then((invocation) => {
-            const decision = staticSite.edgeDecision(invocation);
-            const edgeLog = logger("edge");
-            if ("error" in decision) {
-                edgeLog.error(`origin-request ${url}: ${decision.error}`);
-                finish({ status: 502, headers: { "Content-Type": ["text/plain"] },
-                    body: Buffer.from("502 ERROR: The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions.\n") });
-            } else if ("answer" in decision) {
-                edgeLog.info(`origin-request ${url} -> answered ${decision.answer.status}`);
-                finish(decision.answer);
-            } else {
-                const uri = url.split("?", 1)[0];
-                if (decision.uri !== uri) edgeLog.info(`origin-request ${uri} -> ${decision.uri}`);
-                finish(this.site!.get(decision.uri), decision.uri !== uri ? ` (edge: ${decision.uri})` : "");
-            }
-        }).catch(failed);
+        bridge
+            .invoke(staticSite.originRequestEvent(method, url, clientIp, ctx), requestId)
+            .then((invocation) => {
+                const decision = staticSite.edgeDecision(invocation);
+                const edgeLog = logger("edge");
+                if ("error" in decision) {
+                    edgeLog.error(`origin-request ${url}: ${decision.error}`);
+                    finish({
+                        status: 502,
+                        headers: { "Content-Type": ["text/plain"] },
+                        body: Buffer.from(
+                            "502 ERROR: The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions.\n",
+                        ),
+                    });
+                } else if ("answer" in decision) {
+                    edgeLog.info(`origin-request ${url} -> answered ${decision.answer.status}`);
+                    finish(decision.answer);
+                } else {
+                    const uri = url.split("?", 1)[0];
+                    if (decision.uri !== uri) edgeLog.info(`origin-request ${uri} -> ${decision.uri}`);
+                    finish(this.site!.get(decision.uri), decision.uri !== uri ? ` (edge: ${decision.uri})` : "");
+                }
+            })
+            .catch(failed);
     }
 
     /** Stops the server, the poller, the bridges and moto; safe to call more than once. */

@@ -3,7 +3,10 @@
  * fix it. main.ts prints `[dev] error: <message>` and `[dev] fix: <fix>` and exits 1.
  */
 export class DevError extends Error {
-    constructor(message: string, readonly fix: string) {
+    constructor(
+        message: string,
+        readonly fix: string,
+    ) {
         super(message);
         this.name = "DevError";
     }

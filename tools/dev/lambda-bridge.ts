@@ -43,8 +43,12 @@ interface Pending {
  * credentials for moto. Every inherited AWS_* variable is dropped and the shared config and
  * credentials files are pointed at /dev/null, so no real profile or key can be picked up.
  */
-export function localAwsEnvironment(endpointUrl: string, region: string, functionName: string, own: Record<string, string>):
-    NodeJS.ProcessEnv {
+export function localAwsEnvironment(
+    endpointUrl: string,
+    region: string,
+    functionName: string,
+    own: Record<string, string>,
+): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("AWS_")) env[k] = v;
     return {
@@ -85,26 +89,46 @@ export class LambdaBridge {
     /** Starts the process and waits for the handler's import (its cold start). */
     async start(): Promise<void> {
         const o = this.opts;
-        const child = spawn("python3", [BRIDGE_SCRIPT, o.functionDir, o.functionName, String(o.memoryMb ?? 256), String(o.timeoutSeconds)], {
-            stdio: ["pipe", "pipe", "pipe", "pipe"],
-            env: o.environment,
-            cwd: o.functionDir,
-        });
+        const child = spawn(
+            "python3",
+            [BRIDGE_SCRIPT, o.functionDir, o.functionName, String(o.memoryMb ?? 256), String(o.timeoutSeconds)],
+            {
+                stdio: ["pipe", "pipe", "pipe", "pipe"],
+                env: o.environment,
+                cwd: o.functionDir,
+            },
+        );
         this.child = child;
         pipeLines(child.stdout!, this.log.info);
         pipeLines(child.stderr!, this.log.info);
         const lines = readline.createInterface({ input: child.stdio[3] as NodeJS.ReadableStream });
         const ready = new Promise<void>((resolve, reject) => {
-            child.once("error", (e) => reject(new DevError(`could not start python3 for ${o.functionName}: ${e.message}`,
-                "Install Python 3 (3.11 or newer) and make sure `python3` is on PATH.")));
-            child.once("exit", (code) => reject(new DevError(
-                `the ${o.part} function's process exited during start (code ${code}); its output is above`,
-                `Fix the handler in ${path.relative(process.cwd(), o.functionDir) || o.functionDir} so that it imports.`)));
+            child.once("error", (e) =>
+                reject(
+                    new DevError(
+                        `could not start python3 for ${o.functionName}: ${e.message}`,
+                        "Install Python 3 (3.11 or newer) and make sure `python3` is on PATH.",
+                    ),
+                ),
+            );
+            child.once("exit", (code) =>
+                reject(
+                    new DevError(
+                        `the ${o.part} function's process exited during start (code ${code}); its output is above`,
+                        `Fix the handler in ${path.relative(process.cwd(), o.functionDir) || o.functionDir} so that it imports.`,
+                    ),
+                ),
+            );
             lines.once("line", (line) => {
                 const msg = JSON.parse(line);
                 if (msg.ready) resolve();
-                else reject(new DevError(`${o.functionDir}/handler.py failed to import: ${msg.errorType}: ${msg.errorMessage}`,
-                    `Fix the handler; its stack trace: ${(msg.stackTrace ?? []).join("").trim()}`));
+                else
+                    reject(
+                        new DevError(
+                            `${o.functionDir}/handler.py failed to import: ${msg.errorType}: ${msg.errorMessage}`,
+                            `Fix the handler; its stack trace: ${(msg.stackTrace ?? []).join("").trim()}`,
+                        ),
+                    );
             });
         });
         await ready;
@@ -114,7 +138,11 @@ export class LambdaBridge {
             if (this.child !== child) return;
             this.child = undefined;
             if (!this.stopping) this.log.error(`${o.functionName} process exited (code ${code}, signal ${signal})`);
-            this.finish({ ok: false, errorType: "Runtime.ExitError", errorMessage: `process exited (code ${code}, signal ${signal})` });
+            this.finish({
+                ok: false,
+                errorType: "Runtime.ExitError",
+                errorMessage: `process exited (code ${code}, signal ${signal})`,
+            });
         });
     }
 
@@ -141,18 +169,29 @@ export class LambdaBridge {
         const child = this.child;
         if (!child || this.stopping) {
             this.busy = false;
-            resolve({ ok: false, errorType: "Runtime.Unavailable", errorMessage: "the function's process is not running", requestId });
+            resolve({
+                ok: false,
+                errorType: "Runtime.Unavailable",
+                errorMessage: "the function's process is not running",
+                requestId,
+            });
             this.next();
             return;
         }
         const id = this.nextId++;
         const timeoutMs = this.opts.timeoutSeconds * 1000;
         const timer = setTimeout(() => {
-            this.log.error(`${this.opts.functionName} timed out after ${this.opts.timeoutSeconds} s (request ${requestId}); restarting it`);
+            this.log.error(
+                `${this.opts.functionName} timed out after ${this.opts.timeoutSeconds} s (request ${requestId}); restarting it`,
+            );
             // Forget the stuck process first: the next queued request starts a fresh one.
             this.child = undefined;
             child.kill("SIGKILL");
-            this.finish({ ok: false, errorType: "Sandbox.Timedout", errorMessage: `Task timed out after ${this.opts.timeoutSeconds} seconds` });
+            this.finish({
+                ok: false,
+                errorType: "Sandbox.Timedout",
+                errorMessage: `Task timed out after ${this.opts.timeoutSeconds} seconds`,
+            });
         }, timeoutMs);
         this.pending = { id, requestId, resolve: (inv) => resolve(inv), timer };
         (child.stdin as Writable).write(JSON.stringify({ id, event, requestId }) + "\n");
@@ -160,10 +199,16 @@ export class LambdaBridge {
 
     private onAnswer(msg: any): void {
         if (!this.pending || msg.id !== this.pending.id) return;
-        this.finish(msg.ok ? { ok: true, result: msg.result } : { ok: false, errorType: msg.errorType, errorMessage: msg.errorMessage });
+        this.finish(
+            msg.ok
+                ? { ok: true, result: msg.result }
+                : { ok: false, errorType: msg.errorType, errorMessage: msg.errorMessage },
+        );
     }
 
-    private finish(outcome: { ok: true; result: unknown } | { ok: false; errorType: string; errorMessage: string }): void {
+    private finish(
+        outcome: { ok: true; result: unknown } | { ok: false; errorType: string; errorMessage: string },
+    ): void {
         const pending = this.pending;
         if (!pending) return;
         this.pending = undefined;

@@ -28,7 +28,11 @@ export function logger(part: PartName): Logger {
  * until its newline (or the stream's end) so prefixes never land mid-line.
  * `keep` may drop lines that only add noise.
  */
-export function pipeLines(stream: Readable, log: (line: string) => void, keep: (line: string) => boolean = () => true): void {
+export function pipeLines(
+    stream: Readable,
+    log: (line: string) => void,
+    keep: (line: string) => boolean = () => true,
+): void {
     let pending = "";
     stream.setEncoding("utf8");
     stream.on("data", (chunk: string) => {

@@ -13,7 +13,8 @@ import { logger } from "./log";
 
 const log = logger("dev");
 
-const USAGE = "usage: npm run dev -- [--port <port, default 8080>] [--moto-port <port, default: a free one>] " +
+const USAGE =
+    "usage: npm run dev -- [--port <port, default 8080>] [--moto-port <port, default: a free one>] " +
     "[--stack <stack, default dev>] [--verbose]";
 
 export function parseArgs(argv: string[]): DevOptions {
@@ -21,7 +22,10 @@ export function parseArgs(argv: string[]): DevOptions {
     const port = (flag: string, value: string | undefined, allowZero: boolean): number => {
         const n = Number(value);
         if (value === undefined || !Number.isInteger(n) || n < (allowZero ? 0 : 1) || n > 65535) {
-            throw new DevError(`${flag} ${value ?? "(missing)"} is not a port`, `give ${flag} a whole number from ${allowZero ? 0 : 1} to 65535. ${USAGE}`);
+            throw new DevError(
+                `${flag} ${value ?? "(missing)"} is not a port`,
+                `give ${flag} a whole number from ${allowZero ? 0 : 1} to 65535. ${USAGE}`,
+            );
         }
         return n;
     };
@@ -29,15 +33,21 @@ export function parseArgs(argv: string[]): DevOptions {
         const [flag, inline] = argv[i]!.includes("=") ? argv[i]!.split(/=(.*)/s, 2) : [argv[i]!, undefined];
         const value = () => inline ?? argv[++i];
         switch (flag) {
-            case "--port": opts.port = port(flag, value(), false); break;
-            case "--moto-port": opts.motoPort = port(flag, value(), true); break;
+            case "--port":
+                opts.port = port(flag, value(), false);
+                break;
+            case "--moto-port":
+                opts.motoPort = port(flag, value(), true);
+                break;
             case "--stack": {
                 const stack = value();
                 if (!stack) throw new DevError("--stack needs a stack name", USAGE);
                 opts.stack = stack;
                 break;
             }
-            case "--verbose": opts.verbose = true; break;
+            case "--verbose":
+                opts.verbose = true;
+                break;
             case "-h":
             case "--help":
                 process.stdout.write(USAGE + "\n");

@@ -43,10 +43,14 @@ export interface MotoServer {
 /** Spawns moto at once (so its process can be stopped even mid-start) and watches for it to listen. */
 export function startMoto(port: number, opts: { verbose?: boolean } = {}): MotoServer {
     const log = logger("moto");
-    const child = spawn("python3", ["-c", DIE_WITH_PARENT, String(process.pid), "-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
-        stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, PYTHONUNBUFFERED: "1" },
-    });
+    const child = spawn(
+        "python3",
+        ["-c", DIE_WITH_PARENT, String(process.pid), "-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)],
+        {
+            stdio: ["ignore", "pipe", "pipe"],
+            env: { ...process.env, PYTHONUNBUFFERED: "1" },
+        },
+    );
     let recent: string[] = [];
     const remember = (line: string) => {
         recent = [...recent.slice(-19), line];
@@ -55,12 +59,23 @@ export function startMoto(port: number, opts: { verbose?: boolean } = {}): MotoS
     pipeLines(child.stdout!, log.info, remember);
     pipeLines(child.stderr!, log.info, remember);
     const exited = new Promise<never>((_, reject) => {
-        child.on("error", (e) => reject(new DevError(`could not start moto (python3 -m moto.server): ${e.message}`,
-            "Install Python 3 and the test requirements: python3 -m pip install -r requirements-dev.txt.")));
-        child.on("exit", (code, signal) => reject(new DevError(
-            `moto exited before it was ready (code ${code}, signal ${signal}): ${recent.join(" | ").slice(-600)}`,
-            "Install moto with its server extras: python3 -m pip install -r requirements-dev.txt " +
-            "(it lists moto[server]); a port clash shows above as 'Address already in use'.")));
+        child.on("error", (e) =>
+            reject(
+                new DevError(
+                    `could not start moto (python3 -m moto.server): ${e.message}`,
+                    "Install Python 3 and the test requirements: python3 -m pip install -r requirements-dev.txt.",
+                ),
+            ),
+        );
+        child.on("exit", (code, signal) =>
+            reject(
+                new DevError(
+                    `moto exited before it was ready (code ${code}, signal ${signal}): ${recent.join(" | ").slice(-600)}`,
+                    "Install moto with its server extras: python3 -m pip install -r requirements-dev.txt " +
+                        "(it lists moto[server]); a port clash shows above as 'Address already in use'.",
+                ),
+            ),
+        );
     });
     exited.catch(() => undefined);
     const url = `http://127.0.0.1:${port}`;
@@ -82,8 +97,12 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
             socket.once("error", () => {
                 socket.destroy();
                 if (Date.now() > deadline) {
-                    reject(new DevError(`moto did not open port ${port} within ${timeoutMs / 1000} s`,
-                        "Run `python3 -m moto.server -H 127.0.0.1 -p <port>` by hand to see why it does not start."));
+                    reject(
+                        new DevError(
+                            `moto did not open port ${port} within ${timeoutMs / 1000} s`,
+                            "Run `python3 -m moto.server -H 127.0.0.1 -p <port>` by hand to see why it does not start.",
+                        ),
+                    );
                 } else setTimeout(attempt, 100);
             });
         };
@@ -92,7 +111,11 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
 }
 
 /** Creates the table, stream and bucket; waits until the stream is ACTIVE. */
-export async function provision(endpoint: AwsEndpoint, settings: DevSettings, log: Logger = logger("moto")): Promise<void> {
+export async function provision(
+    endpoint: AwsEndpoint,
+    settings: DevSettings,
+    log: Logger = logger("moto"),
+): Promise<void> {
     const key = settings.contract.table.partitionKey;
     await awsJson(endpoint, "dynamodb", "CreateTable", {
         TableName: settings.tableName,
@@ -111,20 +134,26 @@ export async function provision(endpoint: AwsEndpoint, settings: DevSettings, lo
     });
     const deadline = Date.now() + 10_000;
     for (;;) {
-        const { StreamDescriptionSummary: summary } = await awsJson(endpoint, "kinesis", "DescribeStreamSummary",
-            { StreamName: settings.streamName });
+        const { StreamDescriptionSummary: summary } = await awsJson(endpoint, "kinesis", "DescribeStreamSummary", {
+            StreamName: settings.streamName,
+        });
         if (summary.StreamStatus === "ACTIVE") {
-            log.info(`stream ${settings.streamName} (${capacity.mode === "provisioned" ? `${capacity.shardCount} shard(s)` : "on-demand"}, ` +
-                `${summary.OpenShardCount} open)`);
+            log.info(
+                `stream ${settings.streamName} (${capacity.mode === "provisioned" ? `${capacity.shardCount} shard(s)` : "on-demand"}, ` +
+                    `${summary.OpenShardCount} open)`,
+            );
             break;
         }
-        if (Date.now() > deadline) throw new DevError(`stream ${settings.streamName} is not ACTIVE after 10 s`, "Restart npm run dev.");
+        if (Date.now() > deadline)
+            throw new DevError(`stream ${settings.streamName} is not ACTIVE after 10 s`, "Restart npm run dev.");
         await new Promise((r) => setTimeout(r, 100));
     }
 
     // Outside us-east-1 S3 wants the region as the bucket's location constraint.
-    const configuration = settings.region === "us-east-1" ? undefined :
-        `<CreateBucketConfiguration><LocationConstraint>${settings.region}</LocationConstraint></CreateBucketConfiguration>`;
+    const configuration =
+        settings.region === "us-east-1"
+            ? undefined
+            : `<CreateBucketConfiguration><LocationConstraint>${settings.region}</LocationConstraint></CreateBucketConfiguration>`;
     try {
         await s3Request(endpoint, "PUT", `/${settings.processedBucket}`, configuration);
     } catch (e) {
@@ -140,7 +169,12 @@ export function motoKinesisReader(endpoint: AwsEndpoint, streamName: string): Ki
             const shards: string[] = [];
             let token: string | undefined;
             do {
-                const page = await awsJson(endpoint, "kinesis", "ListShards", token ? { NextToken: token } : { StreamName: streamName });
+                const page = await awsJson(
+                    endpoint,
+                    "kinesis",
+                    "ListShards",
+                    token ? { NextToken: token } : { StreamName: streamName },
+                );
                 shards.push(...page.Shards.map((s: { ShardId: string }) => s.ShardId));
                 token = page.NextToken;
             } while (token);

@@ -7,9 +7,11 @@ import * as net from "net";
 import { DevError } from "./errors";
 
 export function portInUse(port: number, what: string, option: string): DevError {
-    return new DevError(`port ${port} on 127.0.0.1 (${what}) is already in use`,
+    return new DevError(
+        `port ${port} on 127.0.0.1 (${what}) is already in use`,
         `stop what holds it (\`lsof -i :${port}\` or \`ss -ltnp 'sport = :${port}'\` shows it; often an earlier npm run dev) ` +
-        `or choose another port with ${option} <port>`);
+            `or choose another port with ${option} <port>`,
+    );
 }
 
 /** Binds `server` to 127.0.0.1:port, turning EADDRINUSE into a message for people. */
@@ -18,7 +20,13 @@ export function listen(server: net.Server, port: number, what: string, option: s
         const onError = (e: NodeJS.ErrnoException) => {
             server.removeListener("listening", onListening);
             if (e.code === "EADDRINUSE") reject(portInUse(port, what, option));
-            else if (e.code === "EACCES") reject(new DevError(`port ${port} needs privileges to bind`, `use a port above 1023 with ${option} <port>`));
+            else if (e.code === "EACCES")
+                reject(
+                    new DevError(
+                        `port ${port} needs privileges to bind`,
+                        `use a port above 1023 with ${option} <port>`,
+                    ),
+                );
             else reject(e);
         };
         const onListening = () => {
@@ -38,4 +46,3 @@ export async function reservePort(port: number, what: string, option: string): P
     await new Promise((r) => probe.close(r));
     return chosen;
 }
-

@@ -59,8 +59,10 @@ export async function loadSettings(stack = "dev"): Promise<DevSettings> {
             .map((k) => k.slice(CONFIG_NAMESPACE.length + 1));
         app = parseConfig((k: ConfigKey) => config[`${CONFIG_NAMESPACE}:${k}`], present);
     } catch (e) {
-        throw new DevError(`Pulumi.${stack}.yaml: ${(e as Error).message}`,
-            "Fix the stack config (the README lists every key), or pick another stack with --stack.");
+        throw new DevError(
+            `Pulumi.${stack}.yaml: ${(e as Error).message}`,
+            "Fix the stack config (the README lists every key), or pick another stack with --stack.",
+        );
     }
     const names = new StackNames({ project, stack, region: app.region, accountId: MOTO_ACCOUNT_ID });
     // Outputs of known values outside a deployment resolve at once: take their values.

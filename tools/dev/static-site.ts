@@ -41,7 +41,9 @@ export function originRequestEvent(method: string, url: string, clientIp: string
                         headers: {
                             host: [{ key: "Host", value: ctx.siteBucketDomainName }],
                             "user-agent": [{ key: "User-Agent", value: "Amazon CloudFront" }],
-                            via: [{ key: "Via", value: `2.0 ${ctx.requestId.slice(0, 32)}.cloudfront.net (CloudFront)` }],
+                            via: [
+                                { key: "Via", value: `2.0 ${ctx.requestId.slice(0, 32)}.cloudfront.net (CloudFront)` },
+                            ],
                             "x-forwarded-for": [{ key: "X-Forwarded-For", value: clientIp }],
                         },
                         method,
@@ -80,7 +82,8 @@ export function edgeDecision(invocation: Invocation): EdgeDecision {
         }
         return { answer: { status: Number(result.status), headers, body: Buffer.from(String(result.body ?? "")) } };
     }
-    if (result && typeof result === "object" && typeof result.uri === "string" && result.uri.startsWith("/")) return { uri: result.uri };
+    if (result && typeof result === "object" && typeof result.uri === "string" && result.uri.startsWith("/"))
+        return { uri: result.uri };
     return { error: "the function returned neither a request with a uri nor a response" };
 }
 

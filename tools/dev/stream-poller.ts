@@ -33,7 +33,10 @@ export interface KinesisRecord {
 /** The Kinesis reads the mapping makes (GetShardIterator/GetRecords/ListShards). */
 export interface KinesisReader {
     listShards(): Promise<string[]>;
-    shardIterator(shardId: string, position: { type: "TRIM_HORIZON" | "LATEST" } | { type: "AFTER_SEQUENCE_NUMBER"; sequenceNumber: string }): Promise<string>;
+    shardIterator(
+        shardId: string,
+        position: { type: "TRIM_HORIZON" | "LATEST" } | { type: "AFTER_SEQUENCE_NUMBER"; sequenceNumber: string },
+    ): Promise<string>;
     getRecords(iterator: string, limit: number): Promise<{ records: KinesisRecord[]; nextIterator: string | null }>;
 }
 
@@ -72,12 +75,23 @@ interface Buffered {
     retries: number;
 }
 
-type Outcome = { kind: "success" } | { kind: "partial"; index: number } | { kind: "batch-failure"; why: string; functionError: boolean };
+type Outcome =
+    | { kind: "success" }
+    | { kind: "partial"; index: number }
+    | { kind: "batch-failure"; why: string; functionError: boolean };
 
 /** Reads one answer of the processor as the mapping does. */
-export function interpretResponse(invocation: Invocation, batch: KinesisRecord[], reportsItemFailures: boolean): Outcome {
+export function interpretResponse(
+    invocation: Invocation,
+    batch: KinesisRecord[],
+    reportsItemFailures: boolean,
+): Outcome {
     if (!invocation.ok) {
-        return { kind: "batch-failure", why: `${invocation.errorType}: ${invocation.errorMessage}`, functionError: true };
+        return {
+            kind: "batch-failure",
+            why: `${invocation.errorType}: ${invocation.errorMessage}`,
+            functionError: true,
+        };
     }
     const answer = invocation.result as any;
     if (!reportsItemFailures || answer === null || answer === undefined) return { kind: "success" };
@@ -85,21 +99,31 @@ export function interpretResponse(invocation: Invocation, batch: KinesisRecord[]
         return { kind: "batch-failure", why: "the answer is not a JSON object", functionError: false };
     }
     const failures = answer.batchItemFailures;
-    if (failures === undefined || failures === null || (Array.isArray(failures) && failures.length === 0)) return { kind: "success" };
-    if (!Array.isArray(failures)) return { kind: "batch-failure", why: "batchItemFailures is not a list", functionError: false };
+    if (failures === undefined || failures === null || (Array.isArray(failures) && failures.length === 0))
+        return { kind: "success" };
+    if (!Array.isArray(failures))
+        return { kind: "batch-failure", why: "batchItemFailures is not a list", functionError: false };
     let lowest = -1;
     for (const failure of failures) {
         const id = failure?.itemIdentifier;
         const index = typeof id === "string" && id ? batch.findIndex((r) => r.SequenceNumber === id) : -1;
         if (index < 0) {
-            return { kind: "batch-failure", why: `itemIdentifier ${JSON.stringify(id)} is not a sequence number of the batch`, functionError: false };
+            return {
+                kind: "batch-failure",
+                why: `itemIdentifier ${JSON.stringify(id)} is not a sequence number of the batch`,
+                functionError: false,
+            };
         }
         if (lowest < 0 || index < lowest) lowest = index;
     }
     return { kind: "partial", index: lowest };
 }
 
-export function kinesisEvent(batch: KinesisRecord[], shardId: string, o: Pick<PollerOptions, "streamArn" | "region" | "roleArn">): object {
+export function kinesisEvent(
+    batch: KinesisRecord[],
+    shardId: string,
+    o: Pick<PollerOptions, "streamArn" | "region" | "roleArn">,
+): object {
     return {
         Records: batch.map((r) => ({
             kinesis: {
@@ -137,7 +161,10 @@ export class ShardPoller {
     readonly discarded: DiscardedBatch[] = [];
     invocations = 0;
 
-    constructor(readonly shardId: string, private readonly o: PollerOptions) {}
+    constructor(
+        readonly shardId: string,
+        private readonly o: PollerOptions,
+    ) {}
 
     private get now(): number {
         return (this.o.now ?? Date.now)();
@@ -161,16 +188,22 @@ export class ShardPoller {
         const s = this.o.settings;
         if (this.iterator === null || this.buffer.length >= s.batchSize) return;
         if (this.iterator === undefined) {
-            this.iterator = await this.o.reader.shardIterator(this.shardId, this.lastRead
-                ? { type: "AFTER_SEQUENCE_NUMBER", sequenceNumber: this.lastRead }
-                : { type: s.startingPosition });
+            this.iterator = await this.o.reader.shardIterator(
+                this.shardId,
+                this.lastRead
+                    ? { type: "AFTER_SEQUENCE_NUMBER", sequenceNumber: this.lastRead }
+                    : { type: s.startingPosition },
+            );
         }
         let page;
         try {
             page = await this.o.reader.getRecords(this.iterator, s.batchSize - this.buffer.length);
         } catch (e) {
             // Iterators expire after five minutes; take a new one from where reading stopped.
-            if (/ExpiredIterator/.test(String((e as Error).message ?? e)) || (e as any)?.code === "ExpiredIteratorException") {
+            if (
+                /ExpiredIterator/.test(String((e as Error).message ?? e)) ||
+                (e as any)?.code === "ExpiredIteratorException"
+            ) {
                 this.iterator = undefined;
                 return;
             }
@@ -196,7 +229,11 @@ export class ShardPoller {
         const records = batch.map((b) => b.record);
         this.invocations++;
         const invocation = await this.o.invoke(kinesisEvent(records, this.shardId, this.o));
-        const outcome = interpretResponse(invocation, records, s.functionResponseTypes.includes("ReportBatchItemFailures"));
+        const outcome = interpretResponse(
+            invocation,
+            records,
+            s.functionResponseTypes.includes("ReportBatchItemFailures"),
+        );
         const range = `${records[0]!.SequenceNumber}..${records[records.length - 1]!.SequenceNumber}`;
 
         if (outcome.kind === "success") {
@@ -208,13 +245,17 @@ export class ShardPoller {
             // Bisect: both halves are tried alone, the first one next; no retry is counted.
             const first = Math.ceil(size / 2);
             this.planned.unshift(first, size - first);
-            this.o.log.error(`batch ${this.shardId} ${range} (${size} records) failed (${outcome.why}); bisecting into ${first} + ${size - first}`);
+            this.o.log.error(
+                `batch ${this.shardId} ${range} (${size} records) failed (${outcome.why}); bisecting into ${first} + ${size - first}`,
+            );
             return true;
         }
         const failedAt = outcome.kind === "partial" ? outcome.index : 0;
         if (outcome.kind === "partial") {
-            this.o.log.error(`batch ${this.shardId} ${range}: the function reported record ${records[failedAt]!.SequenceNumber} ` +
-                `(#${failedAt + 1} of ${size}) as failed; checkpointed ${failedAt}, retrying from it`);
+            this.o.log.error(
+                `batch ${this.shardId} ${range}: the function reported record ${records[failedAt]!.SequenceNumber} ` +
+                    `(#${failedAt + 1} of ${size}) as failed; checkpointed ${failedAt}, retrying from it`,
+            );
         } else {
             this.o.log.error(`batch ${this.shardId} ${range} (${size} records) failed: ${outcome.why}`);
         }
@@ -227,7 +268,9 @@ export class ShardPoller {
             this.discard(rest, "RetryAttemptsExhausted");
         } else {
             this.planned.unshift(rest);
-            this.o.log.info(`retry ${head.retries} of ${s.maximumRetryAttempts} for ${this.shardId} from ${head.record.SequenceNumber}`);
+            this.o.log.info(
+                `retry ${head.retries} of ${s.maximumRetryAttempts} for ${this.shardId} from ${head.record.SequenceNumber}`,
+            );
         }
         return true;
     }
@@ -241,8 +284,11 @@ export class ShardPoller {
         const maxAge = this.o.settings.maximumRecordAgeInSeconds;
         if (maxAge < 0) return; // -1: records never expire
         let expired = 0;
-        while (expired < this.buffer.length &&
-            this.now / 1000 - this.buffer[expired]!.record.ApproximateArrivalTimestamp > maxAge) expired++;
+        while (
+            expired < this.buffer.length &&
+            this.now / 1000 - this.buffer[expired]!.record.ApproximateArrivalTimestamp > maxAge
+        )
+            expired++;
         if (expired > 0) this.discard(expired, "RecordAgeExceeded");
     }
 
@@ -280,9 +326,11 @@ export class StreamPoller {
         this.shards = ids.map((id) => new ShardPoller(id, this.o));
         this.running = true;
         const s = this.o.settings;
-        this.o.log.info(`reading ${ids.length} shard(s) from ${s.startingPosition}: batch size ${s.batchSize}, window ` +
-            `${s.maximumBatchingWindowInSeconds} s, ${s.maximumRetryAttempts} retries, bisect ${s.bisectBatchOnFunctionError ? "on" : "off"}, ` +
-            `max record age ${s.maximumRecordAgeInSeconds} s, ${s.functionResponseTypes.join(", ") || "no partial batch responses"}`);
+        this.o.log.info(
+            `reading ${ids.length} shard(s) from ${s.startingPosition}: batch size ${s.batchSize}, window ` +
+                `${s.maximumBatchingWindowInSeconds} s, ${s.maximumRetryAttempts} retries, bisect ${s.bisectBatchOnFunctionError ? "on" : "off"}, ` +
+                `max record age ${s.maximumRecordAgeInSeconds} s, ${s.functionResponseTypes.join(", ") || "no partial batch responses"}`,
+        );
         this.loop = this.run();
     }
 

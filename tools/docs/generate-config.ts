@@ -31,7 +31,9 @@ export function renderConfigTable(): string {
     ];
     for (const key of CONFIG_KEYS) {
         const s = CONFIG_TABLE[key];
-        lines.push(`| \`${key}\` | ${s.type} | ${shownDefault(s.default)} | ${cell(s.accepted)} | ${cell(s.description)} |`);
+        lines.push(
+            `| \`${key}\` | ${s.type} | ${shownDefault(s.default)} | ${cell(s.accepted)} | ${cell(s.description)} |`,
+        );
     }
     return lines.join("\n");
 }
@@ -41,7 +43,9 @@ export function withConfigTable(readme: string): string {
     const begin = readme.indexOf(BEGIN_MARKER);
     const end = readme.indexOf(END_MARKER);
     if (begin < 0 || end < begin) {
-        throw new Error(`README.md has no config table markers: put "${BEGIN_MARKER}" and "${END_MARKER}" where the table goes`);
+        throw new Error(
+            `README.md has no config table markers: put "${BEGIN_MARKER}" and "${END_MARKER}" where the table goes`,
+        );
     }
     return `${readme.slice(0, begin + BEGIN_MARKER.length)}\n${renderConfigTable()}\n${readme.slice(end)}`;
 }

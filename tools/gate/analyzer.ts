@@ -37,7 +37,6 @@ const LEVEL_ENUM: Record<string, number> = { advisory: 0, mandatory: 1, disabled
 const ANALYZE_IN_FLIGHT = 8;
 const SEVERITY_NAMES: Record<number, string> = { 0: "", 1: "low", 2: "medium", 3: "high", 4: "critical" };
 
-
 /** The prefix the pack uses for findings it reports as exempted (see policies/lib). */
 const EXEMPTED_PREFIX = "exempted: ";
 
@@ -95,14 +94,22 @@ export class PackClient {
     /** Analyze calls made, for the benchmark. */
     analyzeCalls = 0;
 
-    private constructor(readonly dir: string, private readonly proc: ChildProcess, port: number,
-        private readonly timeoutMs: number) {
+    private constructor(
+        readonly dir: string,
+        private readonly proc: ChildProcess,
+        port: number,
+        private readonly timeoutMs: number,
+    ) {
         this.client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
             "grpc.max_receive_message_length": 400 * 1024 * 1024,
             "grpc.max_send_message_length": 400 * 1024 * 1024,
         });
-        proc.stderr?.on("data", (d) => { this.stderr = (this.stderr + d).slice(-20000); });
-        proc.on("exit", (code, signal) => { this.exited = { code, signal }; });
+        proc.stderr?.on("data", (d) => {
+            this.stderr = (this.stderr + d).slice(-20000);
+        });
+        proc.on("exit", (code, signal) => {
+            this.exited = { code, signal };
+        });
     }
 
     get pid(): number | undefined {
@@ -116,15 +123,19 @@ export class PackClient {
         // Start-up includes ts-node type-checking a TypeScript pack: never bound it below 120 s.
         const startTimeoutMs = Math.max(timeoutMs, 120_000);
         if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
-            throw new GateError(`no policy pack at ${packDir}: PulumiPolicy.yaml not found`,
-                "Point --policy-pack at a folder with PulumiPolicy.yaml (e.g. ./policies).");
+            throw new GateError(
+                `no policy pack at ${packDir}: PulumiPolicy.yaml not found`,
+                "Point --policy-pack at a folder with PulumiPolicy.yaml (e.g. ./policies).",
+            );
         }
         let runPolicyPack: string;
         try {
             runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
         } catch {
-            throw new GateError(`the policy pack's dependencies are not installed: @pulumi/pulumi cannot be found from ${packDir}`,
-                "Run `npm ci` at the repository root (the pack is an npm workspace).");
+            throw new GateError(
+                `the policy pack's dependencies are not installed: @pulumi/pulumi cannot be found from ${packDir}`,
+                "Run `npm ci` at the repository root (the pack is an npm workspace).",
+            );
         }
         const proc = spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", packDir], {
             cwd: packDir,
@@ -138,13 +149,19 @@ export class PackClient {
         });
         phaseObserver?.("spawned", proc.pid, packDir);
         let stderr = "";
-        proc.stderr.on("data", (d) => { stderr = (stderr + d).slice(-20000); });
+        proc.stderr.on("data", (d) => {
+            stderr = (stderr + d).slice(-20000);
+        });
         const port = await new Promise<number>((resolve, reject) => {
             let stdout = "";
             const timer = setTimeout(() => {
                 proc.kill("SIGKILL");
-                reject(new GateError(`policy pack ${packDir} did not start within ${startTimeoutMs / 1000} s`,
-                    "Look for blocking work at the pack's top level, or raise --timeout."));
+                reject(
+                    new GateError(
+                        `policy pack ${packDir} did not start within ${startTimeoutMs / 1000} s`,
+                        "Look for blocking work at the pack's top level, or raise --timeout.",
+                    ),
+                );
             }, startTimeoutMs);
             proc.stdout.on("data", (d) => {
                 stdout += d;
@@ -156,11 +173,17 @@ export class PackClient {
             });
             proc.on("exit", (code, signal) => {
                 clearTimeout(timer);
-                reject(new GateError(
-                    `policy pack ${packDir} failed to start (exit ${code ?? signal}): ${tail(stderr || stdout)}`,
-                    "Fix the error above in the pack (the CLI runs `pulumi preview --policy-pack` the same way)."));
+                reject(
+                    new GateError(
+                        `policy pack ${packDir} failed to start (exit ${code ?? signal}): ${tail(stderr || stdout)}`,
+                        "Fix the error above in the pack (the CLI runs `pulumi preview --policy-pack` the same way).",
+                    ),
+                );
             });
-            proc.on("error", (e) => { clearTimeout(timer); reject(e); });
+            proc.on("error", (e) => {
+                clearTimeout(timer);
+                reject(e);
+            });
         });
         const client = new PackClient(packDir, proc, port, timeoutMs);
         client.stderr = stderr;
@@ -192,11 +215,19 @@ export class PackClient {
                     // Give the exit event a moment to arrive so the message can carry the pack's stderr.
                     setTimeout(() => reject(this.crashed()), 50);
                 } else if (err.code === grpc.status.DEADLINE_EXCEEDED) {
-                    reject(new GateError(`policy pack ${this.dir} did not answer ${method} within ${this.timeoutMs / 1000} s`,
-                        "A policy is hanging (an endless loop or a promise that never settles); fix it or raise --timeout."));
+                    reject(
+                        new GateError(
+                            `policy pack ${this.dir} did not answer ${method} within ${this.timeoutMs / 1000} s`,
+                            "A policy is hanging (an endless loop or a promise that never settles); fix it or raise --timeout.",
+                        ),
+                    );
                 } else {
-                    reject(new GateError(`policy pack ${this.dir} failed in ${method}: ${err.details ?? err.message}`,
-                        "A policy threw; fix it (the real CLI aborts the preview on the same error)."));
+                    reject(
+                        new GateError(
+                            `policy pack ${this.dir} failed in ${method}: ${err.details ?? err.message}`,
+                            "A policy threw; fix it (the real CLI aborts the preview on the same error).",
+                        ),
+                    );
                 }
             });
         });
@@ -204,8 +235,10 @@ export class PackClient {
 
     private crashed(): GateError {
         const how = this.exited ? ` (exit ${this.exited.code ?? this.exited.signal})` : "";
-        return new GateError(`policy pack ${this.dir} crashed${how}: ${tail(this.stderr) || "no output"}`,
-            "Fix the crash in the pack; a crash is never a pass.");
+        return new GateError(
+            `policy pack ${this.dir} crashed${how}: ${tail(this.stderr) || "no output"}`,
+            "Fix the crash in the pack; a crash is never a pass.",
+        );
     }
 
     private async readInfo(dirAsGiven: string): Promise<void> {
@@ -219,28 +252,38 @@ export class PackClient {
                 description: p.getDescription(),
                 enforcementLevel: LEVEL_NAMES[p.getEnforcementlevel()] ?? "advisory",
                 severity: SEVERITY_NAMES[p.getSeverity()] || undefined,
-                framework: fw ? {
-                    name: fw.getName() || undefined, version: fw.getVersion() || undefined,
-                    reference: fw.getReference() || undefined, specification: fw.getSpecification() || undefined,
-                } : undefined,
+                framework: fw
+                    ? {
+                          name: fw.getName() || undefined,
+                          version: fw.getVersion() || undefined,
+                          reference: fw.getReference() || undefined,
+                          specification: fw.getSpecification() || undefined,
+                      }
+                    : undefined,
                 tags: p.getTagsList().length ? p.getTagsList() : undefined,
                 remediationSteps: p.getRemediationSteps() || undefined,
                 url: p.getUrl() || undefined,
-                configSchema: schema ? {
-                    properties: schema.getProperties()?.toJavaScript() ?? {},
-                    required: schema.getRequiredList(),
-                } : undefined,
+                configSchema: schema
+                    ? {
+                          properties: schema.getProperties()?.toJavaScript() ?? {},
+                          required: schema.getRequiredList(),
+                      }
+                    : undefined,
             };
         });
         for (const p of policies) this.declaredLevels.set(p.name, p.enforcementLevel);
         this.info = {
             // PulumiPolicy.yaml's version, when set, wins over the pack's (analyzer_plugin.go, GetAnalyzerInfo).
-            dir: dirAsGiven, name: resp.getName(), version: this.yamlVersion || resp.getVersion(),
-            displayName: resp.getDisplayname() || undefined, policies,
+            dir: dirAsGiven,
+            name: resp.getName(),
+            version: this.yamlVersion || resp.getVersion(),
+            displayName: resp.getDisplayname() || undefined,
+            policies,
         };
         resp.getInitialconfigMap().forEach((v: any, k: string) => {
             this.initialConfig[k] = {
-                enforcementLevel: v.getEnforcementlevel() !== undefined ? LEVEL_NAMES[v.getEnforcementlevel()] : undefined,
+                enforcementLevel:
+                    v.getEnforcementlevel() !== undefined ? LEVEL_NAMES[v.getEnforcementlevel()] : undefined,
                 properties: v.getProperties()?.toJavaScript(),
             };
         });
@@ -252,7 +295,10 @@ export class PackClient {
      */
     reconcile(fromFile: PolicyPackConfig): { config: PolicyPackConfig; errors: string[] } {
         // Reconcile from the levels the pack declares, not from an earlier Configure's.
-        const declared = this.info.policies.map((p) => ({ ...p, enforcementLevel: this.declaredLevels.get(p.name) ?? p.enforcementLevel }));
+        const declared = this.info.policies.map((p) => ({
+            ...p,
+            enforcementLevel: this.declaredLevels.get(p.name) ?? p.enforcementLevel,
+        }));
         return reconcilePolicyPackConfig(declared, this.initialConfig, fromFile);
     }
 
@@ -273,7 +319,8 @@ export class PackClient {
         await this.call("configure", req);
         // Effective levels: what the report prints for each policy.
         for (const p of this.info.policies) {
-            p.enforcementLevel = config[p.name]?.enforcementLevel ?? this.declaredLevels.get(p.name) ?? p.enforcementLevel;
+            p.enforcementLevel =
+                config[p.name]?.enforcementLevel ?? this.declaredLevels.get(p.name) ?? p.enforcementLevel;
         }
         return config;
     }
@@ -326,7 +373,9 @@ export class PackClient {
      * (the gate encodes the next request, and each resource's AnalyzeStack entry, while the pack
      * works); answers keep registration order, as the engine reports them.
      */
-    async preview(resources: ResourceRecord[]): Promise<{ violations: Violation[]; analyzeMs: number; analyzeStackMs: number }> {
+    async preview(
+        resources: ResourceRecord[],
+    ): Promise<{ violations: Violation[]; analyzeMs: number; analyzeStackMs: number }> {
         const providers = new Map<string, ResourceRecord>();
         for (const r of resources) if (r.type.startsWith("pulumi:providers:")) providers.set(r.urn, r);
         phaseObserver?.("analyze", this.pid, this.dir);
@@ -340,7 +389,9 @@ export class PackClient {
                 const r = resources[i]!;
                 const provider = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
                 // A read (`Resource.get`) is not analysed on inputs, only in the stack (step_generator.go).
-                const answer = r.external ? Promise.resolve({ violations: [], notApplicable: [] }) : this.analyze(r, provider);
+                const answer = r.external
+                    ? Promise.resolve({ violations: [], notApplicable: [] })
+                    : this.analyze(r, provider);
                 stackEntries[i] = this.stackEntry(r, providers);
                 perResource[i] = (await answer).violations;
             }
@@ -379,8 +430,11 @@ export class PackClient {
     }
 
     /** AnalyzeStack once on every resource; `entries` are stackEntry()s already built, in order. */
-    async analyzeStack(resources: ResourceRecord[], providers: Map<string, ResourceRecord>,
-        entries?: unknown[]): Promise<AnalyzeOutcome> {
+    async analyzeStack(
+        resources: ResourceRecord[],
+        providers: Map<string, ResourceRecord>,
+        entries?: unknown[],
+    ): Promise<AnalyzeOutcome> {
         const req = new analyzerpb.AnalyzeStackRequest();
         req.setResourcesList(entries ?? resources.map((r) => this.stackEntry(r, providers)));
         const resp = await this.call<any>("analyzeStack", req);
@@ -425,14 +479,17 @@ export class PackClient {
             if (ex) v.exemption = ex;
             return v;
         });
-        const notApplicable = resp.getNotApplicableList().map((n: any) => ({ policyName: n.getPolicyName(), reason: n.getReason() }));
+        const notApplicable = resp
+            .getNotApplicableList()
+            .map((n: any) => ({ policyName: n.getPolicyName(), reason: n.getReason() }));
         return { violations, notApplicable };
     }
 
     /** Lets the process exit while this pack still runs (a test harness sharing one pack). */
     unref(): void {
         this.proc.unref();
-        for (const stream of [this.proc.stdout, this.proc.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+        for (const stream of [this.proc.stdout, this.proc.stderr])
+            (stream as unknown as { unref?: () => void } | null)?.unref?.();
     }
 
     close(): void {
@@ -444,7 +501,9 @@ export class PackClient {
         }
         if (!this.exited) {
             this.proc.kill("SIGTERM");
-            const t = setTimeout(() => { if (!this.exited) this.proc.kill("SIGKILL"); }, 2000);
+            const t = setTimeout(() => {
+                if (!this.exited) this.proc.kill("SIGKILL");
+            }, 2000);
             t.unref();
         }
     }
@@ -464,7 +523,9 @@ function packNodeOptions(current: string | undefined): string {
 /** PulumiPolicy.yaml's `version` ("" when unset or unreadable: the pack's own version stands). */
 function policyYamlVersion(packDir: string): string {
     try {
-        const doc = yaml.load(fs.readFileSync(path.join(packDir, "PulumiPolicy.yaml"), "utf8")) as { version?: unknown } | null;
+        const doc = yaml.load(fs.readFileSync(path.join(packDir, "PulumiPolicy.yaml"), "utf8")) as {
+            version?: unknown;
+        } | null;
         return doc && (typeof doc.version === "string" || typeof doc.version === "number") ? String(doc.version) : "";
     } catch {
         return "";
@@ -472,9 +533,14 @@ function policyYamlVersion(packDir: string): string {
 }
 
 /** Config validation errors of one or more packs, as the CLI prints them (one `error:` line each). */
-export function policyConfigError(errors: { pack: string; version: string; errors: string[] }[], source: string): GateError {
-    return new GateError(`validating policy config (${source}):\n${policyConfigErrorLines(errors).join("\n")}`,
-        "Fix the config file so each policy's properties match its configSchema (see docs/POLICIES.md).");
+export function policyConfigError(
+    errors: { pack: string; version: string; errors: string[] }[],
+    source: string,
+): GateError {
+    return new GateError(
+        `validating policy config (${source}):\n${policyConfigErrorLines(errors).join("\n")}`,
+        "Fix the config file so each policy's properties match its configSchema (see docs/POLICIES.md).",
+    );
 }
 
 /**
@@ -485,7 +551,9 @@ export function policyConfigError(errors: { pack: string; version: string; error
  */
 export function packEnvironment(o: StartPackOptions): Record<string, string> {
     const env: Record<string, string> = {};
-    const set = (k: string, v: string | undefined) => { if (v) env[k] = v; };
+    const set = (k: string, v: string | undefined) => {
+        if (v) env[k] = v;
+    };
     if (o.config) set("PULUMI_CONFIG", JSON.stringify(o.config));
     const dryRun = String(o.dryRun ?? true);
     for (const prefix of ["PULUMI_NODEJS_", "PULUMI_"]) {
@@ -575,6 +643,9 @@ function toProvider(p: ResourceRecord): any {
 }
 
 function tail(s: string): string {
-    const lines = s.trim().split("\n").filter((l) => l.trim());
+    const lines = s
+        .trim()
+        .split("\n")
+        .filter((l) => l.trim());
     return lines.slice(-15).join("\n");
 }

@@ -91,7 +91,10 @@ let cached: AwsApiTables | undefined;
 export function loadAwsApiTables(): AwsApiTables {
     if (cached) return cached;
     const read = (file: string) => JSON.parse(fs.readFileSync(path.join(DIR, file), "utf-8"));
-    const constraints = read("constraints.json") as { botocoreVersion: string; members: Record<string, MemberConstraints> };
+    const constraints = read("constraints.json") as {
+        botocoreVersion: string;
+        members: Record<string, MemberConstraints>;
+    };
     cached = {
         mapping: read("mapping.json") as Mapping,
         botocoreVersion: constraints.botocoreVersion,
@@ -173,12 +176,22 @@ function lengthOf(s: string): number {
 /** The rules a value breaks against one set of constraints (empty: it holds). */
 function breaks(
     value: string | number,
-    c: { type?: string; pattern?: string; notPattern?: string; min?: number; max?: number; enum?: (string | number)[]; orMultipleOf?: number; unlessPattern?: string },
+    c: {
+        type?: string;
+        pattern?: string;
+        notPattern?: string;
+        min?: number;
+        max?: number;
+        enum?: (string | number)[];
+        orMultipleOf?: number;
+        unlessPattern?: string;
+    },
 ): { applied: string[]; broken: string[] } {
     const applied: string[] = [];
     const broken: string[] = [];
     const numeric = c.type === "integer" || c.type === "long" || c.type === "double" || c.type === "float";
-    if (c.unlessPattern && typeof value === "string" && new RegExp(c.unlessPattern).test(value)) return { applied, broken };
+    if (c.unlessPattern && typeof value === "string" && new RegExp(c.unlessPattern).test(value))
+        return { applied, broken };
     if (numeric || (c.type === undefined && typeof value === "number")) {
         const n = typeof value === "number" ? value : Number(value);
         if (!Number.isFinite(n)) return { applied: ["number"], broken: [`not a number`] };
@@ -195,9 +208,14 @@ function breaks(
             if (n > c.max) broken.push(`${n} > max ${c.max}`);
         }
         if (c.enum) {
-            const ok = c.enum.some((e) => Number(e) === n) || (c.orMultipleOf !== undefined && n % c.orMultipleOf === 0 && n > 0);
+            const ok =
+                c.enum.some((e) => Number(e) === n) ||
+                (c.orMultipleOf !== undefined && n % c.orMultipleOf === 0 && n > 0);
             applied.push(`one of ${c.enum.join(", ")}${c.orMultipleOf ? ` or a multiple of ${c.orMultipleOf}` : ""}`);
-            if (!ok) broken.push(`${n} is not one of ${c.enum.join(", ")}${c.orMultipleOf ? ` nor a multiple of ${c.orMultipleOf}` : ""}`);
+            if (!ok)
+                broken.push(
+                    `${n} is not one of ${c.enum.join(", ")}${c.orMultipleOf ? ` nor a multiple of ${c.orMultipleOf}` : ""}`,
+                );
         }
         return { applied, broken };
     }
@@ -230,7 +248,13 @@ function breaks(
 
 /** Checks every mapped input of every resource; see the module comment. */
 export function checkAwsApi(resources: ResourceRecord[], tables: AwsApiTables = loadAwsApiTables()): AwsApiCheck {
-    const result: AwsApiCheck = { botocoreVersion: tables.botocoreVersion, checked: [], violations: [], unknown: 0, unmapped: [] };
+    const result: AwsApiCheck = {
+        botocoreVersion: tables.botocoreVersion,
+        checked: [],
+        violations: [],
+        unknown: 0,
+        unmapped: [],
+    };
     const unmapped = new Set<string>();
     const documented = new Map<string, Documented[]>();
     for (const d of tables.documented) documented.set(d.member, [...(documented.get(d.member) ?? []), d]);
@@ -256,7 +280,10 @@ export function checkAwsApi(resources: ResourceRecord[], tables: AwsApiTables = 
             }
             const member = memberOf(entry!.operation, target);
             const model = tables.members[member];
-            if (!model) throw new Error(`aws-api/constraints.json has no entry for ${member}: run python3 tools/gate/aws-api/generate.py`);
+            if (!model)
+                throw new Error(
+                    `aws-api/constraints.json has no entry for ${member}: run python3 tools/gate/aws-api/generate.py`,
+                );
             const [, operation] = member.split(":");
             const checked: CheckedInput = {
                 urn: r.urn,
@@ -298,7 +325,8 @@ export function awsApiPackInfo(check: AwsApiCheck, level: "advisory" | "mandator
                     "Checks that every input that becomes an AWS API request member satisfies that member's pattern, length, range and enum in AWS's service models (botocore) and AWS's documentation.",
                 enforcementLevel: level,
                 severity: "high",
-                remediationSteps: "Change the value to one the member accepts; the finding names the member, the rule and the AWS page.",
+                remediationSteps:
+                    "Change the value to one the member accepts; the finding names the member, the rule and the AWS page.",
                 url: "docs/GATE.md#aws-api-contract",
             },
         ],
@@ -324,14 +352,19 @@ export function awsApiViolations(check: AwsApiCheck, level: "advisory" | "mandat
 
 /** One line for logs: what was checked against which models, and how many broke. */
 export function awsApiSummary(check: AwsApiCheck, label: string): string {
-    return `AWS API contract (${label}): ${check.checked.length} inputs checked against botocore ${check.botocoreVersion} models ` +
-        `and documented constraints, ${check.violations.length} violation(s), ${check.unknown} unknown, ${check.unmapped.length} unmapped`;
+    return (
+        `AWS API contract (${label}): ${check.checked.length} inputs checked against botocore ${check.botocoreVersion} models ` +
+        `and documented constraints, ${check.violations.length} violation(s), ${check.unknown} unknown, ${check.unmapped.length} unmapped`
+    );
 }
 
 /** Every input checked, one per line, then each violation with member, value, rule and page. */
 export function awsApiListing(check: AwsApiCheck): string[] {
-    const lines = check.checked.map((c) => `checked ${c.type} ${c.name} ${c.path} -> ${c.member}: ${c.rules.join("; ") || "type only"}`);
-    for (const v of check.violations) lines.push(`VIOLATION ${v.type} ${v.name} ${v.path} -> ${v.member} = "${v.shown}": ${v.rule} (${v.page})`);
+    const lines = check.checked.map(
+        (c) => `checked ${c.type} ${c.name} ${c.path} -> ${c.member}: ${c.rules.join("; ") || "type only"}`,
+    );
+    for (const v of check.violations)
+        lines.push(`VIOLATION ${v.type} ${v.name} ${v.path} -> ${v.member} = "${v.shown}": ${v.rule} (${v.page})`);
     for (const u of check.unmapped) lines.push(`unmapped ${u.type} ${u.path}`);
     return lines;
 }

@@ -32,12 +32,28 @@ export function splitType(type: string): { pkg: string; module: string; kind: st
 
 /** Id prefixes AWS uses for EC2-family resources. */
 const EC2_ID_PREFIX: Record<string, string> = {
-    Vpc: "vpc", Subnet: "subnet", SecurityGroup: "sg", RouteTable: "rtb", InternetGateway: "igw",
-    NatGateway: "nat", Eip: "eipalloc", VpcEndpoint: "vpce", NetworkAcl: "acl", FlowLog: "fl",
-    EgressOnlyInternetGateway: "eigw", DefaultSecurityGroup: "sg", DefaultRouteTable: "rtb",
-    RouteTableAssociation: "rtbassoc", SecurityGroupRule: "sgrule", SecurityGroupIngressRule: "sgr",
-    SecurityGroupEgressRule: "sgr", VpcEndpointRouteTableAssociation: "a", NetworkInterface: "eni",
-    MainRouteTableAssociation: "rtbassoc", Instance: "i", LaunchTemplate: "lt",
+    Vpc: "vpc",
+    Subnet: "subnet",
+    SecurityGroup: "sg",
+    RouteTable: "rtb",
+    InternetGateway: "igw",
+    NatGateway: "nat",
+    Eip: "eipalloc",
+    VpcEndpoint: "vpce",
+    NetworkAcl: "acl",
+    FlowLog: "fl",
+    EgressOnlyInternetGateway: "eigw",
+    DefaultSecurityGroup: "sg",
+    DefaultRouteTable: "rtb",
+    RouteTableAssociation: "rtbassoc",
+    SecurityGroupRule: "sgrule",
+    SecurityGroupIngressRule: "sgr",
+    SecurityGroupEgressRule: "sgr",
+    VpcEndpointRouteTableAssociation: "a",
+    NetworkInterface: "eni",
+    MainRouteTableAssociation: "rtbassoc",
+    Instance: "i",
+    LaunchTemplate: "lt",
 };
 
 /** Types whose physical name is auto-generated from the logical name when not given. */
@@ -90,8 +106,13 @@ function physicalName(type: string, name: string, inputs: Record<string, unknown
     return type.startsWith("aws:s3/") ? raw.toLowerCase() : raw;
 }
 
-function arnFor(type: string, region: string, id: string, physical: string | undefined,
-    inputs: Record<string, unknown>): string | undefined {
+function arnFor(
+    type: string,
+    region: string,
+    id: string,
+    physical: string | undefined,
+    inputs: Record<string, unknown>,
+): string | undefined {
     const { module: svc, kind } = splitType(type);
     const acct = ACCOUNT_ID;
     const n = physical ?? id;
@@ -124,9 +145,16 @@ function arnFor(type: string, region: string, id: string, physical: string | und
             return undefined;
         case "ec2": {
             const resourceType: Record<string, string> = {
-                Vpc: "vpc", Subnet: "subnet", SecurityGroup: "security-group", RouteTable: "route-table",
-                InternetGateway: "internet-gateway", NatGateway: "natgateway", VpcEndpoint: "vpc-endpoint",
-                FlowLog: "vpc-flow-log", DefaultSecurityGroup: "security-group", DefaultRouteTable: "route-table",
+                Vpc: "vpc",
+                Subnet: "subnet",
+                SecurityGroup: "security-group",
+                RouteTable: "route-table",
+                InternetGateway: "internet-gateway",
+                NatGateway: "natgateway",
+                VpcEndpoint: "vpc-endpoint",
+                FlowLog: "vpc-flow-log",
+                DefaultSecurityGroup: "security-group",
+                DefaultRouteTable: "route-table",
             };
             const rt = resourceType[kind];
             return rt ? `arn:aws:ec2:${region}:${acct}:${rt}/${id}` : undefined;
@@ -150,16 +178,25 @@ function arnFor(type: string, region: string, id: string, physical: string | und
             }
             return undefined;
         case "secretsmanager":
-            return kind === "Secret" ? `arn:aws:secretsmanager:${region}:${acct}:secret:${n}-${id.slice(0, 6)}` : undefined;
+            return kind === "Secret"
+                ? `arn:aws:secretsmanager:${region}:${acct}:secret:${n}-${id.slice(0, 6)}`
+                : undefined;
         case "apigatewayv2":
             return kind === "Api" ? `arn:aws:apigateway:${region}::/apis/${id}` : undefined;
         case "acm":
             return kind === "Certificate" ? `arn:aws:acm:${region}:${acct}:certificate/${id}` : undefined;
         case "route53":
             return kind === "Zone" ? `arn:aws:route53:::hostedzone/${id}` : undefined;
-        case "lb": case "alb": {
-            const lbKind: Record<string, string> = { LoadBalancer: "loadbalancer/app", TargetGroup: "targetgroup", Listener: "listener/app" };
-            return lbKind[kind] ? `arn:aws:elasticloadbalancing:${region}:${acct}:${lbKind[kind]}/${n}/${stableHex(id, 16)}` : undefined;
+        case "lb":
+        case "alb": {
+            const lbKind: Record<string, string> = {
+                LoadBalancer: "loadbalancer/app",
+                TargetGroup: "targetgroup",
+                Listener: "listener/app",
+            };
+            return lbKind[kind]
+                ? `arn:aws:elasticloadbalancing:${region}:${acct}:${lbKind[kind]}/${n}/${stableHex(id, 16)}`
+                : undefined;
         }
         case "sfn":
             return kind === "StateMachine" ? `arn:aws:states:${region}:${acct}:stateMachine:${n}` : undefined;
@@ -178,8 +215,15 @@ function arnFor(type: string, region: string, id: string, physical: string | und
 function genericArn(type: string, region: string, id: string, physical: string | undefined): string | undefined {
     const { pkg, module: svc, kind } = splitType(type);
     if (pkg !== "aws" || !svc || svc === "index") return undefined;
-    const service: Record<string, string> = { cloudwatch: "logs", lb: "elasticloadbalancing", alb: "elasticloadbalancing", sfn: "states",
-        cognito: "cognito-idp", apigatewayv2: "apigateway", appautoscaling: "application-autoscaling" };
+    const service: Record<string, string> = {
+        cloudwatch: "logs",
+        lb: "elasticloadbalancing",
+        alb: "elasticloadbalancing",
+        sfn: "states",
+        cognito: "cognito-idp",
+        apigatewayv2: "apigateway",
+        appautoscaling: "application-autoscaling",
+    };
     const kindSegment = kind.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
     return `arn:aws:${service[svc] ?? svc}:${region}:${ACCOUNT_ID}:${kindSegment}/${physical ?? id}`;
 }
@@ -195,7 +239,8 @@ function makeId(type: string, name: string, physical: string | undefined): strin
         const h = stableHex(name, 32);
         return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
     }
-    if ((svc === "apigateway" && kind === "RestApi") || (svc === "apigatewayv2" && kind === "Api")) return stableHex(name, 10);
+    if ((svc === "apigateway" && kind === "RestApi") || (svc === "apigatewayv2" && kind === "Api"))
+        return stableHex(name, 10);
     if (svc === "route53" && kind === "Zone") return "Z" + stableHex(name, 20).toUpperCase();
     if (svc === "acm" && kind === "Certificate") {
         const h = stableHex(name, 32);
@@ -223,20 +268,26 @@ const lbDnsName = (r: NewResource): Record<string, unknown> => ({
     zoneId: "Z1H1FL5HABSF5",
     arnSuffix: String(r.arn ?? "").split(":loadbalancer/")[1],
 });
-const lbTargetGroup = (r: NewResource): Record<string, unknown> => ({ arnSuffix: String(r.arn ?? "").split(":").pop() });
+const lbTargetGroup = (r: NewResource): Record<string, unknown> => ({
+    arnSuffix: String(r.arn ?? "")
+        .split(":")
+        .pop(),
+});
 const bucketDomains = (r: NewResource): Record<string, unknown> => ({
     bucketDomainName: `${r.physical}.s3.amazonaws.com`,
     bucketRegionalDomainName: `${r.physical}.s3.${r.region}.amazonaws.com`,
     region: r.region,
 });
-const rdsEndpoint = (kind: "Instance" | "Cluster") => (r: NewResource): Record<string, unknown> => {
-    const host = `${r.physical ?? r.name}.${stableHex(r.name, 12)}.${r.region}.rds.amazonaws.com`;
-    return {
-        address: host,
-        endpoint: kind === "Instance" ? `${host}:${String(r.inputs.port ?? 3306)}` : host,
-        resourceId: `db-${stableHex(r.name, 26).toUpperCase()}`,
+const rdsEndpoint =
+    (kind: "Instance" | "Cluster") =>
+    (r: NewResource): Record<string, unknown> => {
+        const host = `${r.physical ?? r.name}.${stableHex(r.name, 12)}.${r.region}.rds.amazonaws.com`;
+        return {
+            address: host,
+            endpoint: kind === "Instance" ? `${host}:${String(r.inputs.port ?? 3306)}` : host,
+            resourceId: `db-${stableHex(r.name, 26).toUpperCase()}`,
+        };
     };
-};
 
 /**
  * The attributes a provider computes on create, beyond the name, the ARN and the id, per
@@ -265,7 +316,10 @@ const COMPUTED: Record<string, (r: NewResource) => Record<string, unknown>> = {
             executionArn: `arn:aws:execute-api:${r.region}:${ACCOUNT_ID}:${api}/${stage}`,
         };
     },
-    "cloudfront/Distribution": (r) => ({ domainName: `d${stableHex(r.name, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" }),
+    "cloudfront/Distribution": (r) => ({
+        domainName: `d${stableHex(r.name, 13)}.cloudfront.net`,
+        hostedZoneId: "Z2FDTNDATAQYW2",
+    }),
     "kinesis/Stream": (r) => ({ name: r.physical }),
     "ec2/Vpc": (r) => {
         const mainRouteTableId = `rtb-${stableHex(r.name + "main-rtb", 17)}`;
@@ -277,7 +331,9 @@ const COMPUTED: Record<string, (r: NewResource) => Record<string, unknown>> = {
         // The provider reads an empty IPv6 block when none is associated (awsx classic decides on it).
         const ipv6 = r.inputs.assignGeneratedIpv6CidrBlock === true || r.inputs.ipv6IpamPoolId !== undefined;
         if (r.inputs.ipv6CidrBlock === undefined) {
-            computed.ipv6CidrBlock = ipv6 ? `2600:1f14:${stableHex(r.name, 3)}:${stableHex(r.name + "v6", 2)}00::/56` : "";
+            computed.ipv6CidrBlock = ipv6
+                ? `2600:1f14:${stableHex(r.name, 3)}:${stableHex(r.name + "v6", 2)}00::/56`
+                : "";
             computed.ipv6AssociationId = ipv6 ? `vpc-cidr-assoc-${stableHex(r.name + "v6", 17)}` : "";
         }
         return computed;
@@ -286,11 +342,15 @@ const COMPUTED: Record<string, (r: NewResource) => Record<string, unknown>> = {
     "sqs/Queue": (r) => ({ url: r.id }),
     "kms/Key": (r) => ({ keyId: r.id }),
     "acm/Certificate": (r) => {
-        const domains = [r.inputs.domainName, ...(Array.isArray(r.inputs.subjectAlternativeNames) ? r.inputs.subjectAlternativeNames : [])]
-            .filter((d): d is string => typeof d === "string" && d !== WIRE_UNKNOWN);
+        const domains = [
+            r.inputs.domainName,
+            ...(Array.isArray(r.inputs.subjectAlternativeNames) ? r.inputs.subjectAlternativeNames : []),
+        ].filter((d): d is string => typeof d === "string" && d !== WIRE_UNKNOWN);
         return {
             domainValidationOptions: domains.map((d) => ({
-                domainName: d, resourceRecordName: `_${stableHex(d, 32)}.${d}.`, resourceRecordType: "CNAME",
+                domainName: d,
+                resourceRecordName: `_${stableHex(d, 32)}.${d}.`,
+                resourceRecordType: "CNAME",
                 resourceRecordValue: `_${stableHex(d + "v", 32)}.acm-validations.aws.`,
             })),
             status: "ISSUED",
@@ -307,17 +367,21 @@ const COMPUTED: Record<string, (r: NewResource) => Record<string, unknown>> = {
     "lb/TargetGroup": lbTargetGroup,
     "alb/TargetGroup": lbTargetGroup,
     "ec2/Instance": (r) => {
-        const publicIp = r.inputs.associatePublicIpAddress === false ? ""
-            : `54.${parseInt(stableHex(r.name, 2), 16)}.${parseInt(stableHex(r.name + "p", 2), 16)}.10`;
+        const publicIp =
+            r.inputs.associatePublicIpAddress === false
+                ? ""
+                : `54.${parseInt(stableHex(r.name, 2), 16)}.${parseInt(stableHex(r.name + "p", 2), 16)}.10`;
         return {
-            privateIp: `10.0.${parseInt(stableHex(r.name, 2), 16) % 250}.${parseInt(stableHex(r.name + "ip", 2), 16) % 250 + 4}`,
+            privateIp: `10.0.${parseInt(stableHex(r.name, 2), 16) % 250}.${(parseInt(stableHex(r.name + "ip", 2), 16) % 250) + 4}`,
             publicIp,
             publicDns: publicIp ? `ec2-${publicIp.replace(/\./g, "-")}.${r.region}.compute.amazonaws.com` : "",
         };
     },
     "rds/Instance": rdsEndpoint("Instance"),
     "rds/Cluster": rdsEndpoint("Cluster"),
-    "ecr/Repository": (r) => ({ repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${r.region}.amazonaws.com/${r.physical ?? r.name}` }),
+    "ecr/Repository": (r) => ({
+        repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${r.region}.amazonaws.com/${r.physical ?? r.name}`,
+    }),
     "apigatewayv2/Api": (r) => ({
         apiEndpoint: `https://${r.id}.execute-api.${r.region}.amazonaws.com`,
         executionArn: `arn:aws:execute-api:${r.region}:${ACCOUNT_ID}:${r.id}`,
@@ -328,8 +392,12 @@ const COMPUTED: Record<string, (r: NewResource) => Record<string, unknown>> = {
  * The state a provider returns after create: the inputs plus computed attributes.
  * `inputs` arrive in wire form (unknown sentinels, secret wrappers) and stay that way.
  */
-export function providerOutputs(type: string, name: string, inputs: Record<string, unknown>,
-    ctx: OutputContext): { id: string; state: Record<string, unknown> } {
+export function providerOutputs(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    ctx: OutputContext,
+): { id: string; state: Record<string, unknown> } {
     const state: Record<string, unknown> = { ...inputs };
     const computed: Record<string, unknown> = {};
     const physical = physicalName(type, name, inputs);
@@ -373,17 +441,33 @@ const subnetIds: Invoke = (args, region) => {
  * table: one entry per function modelled).
  */
 const INVOKES: Record<string, Invoke> = {
-    "aws:index/getRegion:getRegion": (_args, region) =>
-        ({ id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region }),
-    "aws:index/getCallerIdentity:getCallerIdentity": () =>
-        ({ id: ACCOUNT_ID, accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/gate`, userId: "AIDAGATE" }),
-    "aws:index/getPartition:getPartition": () =>
-        ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
+    "aws:index/getRegion:getRegion": (_args, region) => ({
+        id: region,
+        name: region,
+        region,
+        endpoint: `ec2.${region}.amazonaws.com`,
+        description: region,
+    }),
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+        id: ACCOUNT_ID,
+        accountId: ACCOUNT_ID,
+        arn: `arn:aws:iam::${ACCOUNT_ID}:user/gate`,
+        userId: "AIDAGATE",
+    }),
+    "aws:index/getPartition:getPartition": () => ({
+        id: "aws",
+        partition: "aws",
+        dnsSuffix: "amazonaws.com",
+        reverseDnsPrefix: "com.amazonaws",
+    }),
     "aws:index/getAvailabilityZones:getAvailabilityZones": (_args, region) => {
         const letters = ["a", "b", "c", "d"];
         return {
-            id: region, names: letters.map((l) => `${region}${l}`),
-            zoneIds: letters.map((_, i) => `usw2-az${i + 1}`), groupNames: [region], state: "available",
+            id: region,
+            names: letters.map((l) => `${region}${l}`),
+            zoneIds: letters.map((_, i) => `usw2-az${i + 1}`),
+            groupNames: [region],
+            state: "available",
         };
     },
     "aws:ec2/getPrefixList:getPrefixList": prefixList,
@@ -393,10 +477,19 @@ const INVOKES: Record<string, Invoke> = {
         const key = JSON.stringify(args.filters ?? args.id ?? args.tags ?? "default");
         const id = typeof args.id === "string" ? args.id : `vpc-${stableHex("vpc" + key, 17)}`;
         return {
-            id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc/${id}`, cidrBlock: args.default === true ? "172.31.0.0/16" : "10.0.0.0/16",
-            default: args.default === true, enableDnsHostnames: true, enableDnsSupport: true, instanceTenancy: "default",
-            mainRouteTableId: `rtb-${stableHex("main" + key, 17)}`, dhcpOptionsId: `dopt-${stableHex(key, 17)}`,
-            ownerId: ACCOUNT_ID, state: "available", tags: args.tags ?? {}, cidrBlockAssociations: [],
+            id,
+            arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc/${id}`,
+            cidrBlock: args.default === true ? "172.31.0.0/16" : "10.0.0.0/16",
+            default: args.default === true,
+            enableDnsHostnames: true,
+            enableDnsSupport: true,
+            instanceTenancy: "default",
+            mainRouteTableId: `rtb-${stableHex("main" + key, 17)}`,
+            dhcpOptionsId: `dopt-${stableHex(key, 17)}`,
+            ownerId: ACCOUNT_ID,
+            state: "available",
+            tags: args.tags ?? {},
+            cidrBlockAssociations: [],
         };
     },
     "aws:ec2/getSubnets:getSubnets": subnetIds,
@@ -406,35 +499,62 @@ const INVOKES: Record<string, Invoke> = {
         const id = typeof args.id === "string" ? args.id : `subnet-${stableHex(key, 17)}`;
         const az = typeof args.availabilityZone === "string" ? args.availabilityZone : `${region}a`;
         return {
-            id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:subnet/${id}`, availabilityZone: az, availabilityZoneId: "usw2-az1",
-            cidrBlock: "172.31.0.0/20", vpcId: typeof args.vpcId === "string" ? args.vpcId : `vpc-${stableHex("vpc\"default\"", 17)}`,
-            defaultForAz: args.defaultForAz ?? false, mapPublicIpOnLaunch: args.defaultForAz === true, state: "available",
-            ownerId: ACCOUNT_ID, tags: args.tags ?? {},
+            id,
+            arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:subnet/${id}`,
+            availabilityZone: az,
+            availabilityZoneId: "usw2-az1",
+            cidrBlock: "172.31.0.0/20",
+            vpcId: typeof args.vpcId === "string" ? args.vpcId : `vpc-${stableHex('vpc"default"', 17)}`,
+            defaultForAz: args.defaultForAz ?? false,
+            mapPublicIpOnLaunch: args.defaultForAz === true,
+            state: "available",
+            ownerId: ACCOUNT_ID,
+            tags: args.tags ?? {},
         };
     },
     "aws:ec2/getSecurityGroup:getSecurityGroup": (args, region) => {
         const key = JSON.stringify(args.filters ?? args.id ?? args.name ?? "sg");
         const id = typeof args.id === "string" ? args.id : `sg-${stableHex(key, 17)}`;
         return {
-            id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:security-group/${id}`, name: args.name ?? "default",
-            description: "default VPC security group", vpcId: args.vpcId ?? `vpc-${stableHex(key, 17)}`, tags: args.tags ?? {},
+            id,
+            arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:security-group/${id}`,
+            name: args.name ?? "default",
+            description: "default VPC security group",
+            vpcId: args.vpcId ?? `vpc-${stableHex(key, 17)}`,
+            tags: args.tags ?? {},
         };
     },
     "aws:ec2/getAmi:getAmi": (args, region) => {
         const id = `ami-${stableHex(JSON.stringify(args.filters ?? args.nameRegex ?? "ami"), 17)}`;
         return {
-            id, imageId: id, architecture: "x86_64", name: "al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64",
-            ownerId: "137112412989", owners: args.owners ?? ["amazon"], rootDeviceType: "ebs", virtualizationType: "hvm",
-            arn: `arn:aws:ec2:${region}::image/${id}`, state: "available", public: true, mostRecent: args.mostRecent ?? false,
+            id,
+            imageId: id,
+            architecture: "x86_64",
+            name: "al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64",
+            ownerId: "137112412989",
+            owners: args.owners ?? ["amazon"],
+            rootDeviceType: "ebs",
+            virtualizationType: "hvm",
+            arn: `arn:aws:ec2:${region}::image/${id}`,
+            state: "available",
+            public: true,
+            mostRecent: args.mostRecent ?? false,
         };
     },
     "aws:route53/getZone:getZone": (args) => {
         const zoneName = String(args.name ?? "example.com").replace(/\.$/, "");
         const id = typeof args.zoneId === "string" ? args.zoneId : "Z" + stableHex("zone" + zoneName, 20).toUpperCase();
         return {
-            id, zoneId: id, name: zoneName, arn: `arn:aws:route53:::hostedzone/${id}`, privateZone: args.privateZone ?? false,
-            nameServers: [1, 2, 3, 4].map((i) => `ns-${i}00.awsdns-0${i}.net`), resourceRecordSetCount: 2, callerReference: id,
-            comment: "", tags: args.tags ?? {},
+            id,
+            zoneId: id,
+            name: zoneName,
+            arn: `arn:aws:route53:::hostedzone/${id}`,
+            privateZone: args.privateZone ?? false,
+            nameServers: [1, 2, 3, 4].map((i) => `ns-${i}00.awsdns-0${i}.net`),
+            resourceRecordSetCount: 2,
+            callerReference: id,
+            comment: "",
+            tags: args.tags ?? {},
         };
     },
     "aws:acm/getCertificate:getCertificate": (args, region) => {
@@ -443,24 +563,44 @@ const INVOKES: Record<string, Invoke> = {
         return {
             id: `arn:aws:acm:${region}:${ACCOUNT_ID}:certificate/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`,
             arn: `arn:aws:acm:${region}:${ACCOUNT_ID}:certificate/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`,
-            domain, status: "ISSUED", keyTypes: args.keyTypes, mostRecent: args.mostRecent ?? false, tags: {},
+            domain,
+            status: "ISSUED",
+            keyTypes: args.keyTypes,
+            mostRecent: args.mostRecent ?? false,
+            tags: {},
         };
     },
     "aws:ssm/getParameter:getParameter": (args, region) => {
         const paramName = String(args.name ?? "parameter");
         // Public AMI aliases resolve to an AMI id; any other parameter's value is not known offline.
-        const value = paramName.startsWith("/aws/service/") && paramName.includes("ami") ? `ami-${stableHex(paramName, 17)}` : WIRE_UNKNOWN;
+        const value =
+            paramName.startsWith("/aws/service/") && paramName.includes("ami")
+                ? `ami-${stableHex(paramName, 17)}`
+                : WIRE_UNKNOWN;
         return {
-            id: paramName, name: paramName, arn: `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter${paramName.startsWith("/") ? "" : "/"}${paramName}`,
-            type: "String", value, insecureValue: value, version: 1, withDecryption: args.withDecryption ?? true,
+            id: paramName,
+            name: paramName,
+            arn: `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter${paramName.startsWith("/") ? "" : "/"}${paramName}`,
+            type: "String",
+            value,
+            insecureValue: value,
+            version: 1,
+            withDecryption: args.withDecryption ?? true,
         };
     },
     "aws:kms/getKey:getKey": (args, region) => {
         const h = stableHex("key" + String(args.keyId), 32);
         const keyId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
         return {
-            id: keyId, arn: `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${keyId}`, keyId, enabled: true, keyManager: "CUSTOMER",
-            keyState: "Enabled", keyUsage: "ENCRYPT_DECRYPT", customerMasterKeySpec: "SYMMETRIC_DEFAULT", awsAccountId: ACCOUNT_ID,
+            id: keyId,
+            arn: `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${keyId}`,
+            keyId,
+            enabled: true,
+            keyManager: "CUSTOMER",
+            keyState: "Enabled",
+            keyUsage: "ENCRYPT_DECRYPT",
+            customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+            awsAccountId: ACCOUNT_ID,
         };
     },
     "aws:kms/getAlias:getAlias": (args, region) => {
@@ -468,15 +608,23 @@ const INVOKES: Record<string, Invoke> = {
         const h = stableHex("key" + aliasName, 32);
         const keyId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
         return {
-            id: `arn:aws:kms:${region}:${ACCOUNT_ID}:${aliasName}`, arn: `arn:aws:kms:${region}:${ACCOUNT_ID}:${aliasName}`, name: aliasName,
-            targetKeyId: keyId, targetKeyArn: `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${keyId}`,
+            id: `arn:aws:kms:${region}:${ACCOUNT_ID}:${aliasName}`,
+            arn: `arn:aws:kms:${region}:${ACCOUNT_ID}:${aliasName}`,
+            name: aliasName,
+            targetKeyId: keyId,
+            targetKeyArn: `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${keyId}`,
         };
     },
     "aws:elb/getServiceAccount:getServiceAccount": (_args, region) => {
         // The Elastic Load Balancing account of each region (AWS documents the list).
         const accounts: Record<string, string> = {
-            "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
-            "eu-west-1": "156460612806", "eu-central-1": "054676820928", "ap-southeast-1": "114774131450",
+            "us-east-1": "127311923021",
+            "us-east-2": "033677994240",
+            "us-west-1": "027434742980",
+            "us-west-2": "797873946194",
+            "eu-west-1": "156460612806",
+            "eu-central-1": "054676820928",
+            "ap-southeast-1": "114774131450",
         };
         const acct = accounts[region] ?? WIRE_UNKNOWN;
         return { id: acct, arn: acct === WIRE_UNKNOWN ? WIRE_UNKNOWN : `arn:aws:iam::${acct}:root`, region };
@@ -485,13 +633,20 @@ const INVOKES: Record<string, Invoke> = {
         const doc = policyDocument(args);
         if (doc === undefined) return { id: WIRE_UNKNOWN, json: WIRE_UNKNOWN, minifiedJson: WIRE_UNKNOWN };
         // The provider returns the document indented (json) and compact (minifiedJson); the id is its hash.
-        return { id: stableHex(JSON.stringify(doc), 10), json: JSON.stringify(doc, null, 2), minifiedJson: JSON.stringify(doc) };
+        return {
+            id: stableHex(JSON.stringify(doc), 10),
+            json: JSON.stringify(doc, null, 2),
+            minifiedJson: JSON.stringify(doc),
+        };
     },
 };
 
 /** The answer to an invoke, or undefined when the gate does not model it. */
-export function invokeResult(token: string, args: Record<string, unknown>, ctx: OutputContext):
-    Record<string, unknown> | undefined {
+export function invokeResult(
+    token: string,
+    args: Record<string, unknown>,
+    ctx: OutputContext,
+): Record<string, unknown> | undefined {
     const region = typeof args.region === "string" ? args.region : ctx.region;
     return Object.hasOwn(INVOKES, token) ? INVOKES[token]!(args, region) : undefined;
 }
@@ -537,14 +692,15 @@ function policyDocument(args: Record<string, unknown>): Record<string, unknown> 
         }
         return st;
     });
-    const parse = (list: unknown): Record<string, unknown>[] => (Array.isArray(list) ? list : []).flatMap((d) => {
-        try {
-            const doc = JSON.parse(String(d));
-            return Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
-        } catch {
-            return [];
-        }
-    });
+    const parse = (list: unknown): Record<string, unknown>[] =>
+        (Array.isArray(list) ? list : []).flatMap((d) => {
+            try {
+                const doc = JSON.parse(String(d));
+                return Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
+            } catch {
+                return [];
+            }
+        });
     const merge = (base: Record<string, unknown>[], over: Record<string, unknown>[]) => {
         const out = [...base];
         for (const st of over) {

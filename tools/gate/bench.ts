@@ -47,8 +47,15 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-    const args: Args = { detailed: false, json: path.resolve(__dirname, "../../.gate/bench-ratios.json"), sizes: DEFAULT_SIZES,
-        kinds: KINDS, packs: [], keep: false, repeat: 0 };
+    const args: Args = {
+        detailed: false,
+        json: path.resolve(__dirname, "../../.gate/bench-ratios.json"),
+        sizes: DEFAULT_SIZES,
+        kinds: KINDS,
+        packs: [],
+        keep: false,
+        repeat: 0,
+    };
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
         const value = (): string => {
@@ -59,8 +66,11 @@ function parseArgs(argv: string[]): Args {
         if (flag === "--sizes" || flag === "--kinds" || flag === "--copies") args.detailed = true;
         if (flag === "--json") args.json = value();
         else if (flag === "--sizes") {
-            args.sizes = value().split(",").map((s) => Number(s.replace(/[_,]/g, "")));
-            if (args.sizes.some((n) => !Number.isInteger(n) || n < 3)) usage("--sizes takes whole numbers of at least 3");
+            args.sizes = value()
+                .split(",")
+                .map((s) => Number(s.replace(/[_,]/g, "")));
+            if (args.sizes.some((n) => !Number.isInteger(n) || n < 3))
+                usage("--sizes takes whole numbers of at least 3");
         } else if (flag === "--kinds") {
             args.kinds = value().split(",") as Kind[];
             if (args.kinds.some((k) => !KINDS.includes(k))) usage(`--kinds takes ${KINDS.join(", ")}`);
@@ -75,16 +85,19 @@ function parseArgs(argv: string[]): Args {
         else usage(`unknown flag ${flag}`);
     }
     if (args.packs.length === 0) args.packs = [path.resolve(__dirname, "../../policies")];
-    if (!args.detailed && args.packs.length > 1) usage("the ratios take one --policy-pack (add --sizes for the detailed tables)");
+    if (!args.detailed && args.packs.length > 1)
+        usage("the ratios take one --policy-pack (add --sizes for the detailed tables)");
     if (args.repeat === 0) args.repeat = args.detailed ? 1 : 3;
     return args;
 }
 
 function usage(problem: string): never {
-    process.stderr.write(`bench: ${problem}\n` +
-        "usage: bench [--repeat N] [--policy-pack DIR] [--json FILE] [--keep]      the ratios (default)\n" +
-        "       bench --sizes 100,1000,10000 [--kinds export,program,realistic] [--repeat N] [--copies N]\n" +
-        "             [--policy-pack DIR]... [--keep]                                the detailed tables\n");
+    process.stderr.write(
+        `bench: ${problem}\n` +
+            "usage: bench [--repeat N] [--policy-pack DIR] [--json FILE] [--keep]      the ratios (default)\n" +
+            "       bench --sizes 100,1000,10000 [--kinds export,program,realistic] [--repeat N] [--copies N]\n" +
+            "             [--policy-pack DIR]... [--keep]                                the detailed tables\n",
+    );
     process.exit(2);
 }
 

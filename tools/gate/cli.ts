@@ -47,7 +47,12 @@ const usageFix = "Run `npm run gate -- --help` for the flags.";
 
 export function parseArgs(argv: string[]): CliOptions {
     const opts: CliOptions = {
-        program: undefined, stack: "dev", policyPacks: [], policyPackConfigs: [], mode: "resolved", format: "text",
+        program: undefined,
+        stack: "dev",
+        policyPacks: [],
+        policyPackConfigs: [],
+        mode: "resolved",
+        format: "text",
     };
     const valueOf = (i: number, flag: string): string => {
         const v = argv[i + 1];
@@ -69,10 +74,19 @@ export function parseArgs(argv: string[]): CliOptions {
             return v;
         };
         switch (arg) {
-            case "--help": case "-h": opts.help = true; break;
-            case "--program": opts.program = take(); break;
-            case "--stack": opts.stack = take(); break;
-            case "--stack-export": opts.stackExport = take(); break;
+            case "--help":
+            case "-h":
+                opts.help = true;
+                break;
+            case "--program":
+                opts.program = take();
+                break;
+            case "--stack":
+                opts.stack = take();
+                break;
+            case "--stack-export":
+                opts.stackExport = take();
+                break;
             case "--config": {
                 const kv = take();
                 const at = kv.indexOf("=");
@@ -80,13 +94,27 @@ export function parseArgs(argv: string[]): CliOptions {
                 opts.config = { ...opts.config, [kv.slice(0, at)]: kv.slice(at + 1) };
                 break;
             }
-            case "--policy-pack": opts.policyPacks.push(take()); break;
-            case "--policy-pack-config": opts.policyPackConfigs.push(take()); break;
-            case "--output": opts.output = take(); break;
-            case "--baseline": opts.baseline = take(); break;
-            case "--fail-on-not-analysed": opts.failOnNotAnalysed = true; break;
-            case "--check-aws-api": opts.awsApi ??= "advisory"; break;
-            case "--fail-on-aws-api": opts.awsApi = "mandatory"; break;
+            case "--policy-pack":
+                opts.policyPacks.push(take());
+                break;
+            case "--policy-pack-config":
+                opts.policyPackConfigs.push(take());
+                break;
+            case "--output":
+                opts.output = take();
+                break;
+            case "--baseline":
+                opts.baseline = take();
+                break;
+            case "--fail-on-not-analysed":
+                opts.failOnNotAnalysed = true;
+                break;
+            case "--check-aws-api":
+                opts.awsApi ??= "advisory";
+                break;
+            case "--fail-on-aws-api":
+                opts.awsApi = "mandatory";
+                break;
             case "--mode": {
                 const m = take();
                 if (m !== "resolved" && m !== "first-preview") {
@@ -106,7 +134,8 @@ export function parseArgs(argv: string[]): CliOptions {
             case "--timeout": {
                 const t = take();
                 const n = Number(t);
-                if (!Number.isFinite(n) || n <= 0) throw new GateError(`--timeout must be a positive number of seconds, not "${t}"`, usageFix);
+                if (!Number.isFinite(n) || n <= 0)
+                    throw new GateError(`--timeout must be a positive number of seconds, not "${t}"`, usageFix);
                 opts.timeoutMs = n * 1000;
                 break;
             }
@@ -115,11 +144,16 @@ export function parseArgs(argv: string[]): CliOptions {
         }
     }
     if (opts.stackExport && opts.program) {
-        throw new GateError("--program and --stack-export exclude each other", "Give a program folder or a stack export, not both.");
+        throw new GateError(
+            "--program and --stack-export exclude each other",
+            "Give a program folder or a stack export, not both.",
+        );
     }
     if (opts.stackExport && opts.mode === "first-preview") {
-        throw new GateError("--mode first-preview applies to programs; a stack export holds the values it was exported with",
-            "Drop --mode when using --stack-export.");
+        throw new GateError(
+            "--mode first-preview applies to programs; a stack export holds the values it was exported with",
+            "Drop --mode when using --stack-export.",
+        );
     }
     if (opts.policyPacks.length === 0) opts.policyPacks.push("./policies");
     if (!opts.stackExport && !opts.program) opts.program = ".";
@@ -136,7 +170,11 @@ export async function main(argv: string[]): Promise<number> {
         }
         if (opts.output) {
             const dir = path.dirname(path.resolve(opts.output));
-            if (!fs.existsSync(dir)) throw new GateError(`--output folder does not exist: ${dir}`, "Create the folder or choose another path.");
+            if (!fs.existsSync(dir))
+                throw new GateError(
+                    `--output folder does not exist: ${dir}`,
+                    "Create the folder or choose another path.",
+                );
         }
         const result = await runGate(opts);
         if (opts.awsApi) {
@@ -153,8 +191,10 @@ export async function main(argv: string[]): Promise<number> {
         if (e instanceof GateError) {
             process.stderr.write(`gate: ${e.message}\nfix: ${e.fix}\n`);
         } else {
-            process.stderr.write(`gate: internal error: ${(e as Error)?.stack ?? String(e)}\n` +
-                "fix: this is a bug in the gate; report it with the command you ran.\n");
+            process.stderr.write(
+                `gate: internal error: ${(e as Error)?.stack ?? String(e)}\n` +
+                    "fix: this is a bug in the gate; report it with the command you ran.\n",
+            );
         }
         return 2;
     }

@@ -25,15 +25,20 @@ const tsconfigRaw = request.tsconfigRaw || {};
 const typescript = request.typescript !== false;
 
 function isProgramFile(file) {
-    return file.startsWith(projectDir + path.sep) && !file.split(path.sep).includes("node_modules") &&
-        !file.startsWith(__dirname + path.sep);
+    return (
+        file.startsWith(projectDir + path.sep) &&
+        !file.split(path.sep).includes("node_modules") &&
+        !file.startsWith(__dirname + path.sep)
+    );
 }
 
 function compileTs(module, file) {
     const program = isProgramFile(file);
     if (program && !typescript) {
-        throw new Error(`${file} is TypeScript, but Pulumi.yaml sets runtime.options.typescript to false: ` +
-            "the Pulumi CLI would not load it either");
+        throw new Error(
+            `${file} is TypeScript, but Pulumi.yaml sets runtime.options.typescript to false: ` +
+                "the Pulumi CLI would not load it either",
+        );
     }
     // The program's files with its options; the gate's own (and its test overlays) with none.
     const { code } = core.transpile(file, fs.readFileSync(file, "utf8"), "cjs", program ? tsconfigRaw : {});
@@ -50,8 +55,15 @@ Module._resolveFilename = function (request, parent, ...rest) {
     } catch (e) {
         const ext = path.extname(request);
         const parentFile = parent && parent.filename;
-        if (typescript && e && e.code === "MODULE_NOT_FOUND" && TS_FOR_JS[ext] && request.startsWith(".") && parentFile &&
-            isProgramFile(parentFile)) {
+        if (
+            typescript &&
+            e &&
+            e.code === "MODULE_NOT_FOUND" &&
+            TS_FOR_JS[ext] &&
+            request.startsWith(".") &&
+            parentFile &&
+            isProgramFile(parentFile)
+        ) {
             for (const alt of TS_FOR_JS[ext]) {
                 const candidate = path.resolve(path.dirname(parentFile), request.slice(0, -ext.length) + alt);
                 if (fs.existsSync(candidate)) return candidate;

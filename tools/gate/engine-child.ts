@@ -57,8 +57,11 @@ let failed = false;
 
 /** A file of the program itself (not a dependency, not the gate). */
 function isProgramFile(file: string): boolean {
-    return file.startsWith(req.programDir + path.sep) && !file.split(path.sep).includes("node_modules") &&
-        !file.startsWith(__dirname + path.sep);
+    return (
+        file.startsWith(req.programDir + path.sep) &&
+        !file.split(path.sep).includes("node_modules") &&
+        !file.startsWith(__dirname + path.sep)
+    );
 }
 
 /** The first frame of an error's stack that lies in the program's own files. */
@@ -84,17 +87,25 @@ function fail(error: unknown, code: number): void {
     failed = true;
     const err = error as Error;
     // The gate's own frames say nothing about the program: drop them.
-    const stack = (err?.stack ?? String(error)).split("\n")
-        .filter((l) => !l.includes(`${__dirname}${path.sep}`)).join("\n");
+    const stack = (err?.stack ?? String(error))
+        .split("\n")
+        .filter((l) => !l.includes(`${__dirname}${path.sep}`))
+        .join("\n");
     const write = () => {
         const result: EngineChildResult = {
-            resources: [...recording.records.values()], stackOutputs: {}, warnings, error: `the program threw: ${stack}`,
-            errorLocation: programFrame(err?.stack), unmodelled: recording.unmodelled,
+            resources: [...recording.records.values()],
+            stackOutputs: {},
+            warnings,
+            error: `the program threw: ${stack}`,
+            errorLocation: programFrame(err?.stack),
+            unmodelled: recording.unmodelled,
         };
         fs.writeFileSync(req.outFile, JSON.stringify(result));
         process.exit(code);
     };
-    const drained = settingsModule ? Promise.resolve(settingsModule.waitForRPCs()).catch(() => undefined) : Promise.resolve();
+    const drained = settingsModule
+        ? Promise.resolve(settingsModule.waitForRPCs()).catch(() => undefined)
+        : Promise.resolve();
     Promise.race([drained, new Promise((r) => setTimeout(r, 2000))]).then(write, write);
 }
 
@@ -143,13 +154,22 @@ async function main(): Promise<void> {
  */
 function answerInvokes(sdk: Sdk, ctx: OutputContext): void {
     const pulumi = sdk.pulumi;
-    const unknownInvoke = (original: (...a: any[]) => any) => (tok: string, ...rest: any[]) => {
-        if (!tok.startsWith("aws:") || invokeResult(tok, {}, ctx) !== undefined) return original(tok, ...rest);
-        warnings.push(`invoke ${tok} is not modelled by the gate: its result is unknown, so values computed from it are ` +
-            "unknown and rules reading them cannot decide");
-        return new pulumi.Output(new Set(), Promise.resolve(undefined), Promise.resolve(false), Promise.resolve(false),
-            Promise.resolve(new Set()));
-    };
+    const unknownInvoke =
+        (original: (...a: any[]) => any) =>
+        (tok: string, ...rest: any[]) => {
+            if (!tok.startsWith("aws:") || invokeResult(tok, {}, ctx) !== undefined) return original(tok, ...rest);
+            warnings.push(
+                `invoke ${tok} is not modelled by the gate: its result is unknown, so values computed from it are ` +
+                    "unknown and rules reading them cannot decide",
+            );
+            return new pulumi.Output(
+                new Set(),
+                Promise.resolve(undefined),
+                Promise.resolve(false),
+                Promise.resolve(false),
+                Promise.resolve(new Set()),
+            );
+        };
     pulumi.runtime.invokeOutput = unknownInvoke(pulumi.runtime.invokeOutput);
     pulumi.runtime.invokeSingleOutput = unknownInvoke(pulumi.runtime.invokeSingleOutput);
 }
@@ -157,34 +177,56 @@ function answerInvokes(sdk: Sdk, ctx: OutputContext): void {
 /** The recording monitor, installed as the SDK's resource monitor, with the capabilities a current CLI's has. */
 function installMonitor(sdk: Sdk, ctx: OutputContext): void {
     const mocks = {
-        newResource: () => { throw new Error("unreachable: RecordingMonitor answers registrations itself"); },
+        newResource: () => {
+            throw new Error("unreachable: RecordingMonitor answers registrations itself");
+        },
         call: (args: { token: string; inputs: Record<string, unknown> }) => {
             const known = invokeResult(args.token, args.inputs, ctx);
             if (known !== undefined) return known;
-            warnings.push(`invoke ${args.token} is not modelled by the gate: it returned no values (a plain invoke ` +
-                "cannot be unknown); use its Output form or expect rules to see those values as absent");
+            warnings.push(
+                `invoke ${args.token} is not modelled by the gate: it returned no values (a plain invoke ` +
+                    "cannot be unknown); use its Output form or expect rules to see those values as absent",
+            );
             return {};
         },
     };
-    const monitor = createRecordingMonitor(sdk.monitor, {
-        project: req.project, stack: req.stack, mode: req.mode, ctx,
-        config: JSON.parse(process.env.PULUMI_CONFIG ?? "{}") as Record<string, string>, isProgramFile,
-    }, recording, mocks);
+    const monitor = createRecordingMonitor(
+        sdk.monitor,
+        {
+            project: req.project,
+            stack: req.stack,
+            mode: req.mode,
+            ctx,
+            config: JSON.parse(process.env.PULUMI_CONFIG ?? "{}") as Record<string, string>,
+            isProgramFile,
+        },
+        recording,
+        mocks,
+    );
     // Both modes are previews: isDryRun() is true, so an output the mock does not produce is
     // unknown (the SDK resolves a missing output as unknown during a preview), never undefined.
     // A local (diy) backend's organization is always "organization" (pkg/backend/diy/state.go).
     sdk.settings.setMockOptions(monitor, req.project, req.stack, true, "organization");
     // The capabilities a current CLI's resource monitor advertises (transforms are the SDK's own).
     Object.assign(sdk.state.getStore(), {
-        supportsSecrets: true, supportsResourceReferences: true, supportsOutputValues: false,
-        supportsDeletedWith: true, supportsAliasSpecs: true, supportsTransforms: false,
+        supportsSecrets: true,
+        supportsResourceReferences: true,
+        supportsOutputValues: false,
+        supportsDeletedWith: true,
+        supportsAliasSpecs: true,
+        supportsTransforms: false,
     });
 }
 
 /** The host's automatic ESM mode registers its loader hooks with module.register. */
 function registerEsmHooks(): void {
     require("module").register(url.pathToFileURL(path.join(__dirname, "esm-hooks.mjs")).href, {
-        data: { projectDir: req.programDir, tsconfigRaw: req.tsconfigRaw, typescript: req.typescript, gateModules: req.gateModules },
+        data: {
+            projectDir: req.programDir,
+            tsconfigRaw: req.tsconfigRaw,
+            typescript: req.typescript,
+            gateModules: req.gateModules,
+        },
     });
 }
 
@@ -210,7 +252,8 @@ function finishWhenDone(sdk: Sdk, exported: { value?: Record<string, unknown> })
         const stackRecord = [...recording.records.values()].find((r) => r.type === "pulumi:pulumi:Stack");
         const result: EngineChildResult = {
             resources: [...recording.records.values()],
-            stackOutputs: stackRecord?.outputs ??
+            stackOutputs:
+                stackRecord?.outputs ??
                 ((await sdk.monitor.rpc.serializeProperties("", exported.value ?? {})) as Record<string, unknown>),
             warnings,
             unmodelled: recording.unmodelled,
@@ -223,7 +266,9 @@ function finishWhenDone(sdk: Sdk, exported: { value?: Record<string, unknown> })
             if (lastRegistered) return;
             lastRegistered = true;
             setImmediate(() => undefined);
-            process.on("beforeExit", () => { void finish(); });
+            process.on("beforeExit", () => {
+                void finish();
+            });
         });
     });
 }
@@ -244,7 +289,9 @@ async function runProgramInStack(): Promise<unknown> {
         mod = await import(url.pathToFileURL(req.entryFile).href);
         if (Object.getOwnPropertyDescriptor(mod, "default") !== undefined) {
             if (Object.keys(mod).length !== 1) {
-                throw new Error("expected entrypoint module to have either a default export or named exports but not both");
+                throw new Error(
+                    "expected entrypoint module to have either a default export or named exports but not both",
+                );
             }
             mod = mod.default;
         }

@@ -63,20 +63,38 @@ function readYaml(file: string, what: string): Record<string, unknown> {
         const doc = yaml.load(text);
         return (doc && typeof doc === "object" ? doc : {}) as Record<string, unknown>;
     } catch (e) {
-        throw new GateError(`${what} is not valid YAML: ${file}: ${(e as Error).message.split("\n")[0]}`,
-            "Fix the YAML syntax.");
+        throw new GateError(
+            `${what} is not valid YAML: ${file}: ${(e as Error).message.split("\n")[0]}`,
+            "Fix the YAML syntax.",
+        );
     }
 }
 
 /** Reads the project and stack files into the PULUMI_CONFIG map the language host would pass. */
-export function loadProgramConfig(programDir: string, stack: string, overrides: Record<string, string> = {}):
-    { project: string; main: string; mainOption?: string; runtime: unknown; config: Record<string, string>; secretKeys: string[] } {
+export function loadProgramConfig(
+    programDir: string,
+    stack: string,
+    overrides: Record<string, string> = {},
+): {
+    project: string;
+    main: string;
+    mainOption?: string;
+    runtime: unknown;
+    config: Record<string, string>;
+    secretKeys: string[];
+} {
     if (!fs.existsSync(programDir) || !fs.statSync(programDir).isDirectory()) {
-        throw new GateError(`program folder not found: ${programDir}`, "Point --program at a folder that holds Pulumi.yaml.");
+        throw new GateError(
+            `program folder not found: ${programDir}`,
+            "Point --program at a folder that holds Pulumi.yaml.",
+        );
     }
     const projectFile = readYaml(path.join(programDir, "Pulumi.yaml"), "Pulumi.yaml") as ProjectFile;
     if (typeof projectFile.name !== "string" || !projectFile.name) {
-        throw new GateError(`Pulumi.yaml in ${programDir} has no project name`, "Add `name: <project>` to Pulumi.yaml.");
+        throw new GateError(
+            `Pulumi.yaml in ${programDir} has no project name`,
+            "Add `name: <project>` to Pulumi.yaml.",
+        );
     }
     const project = projectFile.name;
     const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
@@ -115,15 +133,27 @@ export function loadProgramConfig(programDir: string, stack: string, overrides: 
     let main = programDir;
     if (projectFile.main !== undefined) {
         if (typeof projectFile.main !== "string") {
-            throw new GateError("Pulumi.yaml `main` must be a path", "Set `main` to a folder or file inside the project.");
+            throw new GateError(
+                "Pulumi.yaml `main` must be a path",
+                "Set `main` to a folder or file inside the project.",
+            );
         }
         main = path.resolve(programDir, projectFile.main);
         if (!fs.existsSync(main)) {
-            throw new GateError(`Pulumi.yaml \`main\` points at ${main}, which does not exist`,
-                "Fix `main` in Pulumi.yaml.");
+            throw new GateError(
+                `Pulumi.yaml \`main\` points at ${main}, which does not exist`,
+                "Fix `main` in Pulumi.yaml.",
+            );
         }
     }
-    return { project, main, mainOption: projectFile.main as string | undefined, runtime: projectFile.runtime, config, secretKeys };
+    return {
+        project,
+        main,
+        mainOption: projectFile.main as string | undefined,
+        runtime: projectFile.runtime,
+        config,
+        secretKeys,
+    };
 }
 
 /** The gate's own node_modules: programs without one (generated benchmarks) resolve ours. */
@@ -140,9 +170,18 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     const region = config["aws:region"] ?? "us-west-2";
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-engine-"));
     const request: EngineChildRequest = {
-        programDir, main: plan.program, entryFile: plan.entryFile, esm: plan.esm, typescript: plan.typescript,
-        tsconfigRaw: setup ? esbuildTsconfig(setup.raw) : {}, gateModules: gateNodeModules(),
-        project, stack, mode: opts.mode ?? "resolved", region, outFile: path.join(outDir, "run.json"),
+        programDir,
+        main: plan.program,
+        entryFile: plan.entryFile,
+        esm: plan.esm,
+        typescript: plan.typescript,
+        tsconfigRaw: setup ? esbuildTsconfig(setup.raw) : {},
+        gateModules: gateNodeModules(),
+        project,
+        stack,
+        mode: opts.mode ?? "resolved",
+        region,
+        outFile: path.join(outDir, "run.json"),
         preloads: opts.preloads?.map((o) => path.resolve(o)),
         overlays: opts.overlays?.map((o) => path.resolve(o)),
     };
@@ -163,15 +202,27 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
         if (result) {
             // What the program registered before it failed, and the engine's warnings, stay readable.
             (err as GateError & { partial?: ProgramRun }).partial = {
-                project, stack, region, resources: result.resources, stackOutputs: {}, warnings: result.warnings, typeCheck,
+                project,
+                stack,
+                region,
+                resources: result.resources,
+                stackOutputs: {},
+                warnings: result.warnings,
+                typeCheck,
                 unmodelled: result.unmodelled ?? {},
             };
         }
         throw err;
     }
     return {
-        project, stack, region, resources: result.resources, stackOutputs: result.stackOutputs, warnings: result.warnings,
-        typeCheck, unmodelled: result.unmodelled ?? {},
+        project,
+        stack,
+        region,
+        resources: result.resources,
+        stackOutputs: result.stackOutputs,
+        warnings: result.warnings,
+        typeCheck,
+        unmodelled: result.unmodelled ?? {},
     };
 }
 
@@ -183,8 +234,13 @@ interface RunningEngine {
 }
 
 /** Starts the engine process (engine-boot.js) with the environment the language host gives a program. */
-function startEngine(request: EngineChildRequest, nodeArgs: string[], config: Record<string, string>, secretKeys: string[],
-    opts: RunProgramOptions): RunningEngine {
+function startEngine(
+    request: EngineChildRequest,
+    nodeArgs: string[],
+    config: Record<string, string>,
+    secretKeys: string[],
+    opts: RunProgramOptions,
+): RunningEngine {
     const env: NodeJS.ProcessEnv = {
         ...process.env,
         ...(opts.env ?? {}),
@@ -197,27 +253,47 @@ function startEngine(request: EngineChildRequest, nodeArgs: string[], config: Re
         PULUMI_NODEJS_DRY_RUN: "true",
         NODE_PATH: [request.gateModules, process.env.NODE_PATH].filter(Boolean).join(path.delimiter),
     };
-    const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, "engine-boot.js"), JSON.stringify(request)],
-        { cwd: request.programDir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+        process.execPath,
+        [...nodeArgs, path.join(__dirname, "engine-boot.js"), JSON.stringify(request)],
+        { cwd: request.programDir, env, stdio: ["ignore", "pipe", "pipe"] },
+    );
     let output = "";
-    child.stdout.on("data", (d) => { output += d; });
-    child.stderr.on("data", (d) => { output += d; });
+    child.stdout.on("data", (d) => {
+        output += d;
+    });
+    child.stderr.on("data", (d) => {
+        output += d;
+    });
     const timeoutMs = opts.timeoutMs ?? 300_000;
     const exited = new Promise<number | null>((resolve, reject) => {
         const timer = setTimeout(() => {
             child.kill("SIGKILL");
-            reject(new GateError(`the program in ${request.programDir} did not finish within ${timeoutMs / 1000} s`,
-                "Look for a promise that never settles in the program, or raise --timeout."));
+            reject(
+                new GateError(
+                    `the program in ${request.programDir} did not finish within ${timeoutMs / 1000} s`,
+                    "Look for a promise that never settles in the program, or raise --timeout.",
+                ),
+            );
         }, timeoutMs);
-        child.on("error", (e) => { clearTimeout(timer); reject(e); });
-        child.on("exit", (c) => { clearTimeout(timer); resolve(c); });
+        child.on("error", (e) => {
+            clearTimeout(timer);
+            reject(e);
+        });
+        child.on("exit", (c) => {
+            clearTimeout(timer);
+            resolve(c);
+        });
     });
     return { child, exited, output: () => output };
 }
 
 /** Type-checks the program while the engine runs it; a type error stops the engine and is thrown. */
-async function typeCheckAlongside(plan: ReturnType<typeof planProgram>, setup: ReturnType<typeof compilerSetup> | undefined,
-    engine: RunningEngine): Promise<ProgramRun["typeCheck"]> {
+async function typeCheckAlongside(
+    plan: ReturnType<typeof planProgram>,
+    setup: ReturnType<typeof compilerSetup> | undefined,
+    engine: RunningEngine,
+): Promise<ProgramRun["typeCheck"]> {
     const checkStarted = Date.now();
     try {
         if (setup && !plan.transpileOnly) {
@@ -242,18 +318,32 @@ function readEngineResult(outFile: string): EngineChildResult | undefined {
 }
 
 /** A failed run as one message: the program's own file and line, what it registered before, the fix. */
-function engineFailure(programDir: string, stack: string, entryFile: string,
-    ended: { code: number | null; output: string; result?: EngineChildResult }): GateError {
+function engineFailure(
+    programDir: string,
+    stack: string,
+    entryFile: string,
+    ended: { code: number | null; output: string; result?: EngineChildResult },
+): GateError {
     const result = ended.result;
-    const reason = result?.error ?? `the engine process exited with code ${ended.code}: ${ended.output.trim().slice(-2000)}`;
-    const where = result?.errorLocation ? `${path.relative(process.cwd(), result.errorLocation.file)}:${result.errorLocation.line}` : undefined;
-    const before = result ? `\n${result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").length} resource(s) were registered before it failed` +
-        (result.warnings.length ? `; the engine's warnings:\n${result.warnings.map((w) => `  warning: ${w}`).join("\n")}` : "") : "";
-    return new GateError(`program ${programDir} (stack ${stack}) failed${where ? ` at ${where}` : ""}: ${firstLines(reason, 12)}${before}`,
-        where ? `Fix ${where} in the program (the first frame of the program's own code above); ` +
-            "`pulumi preview` fails on it the same way."
+    const reason =
+        result?.error ?? `the engine process exited with code ${ended.code}: ${ended.output.trim().slice(-2000)}`;
+    const where = result?.errorLocation
+        ? `${path.relative(process.cwd(), result.errorLocation.file)}:${result.errorLocation.line}`
+        : undefined;
+    const before = result
+        ? `\n${result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").length} resource(s) were registered before it failed` +
+          (result.warnings.length
+              ? `; the engine's warnings:\n${result.warnings.map((w) => `  warning: ${w}`).join("\n")}`
+              : "")
+        : "";
+    return new GateError(
+        `program ${programDir} (stack ${stack}) failed${where ? ` at ${where}` : ""}: ${firstLines(reason, 12)}${before}`,
+        where
+            ? `Fix ${where} in the program (the first frame of the program's own code above); ` +
+                  "`pulumi preview` fails on it the same way."
             : `Fix the program ${path.relative(process.cwd(), entryFile) || entryFile}: run it with \`pulumi preview\` ` +
-                "to see the same error, and look at the first stack frame above.");
+                  "to see the same error, and look at the first stack frame above.",
+    );
 }
 
 function firstLines(s: string, n: number): string {

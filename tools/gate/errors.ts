@@ -5,7 +5,10 @@
 import * as fs from "fs";
 
 export class GateError extends Error {
-    constructor(message: string, readonly fix: string) {
+    constructor(
+        message: string,
+        readonly fix: string,
+    ) {
         super(message);
         this.name = "GateError";
     }

@@ -31,7 +31,8 @@ export async function resolve(specifier, context, next) {
     try {
         return await next(specifier, context);
     } catch (e) {
-        const parent = context.parentURL && context.parentURL.startsWith("file:") ? fileURLToPath(context.parentURL) : "";
+        const parent =
+            context.parentURL && context.parentURL.startsWith("file:") ? fileURLToPath(context.parentURL) : "";
         const ext = path.extname(specifier);
         if (options.typescript && parent && inProgram(parent) && specifier.startsWith(".") && TS_FOR_JS[ext]) {
             for (const alt of TS_FOR_JS[ext]) {
@@ -39,8 +40,16 @@ export async function resolve(specifier, context, next) {
                 if (fs.existsSync(candidate)) return { url: pathToFileURL(candidate).href, shortCircuit: true };
             }
         }
-        if (options.gateModules && !specifier.startsWith(".") && !specifier.startsWith("/") && !specifier.includes(":")) {
-            return next(specifier, { ...context, parentURL: pathToFileURL(path.join(options.gateModules, "x.js")).href });
+        if (
+            options.gateModules &&
+            !specifier.startsWith(".") &&
+            !specifier.startsWith("/") &&
+            !specifier.includes(":")
+        ) {
+            return next(specifier, {
+                ...context,
+                parentURL: pathToFileURL(path.join(options.gateModules, "x.js")).href,
+            });
         }
         throw e;
     }

@@ -68,17 +68,40 @@ function readInputs(opts: GateOptions): RunInputs {
     if (opts.policyPackConfigs.length > opts.policyPacks.length) {
         throw new GateError(
             `${opts.policyPackConfigs.length} --policy-pack-config files for ${opts.policyPacks.length} --policy-pack folders`,
-            "Give at most one config per pack; configs pair with packs in the order given, as the CLI requires.");
+            "Give at most one config per pack; configs pair with packs in the order given, as the CLI requires.",
+        );
     }
     const baseline = opts.baseline ? loadBaseline(opts.baseline) : undefined;
     const configs: PolicyPackConfig[] = opts.policyPacks.map((_, i) =>
-        opts.policyPackConfigs[i] ? loadPolicyPackConfigFile(opts.policyPackConfigs[i]!) : {});
+        opts.policyPackConfigs[i] ? loadPolicyPackConfigFile(opts.policyPackConfigs[i]!) : {},
+    );
     if (opts.stackExport) {
         const exp = readStackExport(opts.stackExport);
-        return { project: exp.project, stack: exp.stack, source: opts.stackExport, mode: "stack-export", exp, configs, baseline };
+        return {
+            project: exp.project,
+            stack: exp.stack,
+            source: opts.stackExport,
+            mode: "stack-export",
+            exp,
+            configs,
+            baseline,
+        };
     }
-    const { project, config, secretKeys } = loadProgramConfig(path.resolve(opts.program ?? "."), opts.stack, opts.config);
-    return { project, stack: opts.stack, source: opts.program ?? ".", mode: opts.mode, config, secretKeys, configs, baseline };
+    const { project, config, secretKeys } = loadProgramConfig(
+        path.resolve(opts.program ?? "."),
+        opts.stack,
+        opts.config,
+    );
+    return {
+        project,
+        stack: opts.stack,
+        source: opts.program ?? ".",
+        mode: opts.mode,
+        config,
+        secretKeys,
+        configs,
+        baseline,
+    };
 }
 
 /**
@@ -91,10 +114,17 @@ function readInputs(opts: GateOptions): RunInputs {
 function startPacks(opts: GateOptions, inputs: RunInputs): Promise<PackClient>[] {
     const dryRun = inputs.mode !== "stack-export";
     // A local (diy) backend's organization is always "organization" (pkg/backend/diy/state.go).
-    const starting = opts.policyPacks.map((dir) => PackClient.start(dir, {
-        project: inputs.project, stack: inputs.stack, dryRun, organization: "organization", config: inputs.config,
-        secretKeys: inputs.secretKeys, timeoutMs: opts.timeoutMs,
-    }));
+    const starting = opts.policyPacks.map((dir) =>
+        PackClient.start(dir, {
+            project: inputs.project,
+            stack: inputs.stack,
+            dryRun,
+            organization: "organization",
+            config: inputs.config,
+            secretKeys: inputs.secretKeys,
+            timeoutMs: opts.timeoutMs,
+        }),
+    );
     // Observed in runEngine (allSettled); this only keeps an early failure from counting as unhandled.
     for (const p of starting) p.catch(() => undefined);
     return starting;
@@ -105,8 +135,13 @@ function startPacks(opts: GateOptions, inputs: RunInputs): Promise<PackClient>[]
  * that started goes into `packs` (the caller stops them), whatever happened. A program error
  * is the first thing to fix: it is reported before a pack failure.
  */
-async function runEngine(opts: GateOptions, inputs: RunInputs, starting: Promise<PackClient>[], packs: PackClient[],
-    timings: GateTimings): Promise<EngineOutcome> {
+async function runEngine(
+    opts: GateOptions,
+    inputs: RunInputs,
+    starting: Promise<PackClient>[],
+    packs: PackClient[],
+    timings: GateTimings,
+): Promise<EngineOutcome> {
     const engineStart = Date.now();
     let engineOk = false;
     try {
@@ -125,15 +160,21 @@ async function runEngine(opts: GateOptions, inputs: RunInputs, starting: Promise
 function exportOutcome(exp: StackExport): EngineOutcome {
     const warnings: string[] = [];
     if (exp.unreadableSecrets) {
-        warnings.push(`${exp.unreadableSecrets} secret value(s) are encrypted in the export and were judged as unknown; ` +
-            "export with --show-secrets to let the rules read them");
+        warnings.push(
+            `${exp.unreadableSecrets} secret value(s) are encrypted in the export and were judged as unknown; ` +
+                "export with --show-secrets to let the rules read them",
+        );
     }
     return { resources: exp.resources, warnings };
 }
 
 async function programOutcome(opts: GateOptions): Promise<EngineOutcome> {
     const run = await runProgram({
-        programDir: opts.program ?? ".", stack: opts.stack, mode: opts.mode, config: opts.config, timeoutMs: opts.timeoutMs,
+        programDir: opts.program ?? ".",
+        stack: opts.stack,
+        mode: opts.mode,
+        config: opts.config,
+        timeoutMs: opts.timeoutMs,
     });
     return { resources: run.resources, warnings: [...run.warnings, ...unmodelledWarnings(run.unmodelled)] };
 }
@@ -143,9 +184,18 @@ async function programOutcome(opts: GateOptions): Promise<EngineOutcome> {
  * reported together, sorted, as the CLI does (pkg/engine/update.go, loadPolicyPlugins). Then
  * each pack in turn: Configure, Analyze per resource, AnalyzeStack.
  */
-async function judge(packs: PackClient[], inputs: RunInputs, opts: GateOptions, resources: ResourceRecord[],
-    timings: GateTimings): Promise<{ violations: Violation[]; infos: PackInfo[] }> {
-    const configErrors = packs.map((p, i) => ({ pack: p.info.name, version: p.info.version, errors: p.reconcile(inputs.configs[i]!).errors }));
+async function judge(
+    packs: PackClient[],
+    inputs: RunInputs,
+    opts: GateOptions,
+    resources: ResourceRecord[],
+    timings: GateTimings,
+): Promise<{ violations: Violation[]; infos: PackInfo[] }> {
+    const configErrors = packs.map((p, i) => ({
+        pack: p.info.name,
+        version: p.info.version,
+        errors: p.reconcile(inputs.configs[i]!).errors,
+    }));
     if (configErrors.some((e) => e.errors.length)) {
         throw policyConfigError(configErrors, opts.policyPackConfigs.filter(Boolean).join(", ") || "defaults");
     }
@@ -173,8 +223,14 @@ async function judge(packs: PackClient[], inputs: RunInputs, opts: GateOptions, 
 }
 
 /** The run's result: findings, components not analysed, undecided counts, warnings, the baseline's verdict. */
-function assembleResult(opts: GateOptions, inputs: RunInputs, engine: EngineOutcome,
-    judged: { violations: Violation[]; infos: PackInfo[] }, timings: GateTimings, started: number): GateResult {
+function assembleResult(
+    opts: GateOptions,
+    inputs: RunInputs,
+    engine: EngineOutcome,
+    judged: { violations: Violation[]; infos: PackInfo[] },
+    timings: GateTimings,
+    started: number,
+): GateResult {
     const { resources } = engine;
     const undecided: Record<string, number> = {};
     for (const v of judged.violations) {
@@ -184,7 +240,12 @@ function assembleResult(opts: GateOptions, inputs: RunInputs, engine: EngineOutc
         }
     }
     const result: GateResult = {
-        mode: inputs.mode, source: inputs.source, stack: inputs.stack, packs: judged.infos, resources, violations: judged.violations,
+        mode: inputs.mode,
+        source: inputs.source,
+        stack: inputs.stack,
+        packs: judged.infos,
+        resources,
+        violations: judged.violations,
         notAnalysed: resources.filter((r) => r.remote).map(notAnalysed),
         failOnNotAnalysed: opts.failOnNotAnalysed || undefined,
         undecided,
@@ -200,8 +261,11 @@ function assembleResult(opts: GateOptions, inputs: RunInputs, engine: EngineOutc
 function notAnalysed(r: ResourceRecord): GateResult["notAnalysed"][number] {
     const pkg = r.type.split(":")[0] ?? "";
     return {
-        urn: r.urn, type: r.type, package: pkg,
-        reason: `remote component ${r.type} of package ${pkg} (@pulumi/${pkg}), built by the ${pkg} provider plugin: ` +
+        urn: r.urn,
+        type: r.type,
+        package: pkg,
+        reason:
+            `remote component ${r.type} of package ${pkg} (@pulumi/${pkg}), built by the ${pkg} provider plugin: ` +
             "its children are created out of process and the offline gate cannot see them; judge them with " +
             "`pulumi preview --policy-pack`",
     };
@@ -211,8 +275,10 @@ function notAnalysed(r: ResourceRecord): GateResult["notAnalysed"][number] {
 function unmodelledWarnings(unmodelled: Record<string, number>): string[] {
     const entries = Object.entries(unmodelled);
     if (!entries.length) return [];
-    return [`values the gate could not model are unknown, so rules reading them cannot decide (type property: count): ` +
-        entries.map(([k, n]) => `${k}: ${n}`).join(", ")];
+    return [
+        `values the gate could not model are unknown, so rules reading them cannot decide (type property: count): ` +
+            entries.map(([k, n]) => `${k}: ${n}`).join(", "),
+    ];
 }
 
 /** true when the run must fail CI: a blocking finding, or (with --fail-on-not-analysed) a component the gate could not run. */
@@ -223,6 +289,11 @@ export function gateFails(result: GateResult): boolean {
 /** true when the run must fail CI: a mandatory finding that is not exempted and not known from a baseline. */
 export function hasMandatoryViolation(result: GateResult): boolean {
     // A `remediate` finding that reaches us was not remediated: the CLI counts it as mandatory.
-    return result.violations.some((v) => (v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate") &&
-        !v.exemption && !v.undecided && !v.known);
+    return result.violations.some(
+        (v) =>
+            (v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate") &&
+            !v.exemption &&
+            !v.undecided &&
+            !v.known,
+    );
 }

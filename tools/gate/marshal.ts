@@ -23,8 +23,11 @@ export interface ResourceReference {
  * Replaces every resource reference inside `value` as the engine's analyzer marshalling does.
  * `onReference` hears each one with its path, so the original can be written back (stack exports).
  */
-export function downgradeResourceReferences(value: unknown,
-    onReference?: (path: (string | number)[], ref: ResourceReference) => void, at: (string | number)[] = []): unknown {
+export function downgradeResourceReferences(
+    value: unknown,
+    onReference?: (path: (string | number)[], ref: ResourceReference) => void,
+    at: (string | number)[] = [],
+): unknown {
     if (Array.isArray(value)) {
         let changed = false;
         const out = value.map((v, i) => {
@@ -38,7 +41,8 @@ export function downgradeResourceReferences(value: unknown,
     const o = value as Record<string, unknown>;
     if (o[SECRET_SIG_KEY] === RESOURCE_REFERENCE_SIG) {
         onReference?.(at, {
-            urn: String(o.urn), ...(typeof o.id === "string" ? { id: o.id } : {}),
+            urn: String(o.urn),
+            ...(typeof o.id === "string" ? { id: o.id } : {}),
             ...(typeof o.packageVersion === "string" && o.packageVersion ? { packageVersion: o.packageVersion } : {}),
         });
         if ("id" in o) {
@@ -60,8 +64,10 @@ export function downgradeResourceReferences(value: unknown,
 }
 
 /** Puts the references `downgradeResourceReferences` reported back at their paths (a copy). */
-export function restoreResourceReferences(value: Record<string, unknown>,
-    refs: { path: (string | number)[]; ref: ResourceReference }[]): Record<string, unknown> {
+export function restoreResourceReferences(
+    value: Record<string, unknown>,
+    refs: { path: (string | number)[]; ref: ResourceReference }[],
+): Record<string, unknown> {
     const copy = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
     for (const { path, ref } of refs) {
         let node: any = copy;

@@ -19,9 +19,12 @@ const LEVELS = new Set(["advisory", "mandatory", "remediate", "disabled"]);
 
 /** Parses a config file's text; throws a GateError naming the file and the CLI's reason. */
 export function parsePolicyPackConfig(text: string, file: string): PolicyPackConfig {
-    const bad = (reason: string) => new GateError(`policy pack config ${file} is invalid: ${reason}`,
-        "Write a JSON object keyed by policy name; each value an enforcement level " +
-        "(advisory, mandatory, remediate, disabled) or an object of properties.");
+    const bad = (reason: string) =>
+        new GateError(
+            `policy pack config ${file} is invalid: ${reason}`,
+            "Write a JSON object keyed by policy name; each value an enforcement level " +
+                "(advisory, mandatory, remediate, disabled) or an object of properties.",
+        );
     if (text.trim() === "") return {};
     let doc: unknown;
     try {
@@ -36,15 +39,20 @@ export function parsePolicyPackConfig(text: string, file: string): PolicyPackCon
     for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
         if (key === "environments") continue; // ESC environments: a Pulumi Cloud feature, not ours.
         if (typeof value === "string") {
-            if (!LEVELS.has(value)) throw bad(`parsing enforcement level for "${key}": "${value}" is not a valid enforcement level`);
+            if (!LEVELS.has(value))
+                throw bad(`parsing enforcement level for "${key}": "${value}" is not a valid enforcement level`);
             result[key] = { enforcementLevel: value as EnforcementLevel };
         } else if (value && typeof value === "object" && !Array.isArray(value)) {
             const props = { ...(value as Record<string, unknown>) };
             const entry: PolicyConfigEntry = {};
             if ("enforcementLevel" in props) {
                 const level = props.enforcementLevel;
-                if (typeof level !== "string") throw bad(`parsing enforcement level for "${key}": ${JSON.stringify(level)} is not a valid enforcement level; must be a string`);
-                if (!LEVELS.has(level)) throw bad(`parsing enforcement level for "${key}": "${level}" is not a valid enforcement level`);
+                if (typeof level !== "string")
+                    throw bad(
+                        `parsing enforcement level for "${key}": ${JSON.stringify(level)} is not a valid enforcement level; must be a string`,
+                    );
+                if (!LEVELS.has(level))
+                    throw bad(`parsing enforcement level for "${key}": "${level}" is not a valid enforcement level`);
                 entry.enforcementLevel = level as EnforcementLevel;
                 delete props.enforcementLevel;
             }
@@ -58,12 +66,18 @@ export function parsePolicyPackConfig(text: string, file: string): PolicyPackCon
 }
 
 export function loadPolicyPackConfigFile(file: string): PolicyPackConfig {
-    return parsePolicyPackConfig(readInput(file, "policy pack config file", "Check the --policy-pack-config path."), file);
+    return parsePolicyPackConfig(
+        readInput(file, "policy pack config file", "Check the --policy-pack-config path."),
+        file,
+    );
 }
 
 /** Defaults, then the pack's initial config, then the file: the CLI's ReconcilePolicyPackConfig. */
-export function reconcilePolicyPackConfig(policies: PolicyInfo[], initial: PolicyPackConfig,
-    fromFile: PolicyPackConfig): { config: PolicyPackConfig; errors: string[] } {
+export function reconcilePolicyPackConfig(
+    policies: PolicyInfo[],
+    initial: PolicyPackConfig,
+    fromFile: PolicyPackConfig,
+): { config: PolicyPackConfig; errors: string[] } {
     const result: PolicyPackConfig = {};
     for (const p of policies) {
         let props: Record<string, unknown> | undefined;
@@ -80,7 +94,11 @@ export function reconcilePolicyPackConfig(policies: PolicyInfo[], initial: Polic
     const errors: string[] = [];
     for (const p of policies) {
         if (!p.configSchema) continue;
-        const schema = { type: "object", properties: p.configSchema.properties ?? {}, required: p.configSchema.required ?? [] };
+        const schema = {
+            type: "object",
+            properties: p.configSchema.properties ?? {},
+            required: p.configSchema.required ?? [],
+        };
         for (const e of validateJsonSchema(schema, result[p.name]?.properties ?? {}, "(root)")) {
             errors.push(`${p.name}: ${e.replace(/^\(root\): /, "")}`);
         }
@@ -95,7 +113,9 @@ export function reconcilePolicyPackConfig(policies: PolicyInfo[], initial: Polic
  * (pkg/engine/update.go, loadPolicyPlugins), printed as `error: ...` diagnostics.
  */
 export function policyConfigErrorLines(errors: { pack: string; version: string; errors: string[] }[]): string[] {
-    return errors.flatMap((p) => p.errors.map((e) => `validating policy config: ${p.pack} ${p.version}  ${e}`)).sort()
+    return errors
+        .flatMap((p) => p.errors.map((e) => `validating policy config: ${p.pack} ${p.version}  ${e}`))
+        .sort()
         .map((line) => `error: ${line}`);
 }
 
@@ -129,7 +149,7 @@ export function validateJsonSchema(schema: Schema, value: unknown, at: string): 
     };
     const t = schema.type;
     if (t !== undefined) {
-        const types = Array.isArray(t) ? t as string[] : [t as string];
+        const types = Array.isArray(t) ? (t as string[]) : [t as string];
         const actual = typeOf(value);
         const ok = types.some((x) => x === actual || (x === "number" && actual === "integer"));
         if (!ok) {
@@ -138,27 +158,42 @@ export function validateJsonSchema(schema: Schema, value: unknown, at: string): 
     }
     // gojsonschema's Const and Enum messages name the field itself (locales.go, DefaultLocale).
     if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
-        errors.push(where(`${at} must be one of the following: ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`));
+        errors.push(
+            where(`${at} must be one of the following: ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`),
+        );
     }
     if ("const" in schema && JSON.stringify(schema.const) !== JSON.stringify(value)) {
         errors.push(where(`${at} does not match: ${JSON.stringify(schema.const)}`));
     }
     if (typeof value === "string") {
-        if (typeof schema.minLength === "number" && value.length < schema.minLength) errors.push(where(`String length must be greater than or equal to ${schema.minLength}`));
-        if (typeof schema.maxLength === "number" && value.length > schema.maxLength) errors.push(where(`String length must be less than or equal to ${schema.maxLength}`));
-        if (typeof schema.pattern === "string" && !new RegExp(schema.pattern).test(value)) errors.push(where(`Does not match pattern '${schema.pattern}'`));
-        if (schema.format === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(value)) errors.push(where("Does not match format 'date'"));
-        if (schema.format === "date-time" && Number.isNaN(Date.parse(value))) errors.push(where("Does not match format 'date-time'"));
+        if (typeof schema.minLength === "number" && value.length < schema.minLength)
+            errors.push(where(`String length must be greater than or equal to ${schema.minLength}`));
+        if (typeof schema.maxLength === "number" && value.length > schema.maxLength)
+            errors.push(where(`String length must be less than or equal to ${schema.maxLength}`));
+        if (typeof schema.pattern === "string" && !new RegExp(schema.pattern).test(value))
+            errors.push(where(`Does not match pattern '${schema.pattern}'`));
+        if (schema.format === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(value))
+            errors.push(where("Does not match format 'date'"));
+        if (schema.format === "date-time" && Number.isNaN(Date.parse(value)))
+            errors.push(where("Does not match format 'date-time'"));
     }
     if (typeof value === "number") {
-        if (typeof schema.minimum === "number" && value < schema.minimum) errors.push(where(`Must be greater than or equal to ${schema.minimum}`));
-        if (typeof schema.maximum === "number" && value > schema.maximum) errors.push(where(`Must be less than or equal to ${schema.maximum}`));
+        if (typeof schema.minimum === "number" && value < schema.minimum)
+            errors.push(where(`Must be greater than or equal to ${schema.minimum}`));
+        if (typeof schema.maximum === "number" && value > schema.maximum)
+            errors.push(where(`Must be less than or equal to ${schema.maximum}`));
     }
     if (Array.isArray(value)) {
-        if (typeof schema.minItems === "number" && value.length < schema.minItems) errors.push(where(`Array must have at least ${schema.minItems} items`));
-        if (typeof schema.maxItems === "number" && value.length > schema.maxItems) errors.push(where(`Array must have at most ${schema.maxItems} items`));
+        if (typeof schema.minItems === "number" && value.length < schema.minItems)
+            errors.push(where(`Array must have at least ${schema.minItems} items`));
+        if (typeof schema.maxItems === "number" && value.length > schema.maxItems)
+            errors.push(where(`Array must have at most ${schema.maxItems} items`));
         if (schema.items && typeof schema.items === "object") {
-            value.forEach((item, i) => errors.push(...validateJsonSchema(schema.items as Schema, item, `${at === "(root)" ? "" : at + "."}${i}`)));
+            value.forEach((item, i) =>
+                errors.push(
+                    ...validateJsonSchema(schema.items as Schema, item, `${at === "(root)" ? "" : at + "."}${i}`),
+                ),
+            );
         }
     }
     if (value && typeof value === "object" && !Array.isArray(value)) {
@@ -170,7 +205,8 @@ export function validateJsonSchema(schema: Schema, value: unknown, at: string): 
         }
         for (const [k, v] of Object.entries(obj)) {
             if (props[k]) errors.push(...validateJsonSchema(props[k]!, v, child(k)));
-            else if (schema.additionalProperties === false) errors.push(where(`Additional property ${k} is not allowed`));
+            else if (schema.additionalProperties === false)
+                errors.push(where(`Additional property ${k} is not allowed`));
             else if (schema.additionalProperties && typeof schema.additionalProperties === "object") {
                 errors.push(...validateJsonSchema(schema.additionalProperties as Schema, v, child(k)));
             }
@@ -180,7 +216,10 @@ export function validateJsonSchema(schema: Schema, value: unknown, at: string): 
         const options = schema[key];
         if (Array.isArray(options)) {
             const passing = options.filter((o) => validateJsonSchema(o as Schema, value, at).length === 0).length;
-            if (key === "anyOf" ? passing === 0 : passing !== 1) errors.push(where(`Must validate ${key === "anyOf" ? "at least one" : "one and only one"} schema (${key})`));
+            if (key === "anyOf" ? passing === 0 : passing !== 1)
+                errors.push(
+                    where(`Must validate ${key === "anyOf" ? "at least one" : "one and only one"} schema (${key})`),
+                );
         }
     }
     return errors;

@@ -102,7 +102,7 @@ function shellSplit(s: string): string[] {
             cur = undefined;
             continue;
         }
-        const piece = m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2] ?? m[3]!.replace(/\\(.)/g, "$1");
+        const piece = m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : (m[2] ?? m[3]!.replace(/\\(.)/g, "$1"));
         cur = (cur ?? "") + piece;
     }
     if (cur !== undefined) out.push(cur);
@@ -149,17 +149,26 @@ function resolveEntryFile(program: string, esm: boolean): string | undefined {
  * Plans the program's run. `main` is Pulumi.yaml `main` (undefined when absent); `runtime` is
  * Pulumi.yaml `runtime`; `env` is the environment the host would see.
  */
-export function planProgram(projectDir: string, main: string | undefined, runtime: unknown,
-    env: NodeJS.ProcessEnv = process.env): ProgramPlan {
+export function planProgram(
+    projectDir: string,
+    main: string | undefined,
+    runtime: unknown,
+    env: NodeJS.ProcessEnv = process.env,
+): ProgramPlan {
     const options = runtimeOptions(runtime);
     const typescript = options.typescript === undefined ? true : options.typescript === true;
     if (options.typescript !== undefined && typeof options.typescript !== "boolean") {
-        throw new GateError("Pulumi.yaml runtime.options.typescript must be true or false", "Set `typescript: true` or `false`.");
+        throw new GateError(
+            "Pulumi.yaml runtime.options.typescript must be true or false",
+            "Set `typescript: true` or `false`.",
+        );
     }
     const nodeArgs = typeof options.nodeargs === "string" ? shellSplit(options.nodeargs) : [];
 
     let program = main === undefined ? projectDir : path.resolve(projectDir, main);
-    const pkg = nearestPackageJson(fs.existsSync(program) && fs.statSync(program).isDirectory() ? program : path.dirname(program));
+    const pkg = nearestPackageJson(
+        fs.existsSync(program) && fs.statSync(program).isDirectory() ? program : path.dirname(program),
+    );
     if (main === undefined && pkg) {
         // run.ts: exports (string, or ["."] as string or {default, require, import}), then main.
         const exp = pkg.data.exports;
@@ -167,25 +176,36 @@ export function planProgram(projectDir: string, main: string | undefined, runtim
         if (typeof exp === "string") entry = exp;
         else if (exp && typeof exp === "object") {
             const dot = exp["."];
-            entry = typeof dot === "string" ? dot : dot && typeof dot === "object" ? dot.default || dot.require || dot.import : undefined;
+            entry =
+                typeof dot === "string"
+                    ? dot
+                    : dot && typeof dot === "object"
+                      ? dot.default || dot.require || dot.import
+                      : undefined;
         } else entry = pkg.data.main;
-        if (typeof entry === "string" && fs.existsSync(path.join(pkg.root, entry))) program = path.join(pkg.root, entry);
+        if (typeof entry === "string" && fs.existsSync(path.join(pkg.root, entry)))
+            program = path.join(pkg.root, entry);
     }
     const esm = pkg?.data.type === "module";
     const entryFile = resolveEntryFile(program, esm);
     if (!entryFile) {
-        throw new GateError(`no program entry point found at ${program}`,
-            "Set `main` in Pulumi.yaml (or package.json) to the program's file, or add an index.ts to the project folder.");
+        throw new GateError(
+            `no program entry point found at ${program}`,
+            "Set `main` in Pulumi.yaml (or package.json) to the program's file, or add an index.ts to the project folder.",
+        );
     }
 
-    const tsconfigEnv = env.PULUMI_NODEJS_TSCONFIG_PATH ?? (typeof options.tsconfig === "string" ? options.tsconfig : undefined);
+    const tsconfigEnv =
+        env.PULUMI_NODEJS_TSCONFIG_PATH ?? (typeof options.tsconfig === "string" ? options.tsconfig : undefined);
     const tsconfigRel = tsconfigEnv ?? "tsconfig.json";
     const tsconfigAbs = path.resolve(projectDir, tsconfigRel);
     const hasTsconfig = fs.existsSync(tsconfigAbs);
     if (typescript && tsconfigEnv && !hasTsconfig) {
         // run.ts fails the same way: "tsconfig path was set to ... but the file was not found".
-        throw new GateError(`tsconfig path was set to ${tsconfigRel} but the file was not found (looked in ${projectDir})`,
-            "Fix PULUMI_NODEJS_TSCONFIG_PATH or runtime.options.tsconfig in Pulumi.yaml.");
+        throw new GateError(
+            `tsconfig path was set to ${tsconfigRel} but the file was not found (looked in ${projectDir})`,
+            "Fix PULUMI_NODEJS_TSCONFIG_PATH or runtime.options.tsconfig in Pulumi.yaml.",
+        );
     }
     let compilerOverrides: Record<string, unknown> = {};
     let transpileOnly = true;
@@ -199,8 +219,14 @@ export function planProgram(projectDir: string, main: string | undefined, runtim
             : { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: true, ...own };
     }
     return {
-        projectDir, program, entryFile, esm, typescript,
+        projectDir,
+        program,
+        entryFile,
+        esm,
+        typescript,
         tsconfigPath: typescript && hasTsconfig ? tsconfigAbs : undefined,
-        compilerOverrides, transpileOnly, nodeArgs,
+        compilerOverrides,
+        transpileOnly,
+        nodeArgs,
     };
 }

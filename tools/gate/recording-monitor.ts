@@ -50,7 +50,12 @@ export interface MonitorSetup {
 }
 
 /** A MockMonitor that records registrations into `recording`; `mocks` answers invokes. */
-export function createRecordingMonitor(sdk: MonitorSdk, setup: MonitorSetup, recording: Recording, mocks: unknown): unknown {
+export function createRecordingMonitor(
+    sdk: MonitorSdk,
+    setup: MonitorSetup,
+    recording: Recording,
+    mocks: unknown,
+): unknown {
     const naming = engineNaming(setup, recording.records);
 
     class RecordingMonitor extends sdk.mocks.MockMonitor {
@@ -100,7 +105,10 @@ export function createRecordingMonitor(sdk: MonitorSdk, setup: MonitorSetup, rec
             const rec = recording.records.get(request.getUrn());
             if (rec && !rec.custom) {
                 // A component's outputs (and the Stack's exports) are what registerOutputs sent.
-                rec.outputs = downgradeResourceReferences(request.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+                rec.outputs = downgradeResourceReferences(request.getOutputs()?.toJavaScript() ?? {}) as Record<
+                    string,
+                    unknown
+                >;
             }
             super.registerResourceOutputs(request, callback);
         }
@@ -115,16 +123,29 @@ function readRecordOf(request: any, setup: MonitorSetup, naming: EngineNaming, r
     const parent: string = request.getParent();
     const id: string = request.getId();
     const { pkg, kind } = splitType(type);
-    const inputs = downgradeResourceReferences(request.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>;
-    recording.warnings.push(`${type} '${name}' is read from the cloud (${kind}.get, id ${id || "unknown"}): ` +
-        "offline its state is only that id and what the program passed, so stack rules see nothing else of it");
+    const inputs = downgradeResourceReferences(request.getProperties()?.toJavaScript() ?? {}) as Record<
+        string,
+        unknown
+    >;
+    recording.warnings.push(
+        `${type} '${name}' is read from the cloud (${kind}.get, id ${id || "unknown"}): ` +
+            "offline its state is only that id and what the program passed, so stack rules see nothing else of it",
+    );
     return {
-        urn: naming.urnFor(parent, type, name), type, name, custom: true, id: id || WIRE_UNKNOWN,
+        urn: naming.urnFor(parent, type, name),
+        type,
+        name,
+        custom: true,
+        id: id || WIRE_UNKNOWN,
         parent: parent || undefined,
         provider: request.getProvider() || naming.defaultProviderRef(pkg, request.getVersion()),
-        dependencies: request.getDependenciesList(), propertyDependencies: {}, inputs, outputs: { ...inputs, id },
+        dependencies: request.getDependenciesList(),
+        propertyDependencies: {},
+        inputs,
+        outputs: { ...inputs, id },
         options: {},
-        source: sourceOf(request.getSourceposition(), request.getStacktrace?.(), setup.isProgramFile) ??
+        source:
+            sourceOf(request.getSourceposition(), request.getStacktrace?.(), setup.isProgramFile) ??
             recording.records.get(parent)?.source,
         external: true,
     };
@@ -143,9 +164,10 @@ function engineNaming(setup: MonitorSetup, records: Map<string, ResourceRecord>)
     const defaultProviders = new Map<string, string>();
     return {
         urnFor(parent, type, name) {
-            if (type === "pulumi:pulumi:Stack") return `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
+            if (type === "pulumi:pulumi:Stack")
+                return `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
             let qualified = type;
-            const parentType = parent ? parent.split("::")[2] ?? "" : "pulumi:pulumi:Stack";
+            const parentType = parent ? (parent.split("::")[2] ?? "") : "pulumi:pulumi:Stack";
             if (parentType !== "pulumi:pulumi:Stack") qualified = `${parentType}$${type}`;
             return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
         },
@@ -155,11 +177,21 @@ function engineNaming(setup: MonitorSetup, records: Map<string, ResourceRecord>)
             if (existing) return existing;
             const name = version ? `default_${version.replace(/[.-]/g, "_")}` : "default";
             const urn = `urn:pulumi:${stack}::${project}::pulumi:providers:${pkg}::${name}`;
-            const id = firstPreview ? WIRE_UNKNOWN : stableHex(urn, 8) + "-" + stableHex(urn + "id", 4) + "-4d5e-8f90-" + stableHex(urn, 12);
+            const id = firstPreview
+                ? WIRE_UNKNOWN
+                : stableHex(urn, 8) + "-" + stableHex(urn + "id", 4) + "-4d5e-8f90-" + stableHex(urn, 12);
             const inputs = defaultProviderInputs(pkg, version, setup.config);
             records.set(urn, {
-                urn, type: `pulumi:providers:${pkg}`, name, custom: true, id,
-                dependencies: [], propertyDependencies: {}, inputs, outputs: { ...inputs }, options: {},
+                urn,
+                type: `pulumi:providers:${pkg}`,
+                name,
+                custom: true,
+                id,
+                dependencies: [],
+                propertyDependencies: {},
+                inputs,
+                outputs: { ...inputs },
+                options: {},
             });
             const ref = `${urn}::${id}`;
             defaultProviders.set(key, ref);
@@ -195,8 +227,12 @@ function defaultProviderInputs(pkg: string, version: string, config: Record<stri
  * The record of one RegisterResource request, outputs produced, as the engine would hand it to
  * an analyzer, and the id to answer with ("" for a component, or a provider in a first preview).
  */
-function recordOf(request: any, setup: MonitorSetup, naming: EngineNaming, recording: Recording):
-    { record: ResourceRecord; id: string } {
+function recordOf(
+    request: any,
+    setup: MonitorSetup,
+    naming: EngineNaming,
+    recording: Recording,
+): { record: ResourceRecord; id: string } {
     const type: string = request.getType();
     const name: string = request.getName();
     const parent: string = request.getParent();
@@ -206,24 +242,30 @@ function recordOf(request: any, setup: MonitorSetup, naming: EngineNaming, recor
     // Inputs exactly as the SDK put them on the wire (unknown sentinels, secret wrappers).
     // Resource references downgraded as the engine's analyzer marshalling does (marshal.ts).
     const inputReferences: NonNullable<ResourceRecord["inputReferences"]> = [];
-    const inputs = downgradeResourceReferences(request.getObject()?.toJavaScript() ?? {},
-        (p, ref) => inputReferences.push({ path: p, ref })) as Record<string, unknown>;
+    const inputs = downgradeResourceReferences(request.getObject()?.toJavaScript() ?? {}, (p, ref) =>
+        inputReferences.push({ path: p, ref }),
+    ) as Record<string, unknown>;
     if (setup.mode !== "first-preview") countUnknowns(type, inputs, recording.unmodelled);
     const isProvider = type.startsWith("pulumi:providers:");
     // An explicit provider carries the version it was asked for (source_eval.go, SetProviderVersion).
     if (isProvider && request.getVersion()) inputs.version = request.getVersion();
     let provider: string = request.getProvider();
-    if (custom && !provider && !isProvider) provider = naming.defaultProviderRef(splitType(type).pkg, request.getVersion());
+    if (custom && !provider && !isProvider)
+        provider = naming.defaultProviderRef(splitType(type).pkg, request.getVersion());
     const propertyDependencies: Record<string, string[]> = {};
     request.getPropertydependenciesMap().forEach((v: any, k: string) => {
         propertyDependencies[k] = v.getUrnsList();
     });
-    const { id, outputs } = custom && !remote
-        ? producedOutputs(type, name, urn, inputs, provider, setup, recording.records)
-        : { id: "", outputs: { ...inputs } };
+    const { id, outputs } =
+        custom && !remote
+            ? producedOutputs(type, name, urn, inputs, provider, setup, recording.records)
+            : { id: "", outputs: { ...inputs } };
     const record: ResourceRecord = {
-        urn, type, name, custom,
-        id: custom ? (id || WIRE_UNKNOWN) : undefined,
+        urn,
+        type,
+        name,
+        custom,
+        id: custom ? id || WIRE_UNKNOWN : undefined,
         parent: parent || undefined,
         provider: provider || undefined,
         dependencies: request.getDependenciesList(),
@@ -233,7 +275,8 @@ function recordOf(request: any, setup: MonitorSetup, naming: EngineNaming, recor
         options: optionsOf(request),
         // A resource made where no program frame is on the stack (a library's beforeExit
         // hook) is shown where its parent was created.
-        source: sourceOf(request.getSourceposition(), request.getStacktrace?.(), setup.isProgramFile) ??
+        source:
+            sourceOf(request.getSourceposition(), request.getStacktrace?.(), setup.isProgramFile) ??
             recording.records.get(parent)?.source,
         remote: remote || undefined,
         inputReferences: inputReferences.length ? inputReferences : undefined,
@@ -242,15 +285,25 @@ function recordOf(request: any, setup: MonitorSetup, naming: EngineNaming, recor
 }
 
 /** A custom resource's id and outputs: the provider's answer as the gate models it (aws-outputs.ts). */
-function producedOutputs(type: string, name: string, urn: string, inputs: Record<string, unknown>, provider: string,
-    setup: MonitorSetup, records: Map<string, ResourceRecord>): { id: string; outputs: Record<string, unknown> } {
+function producedOutputs(
+    type: string,
+    name: string,
+    urn: string,
+    inputs: Record<string, unknown>,
+    provider: string,
+    setup: MonitorSetup,
+    records: Map<string, ResourceRecord>,
+): { id: string; outputs: Record<string, unknown> } {
     if (type.startsWith("pulumi:providers:")) {
         const id = setup.mode === "first-preview" ? "" : stableHex(urn, 8) + "-0000-4000-8000-" + stableHex(urn, 12);
         return { id, outputs: { ...inputs } };
     }
     // A resource made through an explicit provider lives in that provider's region.
     const providerRegion = records.get(provider.split("::").slice(0, 4).join("::"))?.inputs.region;
-    const ctx = typeof providerRegion === "string" && providerRegion !== WIRE_UNKNOWN ? { ...setup.ctx, region: providerRegion } : setup.ctx;
+    const ctx =
+        typeof providerRegion === "string" && providerRegion !== WIRE_UNKNOWN
+            ? { ...setup.ctx, region: providerRegion }
+            : setup.ctx;
     const produced = providerOutputs(type, name, inputs, ctx);
     return { id: produced.id, outputs: produced.state };
 }
@@ -267,16 +320,21 @@ function optionsOf(request: any): ResourceRecord["options"] {
         // The engine sends only aliases that matched an existing resource; the gate's
         // stack has none, as a new stack's preview (step_generator.go).
         aliases: undefined,
-        customTimeouts: timeouts && (timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete())
-            ? { create: parseDuration(timeouts.getCreate()), update: parseDuration(timeouts.getUpdate()),
-                delete: parseDuration(timeouts.getDelete()) }
-            : undefined,
+        customTimeouts:
+            timeouts && (timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete())
+                ? {
+                      create: parseDuration(timeouts.getCreate()),
+                      update: parseDuration(timeouts.getUpdate()),
+                      delete: parseDuration(timeouts.getDelete()),
+                  }
+                : undefined,
     };
 }
 
 /** Unknowns reaching a resource's inputs in resolved mode come from outputs the gate did not model. */
 function countUnknowns(type: string, inputs: Record<string, unknown>, unmodelled: Record<string, number>): void {
-    const seen = (v: unknown): boolean => v === WIRE_UNKNOWN ||
+    const seen = (v: unknown): boolean =>
+        v === WIRE_UNKNOWN ||
         (Array.isArray(v) ? v.some(seen) : !!v && typeof v === "object" && Object.values(v).some(seen));
     for (const [k, v] of Object.entries(inputs)) {
         if (seen(v)) unmodelled[`${type} ${k}`] = (unmodelled[`${type} ${k}`] ?? 0) + 1;

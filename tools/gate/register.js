@@ -21,6 +21,9 @@ process.setSourceMapsEnabled(true);
 
 function compileTs(module, file) {
     const { code, map } = core.transpile(file, fs.readFileSync(file, "utf8"), "cjs", TSCONFIG);
-    module._compile(`${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString("base64")}\n`, file);
+    module._compile(
+        `${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString("base64")}\n`,
+        file,
+    );
 }
 for (const ext of [".ts", ".cts"]) Module._extensions[ext] = compileTs;

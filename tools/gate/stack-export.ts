@@ -31,8 +31,10 @@ export function readStackExport(file: string): StackExport {
         throw new GateError(`stack export ${file} has no "version": it is not a stack export`, fix);
     }
     if (doc.version !== 3) {
-        throw new GateError(`stack export ${file} is deployment version ${doc.version}; the gate reads version 3`,
-            "Export it again with a current Pulumi CLI.");
+        throw new GateError(
+            `stack export ${file} is deployment version ${doc.version}; the gate reads version 3`,
+            "Export it again with a current Pulumi CLI.",
+        );
     }
     const list = doc.deployment?.resources ?? [];
     if (!Array.isArray(list)) {
@@ -52,13 +54,16 @@ export function readStackExport(file: string): StackExport {
             parent: typeof r.parent === "string" && r.parent ? r.parent : undefined,
             provider: typeof r.provider === "string" && r.provider ? r.provider : undefined,
             dependencies: Array.isArray(r.dependencies) ? r.dependencies : [],
-            propertyDependencies: r.propertyDependencies && typeof r.propertyDependencies === "object" ? r.propertyDependencies : {},
+            propertyDependencies:
+                r.propertyDependencies && typeof r.propertyDependencies === "object" ? r.propertyDependencies : {},
             // A checkpoint keeps resource references; analyzers get them downgraded (marshal.ts).
             inputs: downgradeResourceReferences(decodeSecrets(r.inputs ?? {}, counter)) as Record<string, unknown>,
             outputs: downgradeResourceReferences(decodeSecrets(r.outputs ?? {}, counter)) as Record<string, unknown>,
             options: {
                 protect: r.protect === true || undefined,
-                additionalSecretOutputs: Array.isArray(r.additionalSecretOutputs) ? r.additionalSecretOutputs : undefined,
+                additionalSecretOutputs: Array.isArray(r.additionalSecretOutputs)
+                    ? r.additionalSecretOutputs
+                    : undefined,
                 aliases: Array.isArray(r.aliases) ? r.aliases.filter((a: unknown) => typeof a === "string") : undefined,
                 deleteBeforeReplace: typeof r.deleteBeforeReplace === "boolean" ? r.deleteBeforeReplace : undefined,
             },
@@ -117,8 +122,10 @@ function encodeSecrets(v: unknown): unknown {
  * dependencies and timestamps. The one writer: the specs check that judging the export and
  * judging the program agree, the benchmark writes its large stacks with it.
  */
-export function toStackExport(run: { resources: readonly ResourceRecord[]; stackOutputs?: Record<string, unknown> },
-    time = "2026-11-30T00:00:00Z"): Record<string, unknown> {
+export function toStackExport(
+    run: { resources: readonly ResourceRecord[]; stackOutputs?: Record<string, unknown> },
+    time = "2026-11-30T00:00:00Z",
+): Record<string, unknown> {
     return {
         version: 3,
         deployment: {
@@ -130,14 +137,18 @@ export function toStackExport(run: { resources: readonly ResourceRecord[]; stack
                 ...(r.id !== undefined && r.id !== WIRE_UNKNOWN ? { id: r.id } : {}),
                 type: r.type,
                 inputs: storedInputs(r),
-                outputs: encodeSecrets(r.type === "pulumi:pulumi:Stack" && run.stackOutputs ? run.stackOutputs : r.outputs),
+                outputs: encodeSecrets(
+                    r.type === "pulumi:pulumi:Stack" && run.stackOutputs ? run.stackOutputs : r.outputs,
+                ),
                 ...(r.parent ? { parent: r.parent } : {}),
                 ...(r.provider ? { provider: r.provider } : {}),
                 ...(r.options.protect ? { protect: true } : {}),
                 ...(r.external ? { external: true } : {}),
                 dependencies: r.dependencies,
                 propertyDependencies: r.propertyDependencies,
-                ...(r.options.additionalSecretOutputs?.length ? { additionalSecretOutputs: r.options.additionalSecretOutputs } : {}),
+                ...(r.options.additionalSecretOutputs?.length
+                    ? { additionalSecretOutputs: r.options.additionalSecretOutputs }
+                    : {}),
                 created: time,
                 modified: time,
             })),
@@ -147,8 +158,9 @@ export function toStackExport(run: { resources: readonly ResourceRecord[]; stack
 
 /** Inputs as a checkpoint stores them: references restored, secrets encoded, Check's `__defaults` on custom resources. */
 function storedInputs(r: ResourceRecord): unknown {
-    const inputs = encodeSecrets(r.inputReferences ? restoreResourceReferences(r.inputs, r.inputReferences) : r.inputs) as
-        Record<string, unknown>;
+    const inputs = encodeSecrets(
+        r.inputReferences ? restoreResourceReferences(r.inputs, r.inputReferences) : r.inputs,
+    ) as Record<string, unknown>;
     const checked = r.custom && !r.type.startsWith("pulumi:providers:") && !("__defaults" in inputs);
     return checked ? { ...inputs, __defaults: [] } : inputs;
 }

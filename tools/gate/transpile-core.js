@@ -36,9 +36,11 @@ function loaderFor(file) {
  * esbuild's version, so a changed source or option never reuses an old output.
  */
 function transpile(file, source, format, tsconfigRaw) {
-    const key = crypto.createHash("sha256")
+    const key = crypto
+        .createHash("sha256")
         .update(`${esbuild.version}\0${format}\0${JSON.stringify(tsconfigRaw || {})}\0${file}\0`)
-        .update(source).digest("hex");
+        .update(source)
+        .digest("hex");
     const dir = cacheDir();
     const codeFile = path.join(dir, `${key}.js`);
     const mapFile = path.join(dir, `${key}.map`);
@@ -49,8 +51,12 @@ function transpile(file, source, format, tsconfigRaw) {
         mapText = fs.readFileSync(mapFile, "utf8");
     } catch {
         const out = esbuild.transformSync(source, {
-            loader: loaderFor(file), format, sourcefile: file, sourcemap: "external",
-            target: `node${process.versions.node.split(".")[0]}`, tsconfigRaw: tsconfigRaw || {},
+            loader: loaderFor(file),
+            format,
+            sourcefile: file,
+            sourcemap: "external",
+            target: `node${process.versions.node.split(".")[0]}`,
+            tsconfigRaw: tsconfigRaw || {},
             // A program's `import.meta.url` keeps working when its ES module is loaded as ESM.
             logLevel: "silent",
         });

@@ -38,8 +38,10 @@ export function compilerSetup(plan: ProgramPlan): ProgramCompilerSetup {
     if (plan.tsconfigPath) {
         const read = ts.readConfigFile(plan.tsconfigPath, ts.sys.readFile);
         if (read.error) {
-            throw new GateError(`${path.relative(plan.projectDir, plan.tsconfigPath)}: ${flatten(ts, read.error.messageText)}`,
-                "Fix the program's tsconfig.json (it must be JSON with comments, as tsc reads it).");
+            throw new GateError(
+                `${path.relative(plan.projectDir, plan.tsconfigPath)}: ${flatten(ts, read.error.messageText)}`,
+                "Fix the program's tsconfig.json (it must be JSON with comments, as tsc reads it).",
+            );
         }
         config = read.config ?? {};
         base = path.dirname(plan.tsconfigPath);
@@ -51,19 +53,35 @@ export function compilerSetup(plan: ProgramPlan): ProgramCompilerSetup {
     const parsed = ts.parseJsonConfigFileContent(config, ts.sys, base, undefined, plan.tsconfigPath);
     const fatal = parsed.errors.filter((d) => !IGNORED_CODES.has(d.code));
     if (fatal.length) {
-        throw new GateError(`the program's TypeScript configuration is invalid:\n${format(ts, fatal, plan.projectDir)}`,
-            `Fix compilerOptions in ${plan.tsconfigPath ? path.relative(process.cwd(), plan.tsconfigPath) : "the program's tsconfig.json"}.`);
+        throw new GateError(
+            `the program's TypeScript configuration is invalid:\n${format(ts, fatal, plan.projectDir)}`,
+            `Fix compilerOptions in ${plan.tsconfigPath ? path.relative(process.cwd(), plan.tsconfigPath) : "the program's tsconfig.json"}.`,
+        );
     }
-    const raw = ((ts as any).convertToTSConfig?.(parsed, plan.tsconfigPath ?? "tsconfig.json", ts.sys)?.compilerOptions ?? {}) as Record<string, unknown>;
+    const raw = ((ts as any).convertToTSConfig?.(parsed, plan.tsconfigPath ?? "tsconfig.json", ts.sys)
+        ?.compilerOptions ?? {}) as Record<string, unknown>;
     return { options: parsed.options, raw, ts };
 }
 
 /** The compilerOptions that change what esbuild emits; the rest only matter to the type check. */
 export function esbuildTsconfig(raw: Record<string, unknown>): Record<string, unknown> {
-    const keep = ["experimentalDecorators", "useDefineForClassFields", "target", "verbatimModuleSyntax", "preserveValueImports",
-        "importsNotUsedAsValues", "jsx", "jsxFactory", "jsxFragmentFactory", "jsxImportSource", "alwaysStrict", "strict"];
+    const keep = [
+        "experimentalDecorators",
+        "useDefineForClassFields",
+        "target",
+        "verbatimModuleSyntax",
+        "preserveValueImports",
+        "importsNotUsedAsValues",
+        "jsx",
+        "jsxFactory",
+        "jsxFragmentFactory",
+        "jsxImportSource",
+        "alwaysStrict",
+        "strict",
+    ];
     const out: Record<string, unknown> = {};
-    for (const k of keep) if (raw[k] !== undefined) out[k] = typeof raw[k] === "string" ? String(raw[k]).toLowerCase() : raw[k];
+    for (const k of keep)
+        if (raw[k] !== undefined) out[k] = typeof raw[k] === "string" ? String(raw[k]).toLowerCase() : raw[k];
     // esbuild knows target names such as "es2022"; "esnext" and "latest" read the same.
     return { compilerOptions: out };
 }
@@ -97,8 +115,15 @@ function packagesStamp(projectDir: string): string {
  */
 export function typeCheckProgram(plan: ProgramPlan, setup: ProgramCompilerSetup): TypeCheckOutcome {
     const { ts } = setup;
-    const options: import("typescript").CompilerOptions = { ...setup.options, noEmit: true, declaration: false, declarationMap: false,
-        emitDeclarationOnly: false, composite: false, incremental: true };
+    const options: import("typescript").CompilerOptions = {
+        ...setup.options,
+        noEmit: true,
+        declaration: false,
+        declarationMap: false,
+        emitDeclarationOnly: false,
+        composite: false,
+        incremental: true,
+    };
     const keyText = JSON.stringify({ ts: ts.version, options, root: plan.entryFile });
     const key = sha(keyText).slice(0, 24);
     const dir = core.cacheDir();
@@ -106,8 +131,14 @@ export function typeCheckProgram(plan: ProgramPlan, setup: ProgramCompilerSetup)
     options.tsBuildInfoFile = path.join(dir, `typecheck-${key}.tsbuildinfo`);
     const stamp = packagesStamp(plan.projectDir);
     try {
-        const pass = JSON.parse(fs.readFileSync(passFile, "utf8")) as { packages: string; files: Record<string, string> };
-        if (pass.packages === stamp && Object.entries(pass.files).every(([f, h]) => fs.existsSync(f) && sha(fs.readFileSync(f)) === h)) {
+        const pass = JSON.parse(fs.readFileSync(passFile, "utf8")) as {
+            packages: string;
+            files: Record<string, string>;
+        };
+        if (
+            pass.packages === stamp &&
+            Object.entries(pass.files).every(([f, h]) => fs.existsSync(f) && sha(fs.readFileSync(f)) === h)
+        ) {
             return { cached: true, files: Object.keys(pass.files).length };
         }
     } catch {
@@ -117,15 +148,20 @@ export function typeCheckProgram(plan: ProgramPlan, setup: ProgramCompilerSetup)
         // A program with no node_modules above it (a generated benchmark): at run time the engine
         // lends it the gate's packages through NODE_PATH; the check resolves from the same place.
         const gateModules = path.dirname(path.dirname(path.dirname(require.resolve("@pulumi/pulumi/package.json"))));
-        options.paths = { "*": [path.join(gateModules, "*"), path.join(gateModules, "@types", "*")], ...(options.paths ?? {}) };
+        options.paths = {
+            "*": [path.join(gateModules, "*"), path.join(gateModules, "@types", "*")],
+            ...(options.paths ?? {}),
+        };
         options.typeRoots ??= [path.join(gateModules, "@types")];
     }
     const builder = ts.createIncrementalProgram({ rootNames: [plan.entryFile], options });
     const program = builder.getProgram();
-    const own = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile &&
-        !sf.fileName.split("/").includes("node_modules"));
+    const own = program
+        .getSourceFiles()
+        .filter((sf) => !sf.isDeclarationFile && !sf.fileName.split("/").includes("node_modules"));
     const diagnostics = [
-        ...builder.getOptionsDiagnostics(), ...builder.getGlobalDiagnostics(),
+        ...builder.getOptionsDiagnostics(),
+        ...builder.getGlobalDiagnostics(),
         ...own.flatMap((sf) => [...builder.getSyntacticDiagnostics(sf), ...builder.getSemanticDiagnostics(sf)]),
     ].filter((d) => !IGNORED_CODES.has(d.code) && d.category === ts.DiagnosticCategory.Error);
     // With noEmit this writes only the build info, so the next run re-checks only what changed.
@@ -133,9 +169,11 @@ export function typeCheckProgram(plan: ProgramPlan, setup: ProgramCompilerSetup)
     if (diagnostics.length) {
         const first = diagnostics.find((d) => d.file);
         const where = first?.file ? path.relative(process.cwd(), first.file.fileName) : "the program";
-        throw new GateError(`the program has type errors; the Pulumi CLI refuses to run it:\n${format(ts, diagnostics, plan.projectDir)}`,
+        throw new GateError(
+            `the program has type errors; the Pulumi CLI refuses to run it:\n${format(ts, diagnostics, plan.projectDir)}`,
             `Fix the type errors in ${where} (check with \`npx tsc --noEmit -p ${path.relative(process.cwd(), plan.tsconfigPath ?? plan.projectDir) || "."}\`), ` +
-            "or run it unchecked as the CLI would with PULUMI_NODEJS_TRANSPILE_ONLY=true or `\"noCheck\": true` in compilerOptions.");
+                'or run it unchecked as the CLI would with PULUMI_NODEJS_TRANSPILE_ONLY=true or `"noCheck": true` in compilerOptions.',
+        );
     }
     try {
         fs.mkdirSync(dir, { recursive: true });
@@ -153,7 +191,11 @@ function flatten(ts: typeof import("typescript"), m: string | import("typescript
 }
 
 /** `file:line:column - error TS1234: message`, paths relative to the working directory. */
-function format(ts: typeof import("typescript"), diagnostics: readonly import("typescript").Diagnostic[], _dir: string): string {
+function format(
+    ts: typeof import("typescript"),
+    diagnostics: readonly import("typescript").Diagnostic[],
+    _dir: string,
+): string {
     const lines = diagnostics.slice(0, 20).map((d) => {
         const msg = flatten(ts, d.messageText);
         if (!d.file || d.start === undefined) return `error TS${d.code}: ${msg}`;

@@ -55,7 +55,9 @@ export function preloadHook(id: string): () => void {
                 return undefined;
             }
             state.applied++;
-            const opts = change.options ? change.options(args.opts as pulumiModule.CustomResourceOptions, ctx) : args.opts;
+            const opts = change.options
+                ? change.options(args.opts as pulumiModule.CustomResourceOptions, ctx)
+                : args.opts;
             const props = change.modify(args.props, ctx);
             capturedProps.set(args.name, props);
             return { props, opts };

@@ -28,7 +28,8 @@ export type MutationVerdict =
     | { result: "SURVIVED"; why: string; others: Violation[] }
     | { result: "ERROR"; why: string };
 
-export type ControlVerdict = { result: "quiet" } | { result: "FLAGGED"; findings: Violation[] } | { result: "ERROR"; why: string };
+export type ControlVerdict =
+    { result: "quiet" } | { result: "FLAGGED"; findings: Violation[] } | { result: "ERROR"; why: string };
 
 /** Findings of `run` that the baseline does not have (same rule, resource and message). */
 export function newFindings(baseline: Violation[], run: Violation[]): Violation[] {
@@ -41,30 +42,39 @@ export function judgeMutation(m: Mutation, baseline: Violation[], run: RunOutcom
         return { result: "ERROR", why: run.error ?? "the run produced no result" };
     }
     if (!run.resources.some((r) => r.urn === m.resource)) {
-        return { result: "ERROR", why: `the expected resource ${m.resource} was not registered: fix the catalogue's URN` };
+        return {
+            result: "ERROR",
+            why: `the expected resource ${m.resource} was not registered: fix the catalogue's URN`,
+        };
     }
     const onTarget = (v: Violation) => v.policyName === m.rule && v.urn === m.resource;
     const already = baseline.filter(onTarget);
     if (already.length > 0) {
-        return { result: "ERROR", why: `the unmutated program already has ${m.rule} on this resource: ${already[0]!.message}` };
+        return {
+            result: "ERROR",
+            why: `the unmutated program already has ${m.rule} on this resource: ${already[0]!.message}`,
+        };
     }
     const fresh = newFindings(baseline, run.violations);
     const hits = fresh.filter((v) => onTarget(v) && !v.undecided && !v.exemption);
     const others = fresh.filter((v) => !onTarget(v));
-    const atLevel = hits.find((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate") ??
+    const atLevel =
+        hits.find((v) => v.enforcementLevel === "mandatory" || v.enforcementLevel === "remediate") ??
         (m.level === "advisory" ? hits.find((v) => v.enforcementLevel === "advisory") : undefined);
     if (atLevel) return { result: "caught", level: atLevel.enforcementLevel, message: atLevel.message, others };
     const undecided = fresh.find((v) => onTarget(v) && v.undecided);
-    const why = hits.length > 0
-        ? `${m.rule} reported it at ${hits[0]!.enforcementLevel}, not ${m.level}: ${hits[0]!.message}`
-        : undecided
-          ? `${m.rule} could not decide: ${undecided.message}`
-          : `${m.rule} reported nothing on ${m.resource}`;
+    const why =
+        hits.length > 0
+            ? `${m.rule} reported it at ${hits[0]!.enforcementLevel}, not ${m.level}: ${hits[0]!.message}`
+            : undecided
+              ? `${m.rule} could not decide: ${undecided.message}`
+              : `${m.rule} reported nothing on ${m.resource}`;
     return { result: "SURVIVED", why, others };
 }
 
 export function judgeControl(c: Control, baseline: Violation[], run: RunOutcome): ControlVerdict {
-    if (run.error !== undefined || !run.violations) return { result: "ERROR", why: run.error ?? "the run produced no result" };
+    if (run.error !== undefined || !run.violations)
+        return { result: "ERROR", why: run.error ?? "the run produced no result" };
     const silent = new Set(c.silent ?? []);
     const added = newFindings(baseline, run.violations).filter((v) => isBlocking(v) || silent.has(v.policyName));
     return added.length === 0 ? { result: "quiet" } : { result: "FLAGGED", findings: added };

@@ -9,7 +9,10 @@ function table(header: string[], rows: string[][]): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
     // The last column is free text: not padded, so long descriptions do not widen the rest.
     const line = (cells: string[]) =>
-        cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
+        cells
+            .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+            .join("  ")
+            .trimEnd();
     return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
@@ -56,9 +59,11 @@ export function problems(
         out.push(`${verdict.result} ${m.id}: ${verdict.why}`);
         if (verdict.result === "SURVIVED") {
             const seen = verdict.others.filter((v) => !v.undecided).slice(0, 5);
-            out.push(seen.length === 0
-                ? "    no other rule reported anything new either"
-                : `    other new findings: ${seen.map((v) => `${v.policyName} (${v.enforcementLevel}) on ${v.resourceName}`).join("; ")}`);
+            out.push(
+                seen.length === 0
+                    ? "    no other rule reported anything new either"
+                    : `    other new findings: ${seen.map((v) => `${v.policyName} (${v.enforcementLevel}) on ${v.resourceName}`).join("; ")}`,
+            );
         }
     }
     for (const { c, verdict } of controls) {
@@ -81,7 +86,9 @@ export function catalogueMarkdown(mutations: Mutation[], controls: Control[]): s
         out.push("| Id | Kind | Form | The mistake | Expected rule (level) | Resource |", "|---|---|---|---|---|---|");
         for (const m of list) {
             const form = m.alternate ? `${m.form} (alternate)` : m.form;
-            out.push(`| \`${m.id}\` | ${m.kind} | ${esc(form)} | ${esc(m.description)} | \`${m.rule}\` (${m.level}) | ${esc(shortUrn(m.resource))} |`);
+            out.push(
+                `| \`${m.id}\` | ${m.kind} | ${esc(form)} | ${esc(m.description)} | \`${m.rule}\` (${m.level}) | ${esc(shortUrn(m.resource))} |`,
+            );
         }
         out.push("");
     }

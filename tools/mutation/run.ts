@@ -44,7 +44,13 @@ function parseArgs(argv: string[]): Options {
             if (v === undefined) throw new Error(`${a} needs a value`);
             return v;
         };
-        if (a === "--only") opts.only = new Set(value().split(",").map((s) => s.trim()).filter(Boolean));
+        if (a === "--only")
+            opts.only = new Set(
+                value()
+                    .split(",")
+                    .map((s) => s.trim())
+                    .filter(Boolean),
+            );
         else if (a === "--jobs") opts.jobs = Math.max(1, Number(value()) || 1);
         else if (a === "--json") opts.json = value();
         else if (a === "--catalogue-md") opts.catalogueMd = true;
@@ -77,16 +83,22 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]>
  */
 function compileHooks(outDir: string): string {
     const ts: typeof import("typescript") = require("typescript");
-    const walk = (rel: string): string[] => fs.readdirSync(path.join(__dirname, rel), { withFileTypes: true }).flatMap((e) => {
-        const p = path.join(rel, e.name);
-        if (e.isDirectory()) return walk(p);
-        return e.isFile() && e.name.endsWith(".ts") ? [p] : [];
-    });
+    const walk = (rel: string): string[] =>
+        fs.readdirSync(path.join(__dirname, rel), { withFileTypes: true }).flatMap((e) => {
+            const p = path.join(rel, e.name);
+            if (e.isDirectory()) return walk(p);
+            return e.isFile() && e.name.endsWith(".ts") ? [p] : [];
+        });
     for (const rel of walk("")) {
         const source = path.join(__dirname, rel);
         const out = ts.transpileModule(fs.readFileSync(source, "utf8"), {
             fileName: source,
-            compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true },
+            compilerOptions: {
+                module: ts.ModuleKind.CommonJS,
+                target: ts.ScriptTarget.ES2022,
+                esModuleInterop: true,
+                inlineSourceMap: true,
+            },
         });
         const js = path.join(outDir, rel.replace(/\.ts$/, ".js"));
         fs.mkdirSync(path.dirname(js), { recursive: true });
@@ -99,13 +111,23 @@ function compileHooks(outDir: string): string {
 function writeShims(dir: string, hooks: string, id: string): { preload: string; overlay: string } {
     const preload = path.join(dir, `${id}.preload.js`);
     const overlay = path.join(dir, `${id}.overlay.js`);
-    fs.writeFileSync(preload, `module.exports = require(${JSON.stringify(hooks)}).preloadHook(${JSON.stringify(id)});\n`);
-    fs.writeFileSync(overlay, `module.exports = require(${JSON.stringify(hooks)}).overlayHook(${JSON.stringify(id)});\n`);
+    fs.writeFileSync(
+        preload,
+        `module.exports = require(${JSON.stringify(hooks)}).preloadHook(${JSON.stringify(id)});\n`,
+    );
+    fs.writeFileSync(
+        overlay,
+        `module.exports = require(${JSON.stringify(hooks)}).overlayHook(${JSON.stringify(id)});\n`,
+    );
     return { preload, overlay };
 }
 
 function firstLines(s: string, n: number): string {
-    return s.split("\n").filter((l) => l.trim()).slice(0, n).join("\n");
+    return s
+        .split("\n")
+        .filter((l) => l.trim())
+        .slice(0, n)
+        .join("\n");
 }
 
 async function main(): Promise<number> {
@@ -163,8 +185,13 @@ async function main(): Promise<number> {
         };
 
         const ids: (string | undefined)[] = [undefined, ...mutations.map((m) => m.id), ...controls.map((c) => c.id)];
-        process.stderr.write(`mutation suite: baseline + ${mutations.length} mutations + ${controls.length} controls, ${opts.jobs} in flight `);
-        const outcomes = await pool(ids.map((id) => () => runOne(id)), opts.jobs);
+        process.stderr.write(
+            `mutation suite: baseline + ${mutations.length} mutations + ${controls.length} controls, ${opts.jobs} in flight `,
+        );
+        const outcomes = await pool(
+            ids.map((id) => () => runOne(id)),
+            opts.jobs,
+        );
         process.stderr.write("\n");
         const [baseline, ...rest] = outcomes;
         if (!pack) pack = await packPromise; // every run failed before reaching the pack
@@ -176,7 +203,11 @@ async function main(): Promise<number> {
         const baseFindings: Violation[] = baseline!.violations;
         const baseBlocking = baseFindings.filter(isBlocking);
 
-        const mResults = mutations.map((m, i) => ({ m, outcome: rest[i]!, verdict: judgeMutation(m, baseFindings, rest[i]!) }));
+        const mResults = mutations.map((m, i) => ({
+            m,
+            outcome: rest[i]!,
+            verdict: judgeMutation(m, baseFindings, rest[i]!),
+        }));
         const cResults = controls.map((c, i) => {
             const outcome = rest[mutations.length + i]!;
             return { c, outcome, verdict: judgeControl(c, baseFindings, outcome) };
@@ -187,7 +218,8 @@ async function main(): Promise<number> {
         const count = (pred: (r: (typeof mResults)[number]) => boolean) => mResults.filter(pred).length;
         const caught = count((r) => r.verdict.result === "caught");
         const survived = count((r) => r.verdict.result === "SURVIVED");
-        const errors = count((r) => r.verdict.result === "ERROR") + cResults.filter((r) => r.verdict.result === "ERROR").length;
+        const errors =
+            count((r) => r.verdict.result === "ERROR") + cResults.filter((r) => r.verdict.result === "ERROR").length;
         const quiet = cResults.filter((r) => r.verdict.result === "quiet").length;
         const flagged = cResults.filter((r) => r.verdict.result === "FLAGGED").length;
         const alternate = mutations.filter((m) => m.alternate).length;
@@ -216,30 +248,61 @@ async function main(): Promise<number> {
         if (issues.length) console.log(["", ...issues].join("\n"));
 
         if (opts.json) {
-            const plain = (v: Violation) => ({ rule: v.policyName, level: v.enforcementLevel, urn: v.urn, message: v.message, undecided: v.undecided });
-            fs.writeFileSync(opts.json, JSON.stringify({
-                durationMs: Date.now() - started,
-                baseline: { resources: baseline!.resources!.length, findings: baseFindings.map(plain) },
-                mutations: mResults.map(({ m, outcome, verdict }) => ({
-                    id: m.id, family: m.family, kind: m.kind, form: m.form, alternate: m.alternate, rule: m.rule, level: m.level,
-                    resource: m.resource, description: m.description, verdict: verdict.result,
-                    detail: verdict.result === "caught" ? verdict.message : verdict.why,
-                    newFindings: outcome.violations
-                        ? outcome.violations.filter((v) => !new Set(baseFindings.map(findingKey)).has(findingKey(v))).map(plain)
-                        : [],
-                    programMs: outcome.programMs, analyseMs: outcome.analyseMs,
-                })),
-                controls: cResults.map(({ c, verdict }) => ({
-                    id: c.id, kind: c.kind, description: c.description, verdict: verdict.result,
-                    findings: verdict.result === "FLAGGED" ? verdict.findings.map(plain) : [],
-                })),
-            }, null, 2));
+            const plain = (v: Violation) => ({
+                rule: v.policyName,
+                level: v.enforcementLevel,
+                urn: v.urn,
+                message: v.message,
+                undecided: v.undecided,
+            });
+            fs.writeFileSync(
+                opts.json,
+                JSON.stringify(
+                    {
+                        durationMs: Date.now() - started,
+                        baseline: { resources: baseline!.resources!.length, findings: baseFindings.map(plain) },
+                        mutations: mResults.map(({ m, outcome, verdict }) => ({
+                            id: m.id,
+                            family: m.family,
+                            kind: m.kind,
+                            form: m.form,
+                            alternate: m.alternate,
+                            rule: m.rule,
+                            level: m.level,
+                            resource: m.resource,
+                            description: m.description,
+                            verdict: verdict.result,
+                            detail: verdict.result === "caught" ? verdict.message : verdict.why,
+                            newFindings: outcome.violations
+                                ? outcome.violations
+                                      .filter((v) => !new Set(baseFindings.map(findingKey)).has(findingKey(v)))
+                                      .map(plain)
+                                : [],
+                            programMs: outcome.programMs,
+                            analyseMs: outcome.analyseMs,
+                        })),
+                        controls: cResults.map(({ c, verdict }) => ({
+                            id: c.id,
+                            kind: c.kind,
+                            description: c.description,
+                            verdict: verdict.result,
+                            findings: verdict.result === "FLAGGED" ? verdict.findings.map(plain) : [],
+                        })),
+                    },
+                    null,
+                    2,
+                ),
+            );
         }
         if (errors > 0 || baseBlocking.length > 0) return 2;
         return survived > 0 || flagged > 0 ? 1 : 0;
     } finally {
         pack?.close();
-        if (!pack) packPromise.then((p) => p.close(), () => undefined);
+        if (!pack)
+            packPromise.then(
+                (p) => p.close(),
+                () => undefined,
+            );
         fs.rmSync(shimDir, { recursive: true, force: true });
         fs.rmSync(hooksDir, { recursive: true, force: true });
     }

@@ -86,26 +86,28 @@ export interface AddSpec {
 
 export type Change = ModifySpec | AddSpec;
 
-export type Mutation = Common & Change & {
-    family: Family;
-    /** The rule that must catch it (a name from docs/POLICIES.md). */
-    rule: string;
-    /** The level the rule reports at by default; the finding must be at this level. */
-    level: "mandatory" | "advisory";
-    /** The exact URN of the resource the finding must name. */
-    resource: string;
-};
+export type Mutation = Common &
+    Change & {
+        family: Family;
+        /** The rule that must catch it (a name from docs/POLICIES.md). */
+        rule: string;
+        /** The level the rule reports at by default; the finding must be at this level. */
+        level: "mandatory" | "advisory";
+        /** The exact URN of the resource the finding must name. */
+        resource: string;
+    };
 
 /** A correct-but-unusual change: no rule may report a new mandatory finding for it. */
-export type Control = Common & Change & {
-    /** Why the change is correct (the docs table prints it). */
-    why: string;
-    /**
-     * Rules that must add no finding at all, advisory or undecided included: the control shows
-     * that the variant an advisory rule's mutation starts from is silent under that rule.
-     */
-    silent?: string[];
-};
+export type Control = Common &
+    Change & {
+        /** Why the change is correct (the docs table prints it). */
+        why: string;
+        /**
+         * Rules that must add no finding at all, advisory or undecided included: the control shows
+         * that the variant an advisory rule's mutation starts from is silent under that rule.
+         */
+        silent?: string[];
+    };
 
 // ---------------------------------------------------------------------------------------------
 // URNs of the program's resources, as the engine builds them (the parent's type chain, then

@@ -6,7 +6,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-    installDeserializationMemo, memoised, sdkFingerprint, uninstallDeserializationMemo, VERIFIED,
+    installDeserializationMemo,
+    memoised,
+    sdkFingerprint,
+    uninstallDeserializationMemo,
+    VERIFIED,
 } from "../../../policies/lib/sdk-memo";
 import { generateStack, stackExport } from "../../../tools/gate/bench/generate";
 import { readStackExport } from "../../../tools/gate/stack-export";
@@ -55,9 +59,15 @@ describe("the deserialization memo of @pulumi/policy", function () {
         expect(memo(struct, false)).to.equal(first);
         expect(calls).to.equal(1);
         // A policy that writes into its props throws (strict mode) and changes nothing others read.
-        expect(() => { first.a = "written by a policy"; }).to.throw(TypeError);
-        expect(() => { ((first.a as unknown[])[1] as Record<string, unknown>).b = "y"; }).to.throw(TypeError);
-        expect(() => { (first.a as unknown[]).push(2); }).to.throw(TypeError);
+        expect(() => {
+            first.a = "written by a policy";
+        }).to.throw(TypeError);
+        expect(() => {
+            ((first.a as unknown[])[1] as Record<string, unknown>).b = "y";
+        }).to.throw(TypeError);
+        expect(() => {
+            (first.a as unknown[]).push(2);
+        }).to.throw(TypeError);
         expect(memo(struct, false)).to.deep.equal({ a: [1, { b: "x" }], c: null });
         // Another Struct (another resource, or the next request) is deserialized on its own.
         expect(memo({ data: { a: 1 } }, false)).to.deep.equal({ a: 1 });
@@ -109,17 +119,48 @@ describe("the deserialization memo of @pulumi/policy", function () {
 
         it("on the compliant network stack and on broken, unknown and secret variants of it", async () => {
             await same(toRecords(network()));
-            const broken = await same(toRecords(network({
-                "private-a-rta": withProps("private-a-rta", { subnetId: "subnet-a", routeTableId: "rtb-pub" }),
-                "lambda-sg": { type: AWS_TYPES.securityGroup, name: "lambda-sg", props: { id: "sg-1", vpcId: "vpc-1", ingress: [],
-                    egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] } },
-            })));
+            const broken = await same(
+                toRecords(
+                    network({
+                        "private-a-rta": withProps("private-a-rta", { subnetId: "subnet-a", routeTableId: "rtb-pub" }),
+                        "lambda-sg": {
+                            type: AWS_TYPES.securityGroup,
+                            name: "lambda-sg",
+                            props: {
+                                id: "sg-1",
+                                vpcId: "vpc-1",
+                                ingress: [],
+                                egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
+                            },
+                        },
+                    }),
+                ),
+            );
             expect(broken.length).to.be.greaterThan(0);
-            await same(toRecords(network({
-                "public-rt": { type: AWS_TYPES.routeTable, name: "public-rt", props: { id: "rtb-pub", vpcId: "vpc-1", routes: PACK_UNKNOWN } },
-                "api-kinesis": { type: AWS_TYPES.iamRolePolicy, name: "api-kinesis", props: { role: "api-role",
-                    policy: { [SECRET_SIG_KEY]: SECRET_SIG, value: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) } } },
-            })));
+            await same(
+                toRecords(
+                    network({
+                        "public-rt": {
+                            type: AWS_TYPES.routeTable,
+                            name: "public-rt",
+                            props: { id: "rtb-pub", vpcId: "vpc-1", routes: PACK_UNKNOWN },
+                        },
+                        "api-kinesis": {
+                            type: AWS_TYPES.iamRolePolicy,
+                            name: "api-kinesis",
+                            props: {
+                                role: "api-role",
+                                policy: {
+                                    [SECRET_SIG_KEY]: SECRET_SIG,
+                                    value: JSON.stringify({
+                                        Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+                                    }),
+                                },
+                            },
+                        },
+                    }),
+                ),
+            );
         });
 
         it("on a generated 600-resource stack export with findings", async () => {

@@ -9,7 +9,11 @@ type SdkResources = StackValidationArgs["resources"];
  * What @pulumi/policy hands one stack policy: fresh resource objects per policy, whose
  * `opts.aliases` is the array of the request message (the same for every policy of a call).
  */
-function sdkResources(urns: string[], aliases: unknown[][], props: (i: number) => Record<string, unknown> = () => ({})): SdkResources {
+function sdkResources(
+    urns: string[],
+    aliases: unknown[][],
+    props: (i: number) => Record<string, unknown> = () => ({}),
+): SdkResources {
     return urns.map((urn, i) => ({
         urn,
         type: AWS_TYPES.vpc,

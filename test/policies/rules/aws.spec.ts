@@ -16,7 +16,13 @@ describe("tags rule", function () {
     it("reads tagsAll when known, else tags merged with the provider's defaultTags", async () => {
         const prov = urnOf(AWS_PROVIDER_TYPE, "default");
         const stack = [
-            { type: AWS_PROVIDER_TYPE, name: "default", id: "p1", custom: true, props: { region: "us-west-2", defaultTags: { tags: { project: "swa" } } } },
+            {
+                type: AWS_PROVIDER_TYPE,
+                name: "default",
+                id: "p1",
+                custom: true,
+                props: { region: "us-west-2", defaultTags: { tags: { project: "swa" } } },
+            },
             { type: AWS_TYPES.sqsQueue, name: "all", props: { tagsAll: { project: "swa", owner: "team" } } },
             { type: AWS_TYPES.sqsQueue, name: "merged", provider: `${prov}::p1`, props: { tags: { owner: "team" } } },
             { type: AWS_TYPES.sqsQueue, name: "missing", provider: `${prov}::p1`, props: { tags: {} } },
@@ -29,6 +35,13 @@ describe("tags rule", function () {
     });
 
     it("is undecided while tags are unknown", async () => {
-        expect(undecided(await pack.analyze([{ type: AWS_TYPES.sqsQueue, name: "q", props: { tags: PACK_UNKNOWN, tagsAll: PACK_UNKNOWN } }]), RULE)).to.have.length(1);
+        expect(
+            undecided(
+                await pack.analyze([
+                    { type: AWS_TYPES.sqsQueue, name: "q", props: { tags: PACK_UNKNOWN, tagsAll: PACK_UNKNOWN } },
+                ]),
+                RULE,
+            ),
+        ).to.have.length(1);
     });
 });

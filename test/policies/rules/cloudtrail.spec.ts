@@ -6,17 +6,32 @@ const CMK = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234
 const t = (name: string, props: Record<string, unknown> = {}) => ({
     type: AWS_TYPES.cloudtrailTrail,
     name,
-    props: { s3BucketName: "trail-logs", kmsKeyId: CMK, enableLogFileValidation: true, isMultiRegionTrail: true, cloudWatchLogsGroupArn: "arn:aws:logs:us-west-2:123456789012:log-group:trail:*", ...props },
+    props: {
+        s3BucketName: "trail-logs",
+        kmsKeyId: CMK,
+        enableLogFileValidation: true,
+        isMultiRegionTrail: true,
+        cloudWatchLogsGroupArn: "arn:aws:logs:us-west-2:123456789012:log-group:trail:*",
+        ...props,
+    },
 });
 
 describe("CloudTrail rules", () => {
     ruleCases("cloudtrail-trail-encrypted", [
         { it: "passes a KMS-encrypted trail", given: [t("t"), t("u", { kmsKeyId: PACK_UNKNOWN })], flags: [] },
-        { it: "fails a trail without kmsKeyId", given: [t("t", { kmsKeyId: undefined }), t("u", { kmsKeyId: "" })], flags: ["t", "u"] },
+        {
+            it: "fails a trail without kmsKeyId",
+            given: [t("t", { kmsKeyId: undefined }), t("u", { kmsKeyId: "" })],
+            flags: ["t", "u"],
+        },
     ]);
     ruleCases("cloudtrail-trail-log-validation", [
         { it: "passes validation on", given: [t("t")], flags: [] },
-        { it: "fails it false or missing", given: [t("t", { enableLogFileValidation: false }), t("u", { enableLogFileValidation: undefined })], flags: ["t", "u"] },
+        {
+            it: "fails it false or missing",
+            given: [t("t", { enableLogFileValidation: false }), t("u", { enableLogFileValidation: undefined })],
+            flags: ["t", "u"],
+        },
     ]);
     ruleCases("cloudtrail-trail-multi-region", [
         { it: "passes multi-region", given: [t("t")], flags: [] },

@@ -17,7 +17,9 @@ describe("kinesis rules", function () {
     it("passes 168 hours, flags the 24-hour default, honours the configured minimum", async () => {
         expect(findings(await pack.analyze(stream({ retentionPeriod: 168 })), RULE)).to.deep.equal([]);
         const vs = findings(await pack.analyze(stream({})), RULE);
-        expect(vs[0].message).to.equal("aws.kinesis.Stream 'events' must retain records for at least 168 hours: retentionPeriod is 24; raise it");
+        expect(vs[0].message).to.equal(
+            "aws.kinesis.Stream 'events' must retain records for at least 168 hours: retentionPeriod is 24; raise it",
+        );
         expect(vs[0].enforcementLevel).to.equal("advisory");
         await pack.configure({ [RULE]: { minimumRetentionHours: 48 } });
         expect(findings(await pack.analyze(stream({ retentionPeriod: 48 })), RULE)).to.deep.equal([]);
@@ -25,7 +27,15 @@ describe("kinesis rules", function () {
         expect(undecided(await pack.analyze(stream({ retentionPeriod: PACK_UNKNOWN })), RULE)).to.have.length(1);
     });
 
-    itPassesAndFails(() => pack, [
-        ["kinesis-stream-encrypted", AWS_TYPES.kinesisStream, { encryptionType: "KMS", kmsKeyId: "alias/k" }, { encryptionType: "NONE" }],
-    ]);
+    itPassesAndFails(
+        () => pack,
+        [
+            [
+                "kinesis-stream-encrypted",
+                AWS_TYPES.kinesisStream,
+                { encryptionType: "KMS", kmsKeyId: "alias/k" },
+                { encryptionType: "NONE" },
+            ],
+        ],
+    );
 });

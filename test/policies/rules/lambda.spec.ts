@@ -1,13 +1,35 @@
 import { expect } from "chai";
-import { alarm, AWS_PROVIDER_TYPE, base, EDGE_TRUST, findings, itPassesAndFails, mandatory, monitored, network, PackHarness, startPack, TestResource, undecided, urnOf, withProps } from "../support";
+import {
+    alarm,
+    AWS_PROVIDER_TYPE,
+    base,
+    EDGE_TRUST,
+    findings,
+    itPassesAndFails,
+    mandatory,
+    monitored,
+    network,
+    PackHarness,
+    startPack,
+    TestResource,
+    undecided,
+    urnOf,
+    withProps,
+} from "../support";
 import { PACK_UNKNOWN } from "../../../policies/lib/props";
 import { AWS_TYPES } from "../../../policies/lib/types";
 
-const ESM = { type: AWS_TYPES.eventSourceMapping, name: "consumer", props: {
-    eventSourceArn: "arn:aws:kinesis:us-west-2:123456789012:stream/events", functionName: "api-fn",
-    bisectBatchOnFunctionError: true, maximumRetryAttempts: 3,
-    destinationConfig: { onFailure: { destinationArn: "arn:aws:sqs:us-west-2:123456789012:dlq" } },
-} };
+const ESM = {
+    type: AWS_TYPES.eventSourceMapping,
+    name: "consumer",
+    props: {
+        eventSourceArn: "arn:aws:kinesis:us-west-2:123456789012:stream/events",
+        functionName: "api-fn",
+        bisectBatchOnFunctionError: true,
+        maximumRetryAttempts: 3,
+        destinationConfig: { onFailure: { destinationArn: "arn:aws:sqs:us-west-2:123456789012:dlq" } },
+    },
+};
 
 const PRIVATE = "lambda-function-in-private-subnets";
 
@@ -24,27 +46,61 @@ describe("lambda rules", function () {
 
     it("lambda-function-supported-runtime: passes python3.12, fails python3.8, skips images", async () => {
         expect(findings(await pack.analyze(network()), "lambda-function-supported-runtime")).to.deep.equal([]);
-        const vs = findings(await pack.analyze(network({ api: withProps("api", { runtime: "python3.8" }) })), "lambda-function-supported-runtime");
-        expect(vs[0].message).to.equal("aws.lambda.Function 'api' must use a supported runtime: runtime 'python3.8' is deprecated; move to a current version");
-        expect(findings(await pack.analyze(network({ api: withProps("api", { runtime: undefined, packageType: "Image" }) })), "lambda-function-supported-runtime")).to.deep.equal([]);
+        const vs = findings(
+            await pack.analyze(network({ api: withProps("api", { runtime: "python3.8" }) })),
+            "lambda-function-supported-runtime",
+        );
+        expect(vs[0].message).to.equal(
+            "aws.lambda.Function 'api' must use a supported runtime: runtime 'python3.8' is deprecated; move to a current version",
+        );
+        expect(
+            findings(
+                await pack.analyze(network({ api: withProps("api", { runtime: undefined, packageType: "Image" }) })),
+                "lambda-function-supported-runtime",
+            ),
+        ).to.deep.equal([]);
     });
 
     it("lambda-function-tracing-active: advisory on PassThrough, edge function exempt", async () => {
-        const vs = findings(await pack.analyze(network({ api: withProps("api", { tracingConfig: { mode: "PassThrough" } }) })), "lambda-function-tracing-active");
+        const vs = findings(
+            await pack.analyze(network({ api: withProps("api", { tracingConfig: { mode: "PassThrough" } }) })),
+            "lambda-function-tracing-active",
+        );
         expect(vs.map((v) => v.enforcementLevel)).to.deep.equal(["advisory"]);
         const prov = urnOf(AWS_PROVIDER_TYPE, "east");
-        const edge = await pack.analyze(network({
-            east: { type: AWS_PROVIDER_TYPE, name: "east", id: "p1", props: { region: "us-east-1" }, custom: true },
-            "edge-role": { type: AWS_TYPES.iamRole, name: "edge-role", props: { arn: "arn:aws:iam::1:role/edge", assumeRolePolicy: EDGE_TRUST } },
-            edge: { type: AWS_TYPES.lambdaFunction, name: "edge", provider: `${prov}::p1`, props: { publish: true, role: "arn:aws:iam::1:role/edge" } },
-        }));
+        const edge = await pack.analyze(
+            network({
+                east: { type: AWS_PROVIDER_TYPE, name: "east", id: "p1", props: { region: "us-east-1" }, custom: true },
+                "edge-role": {
+                    type: AWS_TYPES.iamRole,
+                    name: "edge-role",
+                    props: { arn: "arn:aws:iam::1:role/edge", assumeRolePolicy: EDGE_TRUST },
+                },
+                edge: {
+                    type: AWS_TYPES.lambdaFunction,
+                    name: "edge",
+                    provider: `${prov}::p1`,
+                    props: { publish: true, role: "arn:aws:iam::1:role/edge" },
+                },
+            }),
+        );
         expect(findings(edge, "lambda-function-tracing-active")).to.deep.equal([]);
         expect(findings(edge, "lambda-function-reserved-concurrency")).to.deep.equal([]);
     });
 
     it("lambda-function-reserved-concurrency: flags an unset limit, undecided when unknown", async () => {
-        expect(findings(await pack.analyze(network({ api: withProps("api", { reservedConcurrentExecutions: undefined }) })), "lambda-function-reserved-concurrency")).to.have.length(1);
-        expect(undecided(await pack.analyze(network({ api: withProps("api", { reservedConcurrentExecutions: PACK_UNKNOWN }) })), "lambda-function-reserved-concurrency")).to.have.length(1);
+        expect(
+            findings(
+                await pack.analyze(network({ api: withProps("api", { reservedConcurrentExecutions: undefined }) })),
+                "lambda-function-reserved-concurrency",
+            ),
+        ).to.have.length(1);
+        expect(
+            undecided(
+                await pack.analyze(network({ api: withProps("api", { reservedConcurrentExecutions: PACK_UNKNOWN }) })),
+                "lambda-function-reserved-concurrency",
+            ),
+        ).to.have.length(1);
     });
 
     describe("lambda-event-source-mapping-failure-handling", () => {
@@ -53,10 +109,21 @@ describe("lambda rules", function () {
             expect(findings(await pack.analyze(network({ consumer: ESM })), rule)).to.deep.equal([]);
         });
         it("fails each missing piece, in one message", async () => {
-            const bad = { ...ESM, props: { ...ESM.props, destinationConfig: undefined, bisectBatchOnFunctionError: false, maximumRetryAttempts: -1 } };
+            const bad = {
+                ...ESM,
+                props: {
+                    ...ESM.props,
+                    destinationConfig: undefined,
+                    bisectBatchOnFunctionError: false,
+                    maximumRetryAttempts: -1,
+                },
+            };
             const vs = findings(await pack.analyze(network({ consumer: bad })), rule);
             expect(vs).to.have.length(1);
-            expect(vs[0].message).to.include("destinationConfig.onFailure.destinationArn").and.include("bisectBatchOnFunctionError").and.include("maximumRetryAttempts");
+            expect(vs[0].message)
+                .to.include("destinationConfig.onFailure.destinationArn")
+                .and.include("bisectBatchOnFunctionError")
+                .and.include("maximumRetryAttempts");
         });
         it("ignores SQS sources and is undecided on an unknown source", async () => {
             const sqs = { ...ESM, props: { eventSourceArn: "arn:aws:sqs:us-west-2:1:q", functionName: "api-fn" } };
@@ -90,58 +157,147 @@ describe("lambda placement in private subnets", function () {
             const vs = findings(await pack.analyze(network({ api: { ...fn, props } })), PRIVATE);
             expect(vs).to.have.length(1);
             expect(vs[0].enforcementLevel).to.equal("mandatory");
-            expect(vs[0].message).to.match(/^aws\.lambda\.Function 'api' must run in private subnets: set vpcConfig\.subnetIds/);
+            expect(vs[0].message).to.match(
+                /^aws\.lambda\.Function 'api' must run in private subnets: set vpcConfig\.subnetIds/,
+            );
         });
 
         it("fails a function without security groups", async () => {
-            const vs = findings(await pack.analyze(network({ api: withProps("api", { vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: [] } }) })), PRIVATE);
-            expect(vs.map((v) => v.message)).to.satisfy((ms: string[]) => ms.some((m) => m.includes("vpcConfig.securityGroupIds")));
+            const vs = findings(
+                await pack.analyze(
+                    network({
+                        api: withProps("api", {
+                            vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: [] },
+                        }),
+                    }),
+                ),
+                PRIVATE,
+            );
+            expect(vs.map((v) => v.message)).to.satisfy((ms: string[]) =>
+                ms.some((m) => m.includes("vpcConfig.securityGroupIds")),
+            );
         });
 
         it("fails a subnet whose explicit route table has an inline route to the internet gateway", async () => {
-            const vs = findings(await pack.analyze(network({ "private-a-rta": { type: AWS_TYPES.routeTableAssociation, name: "private-a-rta", props: { subnetId: "subnet-a", routeTableId: "rtb-pub" } } })), PRIVATE);
+            const vs = findings(
+                await pack.analyze(
+                    network({
+                        "private-a-rta": {
+                            type: AWS_TYPES.routeTableAssociation,
+                            name: "private-a-rta",
+                            props: { subnetId: "subnet-a", routeTableId: "rtb-pub" },
+                        },
+                    }),
+                ),
+                PRIVATE,
+            );
             expect(vs).to.have.length(1);
             expect(vs[0].message).to.include("subnet 'private-a', which is public");
             expect(vs[0].message).to.include("0.0.0.0/0 to an internet gateway (public-rt.routes[0]");
         });
 
         it("fails a private table given a separate aws.ec2.Route to the internet gateway", async () => {
-            const vs = findings(await pack.analyze(network({ "igw-route": { type: AWS_TYPES.route, name: "igw-route", props: { routeTableId: "rtb-priv", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-1" } } })), PRIVATE);
+            const vs = findings(
+                await pack.analyze(
+                    network({
+                        "igw-route": {
+                            type: AWS_TYPES.route,
+                            name: "igw-route",
+                            props: { routeTableId: "rtb-priv", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-1" },
+                        },
+                    }),
+                ),
+                PRIVATE,
+            );
             expect(vs).to.have.length(2);
             expect(vs[0].message).to.include("aws.ec2.Route 'igw-route'");
         });
 
         it("recognises the internet gateway by its stack resource when its id has no igw- prefix", async () => {
-            const vs = findings(await pack.analyze(network({
-                igw: { type: AWS_TYPES.internetGateway, name: "igw", props: { id: "gw-mock-7", vpcId: "vpc-1" } },
-                "igw-route": { type: AWS_TYPES.route, name: "igw-route", props: { routeTableId: "rtb-priv", destinationCidrBlock: "10.9.0.0/16", gatewayId: "gw-mock-7" } },
-            })), PRIVATE);
+            const vs = findings(
+                await pack.analyze(
+                    network({
+                        igw: {
+                            type: AWS_TYPES.internetGateway,
+                            name: "igw",
+                            props: { id: "gw-mock-7", vpcId: "vpc-1" },
+                        },
+                        "igw-route": {
+                            type: AWS_TYPES.route,
+                            name: "igw-route",
+                            props: {
+                                routeTableId: "rtb-priv",
+                                destinationCidrBlock: "10.9.0.0/16",
+                                gatewayId: "gw-mock-7",
+                            },
+                        },
+                    }),
+                ),
+                PRIVATE,
+            );
             expect(vs).to.have.length(2);
         });
 
         it("fails an IPv6 route (::/0) to the internet gateway, and accepts an egress-only gateway", async () => {
-            const ipv6 = (target: Record<string, unknown>) => ({ type: AWS_TYPES.route, name: "v6", props: { routeTableId: "rtb-priv", destinationIpv6CidrBlock: "::/0", ...target } });
-            expect(findings(await pack.analyze(network({ v6: ipv6({ gatewayId: "igw-1" }) })), PRIVATE)[0].message).to.include("::/0 to an internet gateway");
-            expect(findings(await pack.analyze(network({ v6: ipv6({ egressOnlyGatewayId: "eigw-1" }) })), PRIVATE)).to.deep.equal([]);
+            const ipv6 = (target: Record<string, unknown>) => ({
+                type: AWS_TYPES.route,
+                name: "v6",
+                props: { routeTableId: "rtb-priv", destinationIpv6CidrBlock: "::/0", ...target },
+            });
+            expect(
+                findings(await pack.analyze(network({ v6: ipv6({ gatewayId: "igw-1" }) })), PRIVATE)[0].message,
+            ).to.include("::/0 to an internet gateway");
+            expect(
+                findings(await pack.analyze(network({ v6: ipv6({ egressOnlyGatewayId: "eigw-1" }) })), PRIVATE),
+            ).to.deep.equal([]);
         });
 
         it("fails a subnet with mapPublicIpOnLaunch", async () => {
-            const vs = findings(await pack.analyze(network({ "private-b": withProps("private-b", { mapPublicIpOnLaunch: true }) })), PRIVATE);
+            const vs = findings(
+                await pack.analyze(network({ "private-b": withProps("private-b", { mapPublicIpOnLaunch: true }) })),
+                PRIVATE,
+            );
             expect(vs[0].message).to.include("mapPublicIpOnLaunch is true");
         });
 
         it("judges an unassociated subnet by the main route table set by MainRouteTableAssociation", async () => {
-            const stack = network({ "private-b-rta": undefined, main: { type: AWS_TYPES.mainRouteTableAssociation, name: "main", props: { vpcId: "vpc-1", routeTableId: "rtb-pub" } } });
-            expect(findings(await pack.analyze(stack), PRIVATE)[0].message).to.include("subnet 'private-b', which is public");
-            const ok = network({ "private-b-rta": undefined, main: { type: AWS_TYPES.mainRouteTableAssociation, name: "main", props: { vpcId: "vpc-1", routeTableId: "rtb-priv" } } });
+            const stack = network({
+                "private-b-rta": undefined,
+                main: {
+                    type: AWS_TYPES.mainRouteTableAssociation,
+                    name: "main",
+                    props: { vpcId: "vpc-1", routeTableId: "rtb-pub" },
+                },
+            });
+            expect(findings(await pack.analyze(stack), PRIVATE)[0].message).to.include(
+                "subnet 'private-b', which is public",
+            );
+            const ok = network({
+                "private-b-rta": undefined,
+                main: {
+                    type: AWS_TYPES.mainRouteTableAssociation,
+                    name: "main",
+                    props: { vpcId: "vpc-1", routeTableId: "rtb-priv" },
+                },
+            });
             expect(findings(await pack.analyze(ok), PRIVATE)).to.deep.equal([]);
         });
 
         it("judges an unassociated subnet by the VPC's default route table (DefaultRouteTable routes)", async () => {
-            const drt = (routes: unknown[]) => ({ type: AWS_TYPES.defaultRouteTable, name: "default-rt", props: { id: "rtb-main", defaultRouteTableId: "rtb-main", vpcId: "vpc-1", routes } });
-            const pub = network({ "private-b-rta": undefined, "default-rt": drt([{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }]) });
+            const drt = (routes: unknown[]) => ({
+                type: AWS_TYPES.defaultRouteTable,
+                name: "default-rt",
+                props: { id: "rtb-main", defaultRouteTableId: "rtb-main", vpcId: "vpc-1", routes },
+            });
+            const pub = network({
+                "private-b-rta": undefined,
+                "default-rt": drt([{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }]),
+            });
             expect(findings(await pack.analyze(pub), PRIVATE)).to.have.length(1);
-            const priv = network({ "private-b-rta": undefined, "default-rt": drt([{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }]) });
+            const priv = network({
+                "private-b-rta": undefined,
+                "default-rt": drt([{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }]),
+            });
             expect(findings(await pack.analyze(priv), PRIVATE)).to.deep.equal([]);
         });
 
@@ -150,8 +306,14 @@ describe("lambda placement in private subnets", function () {
         });
 
         it("fails a subnet outside the stack unless listed in trustedSubnetIds", async () => {
-            const stack = network({ api: withProps("api", { vpcConfig: { subnetIds: ["subnet-a", "subnet-shared"], securityGroupIds: ["sg-1"] } }) });
-            expect(findings(await pack.analyze(stack), PRIVATE)[0].message).to.include("'subnet-shared', which is not in this stack");
+            const stack = network({
+                api: withProps("api", {
+                    vpcConfig: { subnetIds: ["subnet-a", "subnet-shared"], securityGroupIds: ["sg-1"] },
+                }),
+            });
+            expect(findings(await pack.analyze(stack), PRIVATE)[0].message).to.include(
+                "'subnet-shared', which is not in this stack",
+            );
             await pack.configure({ [PRIVATE]: { trustedSubnetIds: ["subnet-shared"] } });
             expect(findings(await pack.analyze(stack), PRIVATE)).to.deep.equal([]);
         });
@@ -159,9 +321,29 @@ describe("lambda placement in private subnets", function () {
         it("does not judge a Lambda@Edge function deployed with a us-east-1 provider (no VPC possible)", async () => {
             const providerUrn = urnOf(AWS_PROVIDER_TYPE, "us-east-1");
             const edge: TestResource[] = [
-                { type: AWS_PROVIDER_TYPE, name: "us-east-1", id: "prov-1", props: { region: "us-east-1" }, custom: true },
-                { type: AWS_TYPES.iamRole, name: "edge-role", props: { arn: "arn:aws:iam::123456789012:role/edge-role", assumeRolePolicy: EDGE_TRUST } },
-                { type: AWS_TYPES.lambdaFunction, name: "edge", provider: `${providerUrn}::prov-1`, props: { arn: "arn:aws:lambda:us-east-1:123456789012:function:edge", publish: true, runtime: "nodejs20.x", role: "arn:aws:iam::123456789012:role/edge-role" } },
+                {
+                    type: AWS_PROVIDER_TYPE,
+                    name: "us-east-1",
+                    id: "prov-1",
+                    props: { region: "us-east-1" },
+                    custom: true,
+                },
+                {
+                    type: AWS_TYPES.iamRole,
+                    name: "edge-role",
+                    props: { arn: "arn:aws:iam::123456789012:role/edge-role", assumeRolePolicy: EDGE_TRUST },
+                },
+                {
+                    type: AWS_TYPES.lambdaFunction,
+                    name: "edge",
+                    provider: `${providerUrn}::prov-1`,
+                    props: {
+                        arn: "arn:aws:lambda:us-east-1:123456789012:function:edge",
+                        publish: true,
+                        runtime: "nodejs20.x",
+                        role: "arn:aws:iam::123456789012:role/edge-role",
+                    },
+                },
             ];
             const vs = await pack.analyze(network(Object.fromEntries(edge.map((r) => [r.name, r]))));
             expect(findings(vs, PRIVATE)).to.deep.equal([]);
@@ -170,20 +352,64 @@ describe("lambda placement in private subnets", function () {
 
         it("does not judge an edge function that sets region: us-east-1 itself and is associated by a distribution", async () => {
             const edge: TestResource[] = [
-                { type: AWS_TYPES.lambdaFunction, name: "edge", props: { arn: "arn:aws:lambda:us-east-1:123456789012:function:edge", qualifiedArn: "arn:aws:lambda:us-east-1:123456789012:function:edge:3", region: "us-east-1", publish: true, role: "arn:aws:iam::123456789012:role/x" } },
-                { type: AWS_TYPES.cloudfrontDistribution, name: "cdn", props: { defaultCacheBehavior: { viewerProtocolPolicy: "redirect-to-https", lambdaFunctionAssociations: [{ eventType: "viewer-request", lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:edge:3" }] }, origins: [] } },
+                {
+                    type: AWS_TYPES.lambdaFunction,
+                    name: "edge",
+                    props: {
+                        arn: "arn:aws:lambda:us-east-1:123456789012:function:edge",
+                        qualifiedArn: "arn:aws:lambda:us-east-1:123456789012:function:edge:3",
+                        region: "us-east-1",
+                        publish: true,
+                        role: "arn:aws:iam::123456789012:role/x",
+                    },
+                },
+                {
+                    type: AWS_TYPES.cloudfrontDistribution,
+                    name: "cdn",
+                    props: {
+                        defaultCacheBehavior: {
+                            viewerProtocolPolicy: "redirect-to-https",
+                            lambdaFunctionAssociations: [
+                                {
+                                    eventType: "viewer-request",
+                                    lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:edge:3",
+                                },
+                            ],
+                        },
+                        origins: [],
+                    },
+                },
             ];
             const vs = await pack.analyze(network(Object.fromEntries(edge.map((r) => [r.name, r]))));
             expect(findings(vs, PRIVATE)).to.deep.equal([]);
         });
 
         it("still judges a us-east-1 function that is not edge (no association, no edgelambda trust)", async () => {
-            const vs = findings(await pack.analyze(network({ plain: { type: AWS_TYPES.lambdaFunction, name: "plain", props: { region: "us-east-1", publish: true, role: "arn:aws:iam::123456789012:role/api-role" } } })), PRIVATE);
+            const vs = findings(
+                await pack.analyze(
+                    network({
+                        plain: {
+                            type: AWS_TYPES.lambdaFunction,
+                            name: "plain",
+                            props: {
+                                region: "us-east-1",
+                                publish: true,
+                                role: "arn:aws:iam::123456789012:role/api-role",
+                            },
+                        },
+                    }),
+                ),
+                PRIVATE,
+            );
             expect(vs.map((v) => v.resourceName)).to.deep.equal(["plain"]);
         });
 
         it("reports unknown subnets as undecided, never mandatory", async () => {
-            const vs = await pack.analyze(network({ api: withProps("api", { vpcConfig: { subnetIds: PACK_UNKNOWN, securityGroupIds: ["sg-1"] } }) }));
+            const vs = await pack.analyze(
+                network({
+                    api: withProps("api", { vpcConfig: { subnetIds: PACK_UNKNOWN, securityGroupIds: ["sg-1"] } }),
+                }),
+            );
             expect(findings(vs, PRIVATE)).to.deep.equal([]);
             expect(undecided(vs, PRIVATE)).to.have.length(1);
             expect(undecided(vs, PRIVATE)[0].enforcementLevel).to.equal("advisory");
@@ -194,11 +420,37 @@ describe("lambda placement in private subnets", function () {
             const stack: TestResource[] = [
                 { type: AWS_TYPES.vpc, name: "vpc", props: { id: PACK_UNKNOWN } },
                 { type: AWS_TYPES.internetGateway, name: "igw", props: { id: PACK_UNKNOWN } },
-                { type: AWS_TYPES.subnet, name: "private-a", props: { id: PACK_UNKNOWN, vpcId: PACK_UNKNOWN, availabilityZone: "us-west-2a" }, propertyDependencies: { vpcId: [u(AWS_TYPES.vpc, "vpc")] } },
+                {
+                    type: AWS_TYPES.subnet,
+                    name: "private-a",
+                    props: { id: PACK_UNKNOWN, vpcId: PACK_UNKNOWN, availabilityZone: "us-west-2a" },
+                    propertyDependencies: { vpcId: [u(AWS_TYPES.vpc, "vpc")] },
+                },
                 { type: AWS_TYPES.routeTable, name: "rt", props: { id: PACK_UNKNOWN, vpcId: PACK_UNKNOWN } },
-                { type: AWS_TYPES.route, name: "default", props: { routeTableId: PACK_UNKNOWN, destinationCidrBlock: "0.0.0.0/0", gatewayId: PACK_UNKNOWN }, propertyDependencies: { routeTableId: [u(AWS_TYPES.routeTable, "rt")], gatewayId: [u(AWS_TYPES.internetGateway, "igw")] } },
-                { type: AWS_TYPES.routeTableAssociation, name: "rta", props: { subnetId: PACK_UNKNOWN, routeTableId: PACK_UNKNOWN }, propertyDependencies: { subnetId: [u(AWS_TYPES.subnet, "private-a")], routeTableId: [u(AWS_TYPES.routeTable, "rt")] } },
-                { type: AWS_TYPES.lambdaFunction, name: "api", props: { vpcConfig: { subnetIds: [PACK_UNKNOWN], securityGroupIds: [PACK_UNKNOWN] } }, propertyDependencies: { vpcConfig: [u(AWS_TYPES.subnet, "private-a")] } },
+                {
+                    type: AWS_TYPES.route,
+                    name: "default",
+                    props: { routeTableId: PACK_UNKNOWN, destinationCidrBlock: "0.0.0.0/0", gatewayId: PACK_UNKNOWN },
+                    propertyDependencies: {
+                        routeTableId: [u(AWS_TYPES.routeTable, "rt")],
+                        gatewayId: [u(AWS_TYPES.internetGateway, "igw")],
+                    },
+                },
+                {
+                    type: AWS_TYPES.routeTableAssociation,
+                    name: "rta",
+                    props: { subnetId: PACK_UNKNOWN, routeTableId: PACK_UNKNOWN },
+                    propertyDependencies: {
+                        subnetId: [u(AWS_TYPES.subnet, "private-a")],
+                        routeTableId: [u(AWS_TYPES.routeTable, "rt")],
+                    },
+                },
+                {
+                    type: AWS_TYPES.lambdaFunction,
+                    name: "api",
+                    props: { vpcConfig: { subnetIds: [PACK_UNKNOWN], securityGroupIds: [PACK_UNKNOWN] } },
+                    propertyDependencies: { vpcConfig: [u(AWS_TYPES.subnet, "private-a")] },
+                },
             ];
             const vs = findings(await pack.analyze(stack), PRIVATE);
             expect(vs).to.have.length(1);
@@ -206,11 +458,17 @@ describe("lambda placement in private subnets", function () {
         });
 
         it("does not throw on hostile shapes", async () => {
-            const vs = await pack.analyze(network({
-                api: withProps("api", { vpcConfig: [{ subnetIds: "subnet-a", securityGroupIds: null }] }),
-                "public-rt": withProps("public-rt", { routes: [null, 7, "x", { gatewayId: 5 }] }),
-                junk: { type: AWS_TYPES.route, name: "junk", props: { routeTableId: { nested: true }, gatewayId: ["igw-1"] } },
-            }));
+            const vs = await pack.analyze(
+                network({
+                    api: withProps("api", { vpcConfig: [{ subnetIds: "subnet-a", securityGroupIds: null }] }),
+                    "public-rt": withProps("public-rt", { routes: [null, 7, "x", { gatewayId: 5 }] }),
+                    junk: {
+                        type: AWS_TYPES.route,
+                        name: "junk",
+                        props: { routeTableId: { nested: true }, gatewayId: ["igw-1"] },
+                    },
+                }),
+            );
             expect(vs.filter((v) => /could not (be )?check/.test(v.message))).to.deep.equal([]);
         });
     });
@@ -218,7 +476,9 @@ describe("lambda placement in private subnets", function () {
     describe(MULTI_AZ, () => {
         it("passes two AZs and fails one", async () => {
             expect(findings(await pack.analyze(network()), MULTI_AZ)).to.deep.equal([]);
-            const one = network({ api: withProps("api", { vpcConfig: { subnetIds: ["subnet-a"], securityGroupIds: ["sg-1"] } }) });
+            const one = network({
+                api: withProps("api", { vpcConfig: { subnetIds: ["subnet-a"], securityGroupIds: ["sg-1"] } }),
+            });
             const vs = findings(await pack.analyze(one), MULTI_AZ);
             expect(vs[0].message).to.include("at least 2 Availability Zones: vpcConfig.subnetIds spans 1 (us-west-2a)");
         });
@@ -235,8 +495,16 @@ describe("lambda front doors", () => {
     describe("lambda-function-url-auth-required and lambda-permission-source-restricted", () => {
         it("fails a function URL with authorizationType NONE and passes AWS_IAM", async () => {
             const v = await pack.analyze([
-                { type: AWS_TYPES.lambdaFunctionUrl, name: "open", props: { functionName: "f", authorizationType: "NONE" } },
-                { type: AWS_TYPES.lambdaFunctionUrl, name: "iam", props: { functionName: "f", authorizationType: "AWS_IAM" } },
+                {
+                    type: AWS_TYPES.lambdaFunctionUrl,
+                    name: "open",
+                    props: { functionName: "f", authorizationType: "NONE" },
+                },
+                {
+                    type: AWS_TYPES.lambdaFunctionUrl,
+                    name: "iam",
+                    props: { functionName: "f", authorizationType: "AWS_IAM" },
+                },
             ]);
             const f = findings(v, "lambda-function-url-auth-required");
             expect(f.map((x) => x.resourceName)).to.deep.equal(["open"]);
@@ -246,14 +514,32 @@ describe("lambda front doors", () => {
             const base = { action: "lambda:InvokeFunction", function: "f", principal: "*" };
             const v = await pack.analyze([
                 { type: AWS_TYPES.lambdaPermission, name: "open", props: base },
-                { type: AWS_TYPES.lambdaPermission, name: "arn", props: { ...base, sourceArn: "arn:aws:execute-api:us-west-2:123456789012:api/*" } },
+                {
+                    type: AWS_TYPES.lambdaPermission,
+                    name: "arn",
+                    props: { ...base, sourceArn: "arn:aws:execute-api:us-west-2:123456789012:api/*" },
+                },
                 { type: AWS_TYPES.lambdaPermission, name: "acct", props: { ...base, sourceAccount: "123456789012" } },
                 { type: AWS_TYPES.lambdaPermission, name: "org", props: { ...base, principalOrgId: "o-1" } },
-                { type: AWS_TYPES.lambdaPermission, name: "apigw", props: { ...base, principal: "apigateway.amazonaws.com", sourceArn: "arn:aws:execute-api:us-west-2:123456789012:abc123/prod/*/items/*" } },
+                {
+                    type: AWS_TYPES.lambdaPermission,
+                    name: "apigw",
+                    props: {
+                        ...base,
+                        principal: "apigateway.amazonaws.com",
+                        sourceArn: "arn:aws:execute-api:us-west-2:123456789012:abc123/prod/*/items/*",
+                    },
+                },
                 { type: AWS_TYPES.lambdaPermission, name: "account", props: { ...base, principal: "123456789012" } },
-                { type: AWS_TYPES.lambdaPermission, name: "role", props: { ...base, principal: "arn:aws:iam::123456789012:role/caller" } },
+                {
+                    type: AWS_TYPES.lambdaPermission,
+                    name: "role",
+                    props: { ...base, principal: "arn:aws:iam::123456789012:role/caller" },
+                },
             ]);
-            expect(findings(v, "lambda-permission-source-restricted").map((x) => x.resourceName)).to.deep.equal(["open"]);
+            expect(findings(v, "lambda-permission-source-restricted").map((x) => x.resourceName)).to.deep.equal([
+                "open",
+            ]);
         });
         it("fails a service principal without a source (survivor lambda-permission-s3-no-source), passes it with one", async () => {
             const base = { action: "lambda:InvokeFunction", function: "f" };
@@ -262,15 +548,42 @@ describe("lambda front doors", () => {
                 { type: P, name: "s3-open", props: { ...base, principal: "s3.amazonaws.com" } },
                 { type: P, name: "sns-open", props: { ...base, principal: "sns.amazonaws.com" } },
                 { type: P, name: "apigw-open", props: { ...base, principal: "apigateway.amazonaws.com" } },
-                { type: P, name: "s3-arn", props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::uploads" } },
-                { type: P, name: "s3-account", props: { ...base, principal: "s3.amazonaws.com", sourceAccount: "123456789012" } },
-                { type: P, name: "sns-arn", props: { ...base, principal: "sns.amazonaws.com", sourceArn: "arn:aws:sns:us-west-2:123456789012:topic" } },
-                { type: P, name: "s3-arn-account", props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::uploads", sourceAccount: "123456789012" } },
+                {
+                    type: P,
+                    name: "s3-arn",
+                    props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::uploads" },
+                },
+                {
+                    type: P,
+                    name: "s3-account",
+                    props: { ...base, principal: "s3.amazonaws.com", sourceAccount: "123456789012" },
+                },
+                {
+                    type: P,
+                    name: "sns-arn",
+                    props: {
+                        ...base,
+                        principal: "sns.amazonaws.com",
+                        sourceArn: "arn:aws:sns:us-west-2:123456789012:topic",
+                    },
+                },
+                {
+                    type: P,
+                    name: "s3-arn-account",
+                    props: {
+                        ...base,
+                        principal: "s3.amazonaws.com",
+                        sourceArn: "arn:aws:s3:::uploads",
+                        sourceAccount: "123456789012",
+                    },
+                },
             ]);
             const f = findings(v, "lambda-permission-source-restricted");
             // S3 with sourceArn only fails too: bucket names are global (Lambda.1 asks for AWS:SourceAccount).
             expect(f.map((x) => x.resourceName)).to.deep.equal(["s3-open", "sns-open", "apigw-open", "s3-arn"]);
-            expect(f[3].message).to.include('service principal "s3.amazonaws.com" (sourceAccount unset)').and.include("set sourceAccount to this account");
+            expect(f[3].message)
+                .to.include('service principal "s3.amazonaws.com" (sourceAccount unset)')
+                .and.include("set sourceAccount to this account");
             expect(f.every((x) => x.enforcementLevel === "mandatory")).to.equal(true);
             expect(f[0].message).to.equal(
                 "aws.lambda.Permission 's3-open' must not allow service principal \"s3.amazonaws.com\" without a source condition (sourceArn, sourceAccount or principalOrgId): set sourceArn to the calling resource's ARN (and sourceAccount to this account)",
@@ -280,9 +593,26 @@ describe("lambda front doors", () => {
             const base = { action: "lambda:InvokeFunction", function: "f" };
             const P = AWS_TYPES.lambdaPermission;
             const v = await pack.analyze([
-                { type: P, name: "any-bucket", props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::*" } },
-                { type: P, name: "any-account", props: { ...base, principal: "*", sourceArn: "arn:aws:execute-api:us-west-2:*:api/*" } },
-                { type: P, name: "with-account", props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::*", sourceAccount: "123456789012" } },
+                {
+                    type: P,
+                    name: "any-bucket",
+                    props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::*" },
+                },
+                {
+                    type: P,
+                    name: "any-account",
+                    props: { ...base, principal: "*", sourceArn: "arn:aws:execute-api:us-west-2:*:api/*" },
+                },
+                {
+                    type: P,
+                    name: "with-account",
+                    props: {
+                        ...base,
+                        principal: "s3.amazonaws.com",
+                        sourceArn: "arn:aws:s3:::*",
+                        sourceAccount: "123456789012",
+                    },
+                },
             ]);
             const f = findings(v, "lambda-permission-source-restricted");
             expect(f.map((x) => x.resourceName)).to.deep.equal(["any-bucket", "any-account"]);
@@ -290,7 +620,16 @@ describe("lambda front doors", () => {
         });
         it("counts unknown source fields as set (the caller's ARN, an output) and decides nothing mandatory on them", async () => {
             const v = await pack.analyze([
-                { type: AWS_TYPES.lambdaPermission, name: "p", props: { action: "lambda:InvokeFunction", function: "f", principal: "apigateway.amazonaws.com", sourceArn: PACK_UNKNOWN } },
+                {
+                    type: AWS_TYPES.lambdaPermission,
+                    name: "p",
+                    props: {
+                        action: "lambda:InvokeFunction",
+                        function: "f",
+                        principal: "apigateway.amazonaws.com",
+                        sourceArn: PACK_UNKNOWN,
+                    },
+                },
             ]);
             expect(findings(v, "lambda-permission-source-restricted")).to.deep.equal([]);
         });
@@ -299,7 +638,12 @@ describe("lambda front doors", () => {
                 { type: AWS_TYPES.lambdaFunctionUrl, name: "u", props: { authorizationType: PACK_UNKNOWN } },
                 { type: AWS_TYPES.lambdaPermission, name: "p", props: { principal: PACK_UNKNOWN } },
             ]);
-            expect(mandatory(v).filter((x) => x.policyName.startsWith("lambda-function-url") || x.policyName.startsWith("lambda-permission"))).to.deep.equal([]);
+            expect(
+                mandatory(v).filter(
+                    (x) =>
+                        x.policyName.startsWith("lambda-function-url") || x.policyName.startsWith("lambda-permission"),
+                ),
+            ).to.deep.equal([]);
             expect(undecided(v, "lambda-function-url-auth-required")).to.have.length(1);
             expect(undecided(v, "lambda-permission-source-restricted")).to.have.length(1);
         });
@@ -318,15 +662,25 @@ describe("lambda alarms", function () {
     });
 
     it(`${ERRORS}: fails a missing alarm, an alarm without actions, a topic without subscription`, async () => {
-        expect(findings(await pack.analyze(monitored({ errors: undefined })), ERRORS)[0].message).to.include("must have an Errors alarm");
+        expect(findings(await pack.analyze(monitored({ errors: undefined })), ERRORS)[0].message).to.include(
+            "must have an Errors alarm",
+        );
         const silent = alarm("errors", "AWS/Lambda", "Errors", { FunctionName: "api-fn" });
         silent.props!.alarmActions = [];
-        expect(findings(await pack.analyze(monitored({ errors: silent })), ERRORS)[0].message).to.include("must notify someone");
+        expect(findings(await pack.analyze(monitored({ errors: silent })), ERRORS)[0].message).to.include(
+            "must notify someone",
+        );
         expect(findings(await pack.analyze(monitored({ sub: undefined })), ERRORS)).to.have.length(1);
     });
 
     it(`${ERRORS}: ties an unknown dimension to the function by dependency; undecided otherwise`, async () => {
-        const dep = alarm("errors", "AWS/Lambda", "Errors", { FunctionName: PACK_UNKNOWN }, { propertyDependencies: { dimensions: [urnOf(AWS_TYPES.lambdaFunction, "api")] } });
+        const dep = alarm(
+            "errors",
+            "AWS/Lambda",
+            "Errors",
+            { FunctionName: PACK_UNKNOWN },
+            { propertyDependencies: { dimensions: [urnOf(AWS_TYPES.lambdaFunction, "api")] } },
+        );
         expect(findings(await pack.analyze(monitored({ errors: dep })), ERRORS)).to.deep.equal([]);
         const loose = alarm("errors", "AWS/Lambda", PACK_UNKNOWN as unknown as string, { FunctionName: "x" });
         const vs = await pack.analyze(monitored({ errors: loose }));
@@ -336,18 +690,60 @@ describe("lambda alarms", function () {
 
     it("lambda-stream-consumer-iterator-age-alarm: Lambda IteratorAge or Kinesis GetRecords.IteratorAgeMilliseconds", async () => {
         const rule = "lambda-stream-consumer-iterator-age-alarm";
-        const stream = { type: AWS_TYPES.kinesisStream, name: "events", props: { name: "events", arn: "arn:aws:kinesis:us-west-2:1:stream/events" } };
-        const esm = { type: AWS_TYPES.eventSourceMapping, name: "consumer", props: { eventSourceArn: "arn:aws:kinesis:us-west-2:1:stream/events", functionName: "api-fn" } };
+        const stream = {
+            type: AWS_TYPES.kinesisStream,
+            name: "events",
+            props: { name: "events", arn: "arn:aws:kinesis:us-west-2:1:stream/events" },
+        };
+        const esm = {
+            type: AWS_TYPES.eventSourceMapping,
+            name: "consumer",
+            props: { eventSourceArn: "arn:aws:kinesis:us-west-2:1:stream/events", functionName: "api-fn" },
+        };
         expect(findings(await pack.analyze(monitored({ events: stream, consumer: esm })), rule)).to.have.length(1);
-        expect(findings(await pack.analyze(monitored({ events: stream, consumer: esm, age: alarm("age", "AWS/Lambda", "IteratorAge", { FunctionName: "api-fn" }) })), rule)).to.deep.equal([]);
-        expect(findings(await pack.analyze(monitored({ events: stream, consumer: esm, age: alarm("age", "AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", { StreamName: "events" }) })), rule)).to.deep.equal([]);
+        expect(
+            findings(
+                await pack.analyze(
+                    monitored({
+                        events: stream,
+                        consumer: esm,
+                        age: alarm("age", "AWS/Lambda", "IteratorAge", { FunctionName: "api-fn" }),
+                    }),
+                ),
+                rule,
+            ),
+        ).to.deep.equal([]);
+        expect(
+            findings(
+                await pack.analyze(
+                    monitored({
+                        events: stream,
+                        consumer: esm,
+                        age: alarm("age", "AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", {
+                            StreamName: "events",
+                        }),
+                    }),
+                ),
+                rule,
+            ),
+        ).to.deep.equal([]);
     });
 
-    itPassesAndFails(() => pack, [
-        ["lambda-function-environment-encrypted", AWS_TYPES.lambdaFunction, { environment: { variables: { A: "1" } }, kmsKeyArn: "arn:k" }, { environment: { variables: { A: "1" } } }],
-    ]);
+    itPassesAndFails(
+        () => pack,
+        [
+            [
+                "lambda-function-environment-encrypted",
+                AWS_TYPES.lambdaFunction,
+                { environment: { variables: { A: "1" } }, kmsKeyArn: "arn:k" },
+                { environment: { variables: { A: "1" } } },
+            ],
+        ],
+    );
     it("lambda-function-environment-encrypted: a function without environment variables needs no key", async () => {
-        const v = await pack.analyze([{ type: AWS_TYPES.lambdaFunction, name: "edge", props: { runtime: "nodejs20.x" } }]);
+        const v = await pack.analyze([
+            { type: AWS_TYPES.lambdaFunction, name: "edge", props: { runtime: "nodejs20.x" } },
+        ]);
         expect(findings(v, "lambda-function-environment-encrypted")).to.deep.equal([]);
     });
 });

@@ -15,7 +15,9 @@ describe("exemptions", () => {
     afterEach(async () => pack.configure({}));
 
     it("reports an exempted finding as exempted, advisory, with rule and reason, and drops it from its rule", async () => {
-        await pack.configure({ [RULE]: { exemptions: [{ resource: "legacy-*", reason: "public dataset, SEC-12", expires: "2026-12-31" }] } });
+        await pack.configure({
+            [RULE]: { exemptions: [{ resource: "legacy-*", reason: "public dataset, SEC-12", expires: "2026-12-31" }] },
+        });
         const v = await pack.analyze([publicBucket("legacy-data"), publicBucket("fresh")]);
         expect(findings(v, RULE).map((f) => f.resourceName)).to.deep.equal(["fresh"]);
         const applied = diagnosticsOf(v, "policy-exemptions-applied");
@@ -42,10 +44,14 @@ describe("exemptions", () => {
     });
 
     it("exempts stack-rule findings too", async () => {
-        await pack.configure({ "s3-bucket-public-access-blocked": { exemptions: [{ resource: "a", reason: "bucket has no data" }] } });
+        await pack.configure({
+            "s3-bucket-public-access-blocked": { exemptions: [{ resource: "a", reason: "bucket has no data" }] },
+        });
         const v = await pack.analyze([{ type: AWS_TYPES.bucket, name: "a", props: { bucket: "a" } }]);
         expect(findings(v, "s3-bucket-public-access-blocked")).to.deep.equal([]);
-        expect(diagnosticsOf(v, "policy-exemptions-applied")[0].message).to.include("exempted: s3-bucket-public-access-blocked on");
+        expect(diagnosticsOf(v, "policy-exemptions-applied")[0].message).to.include(
+            "exempted: s3-bucket-public-access-blocked on",
+        );
     });
 
     it("an exemption without a reason is a mandatory violation and exempts nothing", async () => {
@@ -59,14 +65,18 @@ describe("exemptions", () => {
     });
 
     it("an expired exemption (by the test clock) is a mandatory violation and exempts nothing", async () => {
-        await pack.configure({ [RULE]: { exemptions: [{ resource: "a", reason: "temporary", expires: "2026-06-14" }] } });
+        await pack.configure({
+            [RULE]: { exemptions: [{ resource: "a", reason: "temporary", expires: "2026-06-14" }] },
+        });
         const v = await pack.analyze([publicBucket("a")]);
         expect(findings(v, RULE)).to.have.length(1);
         expect(diagnosticsOf(v, "policy-exemptions-valid")[0].message).to.include("has expired");
     });
 
     it("an exemption is valid through its expiry day", async () => {
-        await pack.configure({ [RULE]: { exemptions: [{ resource: "a", reason: "temporary", expires: "2026-06-15" }] } });
+        await pack.configure({
+            [RULE]: { exemptions: [{ resource: "a", reason: "temporary", expires: "2026-06-15" }] },
+        });
         const v = await pack.analyze([publicBucket("a")]);
         expect(findings(v, RULE)).to.deep.equal([]);
         expect(mandatory(v).filter((x) => x.policyName === "policy-exemptions-valid")).to.deep.equal([]);
@@ -90,7 +100,9 @@ describe("exemptions", () => {
     it("forgets exempted findings between previews in the same pack process", async () => {
         await pack.configure({ [RULE]: { exemptions: [{ resource: "a", reason: "r" }] } });
         await pack.analyze([publicBucket("a")]);
-        const second = await pack.analyze([{ type: AWS_TYPES.bucket, name: "a", props: { bucket: "a", acl: "private" } }]);
+        const second = await pack.analyze([
+            { type: AWS_TYPES.bucket, name: "a", props: { bucket: "a", acl: "private" } },
+        ]);
         expect(diagnosticsOf(second, "policy-exemptions-applied")).to.deep.equal([]);
     });
 });

@@ -26,7 +26,9 @@ describe("sns rules", () => {
 
     itPassesAndFails(() => pack, [["sns-topic-encrypted", AWS_TYPES.snsTopic, { kmsMasterKeyId: "alias/k" }, {}]]);
     it("sns-topic-encrypted: an unknown key counts as set", async () => {
-        const v = await pack.analyze([{ type: AWS_TYPES.snsTopic, name: "t", props: { kmsMasterKeyId: PACK_UNKNOWN } }]);
+        const v = await pack.analyze([
+            { type: AWS_TYPES.snsTopic, name: "t", props: { kmsMasterKeyId: PACK_UNKNOWN } },
+        ]);
         expect(findings(v, "sns-topic-encrypted")).to.deep.equal([]);
     });
 });

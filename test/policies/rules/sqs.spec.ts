@@ -23,14 +23,19 @@ describe("sqs rules", () => {
         sourceArn: `arn:aws:sns:us-west-2:${ACCOUNT}:alerts`,
     });
 
-    itPassesAndFails(() => pack, [
-        ["sqs-queue-encrypted", AWS_TYPES.sqsQueue, { kmsMasterKeyId: "alias/k" }, { sqsManagedSseEnabled: false }],
-        ["sqs-queue-encrypted", AWS_TYPES.sqsQueue, { sqsManagedSseEnabled: true }, {}],
-    ]);
+    itPassesAndFails(
+        () => pack,
+        [
+            ["sqs-queue-encrypted", AWS_TYPES.sqsQueue, { kmsMasterKeyId: "alias/k" }, { sqsManagedSseEnabled: false }],
+            ["sqs-queue-encrypted", AWS_TYPES.sqsQueue, { sqsManagedSseEnabled: true }, {}],
+        ],
+    );
     it("sqs-queue-encrypted rejects SSE-SQS when the config says so", async () => {
         await pack.configure({ "sqs-queue-encrypted": { allowSqsManagedSse: false } });
         try {
-            const v = await pack.analyze([{ type: AWS_TYPES.sqsQueue, name: "q", props: { sqsManagedSseEnabled: true } }]);
+            const v = await pack.analyze([
+                { type: AWS_TYPES.sqsQueue, name: "q", props: { sqsManagedSseEnabled: true } },
+            ]);
             expect(findings(v, "sqs-queue-encrypted")).to.have.length(1);
         } finally {
             await pack.configure({});

@@ -35,8 +35,13 @@ interface ProjectProgram {
 export async function runDetailed(opts: DetailedOptions): Promise<void> {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-bench-"));
     console.log(`gate benchmark: ${os.cpus().length} CPUs, node ${process.version}, packs ${opts.packs.join(", ")}`);
-    console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; ` +
-        `${opts.repeat} run(s) per measurement${opts.repeat > 1 ? " (minimum time, maximum memory)" : ""}`);
+    console.log(
+        `load average ${os
+            .loadavg()
+            .map((l) => l.toFixed(2))
+            .join(" ")}; ` +
+            `${opts.repeat} run(s) per measurement${opts.repeat > 1 ? " (minimum time, maximum memory)" : ""}`,
+    );
     console.log(`inputs under ${workDir}${opts.keep ? " (kept)" : ""}\n`);
     const rows: Measurement[] = [];
     const program: { run?: ProjectProgram } = {};
@@ -48,9 +53,16 @@ export async function runDetailed(opts: DetailedOptions): Promise<void> {
                 const t0 = Date.now();
                 const input = await writeInput(kind, size, specs, workDir, opts, program);
                 if (!input) continue;
-                process.stdout.write(`${kind} of ${size.toLocaleString("en-US")} resources${input.note ? ` (${input.note})` : ""}` +
-                    ` (generated in ${Date.now() - t0} ms) ... `);
-                rows.push({ size, kind, ...(input.note ? { note: input.note } : {}), ...(await measureRepeated(kind, input.file, opts)) });
+                process.stdout.write(
+                    `${kind} of ${size.toLocaleString("en-US")} resources${input.note ? ` (${input.note})` : ""}` +
+                        ` (generated in ${Date.now() - t0} ms) ... `,
+                );
+                rows.push({
+                    size,
+                    kind,
+                    ...(input.note ? { note: input.note } : {}),
+                    ...(await measureRepeated(kind, input.file, opts)),
+                });
             }
         }
     } finally {
@@ -72,8 +84,14 @@ async function warmUp(workDir: string, packs: string[]): Promise<void> {
 }
 
 /** Writes one input of `kind` and `size` under `workDir`; undefined when the size is too small for it. */
-async function writeInput(kind: Kind, size: number, specs: ResourceSpec[], workDir: string, opts: DetailedOptions,
-    program: { run?: ProjectProgram }): Promise<{ file: string; note?: string } | undefined> {
+async function writeInput(
+    kind: Kind,
+    size: number,
+    specs: ResourceSpec[],
+    workDir: string,
+    opts: DetailedOptions,
+    program: { run?: ProjectProgram },
+): Promise<{ file: string; note?: string } | undefined> {
     if (kind === "export") {
         const file = path.join(workDir, `stack-${size}.json`);
         fs.writeFileSync(file, JSON.stringify(stackExport(specs)));
@@ -91,11 +109,14 @@ async function writeInput(kind: Kind, size: number, specs: ResourceSpec[], workD
     }
     const p = program.run;
     if (size < p.resources.length + 1) {
-        console.log(`realistic of ${size.toLocaleString("en-US")} resources: skipped (the program alone has ${p.resources.length})`);
+        console.log(
+            `realistic of ${size.toLocaleString("en-US")} resources: skipped (the program alone has ${p.resources.length})`,
+        );
         return undefined;
     }
     const stack = realisticStack(p.resources, p.project, p.stack, p.region, size, opts.copies);
-    const note = `${stack.copies} copies of ${stack.perCopy} + ${stack.noise} noise + ${p.resources.length - stack.perCopy} shared` +
+    const note =
+        `${stack.copies} copies of ${stack.perCopy} + ${stack.noise} noise + ${p.resources.length - stack.perCopy} shared` +
         (stack.duplicateIds ? `; ${stack.duplicateIds} ids shared by several resources` : "");
     const file = path.join(workDir, `realistic-${size}.json`);
     fs.writeFileSync(file, JSON.stringify(toStackExport({ resources: stack.resources }, "2026-11-25T00:00:00.000Z")));
@@ -109,8 +130,11 @@ async function projectProgram(): Promise<ProjectProgram> {
 }
 
 /** `repeat` runs of one input, as one row (minimum times, maximum memory), with the load average before each. */
-async function measureRepeated(kind: Kind, input: string, opts: DetailedOptions):
-    Promise<Omit<Measurement, "size" | "kind" | "note">> {
+async function measureRepeated(
+    kind: Kind,
+    input: string,
+    opts: DetailedOptions,
+): Promise<Omit<Measurement, "size" | "kind" | "note">> {
     const runs: RunFigures[] = [];
     const load: number[] = [];
     for (let i = 0; i < opts.repeat; i++) {
@@ -131,7 +155,8 @@ function printDetailed(rows: Measurement[]): void {
     console.log("Per phase: wall time; the pack's CPU time and peak memory (of that phase alone); the gate's CPU time");
     console.log("(encoding requests, reading answers). Start-up is ts-node type-checking the pack.\n");
     console.log(phaseTable(rows) + "\n");
-    if (rows.some((m) => m.phases?.cumulativePeaks)) console.log("(peaks could not be reset between phases: each includes the earlier ones)\n");
+    if (rows.some((m) => m.phases?.cumulativePeaks))
+        console.log("(peaks could not be reset between phases: each includes the earlier ones)\n");
     const findings = findingsTable(rows);
     if (findings.length) console.log(findings.join("\n") + "\n");
     for (const line of budget(rows)) console.log(line);

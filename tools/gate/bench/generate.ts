@@ -86,59 +86,164 @@ function unit(i: number): ResourceSpec[] {
 /** The VPC, its closed default security group, the KMS key of the unit's logs and data, and the VPC's flow logs. */
 function vpcWithFlowLogs(n: (role: string) => string, octet: number): ResourceSpec[] {
     return [
-        { type: T.vpc, name: n("vpc"), inputs: { cidrBlock: `10.${octet}.0.0/16`, enableDnsHostnames: true, enableDnsSupport: true } },
-        { type: T.defaultSecurityGroup, name: n("default-sg"), inputs: { vpcId: ref(n("vpc")), ingress: [], egress: [] } },
-        { type: T.kmsKey, name: n("key"), inputs: { description: "logs and data", enableKeyRotation: true,
-            deletionWindowInDays: 30, policy: policy(
-                { Sid: "Account", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
-                    Action: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:EnableKeyRotation",
-                        "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:TagResource"], Resource: "*" },
-                { Sid: "Logs", Effect: "Allow", Principal: { Service: `logs.${REGION}.amazonaws.com` },
-                    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey",
-                        "kms:DescribeKey"],
-                    Resource: "*", Condition: { ArnLike: {
-                        "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:*` } } },
-            ) } },
+        {
+            type: T.vpc,
+            name: n("vpc"),
+            inputs: { cidrBlock: `10.${octet}.0.0/16`, enableDnsHostnames: true, enableDnsSupport: true },
+        },
+        {
+            type: T.defaultSecurityGroup,
+            name: n("default-sg"),
+            inputs: { vpcId: ref(n("vpc")), ingress: [], egress: [] },
+        },
+        {
+            type: T.kmsKey,
+            name: n("key"),
+            inputs: {
+                description: "logs and data",
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: policy(
+                    {
+                        Sid: "Account",
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+                        Action: [
+                            "kms:DescribeKey",
+                            "kms:GetKeyPolicy",
+                            "kms:PutKeyPolicy",
+                            "kms:EnableKeyRotation",
+                            "kms:ScheduleKeyDeletion",
+                            "kms:CancelKeyDeletion",
+                            "kms:TagResource",
+                        ],
+                        Resource: "*",
+                    },
+                    {
+                        Sid: "Logs",
+                        Effect: "Allow",
+                        Principal: { Service: `logs.${REGION}.amazonaws.com` },
+                        Action: [
+                            "kms:Encrypt",
+                            "kms:Decrypt",
+                            "kms:ReEncryptFrom",
+                            "kms:ReEncryptTo",
+                            "kms:GenerateDataKey",
+                            "kms:DescribeKey",
+                        ],
+                        Resource: "*",
+                        Condition: {
+                            ArnLike: {
+                                "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:*`,
+                            },
+                        },
+                    },
+                ),
+            },
+        },
         { type: T.logGroup, name: n("flow-logs"), inputs: { retentionInDays: 365, kmsKeyId: ref(n("key"), "arn") } },
         { type: T.iamRole, name: n("flow-role"), inputs: { assumeRolePolicy: trust("vpc-flow-logs.amazonaws.com") } },
-        { type: T.flowLog, name: n("flow-log"), inputs: { vpcId: ref(n("vpc")), trafficType: "ALL",
-            logDestinationType: "cloud-watch-logs", logDestination: ref(n("flow-logs"), "arn"),
-            iamRoleArn: ref(n("flow-role"), "arn") } },
+        {
+            type: T.flowLog,
+            name: n("flow-log"),
+            inputs: {
+                vpcId: ref(n("vpc")),
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: ref(n("flow-logs"), "arn"),
+                iamRoleArn: ref(n("flow-role"), "arn"),
+            },
+        },
     ];
 }
 
 /** Internet gateway, public and private subnets in two AZs, their route tables, the gateway endpoints, the function's security group. */
 function routing(n: (role: string) => string, octet: number): ResourceSpec[] {
-    const endpointPolicy = (service: string): Json => policy({ Effect: "Allow", Principal: { AWS: "*" },
-        Action: [`${service}:GetObject`], Resource: "*", Condition: { StringEquals: { "aws:PrincipalAccount": ACCOUNT } } });
+    const endpointPolicy = (service: string): Json =>
+        policy({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: [`${service}:GetObject`],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:PrincipalAccount": ACCOUNT } },
+        });
     return [
         { type: T.internetGateway, name: n("igw"), inputs: { vpcId: ref(n("vpc")) } },
         ...["a", "b"].flatMap((az, k): ResourceSpec[] => [
-            { type: T.subnet, name: n(`public-${az}`), inputs: { vpcId: ref(n("vpc")), cidrBlock: `10.${octet}.${k}.0/24`,
-                availabilityZone: `${REGION}${az}`, mapPublicIpOnLaunch: false } },
-            { type: T.subnet, name: n(`private-${az}`), inputs: { vpcId: ref(n("vpc")), cidrBlock: `10.${octet}.${10 + k}.0/24`,
-                availabilityZone: `${REGION}${az}`, mapPublicIpOnLaunch: false } },
+            {
+                type: T.subnet,
+                name: n(`public-${az}`),
+                inputs: {
+                    vpcId: ref(n("vpc")),
+                    cidrBlock: `10.${octet}.${k}.0/24`,
+                    availabilityZone: `${REGION}${az}`,
+                    mapPublicIpOnLaunch: false,
+                },
+            },
+            {
+                type: T.subnet,
+                name: n(`private-${az}`),
+                inputs: {
+                    vpcId: ref(n("vpc")),
+                    cidrBlock: `10.${octet}.${10 + k}.0/24`,
+                    availabilityZone: `${REGION}${az}`,
+                    mapPublicIpOnLaunch: false,
+                },
+            },
         ]),
         { type: T.routeTable, name: n("public-rt"), inputs: { vpcId: ref(n("vpc")) } },
-        { type: T.route, name: n("public-default"), inputs: { routeTableId: ref(n("public-rt")),
-            destinationCidrBlock: "0.0.0.0/0", gatewayId: ref(n("igw")) } },
+        {
+            type: T.route,
+            name: n("public-default"),
+            inputs: { routeTableId: ref(n("public-rt")), destinationCidrBlock: "0.0.0.0/0", gatewayId: ref(n("igw")) },
+        },
         { type: T.routeTable, name: n("private-rt"), inputs: { vpcId: ref(n("vpc")) } },
         ...["a", "b"].flatMap((az): ResourceSpec[] => [
-            { type: T.routeTableAssociation, name: n(`public-${az}-rta`),
-                inputs: { subnetId: ref(n(`public-${az}`)), routeTableId: ref(n("public-rt")) } },
-            { type: T.routeTableAssociation, name: n(`private-${az}-rta`),
-                inputs: { subnetId: ref(n(`private-${az}`)), routeTableId: ref(n("private-rt")) } },
+            {
+                type: T.routeTableAssociation,
+                name: n(`public-${az}-rta`),
+                inputs: { subnetId: ref(n(`public-${az}`)), routeTableId: ref(n("public-rt")) },
+            },
+            {
+                type: T.routeTableAssociation,
+                name: n(`private-${az}-rta`),
+                inputs: { subnetId: ref(n(`private-${az}`)), routeTableId: ref(n("private-rt")) },
+            },
         ]),
         ...["s3", "dynamodb"].map((svc): ResourceSpec => ({
-            type: T.vpcEndpoint, name: n(`${svc}-endpoint`), inputs: { vpcId: ref(n("vpc")),
-                serviceName: `com.amazonaws.${REGION}.${svc}`, vpcEndpointType: "Gateway",
-                routeTableIds: [ref(n("private-rt"))], policy: endpointPolicy(svc) },
+            type: T.vpcEndpoint,
+            name: n(`${svc}-endpoint`),
+            inputs: {
+                vpcId: ref(n("vpc")),
+                serviceName: `com.amazonaws.${REGION}.${svc}`,
+                vpcEndpointType: "Gateway",
+                routeTableIds: [ref(n("private-rt"))],
+                policy: endpointPolicy(svc),
+            },
         })),
-        { type: T.securityGroup, name: n("fn-sg"), inputs: { vpcId: ref(n("vpc")),
-            description: "function: no ingress, HTTPS to endpoints",
-            ingress: [], egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [`10.${octet}.0.0/16`],
-                ipv6CidrBlocks: [], prefixListIds: [], securityGroups: [], self: false, description: "HTTPS to endpoints" }],
-            revokeRulesOnDelete: true } },
+        {
+            type: T.securityGroup,
+            name: n("fn-sg"),
+            inputs: {
+                vpcId: ref(n("vpc")),
+                description: "function: no ingress, HTTPS to endpoints",
+                ingress: [],
+                egress: [
+                    {
+                        protocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        cidrBlocks: [`10.${octet}.0.0/16`],
+                        ipv6CidrBlocks: [],
+                        prefixListIds: [],
+                        securityGroups: [],
+                        self: false,
+                        description: "HTTPS to endpoints",
+                    },
+                ],
+                revokeRulesOnDelete: true,
+            },
+        },
     ];
 }
 
@@ -146,35 +251,108 @@ function routing(n: (role: string) => string, octet: number): ResourceSpec[] {
 function dataBucket(n: (role: string) => string, publicBucket: boolean): ResourceSpec[] {
     return [
         { type: T.bucket, name: n("data"), inputs: { forceDestroy: false } },
-        { type: T.bucketPublicAccessBlock, name: n("data-pab"), inputs: { bucket: ref(n("data")), blockPublicAcls: !publicBucket,
-            blockPublicPolicy: !publicBucket, ignorePublicAcls: true, restrictPublicBuckets: true } },
-        { type: T.bucketEncryption, name: n("data-sse"), inputs: { bucket: ref(n("data")), rules: [{ bucketKeyEnabled: true,
-            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: ref(n("key"), "arn") } }] } },
-        { type: T.bucketOwnershipControls, name: n("data-ownership"), inputs: { bucket: ref(n("data")),
-            rule: { objectOwnership: "BucketOwnerEnforced" } } },
-        { type: T.bucketPolicy, name: n("data-policy"), inputs: { bucket: ref(n("data")), policy: policy(
-            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
-                Resource: [ref(n("data"), "arn"), { $concat: [ref(n("data"), "arn"), "/*"] }],
-                Condition: { Bool: { "aws:SecureTransport": "false" } } },
-        ) } },
+        {
+            type: T.bucketPublicAccessBlock,
+            name: n("data-pab"),
+            inputs: {
+                bucket: ref(n("data")),
+                blockPublicAcls: !publicBucket,
+                blockPublicPolicy: !publicBucket,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+        },
+        {
+            type: T.bucketEncryption,
+            name: n("data-sse"),
+            inputs: {
+                bucket: ref(n("data")),
+                rules: [
+                    {
+                        bucketKeyEnabled: true,
+                        applyServerSideEncryptionByDefault: {
+                            sseAlgorithm: "aws:kms",
+                            kmsMasterKeyId: ref(n("key"), "arn"),
+                        },
+                    },
+                ],
+            },
+        },
+        {
+            type: T.bucketOwnershipControls,
+            name: n("data-ownership"),
+            inputs: { bucket: ref(n("data")), rule: { objectOwnership: "BucketOwnerEnforced" } },
+        },
+        {
+            type: T.bucketPolicy,
+            name: n("data-policy"),
+            inputs: {
+                bucket: ref(n("data")),
+                policy: policy({
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: [ref(n("data"), "arn"), { $concat: [ref(n("data"), "arn"), "/*"] }],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                }),
+            },
+        },
     ];
 }
 
 /** The function (outside the VPC when `outsideVpc`), its encrypted log group, its role and inline policy. */
 function vpcFunction(n: (role: string) => string, i: number, outsideVpc: boolean): ResourceSpec[] {
     return [
-        { type: T.logGroup, name: n("fn-logs"), inputs: { name: `/aws/lambda/${n("fn")}`, retentionInDays: 365,
-            kmsKeyId: ref(n("key"), "arn") } },
+        {
+            type: T.logGroup,
+            name: n("fn-logs"),
+            inputs: { name: `/aws/lambda/${n("fn")}`, retentionInDays: 365, kmsKeyId: ref(n("key"), "arn") },
+        },
         { type: T.iamRole, name: n("fn-role"), inputs: { assumeRolePolicy: trust("lambda.amazonaws.com") } },
-        { type: T.iamRolePolicy, name: n("fn-policy"), inputs: { role: ref(n("fn-role")), policy: policy(
-            { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [{ $concat: [ref(n("data"), "arn"), "/*"] }] },
-            { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [ref(n("fn-logs"), "arn")] },
-        ) } },
-        { type: T.lambdaFunction, name: n("fn"), inputs: { name: n("fn"), role: ref(n("fn-role"), "arn"), runtime: "python3.12",
-            handler: "handler.main", s3Bucket: "artifacts", s3Key: `fn-${i}.zip`, memorySize: 256, timeout: 10,
-            tracingConfig: { mode: "Active" }, reservedConcurrentExecutions: 10,
-            ...(outsideVpc ? {} : { vpcConfig: { subnetIds: [ref(n("private-a")), ref(n("private-b"))],
-                securityGroupIds: [ref(n("fn-sg"))] } }) } },
+        {
+            type: T.iamRolePolicy,
+            name: n("fn-policy"),
+            inputs: {
+                role: ref(n("fn-role")),
+                policy: policy(
+                    {
+                        Effect: "Allow",
+                        Action: ["s3:GetObject", "s3:PutObject"],
+                        Resource: [{ $concat: [ref(n("data"), "arn"), "/*"] }],
+                    },
+                    {
+                        Effect: "Allow",
+                        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                        Resource: [ref(n("fn-logs"), "arn")],
+                    },
+                ),
+            },
+        },
+        {
+            type: T.lambdaFunction,
+            name: n("fn"),
+            inputs: {
+                name: n("fn"),
+                role: ref(n("fn-role"), "arn"),
+                runtime: "python3.12",
+                handler: "handler.main",
+                s3Bucket: "artifacts",
+                s3Key: `fn-${i}.zip`,
+                memorySize: 256,
+                timeout: 10,
+                tracingConfig: { mode: "Active" },
+                reservedConcurrentExecutions: 10,
+                ...(outsideVpc
+                    ? {}
+                    : {
+                          vpcConfig: {
+                              subnetIds: [ref(n("private-a")), ref(n("private-b"))],
+                              securityGroupIds: [ref(n("fn-sg"))],
+                          },
+                      }),
+            },
+        },
     ];
 }
 
@@ -215,13 +393,37 @@ function stackRecords(specs: ResourceSpec[]): ResourceRecord[] {
     const stackUrn = urnOf("pulumi:pulumi:Stack", `${PROJECT}-${STACK}`);
     const providerUrn = urnOf("pulumi:providers:aws", `default_${AWS_VERSION.replace(/\./g, "_")}`);
     const providerId = "a3c1e1d2-7f4b-4c55-9f5e-0d6f3b9a1c42";
-    const providerConfig = { region: REGION, skipCredentialsValidation: "false", skipRegionValidation: "true", version: AWS_VERSION };
+    const providerConfig = {
+        region: REGION,
+        skipCredentialsValidation: "false",
+        skipRegionValidation: "true",
+        version: AWS_VERSION,
+    };
     const records: ResourceRecord[] = [
-        { urn: stackUrn, type: "pulumi:pulumi:Stack", name: `${PROJECT}-${STACK}`, custom: false, dependencies: [],
-            propertyDependencies: {}, inputs: {}, outputs: {}, options: {} },
-        { urn: providerUrn, type: "pulumi:providers:aws", name: providerUrn.split("::").pop()!, custom: true, id: providerId,
-            parent: stackUrn, dependencies: [], propertyDependencies: {}, inputs: { ...providerConfig, __internal: {} },
-            outputs: providerConfig, options: {} },
+        {
+            urn: stackUrn,
+            type: "pulumi:pulumi:Stack",
+            name: `${PROJECT}-${STACK}`,
+            custom: false,
+            dependencies: [],
+            propertyDependencies: {},
+            inputs: {},
+            outputs: {},
+            options: {},
+        },
+        {
+            urn: providerUrn,
+            type: "pulumi:providers:aws",
+            name: providerUrn.split("::").pop()!,
+            custom: true,
+            id: providerId,
+            parent: stackUrn,
+            dependencies: [],
+            propertyDependencies: {},
+            inputs: { ...providerConfig, __internal: {} },
+            outputs: providerConfig,
+            options: {},
+        },
     ];
     const outputsByName = new Map<string, Record<string, unknown>>();
     const typeOf = new Map(specs.map((s) => [s.name, s.type]));
@@ -242,9 +444,18 @@ function stackRecords(specs: ResourceSpec[]): ResourceRecord[] {
             if (deps.length) propertyDependencies[k] = deps;
         }
         records.push({
-            urn: urnOf(s.type, s.name), type: s.type, name: s.name, custom: true, id, parent: stackUrn,
-            provider: `${providerUrn}::${providerId}`, dependencies: [...new Set(Object.values(propertyDependencies).flat())],
-            propertyDependencies, inputs, outputs: state, options: {},
+            urn: urnOf(s.type, s.name),
+            type: s.type,
+            name: s.name,
+            custom: true,
+            id,
+            parent: stackUrn,
+            provider: `${providerUrn}::${providerId}`,
+            dependencies: [...new Set(Object.values(propertyDependencies).flat())],
+            propertyDependencies,
+            inputs,
+            outputs: state,
+            options: {},
         });
     }
     return records;
@@ -300,7 +511,10 @@ export function writeProgram(dir: string, specs: ResourceSpec[]): void {
         }
     }
     const withOutputs = specs.map((s) => ({ ...s, outputs: [...(outputsWanted.get(s.name) ?? [])] }));
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${PROJECT}\nruntime: nodejs\ndescription: generated by tools/gate/bench/generate.ts\n`);
+    fs.writeFileSync(
+        path.join(dir, "Pulumi.yaml"),
+        `name: ${PROJECT}\nruntime: nodejs\ndescription: generated by tools/gate/bench/generate.ts\n`,
+    );
     fs.writeFileSync(path.join(dir, `Pulumi.${STACK}.yaml`), `config:\n  aws:region: ${REGION}\n`);
     fs.writeFileSync(path.join(dir, "index.ts"), PROGRAM);
     // Generated code constructs the abstract CustomResource directly: not type-checked (the

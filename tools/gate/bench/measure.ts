@@ -68,7 +68,10 @@ const selfCpuMs = (): number => {
  * (Linux `clear_refs`) so each peak belongs to its phase. With one pack per run, as the bench
  * runs it.
  */
-function watchPhases(observe: (o: PackPhaseObserver | undefined) => void, phases: PhaseFigures): { resetWorks: () => boolean } {
+function watchPhases(
+    observe: (o: PackPhaseObserver | undefined) => void,
+    phases: PhaseFigures,
+): { resetWorks: () => boolean } {
     let resetOk = true;
     const at: { packCpu?: number; gateCpu?: number } = {};
     const marks: Partial<Record<PackPhase, (pid: number) => void>> = {
@@ -127,12 +130,20 @@ async function measureOne(kind: Kind, input: string, packs: string[]): Promise<v
         if (!spy.resetWorks()) phases.cumulativePeaks = true;
         out = {
             wallMs: Number(process.hrtime.bigint() - t0) / 1e6,
-            result: { timings: r.timings, durationMs: r.durationMs, resources: r.resources.length, violations: r.violations.length },
+            result: {
+                timings: r.timings,
+                durationMs: r.durationMs,
+                resources: r.resources.length,
+                violations: r.violations.length,
+            },
             phases,
             byRule: findingsByRule(r),
         };
     } catch (e) {
-        out = { wallMs: Number(process.hrtime.bigint() - t0) / 1e6, error: String((e as Error).message ?? e).split("\n")[0] };
+        out = {
+            wallMs: Number(process.hrtime.bigint() - t0) / 1e6,
+            error: String((e as Error).message ?? e).split("\n")[0],
+        };
     }
     out.gatePeakRssKb = peakRssKb("self") ?? process.resourceUsage().maxRSS;
     process.stdout.write("\n@@BENCH@@" + JSON.stringify(out) + "\n");
@@ -151,8 +162,14 @@ function findingsByRule(r: GateResult): Record<string, number> {
 
 /** One gate run over `input` in a fresh process (this file's child side); its figures, or the error. */
 export function runChild(kind: Kind, input: string, packs: string[]): Promise<RunFigures> {
-    const args = ["-r", require.resolve("ts-node/register/transpile-only"), __filename, kind, input,
-        ...packs.flatMap((p) => ["--policy-pack", p])];
+    const args = [
+        "-r",
+        require.resolve("ts-node/register/transpile-only"),
+        __filename,
+        kind,
+        input,
+        ...packs.flatMap((p) => ["--policy-pack", p]),
+    ];
     return new Promise((resolve) => {
         const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
@@ -162,7 +179,11 @@ export function runChild(kind: Kind, input: string, packs: string[]): Promise<Ru
         child.on("exit", (code) => {
             const line = stdout.split("\n").find((l) => l.startsWith("@@BENCH@@"));
             if (line) resolve(JSON.parse(line.slice("@@BENCH@@".length)));
-            else resolve({ wallMs: NaN, error: `bench child exited ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}` });
+            else
+                resolve({
+                    wallMs: NaN,
+                    error: `bench child exited ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`,
+                });
         });
     });
 }

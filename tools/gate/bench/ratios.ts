@@ -47,7 +47,10 @@ export function writeOnePolicyPack(workDir: string): string {
     const dir = path.join(workDir, "one-policy-pack");
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\ndescription: one-policy reference pack\n");
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bench-one-policy", version: "1.0.0", main: "index.js" }));
+    fs.writeFileSync(
+        path.join(dir, "package.json"),
+        JSON.stringify({ name: "bench-one-policy", version: "1.0.0", main: "index.js" }),
+    );
     fs.writeFileSync(path.join(dir, "index.js"), ONE_POLICY_INDEX);
     return dir;
 }
@@ -58,8 +61,11 @@ function timeRequireAws(): Promise<number> {
         const t0 = process.hrtime.bigint();
         const child = spawn(process.execPath, ["-e", "require('@pulumi/aws')"], { cwd: ROOT, stdio: "ignore" });
         child.on("error", reject);
-        child.on("exit", (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - t0) / 1e6)
-            : reject(new Error(`node -e "require('@pulumi/aws')" exited ${code}`))));
+        child.on("exit", (code) =>
+            code === 0
+                ? resolve(Number(process.hrtime.bigint() - t0) / 1e6)
+                : reject(new Error(`node -e "require('@pulumi/aws')" exited ${code}`)),
+        );
     });
 }
 
@@ -133,7 +139,9 @@ export async function runRatios(opts: RatiosOptions): Promise<void> {
     const started = new Date();
     const loadBefore = os.loadavg();
     console.log(`gate benchmark (ratios): ${os.cpus().length} CPUs, node ${process.version}, pack ${opts.pack}`);
-    console.log(`load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")}; ${opts.repeat} round(s), minimum of each figure\n`);
+    console.log(
+        `load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")}; ${opts.repeat} round(s), minimum of each figure\n`,
+    );
     let measured: Rounds;
     try {
         measured = await measureRounds(opts, workDir);
@@ -144,23 +152,38 @@ export async function runRatios(opts: RatiosOptions): Promise<void> {
     const ratios = ratiosOf(figures);
     const loadAfter = os.loadavg();
     console.log("\n" + ratioTable(ratios));
-    console.log(`\nload average (1 min) per round: ${measured.rounds.map((r) => r.load1.toFixed(2)).join(", ")}; ` +
-        `after: ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
+    console.log(
+        `\nload average (1 min) per round: ${measured.rounds.map((r) => r.load1.toFixed(2)).join(", ")}; ` +
+            `after: ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
+    );
     for (const [k, f] of Object.entries(figures)) if (f.error) console.log(`ERROR ${k}: ${f.error}`);
     const rows = gateRows(measured);
     console.log("\n" + rows.map((m, i) => `${i + 1}. ${m.note}`).join("\n"));
     console.log(table(rows) + "\n");
     console.log(phaseTable(rows) + "\n");
     fs.mkdirSync(path.dirname(path.resolve(opts.json)), { recursive: true });
-    fs.writeFileSync(opts.json, JSON.stringify({
-        started: started.toISOString(),
-        machine: { cpus: os.cpus().length, node: process.version, loadBefore, loadAfter, rounds: measured.rounds },
-        pack: opts.pack,
-        repeat: opts.repeat,
-        ratios,
-        figures,
-        gate: Object.fromEntries(rows.map((m) => [m.note, m])),
-    }, null, 2) + "\n");
+    fs.writeFileSync(
+        opts.json,
+        JSON.stringify(
+            {
+                started: started.toISOString(),
+                machine: {
+                    cpus: os.cpus().length,
+                    node: process.version,
+                    loadBefore,
+                    loadAfter,
+                    rounds: measured.rounds,
+                },
+                pack: opts.pack,
+                repeat: opts.repeat,
+                ratios,
+                figures,
+                gate: Object.fromEntries(rows.map((m) => [m.note, m])),
+            },
+            null,
+            2,
+        ) + "\n",
+    );
     console.log(`written to ${opts.json}`);
 }
 
@@ -172,7 +195,9 @@ async function measureRounds(opts: RatiosOptions, workDir: string): Promise<Roun
     fs.writeFileSync(inputs.tenK, JSON.stringify(stackExport(generateStack(10_000 - 2))));
     const m: Rounds = {
         runs: { requireAws: [], program: [], packStart: [], packStartOne: [], oneK: [], tenK: [], tenKOne: [] },
-        errors: {}, gateRuns: {}, rounds: [],
+        errors: {},
+        gateRuns: {},
+        rounds: [],
     };
     const timeGate = async (key: Key, kind: "program" | "export", input: string, pack: string) => {
         const r = await runChild(kind, input, [pack]);
@@ -195,7 +220,9 @@ async function measureRounds(opts: RatiosOptions, workDir: string): Promise<Roun
     // And one of the program: after a change to it (or to the installed packages) its first
     // run type-checks it, later runs find the check cached (typecheck.ts); shown, not counted.
     const warm = await runChild("program", ROOT, [opts.pack]);
-    console.log(`unmeasured first run of the program: ${warm.error ? `error: ${warm.error}` : `${sec(warm.wallMs)} s`}`);
+    console.log(
+        `unmeasured first run of the program: ${warm.error ? `error: ${warm.error}` : `${sec(warm.wallMs)} s`}`,
+    );
     for (let i = 0; i < opts.repeat; i++) {
         const load1 = os.loadavg()[0]!;
         m.rounds.push({ load1, at: new Date().toISOString() });
@@ -218,17 +245,35 @@ async function measureRounds(opts: RatiosOptions, workDir: string): Promise<Roun
 
 /** Each figure: its runs and their minimum. */
 function figuresOf(m: Rounds): Record<Key, Figure> {
-    return Object.fromEntries((Object.keys(NAMES) as Key[]).map((k): [Key, Figure] => {
-        const ok = m.runs[k].filter((x) => !Number.isNaN(x));
-        return [k, { what: NAMES[k], runsMs: m.runs[k], minMs: ok.length ? Math.min(...ok) : NaN, ...(m.errors[k] ? { error: m.errors[k] } : {}) }];
-    })) as Record<Key, Figure>;
+    return Object.fromEntries(
+        (Object.keys(NAMES) as Key[]).map((k): [Key, Figure] => {
+            const ok = m.runs[k].filter((x) => !Number.isNaN(x));
+            return [
+                k,
+                {
+                    what: NAMES[k],
+                    runsMs: m.runs[k],
+                    minMs: ok.length ? Math.min(...ok) : NaN,
+                    ...(m.errors[k] ? { error: m.errors[k] } : {}),
+                },
+            ];
+        }),
+    ) as Record<Key, Figure>;
 }
 
 function ratiosOf(figures: Record<Key, Figure>): Ratio[] {
     const ratio = (name: string, f: Key, ref: Key, target: number): Ratio => {
         const value = figures[f].minMs / figures[ref].minMs;
-        return { name, value, target, overTarget: !(value <= target), figure: NAMES[f], reference: NAMES[ref],
-            figureMs: figures[f].minMs, referenceMs: figures[ref].minMs };
+        return {
+            name,
+            value,
+            target,
+            overTarget: !(value <= target),
+            figure: NAMES[f],
+            reference: NAMES[ref],
+            figureMs: figures[f].minMs,
+            referenceMs: figures[ref].minMs,
+        };
     };
     return [
         ratio("program / require('@pulumi/aws')", "program", "requireAws", TARGETS.program),
@@ -240,16 +285,30 @@ function ratiosOf(figures: Record<Key, Figure>): Ratio[] {
 
 function ratioTable(ratios: Ratio[]): string {
     const head = ["ratio", "value", "target", "figure s", "reference s", ""];
-    const body = ratios.map((r) => [r.name, Number.isNaN(r.value) ? "-" : r.value.toFixed(2), `<= ${r.target}`, sec(r.figureMs),
-        sec(r.referenceMs), r.overTarget ? "OVER TARGET" : "ok"]);
+    const body = ratios.map((r) => [
+        r.name,
+        Number.isNaN(r.value) ? "-" : r.value.toFixed(2),
+        `<= ${r.target}`,
+        sec(r.figureMs),
+        sec(r.referenceMs),
+        r.overTarget ? "OVER TARGET" : "ok",
+    ]);
     return formatTable(head, body, { leftFirst: true });
 }
 
 /** The gate runs per phase (pack CPU and memory), as the detailed benchmark prints them. */
 function gateRows(m: Rounds): Measurement[] {
-    return (["program", "oneK", "tenK", "tenKOne"] as Key[]).filter((k) => m.gateRuns[k]?.length).map((k) => {
-        const combined = combine(m.gateRuns[k]!);
-        return { size: combined.result?.resources ?? 0, kind: k === "program" ? "program" : "export", runs: m.gateRuns[k]!.length,
-            load: m.rounds.map((r) => r.load1), note: NAMES[k], ...combined };
-    });
+    return (["program", "oneK", "tenK", "tenKOne"] as Key[])
+        .filter((k) => m.gateRuns[k]?.length)
+        .map((k) => {
+            const combined = combine(m.gateRuns[k]!);
+            return {
+                size: combined.result?.resources ?? 0,
+                kind: k === "program" ? "program" : "export",
+                runs: m.gateRuns[k]!.length,
+                load: m.rounds.map((r) => r.load1),
+                note: NAMES[k],
+                ...combined,
+            };
+        });
 }

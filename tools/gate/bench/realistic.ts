@@ -85,26 +85,35 @@ function mapStrings(v: unknown, f: (s: string) => string): unknown {
 }
 
 /** One renamed copy of the program's records (the shared Stack and providers left out). */
-export function copyOf(records: readonly ResourceRecord[], project: string, stack: string, copy: number): ResourceRecord[] {
+export function copyOf(
+    records: readonly ResourceRecord[],
+    project: string,
+    stack: string,
+    copy: number,
+): ResourceRecord[] {
     const tag = `c${String(copy).padStart(2, "0")}`;
     const rename = copyRenamer(`${project}-${stack}`, copy);
     const urns = new Map<string, string>();
     for (const r of records) if (!isShared(r)) urns.set(r.urn, `${r.urn}-${tag}`);
     const urn = (u: string): string => urns.get(u) ?? u;
-    return records.filter((r) => !isShared(r)).map((r): ResourceRecord => ({
-        ...r,
-        urn: urn(r.urn),
-        name: `${r.name}-${tag}`,
-        ...(r.id !== undefined ? { id: rename(r.id) } : {}),
-        ...(r.parent !== undefined ? { parent: urn(r.parent) } : {}),
-        dependencies: r.dependencies.map(urn),
-        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, list]) => [k, list.map(urn)])),
-        inputs: mapStrings(r.inputs, rename) as Record<string, unknown>,
-        outputs: mapStrings(r.outputs, rename) as Record<string, unknown>,
-        // The inputs hold each referenced resource's id, renamed with the copy; the references
-        // themselves would name the original's resources, so the copy is written without them.
-        inputReferences: undefined,
-    }));
+    return records
+        .filter((r) => !isShared(r))
+        .map((r): ResourceRecord => ({
+            ...r,
+            urn: urn(r.urn),
+            name: `${r.name}-${tag}`,
+            ...(r.id !== undefined ? { id: rename(r.id) } : {}),
+            ...(r.parent !== undefined ? { parent: urn(r.parent) } : {}),
+            dependencies: r.dependencies.map(urn),
+            propertyDependencies: Object.fromEntries(
+                Object.entries(r.propertyDependencies).map(([k, list]) => [k, list.map(urn)]),
+            ),
+            inputs: mapStrings(r.inputs, rename) as Record<string, unknown>,
+            outputs: mapStrings(r.outputs, rename) as Record<string, unknown>,
+            // The inputs hold each referenced resource's id, renamed with the copy; the references
+            // themselves would name the original's resources, so the copy is written without them.
+            inputReferences: undefined,
+        }));
 }
 
 /**
@@ -112,8 +121,14 @@ export function copyOf(records: readonly ResourceRecord[], project: string, stac
  * inspects (parameters, DNS records, schedules), so every finding on the realistic stack
  * comes from the copies: their time is the framework's per-resource cost, not a rule's.
  */
-export function noiseRecords(count: number, stackUrn: string, provider: string | undefined, project: string,
-    stack: string, region: string): ResourceRecord[] {
+export function noiseRecords(
+    count: number,
+    stackUrn: string,
+    provider: string | undefined,
+    project: string,
+    stack: string,
+    region: string,
+): ResourceRecord[] {
     const out: ResourceRecord[] = [];
     const base = `urn:pulumi:${stack}::${project}::`;
     for (let i = 0; i < count; i++) {
@@ -128,30 +143,61 @@ export function noiseRecords(count: number, stackUrn: string, provider: string |
                 type = "aws:ssm/parameter:Parameter";
                 name = `noise-param-${i}`;
                 id = `/${project}/${stack}/settings/${i}`;
-                inputs = { name: id, type: "String", value: `value-${hex.slice(0, 16)}`, tier: "Standard",
-                    tags: { Team: `team-${i % 40}` } };
-                extra = { arn: `arn:aws:ssm:${region}:123456789012:parameter${id}`, version: 1, tagsAll: { Team: `team-${i % 40}` } };
+                inputs = {
+                    name: id,
+                    type: "String",
+                    value: `value-${hex.slice(0, 16)}`,
+                    tier: "Standard",
+                    tags: { Team: `team-${i % 40}` },
+                };
+                extra = {
+                    arn: `arn:aws:ssm:${region}:123456789012:parameter${id}`,
+                    version: 1,
+                    tagsAll: { Team: `team-${i % 40}` },
+                };
                 break;
             case 1:
                 type = "aws:route53/record:Record";
                 name = `noise-dns-${i}`;
                 id = `Z0${hex.slice(0, 12).toUpperCase()}_svc-${i}.internal.example.com_CNAME`;
-                inputs = { zoneId: `Z0${hex.slice(0, 12).toUpperCase()}`, name: `svc-${i}.internal.example.com`, type: "CNAME",
-                    ttl: 300, records: [`svc-${i}.${region}.elb.amazonaws.com`] };
+                inputs = {
+                    zoneId: `Z0${hex.slice(0, 12).toUpperCase()}`,
+                    name: `svc-${i}.internal.example.com`,
+                    type: "CNAME",
+                    ttl: 300,
+                    records: [`svc-${i}.${region}.elb.amazonaws.com`],
+                };
                 extra = { fqdn: `svc-${i}.internal.example.com` };
                 break;
             default:
                 type = "aws:cloudwatch/eventRule:EventRule";
                 name = `noise-schedule-${i}`;
                 id = `${name}-${hex.slice(0, 7)}`;
-                inputs = { name: id, scheduleExpression: `rate(${5 + (i % 55)} minutes)`, state: "ENABLED",
-                    description: "nightly housekeeping", tags: { Team: `team-${i % 40}` } };
-                extra = { arn: `arn:aws:events:${region}:123456789012:rule/${id}`, tagsAll: { Team: `team-${i % 40}` } };
+                inputs = {
+                    name: id,
+                    scheduleExpression: `rate(${5 + (i % 55)} minutes)`,
+                    state: "ENABLED",
+                    description: "nightly housekeeping",
+                    tags: { Team: `team-${i % 40}` },
+                };
+                extra = {
+                    arn: `arn:aws:events:${region}:123456789012:rule/${id}`,
+                    tagsAll: { Team: `team-${i % 40}` },
+                };
         }
         out.push({
-            urn: `${base}${type}::${name}`, type, name, custom: true, id, parent: stackUrn,
+            urn: `${base}${type}::${name}`,
+            type,
+            name,
+            custom: true,
+            id,
+            parent: stackUrn,
             ...(provider ? { provider } : {}),
-            dependencies: [], propertyDependencies: {}, inputs, outputs: { ...inputs, ...extra, id }, options: {},
+            dependencies: [],
+            propertyDependencies: {},
+            inputs,
+            outputs: { ...inputs, ...extra, id },
+            options: {},
         });
     }
     return out;
@@ -171,14 +217,22 @@ export interface RealisticStack {
  * `size` resources: the shared Stack and providers, `copies` renamed copies of the program
  * (default: as many as fill 70% of `size`, at least one), and noise for the rest.
  */
-export function realisticStack(program: readonly ResourceRecord[], project: string, stack: string, region: string,
-    size: number, copies?: number): RealisticStack {
+export function realisticStack(
+    program: readonly ResourceRecord[],
+    project: string,
+    stack: string,
+    region: string,
+    size: number,
+    copies?: number,
+): RealisticStack {
     const shared = program.filter(isShared);
     const perCopy = program.length - shared.length;
     const n = copies ?? Math.max(1, Math.floor((0.7 * size) / perCopy));
     const resources: ResourceRecord[] = [...shared];
     for (let c = 0; c < n; c++) resources.push(...copyOf(program, project, stack, c));
-    const stackUrn = shared.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
+    const stackUrn =
+        shared.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ??
+        `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
     // The noise uses the provider most of the program's resources use (the regional one).
     const counts = new Map<string, number>();
     for (const r of program) if (r.provider) counts.set(r.provider, (counts.get(r.provider) ?? 0) + 1);

@@ -119,7 +119,12 @@ export function buildJsonReport(result: GateResult, options: RenderOptions = {})
         // The packs' order (resource by resource, then stack policies) is kept: it is the engine's.
         violations: result.violations.filter((v) => !v.exemption).map(flat),
         exempted: result.violations.filter((v) => v.exemption).map(flat),
-        notAnalysed: result.notAnalysed.map((c) => ({ urn: c.urn, type: c.type, package: c.package, reason: c.reason })),
+        notAnalysed: result.notAnalysed.map((c) => ({
+            urn: c.urn,
+            type: c.type,
+            package: c.package,
+            reason: c.reason,
+        })),
         undecided: { ...result.undecided },
         warnings: [...(result.warnings ?? [])],
         ...(result.baseline && { baseline: { ...result.baseline } }),

@@ -53,7 +53,13 @@ export function renderJunit(result: GateResult): string {
             name: "remote-components-analysed",
             // With --fail-on-not-analysed the run fails on them: a failure, not a skip.
             ...(result.failOnNotAnalysed
-                ? { failure: { message: what, type: "not-analysed", text: result.notAnalysed.map((c) => c.reason).join("\n") } }
+                ? {
+                      failure: {
+                          message: what,
+                          type: "not-analysed",
+                          text: result.notAnalysed.map((c) => c.reason).join("\n"),
+                      },
+                  }
                 : { skipped: what }),
             out: result.notAnalysed.map((c) => `${c.urn} (${c.type}, package ${c.package}): ${c.reason}`),
         });

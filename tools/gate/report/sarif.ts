@@ -8,15 +8,7 @@
 import { createHash } from "crypto";
 import * as path from "path";
 import { GateResult, PolicyInfo, Violation } from "../types";
-import {
-    RenderOptions,
-    allPacks,
-    findingLocation,
-    isBlocking,
-    packPolicies,
-    relativePath,
-    stackUrn,
-} from "./model";
+import { RenderOptions, allPacks, findingLocation, isBlocking, packPolicies, relativePath, stackUrn } from "./model";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 export const TOOL_NAME = "secure-web-app-gate";
@@ -111,8 +103,13 @@ function sarifRules(result: GateResult): SarifRules {
 }
 
 /** One finding as a SARIF result: a physical location always, the URN as its logical location. */
-function sarifResult(result: GateResult, v: Violation, catalogue: SarifRules, root: string, rootUrn: string | undefined):
-    Record<string, unknown> {
+function sarifResult(
+    result: GateResult,
+    v: Violation,
+    catalogue: SarifRules,
+    root: string,
+    rootUrn: string | undefined,
+): Record<string, unknown> {
     const at = findingLocation(result, v);
     const file = relativePath(at.file, root);
     const urn = v.urn || rootUrn;
@@ -142,7 +139,9 @@ function sarifResult(result: GateResult, v: Violation, catalogue: SarifRules, ro
         // Keyed on policy and URN, not on the line: an alert keeps its identity when
         // the program is edited above the resource.
         partialFingerprints: {
-            "policyUrn/v1": createHash("sha256").update(`${v.packName}\0${v.policyName}\0${urn ?? ""}`).digest("hex"),
+            "policyUrn/v1": createHash("sha256")
+                .update(`${v.packName}\0${v.policyName}\0${urn ?? ""}`)
+                .digest("hex"),
         },
         // SARIF's own word for a finding an earlier run already had.
         ...(result.baseline && { baselineState: v.known ? "unchanged" : "new" }),
@@ -151,7 +150,10 @@ function sarifResult(result: GateResult, v: Violation, catalogue: SarifRules, ro
                 {
                     kind: "external",
                     justification: v.exemption.reason,
-                    properties: { rule: v.exemption.rule, ...(v.exemption.expires && { expires: v.exemption.expires }) },
+                    properties: {
+                        rule: v.exemption.rule,
+                        ...(v.exemption.expires && { expires: v.exemption.expires }),
+                    },
                 },
             ],
         }),

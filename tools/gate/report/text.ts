@@ -72,7 +72,13 @@ export function renderText(result: GateResult, options: RenderOptions = {}): str
 
     if (result.baseline) {
         const b = result.baseline;
-        lines.push("", paint("headline", `Known (in baseline ${t(b.file)}; listed, not failing; ${b.fixed} of its findings fixed):`));
+        lines.push(
+            "",
+            paint(
+                "headline",
+                `Known (in baseline ${t(b.file)}; listed, not failing; ${b.fixed} of its findings fixed):`,
+            ),
+        );
         for (const v of [...known].sort(compareViolations)) {
             lines.push(`${INDENT}- [${v.enforcementLevel}]  ${t(v.policyName)}${resourceClause(v)}`);
             if (v.urn) lines.push(`${ITEM}urn: ${t(v.urn)}`);
@@ -82,7 +88,10 @@ export function renderText(result: GateResult, options: RenderOptions = {}): str
     if (result.notAnalysed.length > 0) {
         lines.push("", paint("headline", "Not analysed (remote components: the gate cannot see their children):"));
         for (const c of result.notAnalysed) {
-            lines.push(`${INDENT}- ${t(c.urn)}  (${t(displayTypeName(c.type))}, package ${t(c.package)})`, `${ITEM}${oneLine(c.reason)}`);
+            lines.push(
+                `${INDENT}- ${t(c.urn)}  (${t(displayTypeName(c.type))}, package ${t(c.package)})`,
+                `${ITEM}${oneLine(c.reason)}`,
+            );
         }
     }
 
@@ -139,7 +148,10 @@ function violationLines(
     fix: string | undefined,
 ): string[] {
     const severity = v.severity ? ` [severity: ${v.severity}]` : "";
-    const heading = paint(isBlocking(v) ? "error" : "warning", `[${v.enforcementLevel}]${t(severity)}  ${t(v.policyName)}`);
+    const heading = paint(
+        isBlocking(v) ? "error" : "warning",
+        `[${v.enforcementLevel}]${t(severity)}  ${t(v.policyName)}`,
+    );
     const pad = ITEM + "  ";
     const lines = [`${ITEM}- ${heading}${resourceClause(v)}`];
     // A message may span lines; the CLI indents each under the heading.

@@ -19,7 +19,8 @@ function statement(doc: PolicyDoc, sid: string): Statement {
 export const controls: Control[] = [
     {
         id: "ctl-cloudfront-custom-domain",
-        description: "A second distribution for www.example.com (a copy of the site's) with its ACM certificate, SNI and TLSv1.2_2021",
+        description:
+            "A second distribution for www.example.com (a copy of the site's) with its ACM certificate, SNI and TLSv1.2_2021",
         why: "a custom domain's certificate with the TLSv1.2_2021 policy is what the default-certificate advisory asks for",
         form: "viewerCertificate",
         alternate: false,
@@ -29,19 +30,24 @@ export const controls: Control[] = [
     },
     {
         id: "ctl-eni-describe-star",
-        description: "The ENI statement narrowed to a lone ec2:DescribeNetworkInterfaces (a string) on Resource \"*\"",
-        why: "ec2:DescribeNetworkInterfaces has no resource type: \"*\" is the only scope IAM offers",
+        description: 'The ENI statement narrowed to a lone ec2:DescribeNetworkInterfaces (a string) on Resource "*"',
+        why: 'ec2:DescribeNetworkInterfaces has no resource type: "*" is the only scope IAM offers',
         form: "RolePolicy",
         alternate: true,
         kind: "modify",
         target: { type: AWS_TYPES.iamRolePolicy, name: "api-handler-policy" },
         modify: (props, ctx) =>
-            editStatement(ctx, props, "DescribeNetwork", (s) => ({ ...s, Action: "ec2:DescribeNetworkInterfaces", Resource: "*" })),
+            editStatement(ctx, props, "DescribeNetwork", (s) => ({
+                ...s,
+                Action: "ec2:DescribeNetworkInterfaces",
+                Resource: "*",
+            })),
     },
     {
         id: "ctl-extra-tls-deny",
-        description: "A second Deny to Principal \"*\" on the processed bucket: refuse TLS older than 1.2 (s3:TlsVersion)",
-        why: "a Deny restricts; a \"*\" principal in a Deny is how AWS documents transport rules",
+        description:
+            'A second Deny to Principal "*" on the processed bucket: refuse TLS older than 1.2 (s3:TlsVersion)',
+        why: 'a Deny restricts; a "*" principal in a Deny is how AWS documents transport rules',
         form: "BucketPolicy",
         alternate: false,
         kind: "modify",
@@ -57,7 +63,8 @@ export const controls: Control[] = [
     },
     {
         id: "ctl-cloudfront-list-bucket",
-        description: "Site bucket policy also lets cloudfront.amazonaws.com s3:ListBucket, pinned by AWS:SourceArn to the distribution",
+        description:
+            "Site bucket policy also lets cloudfront.amazonaws.com s3:ListBucket, pinned by AWS:SourceArn to the distribution",
         why: "a service principal pinned to this distribution is not public (CloudFront then answers 404, not 403, for missing files)",
         form: "BucketPolicy",
         alternate: false,
@@ -76,7 +83,8 @@ export const controls: Control[] = [
     },
     {
         id: "ctl-edge-region-input",
-        description: "The edge function declared with region: \"us-east-1\" (the v7 per-resource input) and the regional provider",
+        description:
+            'The edge function declared with region: "us-east-1" (the v7 per-resource input) and the regional provider',
         why: "@pulumi/aws v7 lets a resource name its own region; the function is still Lambda@Edge in us-east-1",
         form: "region input",
         alternate: true,
@@ -88,7 +96,8 @@ export const controls: Control[] = [
     },
     {
         id: "ctl-nat-partner-route",
-        description: "A separate aws.ec2.Route on each private route table sending a partner range through the NAT gateway",
+        description:
+            "A separate aws.ec2.Route on each private route table sending a partner range through the NAT gateway",
         why: "a NAT gateway gives private subnets egress without making them public",
         form: "aws.ec2.Route",
         alternate: true,
@@ -109,7 +118,8 @@ export const controls: Control[] = [
     },
     {
         id: "ctl-rds-postgres-private-encrypted",
-        description: "A PostgreSQL instance added in the private subnets: encrypted, not public, rds.force_ssl in its parameter group",
+        description:
+            "A PostgreSQL instance added in the private subnets: encrypted, not public, rds.force_ssl in its parameter group",
         why: "a correctly configured database is the case the data-store rules must leave alone",
         form: "aws.rds.Instance + ParameterGroup",
         alternate: true,
@@ -118,8 +128,9 @@ export const controls: Control[] = [
     },
     {
         id: "ctl-efs-encrypted-role-policy",
-        description: "An encrypted EFS file system whose policy lets the API role mount it and denies clear-text access to \"*\"",
-        why: "a Deny to \"*\" restricts, and a named role is not public",
+        description:
+            'An encrypted EFS file system whose policy lets the API role mount it and denies clear-text access to "*"',
+        why: 'a Deny to "*" restricts, and a named role is not public',
         form: "aws.efs.FileSystemPolicy",
         alternate: true,
         kind: "add",
@@ -127,7 +138,8 @@ export const controls: Control[] = [
     },
     {
         id: "ctl-valkey-cache-encrypted",
-        description: "A Valkey replication group with atRestEncryptionEnabled and transitEncryptionEnabled in the private subnets",
+        description:
+            "A Valkey replication group with atRestEncryptionEnabled and transitEncryptionEnabled in the private subnets",
         why: "both encryptions on is the compliant cache",
         form: "aws.elasticache.ReplicationGroup",
         alternate: false,
@@ -136,7 +148,8 @@ export const controls: Control[] = [
     },
     {
         id: "ctl-alb-http-redirects",
-        description: "An internal load balancer with an HTTPS listener (TLS 1.3/1.2 policy) and an HTTP listener that only redirects to HTTPS",
+        description:
+            "An internal load balancer with an HTTPS listener (TLS 1.3/1.2 policy) and an HTTP listener that only redirects to HTTPS",
         why: "an HTTP listener whose every default action redirects to HTTPS carries no data in clear text",
         form: "aws.lb.Listener",
         alternate: true,

@@ -15,15 +15,24 @@ type Args = Record<string, unknown>;
 const ACCOUNT = "123456789012";
 
 const parent = (ctx: HookContext) => ({ parent: ctx.resource("data") });
-const privateSubnets = (ctx: HookContext) => ["a", "b"].map((az) => ctx.resource<aws.ec2.Subnet>(`network-private-${az}`).id);
+const privateSubnets = (ctx: HookContext) =>
+    ["a", "b"].map((az) => ctx.resource<aws.ec2.Subnet>(`network-private-${az}`).id);
 
 /** A PostgreSQL instance in the private subnets, encrypted, TLS forced by its parameter group. */
-export function addDatabase(ctx: HookContext, instance: Args = {}, parameters?: { name: string; value: string }[]): void {
+export function addDatabase(
+    ctx: HookContext,
+    instance: Args = {},
+    parameters?: { name: string; value: string }[],
+): void {
     const { aws: a } = ctx;
     const subnets = new a.rds.SubnetGroup("data-db-subnets", { subnetIds: privateSubnets(ctx) }, parent(ctx));
     const params = new a.rds.ParameterGroup(
         "data-db-params",
-        { name: "data-db-params", family: "postgres14", parameters: parameters ?? [{ name: "rds.force_ssl", value: "1" }] },
+        {
+            name: "data-db-params",
+            family: "postgres14",
+            parameters: parameters ?? [{ name: "rds.force_ssl", value: "1" }],
+        },
         parent(ctx),
     );
     new a.rds.Instance(
@@ -53,7 +62,11 @@ export function addDatabase(ctx: HookContext, instance: Args = {}, parameters?: 
 /** An encrypted EFS file system whose policy names the API role and denies clear-text access. */
 export function addFileSystem(ctx: HookContext, fileSystem: Args = {}, principal?: unknown): void {
     const { aws: a, pulumi: p } = ctx;
-    const fs = new a.efs.FileSystem("data-files", { encrypted: true, ...fileSystem } as aws.efs.FileSystemArgs, parent(ctx));
+    const fs = new a.efs.FileSystem(
+        "data-files",
+        { encrypted: true, ...fileSystem } as aws.efs.FileSystemArgs,
+        parent(ctx),
+    );
     const role = ctx.resource<aws.iam.Role>("api-handler-role");
     new a.efs.FileSystemPolicy(
         "data-files-policy",
@@ -62,8 +75,21 @@ export function addFileSystem(ctx: HookContext, fileSystem: Args = {}, principal
             policy: p.jsonStringify({
                 Version: "2012-10-17",
                 Statement: [
-                    { Sid: "AppMounts", Effect: "Allow", Principal: principal ?? { AWS: role.arn }, Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], Resource: fs.arn },
-                    { Sid: "DenyClearText", Effect: "Deny", Principal: { AWS: "*" }, Action: "*", Resource: fs.arn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                    {
+                        Sid: "AppMounts",
+                        Effect: "Allow",
+                        Principal: principal ?? { AWS: role.arn },
+                        Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+                        Resource: fs.arn,
+                    },
+                    {
+                        Sid: "DenyClearText",
+                        Effect: "Deny",
+                        Principal: { AWS: "*" },
+                        Action: "*",
+                        Resource: fs.arn,
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    },
                 ],
             }),
         },
@@ -74,7 +100,11 @@ export function addFileSystem(ctx: HookContext, fileSystem: Args = {}, principal
 /** A Valkey replication group in the private subnets, encrypted at rest and in transit. */
 export function addCache(ctx: HookContext, group: Args = {}): void {
     const { aws: a } = ctx;
-    const subnets = new a.elasticache.SubnetGroup("data-cache-subnets", { subnetIds: privateSubnets(ctx) }, parent(ctx));
+    const subnets = new a.elasticache.SubnetGroup(
+        "data-cache-subnets",
+        { subnetIds: privateSubnets(ctx) },
+        parent(ctx),
+    );
     new a.elasticache.ReplicationGroup(
         "data-cache",
         {
@@ -98,10 +128,20 @@ export function addLoadBalancer(ctx: HookContext, http: Args = {}, https: Args =
     const { aws: a } = ctx;
     const lb = new a.lb.LoadBalancer(
         "data-lb",
-        { internal: true, loadBalancerType: "application", subnets: privateSubnets(ctx), dropInvalidHeaderFields: true, enableDeletionProtection: true },
+        {
+            internal: true,
+            loadBalancerType: "application",
+            subnets: privateSubnets(ctx),
+            dropInvalidHeaderFields: true,
+            enableDeletionProtection: true,
+        },
         parent(ctx),
     );
-    const target = new a.lb.TargetGroup("data-lb-targets", { port: 443, protocol: "HTTPS", vpcId: ctx.resource<aws.ec2.Vpc>("network-vpc").id, targetType: "ip" }, parent(ctx));
+    const target = new a.lb.TargetGroup(
+        "data-lb-targets",
+        { port: 443, protocol: "HTTPS", vpcId: ctx.resource<aws.ec2.Vpc>("network-vpc").id, targetType: "ip" },
+        parent(ctx),
+    );
     new a.lb.Listener(
         "data-lb-https",
         {
@@ -121,7 +161,9 @@ export function addLoadBalancer(ctx: HookContext, http: Args = {}, https: Args =
             loadBalancerArn: lb.arn,
             port: 80,
             protocol: "HTTP",
-            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+            defaultActions: [
+                { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+            ],
             ...http,
         } as aws.lb.ListenerArgs,
         parent(ctx),
@@ -135,7 +177,8 @@ export const mutations: Mutation[] = [
     {
         id: "rds-instance-unencrypted",
         family,
-        description: "A new PostgreSQL instance whose storageEncrypted line was left out (RDS then stores it unencrypted, for good)",
+        description:
+            "A new PostgreSQL instance whose storageEncrypted line was left out (RDS then stores it unencrypted, for good)",
         form: "inline",
         alternate: false,
         rule: "rds-db-instance-encrypted",
@@ -147,7 +190,8 @@ export const mutations: Mutation[] = [
     {
         id: "rds-parameter-group-no-force-ssl",
         family,
-        description: "The database's parameter group written without rds.force_ssl (PostgreSQL 14 then accepts clear-text clients)",
+        description:
+            "The database's parameter group written without rds.force_ssl (PostgreSQL 14 then accepts clear-text clients)",
         form: "aws.rds.ParameterGroup",
         alternate: true,
         rule: "rds-parameter-group-tls-required",
@@ -171,7 +215,7 @@ export const mutations: Mutation[] = [
     {
         id: "rds-snapshot-shared-all",
         family: "extra",
-        description: "A manual snapshot of the new database shared with \"all\" instead of the restoring account",
+        description: 'A manual snapshot of the new database shared with "all" instead of the restoring account',
         form: "aws.rds.Snapshot",
         alternate: true,
         rule: "rds-snapshot-not-public",
@@ -180,7 +224,11 @@ export const mutations: Mutation[] = [
         kind: "add",
         add: (ctx) => {
             addDatabase(ctx);
-            new ctx.aws.rds.Snapshot("data-db-snapshot", { dbInstanceIdentifier: "data-db", dbSnapshotIdentifier: "data-db-manual", sharedAccounts: ["all"] }, parent(ctx));
+            new ctx.aws.rds.Snapshot(
+                "data-db-snapshot",
+                { dbInstanceIdentifier: "data-db", dbSnapshotIdentifier: "data-db-manual", sharedAccounts: ["all"] },
+                parent(ctx),
+            );
         },
     },
     {
@@ -196,7 +244,13 @@ export const mutations: Mutation[] = [
         add: (ctx) => {
             new ctx.aws.rds.Cluster(
                 "data-aurora",
-                { engine: "aurora-postgresql", masterUsername: "app_admin", manageMasterUserPassword: true, storageEncrypted: false, deletionProtection: true },
+                {
+                    engine: "aurora-postgresql",
+                    masterUsername: "app_admin",
+                    manageMasterUserPassword: true,
+                    storageEncrypted: false,
+                    deletionProtection: true,
+                },
                 parent(ctx),
             );
         },
@@ -204,7 +258,8 @@ export const mutations: Mutation[] = [
     {
         id: "efs-unencrypted",
         family,
-        description: "A new EFS file system without encrypted: true (the default is unencrypted and cannot be changed later)",
+        description:
+            "A new EFS file system without encrypted: true (the default is unencrypted and cannot be changed later)",
         form: "inline",
         alternate: false,
         rule: "efs-file-system-encrypted",
@@ -216,7 +271,7 @@ export const mutations: Mutation[] = [
     {
         id: "efs-policy-star-principal",
         family: "extra",
-        description: "The file-system policy's mount grant given to Principal \"*\" (pinned by nothing but the network)",
+        description: 'The file-system policy\'s mount grant given to Principal "*" (pinned by nothing but the network)',
         form: "aws.efs.FileSystemPolicy",
         alternate: true,
         rule: "efs-file-system-policy-not-public",
@@ -240,7 +295,8 @@ export const mutations: Mutation[] = [
     {
         id: "cache-redis-at-rest-default",
         family,
-        description: "The session cache switched to engine redis with the at-rest line dropped (redis defaults to unencrypted, valkey to encrypted)",
+        description:
+            "The session cache switched to engine redis with the at-rest line dropped (redis defaults to unencrypted, valkey to encrypted)",
         form: "inline",
         alternate: false,
         rule: "elasticache-replication-group-encrypted-at-rest",
@@ -252,7 +308,8 @@ export const mutations: Mutation[] = [
     {
         id: "cache-standalone-redis-cluster",
         family,
-        description: "A single-node Redis cache written as aws.elasticache.Cluster (which can encrypt neither at rest nor in transit)",
+        description:
+            "A single-node Redis cache written as aws.elasticache.Cluster (which can encrypt neither at rest nor in transit)",
         form: "aws.elasticache.Cluster",
         alternate: true,
         rule: "elasticache-replication-group-encrypted-in-transit",
@@ -260,13 +317,17 @@ export const mutations: Mutation[] = [
         resource: at(AWS_TYPES.elasticacheCluster, "data-cache-single"),
         kind: "add",
         add: (ctx) => {
-            new ctx.aws.elasticache.Cluster("data-cache-single", { engine: "redis", nodeType: "cache.t4g.micro", numCacheNodes: 1 }, parent(ctx));
+            new ctx.aws.elasticache.Cluster(
+                "data-cache-single",
+                { engine: "redis", nodeType: "cache.t4g.micro", numCacheNodes: 1 },
+                parent(ctx),
+            );
         },
     },
     {
         id: "opensearch-public-open-policy",
         family: "extra",
-        description: "A search domain without vpcOptions whose DomainPolicy allows es:* to Principal AWS \"*\"",
+        description: 'A search domain without vpcOptions whose DomainPolicy allows es:* to Principal AWS "*"',
         form: "aws.opensearch.DomainPolicy",
         alternate: true,
         rule: "opensearch-domain-not-public",
@@ -291,7 +352,14 @@ export const mutations: Mutation[] = [
                     domainName: domain.domainName,
                     accessPolicies: ctx.pulumi.jsonStringify({
                         Version: "2012-10-17",
-                        Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "es:*", Resource: ctx.pulumi.interpolate`${domain.arn}/*` }],
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Principal: { AWS: "*" },
+                                Action: "es:*",
+                                Resource: ctx.pulumi.interpolate`${domain.arn}/*`,
+                            },
+                        ],
                     }),
                 },
                 parent(ctx),
@@ -308,12 +376,21 @@ export const mutations: Mutation[] = [
         level: "mandatory",
         resource: at(AWS_TYPES.lbListener, "data-lb-http"),
         kind: "add",
-        add: (ctx) => addLoadBalancer(ctx, { defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "200", messageBody: "ok" } }] }),
+        add: (ctx) =>
+            addLoadBalancer(ctx, {
+                defaultActions: [
+                    {
+                        type: "fixed-response",
+                        fixedResponse: { contentType: "text/plain", statusCode: "200", messageBody: "ok" },
+                    },
+                ],
+            }),
     },
     {
         id: "alb-https-listener-tls10-policy",
         family,
-        description: "The HTTPS listener's sslPolicy line dropped (the provider then applies ELBSecurityPolicy-2016-08, TLS 1.0)",
+        description:
+            "The HTTPS listener's sslPolicy line dropped (the provider then applies ELBSecurityPolicy-2016-08, TLS 1.0)",
         form: "aws.lb.Listener",
         alternate: false,
         rule: "elb-listener-tls-policy",
@@ -338,7 +415,11 @@ export const mutations: Mutation[] = [
                 {
                     kafkaVersion: "3.6.0",
                     numberOfBrokerNodes: 2,
-                    brokerNodeGroupInfo: { instanceType: "kafka.t3.small", clientSubnets: privateSubnets(ctx), securityGroups: [ctx.resource<aws.ec2.SecurityGroup>("network-endpoint-sg").id] },
+                    brokerNodeGroupInfo: {
+                        instanceType: "kafka.t3.small",
+                        clientSubnets: privateSubnets(ctx),
+                        securityGroups: [ctx.resource<aws.ec2.SecurityGroup>("network-endpoint-sg").id],
+                    },
                     clientAuthentication: { sasl: { iam: true } },
                     encryptionInfo: { encryptionInTransit: { clientBroker: "TLS_PLAINTEXT", inCluster: true } },
                 },
@@ -359,7 +440,13 @@ export const mutations: Mutation[] = [
         add: (ctx) => {
             new ctx.aws.redshift.Cluster(
                 "data-warehouse",
-                { clusterIdentifier: "data-warehouse", nodeType: "ra3.large", masterUsername: "warehouse_admin", manageMasterPassword: true, publiclyAccessible: true },
+                {
+                    clusterIdentifier: "data-warehouse",
+                    nodeType: "ra3.large",
+                    masterUsername: "warehouse_admin",
+                    manageMasterPassword: true,
+                    publiclyAccessible: true,
+                },
                 parent(ctx),
             );
         },
@@ -375,13 +462,17 @@ export const mutations: Mutation[] = [
         resource: at(AWS_TYPES.ebsVolume, "data-volume"),
         kind: "add",
         add: (ctx) => {
-            new ctx.aws.ebs.Volume("data-volume", { availabilityZone: "us-west-2a", size: 20, encrypted: false }, parent(ctx));
+            new ctx.aws.ebs.Volume(
+                "data-volume",
+                { availabilityZone: "us-west-2a", size: 20, encrypted: false },
+                parent(ctx),
+            );
         },
     },
     {
         id: "ecr-policy-star-pull",
         family: "extra",
-        description: "An image repository policy letting Principal \"*\" pull, to share images with a partner account",
+        description: 'An image repository policy letting Principal "*" pull, to share images with a partner account',
         form: "aws.ecr.RepositoryPolicy",
         alternate: true,
         rule: "ecr-repository-policy-not-public",
@@ -394,7 +485,17 @@ export const mutations: Mutation[] = [
                 "data-images-policy",
                 {
                     repository: repo.name,
-                    policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: "*", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] }] }),
+                    policy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "Pull",
+                                Effect: "Allow",
+                                Principal: "*",
+                                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                            },
+                        ],
+                    }),
                 },
                 parent(ctx),
             );
@@ -413,7 +514,11 @@ export const mutations: Mutation[] = [
         add: (ctx) => {
             new ctx.aws.cloudtrail.Trail(
                 "data-trail",
-                { s3BucketName: ctx.resource<aws.s3.Bucket>("frontend-access-logs").bucket, enableLogFileValidation: true, isMultiRegionTrail: true },
+                {
+                    s3BucketName: ctx.resource<aws.s3.Bucket>("frontend-access-logs").bucket,
+                    enableLogFileValidation: true,
+                    isMultiRegionTrail: true,
+                },
                 parent(ctx),
             );
         },
@@ -429,7 +534,11 @@ export const mutations: Mutation[] = [
         resource: at(AWS_TYPES.ssmParameter, "data-db-password"),
         kind: "add",
         add: (ctx) => {
-            new ctx.aws.ssm.Parameter("data-db-password", { name: "/secure-web-app/db/password", type: "String", value: "changeit" }, parent(ctx));
+            new ctx.aws.ssm.Parameter(
+                "data-db-password",
+                { name: "/secure-web-app/db/password", type: "String", value: "changeit" },
+                parent(ctx),
+            );
         },
     },
     {
@@ -443,7 +552,11 @@ export const mutations: Mutation[] = [
         resource: at(AWS_TYPES.docdbCluster, "data-docs"),
         kind: "add",
         add: (ctx) => {
-            new ctx.aws.docdb.Cluster("data-docs", { masterUsername: "docs_admin", manageMasterUserPassword: true, deletionProtection: true }, parent(ctx));
+            new ctx.aws.docdb.Cluster(
+                "data-docs",
+                { masterUsername: "docs_admin", manageMasterUserPassword: true, deletionProtection: true },
+                parent(ctx),
+            );
         },
     },
     {
@@ -457,13 +570,18 @@ export const mutations: Mutation[] = [
         resource: at(AWS_TYPES.neptuneCluster, "data-graph"),
         kind: "add",
         add: (ctx) => {
-            new ctx.aws.neptune.Cluster("data-graph", { engine: "neptune", storageEncrypted: false, iamDatabaseAuthenticationEnabled: true }, parent(ctx));
+            new ctx.aws.neptune.Cluster(
+                "data-graph",
+                { engine: "neptune", storageEncrypted: false, iamDatabaseAuthenticationEnabled: true },
+                parent(ctx),
+            );
         },
     },
     {
         id: "secret-aws-managed-key",
         family,
-        description: "The origin-verify secret's kmsKeyId line deleted (Secrets Manager falls back to the AWS-managed aws/secretsmanager key)",
+        description:
+            "The origin-verify secret's kmsKeyId line deleted (Secrets Manager falls back to the AWS-managed aws/secretsmanager key)",
         form: "inline",
         alternate: false,
         rule: "secretsmanager-secret-encrypted-cmk",
@@ -489,7 +607,13 @@ export const mutations: Mutation[] = [
         add: (ctx) => {
             new ctx.aws.ec2.Instance(
                 "data-bastion",
-                { ami: "ami-0123456789abcdef0", instanceType: "t4g.micro", subnetId: ctx.resource<aws.ec2.Subnet>("network-private-a").id, rootBlockDevice: { encrypted: false }, metadataOptions: { httpTokens: "required" } },
+                {
+                    ami: "ami-0123456789abcdef0",
+                    instanceType: "t4g.micro",
+                    subnetId: ctx.resource<aws.ec2.Subnet>("network-private-a").id,
+                    rootBlockDevice: { encrypted: false },
+                    metadataOptions: { httpTokens: "required" },
+                },
                 parent(ctx),
             );
         },
@@ -497,7 +621,7 @@ export const mutations: Mutation[] = [
     {
         id: "ec2-launch-template-ebs-unencrypted",
         family,
-        description: "A launch template whose block-device mapping sets ebs.encrypted to the string \"false\"",
+        description: 'A launch template whose block-device mapping sets ebs.encrypted to the string "false"',
         form: "aws.ec2.LaunchTemplate",
         alternate: true,
         rule: "ec2-instance-volumes-encrypted",
@@ -507,7 +631,11 @@ export const mutations: Mutation[] = [
         add: (ctx) => {
             new ctx.aws.ec2.LaunchTemplate(
                 "data-workers",
-                { imageId: "ami-0123456789abcdef0", blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false", volumeSize: 20 } }], metadataOptions: { httpTokens: "required" } },
+                {
+                    imageId: "ami-0123456789abcdef0",
+                    blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false", volumeSize: 20 } }],
+                    metadataOptions: { httpTokens: "required" },
+                },
                 parent(ctx),
             );
         },
@@ -515,7 +643,8 @@ export const mutations: Mutation[] = [
     {
         id: "rds-key-policy-without-account",
         family,
-        description: "The new database encrypted with a fresh key whose policy names only an admin role (RDS cannot create its grant)",
+        description:
+            "The new database encrypted with a fresh key whose policy names only an admin role (RDS cannot create its grant)",
         form: "aws.kms.Key",
         alternate: true,
         rule: "kms-key-grants-data-stores",
@@ -529,7 +658,15 @@ export const mutations: Mutation[] = [
                     enableKeyRotation: true,
                     policy: JSON.stringify({
                         Version: "2012-10-17",
-                        Statement: [{ Sid: "Admin", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/admin` }, Action: ["kms:Describe*", "kms:Put*", "kms:ScheduleKeyDeletion"], Resource: "*" }],
+                        Statement: [
+                            {
+                                Sid: "Admin",
+                                Effect: "Allow",
+                                Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/admin` },
+                                Action: ["kms:Describe*", "kms:Put*", "kms:ScheduleKeyDeletion"],
+                                Resource: "*",
+                            },
+                        ],
                     }),
                 },
                 parent(ctx),

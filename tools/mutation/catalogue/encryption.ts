@@ -29,16 +29,33 @@ export function addWwwDistribution(ctx: HookContext, viewer?: Record<string, unk
             minimumProtocolVersion: "TLSv1.2_2021",
         },
     };
-    const props = { ...ctx.props("frontend-cdn"), ...(viewer ? { aliases: undefined, viewerCertificate: viewer } : customDomain) };
+    const props = {
+        ...ctx.props("frontend-cdn"),
+        ...(viewer ? { aliases: undefined, viewerCertificate: viewer } : customDomain),
+    };
     const parent = ctx.resource("frontend");
     const www = new ctx.aws.cloudfront.Distribution("frontend-cdn-www", props as never, { parent });
     // CloudFront's access-log delivery is configured in us-east-1, as infra/frontend.ts does it.
-    const source = new ctx.aws.cloudwatch.LogDeliverySource("frontend-cdn-www-log-source",
-        { region: "us-east-1", name: "secure-web-app-dev-cdn-www-access", logType: "ACCESS_LOGS", resourceArn: www.arn }, { parent });
-    new ctx.aws.cloudwatch.LogDelivery("frontend-cdn-www-log-delivery", {
-        region: "us-east-1", deliverySourceName: source.name,
-        deliveryDestinationArn: ctx.resource<import("@pulumi/aws").cloudwatch.LogDeliveryDestination>("frontend-log-destination").arn,
-    }, { parent });
+    const source = new ctx.aws.cloudwatch.LogDeliverySource(
+        "frontend-cdn-www-log-source",
+        {
+            region: "us-east-1",
+            name: "secure-web-app-dev-cdn-www-access",
+            logType: "ACCESS_LOGS",
+            resourceArn: www.arn,
+        },
+        { parent },
+    );
+    new ctx.aws.cloudwatch.LogDelivery(
+        "frontend-cdn-www-log-delivery",
+        {
+            region: "us-east-1",
+            deliverySourceName: source.name,
+            deliveryDestinationArn:
+                ctx.resource<import("@pulumi/aws").cloudwatch.LogDeliveryDestination>("frontend-log-destination").arn,
+        },
+        { parent },
+    );
 }
 
 export const mutations: Mutation[] = [
@@ -84,7 +101,7 @@ export const mutations: Mutation[] = [
     {
         id: "sns-encryption-removed",
         family,
-        description: "Alarm topic without kmsMasterKeyId (\"the e-mails stopped arriving, drop the key\")",
+        description: 'Alarm topic without kmsMasterKeyId ("the e-mails stopped arriving, drop the key")',
         form: "inline",
         alternate: false,
         rule: "sns-topic-encrypted",
@@ -105,7 +122,10 @@ export const mutations: Mutation[] = [
         resource: P.queue,
         kind: "modify",
         target: { type: AWS_TYPES.sqsQueue, name: "streaming-failures" },
-        modify: (props) => ({ ...without(props, "kmsMasterKeyId", "kmsDataKeyReusePeriodSeconds"), sqsManagedSseEnabled: false }),
+        modify: (props) => ({
+            ...without(props, "kmsMasterKeyId", "kmsDataKeyReusePeriodSeconds"),
+            sqsManagedSseEnabled: false,
+        }),
     },
     {
         id: "log-group-encryption-removed",
@@ -162,7 +182,10 @@ export const mutations: Mutation[] = [
         target: { type: AWS_TYPES.bucketPolicy, name: "frontend-site-policy" },
         modify: (props, ctx) => ({
             ...props,
-            policy: editDocument(ctx, props.policy, (doc) => ({ ...doc, Statement: doc.Statement.filter((s) => s.Sid !== "DenyInsecureTransport") })),
+            policy: editDocument(ctx, props.policy, (doc) => ({
+                ...doc,
+                Statement: doc.Statement.filter((s) => s.Sid !== "DenyInsecureTransport"),
+            })),
         }),
     },
     {
@@ -176,12 +199,15 @@ export const mutations: Mutation[] = [
         resource: P.distribution,
         kind: "modify",
         target: { type: AWS_TYPES.cloudfrontDistribution, name: "frontend-cdn" },
-        modify: (props) => ({ ...props, defaultCacheBehavior: { ...props.defaultCacheBehavior, viewerProtocolPolicy: "allow-all" } }),
+        modify: (props) => ({
+            ...props,
+            defaultCacheBehavior: { ...props.defaultCacheBehavior, viewerProtocolPolicy: "allow-all" },
+        }),
     },
     {
         id: "cloudfront-api-behaviour-allow-all",
         family,
-        description: "The /api/* ordered behaviour with allow-all (\"a redirected POST loses its body, so allow HTTP\")",
+        description: 'The /api/* ordered behaviour with allow-all ("a redirected POST loses its body, so allow HTTP")',
         form: "orderedCacheBehaviors",
         alternate: true,
         rule: "cloudfront-distribution-https-only",
@@ -194,7 +220,8 @@ export const mutations: Mutation[] = [
     {
         id: "cloudfront-api-origin-http",
         family,
-        description: "API origin with originProtocolPolicy match-viewer (HTTP to API Gateway when the viewer used HTTP)",
+        description:
+            "API origin with originProtocolPolicy match-viewer (HTTP to API Gateway when the viewer used HTTP)",
         form: "customOriginConfig",
         alternate: false,
         rule: "cloudfront-distribution-custom-origin-https-only",
@@ -203,12 +230,15 @@ export const mutations: Mutation[] = [
         kind: "modify",
         target: { type: AWS_TYPES.cloudfrontDistribution, name: "frontend-cdn" },
         modify: (props) =>
-            editOrigin(props, "items-api", (o) => ({ ...o, customOriginConfig: { ...o.customOriginConfig, originProtocolPolicy: "match-viewer" } })),
+            editOrigin(props, "items-api", (o) => ({
+                ...o,
+                customOriginConfig: { ...o.customOriginConfig, originProtocolPolicy: "match-viewer" },
+            })),
     },
     {
         id: "cloudfront-api-origin-tls10",
         family,
-        description: "API origin that also offers TLSv1 to the origin (\"for old clients\")",
+        description: 'API origin that also offers TLSv1 to the origin ("for old clients")',
         form: "customOriginConfig",
         alternate: false,
         rule: "cloudfront-distribution-custom-origin-tls12",
@@ -217,12 +247,15 @@ export const mutations: Mutation[] = [
         kind: "modify",
         target: { type: AWS_TYPES.cloudfrontDistribution, name: "frontend-cdn" },
         modify: (props) =>
-            editOrigin(props, "items-api", (o) => ({ ...o, customOriginConfig: { ...o.customOriginConfig, originSslProtocols: ["TLSv1", "TLSv1.2"] } })),
+            editOrigin(props, "items-api", (o) => ({
+                ...o,
+                customOriginConfig: { ...o.customOriginConfig, originSslProtocols: ["TLSv1", "TLSv1.2"] },
+            })),
     },
     {
         id: "cloudfront-viewer-tls10",
         family,
-        description: "Custom domain certificate served with minimumProtocolVersion TLSv1_2016 (\"old Android clients\")",
+        description: 'Custom domain certificate served with minimumProtocolVersion TLSv1_2016 ("old Android clients")',
         form: "viewerCertificate",
         alternate: false,
         rule: "cloudfront-distribution-viewer-tls12",
@@ -234,7 +267,8 @@ export const mutations: Mutation[] = [
             ...props,
             aliases: ["app.example.com"],
             viewerCertificate: {
-                acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+                acmCertificateArn:
+                    "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
                 sslSupportMethod: "sni-only",
                 minimumProtocolVersion: "TLSv1_2016",
             },
@@ -244,7 +278,7 @@ export const mutations: Mutation[] = [
         id: "cloudfront-default-certificate",
         family,
         description:
-            "The www distribution (the frontend's custom-domain form) switched back to the default *.cloudfront.net certificate (\"until the certificate is issued\"): viewers may negotiate TLS 1.0",
+            'The www distribution (the frontend\'s custom-domain form) switched back to the default *.cloudfront.net certificate ("until the certificate is issued"): viewers may negotiate TLS 1.0',
         form: "viewerCertificate",
         alternate: false,
         rule: "cloudfront-distribution-viewer-default-certificate",
@@ -256,7 +290,8 @@ export const mutations: Mutation[] = [
     {
         id: "apigateway-cache-unencrypted",
         family,
-        description: "API stage with a cache cluster turned on (cacheClusterEnabled) and no cacheDataEncrypted anywhere",
+        description:
+            "API stage with a cache cluster turned on (cacheClusterEnabled) and no cacheDataEncrypted anywhere",
         form: "Stage + MethodSettings",
         alternate: false,
         rule: "apigateway-stage-cache-encrypted",

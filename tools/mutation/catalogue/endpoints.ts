@@ -35,7 +35,10 @@ export const mutations: Mutation[] = [
         resource: P.processorFunction,
         kind: "modify",
         target: { type: AWS_TYPES.vpcEndpoint, name: "network-s3-endpoint" },
-        modify: (props, { resource }) => ({ ...props, routeTableIds: [resource<aws.ec2.RouteTable>("network-private-a-rt").id] }),
+        modify: (props, { resource }) => ({
+            ...props,
+            routeTableIds: [resource<aws.ec2.RouteTable>("network-private-a-rt").id],
+        }),
     },
     {
         id: "gateway-endpoint-public-route-table",
@@ -48,7 +51,10 @@ export const mutations: Mutation[] = [
         resource: P.apiFunction,
         kind: "modify",
         target: { type: AWS_TYPES.vpcEndpoint, name: "network-dynamodb-endpoint" },
-        modify: (props, { resource }) => ({ ...props, routeTableIds: [resource<aws.ec2.RouteTable>("network-public-rt").id] }),
+        modify: (props, { resource }) => ({
+            ...props,
+            routeTableIds: [resource<aws.ec2.RouteTable>("network-public-rt").id],
+        }),
     },
     {
         id: "interface-endpoint-no-private-dns",
@@ -79,7 +85,8 @@ export const mutations: Mutation[] = [
     {
         id: "endpoint-policy-full-access",
         family,
-        description: "S3 endpoint policy replaced by the console's \"Full access\" document (Principal *, Action *, Resource *)",
+        description:
+            'S3 endpoint policy replaced by the console\'s "Full access" document (Principal *, Action *, Resource *)',
         form: "inline policy",
         alternate: false,
         rule: "ec2-vpc-endpoint-policy-restricted",
@@ -89,7 +96,10 @@ export const mutations: Mutation[] = [
         target: { type: AWS_TYPES.vpcEndpoint, name: "network-s3-endpoint" },
         modify: (props) => ({
             ...props,
-            policy: JSON.stringify({ Version: "2008-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] }),
+            policy: JSON.stringify({
+                Version: "2008-10-17",
+                Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }],
+            }),
         }),
     },
 ];

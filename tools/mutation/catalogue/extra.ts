@@ -18,7 +18,8 @@ function dropKeyStatement(sid: string) {
         ...props,
         policy: editDocument(ctx, props.policy, (doc: PolicyDoc) => {
             const Statement = doc.Statement.filter((s) => s.Sid !== sid);
-            if (Statement.length === doc.Statement.length) throw new Error(`key policy has no statement ${sid}: update the mutation`);
+            if (Statement.length === doc.Statement.length)
+                throw new Error(`key policy has no statement ${sid}: update the mutation`);
             return { ...doc, Statement };
         }),
     });
@@ -28,7 +29,8 @@ export const mutations: Mutation[] = [
     {
         id: "sg-inline-ingress-world",
         family,
-        description: "API function's security group with inline ingress tcp/443 from 0.0.0.0/0 (\"for the health check\")",
+        description:
+            'API function\'s security group with inline ingress tcp/443 from 0.0.0.0/0 ("for the health check")',
         form: "inline ingress",
         alternate: false,
         rule: "ec2-security-group-no-public-ingress",
@@ -38,7 +40,9 @@ export const mutations: Mutation[] = [
         target: { type: AWS_TYPES.securityGroup, name: "network-api-fn-sg" },
         modify: (props) => ({
             ...props,
-            ingress: [{ description: "health check", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+            ingress: [
+                { description: "health check", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
+            ],
         }),
     },
     {
@@ -69,7 +73,8 @@ export const mutations: Mutation[] = [
     {
         id: "sg-vpc-ingress-rule-ipv6-world",
         family,
-        description: "An aws.vpc.SecurityGroupIngressRule admitting all traffic from ::/0 to the stream processor's group",
+        description:
+            "An aws.vpc.SecurityGroupIngressRule admitting all traffic from ::/0 to the stream processor's group",
         form: "aws.vpc.SecurityGroupIngressRule",
         alternate: true,
         rule: "ec2-security-group-no-public-ingress",
@@ -112,7 +117,10 @@ export const mutations: Mutation[] = [
         resource: P.vpc,
         kind: "modify",
         target: { type: AWS_TYPES.flowLog, name: "network-flow-log" },
-        modify: (props, { resource }) => ({ ...without(props, "vpcId"), subnetId: resource<aws.ec2.Subnet>("network-private-a").id }),
+        modify: (props, { resource }) => ({
+            ...without(props, "vpcId"),
+            subnetId: resource<aws.ec2.Subnet>("network-private-a").id,
+        }),
     },
     {
         id: "vpc-dns-hostnames-off",
@@ -130,7 +138,7 @@ export const mutations: Mutation[] = [
     {
         id: "alarm-errors-no-action",
         family,
-        description: "API function's Errors alarm with alarmActions: [] (\"too noisy\"): it fires and nobody hears",
+        description: 'API function\'s Errors alarm with alarmActions: [] ("too noisy"): it fires and nobody hears',
         form: "aws.cloudwatch.MetricAlarm",
         alternate: false,
         rule: "lambda-function-errors-alarm",
@@ -143,7 +151,8 @@ export const mutations: Mutation[] = [
     {
         id: "alarm-5xx-wrong-metric",
         family,
-        description: "The API 5XX alarm on metric \"5xxError\" (CloudFront's spelling): it watches a metric that never exists",
+        description:
+            'The API 5XX alarm on metric "5xxError" (CloudFront\'s spelling): it watches a metric that never exists',
         form: "aws.cloudwatch.MetricAlarm",
         alternate: false,
         rule: "apigateway-rest-api-5xx-alarm",
@@ -156,7 +165,8 @@ export const mutations: Mutation[] = [
     {
         id: "topic-key-without-cloudwatch",
         family,
-        description: "Alarm topic's key policy without the cloudwatch.amazonaws.com statement (notifications dropped silently)",
+        description:
+            "Alarm topic's key policy without the cloudwatch.amazonaws.com statement (notifications dropped silently)",
         form: "Key policy",
         alternate: false,
         rule: "kms-key-grants-cloudwatch",
@@ -182,7 +192,8 @@ export const mutations: Mutation[] = [
     {
         id: "kms-key-policy-resource-public",
         family,
-        description: "An aws.kms.KeyPolicy on the table key letting Principal \"*\" decrypt (\"for the reporting account\")",
+        description:
+            'An aws.kms.KeyPolicy on the table key letting Principal "*" decrypt ("for the reporting account")',
         form: "aws.kms.KeyPolicy",
         alternate: true,
         rule: "kms-key-policy-not-public",
@@ -198,8 +209,20 @@ export const mutations: Mutation[] = [
                     policy: pulumi.jsonStringify({
                         Version: "2012-10-17",
                         Statement: [
-                            { Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" },
-                            { Sid: "Reporting", Effect: "Allow", Principal: { AWS: "*" }, Action: ["kms:Decrypt"], Resource: "*" },
+                            {
+                                Sid: "Root",
+                                Effect: "Allow",
+                                Principal: { AWS: "arn:aws:iam::123456789012:root" },
+                                Action: "kms:*",
+                                Resource: "*",
+                            },
+                            {
+                                Sid: "Reporting",
+                                Effect: "Allow",
+                                Principal: { AWS: "*" },
+                                Action: ["kms:Decrypt"],
+                                Resource: "*",
+                            },
                         ],
                     }),
                 },
@@ -210,7 +233,8 @@ export const mutations: Mutation[] = [
     {
         id: "site-sse-kms-without-cloudfront-grant",
         family,
-        description: "Site bucket switched to SSE-KMS with the table key, whose policy does not grant CloudFront (every object 403s)",
+        description:
+            "Site bucket switched to SSE-KMS with the table key, whose policy does not grant CloudFront (every object 403s)",
         form: "BucketServerSideEncryptionConfiguration",
         alternate: true,
         rule: "kms-key-grants-cloudfront",
@@ -222,7 +246,10 @@ export const mutations: Mutation[] = [
             ...props,
             rules: [
                 {
-                    applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: resource<aws.kms.Key>("data-table-key").arn },
+                    applyServerSideEncryptionByDefault: {
+                        sseAlgorithm: "aws:kms",
+                        kmsMasterKeyId: resource<aws.kms.Key>("data-table-key").arn,
+                    },
                     bucketKeyEnabled: true,
                 },
             ],
@@ -231,7 +258,7 @@ export const mutations: Mutation[] = [
     {
         id: "kms-key-policy-role-kms-star",
         family,
-        description: "Streaming key policy giving the processor role kms:* (\"it kept failing on GenerateDataKey\")",
+        description: 'Streaming key policy giving the processor role kms:* ("it kept failing on GenerateDataKey")',
         form: "Key policy",
         alternate: false,
         rule: "kms-key-policy-no-wildcard-actions",
@@ -298,7 +325,8 @@ export const mutations: Mutation[] = [
     {
         id: "esm-infinite-retries",
         family,
-        description: "Stream mapping with maximumRetryAttempts: -1 (the service default: a poison record blocks the shard)",
+        description:
+            "Stream mapping with maximumRetryAttempts: -1 (the service default: a poison record blocks the shard)",
         form: "aws.lambda.EventSourceMapping",
         alternate: false,
         rule: "lambda-event-source-mapping-failure-handling",
@@ -324,7 +352,7 @@ export const mutations: Mutation[] = [
     {
         id: "lambda-deprecated-runtime",
         family,
-        description: "API function pinned to python3.8 (\"the dependency only builds there\")",
+        description: 'API function pinned to python3.8 ("the dependency only builds there")',
         form: "inline",
         alternate: false,
         rule: "lambda-function-supported-runtime",
@@ -337,7 +365,7 @@ export const mutations: Mutation[] = [
     {
         id: "cloudfront-api-no-security-headers",
         family,
-        description: "The /api/* behaviour without responseHeadersPolicyId (\"JSON needs no CSP\")",
+        description: 'The /api/* behaviour without responseHeadersPolicyId ("JSON needs no CSP")',
         form: "orderedCacheBehaviors",
         alternate: false,
         rule: "cloudfront-distribution-security-headers",
@@ -347,10 +375,11 @@ export const mutations: Mutation[] = [
         target: { type: AWS_TYPES.cloudfrontDistribution, name: "frontend-cdn" },
         modify: (props) => editBehaviour(props, "/api/*", (b) => without(b, "responseHeadersPolicyId")),
     },
-{
+    {
         id: "sns-topic-policy-unpinned",
         family,
-        description: "Alarm topic policy's CloudWatch statement without its aws:SourceAccount/aws:SourceArn condition (\"alarms from the other region failed\"): any account's alarms may publish",
+        description:
+            "Alarm topic policy's CloudWatch statement without its aws:SourceAccount/aws:SourceArn condition (\"alarms from the other region failed\"): any account's alarms may publish",
         form: "aws.sns.TopicPolicy, service principal",
         alternate: true,
         rule: "sns-topic-policy-not-public",
@@ -358,12 +387,14 @@ export const mutations: Mutation[] = [
         resource: urn(C.monitoring, AWS_TYPES.snsTopicPolicy, "monitoring-alerts-policy"),
         kind: "modify",
         target: { type: AWS_TYPES.snsTopicPolicy, name: "monitoring-alerts-policy" },
-        modify: (props, ctx) => editStatement(ctx, props, "CloudWatchAlarmsOfThisAccountPublish", (st) => without(st, "Condition")),
+        modify: (props, ctx) =>
+            editStatement(ctx, props, "CloudWatchAlarmsOfThisAccountPublish", (st) => without(st, "Condition")),
     },
     {
         id: "sqs-queue-policy-public",
         family,
-        description: "An aws.sqs.QueuePolicy on the stream's failure queue letting Principal \"*\" send messages (\"so the partner can replay records\")",
+        description:
+            'An aws.sqs.QueuePolicy on the stream\'s failure queue letting Principal "*" send messages ("so the partner can replay records")',
         form: "aws.sqs.QueuePolicy",
         alternate: true,
         rule: "sqs-queue-policy-not-public",
@@ -378,7 +409,9 @@ export const mutations: Mutation[] = [
                     queueUrl: queue.url,
                     policy: pulumi.jsonStringify({
                         Version: "2012-10-17",
-                        Statement: [{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: queue.arn }],
+                        Statement: [
+                            { Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: queue.arn },
+                        ],
                     }),
                 },
                 { parent: resource("streaming") },
@@ -388,7 +421,8 @@ export const mutations: Mutation[] = [
     {
         id: "secret-policy-public",
         family,
-        description: "An aws.secretsmanager.SecretPolicy on the origin-verify secret allowing {AWS: \"*\"} to read it (\"the partner account needs the header value\")",
+        description:
+            'An aws.secretsmanager.SecretPolicy on the origin-verify secret allowing {AWS: "*"} to read it ("the partner account needs the header value")',
         form: "aws.secretsmanager.SecretPolicy",
         alternate: true,
         rule: "secretsmanager-secret-policy-not-public",
@@ -403,7 +437,14 @@ export const mutations: Mutation[] = [
                     secretArn: secret.arn,
                     policy: JSON.stringify({
                         Version: "2012-10-17",
-                        Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "secretsmanager:GetSecretValue", Resource: "*" }],
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Principal: { AWS: "*" },
+                                Action: "secretsmanager:GetSecretValue",
+                                Resource: "*",
+                            },
+                        ],
                     }),
                 },
                 { parent: resource("api") },
@@ -413,7 +454,8 @@ export const mutations: Mutation[] = [
     {
         id: "lambda-sg-egress-all",
         family,
-        description: "An aws.vpc.SecurityGroupEgressRule on the API function's group allowing all traffic to 0.0.0.0/0 (\"it needs to call a partner API\")",
+        description:
+            'An aws.vpc.SecurityGroupEgressRule on the API function\'s group allowing all traffic to 0.0.0.0/0 ("it needs to call a partner API")',
         form: "aws.vpc.SecurityGroupEgressRule",
         alternate: true,
         rule: "ec2-lambda-security-group-egress-restricted",
@@ -423,7 +465,11 @@ export const mutations: Mutation[] = [
         add: ({ aws, resource }) => {
             new aws.vpc.SecurityGroupEgressRule(
                 "network-api-fn-all-egress",
-                { securityGroupId: resource<aws.ec2.SecurityGroup>("network-api-fn-sg").id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" },
+                {
+                    securityGroupId: resource<aws.ec2.SecurityGroup>("network-api-fn-sg").id,
+                    ipProtocol: "-1",
+                    cidrIpv4: "0.0.0.0/0",
+                },
                 { parent: resource("network") },
             );
         },

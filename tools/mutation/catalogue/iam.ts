@@ -16,7 +16,7 @@ export const mutations: Mutation[] = [
     {
         id: "iam-dynamodb-star",
         family,
-        description: "API role's table statement widened to dynamodb:* (\"it needs BatchWriteItem now\")",
+        description: 'API role\'s table statement widened to dynamodb:* ("it needs BatchWriteItem now")',
         form: "RolePolicy",
         alternate: true,
         rule: "iam-policy-no-wildcard-actions",
@@ -29,7 +29,7 @@ export const mutations: Mutation[] = [
     {
         id: "iam-s3-put-star",
         family,
-        description: "Stream processor's write statement as s3:Put* (\"PutObjectTagging too\")",
+        description: 'Stream processor\'s write statement as s3:Put* ("PutObjectTagging too")',
         form: "RolePolicy",
         alternate: true,
         rule: "iam-policy-no-wildcard-actions",
@@ -37,12 +37,13 @@ export const mutations: Mutation[] = [
         resource: P.processorRolePolicy,
         kind: "modify",
         target: { type: AWS_TYPES.iamRolePolicy, name: "streaming-processor-policy" },
-        modify: (props, ctx) => editStatement(ctx, props, "WriteProcessedObjects", (s) => ({ ...s, Action: ["s3:Put*"] })),
+        modify: (props, ctx) =>
+            editStatement(ctx, props, "WriteProcessedObjects", (s) => ({ ...s, Action: ["s3:Put*"] })),
     },
     {
         id: "iam-putobject-resource-star",
         family,
-        description: "s3:PutObject granted on Resource \"*\" instead of the processed bucket's prefixes",
+        description: 's3:PutObject granted on Resource "*" instead of the processed bucket\'s prefixes',
         form: "RolePolicy",
         alternate: true,
         rule: "iam-policy-no-wildcard-resources",
@@ -55,7 +56,8 @@ export const mutations: Mutation[] = [
     {
         id: "iam-resource-wildcard-account-arn",
         family,
-        description: "API role's Kinesis statement scoped to arn:aws:kinesis:*:*:stream/* (wildcard region and account)",
+        description:
+            "API role's Kinesis statement scoped to arn:aws:kinesis:*:*:stream/* (wildcard region and account)",
         form: "RolePolicy",
         alternate: true,
         rule: "iam-policy-no-wildcard-resources",
@@ -63,12 +65,14 @@ export const mutations: Mutation[] = [
         resource: P.apiRolePolicy,
         kind: "modify",
         target: { type: AWS_TYPES.iamRolePolicy, name: "api-handler-policy" },
-        modify: (props, ctx) => editStatement(ctx, props, "PublishChanges", (s) => ({ ...s, Resource: "arn:aws:kinesis:*:*:stream/*" })),
+        modify: (props, ctx) =>
+            editStatement(ctx, props, "PublishChanges", (s) => ({ ...s, Resource: "arn:aws:kinesis:*:*:stream/*" })),
     },
     {
         id: "iam-not-action",
         family,
-        description: "API role's table statement written as Allow NotAction [dynamodb:DeleteTable] (\"everything but delete\")",
+        description:
+            'API role\'s table statement written as Allow NotAction [dynamodb:DeleteTable] ("everything but delete")',
         form: "RolePolicy",
         alternate: true,
         rule: "iam-policy-no-allow-not-action",
@@ -77,7 +81,10 @@ export const mutations: Mutation[] = [
         kind: "modify",
         target: { type: AWS_TYPES.iamRolePolicy, name: "api-handler-policy" },
         modify: (props, ctx) =>
-            editStatement(ctx, props, "ReadWriteItems", (s) => ({ ...without(s, "Action"), NotAction: ["dynamodb:DeleteTable"] })),
+            editStatement(ctx, props, "ReadWriteItems", (s) => ({
+                ...without(s, "Action"),
+                NotAction: ["dynamodb:DeleteTable"],
+            })),
     },
     {
         id: "iam-unknown-action",
@@ -99,7 +106,8 @@ export const mutations: Mutation[] = [
     {
         id: "iam-trust-star",
         family,
-        description: "API role's trust policy with Principal {AWS: \"*\"} and no condition (\"so the test harness can assume it\")",
+        description:
+            'API role\'s trust policy with Principal {AWS: "*"} and no condition ("so the test harness can assume it")',
         form: "Role assumeRolePolicy",
         alternate: false,
         rule: "iam-role-trust-policy-not-public",
@@ -131,7 +139,10 @@ export const mutations: Mutation[] = [
             inlinePolicies: [
                 {
                     name: "logs",
-                    policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:*", Resource: "*" }] }),
+                    policy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Action: "logs:*", Resource: "*" }],
+                    }),
                 },
             ],
         }),
@@ -169,7 +180,7 @@ export const mutations: Mutation[] = [
     {
         id: "iam-administrator-access",
         family,
-        description: "AdministratorAccess attached to the API function's role (\"to debug a permissions error\")",
+        description: 'AdministratorAccess attached to the API function\'s role ("to debug a permissions error")',
         form: "RolePolicyAttachment",
         alternate: true,
         rule: "iam-managed-policy-not-broad",
@@ -179,7 +190,10 @@ export const mutations: Mutation[] = [
         add: ({ aws, resource }) => {
             new aws.iam.RolePolicyAttachment(
                 "api-handler-admin",
-                { role: resource<aws.iam.Role>("api-handler-role").name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+                {
+                    role: resource<aws.iam.Role>("api-handler-role").name,
+                    policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+                },
                 { parent: resource("api") },
             );
         },
@@ -187,7 +201,8 @@ export const mutations: Mutation[] = [
     {
         id: "iam-vpc-access-managed-policy",
         family,
-        description: "AWSLambdaVPCAccessExecutionRole attached to the processor role (the tutorial way: ENI actions on *)",
+        description:
+            "AWSLambdaVPCAccessExecutionRole attached to the processor role (the tutorial way: ENI actions on *)",
         form: "RolePolicyAttachment",
         alternate: true,
         rule: "iam-managed-policy-not-broad",
@@ -231,7 +246,10 @@ export const mutations: Mutation[] = [
         add: ({ aws, resource }) => {
             new aws.iam.PolicyAttachment(
                 "api-cloudwatch-power-user",
-                { roles: [resource<aws.iam.Role>("api-cloudwatch-role").name], policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" },
+                {
+                    roles: [resource<aws.iam.Role>("api-cloudwatch-role").name],
+                    policyArn: "arn:aws:iam::aws:policy/PowerUserAccess",
+                },
                 { parent: resource("api") },
             );
         },

@@ -14,7 +14,7 @@ export const mutations: Mutation[] = [
     {
         id: "lambda-without-vpc",
         family,
-        description: "API function without vpcConfig (\"cold starts are faster outside the VPC\")",
+        description: 'API function without vpcConfig ("cold starts are faster outside the VPC")',
         form: "inline",
         alternate: false,
         rule: "lambda-function-in-private-subnets",
@@ -49,7 +49,8 @@ export const mutations: Mutation[] = [
     {
         id: "lambda-subnet-default-route-igw",
         family,
-        description: "Private route table b's default route copy-pasted from the public one: gatewayId igw instead of the NAT",
+        description:
+            "Private route table b's default route copy-pasted from the public one: gatewayId igw instead of the NAT",
         form: "aws.ec2.Route",
         alternate: true,
         rule: "lambda-function-in-private-subnets",
@@ -65,7 +66,7 @@ export const mutations: Mutation[] = [
     {
         id: "lambda-subnet-inline-route-igw",
         family,
-        description: "Private route table a given an inline routes entry ::/0 -> the internet gateway (\"IPv6 egress\")",
+        description: 'Private route table a given an inline routes entry ::/0 -> the internet gateway ("IPv6 egress")',
         form: "RouteTable inline routes",
         alternate: false,
         rule: "lambda-function-in-private-subnets",
@@ -89,7 +90,10 @@ export const mutations: Mutation[] = [
         resource: P.apiFunction,
         kind: "modify",
         target: { type: AWS_TYPES.routeTableAssociation, name: "network-private-a-rta" },
-        modify: (props, { resource }) => ({ ...props, routeTableId: resource<aws.ec2.RouteTable>("network-public-rt").id }),
+        modify: (props, { resource }) => ({
+            ...props,
+            routeTableId: resource<aws.ec2.RouteTable>("network-public-rt").id,
+        }),
     },
     {
         id: "lambda-subnet-map-public-ip",
@@ -139,7 +143,7 @@ export const mutations: Mutation[] = [
     {
         id: "lambda-single-az",
         family,
-        description: "Stream processor placed in private subnet a only (\"one AZ is enough for a consumer\")",
+        description: 'Stream processor placed in private subnet a only ("one AZ is enough for a consumer")',
         form: "inline vpcConfig",
         alternate: false,
         rule: "lambda-function-subnets-multi-az",

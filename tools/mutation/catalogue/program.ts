@@ -55,7 +55,13 @@ export function editDocument(ctx: HookContext, document: unknown, edit: (doc: Po
 }
 
 /** Edits the statement whose Sid is `sid` (throws if none: the program changed). */
-export function editStatement(ctx: HookContext, props: Props, sid: string, edit: (s: Statement) => Statement, key = "policy"): Props {
+export function editStatement(
+    ctx: HookContext,
+    props: Props,
+    sid: string,
+    edit: (s: Statement) => Statement,
+    key = "policy",
+): Props {
     return {
         ...props,
         [key]: editDocument(ctx, props[key], (doc) => {
@@ -77,7 +83,12 @@ export function editOrigin(props: Props, originId: string, edit: (o: Props) => P
 export function editBehaviour(props: Props, pathPattern: string, edit: (b: Props) => Props): Props {
     return {
         ...props,
-        orderedCacheBehaviors: editWhere(props.orderedCacheBehaviors, (b) => b.pathPattern === pathPattern, edit, `behaviour ${pathPattern}`),
+        orderedCacheBehaviors: editWhere(
+            props.orderedCacheBehaviors,
+            (b) => b.pathPattern === pathPattern,
+            edit,
+            `behaviour ${pathPattern}`,
+        ),
     };
 }
 

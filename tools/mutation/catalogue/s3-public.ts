@@ -15,7 +15,8 @@ export const mutations: Mutation[] = [
     {
         id: "s3-pab-policy-off",
         family,
-        description: "Site bucket's public-access block with blockPublicPolicy: false (\"the policy change was refused\")",
+        description:
+            'Site bucket\'s public-access block with blockPublicPolicy: false ("the policy change was refused")',
         form: "BucketPublicAccessBlock",
         alternate: false,
         rule: "s3-bucket-public-access-blocked",
@@ -28,7 +29,8 @@ export const mutations: Mutation[] = [
     {
         id: "s3-bucketv2-without-pab",
         family,
-        description: "A new export bucket made with aws.s3.BucketV2 directly, not the private-bucket helper (no public-access block)",
+        description:
+            "A new export bucket made with aws.s3.BucketV2 directly, not the private-bucket helper (no public-access block)",
         form: "BucketV2 alias",
         alternate: true,
         rule: "s3-bucket-public-access-blocked",
@@ -42,7 +44,8 @@ export const mutations: Mutation[] = [
     {
         id: "s3-bucket-acl-public-read",
         family,
-        description: "A BucketAcl with the canned ACL public-read on the processed bucket (\"let the analysts download\")",
+        description:
+            'A BucketAcl with the canned ACL public-read on the processed bucket ("let the analysts download")',
         form: "BucketAcl",
         alternate: true,
         rule: "s3-bucket-acl-not-public",
@@ -51,7 +54,11 @@ export const mutations: Mutation[] = [
         kind: "add",
         add: ({ aws, resource }) => {
             const bucket = resource<aws.s3.Bucket>("streaming-processed");
-            new aws.s3.BucketAcl("streaming-processed-acl", { bucket: bucket.id, acl: "public-read" }, { parent: resource("streaming") });
+            new aws.s3.BucketAcl(
+                "streaming-processed-acl",
+                { bucket: bucket.id, acl: "public-read" },
+                { parent: resource("streaming") },
+            );
         },
     },
     {
@@ -73,7 +80,10 @@ export const mutations: Mutation[] = [
                     accessControlPolicy: {
                         owner: { id: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" },
                         grants: [
-                            { permission: "READ", grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" } },
+                            {
+                                permission: "READ",
+                                grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" },
+                            },
                         ],
                     },
                 },
@@ -84,7 +94,7 @@ export const mutations: Mutation[] = [
     {
         id: "s3-bucket-inline-acl",
         family,
-        description: "The site bucket declared with the inline acl: \"public-read\" (the pre-v6 tutorial form)",
+        description: 'The site bucket declared with the inline acl: "public-read" (the pre-v6 tutorial form)',
         form: "inline acl",
         alternate: false,
         rule: "s3-bucket-acl-not-public",
@@ -97,7 +107,7 @@ export const mutations: Mutation[] = [
     {
         id: "s3-website-configuration",
         family,
-        description: "A BucketWebsiteConfiguration on the site bucket (\"S3 static website hosting\")",
+        description: 'A BucketWebsiteConfiguration on the site bucket ("S3 static website hosting")',
         form: "BucketWebsiteConfiguration",
         alternate: true,
         rule: "s3-bucket-website-disabled",
@@ -135,7 +145,8 @@ export const mutations: Mutation[] = [
     {
         id: "s3-policy-star-principal",
         family,
-        description: "Site bucket policy's CloudFront grant rewritten as Principal \"*\" without the AWS:SourceArn condition",
+        description:
+            'Site bucket policy\'s CloudFront grant rewritten as Principal "*" without the AWS:SourceArn condition',
         form: "BucketPolicy",
         alternate: false,
         rule: "s3-bucket-policy-not-public",
@@ -144,12 +155,16 @@ export const mutations: Mutation[] = [
         kind: "modify",
         target: { type: AWS_TYPES.bucketPolicy, name: "frontend-site-policy" },
         modify: (props, ctx) =>
-            editStatement(ctx, props, "CloudFrontOacReadsSite", (s) => ({ ...without(s, "Condition"), Principal: "*" })),
+            editStatement(ctx, props, "CloudFrontOacReadsSite", (s) => ({
+                ...without(s, "Condition"),
+                Principal: "*",
+            })),
     },
     {
         id: "s3-policy-cloudfront-unpinned",
         family,
-        description: "Site bucket policy's CloudFront grant kept but its AWS:SourceArn condition dropped (any account's distribution may read)",
+        description:
+            "Site bucket policy's CloudFront grant kept but its AWS:SourceArn condition dropped (any account's distribution may read)",
         form: "BucketPolicy, service principal",
         alternate: false,
         rule: "s3-bucket-policy-not-public",
@@ -162,7 +177,8 @@ export const mutations: Mutation[] = [
     {
         id: "s3-policy-star-any-distribution",
         family,
-        description: "Principal \"*\" pinned only by ArnLike AWS:SourceArn arn:aws:cloudfront::*:distribution/* (every distribution of every account)",
+        description:
+            'Principal "*" pinned only by ArnLike AWS:SourceArn arn:aws:cloudfront::*:distribution/* (every distribution of every account)',
         form: "BucketPolicy, wildcard condition",
         alternate: false,
         rule: "s3-bucket-policy-not-public",
@@ -196,7 +212,9 @@ export const mutations: Mutation[] = [
             editOrigin(props, "site-bucket", (o) => ({
                 ...without(o, "originAccessControlId"),
                 // = oai.cloudfrontAccessIdentityPath (the gate's mock does not compute that output)
-                s3OriginConfig: { originAccessIdentity: ctx.pulumi.interpolate`origin-access-identity/cloudfront/${oai!.id}` },
+                s3OriginConfig: {
+                    originAccessIdentity: ctx.pulumi.interpolate`origin-access-identity/cloudfront/${oai!.id}`,
+                },
             })),
     },
     {
@@ -213,14 +231,20 @@ export const mutations: Mutation[] = [
         modify: (props, ctx) =>
             editOrigin(props, "site-bucket", (o) => ({
                 ...without(o, "originAccessControlId"),
-                domainName: ctx.pulumi.interpolate`${ctx.resource<aws.s3.Bucket>("frontend-site").bucket}.s3-website-us-west-2.amazonaws.com`,
-                customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "http-only", originSslProtocols: ["TLSv1.2"] },
+                domainName: ctx.pulumi
+                    .interpolate`${ctx.resource<aws.s3.Bucket>("frontend-site").bucket}.s3-website-us-west-2.amazonaws.com`,
+                customOriginConfig: {
+                    httpPort: 80,
+                    httpsPort: 443,
+                    originProtocolPolicy: "http-only",
+                    originSslProtocols: ["TLSv1.2"],
+                },
             })),
     },
     {
         id: "lambda-function-url-no-auth",
         family,
-        description: "A function URL with authorizationType NONE on the API function (\"quick test endpoint\")",
+        description: 'A function URL with authorizationType NONE on the API function ("quick test endpoint")',
         form: "FunctionUrl",
         alternate: false,
         rule: "lambda-function-url-auth-required",
@@ -229,13 +253,17 @@ export const mutations: Mutation[] = [
         kind: "add",
         add: ({ aws, resource }) => {
             const fn = resource<aws.lambda.Function>("api-handler-function");
-            new aws.lambda.FunctionUrl("api-handler-url", { functionName: fn.name, authorizationType: "NONE" }, { parent: resource("api") });
+            new aws.lambda.FunctionUrl(
+                "api-handler-url",
+                { functionName: fn.name, authorizationType: "NONE" },
+                { parent: resource("api") },
+            );
         },
     },
     {
         id: "lambda-permission-public",
         family,
-        description: "A lambda.Permission letting principal \"*\" invoke the API function with no source condition",
+        description: 'A lambda.Permission letting principal "*" invoke the API function with no source condition',
         form: "lambda.Permission",
         alternate: false,
         rule: "lambda-permission-source-restricted",
@@ -254,7 +282,8 @@ export const mutations: Mutation[] = [
     {
         id: "lambda-permission-s3-no-source",
         family,
-        description: "A lambda.Permission for principal s3.amazonaws.com with no sourceArn or sourceAccount (any account's bucket may invoke)",
+        description:
+            "A lambda.Permission for principal s3.amazonaws.com with no sourceArn or sourceAccount (any account's bucket may invoke)",
         form: "lambda.Permission, service principal",
         alternate: false,
         rule: "lambda-permission-source-restricted",
@@ -286,7 +315,12 @@ export const mutations: Mutation[] = [
             const bucket = resource<aws.s3.Bucket>("streaming-processed");
             new aws.lambda.Permission(
                 "streaming-processor-s3-arn-invoke",
-                { function: fn.name, action: "lambda:InvokeFunction", principal: "s3.amazonaws.com", sourceArn: bucket.arn },
+                {
+                    function: fn.name,
+                    action: "lambda:InvokeFunction",
+                    principal: "s3.amazonaws.com",
+                    sourceArn: bucket.arn,
+                },
                 { parent: resource("streaming") },
             );
         },
