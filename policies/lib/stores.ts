@@ -61,6 +61,26 @@ export function checkSwitch<C>(r: RuleResource, ctx: RuleContext<C>, spec: Switc
     return true;
 }
 
+/**
+ * The at-rest check of the engines RDS runs (RDS instances and clusters, DocumentDB, Neptune):
+ * `storageEncrypted` must be on (it defaults to off and cannot be turned on later), and, when the
+ * config asks for it, the key in `keyPath` must be customer-managed (the AWS-managed key is alias/aws/rds).
+ */
+export function checkRdsStorageEncrypted<C extends Partial<CmkConfig>>(
+    r: RuleResource,
+    ctx: RuleContext<C>,
+    keyPath: string,
+): void {
+    const stopped = checkSwitch(r, ctx, {
+        path: "storageEncrypted",
+        absent: false,
+        want: true,
+        what: "encrypt its storage",
+        fix: `set storageEncrypted to true (with ${keyPath})`,
+    });
+    if (!stopped) checkCustomerManagedKey(r, ctx, keyPath, "alias/aws/rds");
+}
+
 /** The config property every at-rest rule offers: require a customer-managed KMS key. */
 export interface CmkConfig {
     requireCustomerManagedKey: boolean;

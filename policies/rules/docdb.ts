@@ -6,12 +6,12 @@
 import { arr, num, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
 import {
-    checkCustomerManagedKey,
     checkSwitch,
     CMK_CONFIG,
     CmkConfig,
     parameterGroupOf,
     parameterValue,
+    checkRdsStorageEncrypted,
 } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 
@@ -30,17 +30,7 @@ export const clusterEncrypted = resourceRule<CmkConfig>({
     config: CMK_CONFIG,
     resourceTypes: [AWS_TYPES.docdbCluster],
     check(r, ctx) {
-        if (
-            checkSwitch(r, ctx, {
-                path: "storageEncrypted",
-                absent: false,
-                want: true,
-                what: "encrypt its storage",
-                fix: "set storageEncrypted to true (with kmsKeyId)",
-            })
-        )
-            return;
-        checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/rds");
+        checkRdsStorageEncrypted(r, ctx, "kmsKeyId");
     },
 });
 

@@ -4,7 +4,7 @@
  */
 import { arr, num, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
-import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig } from "../lib/stores";
+import { checkSwitch, CMK_CONFIG, CmkConfig, checkRdsStorageEncrypted } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 
 export const clusterEncrypted = resourceRule<CmkConfig>({
@@ -21,17 +21,7 @@ export const clusterEncrypted = resourceRule<CmkConfig>({
     config: CMK_CONFIG,
     resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
-        if (
-            checkSwitch(r, ctx, {
-                path: "storageEncrypted",
-                absent: false,
-                want: true,
-                what: "encrypt its storage",
-                fix: "set storageEncrypted to true (with kmsKeyArn)",
-            })
-        )
-            return;
-        checkCustomerManagedKey(r, ctx, "kmsKeyArn", "alias/aws/rds");
+        checkRdsStorageEncrypted(r, ctx, "kmsKeyArn");
     },
 });
 

@@ -10,12 +10,12 @@ import { arr, isSet, isUnknown, num, str, PACK_UNKNOWN, Unknown } from "../lib/p
 import { fsbp, resourceRule, Rule, stackRule, StackResource } from "../lib/rule";
 import { StackIndex } from "../lib/stack";
 import {
-    checkCustomerManagedKey,
     checkSwitch,
     CMK_CONFIG,
     CmkConfig,
     parameterGroupOf,
     parameterValue,
+    checkRdsStorageEncrypted,
 } from "../lib/stores";
 import { AWS_TYPES, typeSet } from "../lib/types";
 
@@ -38,17 +38,7 @@ export const dbInstanceEncrypted = resourceRule<CmkConfig>({
         for (const source of ["replicateSourceDb", "snapshotIdentifier"]) {
             if (isUnknown(r.props[source]) || isSet(r.props[source])) return;
         }
-        if (
-            checkSwitch(r, ctx, {
-                path: "storageEncrypted",
-                absent: false,
-                want: true,
-                what: "encrypt its storage",
-                fix: "set storageEncrypted to true (with kmsKeyId)",
-            })
-        )
-            return;
-        checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/rds");
+        checkRdsStorageEncrypted(r, ctx, "kmsKeyId");
     },
 });
 
@@ -83,17 +73,7 @@ export const dbClusterEncrypted = resourceRule<CmkConfig>({
         if (mode === PACK_UNKNOWN) return ctx.undecided(r, "engineMode");
         if (mode === "serverless") return;
         if (isUnknown(r.props.snapshotIdentifier) || isSet(r.props.snapshotIdentifier)) return; // follows its snapshot
-        if (
-            checkSwitch(r, ctx, {
-                path: "storageEncrypted",
-                absent: false,
-                want: true,
-                what: "encrypt its storage",
-                fix: "set storageEncrypted to true (with kmsKeyId)",
-            })
-        )
-            return;
-        checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/rds");
+        checkRdsStorageEncrypted(r, ctx, "kmsKeyId");
     },
 });
 
