@@ -61,7 +61,6 @@ import { typeLabel, typeSet } from "./types";
 // @pulumi/policy keeps its proxy internals out of its .d.ts; the pack needs two of them: the
 // key that unwraps a proxied value, and the error class the server turns into its
 // "can't run policy during preview" advisory (it must be the very class server.js checks).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const proxyInternals = require("@pulumi/policy/proxy") as {
     getSpecialProxyTarget: string;
     unknownStringValue: string;

@@ -35,7 +35,6 @@ export type Entry = RuleMetadata & { kind: "resource" | "stack"; file: string };
 export function loadCatalogue(): Entry[] {
     const out: Entry[] = [];
     for (const name of ruleFiles()) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const mod = require(path.join(RULES_DIR, name)) as { rules?: object[] };
         for (const meta of catalogue(mod.rules ?? [])) out.push({ ...meta, file: `policies/rules/${name}.ts` });
     }
