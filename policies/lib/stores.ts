@@ -10,7 +10,7 @@
  * or the service's API reference where the provider leaves it to AWS.
  */
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { bool, isSet, isUnknown, read, show, str, PACK_UNKNOWN, Unknown } from "./props";
+import { arr, bool, isSet, isUnknown, num, read, show, str, PACK_UNKNOWN, Unknown } from "./props";
 import type { RuleContext, RuleResource, StackResource } from "./rule";
 import type { StackIndex } from "./stack";
 import { AWS_TYPES } from "./types";
@@ -59,6 +59,49 @@ export function checkSwitch<C>(r: RuleResource, ctx: RuleContext<C>, spec: Switc
     const shown = value === undefined ? `unset, which means ${String(spec.absent)}` : `${show(raw)}`;
     ctx.report(r, `must ${spec.what} (${spec.path} is ${shown}): ${spec.fix}`);
     return true;
+}
+
+/** deletionProtection on: every engine that has the switch defaults it to off. */
+export const DELETION_PROTECTION: SwitchSpec = {
+    path: "deletionProtection",
+    absent: false,
+    want: true,
+    what: "be protected from deletion",
+    fix: "set deletionProtection to true",
+};
+
+/** publiclyAccessible off (the provider's default): no public DNS name for a database endpoint. */
+export const NOT_PUBLICLY_ACCESSIBLE: SwitchSpec = {
+    path: "publiclyAccessible",
+    absent: false,
+    want: false,
+    what: "not be publicly accessible",
+    fix: "set publiclyAccessible to false",
+};
+
+/**
+ * Automated backups kept 7 days or more (backupRetentionPeriod; AWS keeps them 1 day when it is
+ * absent), for the cluster engines that judge the period rather than only its being on.
+ */
+export function checkBackupRetentionWeek<C>(r: RuleResource, ctx: RuleContext<C>): void {
+    const days = num(r.props.backupRetentionPeriod);
+    if (days === PACK_UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");
+    if ((days ?? 1) < 7)
+        ctx.report(
+            r,
+            `must keep backups 7 days or more (backupRetentionPeriod is ${days ?? "unset, which means 1"}): set it to 7 or more`,
+        );
+}
+
+/**
+ * The audit log among a cluster's CloudWatch Logs exports; `exportsKey` is the engine's spelling
+ * of the list (DocumentDB enabledCloudwatchLogsExports, Neptune enableCloudwatchLogsExports).
+ */
+export function checkAuditLogExported<C>(r: RuleResource, ctx: RuleContext<C>, exportsKey: string): void {
+    const exports = arr(r.props[exportsKey]);
+    if (exports === PACK_UNKNOWN) return ctx.undecided(r, exportsKey);
+    if (!(exports ?? []).some((e) => str(e) === "audit"))
+        ctx.report(r, `must export audit logs (${exportsKey} lacks "audit"): add "audit"`);
 }
 
 /**

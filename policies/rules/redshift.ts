@@ -15,6 +15,7 @@ import {
     CMK_CONFIG,
     CmkConfig,
     isAwsManagedKey,
+    NOT_PUBLICLY_ACCESSIBLE,
     parameterGroupOf,
     parameterValue,
 } from "../lib/stores";
@@ -60,13 +61,7 @@ export const clusterNotPublic = resourceRule({
     preview: "An unknown publiclyAccessible is undecided.",
     resourceTypes: [AWS_TYPES.redshiftCluster],
     check(r, ctx) {
-        checkSwitch(r, ctx, {
-            path: "publiclyAccessible",
-            absent: false,
-            want: false,
-            what: "not be publicly accessible",
-            fix: "set publiclyAccessible to false",
-        });
+        checkSwitch(r, ctx, NOT_PUBLICLY_ACCESSIBLE);
     },
 });
 
@@ -209,13 +204,7 @@ export const serverlessWorkgroupNotPublic = resourceRule({
     preview: "An unknown publiclyAccessible is undecided.",
     resourceTypes: [AWS_TYPES.redshiftServerlessWorkgroup],
     check(r, ctx) {
-        checkSwitch(r, ctx, {
-            path: "publiclyAccessible",
-            absent: false,
-            want: false,
-            what: "not be publicly accessible",
-            fix: "set publiclyAccessible to false",
-        });
+        checkSwitch(r, ctx, NOT_PUBLICLY_ACCESSIBLE);
     },
 });
 
