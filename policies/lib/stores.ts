@@ -114,14 +114,34 @@ export function checkRdsStorageEncrypted<C extends Partial<CmkConfig>>(
     ctx: RuleContext<C>,
     keyPath: string,
 ): void {
-    const stopped = checkSwitch(r, ctx, {
-        path: "storageEncrypted",
-        absent: false,
-        want: true,
-        what: "encrypt its storage",
-        fix: `set storageEncrypted to true (with ${keyPath})`,
-    });
-    if (!stopped) checkCustomerManagedKey(r, ctx, keyPath, "alias/aws/rds");
+    checkEncryptedAtRest(
+        r,
+        ctx,
+        {
+            path: "storageEncrypted",
+            absent: false,
+            want: true,
+            what: "encrypt its storage",
+            fix: `set storageEncrypted to true (with ${keyPath})`,
+        },
+        keyPath,
+        "alias/aws/rds",
+    );
+}
+
+/**
+ * The at-rest check most stores share: the encryption switch `atRest` must hold, and once it
+ * does, the key in `keyPath` must be customer-managed when the config asks for it (`awsManaged`
+ * names the key the service uses otherwise). A reported or undecided switch ends the check.
+ */
+export function checkEncryptedAtRest<C extends Partial<CmkConfig>>(
+    r: RuleResource,
+    ctx: RuleContext<C>,
+    atRest: SwitchSpec,
+    keyPath: string,
+    awsManaged: string,
+): void {
+    if (!checkSwitch(r, ctx, atRest)) checkCustomerManagedKey(r, ctx, keyPath, awsManaged);
 }
 
 /** The config property every at-rest rule offers: require a customer-managed KMS key. */

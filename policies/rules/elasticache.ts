@@ -8,7 +8,14 @@
  */
 import { isSet, isUnknown, num, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
-import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, SwitchSpec } from "../lib/stores";
+import {
+    checkCustomerManagedKey,
+    checkEncryptedAtRest,
+    checkSwitch,
+    CMK_CONFIG,
+    CmkConfig,
+    SwitchSpec,
+} from "../lib/stores";
 import { AWS_TYPES, typeSet } from "../lib/types";
 
 const SERVERLESS = typeSet(AWS_TYPES.elasticacheServerlessCache);
@@ -33,17 +40,19 @@ export const replicationGroupEncryptedAtRest = resourceRule<CmkConfig>({
         const engine = str(r.props.engine);
         if (engine === PACK_UNKNOWN && r.props.atRestEncryptionEnabled === undefined) return ctx.undecided(r, "engine");
         const absent = typeof engine === "string" && engine.toLowerCase() === "valkey";
-        if (
-            checkSwitch(r, ctx, {
+        checkEncryptedAtRest(
+            r,
+            ctx,
+            {
                 path: "atRestEncryptionEnabled",
                 absent,
                 want: true,
                 what: "encrypt its data at rest",
                 fix: "set atRestEncryptionEnabled to true (with kmsKeyId)",
-            })
-        )
-            return;
-        checkCustomerManagedKey(r, ctx, "kmsKeyId", "the AWS-owned ElastiCache key");
+            },
+            "kmsKeyId",
+            "the AWS-owned ElastiCache key",
+        );
     },
 });
 

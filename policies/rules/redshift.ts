@@ -10,7 +10,7 @@
 import { num, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
 import {
-    checkCustomerManagedKey,
+    checkEncryptedAtRest,
     checkSwitch,
     CMK_CONFIG,
     CmkConfig,
@@ -35,17 +35,19 @@ export const clusterEncrypted = resourceRule<CmkConfig>({
     config: CMK_CONFIG,
     resourceTypes: [AWS_TYPES.redshiftCluster],
     check(r, ctx) {
-        if (
-            checkSwitch(r, ctx, {
+        checkEncryptedAtRest(
+            r,
+            ctx,
+            {
                 path: "encrypted",
                 absent: true,
                 want: true,
                 what: "be encrypted at rest",
                 fix: 'set encrypted to "true" (with kmsKeyId)',
-            })
-        )
-            return;
-        checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/redshift");
+            },
+            "kmsKeyId",
+            "alias/aws/redshift",
+        );
     },
 });
 
