@@ -1,8 +1,10 @@
 /**
  * What the data-store rules share (RDS, EFS, ElastiCache, OpenSearch, Redshift, DocumentDB,
  * Neptune, MSK, ECR, Backup, CloudTrail, Firehose, Athena ...): reading a switch with the
- * default AWS or the provider applies when it is absent, the customer-managed-key requirement
- * every at-rest rule offers as config, and parameter-group lookups for TLS settings.
+ * default AWS or the provider applies when it is absent, the switches several engines name alike
+ * (deletion protection, public accessibility), the at-rest check (switch, then the
+ * customer-managed-key requirement every at-rest rule offers as config), the backup-retention and
+ * audit-export checks of the RDS-family clusters, and parameter-group lookups for TLS settings.
  *
  * The gate runs no provider Check step, so an absent property reaches the pack without the
  * provider's default (README, differences from the CLI): each rule states the default it
