@@ -71,17 +71,13 @@ export function bucketEncryption(index: StackIndex): {
             if (found === PACK_UNKNOWN || found.length > 0) add(bucket.urn, found);
         }
     }
-    const unresolved: StackResource[] = [];
-    for (const config of index.ofType(AWS_TYPES.bucketEncryption)) {
-        const buckets = index.refersTo(config, "bucket", AWS_TYPES.bucket);
-        if (buckets === PACK_UNKNOWN || buckets.length === 0) {
-            unresolved.push(config);
-            continue;
+    const configs = index.groupedByReference(AWS_TYPES.bucketEncryption, "bucket", AWS_TYPES.bucket);
+    for (const [urn, list] of configs.byTarget) {
+        for (const config of list) {
+            add(urn, sseSettings(config.props.rules, `BucketServerSideEncryptionConfiguration '${config.name}'`));
         }
-        const found = sseSettings(config.props.rules, `BucketServerSideEncryptionConfiguration '${config.name}'`);
-        for (const b of buckets) add(b.urn, found);
     }
-    return { byBucket, unresolved };
+    return { byBucket, unresolved: configs.unresolved };
 }
 
 const DISTRIBUTION_TYPES = typeSet(AWS_TYPES.cloudfrontDistribution);

@@ -107,6 +107,27 @@ export class StackIndex {
     }
 
     /**
+     * Resources of type `of` grouped by the resource their `property` refers to (a bucket's
+     * public-access blocks, policies, encryption configurations), by target URN, each list in
+     * stack order; `unresolved` holds those whose target cannot be told (an unknown reference, or
+     * nothing in the stack).
+     */
+    groupedByReference(
+        of: string,
+        property: string,
+        ...targets: string[]
+    ): { byTarget: Map<string, StackResource[]>; unresolved: StackResource[] } {
+        const byTarget = new Map<string, StackResource[]>();
+        const unresolved: StackResource[] = [];
+        for (const resource of this.ofType(of)) {
+            const found = this.refersTo(resource, property, ...targets);
+            if (found === PACK_UNKNOWN || found.length === 0) unresolved.push(resource);
+            else for (const target of found) push(byTarget, target.urn, resource);
+        }
+        return { byTarget, unresolved };
+    }
+
+    /**
      * The stack resource a reference string names (URN, id, ARN or name), optionally only of
      * the given types; a qualified Lambda ARN also names its function.
      */

@@ -1,8 +1,10 @@
 /**
  * What the data-store rules share (RDS, EFS, ElastiCache, OpenSearch, Redshift, DocumentDB,
  * Neptune, MSK, ECR, Backup, CloudTrail, Firehose, Athena ...): reading a switch with the
- * default AWS or the provider applies when it is absent, the customer-managed-key requirement
- * every at-rest rule offers as config, and parameter-group lookups for TLS settings.
+ * default AWS or the provider applies when it is absent, the switches several engines name alike
+ * (deletion protection, public accessibility), the at-rest check (switch, then the
+ * customer-managed-key requirement every at-rest rule offers as config), the backup-retention and
+ * audit-export checks of the RDS-family clusters, and parameter-group lookups for TLS settings.
  *
  * The gate runs no provider Check step, so an absent property reaches the pack without the
  * provider's default (README, differences from the CLI): each rule states the default it
@@ -10,7 +12,7 @@
  * or the service's API reference where the provider leaves it to AWS.
  */
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { bool, isSet, isUnknown, read, show, str, PACK_UNKNOWN, Unknown } from "./props";
+import { arr, bool, isSet, isUnknown, num, read, show, str, PACK_UNKNOWN, Unknown } from "./props";
 import type { RuleContext, RuleResource, StackResource } from "./rule";
 import type { StackIndex } from "./stack";
 import { AWS_TYPES } from "./types";
@@ -61,6 +63,49 @@ export function checkSwitch<C>(r: RuleResource, ctx: RuleContext<C>, spec: Switc
     return true;
 }
 
+/** deletionProtection on: every engine that has the switch defaults it to off. */
+export const DELETION_PROTECTION: SwitchSpec = {
+    path: "deletionProtection",
+    absent: false,
+    want: true,
+    what: "be protected from deletion",
+    fix: "set deletionProtection to true",
+};
+
+/** publiclyAccessible off (the provider's default): no public DNS name for a database endpoint. */
+export const NOT_PUBLICLY_ACCESSIBLE: SwitchSpec = {
+    path: "publiclyAccessible",
+    absent: false,
+    want: false,
+    what: "not be publicly accessible",
+    fix: "set publiclyAccessible to false",
+};
+
+/**
+ * Automated backups kept 7 days or more (backupRetentionPeriod; AWS keeps them 1 day when it is
+ * absent), for the cluster engines that judge the period rather than only its being on.
+ */
+export function checkBackupRetentionWeek<C>(r: RuleResource, ctx: RuleContext<C>): void {
+    const days = num(r.props.backupRetentionPeriod);
+    if (days === PACK_UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");
+    if ((days ?? 1) < 7)
+        ctx.report(
+            r,
+            `must keep backups 7 days or more (backupRetentionPeriod is ${days ?? "unset, which means 1"}): set it to 7 or more`,
+        );
+}
+
+/**
+ * The audit log among a cluster's CloudWatch Logs exports; `exportsKey` is the engine's spelling
+ * of the list (DocumentDB enabledCloudwatchLogsExports, Neptune enableCloudwatchLogsExports).
+ */
+export function checkAuditLogExported<C>(r: RuleResource, ctx: RuleContext<C>, exportsKey: string): void {
+    const exports = arr(r.props[exportsKey]);
+    if (exports === PACK_UNKNOWN) return ctx.undecided(r, exportsKey);
+    if (!(exports ?? []).some((e) => str(e) === "audit"))
+        ctx.report(r, `must export audit logs (${exportsKey} lacks "audit"): add "audit"`);
+}
+
 /**
  * The at-rest check of the engines RDS runs (RDS instances and clusters, DocumentDB, Neptune):
  * `storageEncrypted` must be on (it defaults to off and cannot be turned on later), and, when the
@@ -71,14 +116,34 @@ export function checkRdsStorageEncrypted<C extends Partial<CmkConfig>>(
     ctx: RuleContext<C>,
     keyPath: string,
 ): void {
-    const stopped = checkSwitch(r, ctx, {
-        path: "storageEncrypted",
-        absent: false,
-        want: true,
-        what: "encrypt its storage",
-        fix: `set storageEncrypted to true (with ${keyPath})`,
-    });
-    if (!stopped) checkCustomerManagedKey(r, ctx, keyPath, "alias/aws/rds");
+    checkEncryptedAtRest(
+        r,
+        ctx,
+        {
+            path: "storageEncrypted",
+            absent: false,
+            want: true,
+            what: "encrypt its storage",
+            fix: `set storageEncrypted to true (with ${keyPath})`,
+        },
+        keyPath,
+        "alias/aws/rds",
+    );
+}
+
+/**
+ * The at-rest check most stores share: the encryption switch `atRest` must hold, and once it
+ * does, the key in `keyPath` must be customer-managed when the config asks for it (`awsManaged`
+ * names the key the service uses otherwise). A reported or undecided switch ends the check.
+ */
+export function checkEncryptedAtRest<C extends Partial<CmkConfig>>(
+    r: RuleResource,
+    ctx: RuleContext<C>,
+    atRest: SwitchSpec,
+    keyPath: string,
+    awsManaged: string,
+): void {
+    if (!checkSwitch(r, ctx, atRest)) checkCustomerManagedKey(r, ctx, keyPath, awsManaged);
 }
 
 /** The config property every at-rest rule offers: require a customer-managed KMS key. */

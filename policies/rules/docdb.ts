@@ -3,15 +3,18 @@
  * false), TLS left on in the cluster parameter group when the group is in the stack (DocumentDB's
  * `tls` parameter defaults to enabled), and the FSBP resilience and audit switches.
  */
-import { arr, num, str, PACK_UNKNOWN } from "../lib/props";
+import { PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
 import {
+    checkAuditLogExported,
+    checkBackupRetentionWeek,
+    checkRdsStorageEncrypted,
     checkSwitch,
     CMK_CONFIG,
     CmkConfig,
+    DELETION_PROTECTION,
     parameterGroupOf,
     parameterValue,
-    checkRdsStorageEncrypted,
 } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 
@@ -80,13 +83,7 @@ export const clusterDeletionProtection = resourceRule({
     preview: "An unknown switch is undecided.",
     resourceTypes: [AWS_TYPES.docdbCluster],
     check(r, ctx) {
-        checkSwitch(r, ctx, {
-            path: "deletionProtection",
-            absent: false,
-            want: true,
-            what: "be protected from deletion",
-            fix: "set deletionProtection to true",
-        });
+        checkSwitch(r, ctx, DELETION_PROTECTION);
     },
 });
 
@@ -102,13 +99,7 @@ export const clusterBackupRetention = resourceRule({
     preview: "An unknown period is undecided.",
     resourceTypes: [AWS_TYPES.docdbCluster],
     check(r, ctx) {
-        const days = num(r.props.backupRetentionPeriod);
-        if (days === PACK_UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");
-        if ((days ?? 1) < 7)
-            ctx.report(
-                r,
-                `must keep backups 7 days or more (backupRetentionPeriod is ${days ?? "unset, which means 1"}): set it to 7 or more`,
-            );
+        checkBackupRetentionWeek(r, ctx);
     },
 });
 
@@ -124,10 +115,7 @@ export const clusterAuditLogs = resourceRule({
     preview: "An unknown export list is undecided.",
     resourceTypes: [AWS_TYPES.docdbCluster],
     check(r, ctx) {
-        const exports = arr(r.props.enabledCloudwatchLogsExports);
-        if (exports === PACK_UNKNOWN) return ctx.undecided(r, "enabledCloudwatchLogsExports");
-        if (!(exports ?? []).some((e) => str(e) === "audit"))
-            ctx.report(r, 'must export audit logs (enabledCloudwatchLogsExports lacks "audit"): add "audit"');
+        checkAuditLogExported(r, ctx, "enabledCloudwatchLogsExports");
     },
 });
 

@@ -8,7 +8,13 @@
  */
 import { isSet, isUnknown, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, Rule, stackRule } from "../lib/rule";
-import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, ebsEncryptedByDefault } from "../lib/stores";
+import {
+    checkCustomerManagedKey,
+    checkEncryptedAtRest,
+    CMK_CONFIG,
+    CmkConfig,
+    ebsEncryptedByDefault,
+} from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 
 export const volumeEncrypted = stackRule<CmkConfig>({
@@ -34,17 +40,19 @@ export const volumeEncrypted = stackRule<CmkConfig>({
                     if (byDefault === true) return checkCustomerManagedKey(v, ctx, "kmsKeyId", "alias/aws/ebs");
                     if (byDefault === PACK_UNKNOWN) return ctx.undecided(v, "EncryptionByDefault enabled");
                 }
-                if (
-                    checkSwitch(v, ctx, {
+                checkEncryptedAtRest(
+                    v,
+                    ctx,
+                    {
                         path: "encrypted",
                         absent: false,
                         want: true,
                         what: "be encrypted at rest",
                         fix: "set encrypted to true (with kmsKeyId) or enable aws.ebs.EncryptionByDefault",
-                    })
-                )
-                    return;
-                checkCustomerManagedKey(v, ctx, "kmsKeyId", "alias/aws/ebs");
+                    },
+                    "kmsKeyId",
+                    "alias/aws/ebs",
+                );
             });
         }
     },

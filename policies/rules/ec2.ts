@@ -29,7 +29,16 @@ import {
     stackRule,
     stringListOption,
 } from "../lib/rule";
-import { allPorts, isOpenCidr, portRange, portsAllowed, SG_TYPES } from "../lib/security-groups";
+import {
+    allPorts,
+    isOpenCidr,
+    isUnknownRulePart,
+    portRange,
+    portsAllowed,
+    RuleEntry,
+    ruleEntries,
+    SG_TYPES,
+} from "../lib/security-groups";
 import { ebsEncryptedByDefault } from "../lib/stores";
 import { AWS_TYPES, isType } from "../lib/types";
 
@@ -65,7 +74,7 @@ export const securityGroupNoPublicIngress = resourceRule<PublicIngressConfig>({
     resourceTypes: SG_TYPES,
     check(resource, ctx) {
         const allowed = ctx.config.allowedPorts ?? [];
-        const judge = (path: string, cidrs: unknown, protocol: unknown, from: unknown, to: unknown) => {
+        const judge = ({ path, cidrs, protocol, from, to }: RuleEntry) => {
             const values = strings(cidrs);
             if (values === PACK_UNKNOWN) return ctx.undecided(resource, path);
             const open = values.filter(isOpenCidr);
@@ -84,43 +93,10 @@ export const securityGroupNoPublicIngress = resourceRule<PublicIngressConfig>({
                     "use the caller's security group or CIDR as the source",
             );
         };
-        const props = resource.props;
-        if (resource.type === AWS_TYPES.securityGroupIngressRule) {
-            judge(
-                "cidrIpv4",
-                read(props, "cidrIpv4"),
-                read(props, "ipProtocol"),
-                read(props, "fromPort"),
-                read(props, "toPort"),
-            );
-            judge(
-                "cidrIpv6",
-                read(props, "cidrIpv6"),
-                read(props, "ipProtocol"),
-                read(props, "fromPort"),
-                read(props, "toPort"),
-            );
-            return;
+        for (const entry of ruleEntries(resource, "ingress")) {
+            if (isUnknownRulePart(entry)) ctx.undecided(resource, entry.unknown);
+            else judge(entry);
         }
-        if (resource.type === AWS_TYPES.securityGroupRule) {
-            const type = str(read(props, "type"));
-            if (type === PACK_UNKNOWN) return ctx.undecided(resource, "type");
-            if (type !== "ingress") return;
-            for (const key of ["cidrBlocks", "ipv6CidrBlocks"]) {
-                judge(key, read(props, key), read(props, "protocol"), read(props, "fromPort"), read(props, "toPort"));
-            }
-            return;
-        }
-        const ingress = list(read(props, "ingress"));
-        if (ingress === PACK_UNKNOWN) return ctx.undecided(resource, "ingress");
-        ingress.forEach((rule, i) => {
-            const r = rec(rule);
-            if (r === PACK_UNKNOWN) return ctx.undecided(resource, `ingress[${i}]`);
-            if (!r) return;
-            for (const key of ["cidrBlocks", "ipv6CidrBlocks"]) {
-                judge(`ingress[${i}].${key}`, r[key], r.protocol, r.fromPort, r.toPort);
-            }
-        });
     },
 });
 
@@ -187,15 +163,8 @@ export const defaultSecurityGroupRestricted = stackRule({
     },
 });
 
-/** One egress entry to judge: where it is written, its destination CIDRs and protocol/ports. */
-interface EgressEntry {
-    holder: StackResource;
-    path: string;
-    cidrs: unknown;
-    protocol: unknown;
-    from: unknown;
-    to: unknown;
-}
+/** One egress entry to judge, and the resource that writes it (the group, or a rule resource). */
+type EgressEntry = RuleEntry & { holder: StackResource };
 
 /** A security group that regional Lambda functions use, and the functions (for messages). */
 interface FunctionGroup {
@@ -258,111 +227,80 @@ export const lambdaSecurityGroupEgressRestricted = stackRule({
         "group cannot be tied, or an egress entry whose CIDRs or protocol are unknown, leaves it undecided. A group " +
         "outside the stack cannot be judged.",
     check(stack, ctx) {
-        const index = stack.index;
-        const { lambdaGroups, groupsUnresolved } = functionSecurityGroups(index, ctx);
+        const { lambdaGroups, groupsUnresolved } = functionSecurityGroups(stack.index, ctx);
         if (lambdaGroups.size === 0 && !groupsUnresolved) return;
-
-        const judge = (e: EgressEntry, target: FunctionGroup | "unresolved") => {
-            const cidrs = strings(e.cidrs);
-            if (cidrs === PACK_UNKNOWN) return ctx.undecided(e.holder, e.path);
-            const open = cidrs.filter(isOpenCidr);
-            if (open.length === 0) return;
-            const all = allPorts(e.protocol, e.from, e.to);
-            if (all === PACK_UNKNOWN) return ctx.undecided(e.holder, `${e.path} protocol/ports`);
-            if (!all) return;
-            if (target === "unresolved") return ctx.undecided(e.holder, "securityGroupId");
-            const fns = target.functions.map((f) => `'${f}'`).join(", ");
-            const group = e.holder === target.group ? "" : ` to security group '${target.group.name}'`;
-            ctx.report(
-                e.holder,
-                `must not allow all traffic to ${open.join(", ")} (${e.path})${group}, which Lambda function ${fns} uses: ` +
-                    "allow HTTPS (tcp/443) to the VPC endpoints' security group or prefix lists instead",
-            );
-        };
-
-        // Inline egress of the functions' groups.
-        for (const entry of lambdaGroups.values()) {
-            const sg = entry.group;
-            ctx.guard(sg, () => {
-                const egress = list(read(sg.props, "egress"));
-                if (egress === PACK_UNKNOWN) return ctx.undecided(sg, "egress");
-                egress.forEach((rule, i) => {
-                    const r = rec(rule);
-                    if (r === PACK_UNKNOWN) return ctx.undecided(sg, `egress[${i}]`);
-                    if (!r) return;
-                    for (const key of ["cidrBlocks", "ipv6CidrBlocks"]) {
-                        judge(
-                            {
-                                holder: sg,
-                                path: `egress[${i}].${key}`,
-                                cidrs: r[key],
-                                protocol: r.protocol,
-                                from: r.fromPort,
-                                to: r.toPort,
-                            },
-                            entry,
-                        );
-                    }
-                });
-            });
-        }
-
-        // Separate rule resources that target one of those groups.
-        const targetOf = (rule: StackResource) => {
-            const sg = index.referenceIn(
-                rule,
-                "securityGroupId",
-                read(rule.props, "securityGroupId"),
-                AWS_TYPES.securityGroup,
-            );
-            if (sg === PACK_UNKNOWN) return "unresolved" as const;
-            return sg && typeof sg === "object" ? lambdaGroups.get(sg.urn) : undefined;
-        };
-        for (const rule of index.ofType(AWS_TYPES.securityGroupRule)) {
-            ctx.guard(rule, () => {
-                const type = str(read(rule.props, "type"));
-                if (type === PACK_UNKNOWN) return ctx.undecided(rule, "type");
-                if (type !== "egress") return;
-                const target = targetOf(rule);
-                if (!target) return;
-                for (const key of ["cidrBlocks", "ipv6CidrBlocks"]) {
-                    const p = rule.props;
-                    judge(
-                        {
-                            holder: rule,
-                            path: key,
-                            cidrs: read(p, key),
-                            protocol: read(p, "protocol"),
-                            from: read(p, "fromPort"),
-                            to: read(p, "toPort"),
-                        },
-                        target,
-                    );
-                }
-            });
-        }
-        for (const rule of index.ofType(AWS_TYPES.securityGroupEgressRule)) {
-            ctx.guard(rule, () => {
-                const target = targetOf(rule);
-                if (!target) return;
-                const p = rule.props;
-                for (const key of ["cidrIpv4", "cidrIpv6"]) {
-                    judge(
-                        {
-                            holder: rule,
-                            path: key,
-                            cidrs: read(p, key),
-                            protocol: read(p, "ipProtocol"),
-                            from: read(p, "fromPort"),
-                            to: read(p, "toPort"),
-                        },
-                        target,
-                    );
-                }
-            });
-        }
+        judgeInlineEgress(lambdaGroups, ctx);
+        judgeEgressRuleResources(stack.index, lambdaGroups, ctx);
     },
 });
+
+/**
+ * Reports an egress entry that allows all traffic to an open CIDR from a group regional functions
+ * use; `unresolved` when the rule resource's group could not be tied (undecided).
+ */
+function judgeEgress(ctx: RuleContext<unknown>, e: EgressEntry, target: FunctionGroup | "unresolved"): void {
+    const cidrs = strings(e.cidrs);
+    if (cidrs === PACK_UNKNOWN) return ctx.undecided(e.holder, e.path);
+    const open = cidrs.filter(isOpenCidr);
+    if (open.length === 0) return;
+    const all = allPorts(e.protocol, e.from, e.to);
+    if (all === PACK_UNKNOWN) return ctx.undecided(e.holder, `${e.path} protocol/ports`);
+    if (!all) return;
+    if (target === "unresolved") return ctx.undecided(e.holder, "securityGroupId");
+    const fns = target.functions.map((f) => `'${f}'`).join(", ");
+    const group = e.holder === target.group ? "" : ` to security group '${target.group.name}'`;
+    ctx.report(
+        e.holder,
+        `must not allow all traffic to ${open.join(", ")} (${e.path})${group}, which Lambda function ${fns} uses: ` +
+            "allow HTTPS (tcp/443) to the VPC endpoints' security group or prefix lists instead",
+    );
+}
+
+/** The inline egress of the functions' groups. */
+function judgeInlineEgress(lambdaGroups: Map<string, FunctionGroup>, ctx: RuleContext<unknown>): void {
+    for (const target of lambdaGroups.values()) {
+        const sg = target.group;
+        ctx.guard(sg, () => {
+            for (const entry of ruleEntries(sg, "egress")) {
+                if (isUnknownRulePart(entry)) ctx.undecided(sg, entry.unknown);
+                else judgeEgress(ctx, { ...entry, holder: sg }, target);
+            }
+        });
+    }
+}
+
+/**
+ * Separate egress rule resources (aws.ec2.SecurityGroupRule of type egress,
+ * aws.vpc.SecurityGroupEgressRule) that target one of the functions' groups.
+ */
+function judgeEgressRuleResources(
+    index: StackIndex,
+    lambdaGroups: Map<string, FunctionGroup>,
+    ctx: RuleContext<unknown>,
+): void {
+    const targetOf = (rule: StackResource) => {
+        const sg = index.referenceIn(
+            rule,
+            "securityGroupId",
+            read(rule.props, "securityGroupId"),
+            AWS_TYPES.securityGroup,
+        );
+        if (sg === PACK_UNKNOWN) return "unresolved" as const;
+        return sg && typeof sg === "object" ? lambdaGroups.get(sg.urn) : undefined;
+    };
+    for (const rule of index.ofType(AWS_TYPES.securityGroupRule, AWS_TYPES.securityGroupEgressRule)) {
+        ctx.guard(rule, () => {
+            const entries = ruleEntries(rule, "egress");
+            const written = entries.filter((entry) => !isUnknownRulePart(entry)) as RuleEntry[];
+            // Only a SecurityGroupRule's type can be unknown; it is undecided whatever its group.
+            for (const entry of entries) if (isUnknownRulePart(entry)) ctx.undecided(rule, entry.unknown);
+            if (written.length === 0) return;
+            const target = targetOf(rule);
+            if (!target) return;
+            for (const entry of written) judgeEgress(ctx, { ...entry, holder: rule }, target);
+        });
+    }
+}
 
 export const vpcFlowLogsEnabled = stackRule({
     name: "ec2-vpc-flow-logs-enabled",

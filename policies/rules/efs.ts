@@ -6,7 +6,7 @@
  */
 import { isSet, isUnknown, read, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
-import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig } from "../lib/stores";
+import { checkEncryptedAtRest, CMK_CONFIG, CmkConfig } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 
@@ -26,17 +26,19 @@ export const fileSystemEncrypted = resourceRule<CmkConfig>({
     config: CMK_CONFIG,
     resourceTypes: [AWS_TYPES.efsFileSystem],
     check(r, ctx) {
-        if (
-            checkSwitch(r, ctx, {
+        checkEncryptedAtRest(
+            r,
+            ctx,
+            {
                 path: "encrypted",
                 absent: false,
                 want: true,
                 what: "be encrypted at rest",
                 fix: "set encrypted to true (with kmsKeyId)",
-            })
-        )
-            return;
-        checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/elasticfilesystem");
+            },
+            "kmsKeyId",
+            "alias/aws/elasticfilesystem",
+        );
     },
 });
 

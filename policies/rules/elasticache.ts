@@ -8,7 +8,14 @@
  */
 import { isSet, isUnknown, num, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
-import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig } from "../lib/stores";
+import {
+    checkCustomerManagedKey,
+    checkEncryptedAtRest,
+    checkSwitch,
+    CMK_CONFIG,
+    CmkConfig,
+    SwitchSpec,
+} from "../lib/stores";
 import { AWS_TYPES, typeSet } from "../lib/types";
 
 const SERVERLESS = typeSet(AWS_TYPES.elasticacheServerlessCache);
@@ -33,19 +40,30 @@ export const replicationGroupEncryptedAtRest = resourceRule<CmkConfig>({
         const engine = str(r.props.engine);
         if (engine === PACK_UNKNOWN && r.props.atRestEncryptionEnabled === undefined) return ctx.undecided(r, "engine");
         const absent = typeof engine === "string" && engine.toLowerCase() === "valkey";
-        if (
-            checkSwitch(r, ctx, {
+        checkEncryptedAtRest(
+            r,
+            ctx,
+            {
                 path: "atRestEncryptionEnabled",
                 absent,
                 want: true,
                 what: "encrypt its data at rest",
                 fix: "set atRestEncryptionEnabled to true (with kmsKeyId)",
-            })
-        )
-            return;
-        checkCustomerManagedKey(r, ctx, "kmsKeyId", "the AWS-owned ElastiCache key");
+            },
+            "kmsKeyId",
+            "the AWS-owned ElastiCache key",
+        );
     },
 });
+
+/** transitEncryptionEnabled on, for a Memcached cluster and a replication group alike (off when absent). */
+const TRANSIT_ENCRYPTION: SwitchSpec = {
+    path: "transitEncryptionEnabled",
+    absent: false,
+    want: true,
+    what: "encrypt connections in transit",
+    fix: "set transitEncryptionEnabled to true",
+};
 
 export const replicationGroupEncryptedInTransit = resourceRule({
     name: "elasticache-replication-group-encrypted-in-transit",
@@ -67,13 +85,7 @@ export const replicationGroupEncryptedInTransit = resourceRule({
             const engine = str(r.props.engine);
             if (engine === PACK_UNKNOWN) return ctx.undecided(r, "engine");
             if (typeof engine === "string" && engine.toLowerCase() === "memcached") {
-                checkSwitch(r, ctx, {
-                    path: "transitEncryptionEnabled",
-                    absent: false,
-                    want: true,
-                    what: "encrypt connections in transit",
-                    fix: "set transitEncryptionEnabled to true",
-                });
+                checkSwitch(r, ctx, TRANSIT_ENCRYPTION);
                 return;
             }
             return ctx.report(
@@ -81,16 +93,7 @@ export const replicationGroupEncryptedInTransit = resourceRule({
                 `must run as a replication group to encrypt its data (a standalone ${engine ?? "redis"} cache cluster supports neither transit nor at-rest encryption): use aws.elasticache.ReplicationGroup with transitEncryptionEnabled and atRestEncryptionEnabled`,
             );
         }
-        if (
-            checkSwitch(r, ctx, {
-                path: "transitEncryptionEnabled",
-                absent: false,
-                want: true,
-                what: "encrypt connections in transit",
-                fix: "set transitEncryptionEnabled to true",
-            })
-        )
-            return;
+        if (checkSwitch(r, ctx, TRANSIT_ENCRYPTION)) return;
         const mode = str(r.props.transitEncryptionMode);
         if (mode === PACK_UNKNOWN) return ctx.undecided(r, "transitEncryptionMode");
         if (typeof mode === "string" && mode.toLowerCase() === "preferred") {

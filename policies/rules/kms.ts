@@ -436,74 +436,36 @@ function keyLetsAccountUse(docs: unknown[] | undefined, actions: string[]): bool
     );
 }
 
+/** A store and the key it names: where the key sits, and what the key policy must allow its service. */
+interface KeyedStore {
+    types: string[];
+    property: string;
+    service: string;
+    actions: string[];
+    principal?: RegExp;
+}
+
+/** The operations a grant-based service needs on the key when it acts with the caller's permissions. */
+const GRANT_ACTIONS = ["kms:CreateGrant", "kms:DescribeKey"];
+
+/** A store whose service uses the key through grants (RDS, EBS, EFS, ...). */
+function grantBased(property: string, service: string, ...types: string[]): KeyedStore {
+    return { types, property, service, actions: GRANT_ACTIONS };
+}
+
 /** The stores that name a KMS key, where the key sits, and what the key policy must allow. */
-const KEYED_STORES: { types: string[]; property: string; service: string; actions: string[]; principal?: RegExp }[] = [
-    {
-        types: [AWS_TYPES.rdsInstance, AWS_TYPES.rdsCluster, AWS_TYPES.docdbCluster],
-        property: "kmsKeyId",
-        service: "rds",
-        actions: ["kms:CreateGrant", "kms:DescribeKey"],
-    },
-    {
-        types: [AWS_TYPES.neptuneCluster],
-        property: "kmsKeyArn",
-        service: "rds",
-        actions: ["kms:CreateGrant", "kms:DescribeKey"],
-    },
-    {
-        types: [AWS_TYPES.ebsVolume],
-        property: "kmsKeyId",
-        service: "ec2",
-        actions: ["kms:CreateGrant", "kms:DescribeKey"],
-    },
-    {
-        types: [AWS_TYPES.efsFileSystem],
-        property: "kmsKeyId",
-        service: "elasticfilesystem",
-        actions: ["kms:CreateGrant", "kms:DescribeKey"],
-    },
-    {
-        types: [AWS_TYPES.elasticacheReplicationGroup, AWS_TYPES.elasticacheServerlessCache],
-        property: "kmsKeyId",
-        service: "elasticache",
-        actions: ["kms:CreateGrant", "kms:DescribeKey"],
-    },
-    {
-        types: [AWS_TYPES.opensearchDomain, AWS_TYPES.elasticsearchDomain],
-        property: "encryptAtRest.kmsKeyId",
-        service: "es",
-        actions: ["kms:CreateGrant", "kms:DescribeKey"],
-    },
-    {
-        types: [AWS_TYPES.redshiftCluster, AWS_TYPES.redshiftServerlessNamespace],
-        property: "kmsKeyId",
-        service: "redshift",
-        actions: ["kms:CreateGrant", "kms:DescribeKey"],
-    },
-    {
-        types: [AWS_TYPES.mskCluster],
-        property: "encryptionInfo.encryptionAtRestKmsKeyArn",
-        service: "kafka",
-        actions: ["kms:CreateGrant", "kms:DescribeKey"],
-    },
-    {
-        types: [AWS_TYPES.ecrRepository],
-        property: "encryptionConfigurations.kmsKey",
-        service: "ecr",
-        actions: ["kms:CreateGrant", "kms:DescribeKey"],
-    },
-    {
-        types: [AWS_TYPES.backupVault],
-        property: "kmsKeyArn",
-        service: "backup",
-        actions: ["kms:CreateGrant", "kms:DescribeKey"],
-    },
-    {
-        types: [AWS_TYPES.firehoseDeliveryStream],
-        property: "serverSideEncryption.keyArn",
-        service: "firehose",
-        actions: ["kms:CreateGrant", "kms:DescribeKey"],
-    },
+const KEYED_STORES: KeyedStore[] = [
+    grantBased("kmsKeyId", "rds", AWS_TYPES.rdsInstance, AWS_TYPES.rdsCluster, AWS_TYPES.docdbCluster),
+    grantBased("kmsKeyArn", "rds", AWS_TYPES.neptuneCluster),
+    grantBased("kmsKeyId", "ec2", AWS_TYPES.ebsVolume),
+    grantBased("kmsKeyId", "elasticfilesystem", AWS_TYPES.efsFileSystem),
+    grantBased("kmsKeyId", "elasticache", AWS_TYPES.elasticacheReplicationGroup, AWS_TYPES.elasticacheServerlessCache),
+    grantBased("encryptAtRest.kmsKeyId", "es", AWS_TYPES.opensearchDomain, AWS_TYPES.elasticsearchDomain),
+    grantBased("kmsKeyId", "redshift", AWS_TYPES.redshiftCluster, AWS_TYPES.redshiftServerlessNamespace),
+    grantBased("encryptionInfo.encryptionAtRestKmsKeyArn", "kafka", AWS_TYPES.mskCluster),
+    grantBased("encryptionConfigurations.kmsKey", "ecr", AWS_TYPES.ecrRepository),
+    grantBased("kmsKeyArn", "backup", AWS_TYPES.backupVault),
+    grantBased("serverSideEncryption.keyArn", "firehose", AWS_TYPES.firehoseDeliveryStream),
     {
         types: [AWS_TYPES.secretsmanagerSecret],
         property: "kmsKeyId",

@@ -2,9 +2,16 @@
  * Amazon Neptune clusters: storage encrypted (the provider's default storageEncrypted is false),
  * IAM database authentication, and the FSBP resilience and audit switches.
  */
-import { arr, num, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule } from "../lib/rule";
-import { checkSwitch, CMK_CONFIG, CmkConfig, checkRdsStorageEncrypted } from "../lib/stores";
+import {
+    checkAuditLogExported,
+    checkBackupRetentionWeek,
+    checkRdsStorageEncrypted,
+    checkSwitch,
+    CMK_CONFIG,
+    CmkConfig,
+    DELETION_PROTECTION,
+} from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 
 export const clusterEncrypted = resourceRule<CmkConfig>({
@@ -36,13 +43,7 @@ export const clusterDeletionProtection = resourceRule({
     preview: "An unknown switch is undecided.",
     resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
-        checkSwitch(r, ctx, {
-            path: "deletionProtection",
-            absent: false,
-            want: true,
-            what: "be protected from deletion",
-            fix: "set deletionProtection to true",
-        });
+        checkSwitch(r, ctx, DELETION_PROTECTION);
     },
 });
 
@@ -82,10 +83,7 @@ export const clusterAuditLogs = resourceRule({
     preview: "An unknown export list is undecided.",
     resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
-        const exports = arr(r.props.enableCloudwatchLogsExports);
-        if (exports === PACK_UNKNOWN) return ctx.undecided(r, "enableCloudwatchLogsExports");
-        if (!(exports ?? []).some((e) => str(e) === "audit"))
-            ctx.report(r, 'must export audit logs (enableCloudwatchLogsExports lacks "audit"): add "audit"');
+        checkAuditLogExported(r, ctx, "enableCloudwatchLogsExports");
     },
 });
 
@@ -101,13 +99,7 @@ export const clusterBackupRetention = resourceRule({
     preview: "An unknown period is undecided.",
     resourceTypes: [AWS_TYPES.neptuneCluster],
     check(r, ctx) {
-        const days = num(r.props.backupRetentionPeriod);
-        if (days === PACK_UNKNOWN) return ctx.undecided(r, "backupRetentionPeriod");
-        if ((days ?? 1) < 7)
-            ctx.report(
-                r,
-                `must keep backups 7 days or more (backupRetentionPeriod is ${days ?? "unset, which means 1"}): set it to 7 or more`,
-            );
+        checkBackupRetentionWeek(r, ctx);
     },
 });
 

@@ -9,7 +9,7 @@
  */
 import { arr, bool, read, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, StackResource, stackRule, stringListOption } from "../lib/rule";
-import { checkCustomerManagedKey, checkSwitch, CMK_CONFIG, CmkConfig, readPath } from "../lib/stores";
+import { checkEncryptedAtRest, checkSwitch, CMK_CONFIG, CmkConfig, readPath } from "../lib/stores";
 import { AWS_TYPES } from "../lib/types";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
 
@@ -30,17 +30,19 @@ export const domainEncryptedAtRest = resourceRule<CmkConfig>({
     config: CMK_CONFIG,
     resourceTypes: DOMAINS,
     check(r, ctx) {
-        if (
-            checkSwitch(r, ctx, {
+        checkEncryptedAtRest(
+            r,
+            ctx,
+            {
                 path: "encryptAtRest.enabled",
                 absent: false,
                 want: true,
                 what: "encrypt its data at rest",
                 fix: "set encryptAtRest { enabled: true, kmsKeyId }",
-            })
-        )
-            return;
-        checkCustomerManagedKey(r, ctx, "encryptAtRest.kmsKeyId", "alias/aws/es");
+            },
+            "encryptAtRest.kmsKeyId",
+            "alias/aws/es",
+        );
     },
 });
 

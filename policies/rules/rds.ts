@@ -10,12 +10,14 @@ import { arr, isSet, isUnknown, num, str, PACK_UNKNOWN, Unknown } from "../lib/p
 import { fsbp, resourceRule, Rule, stackRule, StackResource } from "../lib/rule";
 import { StackIndex } from "../lib/stack";
 import {
+    checkRdsStorageEncrypted,
     checkSwitch,
     CMK_CONFIG,
     CmkConfig,
+    DELETION_PROTECTION,
+    NOT_PUBLICLY_ACCESSIBLE,
     parameterGroupOf,
     parameterValue,
-    checkRdsStorageEncrypted,
 } from "../lib/stores";
 import { AWS_TYPES, typeSet } from "../lib/types";
 
@@ -90,13 +92,7 @@ export const dbInstanceNotPublic = resourceRule({
     preview: "An unknown publiclyAccessible is undecided.",
     resourceTypes: [AWS_TYPES.rdsInstance, AWS_TYPES.rdsClusterInstance],
     check(r, ctx) {
-        checkSwitch(r, ctx, {
-            path: "publiclyAccessible",
-            absent: false,
-            want: false,
-            what: "not be publicly accessible",
-            fix: "set publiclyAccessible to false",
-        });
+        checkSwitch(r, ctx, NOT_PUBLICLY_ACCESSIBLE);
     },
 });
 
@@ -302,13 +298,7 @@ export const dbInstanceDeletionProtection = resourceRule({
     preview: "An unknown deletionProtection is undecided.",
     resourceTypes: [AWS_TYPES.rdsInstance],
     check(r, ctx) {
-        checkSwitch(r, ctx, {
-            path: "deletionProtection",
-            absent: false,
-            want: true,
-            what: "be protected from deletion",
-            fix: "set deletionProtection to true",
-        });
+        checkSwitch(r, ctx, DELETION_PROTECTION);
     },
 });
 
@@ -324,13 +314,7 @@ export const dbClusterDeletionProtection = resourceRule({
     preview: "An unknown deletionProtection is undecided.",
     resourceTypes: [AWS_TYPES.rdsCluster],
     check(r, ctx) {
-        checkSwitch(r, ctx, {
-            path: "deletionProtection",
-            absent: false,
-            want: true,
-            what: "be protected from deletion",
-            fix: "set deletionProtection to true",
-        });
+        checkSwitch(r, ctx, DELETION_PROTECTION);
     },
 });
 

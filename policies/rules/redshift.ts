@@ -10,11 +10,12 @@
 import { num, str, PACK_UNKNOWN } from "../lib/props";
 import { fsbp, resourceRule, Rule, stackRule } from "../lib/rule";
 import {
-    checkCustomerManagedKey,
+    checkEncryptedAtRest,
     checkSwitch,
     CMK_CONFIG,
     CmkConfig,
     isAwsManagedKey,
+    NOT_PUBLICLY_ACCESSIBLE,
     parameterGroupOf,
     parameterValue,
 } from "../lib/stores";
@@ -34,17 +35,19 @@ export const clusterEncrypted = resourceRule<CmkConfig>({
     config: CMK_CONFIG,
     resourceTypes: [AWS_TYPES.redshiftCluster],
     check(r, ctx) {
-        if (
-            checkSwitch(r, ctx, {
+        checkEncryptedAtRest(
+            r,
+            ctx,
+            {
                 path: "encrypted",
                 absent: true,
                 want: true,
                 what: "be encrypted at rest",
                 fix: 'set encrypted to "true" (with kmsKeyId)',
-            })
-        )
-            return;
-        checkCustomerManagedKey(r, ctx, "kmsKeyId", "alias/aws/redshift");
+            },
+            "kmsKeyId",
+            "alias/aws/redshift",
+        );
     },
 });
 
@@ -60,13 +63,7 @@ export const clusterNotPublic = resourceRule({
     preview: "An unknown publiclyAccessible is undecided.",
     resourceTypes: [AWS_TYPES.redshiftCluster],
     check(r, ctx) {
-        checkSwitch(r, ctx, {
-            path: "publiclyAccessible",
-            absent: false,
-            want: false,
-            what: "not be publicly accessible",
-            fix: "set publiclyAccessible to false",
-        });
+        checkSwitch(r, ctx, NOT_PUBLICLY_ACCESSIBLE);
     },
 });
 
@@ -209,13 +206,7 @@ export const serverlessWorkgroupNotPublic = resourceRule({
     preview: "An unknown publiclyAccessible is undecided.",
     resourceTypes: [AWS_TYPES.redshiftServerlessWorkgroup],
     check(r, ctx) {
-        checkSwitch(r, ctx, {
-            path: "publiclyAccessible",
-            absent: false,
-            want: false,
-            what: "not be publicly accessible",
-            fix: "set publiclyAccessible to false",
-        });
+        checkSwitch(r, ctx, NOT_PUBLICLY_ACCESSIBLE);
     },
 });
 

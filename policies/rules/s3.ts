@@ -9,7 +9,7 @@ import { patternMatches } from "../lib/exemptions";
 import { isParseError, parsePolicyDocument, PolicyStatement } from "../lib/iam";
 import { arr, bool, isSet, isUnknown, read, rec, str, PACK_UNKNOWN, Unknown, unwrapSecret } from "../lib/props";
 import { checkResourcePolicyNotPublic } from "../lib/resource-policy";
-import { fsbp, resourceRule, Rule, StackResource, stackRule, stringListOption } from "../lib/rule";
+import { fsbp, resourceRule, Rule, stackRule, stringListOption } from "../lib/rule";
 import { AWS_TYPES, isType } from "../lib/types";
 
 const PAB_SETTINGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
@@ -32,20 +32,11 @@ export const bucketPublicAccessBlocked = stackRule({
         "Pairs a block with its bucket by the bucket name/id or, when that is unknown, by the engine's property dependencies; a block whose bucket cannot be resolved leaves uncovered buckets undecided, and an unknown setting leaves its bucket undecided.",
     check(stack, ctx) {
         const index = stack.index;
-        const blocksByBucket = new Map<string, StackResource[]>();
-        const unresolved: StackResource[] = [];
-        for (const block of index.ofType(AWS_TYPES.bucketPublicAccessBlock)) {
-            const buckets = index.refersTo(block, "bucket", AWS_TYPES.bucket);
-            if (buckets === PACK_UNKNOWN || buckets.length === 0) {
-                unresolved.push(block);
-                continue;
-            }
-            for (const bucket of buckets) {
-                const list = blocksByBucket.get(bucket.urn) ?? [];
-                list.push(block);
-                blocksByBucket.set(bucket.urn, list);
-            }
-        }
+        const { byTarget: blocksByBucket, unresolved } = index.groupedByReference(
+            AWS_TYPES.bucketPublicAccessBlock,
+            "bucket",
+            AWS_TYPES.bucket,
+        );
         for (const bucket of index.ofType(AWS_TYPES.bucket)) {
             ctx.guard(bucket, () => {
                 const blocks = blocksByBucket.get(bucket.urn) ?? [];
@@ -321,24 +312,14 @@ export const bucketTlsRequired = stackRule({
     preview: "A policy document that is unknown at preview leaves its bucket undecided.",
     check(stack, ctx) {
         const index = stack.index;
-        const policies = new Map<string, { doc: unknown; source: string }[]>();
-        const unresolved: StackResource[] = [];
-        for (const p of index.ofType(AWS_TYPES.bucketPolicy)) {
-            const buckets = index.refersTo(p, "bucket", AWS_TYPES.bucket);
-            if (buckets === PACK_UNKNOWN || buckets.length === 0) {
-                unresolved.push(p);
-                continue;
-            }
-            for (const b of buckets) {
-                policies.set(b.urn, [
-                    ...(policies.get(b.urn) ?? []),
-                    { doc: p.props.policy, source: `BucketPolicy '${p.name}'` },
-                ]);
-            }
-        }
+        const policies = index.groupedByReference(AWS_TYPES.bucketPolicy, "bucket", AWS_TYPES.bucket);
+        const unresolved = policies.unresolved;
         for (const bucket of index.ofType(AWS_TYPES.bucket)) {
             ctx.guard(bucket, () => {
-                const docs = [...(policies.get(bucket.urn) ?? [])];
+                const docs = (policies.byTarget.get(bucket.urn) ?? []).map((p) => ({
+                    doc: p.props.policy,
+                    source: `BucketPolicy '${p.name}'`,
+                }));
                 if (isSet(bucket.props.policy) || isUnknown(bucket.props.policy)) {
                     docs.push({ doc: bucket.props.policy, source: "policy" });
                 }

@@ -29,6 +29,29 @@ function stackIndex(
 const subnet = (index: StackIndex, name: string) => index.ofType(AWS_TYPES.subnet).find((s) => s.name === name)!;
 
 describe("stack index and network facts", () => {
+    it("groups companion resources by the resource they name, in stack order, and keeps the ones it cannot tie", () => {
+        const index = stackIndex([
+            { type: AWS_TYPES.bucket, name: "site", props: { bucket: "site-bkt" } },
+            { type: AWS_TYPES.bucket, name: "logs", props: { bucket: "logs-bkt" } },
+            { type: AWS_TYPES.bucketPolicy, name: "site-policy", props: { bucket: "site-bkt" } },
+            {
+                type: AWS_TYPES.bucketPolicy,
+                name: "by-dependency",
+                props: { bucket: PACK_UNKNOWN },
+                propertyDependencies: { bucket: [urnOf(AWS_TYPES.bucket, "site")] },
+            },
+            { type: AWS_TYPES.bucketPolicy, name: "unknown", props: { bucket: PACK_UNKNOWN } },
+            { type: AWS_TYPES.bucketPolicy, name: "elsewhere", props: { bucket: "other-account-bkt" } },
+        ]);
+        const { byTarget, unresolved } = index.groupedByReference(AWS_TYPES.bucketPolicy, "bucket", AWS_TYPES.bucket);
+        expect([...byTarget.keys()]).to.deep.equal([urnOf(AWS_TYPES.bucket, "site")]);
+        expect(byTarget.get(urnOf(AWS_TYPES.bucket, "site"))!.map((p) => p.name)).to.deep.equal([
+            "site-policy",
+            "by-dependency",
+        ]);
+        expect(unresolved.map((p) => p.name)).to.deep.equal(["unknown", "elsewhere"]);
+    });
+
     it("resolves the effective route table: explicit association, else the VPC's main table", () => {
         const index = stackIndex(network({ "private-b-rta": undefined }));
         expect(networkOf(index).effectiveRouteTable(subnet(index, "private-a"))).to.equal(
