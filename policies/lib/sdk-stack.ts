@@ -371,9 +371,11 @@ export function installSharedStackResources(
     sdk.server.serve = (name, version, level, args, initial) => {
         const Server = sdk.grpc.Server;
         const addService = Server.prototype.addService;
+        let patched = false;
         Server.prototype.addService = function (service: unknown, impl: Record<string, Handler>) {
             if (service === sdk.analyzerrpc.AnalyzerService) {
                 patchAnalyzerService(impl, name, version, level, args.policies ?? [], sdk);
+                patched = true;
             }
             return addService.call(this, service, impl);
         };
@@ -381,6 +383,11 @@ export function installSharedStackResources(
             serve(name, version, level, args, initial);
         } finally {
             Server.prototype.addService = addService;
+        }
+        // The SDK registered its service through another gRPC or protobuf copy than the ones
+        // resolved here: the pack runs unpatched (correct, only slower), unless patches are required.
+        if (!patched && mode === "require") {
+            throw new Error("SECURE_WEB_APP_POLICY_SDK_PATCHES=require, but the analyzer service was not patched");
         }
     };
     installed = { server: sdk.server, serve };
