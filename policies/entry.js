@@ -22,7 +22,10 @@ if (stale !== undefined) {
             "and try again: a pack never enforces rules older than its sources.",
     );
 }
-// Before the pack: one deserialization per resource per call instead of one per policy, only
-// on the @pulumi/policy build it was verified against (lib/sdk-memo.ts).
+// Before the pack, and only on the @pulumi/policy build they were verified against
+// (lib/sdk-guard.ts): one deserialization per resource per call instead of one per policy
+// (lib/sdk-memo.ts), one resource list per AnalyzeStack call instead of one per stack policy
+// (lib/sdk-stack.ts).
 require(`./${OUT}/lib/sdk-memo.js`).installDeserializationMemo();
+require(`./${OUT}/lib/sdk-stack.js`).installSharedStackResources();
 require(`./${OUT}/index.js`);

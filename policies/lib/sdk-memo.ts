@@ -22,50 +22,14 @@
  * unwrapped (proxy.js, its non-configurable, non-writable branch), which changes nothing for a
  * check that reads the unwrapped props, as all of this pack's do.
  *
- * Patching the SDK is guarded: the memo installs only when @pulumi/policy is exactly the build
- * it was verified against (its version and the sha256 of the three files read above); any other
- * build runs unpatched. test/policies/lib/sdk-memo.spec.ts fails when the installed SDK differs
- * from VERIFIED (re-read server.js and proxy.js then, and update VERIFIED), and checks that
- * patched and unpatched packs give identical reports. SECURE_WEB_APP_POLICY_SDK_MEMO=off disables
- * the memo; `=require` makes a pack that cannot install it fail to start (for that test).
+ * Patching the SDK is guarded (lib/sdk-guard.ts): the memo installs only when @pulumi/policy is
+ * exactly the build it was verified against; any other build runs unpatched.
  */
-import * as crypto from "crypto";
-import * as fs from "fs";
-import * as path from "path";
-
-/** The @pulumi/policy build whose call sites the memo was checked against. */
-export const VERIFIED = {
-    version: "v1.21.0",
-    files: {
-        "server.js": "0aa32052092307cc6ed5ba39971f393e21876d91f7b24fca2aee90dc3dabd3a1",
-        "deserialize.js": "ec5892b72e40c243b5344c58a0f50133f8606722ec1d3ca1f50a91f03cd38518",
-        "proxy.js": "acb6af8c92ddd4cb34796ec8d210667bea931c76eacd449bb1b8858308393e21",
-    } as Record<string, string>,
-};
-
-export type Fingerprint = typeof VERIFIED;
+import { checkSdk, Fingerprint, PatchMode, patchMode, sdkModule, VERIFIED } from "./sdk-guard";
 
 type Deserialize = (struct: unknown, proxySecrets: boolean) => Record<string, unknown>;
 interface DeserializeModule {
     deserializeProperties: Deserialize;
-}
-
-/** The pack's own copy of @pulumi/policy (the one its PolicyPack and gRPC server use). */
-function sdkDir(): string {
-    return path.dirname(require.resolve("@pulumi/policy/package.json"));
-}
-
-/** Version and file hashes of the installed @pulumi/policy. */
-export function sdkFingerprint(): Fingerprint {
-    const dir = sdkDir();
-    const files: Record<string, string> = {};
-    for (const f of Object.keys(VERIFIED.files)) {
-        files[f] = crypto
-            .createHash("sha256")
-            .update(fs.readFileSync(path.join(dir, f)))
-            .digest("hex");
-    }
-    return { version: JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).version, files };
 }
 
 /**
@@ -110,23 +74,12 @@ let installed: { module: DeserializeModule; original: Deserialize } | undefined;
  */
 export function installDeserializationMemo(
     expected: Fingerprint = VERIFIED,
-    mode = process.env.SECURE_WEB_APP_POLICY_SDK_MEMO ?? "",
+    mode: PatchMode = patchMode(),
 ): "installed" | "disabled" | "unverified SDK" {
-    if (mode === "off") return "disabled";
-    if (installed) return "installed";
-    const now = sdkFingerprint();
-    const same =
-        now.version === expected.version &&
-        Object.keys(expected.files).every((f) => now.files[f] === expected.files[f]);
-    if (!same) {
-        if (mode === "require") {
-            throw new Error(
-                `SECURE_WEB_APP_POLICY_SDK_MEMO=require, but @pulumi/policy ${now.version} is not the verified ${expected.version} build`,
-            );
-        }
-        return "unverified SDK";
-    }
-    const module: DeserializeModule = require(path.join(sdkDir(), "deserialize.js"));
+    if (installed && mode !== "off") return "installed";
+    const verdict = checkSdk("the deserialization memo", expected, mode);
+    if (verdict !== "install") return verdict;
+    const module = sdkModule<DeserializeModule>("deserialize.js");
     const original = module.deserializeProperties;
     module.deserializeProperties = memoised(original);
     installed = { module, original };

@@ -1,0 +1,402 @@
+/**
+ * One resource list per AnalyzeStack call, shared by every stack policy, instead of one per policy.
+ *
+ * @pulumi/policy 1.21 (server.js, makeAnalyzeStackRpcFun) builds, for EACH stack policy, its own
+ * object for every resource of the stack: a props proxy, options, provider, dependencies and
+ * property dependencies resolved to objects, two closures. With this pack's 42 stack policies
+ * over 10,000 resources that is 420,000 objects per call, and building and collecting them was
+ * most of the pack's AnalyzeStack time (profiled; README "Performance"). The SDK's handler is
+ * local to server.js, out of reach of a patch of an exported function, so this module replaces
+ * the AnalyzeStack implementation the SDK hands to gRPC: `serve` (exported, and called through
+ * the module object by policy.js's PolicyPack) is wrapped so that, while it registers the
+ * analyzer service, `analyzeStack` becomes `sharedAnalyzeStack` below, and `configure` and
+ * `configureStack` also record what the SDK's module-private state holds (the policy config and
+ * the stack tags), which the handler needs. Every other method stays the SDK's own.
+ *
+ * `sharedAnalyzeStack` mirrors makeAnalyzeStackRpcFun line for line (server.js of the verified
+ * build: the enforcement level from config, then the policy's, then the pack's; "remediate"
+ * reported as "mandatory"; the type fast path; an unknown value read during preview reported as
+ * an advisory "can't run ..."; notApplicable; any other throw failing the call), with one
+ * difference: the resources are built once, on the first stack policy that runs, and the same
+ * array is handed to every later one. The objects are frozen, so a policy that wrote into a
+ * resource would throw (a finding naming the error) instead of changing what the next policy
+ * reads; this pack's rules only read (lib/rule.ts), like the props that lib/sdk-memo.ts shares.
+ *
+ * Guarded by lib/sdk-guard.ts (the exact SDK build, including server.js, policy.js and
+ * protoutil.js whose code is mirrored or called here); test/policies/lib/sdk-patches.spec.ts
+ * checks that patched and unpatched packs give identical reports.
+ */
+import { checkSdk, Fingerprint, PatchMode, patchMode, sdkDir, sdkModule, VERIFIED } from "./sdk-guard";
+
+type Level = "advisory" | "mandatory" | "remediate" | "disabled";
+type Callback = (err: unknown, resp?: unknown) => void;
+type Handler = (call: { request: any }, callback: Callback) => unknown;
+type Serve = (name: string, version: string, level: Level, args: { policies?: any[] }, initial?: unknown) => void;
+
+interface Sdk {
+    server: { serve: Serve };
+    policy: { isStackPolicy(p: unknown): boolean; getPulumiType(o: unknown): string | undefined };
+    protoutil: {
+        asGrpcError(e: unknown, message?: string): Error;
+        convertEnforcementLevel(el: number): Level;
+        makeAnalyzeResponse(ds: unknown[], notApplicable: unknown[] | undefined): unknown;
+    };
+    proxy: { unknownCheckingProxy(o: unknown): any; UnknownValueError: new (...a: any[]) => Error };
+    deserialize: { deserializeProperties(struct: unknown, proxySecrets: boolean): Record<string, unknown> };
+    analyzerproto: any;
+    analyzerrpc: any;
+    grpc: any;
+}
+
+function loadSdk(): Sdk {
+    // The protobuf classes and gRPC must be the copies the SDK itself loads.
+    const fromSdk = (id: string) => require(require.resolve(id, { paths: [sdkDir()] }));
+    return {
+        server: sdkModule("server.js"),
+        policy: sdkModule("policy.js"),
+        protoutil: sdkModule("protoutil.js"),
+        proxy: sdkModule("proxy.js"),
+        deserialize: sdkModule("deserialize.js"),
+        analyzerproto: fromSdk("@pulumi/pulumi/proto/analyzer_pb"),
+        analyzerrpc: fromSdk("@pulumi/pulumi/proto/analyzer_grpc_pb"),
+        grpc: fromSdk("@grpc/grpc-js"),
+    };
+}
+
+/** What the SDK keeps in module-private variables, recorded as its configure calls set them. */
+interface ServedState {
+    config: Record<string, Record<string, unknown>>;
+    stackTags: ReadonlyMap<string, string>;
+}
+
+/** server.js freezeMap: a read-only view of the stack tags. */
+function freezeMap<K, V>(map: Map<K, V>): ReadonlyMap<K, V> {
+    return Object.freeze({
+        entries: map.entries.bind(map),
+        forEach: map.forEach.bind(map),
+        get: map.get.bind(map),
+        has: map.has.bind(map),
+        keys: map.keys.bind(map),
+        size: map.size,
+        values: map.values.bind(map),
+        [Symbol.iterator]: map[Symbol.iterator].bind(map),
+    }) as unknown as ReadonlyMap<K, V>;
+}
+
+class NotApplicableError extends Error {
+    constructor(readonly reason?: string) {
+        super(reason ?? "Policy does not apply");
+    }
+}
+
+function throwNotApplicable(reason?: string): never {
+    throw new NotApplicableError(reason);
+}
+
+/** server.js makeGetConfigFun: the policy's config without its enforcement level. */
+function getConfigOf(state: ServedState, policyName: string) {
+    return () => {
+        const c = state.config[policyName];
+        if (!c) return {};
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars
+        const { enforcementLevel, ...properties } = c;
+        return properties;
+    };
+}
+
+/** server.js pushNotApplicable. */
+function pushNotApplicable(sdk: Sdk, list: unknown[] | undefined, policyName: string, reason?: string): unknown[] {
+    const na = new sdk.analyzerproto.PolicyNotApplicable();
+    na.setPolicyName(policyName);
+    if (reason) na.setReason(reason);
+    (list ??= []).push(na);
+    return list;
+}
+
+/** server.js makeReportViolationFun. */
+function reportViolationFor(
+    p: any,
+    packName: string,
+    packVersion: string,
+    enforcementLevel: Level,
+    ds: Record<string, unknown>[],
+) {
+    const { name: policyName, description, severity } = p;
+    return (message?: unknown, urn?: string) => {
+        if (typeof message === "object" && message !== null) {
+            const info = message as Record<string, any>;
+            ds.push({
+                policyName: info.name || policyName,
+                policyPackName: packName,
+                policyPackVersion: packVersion,
+                message: info.message || info.description || description,
+                urn: info.urn,
+                description: info.description || description,
+                enforcementLevel: info.enforcementLevel || enforcementLevel,
+                severity: info.severity || severity,
+            });
+            return;
+        }
+        let violationMessage = description;
+        if (message) violationMessage += `\n${message}`;
+        ds.push({
+            policyName,
+            policyPackName: packName,
+            policyPackVersion: packVersion,
+            message: violationMessage,
+            urn,
+            description,
+            enforcementLevel,
+            severity,
+        });
+    };
+}
+
+/** server.js getResourceOptions and getCustomTimeouts. */
+function optionsOf(r: any): Record<string, unknown> {
+    const opts = r.getOptions();
+    if (!opts) {
+        throw new Error(
+            "A more recent version of the Pulumi CLI is required. " +
+                "To upgrade, see https://www.pulumi.com/docs/get-started/install/",
+        );
+    }
+    const timeouts = opts.getCustomtimeouts();
+    const result: Record<string, unknown> = {
+        protect: opts.getProtect(),
+        ignoreChanges: opts.getIgnorechangesList(),
+        aliases: opts.getAliasesList(),
+        customTimeouts: {
+            createSeconds: timeouts?.getCreate() ?? 0.0,
+            updateSeconds: timeouts?.getUpdate() ?? 0.0,
+            deleteSeconds: timeouts?.getDelete() ?? 0.0,
+        },
+        additionalSecretOutputs: opts.getAdditionalsecretoutputsList(),
+    };
+    if (opts.getDeletebeforereplacedefined()) result.deleteBeforeReplace = opts.getDeletebeforereplace();
+    if (opts.getParent()) result.parent = opts.getParent();
+    return result;
+}
+
+/** server.js getProviderResource. */
+function providerOf(sdk: Sdk, r: any): Record<string, unknown> | undefined {
+    const prov = r.getProvider();
+    if (!prov) return undefined;
+    const props = sdk.proxy.unknownCheckingProxy(sdk.deserialize.deserializeProperties(prov.getProperties(), false));
+    return { type: prov.getType(), props, urn: prov.getUrn(), name: prov.getName() };
+}
+
+/** server.js isTypeOf. */
+function isTypeOf(sdk: Sdk, type: string, resourceClass: any): boolean {
+    const pulumiType = sdk.policy.getPulumiType(resourceClass);
+    if (pulumiType) return type === pulumiType;
+    const isInstance = resourceClass.isInstance;
+    return !!isInstance && typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
+}
+
+/**
+ * The resources of an AnalyzeStack request as server.js builds them for a stack policy (its
+ * loop over `resources`, then parents and dependencies resolved to the objects), frozen.
+ */
+export function buildStackResources(sdk: Sdk, resources: any[]): readonly Record<string, any>[] {
+    const intermediates = resources.map((r) => {
+        const type: string = r.getType();
+        const props = sdk.proxy.unknownCheckingProxy(sdk.deserialize.deserializeProperties(r.getProperties(), false));
+        const resource: Record<string, any> = {
+            type,
+            props,
+            urn: r.getUrn(),
+            name: r.getName(),
+            opts: optionsOf(r),
+            dependencies: [],
+            propertyDependencies: {},
+            isType: (resourceClass: unknown) => isTypeOf(sdk, type, resourceClass),
+            asType: (resourceClass: unknown) => (isTypeOf(sdk, type, resourceClass) ? props : undefined),
+        };
+        const provider = providerOf(sdk, r);
+        if (provider) resource.provider = provider;
+        const propertyDependencies: Record<string, string[]> = {};
+        const map = r.getPropertydependenciesMap();
+        if (map) for (const [k, v] of map.entries()) propertyDependencies[k] = v.getUrnsList();
+        return { resource, parent: r.getParent(), dependencies: r.getDependenciesList(), propertyDependencies };
+    });
+    const byUrn = new Map<string, Record<string, any>>();
+    for (const i of intermediates) byUrn.set(i.resource.urn, i.resource);
+    const resolve = (urns: string[]) => urns.map((d) => byUrn.get(d)).filter((d) => d);
+    for (const i of intermediates) {
+        if (i.parent) {
+            const parent = byUrn.get(i.parent);
+            if (parent) i.resource.parent = parent;
+        }
+        i.resource.dependencies = resolve(i.dependencies);
+        for (const k of Object.keys(i.propertyDependencies)) {
+            i.resource.propertyDependencies[k] = resolve(i.propertyDependencies[k]!);
+        }
+    }
+    for (const { resource } of intermediates) {
+        Object.freeze(resource.opts);
+        Object.freeze(resource.dependencies);
+        Object.freeze(resource.propertyDependencies);
+        Object.freeze(resource);
+    }
+    return Object.freeze(intermediates.map((i) => i.resource));
+}
+
+/** makeAnalyzeStackRpcFun of server.js, with the resources built once per call. */
+function sharedAnalyzeStack(
+    sdk: Sdk,
+    state: ServedState,
+    packName: string,
+    packVersion: string,
+    packLevel: Level,
+    policies: any[],
+): Handler {
+    return async (call, callback) => {
+        const resources: any[] = call.request.getResourcesList();
+        const ds: Record<string, unknown>[] = [];
+        let notApplicable: unknown[] | undefined;
+        let built: readonly Record<string, any>[] | undefined;
+        try {
+            for (const p of policies) {
+                let level: Level = state.config[p.name]?.enforcementLevel || p.enforcementLevel || packLevel;
+                if (level === "disabled" || !sdk.policy.isStackPolicy(p)) continue;
+                // Stack policies cannot be remediated, so treat the level as mandatory.
+                if (level === "remediate") level = "mandatory";
+                const pulumiType = sdk.policy.getPulumiType(p.validateStack);
+                if (pulumiType && !resources.some((r) => r.getType() === pulumiType)) {
+                    const reason = `Policy only applies to resources of type '${pulumiType}'`;
+                    notApplicable = pushNotApplicable(sdk, notApplicable, p.name, reason);
+                    continue;
+                }
+                const reportViolation = reportViolationFor(p, packName, packVersion, level, ds);
+                try {
+                    built ??= buildStackResources(sdk, resources);
+                    const args = {
+                        resources: built,
+                        getConfig: getConfigOf(state, p.name),
+                        stackTags: state.stackTags,
+                        notApplicable: throwNotApplicable,
+                    };
+                    await Promise.resolve(p.validateStack(args, reportViolation));
+                } catch (e) {
+                    const policyFrom = `policy '${p.name}' from policy pack '${packName}@v${packVersion}'`;
+                    if (e instanceof sdk.proxy.UnknownValueError) {
+                        // eslint-disable-next-line @typescript-eslint/no-unused-vars
+                        const { validateStack, name, ...diag } = p;
+                        ds.push({
+                            policyName: name,
+                            policyPackName: packName,
+                            policyPackVersion: packVersion,
+                            message: `can't run ${policyFrom} during preview: ${e.message}`,
+                            ...diag,
+                            enforcementLevel: "advisory",
+                        });
+                    } else if (e instanceof NotApplicableError) {
+                        notApplicable = pushNotApplicable(sdk, notApplicable, p.name, e.reason);
+                    } else {
+                        throw sdk.protoutil.asGrpcError(e, `Error validating resource with ${policyFrom}`);
+                    }
+                }
+            }
+        } catch (err) {
+            callback(err, undefined);
+            return;
+        }
+        callback(undefined, sdk.protoutil.makeAnalyzeResponse(ds, notApplicable));
+    };
+}
+
+/** The SDK's `configure` and `configureStack`, also recording what they set into `state`. */
+function recordingConfigure(sdk: Sdk, state: ServedState, impl: Record<string, Handler>): void {
+    const configure = impl.configure!;
+    impl.configure = (call, callback) => {
+        try {
+            const config: ServedState["config"] = {};
+            for (const [k, v] of call.request.getPolicyconfigMap().entries()) {
+                const props = v.getProperties().toJavaScript();
+                props.enforcementLevel = sdk.protoutil.convertEnforcementLevel(v.getEnforcementlevel());
+                config[k] = props;
+            }
+            state.config = config;
+        } catch {
+            // The SDK's own handler fails the same way and answers the error; its state is unchanged too.
+        }
+        return configure(call, callback);
+    };
+    const configureStack = impl.configureStack!;
+    impl.configureStack = (call, callback) => {
+        try {
+            const map = new Map<string, string>();
+            call.request.getTagsMap().forEach((v: string, k: string) => map.set(k, v));
+            state.stackTags = freezeMap(map);
+        } catch {
+            // As above: the SDK answers the error and keeps its tags.
+        }
+        return configureStack(call, callback);
+    };
+}
+
+/**
+ * What the wrapped `serve` does to the analyzer service's implementation before gRPC gets it:
+ * `configure` and `configureStack` also record their state, `analyzeStack` is the shared one.
+ */
+export function patchAnalyzerService(
+    impl: Record<string, Handler>,
+    packName: string,
+    packVersion: string,
+    packLevel: Level,
+    policies: any[],
+    sdk: Sdk = loadSdk(),
+): void {
+    const state: ServedState = { config: {}, stackTags: freezeMap(new Map()) };
+    recordingConfigure(sdk, state, impl);
+    impl.analyzeStack = sharedAnalyzeStack(sdk, state, packName, packVersion, packLevel, policies);
+}
+
+let installed: { server: Sdk["server"]; serve: Serve } | undefined;
+
+/**
+ * Wraps the SDK's `serve` so that the pack's gRPC server answers AnalyzeStack with
+ * `sharedAnalyzeStack`, when the SDK is the verified build. Call before the PolicyPack is built.
+ */
+export function installSharedStackResources(
+    expected: Fingerprint = VERIFIED,
+    mode: PatchMode = patchMode(),
+): "installed" | "disabled" | "unverified SDK" {
+    if (installed && mode !== "off") return "installed";
+    const verdict = checkSdk("the shared AnalyzeStack resources", expected, mode);
+    if (verdict !== "install") return verdict;
+    const sdk = loadSdk();
+    const serve = sdk.server.serve;
+    sdk.server.serve = (name, version, level, args, initial) => {
+        const Server = sdk.grpc.Server;
+        const addService = Server.prototype.addService;
+        let patched = false;
+        Server.prototype.addService = function (service: unknown, impl: Record<string, Handler>) {
+            if (service === sdk.analyzerrpc.AnalyzerService) {
+                patchAnalyzerService(impl, name, version, level, args.policies ?? [], sdk);
+                patched = true;
+            }
+            return addService.call(this, service, impl);
+        };
+        try {
+            serve(name, version, level, args, initial);
+        } finally {
+            Server.prototype.addService = addService;
+        }
+        // The SDK registered its service through another gRPC or protobuf copy than the ones
+        // resolved here: the pack runs unpatched (correct, only slower), unless patches are required.
+        if (!patched && mode === "require") {
+            throw new Error("SECURE_WEB_APP_POLICY_SDK_PATCHES=require, but the analyzer service was not patched");
+        }
+    };
+    installed = { server: sdk.server, serve };
+    return "installed";
+}
+
+/** Puts the SDK's own `serve` back (tests). */
+export function uninstallSharedStackResources(): void {
+    if (!installed) return;
+    installed.server.serve = installed.serve;
+    installed = undefined;
+}
