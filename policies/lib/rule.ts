@@ -416,11 +416,13 @@ export function stackView(resources: StackResource[]): StackView {
 /**
  * One StackView per AnalyzeStack call, shared by every stack rule of that call.
  *
- * Why: @pulumi/policy hands each stack policy its own freshly deserialized copy of every
- * resource, so a view built per policy (plain resources, then the StackIndex and the
- * facts memoised per index: network, endpoints, alarms) is rebuilt by each of the ~25 stack
- * rules; on a stack of 10,000 resources that was about a seventh of AnalyzeStack (measured,
- * tools/gate/bench.ts).
+ * Why: @pulumi/policy hands each stack policy its own object for every resource, so a view
+ * built per policy (plain resources, then the StackIndex and the facts memoised per index:
+ * network, endpoints, alarms) is rebuilt by each of the stack rules; on a stack of 10,000
+ * resources that was about a seventh of AnalyzeStack (measured, tools/gate/bench.ts). On the
+ * SDK build lib/sdk-stack.ts was verified against, every stack policy gets the same list, and
+ * this cache is what spares the rules their own view; on any other build it also spares the
+ * rebuilding described here.
  *
  * Why it is exact: the key is an object that belongs to ONE request message. The SDK builds
  * each resource's `opts.aliases` with the protobuf getter, which returns the array stored in
