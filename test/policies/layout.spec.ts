@@ -131,7 +131,6 @@ const AWAITING_SPLIT = new Set([
     "tools/gate/analyzer.ts start",
     "tools/gate/bench/generate.ts routing",
     "tools/gate/bench/realistic.ts noiseRecords",
-    "tools/gate/cli.ts parseArgs",
     "tools/gate/engine.ts loadProgramConfig",
     "tools/gate/policy-config.ts validateJsonSchema",
     "tools/gate/program-loader.ts planProgram",
