@@ -129,8 +129,6 @@ function oversizedFunctions(file: string, root = ROOT): { key: string; lines: nu
 const AWAITING_SPLIT = new Set([
     "policies/rules/ec2.ts check",
     "tools/gate/analyzer.ts start",
-    "tools/gate/bench/generate.ts routing",
-    "tools/gate/bench/realistic.ts noiseRecords",
     "tools/gate/engine.ts loadProgramConfig",
     "tools/gate/policy-config.ts validateJsonSchema",
     "tools/gate/program-loader.ts planProgram",
