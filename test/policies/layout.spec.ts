@@ -130,7 +130,6 @@ const AWAITING_SPLIT = new Set([
     "policies/rules/ec2.ts check",
     "tools/gate/analyzer.ts start",
     "tools/gate/engine.ts loadProgramConfig",
-    "tools/gate/policy-config.ts validateJsonSchema",
     "tools/gate/program-loader.ts planProgram",
     "tools/gate/report/text.ts renderText",
 ]);
