@@ -131,7 +131,6 @@ const AWAITING_SPLIT = new Set([
     "tools/gate/analyzer.ts start",
     "tools/gate/engine.ts loadProgramConfig",
     "tools/gate/program-loader.ts planProgram",
-    "tools/gate/report/text.ts renderText",
 ]);
 
 describe("function size", () => {
