@@ -106,6 +106,109 @@ function physicalName(type: string, name: string, inputs: Record<string, unknown
     return type.startsWith("aws:s3/") ? raw.toLowerCase() : raw;
 }
 
+/** What an ARN is built from: the type, where and whose it is, and the names the provider gave it. */
+interface ArnParts {
+    type: string;
+    /** The type token's kind ("Role", "Function"). */
+    kind: string;
+    region: string;
+    id: string;
+    /** The physical name, else the id. */
+    name: string;
+    inputs: Record<string, unknown>;
+}
+
+type ArnBuilder = (r: ArnParts) => string | undefined;
+
+/** One builder per kind of a service; a kind not listed gets none here (genericArn's instead). */
+function byKind(builders: Record<string, (r: ArnParts) => string>): ArnBuilder {
+    return (r) => (Object.hasOwn(builders, r.kind) ? builders[r.kind]!(r) : undefined);
+}
+
+/** EC2's resource-type segment of an ARN, per kind (ids, not names, follow it). */
+const EC2_ARN_SEGMENT: Record<string, string> = {
+    Vpc: "vpc",
+    Subnet: "subnet",
+    SecurityGroup: "security-group",
+    RouteTable: "route-table",
+    InternetGateway: "internet-gateway",
+    NatGateway: "natgateway",
+    VpcEndpoint: "vpc-endpoint",
+    FlowLog: "vpc-flow-log",
+    DefaultSecurityGroup: "security-group",
+    DefaultRouteTable: "route-table",
+};
+
+/** Elastic Load Balancing's ARNs, the same for the `lb` and `alb` modules. */
+const elbArn = (segment: string) => (r: ArnParts) =>
+    `arn:aws:elasticloadbalancing:${r.region}:${ACCOUNT_ID}:${segment}/${r.name}/${stableHex(r.id, 16)}`;
+const ELB_ARNS = byKind({
+    LoadBalancer: elbArn("loadbalancer/app"),
+    TargetGroup: elbArn("targetgroup"),
+    Listener: elbArn("listener/app"),
+});
+
+/**
+ * ARNs in the format each service documents, per module of the type token (a data table: one
+ * entry per service modelled). A type it gives none gets genericArn's.
+ */
+const ARN_BY_SERVICE: Record<string, ArnBuilder> = {
+    // Only the bucket itself has an ARN of its own (not its policy, ACL or other parts).
+    s3: (r) => (r.kind.startsWith("Bucket") && NAME_PROPERTY[r.type] ? `arn:aws:s3:::${r.name}` : undefined),
+    iam: byKind({
+        Role: (r) => `arn:aws:iam::${ACCOUNT_ID}:role/${r.name}`,
+        Policy: (r) => `arn:aws:iam::${ACCOUNT_ID}:policy/${r.name}`,
+        User: (r) => `arn:aws:iam::${ACCOUNT_ID}:user/${r.name}`,
+        Group: (r) => `arn:aws:iam::${ACCOUNT_ID}:group/${r.name}`,
+    }),
+    lambda: byKind({ Function: (r) => `arn:aws:lambda:${r.region}:${ACCOUNT_ID}:function:${r.name}` }),
+    dynamodb: byKind({ Table: (r) => `arn:aws:dynamodb:${r.region}:${ACCOUNT_ID}:table/${r.name}` }),
+    kinesis: byKind({ Stream: (r) => `arn:aws:kinesis:${r.region}:${ACCOUNT_ID}:stream/${r.name}` }),
+    sns: byKind({ Topic: (r) => `arn:aws:sns:${r.region}:${ACCOUNT_ID}:${r.name}` }),
+    sqs: byKind({ Queue: (r) => `arn:aws:sqs:${r.region}:${ACCOUNT_ID}:${r.name}` }),
+    kms: byKind({
+        Key: (r) => `arn:aws:kms:${r.region}:${ACCOUNT_ID}:key/${r.id}`,
+        Alias: (r) => `arn:aws:kms:${r.region}:${ACCOUNT_ID}:${r.name}`,
+    }),
+    cloudwatch: byKind({
+        LogGroup: (r) => `arn:aws:logs:${r.region}:${ACCOUNT_ID}:log-group:${r.name}`,
+        MetricAlarm: (r) => `arn:aws:cloudwatch:${r.region}:${ACCOUNT_ID}:alarm:${r.name}`,
+    }),
+    ec2: (r) => {
+        const segment = EC2_ARN_SEGMENT[r.kind];
+        return segment ? `arn:aws:ec2:${r.region}:${ACCOUNT_ID}:${segment}/${r.id}` : undefined;
+    },
+    apigateway: byKind({
+        RestApi: (r) => `arn:aws:apigateway:${r.region}::/restapis/${r.id}`,
+        Stage: (r) => {
+            const api = typeof r.inputs.restApi === "string" ? r.inputs.restApi : "api";
+            return `arn:aws:apigateway:${r.region}::/restapis/${api}/stages/${String(r.inputs.stageName ?? r.id)}`;
+        },
+    }),
+    cloudfront: byKind({
+        Distribution: (r) => `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${r.id}`,
+        OriginAccessControl: (r) => `arn:aws:cloudfront::${ACCOUNT_ID}:origin-access-control/${r.id}`,
+    }),
+    wafv2: byKind({
+        // A CloudFront-scope web ACL is global and lives in us-east-1, whatever the stack's region.
+        WebAcl: (r) =>
+            r.inputs.scope === "CLOUDFRONT"
+                ? `arn:aws:wafv2:us-east-1:${ACCOUNT_ID}:global/webacl/${r.name}/${r.id}`
+                : `arn:aws:wafv2:${r.region}:${ACCOUNT_ID}:regional/webacl/${r.name}/${r.id}`,
+    }),
+    secretsmanager: byKind({
+        // Secrets Manager appends six random characters to the secret's name.
+        Secret: (r) => `arn:aws:secretsmanager:${r.region}:${ACCOUNT_ID}:secret:${r.name}-${r.id.slice(0, 6)}`,
+    }),
+    apigatewayv2: byKind({ Api: (r) => `arn:aws:apigateway:${r.region}::/apis/${r.id}` }),
+    acm: byKind({ Certificate: (r) => `arn:aws:acm:${r.region}:${ACCOUNT_ID}:certificate/${r.id}` }),
+    route53: byKind({ Zone: (r) => `arn:aws:route53:::hostedzone/${r.id}` }),
+    lb: ELB_ARNS,
+    alb: ELB_ARNS,
+    sfn: byKind({ StateMachine: (r) => `arn:aws:states:${r.region}:${ACCOUNT_ID}:stateMachine:${r.name}` }),
+    ecs: (r) => `arn:aws:ecs:${r.region}:${ACCOUNT_ID}:${r.kind.charAt(0).toLowerCase() + r.kind.slice(1)}/${r.name}`,
+};
+
 function arnFor(
     type: string,
     region: string,
@@ -114,97 +217,8 @@ function arnFor(
     inputs: Record<string, unknown>,
 ): string | undefined {
     const { module: svc, kind } = splitType(type);
-    const acct = ACCOUNT_ID;
-    const n = physical ?? id;
-    switch (svc) {
-        case "s3":
-            return kind.startsWith("Bucket") && NAME_PROPERTY[type] ? `arn:aws:s3:::${n}` : undefined;
-        case "iam":
-            if (kind === "Role") return `arn:aws:iam::${acct}:role/${n}`;
-            if (kind === "Policy") return `arn:aws:iam::${acct}:policy/${n}`;
-            if (kind === "User") return `arn:aws:iam::${acct}:user/${n}`;
-            if (kind === "Group") return `arn:aws:iam::${acct}:group/${n}`;
-            return undefined;
-        case "lambda":
-            return kind === "Function" ? `arn:aws:lambda:${region}:${acct}:function:${n}` : undefined;
-        case "dynamodb":
-            return kind === "Table" ? `arn:aws:dynamodb:${region}:${acct}:table/${n}` : undefined;
-        case "kinesis":
-            return kind === "Stream" ? `arn:aws:kinesis:${region}:${acct}:stream/${n}` : undefined;
-        case "sns":
-            return kind === "Topic" ? `arn:aws:sns:${region}:${acct}:${n}` : undefined;
-        case "sqs":
-            return kind === "Queue" ? `arn:aws:sqs:${region}:${acct}:${n}` : undefined;
-        case "kms":
-            if (kind === "Key") return `arn:aws:kms:${region}:${acct}:key/${id}`;
-            if (kind === "Alias") return `arn:aws:kms:${region}:${acct}:${n}`;
-            return undefined;
-        case "cloudwatch":
-            if (kind === "LogGroup") return `arn:aws:logs:${region}:${acct}:log-group:${n}`;
-            if (kind === "MetricAlarm") return `arn:aws:cloudwatch:${region}:${acct}:alarm:${n}`;
-            return undefined;
-        case "ec2": {
-            const resourceType: Record<string, string> = {
-                Vpc: "vpc",
-                Subnet: "subnet",
-                SecurityGroup: "security-group",
-                RouteTable: "route-table",
-                InternetGateway: "internet-gateway",
-                NatGateway: "natgateway",
-                VpcEndpoint: "vpc-endpoint",
-                FlowLog: "vpc-flow-log",
-                DefaultSecurityGroup: "security-group",
-                DefaultRouteTable: "route-table",
-            };
-            const rt = resourceType[kind];
-            return rt ? `arn:aws:ec2:${region}:${acct}:${rt}/${id}` : undefined;
-        }
-        case "apigateway":
-            if (kind === "RestApi") return `arn:aws:apigateway:${region}::/restapis/${id}`;
-            if (kind === "Stage") {
-                const api = typeof inputs.restApi === "string" ? inputs.restApi : "api";
-                return `arn:aws:apigateway:${region}::/restapis/${api}/stages/${String(inputs.stageName ?? id)}`;
-            }
-            return undefined;
-        case "cloudfront":
-            if (kind === "Distribution") return `arn:aws:cloudfront::${acct}:distribution/${id}`;
-            if (kind === "OriginAccessControl") return `arn:aws:cloudfront::${acct}:origin-access-control/${id}`;
-            return undefined;
-        case "wafv2":
-            if (kind === "WebAcl") {
-                const scope = inputs.scope === "CLOUDFRONT" ? "global" : "regional";
-                const r = scope === "global" ? "us-east-1" : region;
-                return `arn:aws:wafv2:${r}:${acct}:${scope}/webacl/${n}/${id}`;
-            }
-            return undefined;
-        case "secretsmanager":
-            return kind === "Secret"
-                ? `arn:aws:secretsmanager:${region}:${acct}:secret:${n}-${id.slice(0, 6)}`
-                : undefined;
-        case "apigatewayv2":
-            return kind === "Api" ? `arn:aws:apigateway:${region}::/apis/${id}` : undefined;
-        case "acm":
-            return kind === "Certificate" ? `arn:aws:acm:${region}:${acct}:certificate/${id}` : undefined;
-        case "route53":
-            return kind === "Zone" ? `arn:aws:route53:::hostedzone/${id}` : undefined;
-        case "lb":
-        case "alb": {
-            const lbKind: Record<string, string> = {
-                LoadBalancer: "loadbalancer/app",
-                TargetGroup: "targetgroup",
-                Listener: "listener/app",
-            };
-            return lbKind[kind]
-                ? `arn:aws:elasticloadbalancing:${region}:${acct}:${lbKind[kind]}/${n}/${stableHex(id, 16)}`
-                : undefined;
-        }
-        case "sfn":
-            return kind === "StateMachine" ? `arn:aws:states:${region}:${acct}:stateMachine:${n}` : undefined;
-        case "ecs":
-            return `arn:aws:ecs:${region}:${acct}:${kind.charAt(0).toLowerCase() + kind.slice(1)}/${n}`;
-        default:
-            return undefined;
-    }
+    if (!Object.hasOwn(ARN_BY_SERVICE, svc)) return undefined;
+    return ARN_BY_SERVICE[svc]!({ type, kind, region, id, name: physical ?? id, inputs });
 }
 
 /**

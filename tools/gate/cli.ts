@@ -45,6 +45,51 @@ export interface CliOptions extends GateOptions {
 
 const usageFix = "Run `npm run gate -- --help` for the flags.";
 
+/** What a flag does to the options; a flag that takes a value reads it with `value()`. */
+type FlagHandler = (opts: CliOptions, value: () => string) => void;
+
+/** The value of one of a closed set of choices, or a GateError naming the choices. */
+function oneOf<T extends string>(flag: string, choices: readonly T[], given: string, listed: string): T {
+    if (!(choices as readonly string[]).includes(given)) {
+        throw new GateError(`${flag} must be ${listed}, not "${given}"`, usageFix);
+    }
+    return given as T;
+}
+
+/** Every flag the gate accepts (a data table: one entry per flag, as USAGE lists them). */
+const FLAGS: Record<string, FlagHandler> = {
+    "--help": (o) => (o.help = true),
+    "-h": (o) => (o.help = true),
+    "--program": (o, value) => (o.program = value()),
+    "--stack": (o, value) => (o.stack = value()),
+    "--stack-export": (o, value) => (o.stackExport = value()),
+    "--config": (o, value) => {
+        const kv = value();
+        const at = kv.indexOf("=");
+        if (at <= 0) throw new GateError(`--config needs KEY=VALUE, not "${kv}"`, usageFix);
+        o.config = { ...o.config, [kv.slice(0, at)]: kv.slice(at + 1) };
+    },
+    "--policy-pack": (o, value) => o.policyPacks.push(value()),
+    "--policy-pack-config": (o, value) => o.policyPackConfigs.push(value()),
+    "--output": (o, value) => (o.output = value()),
+    "--baseline": (o, value) => (o.baseline = value()),
+    "--fail-on-not-analysed": (o) => (o.failOnNotAnalysed = true),
+    // --fail-on-aws-api wins over --check-aws-api, in whichever order they come.
+    "--check-aws-api": (o) => (o.awsApi ??= "advisory"),
+    "--fail-on-aws-api": (o) => (o.awsApi = "mandatory"),
+    "--mode": (o, value) =>
+        (o.mode = oneOf("--mode", ["resolved", "first-preview"] as const, value(), "resolved or first-preview")),
+    "--format": (o, value) =>
+        (o.format = oneOf("--format", REPORT_FORMATS, value(), `one of ${REPORT_FORMATS.join(", ")}`)),
+    "--timeout": (o, value) => {
+        const t = value();
+        const n = Number(t);
+        if (!Number.isFinite(n) || n <= 0)
+            throw new GateError(`--timeout must be a positive number of seconds, not "${t}"`, usageFix);
+        o.timeoutMs = n * 1000;
+    },
+};
+
 export function parseArgs(argv: string[]): CliOptions {
     const opts: CliOptions = {
         program: undefined,
@@ -54,95 +99,28 @@ export function parseArgs(argv: string[]): CliOptions {
         mode: "resolved",
         format: "text",
     };
-    const valueOf = (i: number, flag: string): string => {
-        const v = argv[i + 1];
-        if (v === undefined || v.startsWith("--")) throw new GateError(`${flag} needs a value`, usageFix);
-        return v;
-    };
     for (let i = 0; i < argv.length; i++) {
-        let arg = argv[i]!;
-        let inline: string | undefined;
-        const eq = arg.indexOf("=");
-        if (arg.startsWith("--") && eq > 0) {
-            inline = arg.slice(eq + 1);
-            arg = arg.slice(0, eq);
-        }
-        const take = (): string => {
-            if (inline !== undefined) return inline;
-            const v = valueOf(i, arg);
+        // `--flag=value` and `--flag value` both give a value.
+        const eq = argv[i]!.indexOf("=");
+        const inline = argv[i]!.startsWith("--") && eq > 0;
+        const flag = inline ? argv[i]!.slice(0, eq) : argv[i]!;
+        if (!Object.hasOwn(FLAGS, flag)) throw new GateError(`unknown argument "${argv[i]}"`, usageFix);
+        FLAGS[flag]!(opts, () => {
+            if (inline) return argv[i]!.slice(eq + 1);
+            const v = argv[i + 1];
+            if (v === undefined || v.startsWith("--")) throw new GateError(`${flag} needs a value`, usageFix);
             i++;
             return v;
-        };
-        switch (arg) {
-            case "--help":
-            case "-h":
-                opts.help = true;
-                break;
-            case "--program":
-                opts.program = take();
-                break;
-            case "--stack":
-                opts.stack = take();
-                break;
-            case "--stack-export":
-                opts.stackExport = take();
-                break;
-            case "--config": {
-                const kv = take();
-                const at = kv.indexOf("=");
-                if (at <= 0) throw new GateError(`--config needs KEY=VALUE, not "${kv}"`, usageFix);
-                opts.config = { ...opts.config, [kv.slice(0, at)]: kv.slice(at + 1) };
-                break;
-            }
-            case "--policy-pack":
-                opts.policyPacks.push(take());
-                break;
-            case "--policy-pack-config":
-                opts.policyPackConfigs.push(take());
-                break;
-            case "--output":
-                opts.output = take();
-                break;
-            case "--baseline":
-                opts.baseline = take();
-                break;
-            case "--fail-on-not-analysed":
-                opts.failOnNotAnalysed = true;
-                break;
-            case "--check-aws-api":
-                opts.awsApi ??= "advisory";
-                break;
-            case "--fail-on-aws-api":
-                opts.awsApi = "mandatory";
-                break;
-            case "--mode": {
-                const m = take();
-                if (m !== "resolved" && m !== "first-preview") {
-                    throw new GateError(`--mode must be resolved or first-preview, not "${m}"`, usageFix);
-                }
-                opts.mode = m;
-                break;
-            }
-            case "--format": {
-                const f = take();
-                if (!(REPORT_FORMATS as readonly string[]).includes(f)) {
-                    throw new GateError(`--format must be one of ${REPORT_FORMATS.join(", ")}, not "${f}"`, usageFix);
-                }
-                opts.format = f as ReportFormat;
-                break;
-            }
-            case "--timeout": {
-                const t = take();
-                const n = Number(t);
-                if (!Number.isFinite(n) || n <= 0)
-                    throw new GateError(`--timeout must be a positive number of seconds, not "${t}"`, usageFix);
-                opts.timeoutMs = n * 1000;
-                break;
-            }
-            default:
-                throw new GateError(`unknown argument "${argv[i]}"`, usageFix);
-        }
+        });
     }
+    checkInputs(opts);
+    if (opts.policyPacks.length === 0) opts.policyPacks.push("./policies");
+    if (!opts.stackExport && !opts.program) opts.program = ".";
+    return opts;
+}
+
+/** Flags that each make sense alone but not together. */
+function checkInputs(opts: CliOptions): void {
     if (opts.stackExport && opts.program) {
         throw new GateError(
             "--program and --stack-export exclude each other",
@@ -155,9 +133,6 @@ export function parseArgs(argv: string[]): CliOptions {
             "Drop --mode when using --stack-export.",
         );
     }
-    if (opts.policyPacks.length === 0) opts.policyPacks.push("./policies");
-    if (!opts.stackExport && !opts.program) opts.program = ".";
-    return opts;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -139,88 +139,125 @@ type Schema = Record<string, unknown>;
  * items, value), pattern, format date/date-time, oneOf/anyOf.
  */
 export function validateJsonSchema(schema: Schema, value: unknown, at: string): string[] {
-    const errors: string[] = [];
-    const where = (s: string) => `${at}: ${s}`;
-    const typeOf = (v: unknown): string => {
-        if (v === null) return "null";
-        if (Array.isArray(v)) return "array";
-        if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
-        return typeof v;
-    };
+    // A value of the wrong type is reported alone, as gojsonschema does: the other keywords
+    // would only restate it.
+    const wrongType = typeError(schema, value);
+    if (wrongType) return [located(at, wrongType)];
+    return [
+        ...valueErrors(schema, value, at),
+        ...(typeof value === "string" ? stringErrors(schema, value) : []).map((e) => located(at, e)),
+        ...(typeof value === "number" ? numberErrors(schema, value) : []).map((e) => located(at, e)),
+        ...(Array.isArray(value) ? arrayErrors(schema, value, at) : []),
+        ...(value && typeof value === "object" && !Array.isArray(value)
+            ? objectErrors(schema, value as Record<string, unknown>, at)
+            : []),
+        ...combinationErrors(schema, value, at),
+    ];
+}
+
+/** An error as gojsonschema prints it: the field's path, then the message. */
+function located(at: string, message: string): string {
+    return `${at}: ${message}`;
+}
+
+/** The path of a property or item below `at` (the root's children go without a prefix). */
+function childPath(at: string, key: string | number): string {
+    return at === "(root)" ? String(key) : `${at}.${key}`;
+}
+
+/** JSON Schema's name for the type of a value ("integer" for whole numbers). */
+function jsonTypeOf(v: unknown): string {
+    if (v === null) return "null";
+    if (Array.isArray(v)) return "array";
+    if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
+    return typeof v;
+}
+
+function typeError(schema: Schema, value: unknown): string | undefined {
     const t = schema.type;
-    if (t !== undefined) {
-        const types = Array.isArray(t) ? (t as string[]) : [t as string];
-        const actual = typeOf(value);
-        const ok = types.some((x) => x === actual || (x === "number" && actual === "integer"));
-        if (!ok) {
-            return [where(`Invalid type. Expected: ${types.join(", ")}, given: ${actual}`)];
-        }
-    }
-    // gojsonschema's Const and Enum messages name the field itself (locales.go, DefaultLocale).
+    if (t === undefined) return undefined;
+    const types = Array.isArray(t) ? (t as string[]) : [t as string];
+    const actual = jsonTypeOf(value);
+    const ok = types.some((x) => x === actual || (x === "number" && actual === "integer"));
+    return ok ? undefined : `Invalid type. Expected: ${types.join(", ")}, given: ${actual}`;
+}
+
+/** enum and const. gojsonschema's messages for these name the field itself (locales.go, DefaultLocale). */
+function valueErrors(schema: Schema, value: unknown, at: string): string[] {
+    const errors: string[] = [];
     if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
-        errors.push(
-            where(`${at} must be one of the following: ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`),
-        );
+        const allowed = schema.enum.map((e) => JSON.stringify(e)).join(", ");
+        errors.push(located(at, `${at} must be one of the following: ${allowed}`));
     }
     if ("const" in schema && JSON.stringify(schema.const) !== JSON.stringify(value)) {
-        errors.push(where(`${at} does not match: ${JSON.stringify(schema.const)}`));
+        errors.push(located(at, `${at} does not match: ${JSON.stringify(schema.const)}`));
     }
-    if (typeof value === "string") {
-        if (typeof schema.minLength === "number" && value.length < schema.minLength)
-            errors.push(where(`String length must be greater than or equal to ${schema.minLength}`));
-        if (typeof schema.maxLength === "number" && value.length > schema.maxLength)
-            errors.push(where(`String length must be less than or equal to ${schema.maxLength}`));
-        if (typeof schema.pattern === "string" && !new RegExp(schema.pattern).test(value))
-            errors.push(where(`Does not match pattern '${schema.pattern}'`));
-        if (schema.format === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(value))
-            errors.push(where("Does not match format 'date'"));
-        if (schema.format === "date-time" && Number.isNaN(Date.parse(value)))
-            errors.push(where("Does not match format 'date-time'"));
+    return errors;
+}
+
+function stringErrors(schema: Schema, value: string): string[] {
+    const errors: string[] = [];
+    if (typeof schema.minLength === "number" && value.length < schema.minLength)
+        errors.push(`String length must be greater than or equal to ${schema.minLength}`);
+    if (typeof schema.maxLength === "number" && value.length > schema.maxLength)
+        errors.push(`String length must be less than or equal to ${schema.maxLength}`);
+    if (typeof schema.pattern === "string" && !new RegExp(schema.pattern).test(value))
+        errors.push(`Does not match pattern '${schema.pattern}'`);
+    if (schema.format === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(value)) errors.push("Does not match format 'date'");
+    if (schema.format === "date-time" && Number.isNaN(Date.parse(value)))
+        errors.push("Does not match format 'date-time'");
+    return errors;
+}
+
+function numberErrors(schema: Schema, value: number): string[] {
+    const errors: string[] = [];
+    if (typeof schema.minimum === "number" && value < schema.minimum)
+        errors.push(`Must be greater than or equal to ${schema.minimum}`);
+    if (typeof schema.maximum === "number" && value > schema.maximum)
+        errors.push(`Must be less than or equal to ${schema.maximum}`);
+    return errors;
+}
+
+function arrayErrors(schema: Schema, value: unknown[], at: string): string[] {
+    const errors: string[] = [];
+    if (typeof schema.minItems === "number" && value.length < schema.minItems)
+        errors.push(located(at, `Array must have at least ${schema.minItems} items`));
+    if (typeof schema.maxItems === "number" && value.length > schema.maxItems)
+        errors.push(located(at, `Array must have at most ${schema.maxItems} items`));
+    if (schema.items && typeof schema.items === "object") {
+        value.forEach((item, i) => errors.push(...validateJsonSchema(schema.items as Schema, item, childPath(at, i))));
     }
-    if (typeof value === "number") {
-        if (typeof schema.minimum === "number" && value < schema.minimum)
-            errors.push(where(`Must be greater than or equal to ${schema.minimum}`));
-        if (typeof schema.maximum === "number" && value > schema.maximum)
-            errors.push(where(`Must be less than or equal to ${schema.maximum}`));
+    return errors;
+}
+
+function objectErrors(schema: Schema, obj: Record<string, unknown>, at: string): string[] {
+    const errors: string[] = [];
+    const props = (schema.properties ?? {}) as Record<string, Schema>;
+    for (const r of (schema.required ?? []) as string[]) {
+        if (!(r in obj)) errors.push(located(at, `${r} is required`));
     }
-    if (Array.isArray(value)) {
-        if (typeof schema.minItems === "number" && value.length < schema.minItems)
-            errors.push(where(`Array must have at least ${schema.minItems} items`));
-        if (typeof schema.maxItems === "number" && value.length > schema.maxItems)
-            errors.push(where(`Array must have at most ${schema.maxItems} items`));
-        if (schema.items && typeof schema.items === "object") {
-            value.forEach((item, i) =>
-                errors.push(
-                    ...validateJsonSchema(schema.items as Schema, item, `${at === "(root)" ? "" : at + "."}${i}`),
-                ),
-            );
+    for (const [k, v] of Object.entries(obj)) {
+        if (props[k]) errors.push(...validateJsonSchema(props[k]!, v, childPath(at, k)));
+        else if (schema.additionalProperties === false)
+            errors.push(located(at, `Additional property ${k} is not allowed`));
+        else if (schema.additionalProperties && typeof schema.additionalProperties === "object") {
+            errors.push(...validateJsonSchema(schema.additionalProperties as Schema, v, childPath(at, k)));
         }
     }
-    if (value && typeof value === "object" && !Array.isArray(value)) {
-        const obj = value as Record<string, unknown>;
-        const props = (schema.properties ?? {}) as Record<string, Schema>;
-        const child = (k: string) => (at === "(root)" ? k : `${at}.${k}`);
-        for (const r of (schema.required ?? []) as string[]) {
-            if (!(r in obj)) errors.push(where(`${r} is required`));
-        }
-        for (const [k, v] of Object.entries(obj)) {
-            if (props[k]) errors.push(...validateJsonSchema(props[k]!, v, child(k)));
-            else if (schema.additionalProperties === false)
-                errors.push(where(`Additional property ${k} is not allowed`));
-            else if (schema.additionalProperties && typeof schema.additionalProperties === "object") {
-                errors.push(...validateJsonSchema(schema.additionalProperties as Schema, v, child(k)));
-            }
-        }
-    }
+    return errors;
+}
+
+/** oneOf and anyOf: how many of the alternatives the value satisfies. */
+function combinationErrors(schema: Schema, value: unknown, at: string): string[] {
+    const errors: string[] = [];
     for (const key of ["oneOf", "anyOf"] as const) {
         const options = schema[key];
-        if (Array.isArray(options)) {
-            const passing = options.filter((o) => validateJsonSchema(o as Schema, value, at).length === 0).length;
-            if (key === "anyOf" ? passing === 0 : passing !== 1)
-                errors.push(
-                    where(`Must validate ${key === "anyOf" ? "at least one" : "one and only one"} schema (${key})`),
-                );
-        }
+        if (!Array.isArray(options)) continue;
+        const passing = options.filter((o) => validateJsonSchema(o as Schema, value, at).length === 0).length;
+        if (key === "anyOf" ? passing === 0 : passing !== 1)
+            errors.push(
+                located(at, `Must validate ${key === "anyOf" ? "at least one" : "one and only one"} schema (${key})`),
+            );
     }
     return errors;
 }

@@ -145,6 +145,10 @@ describe("lambda placement in private subnets", function () {
     afterEach(async () => pack.configure({}));
 
     describe(PRIVATE, () => {
+        /** The rule's findings on the compliant network, with resources replaced, added or (undefined) removed by name. */
+        const placementFindings = async (over: Record<string, TestResource | undefined> = {}) =>
+            findings(await pack.analyze(network(over)), PRIVATE);
+
         it("passes the compliant stack (private subnets routed to a NAT by a separate Route)", async () => {
             const vs = await pack.analyze(network());
             expect(findings(vs, PRIVATE)).to.deep.equal([]);
@@ -154,7 +158,7 @@ describe("lambda placement in private subnets", function () {
         it("fails a function without vpcConfig", async () => {
             const fn = base("api");
             const { vpcConfig: _, ...props } = fn.props!;
-            const vs = findings(await pack.analyze(network({ api: { ...fn, props } })), PRIVATE);
+            const vs = await placementFindings({ api: { ...fn, props } });
             expect(vs).to.have.length(1);
             expect(vs[0].enforcementLevel).to.equal("mandatory");
             expect(vs[0].message).to.match(
@@ -163,78 +167,58 @@ describe("lambda placement in private subnets", function () {
         });
 
         it("fails a function without security groups", async () => {
-            const vs = findings(
-                await pack.analyze(
-                    network({
-                        api: withProps("api", {
-                            vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: [] },
-                        }),
-                    }),
-                ),
-                PRIVATE,
-            );
+            const vs = await placementFindings({
+                api: withProps("api", {
+                    vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: [] },
+                }),
+            });
             expect(vs.map((v) => v.message)).to.satisfy((ms: string[]) =>
                 ms.some((m) => m.includes("vpcConfig.securityGroupIds")),
             );
         });
 
         it("fails a subnet whose explicit route table has an inline route to the internet gateway", async () => {
-            const vs = findings(
-                await pack.analyze(
-                    network({
-                        "private-a-rta": {
-                            type: AWS_TYPES.routeTableAssociation,
-                            name: "private-a-rta",
-                            props: { subnetId: "subnet-a", routeTableId: "rtb-pub" },
-                        },
-                    }),
-                ),
-                PRIVATE,
-            );
+            const vs = await placementFindings({
+                "private-a-rta": {
+                    type: AWS_TYPES.routeTableAssociation,
+                    name: "private-a-rta",
+                    props: { subnetId: "subnet-a", routeTableId: "rtb-pub" },
+                },
+            });
             expect(vs).to.have.length(1);
             expect(vs[0].message).to.include("subnet 'private-a', which is public");
             expect(vs[0].message).to.include("0.0.0.0/0 to an internet gateway (public-rt.routes[0]");
         });
 
         it("fails a private table given a separate aws.ec2.Route to the internet gateway", async () => {
-            const vs = findings(
-                await pack.analyze(
-                    network({
-                        "igw-route": {
-                            type: AWS_TYPES.route,
-                            name: "igw-route",
-                            props: { routeTableId: "rtb-priv", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-1" },
-                        },
-                    }),
-                ),
-                PRIVATE,
-            );
+            const vs = await placementFindings({
+                "igw-route": {
+                    type: AWS_TYPES.route,
+                    name: "igw-route",
+                    props: { routeTableId: "rtb-priv", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-1" },
+                },
+            });
             expect(vs).to.have.length(2);
             expect(vs[0].message).to.include("aws.ec2.Route 'igw-route'");
         });
 
         it("recognises the internet gateway by its stack resource when its id has no igw- prefix", async () => {
-            const vs = findings(
-                await pack.analyze(
-                    network({
-                        igw: {
-                            type: AWS_TYPES.internetGateway,
-                            name: "igw",
-                            props: { id: "gw-mock-7", vpcId: "vpc-1" },
-                        },
-                        "igw-route": {
-                            type: AWS_TYPES.route,
-                            name: "igw-route",
-                            props: {
-                                routeTableId: "rtb-priv",
-                                destinationCidrBlock: "10.9.0.0/16",
-                                gatewayId: "gw-mock-7",
-                            },
-                        },
-                    }),
-                ),
-                PRIVATE,
-            );
+            const vs = await placementFindings({
+                igw: {
+                    type: AWS_TYPES.internetGateway,
+                    name: "igw",
+                    props: { id: "gw-mock-7", vpcId: "vpc-1" },
+                },
+                "igw-route": {
+                    type: AWS_TYPES.route,
+                    name: "igw-route",
+                    props: {
+                        routeTableId: "rtb-priv",
+                        destinationCidrBlock: "10.9.0.0/16",
+                        gatewayId: "gw-mock-7",
+                    },
+                },
+            });
             expect(vs).to.have.length(2);
         });
 
@@ -244,43 +228,31 @@ describe("lambda placement in private subnets", function () {
                 name: "v6",
                 props: { routeTableId: "rtb-priv", destinationIpv6CidrBlock: "::/0", ...target },
             });
-            expect(
-                findings(await pack.analyze(network({ v6: ipv6({ gatewayId: "igw-1" }) })), PRIVATE)[0].message,
-            ).to.include("::/0 to an internet gateway");
-            expect(
-                findings(await pack.analyze(network({ v6: ipv6({ egressOnlyGatewayId: "eigw-1" }) })), PRIVATE),
-            ).to.deep.equal([]);
+            expect((await placementFindings({ v6: ipv6({ gatewayId: "igw-1" }) }))[0].message).to.include(
+                "::/0 to an internet gateway",
+            );
+            expect(await placementFindings({ v6: ipv6({ egressOnlyGatewayId: "eigw-1" }) })).to.deep.equal([]);
         });
 
         it("fails a subnet with mapPublicIpOnLaunch", async () => {
-            const vs = findings(
-                await pack.analyze(network({ "private-b": withProps("private-b", { mapPublicIpOnLaunch: true }) })),
-                PRIVATE,
-            );
+            const vs = await placementFindings({ "private-b": withProps("private-b", { mapPublicIpOnLaunch: true }) });
             expect(vs[0].message).to.include("mapPublicIpOnLaunch is true");
         });
 
         it("judges an unassociated subnet by the main route table set by MainRouteTableAssociation", async () => {
-            const stack = network({
+            // private-b loses its own association, so the VPC's main route table decides for it.
+            const mainTable = (routeTableId: string) => ({
                 "private-b-rta": undefined,
                 main: {
                     type: AWS_TYPES.mainRouteTableAssociation,
                     name: "main",
-                    props: { vpcId: "vpc-1", routeTableId: "rtb-pub" },
+                    props: { vpcId: "vpc-1", routeTableId },
                 },
             });
-            expect(findings(await pack.analyze(stack), PRIVATE)[0].message).to.include(
+            expect((await placementFindings(mainTable("rtb-pub")))[0].message).to.include(
                 "subnet 'private-b', which is public",
             );
-            const ok = network({
-                "private-b-rta": undefined,
-                main: {
-                    type: AWS_TYPES.mainRouteTableAssociation,
-                    name: "main",
-                    props: { vpcId: "vpc-1", routeTableId: "rtb-priv" },
-                },
-            });
-            expect(findings(await pack.analyze(ok), PRIVATE)).to.deep.equal([]);
+            expect(await placementFindings(mainTable("rtb-priv"))).to.deep.equal([]);
         });
 
         it("judges an unassociated subnet by the VPC's default route table (DefaultRouteTable routes)", async () => {
@@ -289,20 +261,14 @@ describe("lambda placement in private subnets", function () {
                 name: "default-rt",
                 props: { id: "rtb-main", defaultRouteTableId: "rtb-main", vpcId: "vpc-1", routes },
             });
-            const pub = network({
-                "private-b-rta": undefined,
-                "default-rt": drt([{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }]),
-            });
-            expect(findings(await pack.analyze(pub), PRIVATE)).to.have.length(1);
-            const priv = network({
-                "private-b-rta": undefined,
-                "default-rt": drt([{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }]),
-            });
-            expect(findings(await pack.analyze(priv), PRIVATE)).to.deep.equal([]);
+            const pub = drt([{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }]);
+            expect(await placementFindings({ "private-b-rta": undefined, "default-rt": pub })).to.have.length(1);
+            const priv = drt([{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }]);
+            expect(await placementFindings({ "private-b-rta": undefined, "default-rt": priv })).to.deep.equal([]);
         });
 
         it("accepts an unassociated subnet of a VPC whose unmanaged main table has only the local route", async () => {
-            expect(findings(await pack.analyze(network({ "private-b-rta": undefined })), PRIVATE)).to.deep.equal([]);
+            expect(await placementFindings({ "private-b-rta": undefined })).to.deep.equal([]);
         });
 
         it("fails a subnet outside the stack unless listed in trustedSubnetIds", async () => {
@@ -385,22 +351,17 @@ describe("lambda placement in private subnets", function () {
         });
 
         it("still judges a us-east-1 function that is not edge (no association, no edgelambda trust)", async () => {
-            const vs = findings(
-                await pack.analyze(
-                    network({
-                        plain: {
-                            type: AWS_TYPES.lambdaFunction,
-                            name: "plain",
-                            props: {
-                                region: "us-east-1",
-                                publish: true,
-                                role: "arn:aws:iam::123456789012:role/api-role",
-                            },
-                        },
-                    }),
-                ),
-                PRIVATE,
-            );
+            const vs = await placementFindings({
+                plain: {
+                    type: AWS_TYPES.lambdaFunction,
+                    name: "plain",
+                    props: {
+                        region: "us-east-1",
+                        publish: true,
+                        role: "arn:aws:iam::123456789012:role/api-role",
+                    },
+                },
+            });
             expect(vs.map((v) => v.resourceName)).to.deep.equal(["plain"]);
         });
 
@@ -492,6 +453,14 @@ describe("lambda front doors", () => {
     });
     after(() => pack.close());
 
+    /** A permission to invoke function "f", granted as `grant` says (principal and source conditions). */
+    const permission = (name: string, grant: Record<string, unknown>): TestResource => ({
+        type: AWS_TYPES.lambdaPermission,
+        name,
+        props: { action: "lambda:InvokeFunction", function: "f", ...grant },
+    });
+    const ACCOUNT = "123456789012";
+
     describe("lambda-function-url-auth-required and lambda-permission-source-restricted", () => {
         it("fails a function URL with authorizationType NONE and passes AWS_IAM", async () => {
             const v = await pack.analyze([
@@ -511,72 +480,39 @@ describe("lambda front doors", () => {
             expect(f[0].enforcementLevel).to.equal("mandatory");
         });
         it("fails a permission for * without a source, passes one with sourceArn or sourceAccount or principalOrgId", async () => {
-            const base = { action: "lambda:InvokeFunction", function: "f", principal: "*" };
             const v = await pack.analyze([
-                { type: AWS_TYPES.lambdaPermission, name: "open", props: base },
-                {
-                    type: AWS_TYPES.lambdaPermission,
-                    name: "arn",
-                    props: { ...base, sourceArn: "arn:aws:execute-api:us-west-2:123456789012:api/*" },
-                },
-                { type: AWS_TYPES.lambdaPermission, name: "acct", props: { ...base, sourceAccount: "123456789012" } },
-                { type: AWS_TYPES.lambdaPermission, name: "org", props: { ...base, principalOrgId: "o-1" } },
-                {
-                    type: AWS_TYPES.lambdaPermission,
-                    name: "apigw",
-                    props: {
-                        ...base,
-                        principal: "apigateway.amazonaws.com",
-                        sourceArn: "arn:aws:execute-api:us-west-2:123456789012:abc123/prod/*/items/*",
-                    },
-                },
-                { type: AWS_TYPES.lambdaPermission, name: "account", props: { ...base, principal: "123456789012" } },
-                {
-                    type: AWS_TYPES.lambdaPermission,
-                    name: "role",
-                    props: { ...base, principal: "arn:aws:iam::123456789012:role/caller" },
-                },
+                permission("open", { principal: "*" }),
+                permission("arn", { principal: "*", sourceArn: `arn:aws:execute-api:us-west-2:${ACCOUNT}:api/*` }),
+                permission("acct", { principal: "*", sourceAccount: ACCOUNT }),
+                permission("org", { principal: "*", principalOrgId: "o-1" }),
+                permission("apigw", {
+                    principal: "apigateway.amazonaws.com",
+                    sourceArn: `arn:aws:execute-api:us-west-2:${ACCOUNT}:abc123/prod/*/items/*`,
+                }),
+                permission("account", { principal: ACCOUNT }),
+                permission("role", { principal: `arn:aws:iam::${ACCOUNT}:role/caller` }),
             ]);
             expect(findings(v, "lambda-permission-source-restricted").map((x) => x.resourceName)).to.deep.equal([
                 "open",
             ]);
         });
         it("fails a service principal without a source (survivor lambda-permission-s3-no-source), passes it with one", async () => {
-            const base = { action: "lambda:InvokeFunction", function: "f" };
-            const P = AWS_TYPES.lambdaPermission;
+            const s3 = "s3.amazonaws.com";
             const v = await pack.analyze([
-                { type: P, name: "s3-open", props: { ...base, principal: "s3.amazonaws.com" } },
-                { type: P, name: "sns-open", props: { ...base, principal: "sns.amazonaws.com" } },
-                { type: P, name: "apigw-open", props: { ...base, principal: "apigateway.amazonaws.com" } },
-                {
-                    type: P,
-                    name: "s3-arn",
-                    props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::uploads" },
-                },
-                {
-                    type: P,
-                    name: "s3-account",
-                    props: { ...base, principal: "s3.amazonaws.com", sourceAccount: "123456789012" },
-                },
-                {
-                    type: P,
-                    name: "sns-arn",
-                    props: {
-                        ...base,
-                        principal: "sns.amazonaws.com",
-                        sourceArn: "arn:aws:sns:us-west-2:123456789012:topic",
-                    },
-                },
-                {
-                    type: P,
-                    name: "s3-arn-account",
-                    props: {
-                        ...base,
-                        principal: "s3.amazonaws.com",
-                        sourceArn: "arn:aws:s3:::uploads",
-                        sourceAccount: "123456789012",
-                    },
-                },
+                permission("s3-open", { principal: s3 }),
+                permission("sns-open", { principal: "sns.amazonaws.com" }),
+                permission("apigw-open", { principal: "apigateway.amazonaws.com" }),
+                permission("s3-arn", { principal: s3, sourceArn: "arn:aws:s3:::uploads" }),
+                permission("s3-account", { principal: s3, sourceAccount: ACCOUNT }),
+                permission("sns-arn", {
+                    principal: "sns.amazonaws.com",
+                    sourceArn: `arn:aws:sns:us-west-2:${ACCOUNT}:topic`,
+                }),
+                permission("s3-arn-account", {
+                    principal: s3,
+                    sourceArn: "arn:aws:s3:::uploads",
+                    sourceAccount: ACCOUNT,
+                }),
             ]);
             const f = findings(v, "lambda-permission-source-restricted");
             // S3 with sourceArn only fails too: bucket names are global (Lambda.1 asks for AWS:SourceAccount).
@@ -590,29 +526,14 @@ describe("lambda front doors", () => {
             );
         });
         it("fails a sourceArn of any account or any bucket unless sourceAccount pins it", async () => {
-            const base = { action: "lambda:InvokeFunction", function: "f" };
-            const P = AWS_TYPES.lambdaPermission;
             const v = await pack.analyze([
-                {
-                    type: P,
-                    name: "any-bucket",
-                    props: { ...base, principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::*" },
-                },
-                {
-                    type: P,
-                    name: "any-account",
-                    props: { ...base, principal: "*", sourceArn: "arn:aws:execute-api:us-west-2:*:api/*" },
-                },
-                {
-                    type: P,
-                    name: "with-account",
-                    props: {
-                        ...base,
-                        principal: "s3.amazonaws.com",
-                        sourceArn: "arn:aws:s3:::*",
-                        sourceAccount: "123456789012",
-                    },
-                },
+                permission("any-bucket", { principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::*" }),
+                permission("any-account", { principal: "*", sourceArn: "arn:aws:execute-api:us-west-2:*:api/*" }),
+                permission("with-account", {
+                    principal: "s3.amazonaws.com",
+                    sourceArn: "arn:aws:s3:::*",
+                    sourceAccount: ACCOUNT,
+                }),
             ]);
             const f = findings(v, "lambda-permission-source-restricted");
             expect(f.map((x) => x.resourceName)).to.deep.equal(["any-bucket", "any-account"]);
@@ -620,16 +541,7 @@ describe("lambda front doors", () => {
         });
         it("counts unknown source fields as set (the caller's ARN, an output) and decides nothing mandatory on them", async () => {
             const v = await pack.analyze([
-                {
-                    type: AWS_TYPES.lambdaPermission,
-                    name: "p",
-                    props: {
-                        action: "lambda:InvokeFunction",
-                        function: "f",
-                        principal: "apigateway.amazonaws.com",
-                        sourceArn: PACK_UNKNOWN,
-                    },
-                },
+                permission("p", { principal: "apigateway.amazonaws.com", sourceArn: PACK_UNKNOWN }),
             ]);
             expect(findings(v, "lambda-permission-source-restricted")).to.deep.equal([]);
         });
@@ -700,31 +612,16 @@ describe("lambda alarms", function () {
             name: "consumer",
             props: { eventSourceArn: "arn:aws:kinesis:us-west-2:1:stream/events", functionName: "api-fn" },
         };
-        expect(findings(await pack.analyze(monitored({ events: stream, consumer: esm })), rule)).to.have.length(1);
+        // The stream consumer's findings, with `age` as its iterator-age alarm (none when undefined).
+        const consumerFindings = async (age?: TestResource) =>
+            findings(await pack.analyze(monitored({ events: stream, consumer: esm, age })), rule);
+        expect(await consumerFindings()).to.have.length(1);
         expect(
-            findings(
-                await pack.analyze(
-                    monitored({
-                        events: stream,
-                        consumer: esm,
-                        age: alarm("age", "AWS/Lambda", "IteratorAge", { FunctionName: "api-fn" }),
-                    }),
-                ),
-                rule,
-            ),
+            await consumerFindings(alarm("age", "AWS/Lambda", "IteratorAge", { FunctionName: "api-fn" })),
         ).to.deep.equal([]);
         expect(
-            findings(
-                await pack.analyze(
-                    monitored({
-                        events: stream,
-                        consumer: esm,
-                        age: alarm("age", "AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", {
-                            StreamName: "events",
-                        }),
-                    }),
-                ),
-                rule,
+            await consumerFindings(
+                alarm("age", "AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", { StreamName: "events" }),
             ),
         ).to.deep.equal([]);
     });

@@ -77,7 +77,9 @@ function unit(i: number): ResourceSpec[] {
     const octet = i % 250;
     return [
         ...vpcWithFlowLogs(n, octet),
-        ...routing(n, octet),
+        ...subnetsAndRoutes(n, octet),
+        ...gatewayEndpoints(n),
+        ...functionSecurityGroup(n, octet),
         ...dataBucket(n, i % 20 === 7),
         ...vpcFunction(n, i, i % 20 === 13),
     ];
@@ -157,16 +159,8 @@ function vpcWithFlowLogs(n: (role: string) => string, octet: number): ResourceSp
     ];
 }
 
-/** Internet gateway, public and private subnets in two AZs, their route tables, the gateway endpoints, the function's security group. */
-function routing(n: (role: string) => string, octet: number): ResourceSpec[] {
-    const endpointPolicy = (service: string): Json =>
-        policy({
-            Effect: "Allow",
-            Principal: { AWS: "*" },
-            Action: [`${service}:GetObject`],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:PrincipalAccount": ACCOUNT } },
-        });
+/** Internet gateway, public and private subnets in two AZs, and their route tables: only the public one routes to the gateway. */
+function subnetsAndRoutes(n: (role: string) => string, octet: number): ResourceSpec[] {
     return [
         { type: T.internetGateway, name: n("igw"), inputs: { vpcId: ref(n("vpc")) } },
         ...["a", "b"].flatMap((az, k): ResourceSpec[] => [
@@ -210,17 +204,35 @@ function routing(n: (role: string) => string, octet: number): ResourceSpec[] {
                 inputs: { subnetId: ref(n(`private-${az}`)), routeTableId: ref(n("private-rt")) },
             },
         ]),
-        ...["s3", "dynamodb"].map((svc): ResourceSpec => ({
-            type: T.vpcEndpoint,
-            name: n(`${svc}-endpoint`),
-            inputs: {
-                vpcId: ref(n("vpc")),
-                serviceName: `com.amazonaws.${REGION}.${svc}`,
-                vpcEndpointType: "Gateway",
-                routeTableIds: [ref(n("private-rt"))],
-                policy: endpointPolicy(svc),
-            },
-        })),
+    ];
+}
+
+/** The S3 and DynamoDB gateway endpoints on the private route table, each with a policy pinned to the account. */
+function gatewayEndpoints(n: (role: string) => string): ResourceSpec[] {
+    const endpointPolicy = (service: string): Json =>
+        policy({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: [`${service}:GetObject`],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:PrincipalAccount": ACCOUNT } },
+        });
+    return ["s3", "dynamodb"].map((svc): ResourceSpec => ({
+        type: T.vpcEndpoint,
+        name: n(`${svc}-endpoint`),
+        inputs: {
+            vpcId: ref(n("vpc")),
+            serviceName: `com.amazonaws.${REGION}.${svc}`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: [ref(n("private-rt"))],
+            policy: endpointPolicy(svc),
+        },
+    }));
+}
+
+/** The function's security group: no ingress, HTTPS out to the endpoints in the VPC only. */
+function functionSecurityGroup(n: (role: string) => string, octet: number): ResourceSpec[] {
+    return [
         {
             type: T.securityGroup,
             name: n("fn-sg"),

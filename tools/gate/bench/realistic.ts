@@ -116,6 +116,82 @@ export function copyOf(
         }));
 }
 
+/** One unrelated resource: what its record needs beyond the stack's URN, provider and parent. */
+interface NoiseResource {
+    type: string;
+    name: string;
+    id: string;
+    inputs: Record<string, unknown>;
+    /** The outputs the provider computes beyond the inputs and the id. */
+    computed: Record<string, unknown>;
+}
+
+/** Where the noise lives, and `hex`, a stable per-resource hash for its random-looking parts. */
+interface NoiseSeed {
+    i: number;
+    hex: string;
+    project: string;
+    stack: string;
+    region: string;
+}
+
+/** The three kinds of noise, taken in turn (a data table: one builder per type). */
+const NOISE_KINDS: ((s: NoiseSeed) => NoiseResource)[] = [
+    ({ i, hex, project, stack, region }) => {
+        const id = `/${project}/${stack}/settings/${i}`;
+        return {
+            type: "aws:ssm/parameter:Parameter",
+            name: `noise-param-${i}`,
+            id,
+            inputs: {
+                name: id,
+                type: "String",
+                value: `value-${hex.slice(0, 16)}`,
+                tier: "Standard",
+                tags: { Team: `team-${i % 40}` },
+            },
+            computed: {
+                arn: `arn:aws:ssm:${region}:123456789012:parameter${id}`,
+                version: 1,
+                tagsAll: { Team: `team-${i % 40}` },
+            },
+        };
+    },
+    ({ i, hex, region }) => ({
+        type: "aws:route53/record:Record",
+        name: `noise-dns-${i}`,
+        id: `Z0${hex.slice(0, 12).toUpperCase()}_svc-${i}.internal.example.com_CNAME`,
+        inputs: {
+            zoneId: `Z0${hex.slice(0, 12).toUpperCase()}`,
+            name: `svc-${i}.internal.example.com`,
+            type: "CNAME",
+            ttl: 300,
+            records: [`svc-${i}.${region}.elb.amazonaws.com`],
+        },
+        computed: { fqdn: `svc-${i}.internal.example.com` },
+    }),
+    ({ i, hex, region }) => {
+        const name = `noise-schedule-${i}`;
+        const id = `${name}-${hex.slice(0, 7)}`;
+        return {
+            type: "aws:cloudwatch/eventRule:EventRule",
+            name,
+            id,
+            inputs: {
+                name: id,
+                scheduleExpression: `rate(${5 + (i % 55)} minutes)`,
+                state: "ENABLED",
+                description: "nightly housekeeping",
+                tags: { Team: `team-${i % 40}` },
+            },
+            computed: {
+                arn: `arn:aws:events:${region}:123456789012:rule/${id}`,
+                tagsAll: { Team: `team-${i % 40}` },
+            },
+        };
+    },
+];
+
 /**
  * Resources a large account's stack holds beside the app, of types no rule of the pack
  * inspects (parameters, DNS records, schedules), so every finding on the realistic stack
@@ -129,64 +205,12 @@ export function noiseRecords(
     stack: string,
     region: string,
 ): ResourceRecord[] {
-    const out: ResourceRecord[] = [];
-    const base = `urn:pulumi:${stack}::${project}::`;
-    for (let i = 0; i < count; i++) {
+    return Array.from({ length: count }, (_, i): ResourceRecord => {
         const hex = crypto.createHash("sha256").update(`noise-${i}`).digest("hex");
-        let type: string;
-        let name: string;
-        let id: string;
-        let inputs: Record<string, unknown>;
-        let extra: Record<string, unknown> = {};
-        switch (i % 3) {
-            case 0:
-                type = "aws:ssm/parameter:Parameter";
-                name = `noise-param-${i}`;
-                id = `/${project}/${stack}/settings/${i}`;
-                inputs = {
-                    name: id,
-                    type: "String",
-                    value: `value-${hex.slice(0, 16)}`,
-                    tier: "Standard",
-                    tags: { Team: `team-${i % 40}` },
-                };
-                extra = {
-                    arn: `arn:aws:ssm:${region}:123456789012:parameter${id}`,
-                    version: 1,
-                    tagsAll: { Team: `team-${i % 40}` },
-                };
-                break;
-            case 1:
-                type = "aws:route53/record:Record";
-                name = `noise-dns-${i}`;
-                id = `Z0${hex.slice(0, 12).toUpperCase()}_svc-${i}.internal.example.com_CNAME`;
-                inputs = {
-                    zoneId: `Z0${hex.slice(0, 12).toUpperCase()}`,
-                    name: `svc-${i}.internal.example.com`,
-                    type: "CNAME",
-                    ttl: 300,
-                    records: [`svc-${i}.${region}.elb.amazonaws.com`],
-                };
-                extra = { fqdn: `svc-${i}.internal.example.com` };
-                break;
-            default:
-                type = "aws:cloudwatch/eventRule:EventRule";
-                name = `noise-schedule-${i}`;
-                id = `${name}-${hex.slice(0, 7)}`;
-                inputs = {
-                    name: id,
-                    scheduleExpression: `rate(${5 + (i % 55)} minutes)`,
-                    state: "ENABLED",
-                    description: "nightly housekeeping",
-                    tags: { Team: `team-${i % 40}` },
-                };
-                extra = {
-                    arn: `arn:aws:events:${region}:123456789012:rule/${id}`,
-                    tagsAll: { Team: `team-${i % 40}` },
-                };
-        }
-        out.push({
-            urn: `${base}${type}::${name}`,
+        const kind = NOISE_KINDS[i % NOISE_KINDS.length]!;
+        const { type, name, id, inputs, computed } = kind({ i, hex, project, stack, region });
+        return {
+            urn: `urn:pulumi:${stack}::${project}::${type}::${name}`,
             type,
             name,
             custom: true,
@@ -196,11 +220,10 @@ export function noiseRecords(
             dependencies: [],
             propertyDependencies: {},
             inputs,
-            outputs: { ...inputs, ...extra, id },
+            outputs: { ...inputs, ...computed, id },
             options: {},
-        });
-    }
-    return out;
+        };
+    });
 }
 
 export interface RealisticStack {

@@ -23,6 +23,7 @@ import {
     allPacks,
     compareViolations,
     displayTypeName,
+    Findings,
     findingLocation,
     isBlocking,
     packKey,
@@ -39,12 +40,26 @@ const ITEM = INDENT + INDENT;
 const ANSI = { headline: "\x1b[1;35m", error: "\x1b[31m", warning: "\x1b[33m", info: "\x1b[36m", reset: "\x1b[0m" };
 type Role = keyof typeof ANSI;
 
-export function renderText(result: GateResult, options: RenderOptions = {}): string {
-    const paint = (role: Role, s: string): string => (options.color ? `${ANSI[role]}${s}${ANSI.reset}` : s);
-    const root = options.root ?? process.cwd();
-    const { active, known, undecided, exempted } = partitionFindings(result);
-    const lines: string[] = [paint("headline", "Policies:")];
+type Paint = (role: Role, s: string) => string;
 
+export function renderText(result: GateResult, options: RenderOptions = {}): string {
+    const paint: Paint = (role, s) => (options.color ? `${ANSI[role]}${s}${ANSI.reset}` : s);
+    const findings = partitionFindings(result);
+    return [
+        paint("headline", "Policies:"),
+        ...packLines(result, findings, options.root ?? process.cwd(), paint),
+        ...exemptedLines(findings.exempted, paint),
+        ...knownLines(result, findings.known, paint),
+        ...notAnalysedLines(result, paint),
+        ...undecidedLines(result, paint),
+        ...warningLines(result, paint),
+        ...summaryLines(result, paint),
+    ].join("\n");
+}
+
+/** Each pack as the CLI lists it: a mark, its name and version, then its findings. */
+function packLines(result: GateResult, { active, undecided }: Findings, root: string, paint: Paint): string[] {
+    const lines: string[] = [];
     const packs = allPacks(result).sort((a, b) => (packKey(a.name, a.version) < packKey(b.name, b.version) ? -1 : 1));
     for (const pack of packs) {
         const own = (v: Violation): boolean => v.packName === pack.name && v.packVersion === pack.version;
@@ -58,63 +73,75 @@ export function renderText(result: GateResult, options: RenderOptions = {}): str
             lines.push(...violationLines(v, result, root, paint, remediation(pack, v.policyName)));
         }
     }
+    return lines;
+}
 
-    if (exempted.length > 0) {
-        lines.push("", paint("headline", "Exempted:"));
-        for (const v of [...exempted].sort(compareViolations)) {
-            const e = v.exemption!;
-            const expires = e.expires ? ` (expires ${t(e.expires)})` : "";
-            lines.push(`${INDENT}- [${v.enforcementLevel}]  ${t(v.policyName)}${resourceClause(v)}`);
-            if (v.urn) lines.push(`${ITEM}urn: ${t(v.urn)}`);
-            lines.push(`${ITEM}exempted by rule '${t(e.rule)}': ${oneLine(e.reason)}${expires}`);
-        }
+/** Findings an exemption in the pack config covers, each with the exemption's rule and reason. */
+function exemptedLines(exempted: Violation[], paint: Paint): string[] {
+    if (exempted.length === 0) return [];
+    const lines = ["", paint("headline", "Exempted:")];
+    for (const v of [...exempted].sort(compareViolations)) {
+        const e = v.exemption!;
+        const expires = e.expires ? ` (expires ${t(e.expires)})` : "";
+        lines.push(...findingHeading(v));
+        lines.push(`${ITEM}exempted by rule '${t(e.rule)}': ${oneLine(e.reason)}${expires}`);
     }
+    return lines;
+}
 
-    if (result.baseline) {
-        const b = result.baseline;
-        lines.push(
-            "",
-            paint(
-                "headline",
-                `Known (in baseline ${t(b.file)}; listed, not failing; ${b.fixed} of its findings fixed):`,
-            ),
-        );
-        for (const v of [...known].sort(compareViolations)) {
-            lines.push(`${INDENT}- [${v.enforcementLevel}]  ${t(v.policyName)}${resourceClause(v)}`);
-            if (v.urn) lines.push(`${ITEM}urn: ${t(v.urn)}`);
-        }
-    }
+/** Findings the baseline already holds: listed, not failing. */
+function knownLines(result: GateResult, known: Violation[], paint: Paint): string[] {
+    const b = result.baseline;
+    if (!b) return [];
+    const heading = `Known (in baseline ${t(b.file)}; listed, not failing; ${b.fixed} of its findings fixed):`;
+    return ["", paint("headline", heading), ...[...known].sort(compareViolations).flatMap(findingHeading)];
+}
 
-    if (result.notAnalysed.length > 0) {
-        lines.push("", paint("headline", "Not analysed (remote components: the gate cannot see their children):"));
-        for (const c of result.notAnalysed) {
-            lines.push(
-                `${INDENT}- ${t(c.urn)}  (${t(displayTypeName(c.type))}, package ${t(c.package)})`,
-                `${ITEM}${oneLine(c.reason)}`,
-            );
-        }
-    }
+/** A finding in the short form of the gate's own sections: level, policy, resource, URN. */
+function findingHeading(v: Violation): string[] {
+    const lines = [`${INDENT}- [${v.enforcementLevel}]  ${t(v.policyName)}${resourceClause(v)}`];
+    if (v.urn) lines.push(`${ITEM}urn: ${t(v.urn)}`);
+    return lines;
+}
 
-    const undecidedKeys = Object.keys(result.undecided).sort();
-    if (undecidedKeys.length > 0) {
-        lines.push("", paint("headline", "Undecided (a value the policy reads is unknown during preview):"));
-        for (const key of undecidedKeys) {
+function notAnalysedLines(result: GateResult, paint: Paint): string[] {
+    if (result.notAnalysed.length === 0) return [];
+    return [
+        "",
+        paint("headline", "Not analysed (remote components: the gate cannot see their children):"),
+        ...result.notAnalysed.flatMap((c) => [
+            `${INDENT}- ${t(c.urn)}  (${t(displayTypeName(c.type))}, package ${t(c.package)})`,
+            `${ITEM}${oneLine(c.reason)}`,
+        ]),
+    ];
+}
+
+function undecidedLines(result: GateResult, paint: Paint): string[] {
+    const keys = Object.keys(result.undecided).sort();
+    if (keys.length === 0) return [];
+    return [
+        "",
+        paint("headline", "Undecided (a value the policy reads is unknown during preview):"),
+        ...keys.map((key) => {
             const n = result.undecided[key];
-            lines.push(`${INDENT}- ${t(key)}: ${n} ${n === 1 ? "resource" : "resources"}`);
-        }
-    }
+            return `${INDENT}- ${t(key)}: ${n} ${n === 1 ? "resource" : "resources"}`;
+        }),
+    ];
+}
 
-    if (result.warnings?.length) {
-        lines.push("", paint("headline", "Warnings:"));
-        for (const w of result.warnings) lines.push(`${INDENT}- ${oneLine(w)}`);
-    }
+function warningLines(result: GateResult, paint: Paint): string[] {
+    if (!result.warnings?.length) return [];
+    return ["", paint("headline", "Warnings:"), ...result.warnings.map((w) => `${INDENT}- ${oneLine(w)}`)];
+}
 
+/** The counts and the one-line verdict. */
+function summaryLines(result: GateResult, paint: Paint): string[] {
     const s = summarize(result);
     const unseen = `${s.notAnalysed} component${s.notAnalysed === 1 ? "" : "s"} not analysed`;
     const verdict = s.passed
         ? paint("info", `PASSED (no mandatory violation${s.notAnalysed ? `; ${unseen}` : ""})`)
         : paint("error", s.mandatory ? "FAILED (mandatory violations)" : `FAILED (${unseen}, --fail-on-not-analysed)`);
-    lines.push(
+    return [
         "",
         paint("headline", "Summary:"),
         `${INDENT}${s.resources} resources analysed (${result.mode}, stack '${t(result.stack)}'): ` +
@@ -122,8 +149,7 @@ export function renderText(result: GateResult, options: RenderOptions = {}): str
             (result.baseline ? `${s.known} known, ` : "") +
             `${s.undecided} undecided, ${s.notAnalysed} not analysed: ${verdict}`,
         "",
-    );
-    return lines.join("\n");
+    ];
 }
 
 /**
@@ -144,7 +170,7 @@ function violationLines(
     v: Violation,
     result: GateResult,
     root: string,
-    paint: (role: Role, s: string) => string,
+    paint: Paint,
     fix: string | undefined,
 ): string[] {
     const severity = v.severity ? ` [severity: ${v.severity}]` : "";

@@ -173,6 +173,24 @@ export function addLoadBalancer(ctx: HookContext, http: Args = {}, https: Args =
 const family = "encryption" as const;
 const at = (type: string, name: string) => urn(C.data, type, name);
 
+/**
+ * A mutation that adds one store to the data tier with its defect written in: the finding must
+ * name that store, at mandatory level. `create` builds it as `name`, under the data component.
+ */
+function addsStore(
+    mistake: Pick<Mutation, "id" | "family" | "description" | "form" | "alternate" | "rule">,
+    store: { type: string; name: string },
+    create: (ctx: HookContext, name: string, opts: ReturnType<typeof parent>) => unknown,
+): Mutation {
+    return {
+        ...mistake,
+        level: "mandatory",
+        resource: at(store.type, store.name),
+        kind: "add",
+        add: (ctx) => void create(ctx, store.name, parent(ctx)),
+    };
+}
+
 export const mutations: Mutation[] = [
     {
         id: "rds-instance-unencrypted",
@@ -231,19 +249,20 @@ export const mutations: Mutation[] = [
             );
         },
     },
-    {
-        id: "rds-aurora-cluster-unencrypted",
-        family,
-        description: "An Aurora PostgreSQL cluster written with storageEncrypted: false (copied from a dev example)",
-        form: "aws.rds.Cluster",
-        alternate: false,
-        rule: "rds-db-cluster-encrypted",
-        level: "mandatory",
-        resource: at(AWS_TYPES.rdsCluster, "data-aurora"),
-        kind: "add",
-        add: (ctx) => {
+    addsStore(
+        {
+            id: "rds-aurora-cluster-unencrypted",
+            family,
+            description:
+                "An Aurora PostgreSQL cluster written with storageEncrypted: false (copied from a dev example)",
+            form: "aws.rds.Cluster",
+            alternate: false,
+            rule: "rds-db-cluster-encrypted",
+        },
+        { type: AWS_TYPES.rdsCluster, name: "data-aurora" },
+        (ctx, name, opts) =>
             new ctx.aws.rds.Cluster(
-                "data-aurora",
+                name,
                 {
                     engine: "aurora-postgresql",
                     masterUsername: "app_admin",
@@ -251,10 +270,9 @@ export const mutations: Mutation[] = [
                     storageEncrypted: false,
                     deletionProtection: true,
                 },
-                parent(ctx),
-            );
-        },
-    },
+                opts,
+            ),
+    ),
     {
         id: "efs-unencrypted",
         family,
@@ -305,25 +323,24 @@ export const mutations: Mutation[] = [
         kind: "add",
         add: (ctx) => addCache(ctx, { engine: "redis", atRestEncryptionEnabled: undefined }),
     },
-    {
-        id: "cache-standalone-redis-cluster",
-        family,
-        description:
-            "A single-node Redis cache written as aws.elasticache.Cluster (which can encrypt neither at rest nor in transit)",
-        form: "aws.elasticache.Cluster",
-        alternate: true,
-        rule: "elasticache-replication-group-encrypted-in-transit",
-        level: "mandatory",
-        resource: at(AWS_TYPES.elasticacheCluster, "data-cache-single"),
-        kind: "add",
-        add: (ctx) => {
-            new ctx.aws.elasticache.Cluster(
-                "data-cache-single",
-                { engine: "redis", nodeType: "cache.t4g.micro", numCacheNodes: 1 },
-                parent(ctx),
-            );
+    addsStore(
+        {
+            id: "cache-standalone-redis-cluster",
+            family,
+            description:
+                "A single-node Redis cache written as aws.elasticache.Cluster (which can encrypt neither at rest nor in transit)",
+            form: "aws.elasticache.Cluster",
+            alternate: true,
+            rule: "elasticache-replication-group-encrypted-in-transit",
         },
-    },
+        { type: AWS_TYPES.elasticacheCluster, name: "data-cache-single" },
+        (ctx, name, opts) =>
+            new ctx.aws.elasticache.Cluster(
+                name,
+                { engine: "redis", nodeType: "cache.t4g.micro", numCacheNodes: 1 },
+                opts,
+            ),
+    ),
     {
         id: "opensearch-public-open-policy",
         family: "extra",
@@ -399,19 +416,19 @@ export const mutations: Mutation[] = [
         kind: "add",
         add: (ctx) => addLoadBalancer(ctx, {}, { sslPolicy: undefined }),
     },
-    {
-        id: "msk-client-broker-plaintext",
-        family,
-        description: "A Kafka cluster allowing TLS_PLAINTEXT between clients and brokers for an old consumer",
-        form: "inline",
-        alternate: false,
-        rule: "msk-cluster-encrypted-in-transit",
-        level: "mandatory",
-        resource: at(AWS_TYPES.mskCluster, "data-kafka"),
-        kind: "add",
-        add: (ctx) => {
+    addsStore(
+        {
+            id: "msk-client-broker-plaintext",
+            family,
+            description: "A Kafka cluster allowing TLS_PLAINTEXT between clients and brokers for an old consumer",
+            form: "inline",
+            alternate: false,
+            rule: "msk-cluster-encrypted-in-transit",
+        },
+        { type: AWS_TYPES.mskCluster, name: "data-kafka" },
+        (ctx, name, opts) =>
             new ctx.aws.msk.Cluster(
-                "data-kafka",
+                name,
                 {
                     kafkaVersion: "3.6.0",
                     numberOfBrokerNodes: 2,
@@ -423,23 +440,22 @@ export const mutations: Mutation[] = [
                     clientAuthentication: { sasl: { iam: true } },
                     encryptionInfo: { encryptionInTransit: { clientBroker: "TLS_PLAINTEXT", inCluster: true } },
                 },
-                parent(ctx),
-            );
+                opts,
+            ),
+    ),
+    addsStore(
+        {
+            id: "redshift-cluster-public",
+            family: "extra",
+            description: "A Redshift cluster made publiclyAccessible for a BI tool outside the VPC",
+            form: "inline",
+            alternate: false,
+            rule: "redshift-cluster-not-public",
         },
-    },
-    {
-        id: "redshift-cluster-public",
-        family: "extra",
-        description: "A Redshift cluster made publiclyAccessible for a BI tool outside the VPC",
-        form: "inline",
-        alternate: false,
-        rule: "redshift-cluster-not-public",
-        level: "mandatory",
-        resource: at(AWS_TYPES.redshiftCluster, "data-warehouse"),
-        kind: "add",
-        add: (ctx) => {
+        { type: AWS_TYPES.redshiftCluster, name: "data-warehouse" },
+        (ctx, name, opts) =>
             new ctx.aws.redshift.Cluster(
-                "data-warehouse",
+                name,
                 {
                     clusterIdentifier: "data-warehouse",
                     nodeType: "ra3.large",
@@ -447,28 +463,22 @@ export const mutations: Mutation[] = [
                     manageMasterPassword: true,
                     publiclyAccessible: true,
                 },
-                parent(ctx),
-            );
+                opts,
+            ),
+    ),
+    addsStore(
+        {
+            id: "ebs-volume-unencrypted",
+            family,
+            description: "A data volume written with encrypted: false (and no EBS default encryption in the stack)",
+            form: "aws.ebs.Volume",
+            alternate: false,
+            rule: "ebs-volume-encrypted",
         },
-    },
-    {
-        id: "ebs-volume-unencrypted",
-        family,
-        description: "A data volume written with encrypted: false (and no EBS default encryption in the stack)",
-        form: "aws.ebs.Volume",
-        alternate: false,
-        rule: "ebs-volume-encrypted",
-        level: "mandatory",
-        resource: at(AWS_TYPES.ebsVolume, "data-volume"),
-        kind: "add",
-        add: (ctx) => {
-            new ctx.aws.ebs.Volume(
-                "data-volume",
-                { availabilityZone: "us-west-2a", size: 20, encrypted: false },
-                parent(ctx),
-            );
-        },
-    },
+        { type: AWS_TYPES.ebsVolume, name: "data-volume" },
+        (ctx, name, opts) =>
+            new ctx.aws.ebs.Volume(name, { availabilityZone: "us-west-2a", size: 20, encrypted: false }, opts),
+    ),
     {
         id: "ecr-policy-star-pull",
         family: "extra",
@@ -501,82 +511,78 @@ export const mutations: Mutation[] = [
             );
         },
     },
-    {
-        id: "cloudtrail-without-kms",
-        family,
-        description: "A CloudTrail trail delivering to the access-log bucket without kmsKeyId",
-        form: "inline",
-        alternate: false,
-        rule: "cloudtrail-trail-encrypted",
-        level: "mandatory",
-        resource: at(AWS_TYPES.cloudtrailTrail, "data-trail"),
-        kind: "add",
-        add: (ctx) => {
+    addsStore(
+        {
+            id: "cloudtrail-without-kms",
+            family,
+            description: "A CloudTrail trail delivering to the access-log bucket without kmsKeyId",
+            form: "inline",
+            alternate: false,
+            rule: "cloudtrail-trail-encrypted",
+        },
+        { type: AWS_TYPES.cloudtrailTrail, name: "data-trail" },
+        (ctx, name, opts) =>
             new ctx.aws.cloudtrail.Trail(
-                "data-trail",
+                name,
                 {
                     s3BucketName: ctx.resource<aws.s3.Bucket>("frontend-access-logs").bucket,
                     enableLogFileValidation: true,
                     isMultiRegionTrail: true,
                 },
-                parent(ctx),
-            );
+                opts,
+            ),
+    ),
+    addsStore(
+        {
+            id: "ssm-password-plain-string",
+            family,
+            description: "The database password kept in an SSM parameter of type String instead of SecureString",
+            form: "aws.ssm.Parameter",
+            alternate: false,
+            rule: "ssm-parameter-secure-string",
         },
-    },
-    {
-        id: "ssm-password-plain-string",
-        family,
-        description: "The database password kept in an SSM parameter of type String instead of SecureString",
-        form: "aws.ssm.Parameter",
-        alternate: false,
-        rule: "ssm-parameter-secure-string",
-        level: "mandatory",
-        resource: at(AWS_TYPES.ssmParameter, "data-db-password"),
-        kind: "add",
-        add: (ctx) => {
+        { type: AWS_TYPES.ssmParameter, name: "data-db-password" },
+        (ctx, name, opts) =>
             new ctx.aws.ssm.Parameter(
-                "data-db-password",
+                name,
                 { name: "/secure-web-app/db/password", type: "String", value: "changeit" },
-                parent(ctx),
-            );
+                opts,
+            ),
+    ),
+    addsStore(
+        {
+            id: "docdb-cluster-unencrypted",
+            family,
+            description: "A DocumentDB cluster without storageEncrypted (the default is unencrypted)",
+            form: "inline",
+            alternate: false,
+            rule: "docdb-cluster-encrypted",
         },
-    },
-    {
-        id: "docdb-cluster-unencrypted",
-        family,
-        description: "A DocumentDB cluster without storageEncrypted (the default is unencrypted)",
-        form: "inline",
-        alternate: false,
-        rule: "docdb-cluster-encrypted",
-        level: "mandatory",
-        resource: at(AWS_TYPES.docdbCluster, "data-docs"),
-        kind: "add",
-        add: (ctx) => {
+        { type: AWS_TYPES.docdbCluster, name: "data-docs" },
+        (ctx, name, opts) =>
             new ctx.aws.docdb.Cluster(
-                "data-docs",
+                name,
                 { masterUsername: "docs_admin", manageMasterUserPassword: true, deletionProtection: true },
-                parent(ctx),
-            );
+                opts,
+            ),
+    ),
+    addsStore(
+        {
+            id: "neptune-cluster-unencrypted",
+            family,
+            description: "A Neptune cluster written with storageEncrypted: false",
+            form: "inline",
+            alternate: false,
+            rule: "neptune-cluster-encrypted",
         },
-    },
-    {
-        id: "neptune-cluster-unencrypted",
-        family,
-        description: "A Neptune cluster written with storageEncrypted: false",
-        form: "inline",
-        alternate: false,
-        rule: "neptune-cluster-encrypted",
-        level: "mandatory",
-        resource: at(AWS_TYPES.neptuneCluster, "data-graph"),
-        kind: "add",
-        add: (ctx) => {
+        { type: AWS_TYPES.neptuneCluster, name: "data-graph" },
+        (ctx, name, opts) =>
             new ctx.aws.neptune.Cluster(
-                "data-graph",
+                name,
                 { engine: "neptune", storageEncrypted: false, iamDatabaseAuthenticationEnabled: true },
-                parent(ctx),
-            );
-        },
-    },
+                opts,
+            ),
+    ),
     {
         id: "secret-aws-managed-key",
         family,
@@ -594,19 +600,19 @@ export const mutations: Mutation[] = [
             return rest;
         },
     },
-    {
-        id: "ec2-instance-root-unencrypted",
-        family,
-        description: "A bastion instance in a private subnet whose rootBlockDevice says encrypted: false",
-        form: "aws.ec2.Instance",
-        alternate: false,
-        rule: "ec2-instance-volumes-encrypted",
-        level: "mandatory",
-        resource: at(AWS_TYPES.ec2Instance, "data-bastion"),
-        kind: "add",
-        add: (ctx) => {
+    addsStore(
+        {
+            id: "ec2-instance-root-unencrypted",
+            family,
+            description: "A bastion instance in a private subnet whose rootBlockDevice says encrypted: false",
+            form: "aws.ec2.Instance",
+            alternate: false,
+            rule: "ec2-instance-volumes-encrypted",
+        },
+        { type: AWS_TYPES.ec2Instance, name: "data-bastion" },
+        (ctx, name, opts) =>
             new ctx.aws.ec2.Instance(
-                "data-bastion",
+                name,
                 {
                     ami: "ami-0123456789abcdef0",
                     instanceType: "t4g.micro",
@@ -614,32 +620,30 @@ export const mutations: Mutation[] = [
                     rootBlockDevice: { encrypted: false },
                     metadataOptions: { httpTokens: "required" },
                 },
-                parent(ctx),
-            );
+                opts,
+            ),
+    ),
+    addsStore(
+        {
+            id: "ec2-launch-template-ebs-unencrypted",
+            family,
+            description: 'A launch template whose block-device mapping sets ebs.encrypted to the string "false"',
+            form: "aws.ec2.LaunchTemplate",
+            alternate: true,
+            rule: "ec2-instance-volumes-encrypted",
         },
-    },
-    {
-        id: "ec2-launch-template-ebs-unencrypted",
-        family,
-        description: 'A launch template whose block-device mapping sets ebs.encrypted to the string "false"',
-        form: "aws.ec2.LaunchTemplate",
-        alternate: true,
-        rule: "ec2-instance-volumes-encrypted",
-        level: "mandatory",
-        resource: at(AWS_TYPES.ec2LaunchTemplate, "data-workers"),
-        kind: "add",
-        add: (ctx) => {
+        { type: AWS_TYPES.ec2LaunchTemplate, name: "data-workers" },
+        (ctx, name, opts) =>
             new ctx.aws.ec2.LaunchTemplate(
-                "data-workers",
+                name,
                 {
                     imageId: "ami-0123456789abcdef0",
                     blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false", volumeSize: 20 } }],
                     metadataOptions: { httpTokens: "required" },
                 },
-                parent(ctx),
-            );
-        },
-    },
+                opts,
+            ),
+    ),
     {
         id: "rds-key-policy-without-account",
         family,

@@ -12,6 +12,36 @@ import { AWS_TYPES } from "../../../policies/lib/types";
 
 const family = "iam" as const;
 
+/**
+ * A mutation that attaches the AWS-managed policy `policyArn` to the program's role `role` by a
+ * RolePolicyAttachment `name` (under `tier`): iam-managed-policy-not-broad must name that
+ * attachment, at mandatory level.
+ */
+function attachesManagedPolicy(
+    mistake: Pick<Mutation, "id" | "description">,
+    at: { tier: "api" | "streaming"; role: string; name: string },
+    policyArn: string,
+): Mutation {
+    return {
+        id: mistake.id,
+        family,
+        description: mistake.description,
+        form: "RolePolicyAttachment",
+        alternate: true,
+        rule: "iam-managed-policy-not-broad",
+        level: "mandatory",
+        resource: urn(C[at.tier], AWS_TYPES.iamRolePolicyAttachment, at.name),
+        kind: "add",
+        add: ({ aws, resource }) => {
+            new aws.iam.RolePolicyAttachment(
+                at.name,
+                { role: resource<aws.iam.Role>(at.role).name, policyArn },
+                { parent: resource(at.tier) },
+            );
+        },
+    };
+}
+
 export const mutations: Mutation[] = [
     {
         id: "iam-dynamodb-star",
@@ -177,49 +207,23 @@ export const mutations: Mutation[] = [
             );
         },
     },
-    {
-        id: "iam-administrator-access",
-        family,
-        description: 'AdministratorAccess attached to the API function\'s role ("to debug a permissions error")',
-        form: "RolePolicyAttachment",
-        alternate: true,
-        rule: "iam-managed-policy-not-broad",
-        level: "mandatory",
-        resource: urn(C.api, AWS_TYPES.iamRolePolicyAttachment, "api-handler-admin"),
-        kind: "add",
-        add: ({ aws, resource }) => {
-            new aws.iam.RolePolicyAttachment(
-                "api-handler-admin",
-                {
-                    role: resource<aws.iam.Role>("api-handler-role").name,
-                    policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
-                },
-                { parent: resource("api") },
-            );
+    attachesManagedPolicy(
+        {
+            id: "iam-administrator-access",
+            description: 'AdministratorAccess attached to the API function\'s role ("to debug a permissions error")',
         },
-    },
-    {
-        id: "iam-vpc-access-managed-policy",
-        family,
-        description:
-            "AWSLambdaVPCAccessExecutionRole attached to the processor role (the tutorial way: ENI actions on *)",
-        form: "RolePolicyAttachment",
-        alternate: true,
-        rule: "iam-managed-policy-not-broad",
-        level: "mandatory",
-        resource: urn(C.streaming, AWS_TYPES.iamRolePolicyAttachment, "streaming-processor-vpc-access"),
-        kind: "add",
-        add: ({ aws, resource }) => {
-            new aws.iam.RolePolicyAttachment(
-                "streaming-processor-vpc-access",
-                {
-                    role: resource<aws.iam.Role>("streaming-processor-role").name,
-                    policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
-                },
-                { parent: resource("streaming") },
-            );
+        { tier: "api", role: "api-handler-role", name: "api-handler-admin" },
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+    ),
+    attachesManagedPolicy(
+        {
+            id: "iam-vpc-access-managed-policy",
+            description:
+                "AWSLambdaVPCAccessExecutionRole attached to the processor role (the tutorial way: ENI actions on *)",
         },
-    },
+        { tier: "streaming", role: "streaming-processor-role", name: "streaming-processor-vpc-access" },
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+    ),
     {
         id: "iam-role-managed-policy-arns-admin",
         family,

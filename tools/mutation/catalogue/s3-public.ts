@@ -4,12 +4,43 @@
  * front doors beside the API.
  */
 import type * as aws from "@pulumi/aws";
-import type { Mutation } from "../types";
+import type { HookContext, Mutation } from "../types";
 import { C, urn } from "../types";
 import { editOrigin, editStatement, P, without } from "./program";
 import { AWS_TYPES, AWS_V2_ALIASES } from "../../../policies/lib/types";
 
 const family = "s3-public" as const;
+
+/**
+ * A mutation that adds a lambda.Permission `name` (under `tier`) letting the grant's principal
+ * invoke the program's function `fn`: lambda-permission-source-restricted must name that
+ * permission, at mandatory level.
+ */
+function invokePermission(
+    mistake: Pick<Mutation, "id" | "description" | "form">,
+    at: { tier: "api" | "streaming"; fn: string; name: string },
+    grant: (resource: HookContext["resource"]) => Omit<aws.lambda.PermissionArgs, "function" | "action">,
+): Mutation {
+    return {
+        id: mistake.id,
+        family,
+        description: mistake.description,
+        form: mistake.form,
+        alternate: false,
+        rule: "lambda-permission-source-restricted",
+        level: "mandatory",
+        resource: urn(C[at.tier], AWS_TYPES.lambdaPermission, at.name),
+        kind: "add",
+        add: ({ aws, resource }) => {
+            const fn = resource<aws.lambda.Function>(at.fn);
+            new aws.lambda.Permission(
+                at.name,
+                { function: fn.name, action: "lambda:InvokeFunction", ...grant(resource) },
+                { parent: resource(at.tier) },
+            );
+        },
+    };
+}
 
 export const mutations: Mutation[] = [
     {
@@ -260,71 +291,38 @@ export const mutations: Mutation[] = [
             );
         },
     },
-    {
-        id: "lambda-permission-public",
-        family,
-        description: 'A lambda.Permission letting principal "*" invoke the API function with no source condition',
-        form: "lambda.Permission",
-        alternate: false,
-        rule: "lambda-permission-source-restricted",
-        level: "mandatory",
-        resource: urn(C.api, AWS_TYPES.lambdaPermission, "api-public-invoke"),
-        kind: "add",
-        add: ({ aws, resource }) => {
-            const fn = resource<aws.lambda.Function>("api-handler-function");
-            new aws.lambda.Permission(
-                "api-public-invoke",
-                { function: fn.name, action: "lambda:InvokeFunction", principal: "*" },
-                { parent: resource("api") },
-            );
+    invokePermission(
+        {
+            id: "lambda-permission-public",
+            description: 'A lambda.Permission letting principal "*" invoke the API function with no source condition',
+            form: "lambda.Permission",
         },
-    },
-    {
-        id: "lambda-permission-s3-no-source",
-        family,
-        description:
-            "A lambda.Permission for principal s3.amazonaws.com with no sourceArn or sourceAccount (any account's bucket may invoke)",
-        form: "lambda.Permission, service principal",
-        alternate: false,
-        rule: "lambda-permission-source-restricted",
-        level: "mandatory",
-        resource: urn(C.streaming, AWS_TYPES.lambdaPermission, "streaming-processor-s3-invoke"),
-        kind: "add",
-        add: ({ aws, resource }) => {
-            const fn = resource<aws.lambda.Function>("streaming-processor-function");
-            new aws.lambda.Permission(
-                "streaming-processor-s3-invoke",
-                { function: fn.name, action: "lambda:InvokeFunction", principal: "s3.amazonaws.com" },
-                { parent: resource("streaming") },
-            );
+        { tier: "api", fn: "api-handler-function", name: "api-public-invoke" },
+        () => ({ principal: "*" }),
+    ),
+    invokePermission(
+        {
+            id: "lambda-permission-s3-no-source",
+            description:
+                "A lambda.Permission for principal s3.amazonaws.com with no sourceArn or sourceAccount (any account's bucket may invoke)",
+            form: "lambda.Permission, service principal",
         },
-    },
-    {
-        id: "lambda-permission-s3-arn-no-account",
-        family,
-        description:
-            "A lambda.Permission for s3.amazonaws.com pinned by the bucket's sourceArn only (bucket names are global: another account can take the name)",
-        form: "lambda.Permission, service principal with sourceArn",
-        alternate: false,
-        rule: "lambda-permission-source-restricted",
-        level: "mandatory",
-        resource: urn(C.streaming, AWS_TYPES.lambdaPermission, "streaming-processor-s3-arn-invoke"),
-        kind: "add",
-        add: ({ aws, resource }) => {
-            const fn = resource<aws.lambda.Function>("streaming-processor-function");
-            const bucket = resource<aws.s3.Bucket>("streaming-processed");
-            new aws.lambda.Permission(
-                "streaming-processor-s3-arn-invoke",
-                {
-                    function: fn.name,
-                    action: "lambda:InvokeFunction",
-                    principal: "s3.amazonaws.com",
-                    sourceArn: bucket.arn,
-                },
-                { parent: resource("streaming") },
-            );
+        { tier: "streaming", fn: "streaming-processor-function", name: "streaming-processor-s3-invoke" },
+        () => ({ principal: "s3.amazonaws.com" }),
+    ),
+    invokePermission(
+        {
+            id: "lambda-permission-s3-arn-no-account",
+            description:
+                "A lambda.Permission for s3.amazonaws.com pinned by the bucket's sourceArn only (bucket names are global: another account can take the name)",
+            form: "lambda.Permission, service principal with sourceArn",
         },
-    },
+        { tier: "streaming", fn: "streaming-processor-function", name: "streaming-processor-s3-arn-invoke" },
+        (resource) => ({
+            principal: "s3.amazonaws.com",
+            sourceArn: resource<aws.s3.Bucket>("streaming-processed").arn,
+        }),
+    ),
 ];
 
 /** The OAI the oai-not-oac mutation's preload creates (one mutation per process). */
