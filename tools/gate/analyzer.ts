@@ -122,69 +122,13 @@ export class PackClient {
         const timeoutMs = opts.timeoutMs ?? 120_000;
         // Start-up includes ts-node type-checking a TypeScript pack: never bound it below 120 s.
         const startTimeoutMs = Math.max(timeoutMs, 120_000);
-        if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
-            throw new GateError(
-                `no policy pack at ${packDir}: PulumiPolicy.yaml not found`,
-                "Point --policy-pack at a folder with PulumiPolicy.yaml (e.g. ./policies).",
-            );
-        }
-        let runPolicyPack: string;
-        try {
-            runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
-        } catch {
-            throw new GateError(
-                `the policy pack's dependencies are not installed: @pulumi/pulumi cannot be found from ${packDir}`,
-                "Run `npm ci` at the repository root (the pack is an npm workspace).",
-            );
-        }
-        const proc = spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", packDir], {
-            cwd: packDir,
-            env: {
-                ...process.env,
-                NODE_OPTIONS: packNodeOptions(process.env.NODE_OPTIONS),
-                ...packEnvironment(opts),
-                ...(opts.env ?? {}),
-            },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        const proc = spawnPack(packDir, runPolicyPackFor(packDir), opts);
         phaseObserver?.("spawned", proc.pid, packDir);
         let stderr = "";
         proc.stderr.on("data", (d) => {
             stderr = (stderr + d).slice(-20000);
         });
-        const port = await new Promise<number>((resolve, reject) => {
-            let stdout = "";
-            const timer = setTimeout(() => {
-                proc.kill("SIGKILL");
-                reject(
-                    new GateError(
-                        `policy pack ${packDir} did not start within ${startTimeoutMs / 1000} s`,
-                        "Look for blocking work at the pack's top level, or raise --timeout.",
-                    ),
-                );
-            }, startTimeoutMs);
-            proc.stdout.on("data", (d) => {
-                stdout += d;
-                const m = /^(\d+)\s*$/m.exec(stdout);
-                if (m) {
-                    clearTimeout(timer);
-                    resolve(Number(m[1]));
-                }
-            });
-            proc.on("exit", (code, signal) => {
-                clearTimeout(timer);
-                reject(
-                    new GateError(
-                        `policy pack ${packDir} failed to start (exit ${code ?? signal}): ${tail(stderr || stdout)}`,
-                        "Fix the error above in the pack (the CLI runs `pulumi preview --policy-pack` the same way).",
-                    ),
-                );
-            });
-            proc.on("error", (e) => {
-                clearTimeout(timer);
-                reject(e);
-            });
-        });
+        const port = await announcedPort(proc, packDir, startTimeoutMs, () => stderr);
         const client = new PackClient(packDir, proc, port, timeoutMs);
         client.stderr = stderr;
         client.stackConfig = opts;
@@ -355,13 +299,7 @@ export class PackClient {
     }
 
     async analyze(r: ResourceRecord, provider: ResourceRecord | undefined): Promise<AnalyzeOutcome> {
-        const req = new analyzerpb.AnalyzeRequest();
-        req.setUrn(r.urn);
-        req.setType(r.type);
-        req.setName(r.name);
-        req.setProperties(toStruct(r.inputs));
-        req.setOptions(toOptions(r));
-        if (provider) req.setProvider(toProvider(provider));
+        const req = describeResource(new analyzerpb.AnalyzeRequest(), r, r.inputs, provider);
         this.analyzeCalls++;
         const resp = await this.call<any>("analyze", req);
         return this.outcome(resp, new Map([[r.urn, r]]), r.urn);
@@ -409,14 +347,8 @@ export class PackClient {
      * Built apart so a caller can encode entries while Analyze calls are in flight.
      */
     stackEntry(r: ResourceRecord, providers: Map<string, ResourceRecord>): unknown {
-        const ar = new analyzerpb.AnalyzerResource();
-        ar.setUrn(r.urn);
-        ar.setType(r.type);
-        ar.setName(r.name);
-        ar.setProperties(toStruct(r.outputs));
-        ar.setOptions(toOptions(r));
         const prov = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
-        if (prov) ar.setProvider(toProvider(prov));
+        const ar = describeResource(new analyzerpb.AnalyzerResource(), r, r.outputs, prov);
         ar.setParent(r.parent ?? "");
         ar.setDependenciesList(r.dependencies);
         const pdMap = ar.getPropertydependenciesMap();
@@ -507,6 +439,87 @@ export class PackClient {
             t.unref();
         }
     }
+}
+
+/** The host's `run-policy-pack`, found by Node's upward search from a folder that holds a pack. */
+function runPolicyPackFor(packDir: string): string {
+    if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
+        throw new GateError(
+            `no policy pack at ${packDir}: PulumiPolicy.yaml not found`,
+            "Point --policy-pack at a folder with PulumiPolicy.yaml (e.g. ./policies).",
+        );
+    }
+    try {
+        return require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
+    } catch {
+        throw new GateError(
+            `the policy pack's dependencies are not installed: @pulumi/pulumi cannot be found from ${packDir}`,
+            "Run `npm ci` at the repository root (the pack is an npm workspace).",
+        );
+    }
+}
+
+/** `node run-policy-pack <engine address> <pack dir>` in the pack folder, with the host's environment. */
+function spawnPack(
+    packDir: string,
+    runPolicyPack: string,
+    opts: StartPackOptions,
+): ChildProcess & {
+    stdout: NodeJS.ReadableStream;
+    stderr: NodeJS.ReadableStream;
+} {
+    return spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", packDir], {
+        cwd: packDir,
+        env: {
+            ...process.env,
+            NODE_OPTIONS: packNodeOptions(process.env.NODE_OPTIONS),
+            ...packEnvironment(opts),
+            ...(opts.env ?? {}),
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+}
+
+/** The gRPC port the pack prints on stdout once it serves; a pack that exits or stalls first fails. */
+function announcedPort(
+    proc: ChildProcess & { stdout: NodeJS.ReadableStream },
+    packDir: string,
+    startTimeoutMs: number,
+    stderr: () => string,
+): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+        let stdout = "";
+        const timer = setTimeout(() => {
+            proc.kill("SIGKILL");
+            reject(
+                new GateError(
+                    `policy pack ${packDir} did not start within ${startTimeoutMs / 1000} s`,
+                    "Look for blocking work at the pack's top level, or raise --timeout.",
+                ),
+            );
+        }, startTimeoutMs);
+        proc.stdout.on("data", (d) => {
+            stdout += d;
+            const m = /^(\d+)\s*$/m.exec(stdout);
+            if (m) {
+                clearTimeout(timer);
+                resolve(Number(m[1]));
+            }
+        });
+        proc.on("exit", (code, signal) => {
+            clearTimeout(timer);
+            reject(
+                new GateError(
+                    `policy pack ${packDir} failed to start (exit ${code ?? signal}): ${tail(stderr() || stdout)}`,
+                    "Fix the error above in the pack (the CLI runs `pulumi preview --policy-pack` the same way).",
+                ),
+            );
+        });
+        proc.on("error", (e) => {
+            clearTimeout(timer);
+            reject(e);
+        });
+    });
 }
 
 /**
@@ -631,6 +644,35 @@ function toOptions(r: ResourceRecord): any {
     o.setCustomtimeouts(ct);
     if (r.parent) o.setParent(r.parent);
     return o;
+}
+
+/**
+ * The fields an AnalyzeRequest and a stack's AnalyzerResource share (analyzer_plugin.go marshals
+ * both the same way): URN, type, name, the given properties, options and provider.
+ */
+function describeResource<M extends ResourceMessage>(
+    msg: M,
+    r: ResourceRecord,
+    properties: Record<string, unknown>,
+    provider: ResourceRecord | undefined,
+): M {
+    msg.setUrn(r.urn);
+    msg.setType(r.type);
+    msg.setName(r.name);
+    msg.setProperties(toStruct(properties));
+    msg.setOptions(toOptions(r));
+    if (provider) msg.setProvider(toProvider(provider));
+    return msg;
+}
+
+/** The setters AnalyzeRequest and AnalyzerResource have in common. */
+interface ResourceMessage {
+    setUrn(v: string): void;
+    setType(v: string): void;
+    setName(v: string): void;
+    setProperties(v: unknown): void;
+    setOptions(v: unknown): void;
+    setProvider(v: unknown): void;
 }
 
 function toProvider(p: ResourceRecord): any {

@@ -70,19 +70,42 @@ function readYaml(file: string, what: string): Record<string, unknown> {
     }
 }
 
-/** Reads the project and stack files into the PULUMI_CONFIG map the language host would pass. */
-export function loadProgramConfig(
-    programDir: string,
-    stack: string,
-    overrides: Record<string, string> = {},
-): {
+/** What a program folder's project and stack files say: its project, entry point and config. */
+export interface ProgramConfig {
     project: string;
     main: string;
     mainOption?: string;
     runtime: unknown;
     config: Record<string, string>;
     secretKeys: string[];
-} {
+}
+
+/** Reads the project and stack files into the PULUMI_CONFIG map the language host would pass. */
+export function loadProgramConfig(
+    programDir: string,
+    stack: string,
+    overrides: Record<string, string> = {},
+): ProgramConfig {
+    const projectFile = readProjectFile(programDir);
+    const project = projectFile.name as string;
+    const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
+    const config = projectDefaults(projectFile, qualify);
+    const secretKeys = addStackValues(config, programDir, stack, qualify);
+    for (const [k, v] of Object.entries(overrides)) {
+        config[qualify(k)] = v;
+    }
+    return {
+        project,
+        main: resolveMain(programDir, projectFile.main),
+        mainOption: projectFile.main as string | undefined,
+        runtime: projectFile.runtime,
+        config,
+        secretKeys,
+    };
+}
+
+/** Pulumi.yaml of an existing program folder, with its project name checked. */
+function readProjectFile(programDir: string): ProjectFile {
     if (!fs.existsSync(programDir) || !fs.statSync(programDir).isDirectory()) {
         throw new GateError(
             `program folder not found: ${programDir}`,
@@ -96,64 +119,69 @@ export function loadProgramConfig(
             "Add `name: <project>` to Pulumi.yaml.",
         );
     }
-    const project = projectFile.name;
-    const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
-    const config: Record<string, string> = {};
-    const secretKeys: string[] = [];
-    const asString = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+    return projectFile;
+}
 
-    // Project-level defaults: `config: { key: value }` or `{ key: { default: value } }`.
+/** A config value as PULUMI_CONFIG carries it: strings as they are, anything else as JSON. */
+function configString(v: unknown): string {
+    return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/** Project-level defaults: `config: { key: value }` or `{ key: { default: value } }`. */
+function projectDefaults(projectFile: ProjectFile, qualify: (key: string) => string): Record<string, string> {
+    const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(projectFile.config ?? {})) {
         if (v && typeof v === "object" && !Array.isArray(v)) {
             const spec = v as Record<string, unknown>;
-            if ("default" in spec) config[qualify(k)] = asString(spec.default);
-            else if ("value" in spec) config[qualify(k)] = asString(spec.value);
+            if ("default" in spec) config[qualify(k)] = configString(spec.default);
+            else if ("value" in spec) config[qualify(k)] = configString(spec.value);
         } else if (v !== undefined && v !== null) {
-            config[qualify(k)] = asString(v);
+            config[qualify(k)] = configString(v);
         }
     }
-    const stackFile = path.join(programDir, `Pulumi.${stack}.yaml`);
-    if (fs.existsSync(stackFile)) {
-        const stackDoc = readYaml(stackFile, `Pulumi.${stack}.yaml`);
-        const values = (stackDoc.config ?? {}) as Record<string, unknown>;
-        for (const [k, v] of Object.entries(values)) {
-            if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
-                config[qualify(k)] = SECRET_CONFIG_PLACEHOLDER;
-                secretKeys.push(qualify(k));
-            } else if (v !== undefined && v !== null) {
-                config[qualify(k)] = asString(v);
-            }
-        }
-    }
-    for (const [k, v] of Object.entries(overrides)) {
-        config[qualify(k)] = v;
-    }
+    return config;
+}
 
-    // `main` may name a folder (its index or package.json main) or a file; default: the folder.
-    let main = programDir;
-    if (projectFile.main !== undefined) {
-        if (typeof projectFile.main !== "string") {
-            throw new GateError(
-                "Pulumi.yaml `main` must be a path",
-                "Set `main` to a folder or file inside the project.",
-            );
-        }
-        main = path.resolve(programDir, projectFile.main);
-        if (!fs.existsSync(main)) {
-            throw new GateError(
-                `Pulumi.yaml \`main\` points at ${main}, which does not exist`,
-                "Fix `main` in Pulumi.yaml.",
-            );
+/**
+ * Pulumi.<stack>.yaml's values over `config` (when the file exists); encrypted secrets become
+ * the placeholder. Returns the secret keys.
+ */
+function addStackValues(
+    config: Record<string, string>,
+    programDir: string,
+    stack: string,
+    qualify: (key: string) => string,
+): string[] {
+    const secretKeys: string[] = [];
+    const stackFile = path.join(programDir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) return secretKeys;
+    const stackDoc = readYaml(stackFile, `Pulumi.${stack}.yaml`);
+    const values = (stackDoc.config ?? {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(values)) {
+        if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
+            config[qualify(k)] = SECRET_CONFIG_PLACEHOLDER;
+            secretKeys.push(qualify(k));
+        } else if (v !== undefined && v !== null) {
+            config[qualify(k)] = configString(v);
         }
     }
-    return {
-        project,
-        main,
-        mainOption: projectFile.main as string | undefined,
-        runtime: projectFile.runtime,
-        config,
-        secretKeys,
-    };
+    return secretKeys;
+}
+
+/** `main` may name a folder (its index or package.json main) or a file; default: the folder. */
+function resolveMain(programDir: string, mainOption: unknown): string {
+    if (mainOption === undefined) return programDir;
+    if (typeof mainOption !== "string") {
+        throw new GateError("Pulumi.yaml `main` must be a path", "Set `main` to a folder or file inside the project.");
+    }
+    const main = path.resolve(programDir, mainOption);
+    if (!fs.existsSync(main)) {
+        throw new GateError(
+            `Pulumi.yaml \`main\` points at ${main}, which does not exist`,
+            "Fix `main` in Pulumi.yaml.",
+        );
+    }
+    return main;
 }
 
 /** The gate's own node_modules: programs without one (generated benchmarks) resolve ours. */
