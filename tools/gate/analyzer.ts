@@ -34,7 +34,7 @@ const emptypb = load("google-protobuf/google/protobuf/empty_pb");
 const LEVEL_NAMES: Record<number, EnforcementLevel> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
 const LEVEL_ENUM: Record<string, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
 /** Analyze calls in flight per preview: enough to overlap the two processes, few enough to keep memory flat. */
-const ANALYZE_IN_FLIGHT = 8;
+export const ANALYZE_IN_FLIGHT = 8;
 const SEVERITY_NAMES: Record<number, string> = { 0: "", 1: "low", 2: "medium", 3: "high", 4: "critical" };
 
 /** The prefix the pack uses for findings it reports as exempted (see policies/lib). */
@@ -79,6 +79,12 @@ export function observePackPhases(observer: PackPhaseObserver | undefined): void
 export interface AnalyzeOutcome {
     violations: Violation[];
     notApplicable: { policyName: string; reason: string }[];
+}
+
+/** Analyze answers obtained before the preview (analyze-ahead.ts), each for one exact request. */
+export interface AnswersAhead {
+    /** The answer to Analyze of `r` with `provider`, if that very request was sent already. */
+    answerFor(r: ResourceRecord, provider: ResourceRecord | undefined): Promise<AnalyzeOutcome> | undefined;
 }
 
 export class PackClient {
@@ -309,11 +315,13 @@ export class PackClient {
      * One preview, in the engine's sequence: Analyze every resource on its inputs, then
      * AnalyzeStack once on every resource's outputs. A few Analyze calls are in flight at once
      * (the gate encodes the next request, and each resource's AnalyzeStack entry, while the pack
-     * works); answers keep registration order, as the engine reports them.
+     * works); answers keep registration order, as the engine reports them. An answer `ahead`
+     * holds for a resource's very request is taken instead of asking again.
      */
     async preview(
         resources: ResourceRecord[],
-    ): Promise<{ violations: Violation[]; analyzeMs: number; analyzeStackMs: number }> {
+        ahead?: AnswersAhead,
+    ): Promise<{ violations: Violation[]; analyzeMs: number; analyzeStackMs: number; answeredAhead: number }> {
         const providers = new Map<string, ResourceRecord>();
         for (const r of resources) if (r.type.startsWith("pulumi:providers:")) providers.set(r.urn, r);
         phaseObserver?.("analyze", this.pid, this.dir);
@@ -321,15 +329,18 @@ export class PackClient {
         const perResource: Violation[][] = new Array(resources.length);
         const stackEntries: unknown[] = new Array(resources.length);
         let next = 0;
+        let answeredAhead = 0;
         const worker = async () => {
             while (next < resources.length) {
                 const i = next++;
                 const r = resources[i]!;
                 const provider = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
                 // A read (`Resource.get`) is not analysed on inputs, only in the stack (step_generator.go).
+                const early = r.external ? undefined : ahead?.answerFor(r, provider);
+                if (early) answeredAhead++;
                 const answer = r.external
                     ? Promise.resolve({ violations: [], notApplicable: [] })
-                    : this.analyze(r, provider);
+                    : (early ?? this.analyze(r, provider));
                 stackEntries[i] = this.stackEntry(r, providers);
                 perResource[i] = (await answer).violations;
             }
@@ -339,7 +350,7 @@ export class PackClient {
         phaseObserver?.("analyzeStack", this.pid, this.dir);
         const t1 = Date.now();
         violations.push(...(await this.analyzeStack(resources, providers, stackEntries)).violations);
-        return { violations, analyzeMs: t1 - t0, analyzeStackMs: Date.now() - t1 };
+        return { violations, analyzeMs: t1 - t0, analyzeStackMs: Date.now() - t1, answeredAhead };
     }
 
     /**

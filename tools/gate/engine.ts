@@ -32,6 +32,11 @@ export interface RunProgramOptions {
     timeoutMs?: number;
     /** Environment the language host would see on top of the gate's (PULUMI_NODEJS_TRANSPILE_ONLY, ...). */
     env?: Record<string, string>;
+    /**
+     * Told of each resource as the engine records it, in registration order, while the program
+     * runs (for Analyze calls ahead of the run's end). A preview: the run's result is what counts.
+     */
+    onResource?: (record: ResourceRecord) => void;
 }
 
 export interface ProgramRun {
@@ -212,6 +217,7 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
         outFile: path.join(outDir, "run.json"),
         preloads: opts.preloads?.map((o) => path.resolve(o)),
         overlays: opts.overlays?.map((o) => path.resolve(o)),
+        streamRecords: opts.onResource !== undefined,
     };
     let typeCheck: ProgramRun["typeCheck"];
     let ended: { code: number | null; output: string; result?: EngineChildResult };
@@ -284,15 +290,15 @@ function startEngine(
     const child = spawn(
         process.execPath,
         [...nodeArgs, path.join(__dirname, "engine-boot.js"), JSON.stringify(request)],
-        { cwd: request.programDir, env, stdio: ["ignore", "pipe", "pipe"] },
+        { cwd: request.programDir, env, stdio: ["ignore", "pipe", "pipe", request.streamRecords ? "pipe" : "ignore"] },
     );
+    if (opts.onResource) readRecordLines(child.stdio[3] as NodeJS.ReadableStream, opts.onResource);
     let output = "";
-    child.stdout.on("data", (d) => {
-        output += d;
-    });
-    child.stderr.on("data", (d) => {
-        output += d;
-    });
+    for (const stream of [child.stdout, child.stderr]) {
+        stream?.on("data", (d) => {
+            output += d;
+        });
+    }
     const timeoutMs = opts.timeoutMs ?? 300_000;
     const exited = new Promise<number | null>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -314,6 +320,29 @@ function startEngine(
         });
     });
     return { child, exited, output: () => output };
+}
+
+/** The engine's records as it streams them (engine-child.ts recordStream): one JSON line each. */
+function readRecordLines(pipe: NodeJS.ReadableStream, onResource: (record: ResourceRecord) => void): void {
+    let pending = "";
+    pipe.setEncoding("utf8");
+    pipe.on("data", (chunk: string) => {
+        pending += chunk;
+        let end: number;
+        while ((end = pending.indexOf("\n")) >= 0) {
+            const line = pending.slice(0, end);
+            pending = pending.slice(end + 1);
+            let record: ResourceRecord;
+            try {
+                record = JSON.parse(line) as ResourceRecord;
+            } catch {
+                continue; // not a record (cannot happen short of a broken pipe): the result file has them all
+            }
+            onResource(record);
+        }
+    });
+    // A line cut short by the engine's exit is left out: the result file has the record.
+    pipe.on("error", () => undefined);
 }
 
 /** Type-checks the program while the engine runs it; a type error stops the engine and is thrown. */
