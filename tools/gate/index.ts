@@ -48,12 +48,18 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     const started = Date.now();
     const inputs = readInputs(opts);
     const timings: GateTimings = { packStartMs: 0, analyzeMs: 0, analyzeStackMs: 0, analyzeCalls: 0, engineMs: 0 };
+    const analyses = inputs.exp ? [] : opts.policyPacks.map(() => new AnalyzeAhead());
+    const engineStart = Date.now();
+    // The program's run is the longest step: its process starts before the packs'.
+    const running = inputs.exp
+        ? Promise.resolve(exportOutcome(inputs.exp))
+        : programOutcome(opts, (r) => analyses.forEach((a) => a.add(r)));
     const packStart = Date.now();
     const starting = startPacks(opts, inputs);
-    const ahead = configureAhead(opts, inputs, starting);
+    const ahead = configureAhead(opts, inputs, starting, analyses);
     const packs: PackClient[] = [];
     try {
-        const engine = await runEngine(opts, inputs, starting, packs, timings, ahead);
+        const engine = await awaitEngine(running, starting, packs, timings, engineStart);
         timings.packStartMs = Date.now() - packStart;
         const judged = await judge(packs, inputs, engine.resources, timings, ahead);
         return assembleResult(opts, inputs, engine, judged, timings, started);
@@ -128,7 +134,7 @@ function startPacks(opts: GateOptions, inputs: RunInputs): Promise<PackClient>[]
             timeoutMs: opts.timeoutMs,
         }),
     );
-    // Observed in runEngine (allSettled); this only keeps an early failure from counting as unhandled.
+    // Observed in awaitEngine (allSettled); this only keeps an early failure from counting as unhandled.
     for (const p of starting) p.catch(() => undefined);
     return starting;
 }
@@ -147,8 +153,12 @@ interface Ahead {
  * Analyze goes out for what the program has recorded so far. A failure here is reported where
  * it was before, after the program's own (judge awaits `configured`).
  */
-function configureAhead(opts: GateOptions, inputs: RunInputs, starting: Promise<PackClient>[]): Ahead {
-    const analyses = inputs.exp ? [] : starting.map(() => new AnalyzeAhead());
+function configureAhead(
+    opts: GateOptions,
+    inputs: RunInputs,
+    starting: Promise<PackClient>[],
+    analyses: AnalyzeAhead[],
+): Ahead {
     const configured = Promise.all(starting).then(async (packs) => {
         const infos = await configurePacks(packs, inputs, opts);
         analyses.forEach((a, i) => a.begin(packs[i]!));
@@ -159,24 +169,20 @@ function configureAhead(opts: GateOptions, inputs: RunInputs, starting: Promise<
 }
 
 /**
- * Runs the program (or takes the export's resources), then waits for the packs: every pack
+ * Waits for the program's run (or the export's resources), then for the packs: every pack
  * that started goes into `packs` (the caller stops them), whatever happened. A program error
  * is the first thing to fix: it is reported before a pack failure.
  */
-async function runEngine(
-    opts: GateOptions,
-    inputs: RunInputs,
+async function awaitEngine(
+    running: Promise<EngineOutcome>,
     starting: Promise<PackClient>[],
     packs: PackClient[],
     timings: GateTimings,
-    ahead: Ahead,
+    engineStart: number,
 ): Promise<EngineOutcome> {
-    const engineStart = Date.now();
     let engineOk = false;
     try {
-        const outcome = inputs.exp
-            ? exportOutcome(inputs.exp)
-            : await programOutcome(opts, (r) => ahead.analyses.forEach((a) => a.add(r)));
+        const outcome = await running;
         engineOk = true;
         return outcome;
     } finally {
