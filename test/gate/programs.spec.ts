@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { AnalyzeAhead } from "../../tools/gate/analyze-ahead";
 import { ProgramRun, runProgram } from "../../tools/gate/engine";
 import { GateError } from "../../tools/gate/errors";
 import { gateFails, runGate } from "../../tools/gate/index";
@@ -281,8 +282,13 @@ describe("gate on programs it was not written for (loaded as the language host l
         describe(c.program, () => {
             let run: ProgramRun;
             let violations: Violation[];
+            /** Analyze sent for each resource as the engine recorded it, the pack already started. */
+            let ahead: AnalyzeAhead;
             before(async () => {
-                run = await runProgram({ programDir: program(c.program), env: c.env });
+                ahead = new AnalyzeAhead();
+                ahead.begin(harness.client);
+                run = await runProgram({ programDir: program(c.program), env: c.env, onResource: (r) => ahead.add(r) });
+                ahead.close();
                 violations = (await harness.client.preview(run.resources)).violations;
             });
             it("gives exactly the mandatory findings a reviewer would", () => {
@@ -295,6 +301,12 @@ describe("gate on programs it was not written for (loaded as the language host l
             });
             if (c.checks)
                 it("records what the engine would (references, positions, invokes)", () => c.checks!(run, violations));
+            it("gives the same report when Analyze goes out while the program runs", async () => {
+                const streamed = await harness.client.preview(run.resources, ahead);
+                expect(streamed.violations).to.deep.equal(violations);
+                // The pack was up before the program began: the first records were analysed ahead.
+                expect(streamed.answeredAhead).to.be.greaterThan(0);
+            });
             it("gives the same findings from a stack export of the same run", async () => {
                 const file = path.join(tmp, `${c.program}.json`);
                 fs.writeFileSync(file, JSON.stringify(toStackExport(run), null, 2));

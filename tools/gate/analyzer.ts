@@ -34,7 +34,7 @@ const emptypb = load("google-protobuf/google/protobuf/empty_pb");
 const LEVEL_NAMES: Record<number, EnforcementLevel> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
 const LEVEL_ENUM: Record<string, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
 /** Analyze calls in flight per preview: enough to overlap the two processes, few enough to keep memory flat. */
-const ANALYZE_IN_FLIGHT = 8;
+export const ANALYZE_IN_FLIGHT = 8;
 const SEVERITY_NAMES: Record<number, string> = { 0: "", 1: "low", 2: "medium", 3: "high", 4: "critical" };
 
 /** The prefix the pack uses for findings it reports as exempted (see policies/lib). */
@@ -81,6 +81,12 @@ export interface AnalyzeOutcome {
     notApplicable: { policyName: string; reason: string }[];
 }
 
+/** Analyze answers obtained before the preview (analyze-ahead.ts), each for one exact request. */
+export interface AnswersAhead {
+    /** The answer to Analyze of `r` with `provider`, if that very request was sent already. */
+    answerFor(r: ResourceRecord, provider: ResourceRecord | undefined): Promise<AnalyzeOutcome> | undefined;
+}
+
 export class PackClient {
     private client: any;
     private exited: { code: number | null; signal: string | null } | undefined;
@@ -122,69 +128,13 @@ export class PackClient {
         const timeoutMs = opts.timeoutMs ?? 120_000;
         // Start-up includes ts-node type-checking a TypeScript pack: never bound it below 120 s.
         const startTimeoutMs = Math.max(timeoutMs, 120_000);
-        if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
-            throw new GateError(
-                `no policy pack at ${packDir}: PulumiPolicy.yaml not found`,
-                "Point --policy-pack at a folder with PulumiPolicy.yaml (e.g. ./policies).",
-            );
-        }
-        let runPolicyPack: string;
-        try {
-            runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
-        } catch {
-            throw new GateError(
-                `the policy pack's dependencies are not installed: @pulumi/pulumi cannot be found from ${packDir}`,
-                "Run `npm ci` at the repository root (the pack is an npm workspace).",
-            );
-        }
-        const proc = spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", packDir], {
-            cwd: packDir,
-            env: {
-                ...process.env,
-                NODE_OPTIONS: packNodeOptions(process.env.NODE_OPTIONS),
-                ...packEnvironment(opts),
-                ...(opts.env ?? {}),
-            },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        const proc = spawnPack(packDir, runPolicyPackFor(packDir), opts);
         phaseObserver?.("spawned", proc.pid, packDir);
         let stderr = "";
         proc.stderr.on("data", (d) => {
             stderr = (stderr + d).slice(-20000);
         });
-        const port = await new Promise<number>((resolve, reject) => {
-            let stdout = "";
-            const timer = setTimeout(() => {
-                proc.kill("SIGKILL");
-                reject(
-                    new GateError(
-                        `policy pack ${packDir} did not start within ${startTimeoutMs / 1000} s`,
-                        "Look for blocking work at the pack's top level, or raise --timeout.",
-                    ),
-                );
-            }, startTimeoutMs);
-            proc.stdout.on("data", (d) => {
-                stdout += d;
-                const m = /^(\d+)\s*$/m.exec(stdout);
-                if (m) {
-                    clearTimeout(timer);
-                    resolve(Number(m[1]));
-                }
-            });
-            proc.on("exit", (code, signal) => {
-                clearTimeout(timer);
-                reject(
-                    new GateError(
-                        `policy pack ${packDir} failed to start (exit ${code ?? signal}): ${tail(stderr || stdout)}`,
-                        "Fix the error above in the pack (the CLI runs `pulumi preview --policy-pack` the same way).",
-                    ),
-                );
-            });
-            proc.on("error", (e) => {
-                clearTimeout(timer);
-                reject(e);
-            });
-        });
+        const port = await announcedPort(proc, packDir, startTimeoutMs, () => stderr);
         const client = new PackClient(packDir, proc, port, timeoutMs);
         client.stderr = stderr;
         client.stackConfig = opts;
@@ -355,13 +305,7 @@ export class PackClient {
     }
 
     async analyze(r: ResourceRecord, provider: ResourceRecord | undefined): Promise<AnalyzeOutcome> {
-        const req = new analyzerpb.AnalyzeRequest();
-        req.setUrn(r.urn);
-        req.setType(r.type);
-        req.setName(r.name);
-        req.setProperties(toStruct(r.inputs));
-        req.setOptions(toOptions(r));
-        if (provider) req.setProvider(toProvider(provider));
+        const req = describeResource(new analyzerpb.AnalyzeRequest(), r, r.inputs, provider);
         this.analyzeCalls++;
         const resp = await this.call<any>("analyze", req);
         return this.outcome(resp, new Map([[r.urn, r]]), r.urn);
@@ -371,11 +315,13 @@ export class PackClient {
      * One preview, in the engine's sequence: Analyze every resource on its inputs, then
      * AnalyzeStack once on every resource's outputs. A few Analyze calls are in flight at once
      * (the gate encodes the next request, and each resource's AnalyzeStack entry, while the pack
-     * works); answers keep registration order, as the engine reports them.
+     * works); answers keep registration order, as the engine reports them. An answer `ahead`
+     * holds for a resource's very request is taken instead of asking again.
      */
     async preview(
         resources: ResourceRecord[],
-    ): Promise<{ violations: Violation[]; analyzeMs: number; analyzeStackMs: number }> {
+        ahead?: AnswersAhead,
+    ): Promise<{ violations: Violation[]; analyzeMs: number; analyzeStackMs: number; answeredAhead: number }> {
         const providers = new Map<string, ResourceRecord>();
         for (const r of resources) if (r.type.startsWith("pulumi:providers:")) providers.set(r.urn, r);
         phaseObserver?.("analyze", this.pid, this.dir);
@@ -383,15 +329,18 @@ export class PackClient {
         const perResource: Violation[][] = new Array(resources.length);
         const stackEntries: unknown[] = new Array(resources.length);
         let next = 0;
+        let answeredAhead = 0;
         const worker = async () => {
             while (next < resources.length) {
                 const i = next++;
                 const r = resources[i]!;
                 const provider = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
                 // A read (`Resource.get`) is not analysed on inputs, only in the stack (step_generator.go).
+                const early = r.external ? undefined : ahead?.answerFor(r, provider);
+                if (early) answeredAhead++;
                 const answer = r.external
                     ? Promise.resolve({ violations: [], notApplicable: [] })
-                    : this.analyze(r, provider);
+                    : (early ?? this.analyze(r, provider));
                 stackEntries[i] = this.stackEntry(r, providers);
                 perResource[i] = (await answer).violations;
             }
@@ -401,7 +350,7 @@ export class PackClient {
         phaseObserver?.("analyzeStack", this.pid, this.dir);
         const t1 = Date.now();
         violations.push(...(await this.analyzeStack(resources, providers, stackEntries)).violations);
-        return { violations, analyzeMs: t1 - t0, analyzeStackMs: Date.now() - t1 };
+        return { violations, analyzeMs: t1 - t0, analyzeStackMs: Date.now() - t1, answeredAhead };
     }
 
     /**
@@ -409,14 +358,8 @@ export class PackClient {
      * Built apart so a caller can encode entries while Analyze calls are in flight.
      */
     stackEntry(r: ResourceRecord, providers: Map<string, ResourceRecord>): unknown {
-        const ar = new analyzerpb.AnalyzerResource();
-        ar.setUrn(r.urn);
-        ar.setType(r.type);
-        ar.setName(r.name);
-        ar.setProperties(toStruct(r.outputs));
-        ar.setOptions(toOptions(r));
         const prov = r.provider ? providers.get(providerUrn(r.provider)) : undefined;
-        if (prov) ar.setProvider(toProvider(prov));
+        const ar = describeResource(new analyzerpb.AnalyzerResource(), r, r.outputs, prov);
         ar.setParent(r.parent ?? "");
         ar.setDependenciesList(r.dependencies);
         const pdMap = ar.getPropertydependenciesMap();
@@ -507,6 +450,87 @@ export class PackClient {
             t.unref();
         }
     }
+}
+
+/** The host's `run-policy-pack`, found by Node's upward search from a folder that holds a pack. */
+function runPolicyPackFor(packDir: string): string {
+    if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
+        throw new GateError(
+            `no policy pack at ${packDir}: PulumiPolicy.yaml not found`,
+            "Point --policy-pack at a folder with PulumiPolicy.yaml (e.g. ./policies).",
+        );
+    }
+    try {
+        return require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
+    } catch {
+        throw new GateError(
+            `the policy pack's dependencies are not installed: @pulumi/pulumi cannot be found from ${packDir}`,
+            "Run `npm ci` at the repository root (the pack is an npm workspace).",
+        );
+    }
+}
+
+/** `node run-policy-pack <engine address> <pack dir>` in the pack folder, with the host's environment. */
+function spawnPack(
+    packDir: string,
+    runPolicyPack: string,
+    opts: StartPackOptions,
+): ChildProcess & {
+    stdout: NodeJS.ReadableStream;
+    stderr: NodeJS.ReadableStream;
+} {
+    return spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", packDir], {
+        cwd: packDir,
+        env: {
+            ...process.env,
+            NODE_OPTIONS: packNodeOptions(process.env.NODE_OPTIONS),
+            ...packEnvironment(opts),
+            ...(opts.env ?? {}),
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+}
+
+/** The gRPC port the pack prints on stdout once it serves; a pack that exits or stalls first fails. */
+function announcedPort(
+    proc: ChildProcess & { stdout: NodeJS.ReadableStream },
+    packDir: string,
+    startTimeoutMs: number,
+    stderr: () => string,
+): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+        let stdout = "";
+        const timer = setTimeout(() => {
+            proc.kill("SIGKILL");
+            reject(
+                new GateError(
+                    `policy pack ${packDir} did not start within ${startTimeoutMs / 1000} s`,
+                    "Look for blocking work at the pack's top level, or raise --timeout.",
+                ),
+            );
+        }, startTimeoutMs);
+        proc.stdout.on("data", (d) => {
+            stdout += d;
+            const m = /^(\d+)\s*$/m.exec(stdout);
+            if (m) {
+                clearTimeout(timer);
+                resolve(Number(m[1]));
+            }
+        });
+        proc.on("exit", (code, signal) => {
+            clearTimeout(timer);
+            reject(
+                new GateError(
+                    `policy pack ${packDir} failed to start (exit ${code ?? signal}): ${tail(stderr() || stdout)}`,
+                    "Fix the error above in the pack (the CLI runs `pulumi preview --policy-pack` the same way).",
+                ),
+            );
+        });
+        proc.on("error", (e) => {
+            clearTimeout(timer);
+            reject(e);
+        });
+    });
 }
 
 /**
@@ -631,6 +655,35 @@ function toOptions(r: ResourceRecord): any {
     o.setCustomtimeouts(ct);
     if (r.parent) o.setParent(r.parent);
     return o;
+}
+
+/**
+ * The fields an AnalyzeRequest and a stack's AnalyzerResource share (analyzer_plugin.go marshals
+ * both the same way): URN, type, name, the given properties, options and provider.
+ */
+function describeResource<M extends ResourceMessage>(
+    msg: M,
+    r: ResourceRecord,
+    properties: Record<string, unknown>,
+    provider: ResourceRecord | undefined,
+): M {
+    msg.setUrn(r.urn);
+    msg.setType(r.type);
+    msg.setName(r.name);
+    msg.setProperties(toStruct(properties));
+    msg.setOptions(toOptions(r));
+    if (provider) msg.setProvider(toProvider(provider));
+    return msg;
+}
+
+/** The setters AnalyzeRequest and AnalyzerResource have in common. */
+interface ResourceMessage {
+    setUrn(v: string): void;
+    setType(v: string): void;
+    setName(v: string): void;
+    setProperties(v: unknown): void;
+    setOptions(v: unknown): void;
+    setProvider(v: unknown): void;
 }
 
 function toProvider(p: ResourceRecord): any {

@@ -9,6 +9,7 @@
  */
 import * as path from "path";
 import * as fs from "fs";
+import * as net from "net";
 import * as url from "url";
 import { invokeResult, OutputContext } from "./aws-outputs";
 import { createRecordingMonitor, MonitorSdk, Recording } from "./recording-monitor";
@@ -37,6 +38,12 @@ export interface EngineChildRequest {
     preloads?: string[];
     /** Modules loaded inside the stack after the program (overlays that add resources). */
     overlays?: string[];
+    /**
+     * Each resource as it is recorded, as one JSON line on file descriptor 3 (a pipe the parent
+     * opened), so the parent can send Analyze while the program still runs. The result file
+     * stays what counts: a line may be lost to the process's exit.
+     */
+    streamRecords?: boolean;
 }
 
 export interface EngineChildResult {
@@ -52,7 +59,7 @@ export interface EngineChildResult {
 
 const req: EngineChildRequest = JSON.parse(process.argv[2] ?? "{}");
 const warnings: string[] = [];
-const recording: Recording = { records: new Map(), unmodelled: {}, warnings };
+const recording: Recording = { records: new Map(), unmodelled: {}, warnings, onRecord: recordStream() };
 let failed = false;
 
 /** A file of the program itself (not a dependency, not the gate). */
@@ -73,6 +80,18 @@ function programFrame(stack: string | undefined): { file: string; line: number }
         if (isProgramFile(file)) return { file, line: Number(m[2]) };
     }
     return undefined;
+}
+
+/** Writes each record to the parent's pipe (request.streamRecords), undefined when not asked. */
+function recordStream(): ((record: ResourceRecord) => void) | undefined {
+    if (!req.streamRecords) return undefined;
+    const pipe = new net.Socket({ fd: 3, readable: false, writable: true });
+    // The program's end is seen by `beforeExit` (finishWhenDone): the pipe must not hold the process open.
+    pipe.unref();
+    pipe.on("error", () => undefined); // the parent gone: the result file still tells
+    return (record) => {
+        pipe.write(JSON.stringify(record) + "\n");
+    };
 }
 
 let settingsModule: any;

@@ -32,6 +32,11 @@ export interface RunProgramOptions {
     timeoutMs?: number;
     /** Environment the language host would see on top of the gate's (PULUMI_NODEJS_TRANSPILE_ONLY, ...). */
     env?: Record<string, string>;
+    /**
+     * Told of each resource as the engine records it, in registration order, while the program
+     * runs (for Analyze calls ahead of the run's end). A preview: the run's result is what counts.
+     */
+    onResource?: (record: ResourceRecord) => void;
 }
 
 export interface ProgramRun {
@@ -70,19 +75,42 @@ function readYaml(file: string, what: string): Record<string, unknown> {
     }
 }
 
-/** Reads the project and stack files into the PULUMI_CONFIG map the language host would pass. */
-export function loadProgramConfig(
-    programDir: string,
-    stack: string,
-    overrides: Record<string, string> = {},
-): {
+/** What a program folder's project and stack files say: its project, entry point and config. */
+export interface ProgramConfig {
     project: string;
     main: string;
     mainOption?: string;
     runtime: unknown;
     config: Record<string, string>;
     secretKeys: string[];
-} {
+}
+
+/** Reads the project and stack files into the PULUMI_CONFIG map the language host would pass. */
+export function loadProgramConfig(
+    programDir: string,
+    stack: string,
+    overrides: Record<string, string> = {},
+): ProgramConfig {
+    const projectFile = readProjectFile(programDir);
+    const project = projectFile.name as string;
+    const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
+    const config = projectDefaults(projectFile, qualify);
+    const secretKeys = addStackValues(config, programDir, stack, qualify);
+    for (const [k, v] of Object.entries(overrides)) {
+        config[qualify(k)] = v;
+    }
+    return {
+        project,
+        main: resolveMain(programDir, projectFile.main),
+        mainOption: projectFile.main as string | undefined,
+        runtime: projectFile.runtime,
+        config,
+        secretKeys,
+    };
+}
+
+/** Pulumi.yaml of an existing program folder, with its project name checked. */
+function readProjectFile(programDir: string): ProjectFile {
     if (!fs.existsSync(programDir) || !fs.statSync(programDir).isDirectory()) {
         throw new GateError(
             `program folder not found: ${programDir}`,
@@ -96,64 +124,69 @@ export function loadProgramConfig(
             "Add `name: <project>` to Pulumi.yaml.",
         );
     }
-    const project = projectFile.name;
-    const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
-    const config: Record<string, string> = {};
-    const secretKeys: string[] = [];
-    const asString = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+    return projectFile;
+}
 
-    // Project-level defaults: `config: { key: value }` or `{ key: { default: value } }`.
+/** A config value as PULUMI_CONFIG carries it: strings as they are, anything else as JSON. */
+function configString(v: unknown): string {
+    return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/** Project-level defaults: `config: { key: value }` or `{ key: { default: value } }`. */
+function projectDefaults(projectFile: ProjectFile, qualify: (key: string) => string): Record<string, string> {
+    const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(projectFile.config ?? {})) {
         if (v && typeof v === "object" && !Array.isArray(v)) {
             const spec = v as Record<string, unknown>;
-            if ("default" in spec) config[qualify(k)] = asString(spec.default);
-            else if ("value" in spec) config[qualify(k)] = asString(spec.value);
+            if ("default" in spec) config[qualify(k)] = configString(spec.default);
+            else if ("value" in spec) config[qualify(k)] = configString(spec.value);
         } else if (v !== undefined && v !== null) {
-            config[qualify(k)] = asString(v);
+            config[qualify(k)] = configString(v);
         }
     }
-    const stackFile = path.join(programDir, `Pulumi.${stack}.yaml`);
-    if (fs.existsSync(stackFile)) {
-        const stackDoc = readYaml(stackFile, `Pulumi.${stack}.yaml`);
-        const values = (stackDoc.config ?? {}) as Record<string, unknown>;
-        for (const [k, v] of Object.entries(values)) {
-            if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
-                config[qualify(k)] = SECRET_CONFIG_PLACEHOLDER;
-                secretKeys.push(qualify(k));
-            } else if (v !== undefined && v !== null) {
-                config[qualify(k)] = asString(v);
-            }
-        }
-    }
-    for (const [k, v] of Object.entries(overrides)) {
-        config[qualify(k)] = v;
-    }
+    return config;
+}
 
-    // `main` may name a folder (its index or package.json main) or a file; default: the folder.
-    let main = programDir;
-    if (projectFile.main !== undefined) {
-        if (typeof projectFile.main !== "string") {
-            throw new GateError(
-                "Pulumi.yaml `main` must be a path",
-                "Set `main` to a folder or file inside the project.",
-            );
-        }
-        main = path.resolve(programDir, projectFile.main);
-        if (!fs.existsSync(main)) {
-            throw new GateError(
-                `Pulumi.yaml \`main\` points at ${main}, which does not exist`,
-                "Fix `main` in Pulumi.yaml.",
-            );
+/**
+ * Pulumi.<stack>.yaml's values over `config` (when the file exists); encrypted secrets become
+ * the placeholder. Returns the secret keys.
+ */
+function addStackValues(
+    config: Record<string, string>,
+    programDir: string,
+    stack: string,
+    qualify: (key: string) => string,
+): string[] {
+    const secretKeys: string[] = [];
+    const stackFile = path.join(programDir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) return secretKeys;
+    const stackDoc = readYaml(stackFile, `Pulumi.${stack}.yaml`);
+    const values = (stackDoc.config ?? {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(values)) {
+        if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
+            config[qualify(k)] = SECRET_CONFIG_PLACEHOLDER;
+            secretKeys.push(qualify(k));
+        } else if (v !== undefined && v !== null) {
+            config[qualify(k)] = configString(v);
         }
     }
-    return {
-        project,
-        main,
-        mainOption: projectFile.main as string | undefined,
-        runtime: projectFile.runtime,
-        config,
-        secretKeys,
-    };
+    return secretKeys;
+}
+
+/** `main` may name a folder (its index or package.json main) or a file; default: the folder. */
+function resolveMain(programDir: string, mainOption: unknown): string {
+    if (mainOption === undefined) return programDir;
+    if (typeof mainOption !== "string") {
+        throw new GateError("Pulumi.yaml `main` must be a path", "Set `main` to a folder or file inside the project.");
+    }
+    const main = path.resolve(programDir, mainOption);
+    if (!fs.existsSync(main)) {
+        throw new GateError(
+            `Pulumi.yaml \`main\` points at ${main}, which does not exist`,
+            "Fix `main` in Pulumi.yaml.",
+        );
+    }
+    return main;
 }
 
 /** The gate's own node_modules: programs without one (generated benchmarks) resolve ours. */
@@ -184,6 +217,7 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
         outFile: path.join(outDir, "run.json"),
         preloads: opts.preloads?.map((o) => path.resolve(o)),
         overlays: opts.overlays?.map((o) => path.resolve(o)),
+        streamRecords: opts.onResource !== undefined,
     };
     let typeCheck: ProgramRun["typeCheck"];
     let ended: { code: number | null; output: string; result?: EngineChildResult };
@@ -256,15 +290,15 @@ function startEngine(
     const child = spawn(
         process.execPath,
         [...nodeArgs, path.join(__dirname, "engine-boot.js"), JSON.stringify(request)],
-        { cwd: request.programDir, env, stdio: ["ignore", "pipe", "pipe"] },
+        { cwd: request.programDir, env, stdio: ["ignore", "pipe", "pipe", request.streamRecords ? "pipe" : "ignore"] },
     );
+    if (opts.onResource) readRecordLines(child.stdio[3] as NodeJS.ReadableStream, opts.onResource);
     let output = "";
-    child.stdout.on("data", (d) => {
-        output += d;
-    });
-    child.stderr.on("data", (d) => {
-        output += d;
-    });
+    for (const stream of [child.stdout, child.stderr]) {
+        stream?.on("data", (d) => {
+            output += d;
+        });
+    }
     const timeoutMs = opts.timeoutMs ?? 300_000;
     const exited = new Promise<number | null>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -286,6 +320,29 @@ function startEngine(
         });
     });
     return { child, exited, output: () => output };
+}
+
+/** The engine's records as it streams them (engine-child.ts recordStream): one JSON line each. */
+function readRecordLines(pipe: NodeJS.ReadableStream, onResource: (record: ResourceRecord) => void): void {
+    let pending = "";
+    pipe.setEncoding("utf8");
+    pipe.on("data", (chunk: string) => {
+        pending += chunk;
+        let end: number;
+        while ((end = pending.indexOf("\n")) >= 0) {
+            const line = pending.slice(0, end);
+            pending = pending.slice(end + 1);
+            let record: ResourceRecord;
+            try {
+                record = JSON.parse(line) as ResourceRecord;
+            } catch {
+                continue; // not a record (cannot happen short of a broken pipe): the result file has them all
+            }
+            onResource(record);
+        }
+    });
+    // A line cut short by the engine's exit is left out: the result file has the record.
+    pipe.on("error", () => undefined);
 }
 
 /** Type-checks the program while the engine runs it; a type error stops the engine and is thrown. */

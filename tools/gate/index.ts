@@ -9,6 +9,7 @@
 import * as path from "path";
 import { GateError } from "./errors";
 import { PackClient, policyConfigError } from "./analyzer";
+import { AnalyzeAhead } from "./analyze-ahead";
 import { applyBaseline, Baseline, loadBaseline } from "./baseline";
 import { loadProgramConfig, runProgram } from "./engine";
 import { loadPolicyPackConfigFile, PolicyPackConfig } from "./policy-config";
@@ -47,15 +48,23 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     const started = Date.now();
     const inputs = readInputs(opts);
     const timings: GateTimings = { packStartMs: 0, analyzeMs: 0, analyzeStackMs: 0, analyzeCalls: 0, engineMs: 0 };
+    const analyses = inputs.exp ? [] : opts.policyPacks.map(() => new AnalyzeAhead());
+    const engineStart = Date.now();
+    // The program's run is the longest step: its process starts before the packs'.
+    const running = inputs.exp
+        ? Promise.resolve(exportOutcome(inputs.exp))
+        : programOutcome(opts, (r) => analyses.forEach((a) => a.add(r)));
     const packStart = Date.now();
     const starting = startPacks(opts, inputs);
+    const ahead = configureAhead(opts, inputs, starting, analyses);
     const packs: PackClient[] = [];
     try {
-        const engine = await runEngine(opts, inputs, starting, packs, timings);
+        const engine = await awaitEngine(running, starting, packs, timings, engineStart);
         timings.packStartMs = Date.now() - packStart;
-        const judged = await judge(packs, inputs, opts, engine.resources, timings);
+        const judged = await judge(packs, inputs, engine.resources, timings, ahead);
         return assembleResult(opts, inputs, engine, judged, timings, started);
     } finally {
+        for (const a of ahead.analyses) a.close();
         for (const p of packs) p.close();
     }
 }
@@ -125,27 +134,55 @@ function startPacks(opts: GateOptions, inputs: RunInputs): Promise<PackClient>[]
             timeoutMs: opts.timeoutMs,
         }),
     );
-    // Observed in runEngine (allSettled); this only keeps an early failure from counting as unhandled.
+    // Observed in awaitEngine (allSettled); this only keeps an early failure from counting as unhandled.
     for (const p of starting) p.catch(() => undefined);
     return starting;
 }
 
+/** The packs configured as soon as all have started, and (program mode) their Analyze calls during the run. */
+interface Ahead {
+    /** The packs' infos once configured; rejects with the config errors or a pack's failure. */
+    configured: Promise<PackInfo[]>;
+    /** One per pack, fed with each resource the engine records; none for a stack export. */
+    analyses: AnalyzeAhead[];
+}
+
 /**
- * Runs the program (or takes the export's resources), then waits for the packs: every pack
- * that started goes into `packs` (the caller stops them), whatever happened. A program error
- * is the first thing to fix: it is reported before a pack failure.
+ * The engine loads every analyzer before the program runs and analyses each resource as it is
+ * registered (analyze-ahead.ts); here the packs are configured once all have started, and then
+ * Analyze goes out for what the program has recorded so far. A failure here is reported where
+ * it was before, after the program's own (judge awaits `configured`).
  */
-async function runEngine(
+function configureAhead(
     opts: GateOptions,
     inputs: RunInputs,
     starting: Promise<PackClient>[],
+    analyses: AnalyzeAhead[],
+): Ahead {
+    const configured = Promise.all(starting).then(async (packs) => {
+        const infos = await configurePacks(packs, inputs, opts);
+        analyses.forEach((a, i) => a.begin(packs[i]!));
+        return infos;
+    });
+    configured.catch(() => undefined); // observed by judge, or superseded by an earlier error
+    return { configured, analyses };
+}
+
+/**
+ * Waits for the program's run (or the export's resources), then for the packs: every pack
+ * that started goes into `packs` (the caller stops them), whatever happened. A program error
+ * is the first thing to fix: it is reported before a pack failure.
+ */
+async function awaitEngine(
+    running: Promise<EngineOutcome>,
+    starting: Promise<PackClient>[],
     packs: PackClient[],
     timings: GateTimings,
+    engineStart: number,
 ): Promise<EngineOutcome> {
-    const engineStart = Date.now();
     let engineOk = false;
     try {
-        const outcome = inputs.exp ? exportOutcome(inputs.exp) : await programOutcome(opts);
+        const outcome = await running;
         engineOk = true;
         return outcome;
     } finally {
@@ -168,13 +205,14 @@ function exportOutcome(exp: StackExport): EngineOutcome {
     return { resources: exp.resources, warnings };
 }
 
-async function programOutcome(opts: GateOptions): Promise<EngineOutcome> {
+async function programOutcome(opts: GateOptions, onResource: (r: ResourceRecord) => void): Promise<EngineOutcome> {
     const run = await runProgram({
         programDir: opts.program ?? ".",
         stack: opts.stack,
         mode: opts.mode,
         config: opts.config,
         timeoutMs: opts.timeoutMs,
+        onResource,
     });
     return { resources: run.resources, warnings: [...run.warnings, ...unmodelledWarnings(run.unmodelled)] };
 }
@@ -182,15 +220,9 @@ async function programOutcome(opts: GateOptions): Promise<EngineOutcome> {
 /**
  * Every pack's config is validated before any is configured; the errors of all packs are
  * reported together, sorted, as the CLI does (pkg/engine/update.go, loadPolicyPlugins). Then
- * each pack in turn: Configure, Analyze per resource, AnalyzeStack.
+ * each pack's Configure, in order.
  */
-async function judge(
-    packs: PackClient[],
-    inputs: RunInputs,
-    opts: GateOptions,
-    resources: ResourceRecord[],
-    timings: GateTimings,
-): Promise<{ violations: Violation[]; infos: PackInfo[] }> {
+async function configurePacks(packs: PackClient[], inputs: RunInputs, opts: GateOptions): Promise<PackInfo[]> {
     const configErrors = packs.map((p, i) => ({
         pack: p.info.name,
         version: p.info.version,
@@ -199,16 +231,33 @@ async function judge(
     if (configErrors.some((e) => e.errors.length)) {
         throw policyConfigError(configErrors, opts.policyPackConfigs.filter(Boolean).join(", ") || "defaults");
     }
-    const violations: Violation[] = [];
     const infos: PackInfo[] = [];
     for (const [i, pack] of packs.entries()) {
         await pack.configure(inputs.configs[i]!, opts.policyPackConfigs[i] ?? "defaults");
         infos.push(pack.info);
-        const run = await pack.preview(resources);
+    }
+    return infos;
+}
+
+/** Each pack in turn, configured (configureAhead): Analyze per resource (answers ahead taken), AnalyzeStack. */
+async function judge(
+    packs: PackClient[],
+    inputs: RunInputs,
+    resources: ResourceRecord[],
+    timings: GateTimings,
+    ahead: Ahead,
+): Promise<{ violations: Violation[]; infos: PackInfo[] }> {
+    const infos = await ahead.configured;
+    const violations: Violation[] = [];
+    for (const [i, pack] of packs.entries()) {
+        const analysed = ahead.analyses[i];
+        analysed?.close();
+        const run = await pack.preview(resources, analysed);
         violations.push(...run.violations);
         timings.analyzeMs += run.analyzeMs;
         timings.analyzeStackMs += run.analyzeStackMs;
         timings.analyzeCalls += pack.analyzeCalls;
+        if (analysed) timings.answeredAhead = (timings.answeredAhead ?? 0) + run.answeredAhead;
         const hwm = peakRssKb(pack.pid);
         if (hwm !== undefined) timings.packPeakRssKb = Math.max(timings.packPeakRssKb ?? 0, hwm);
     }

@@ -156,33 +156,57 @@ export function planProgram(
     env: NodeJS.ProcessEnv = process.env,
 ): ProgramPlan {
     const options = runtimeOptions(runtime);
-    const typescript = options.typescript === undefined ? true : options.typescript === true;
+    const typescript = typescriptOption(options);
+    const nodeArgs = typeof options.nodeargs === "string" ? shellSplit(options.nodeargs) : [];
+    const { program, esm, entryFile } = entryPoint(projectDir, main);
+    const ts = typescriptSettings(projectDir, options, env, typescript, esm);
+    return {
+        projectDir,
+        program,
+        entryFile,
+        esm,
+        typescript,
+        tsconfigPath: ts.tsconfigPath,
+        compilerOverrides: ts.compilerOverrides,
+        transpileOnly: ts.transpileOnly,
+        nodeArgs,
+    };
+}
+
+/** Runtime option `typescript`: on unless set to false. */
+function typescriptOption(options: Record<string, unknown>): boolean {
     if (options.typescript !== undefined && typeof options.typescript !== "boolean") {
         throw new GateError(
             "Pulumi.yaml runtime.options.typescript must be true or false",
             "Set `typescript: true` or `false`.",
         );
     }
-    const nodeArgs = typeof options.nodeargs === "string" ? shellSplit(options.nodeargs) : [];
+    return options.typescript === undefined ? true : options.typescript === true;
+}
 
+/** run.ts: without `main`, package.json exports (string, or ["."] as string or {default, require, import}), then main. */
+function packageEntry(data: Record<string, any>): unknown {
+    const exp = data.exports;
+    if (typeof exp === "string") return exp;
+    if (exp && typeof exp === "object") {
+        const dot = exp["."];
+        if (typeof dot === "string") return dot;
+        return dot && typeof dot === "object" ? dot.default || dot.require || dot.import : undefined;
+    }
+    return data.main;
+}
+
+/** What the host loads (`program`), as CommonJS or ESM, and the file that resolves to. */
+function entryPoint(
+    projectDir: string,
+    main: string | undefined,
+): { program: string; esm: boolean; entryFile: string } {
     let program = main === undefined ? projectDir : path.resolve(projectDir, main);
     const pkg = nearestPackageJson(
         fs.existsSync(program) && fs.statSync(program).isDirectory() ? program : path.dirname(program),
     );
     if (main === undefined && pkg) {
-        // run.ts: exports (string, or ["."] as string or {default, require, import}), then main.
-        const exp = pkg.data.exports;
-        let entry: unknown;
-        if (typeof exp === "string") entry = exp;
-        else if (exp && typeof exp === "object") {
-            const dot = exp["."];
-            entry =
-                typeof dot === "string"
-                    ? dot
-                    : dot && typeof dot === "object"
-                      ? dot.default || dot.require || dot.import
-                      : undefined;
-        } else entry = pkg.data.main;
+        const entry = packageEntry(pkg.data);
         if (typeof entry === "string" && fs.existsSync(path.join(pkg.root, entry)))
             program = path.join(pkg.root, entry);
     }
@@ -194,7 +218,17 @@ export function planProgram(
             "Set `main` in Pulumi.yaml (or package.json) to the program's file, or add an index.ts to the project folder.",
         );
     }
+    return { program, esm, entryFile };
+}
 
+/** The tsconfig the host reads, the options it hands ts-node over it, and whether it type-checks. */
+function typescriptSettings(
+    projectDir: string,
+    options: Record<string, unknown>,
+    env: NodeJS.ProcessEnv,
+    typescript: boolean,
+    esm: boolean,
+): Pick<ProgramPlan, "tsconfigPath" | "compilerOverrides" | "transpileOnly"> {
     const tsconfigEnv =
         env.PULUMI_NODEJS_TSCONFIG_PATH ?? (typeof options.tsconfig === "string" ? options.tsconfig : undefined);
     const tsconfigRel = tsconfigEnv ?? "tsconfig.json";
@@ -207,26 +241,16 @@ export function planProgram(
             "Fix PULUMI_NODEJS_TSCONFIG_PATH or runtime.options.tsconfig in Pulumi.yaml.",
         );
     }
-    let compilerOverrides: Record<string, unknown> = {};
-    let transpileOnly = true;
-    if (typescript) {
-        const ts = typescriptFor(projectDir);
-        const own = hasTsconfig ? topLevelCompilerOptions(ts, tsconfigAbs) : {};
-        const transpileEnv = env.PULUMI_NODEJS_TRANSPILE_ONLY;
-        transpileOnly = transpileEnv ? transpileEnv === "true" : own.noCheck === true;
-        compilerOverrides = esm
-            ? { target: "ES2022", module: "nodenext", moduleResolution: "nodenext", sourceMap: true, ...own }
-            : { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: true, ...own };
-    }
+    if (!typescript) return { tsconfigPath: undefined, compilerOverrides: {}, transpileOnly: true };
+    const ts = typescriptFor(projectDir);
+    const own = hasTsconfig ? topLevelCompilerOptions(ts, tsconfigAbs) : {};
+    const transpileEnv = env.PULUMI_NODEJS_TRANSPILE_ONLY;
+    const defaults = esm
+        ? { target: "ES2022", module: "nodenext", moduleResolution: "nodenext", sourceMap: true }
+        : { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: true };
     return {
-        projectDir,
-        program,
-        entryFile,
-        esm,
-        typescript,
-        tsconfigPath: typescript && hasTsconfig ? tsconfigAbs : undefined,
-        compilerOverrides,
-        transpileOnly,
-        nodeArgs,
+        tsconfigPath: hasTsconfig ? tsconfigAbs : undefined,
+        compilerOverrides: { ...defaults, ...own },
+        transpileOnly: transpileEnv ? transpileEnv === "true" : own.noCheck === true,
     };
 }

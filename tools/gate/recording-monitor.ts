@@ -35,6 +35,15 @@ export interface Recording {
     unmodelled: Record<string, number>;
     /** Warnings for the report (what the gate could not reproduce offline). */
     warnings: string[];
+    /** Told of each URN as it is first recorded, in registration order, while the program runs. */
+    onRecord?: (record: ResourceRecord) => void;
+}
+
+/** Keeps a registration; a URN recorded for the first time is passed on to `onRecord`. */
+function remember(recording: Recording, record: ResourceRecord): void {
+    const first = !recording.records.has(record.urn);
+    recording.records.set(record.urn, record);
+    if (first) recording.onRecord?.(record);
 }
 
 export interface MonitorSetup {
@@ -56,7 +65,7 @@ export function createRecordingMonitor(
     recording: Recording,
     mocks: unknown,
 ): unknown {
-    const naming = engineNaming(setup, recording.records);
+    const naming = engineNaming(setup, recording);
 
     class RecordingMonitor extends sdk.mocks.MockMonitor {
         constructor(answers: unknown) {
@@ -66,7 +75,7 @@ export function createRecordingMonitor(
         async registerResource(request: any, callback: (err: any, resp?: any) => void): Promise<void> {
             try {
                 const { record, id } = recordOf(request, setup, naming, recording);
-                recording.records.set(record.urn, record);
+                remember(recording, record);
                 const serialized = await sdk.rpc.serializeProperties("", record.outputs);
                 this.resources.set(record.urn, { urn: record.urn, id: id || null, state: serialized });
                 const response = new sdk.resproto.RegisterResourceResponse();
@@ -89,7 +98,7 @@ export function createRecordingMonitor(
         async readResource(request: any, callback: (err: any, resp?: any) => void): Promise<void> {
             try {
                 const record = readRecordOf(request, setup, naming, recording);
-                recording.records.set(record.urn, record);
+                remember(recording, record);
                 const serialized = await sdk.rpc.serializeProperties("", record.outputs);
                 this.resources.set(record.urn, { urn: record.urn, id: request.getId() || null, state: serialized });
                 const response = new sdk.resproto.ReadResourceResponse();
@@ -158,7 +167,7 @@ interface EngineNaming {
     defaultProviderRef(pkg: string, version: string): string;
 }
 
-function engineNaming(setup: MonitorSetup, records: Map<string, ResourceRecord>): EngineNaming {
+function engineNaming(setup: MonitorSetup, recording: Recording): EngineNaming {
     const { project, stack } = setup;
     const firstPreview = setup.mode === "first-preview";
     const defaultProviders = new Map<string, string>();
@@ -181,7 +190,7 @@ function engineNaming(setup: MonitorSetup, records: Map<string, ResourceRecord>)
                 ? WIRE_UNKNOWN
                 : stableHex(urn, 8) + "-" + stableHex(urn + "id", 4) + "-4d5e-8f90-" + stableHex(urn, 12);
             const inputs = defaultProviderInputs(pkg, version, setup.config);
-            records.set(urn, {
+            remember(recording, {
                 urn,
                 type: `pulumi:providers:${pkg}`,
                 name,

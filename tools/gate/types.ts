@@ -154,6 +154,8 @@ export interface GateTimings {
     analyzeStackMs: number;
     /** How many Analyze calls were made (resources x packs). */
     analyzeCalls: number;
+    /** How many of the Analyze answers the preview took were asked while the program ran (program mode). */
+    answeredAhead?: number;
     /** Running the program under the mock monitor, or reading the export. */
     engineMs: number;
     /** Peak resident set of the pack process (VmHWM from /proc), when the OS exposes it. */
