@@ -7,7 +7,7 @@
  * holds the stack's config. Config reaches the program the way the language host passes
  * it (the PULUMI_CONFIG environment variable, secrets listed in PULUMI_CONFIG_SECRET_KEYS).
  */
-import { ChildProcess, spawn } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -32,6 +32,8 @@ export interface RunProgramOptions {
     timeoutMs?: number;
     /** Environment the language host would see on top of the gate's (PULUMI_NODEJS_TRANSPILE_ONLY, ...). */
     env?: Record<string, string>;
+    /** Where the engine runs. Defaults to a fresh process per run (`spawnEngine`); engine-warm.ts keeps one. */
+    launch?: EngineLauncher;
 }
 
 export interface ProgramRun {
@@ -188,7 +190,13 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     let typeCheck: ProgramRun["typeCheck"];
     let ended: { code: number | null; output: string; result?: EngineChildResult };
     try {
-        const engine = startEngine(request, plan.nodeArgs, config, secretKeys, opts);
+        const launch = opts.launch ?? spawnEngine;
+        const engine = launch(
+            request,
+            plan.nodeArgs,
+            engineEnv(request, config, secretKeys, opts),
+            opts.timeoutMs ?? 300_000,
+        );
         // The host type-checks before the program runs; here both run at once and a type error
         // discards the run (nothing of it is judged).
         typeCheck = await typeCheckAlongside(plan, setup, engine);
@@ -226,22 +234,29 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     };
 }
 
-/** The engine process, running: its exit code (or a timeout), and what it printed. */
-interface RunningEngine {
-    child: ChildProcess;
+/** The engine, running one request: its exit code (or a timeout), what it printed, and how to stop it. */
+export interface RunningEngine {
     exited: Promise<number | null>;
     output(): string;
+    kill(): void;
 }
 
-/** Starts the engine process (engine-boot.js) with the environment the language host gives a program. */
-function startEngine(
+/** Runs engine-child.ts for one request, with the environment the language host gives a program. */
+export type EngineLauncher = (
     request: EngineChildRequest,
     nodeArgs: string[],
+    env: NodeJS.ProcessEnv,
+    timeoutMs: number,
+) => RunningEngine;
+
+/** The environment the language host gives a program. */
+function engineEnv(
+    request: EngineChildRequest,
     config: Record<string, string>,
     secretKeys: string[],
     opts: RunProgramOptions,
-): RunningEngine {
-    const env: NodeJS.ProcessEnv = {
+): NodeJS.ProcessEnv {
+    return {
         ...process.env,
         ...(opts.env ?? {}),
         PULUMI_CONFIG: JSON.stringify(config),
@@ -253,6 +268,10 @@ function startEngine(
         PULUMI_NODEJS_DRY_RUN: "true",
         NODE_PATH: [request.gateModules, process.env.NODE_PATH].filter(Boolean).join(path.delimiter),
     };
+}
+
+/** The engine in a fresh process (engine-boot.js): nothing of an earlier run can reach it. */
+export const spawnEngine: EngineLauncher = (request, nodeArgs, env, timeoutMs) => {
     const child = spawn(
         process.execPath,
         [...nodeArgs, path.join(__dirname, "engine-boot.js"), JSON.stringify(request)],
@@ -265,7 +284,6 @@ function startEngine(
     child.stderr.on("data", (d) => {
         output += d;
     });
-    const timeoutMs = opts.timeoutMs ?? 300_000;
     const exited = new Promise<number | null>((resolve, reject) => {
         const timer = setTimeout(() => {
             child.kill("SIGKILL");
@@ -285,8 +303,8 @@ function startEngine(
             resolve(c);
         });
     });
-    return { child, exited, output: () => output };
-}
+    return { exited, output: () => output, kill: () => child.kill("SIGKILL") };
+};
 
 /** Type-checks the program while the engine runs it; a type error stops the engine and is thrown. */
 async function typeCheckAlongside(
@@ -302,7 +320,7 @@ async function typeCheckAlongside(
         }
         return { skipped: true, cached: false, ms: 0 };
     } catch (e) {
-        engine.child.kill("SIGKILL");
+        engine.kill();
         await engine.exited.catch(() => undefined);
         throw e;
     }
