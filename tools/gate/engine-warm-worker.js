@@ -47,6 +47,11 @@ function forgetRunModules() {
     for (const file of Object.keys(require.cache)) {
         if (!KEPT.has(file) && !file.split(path.sep).includes("node_modules")) delete require.cache[file];
     }
+    // A kept module lists what it required (this worker lists each run's engine-child.ts): drop
+    // the forgotten ones, or every run's modules, and what they hold, would stay reachable.
+    for (const m of Object.values(require.cache)) {
+        if (m) m.children = m.children.filter((c) => require.cache[c.id] === c);
+    }
 }
 
 function setRunEnv(env) {
