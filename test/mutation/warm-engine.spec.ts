@@ -4,8 +4,8 @@
  * the pack, whichever ran them and whatever ran before in the same worker. One worker runs
  * everything in turn, the unmutated program again after mutations and after failures, so a
  * transformation, a resource or a hook's state left over from an earlier run would show here.
- * A failing run (a hook that matches nothing, a program that throws) must fail as it does in a
- * fresh process and leave the next run untouched.
+ * A failing run (a hook that matches nothing, a program that throws, one that never ends) must
+ * fail as it does in a fresh process and leave the next run untouched.
  *
  * Resources and findings are compared sorted by URN: the order in which concurrent registrations
  * reach the monitor is not part of what the engine or the pack promise (the CLI's engine gets
@@ -65,7 +65,7 @@ describe("mutation suite: warm engines against fresh processes", function () {
     let programs: MutatedPrograms;
     let pack: SharedPack;
     let failDir: string;
-    const failures: Record<string, () => { preloads?: string[]; overlays?: string[] }> = {};
+    const failures: Record<string, () => { preloads?: string[]; overlays?: string[]; timeoutMs?: number }> = {};
     const fresh = new Map<string, Observed>();
     const warm: { key: string; observed: Observed }[] = [];
 
@@ -80,6 +80,10 @@ describe("mutation suite: warm engines against fresh processes", function () {
         // The overlay of a modify, without its preload: the hook matched no resource.
         failures["hook matches nothing"] = () => ({ overlays: [programs.shims("s3-pab-policy-off").overlay] });
         failures["program throws"] = () => ({ overlays: [throwing] });
+        // A timer the program never clears: the run never ends, and is stopped at its bound.
+        const endless = path.join(failDir, "endless.overlay.js");
+        fs.writeFileSync(endless, "module.exports = () => {\n  setInterval(() => undefined, 1000);\n};\n");
+        failures["program never ends"] = () => ({ overlays: [endless], timeoutMs: 20_000 });
         const packStarting = SharedPack.start(path.join(ROOT, "policies"), PROJECT, STACK);
         packStarting.catch(() => undefined);
         const runs: { key: string; run: (engines?: WarmEngines) => Promise<ProgramRun> }[] = [
@@ -106,6 +110,7 @@ describe("mutation suite: warm engines against fresh processes", function () {
             "ctl-edge-region-input",
             "program throws",
             "iam-administrator-access",
+            "program never ends",
             "ctl-cloudfront-custom-domain",
             "baseline",
         ];
@@ -136,6 +141,7 @@ describe("mutation suite: warm engines against fresh processes", function () {
         expect(fresh.get("lambda-subnet-route-to-igw")!.run!.resources.length).to.be.greaterThan(baseline.length);
         expect(fresh.get("hook matches nothing")!.error).to.match(/matched 0 resources/);
         expect(fresh.get("program throws")!.error).to.match(/a planted failure after the program/);
+        expect(fresh.get("program never ends")!.error).to.match(/did not finish within 20 s/);
     });
 
     it("every warm run records the same resources and gets the same findings as its fresh run", () => {

@@ -87,7 +87,8 @@ export class MutatedPrograms {
     /**
      * Runs the program (resolved mode) with mutation or control `id` applied, or unmutated
      * without one; in `engines` when given, else in a fresh engine process. `extra` preloads and
-     * overlays run after the hooks (the specs use them to make a run fail).
+     * overlays run after the hooks, and `extra.timeoutMs` bounds the run (the specs use them to
+     * make a run fail).
      */
     /** The preload and overlay shims of mutation or control `id` (a spec may use one alone). */
     shims(id: string): { preload: string; overlay: string } {
@@ -97,7 +98,7 @@ export class MutatedPrograms {
     run(
         id: string | undefined,
         engines?: WarmEngines,
-        extra: { preloads?: string[]; overlays?: string[] } = {},
+        extra: { preloads?: string[]; overlays?: string[]; timeoutMs?: number } = {},
     ): Promise<ProgramRun> {
         const shims = id ? this.shims(id) : undefined;
         const preloads = [...(shims ? [shims.preload] : []), ...(extra.preloads ?? [])];
@@ -108,7 +109,7 @@ export class MutatedPrograms {
             mode: "resolved",
             preloads: preloads.length ? preloads : undefined,
             overlays: overlays.length ? overlays : undefined,
-            timeoutMs: 180_000,
+            timeoutMs: extra.timeoutMs ?? 180_000,
             launch: engines?.launch,
         });
     }
