@@ -110,4 +110,6 @@ Error.prepareStackTrace = (error, callSites) => {
     return head + callSites.map((c) => "\n    at " + mapFrame(c)).join("");
 };
 
-require("./engine-child.ts");
+// The warm worker (engine-warm-worker.js) loads this file for its loader alone and requires
+// engine-child.ts itself, once per run.
+if (require.main === module) require("./engine-child.ts");

@@ -7,7 +7,7 @@
  * holds the stack's config. Config reaches the program the way the language host passes
  * it (the PULUMI_CONFIG environment variable, secrets listed in PULUMI_CONFIG_SECRET_KEYS).
  */
-import { ChildProcess, spawn } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -37,6 +37,8 @@ export interface RunProgramOptions {
      * runs (for Analyze calls ahead of the run's end). A preview: the run's result is what counts.
      */
     onResource?: (record: ResourceRecord) => void;
+    /** Where the engine runs. Defaults to a fresh process per run (`spawnEngine`); engine-warm.ts keeps one. */
+    launch?: EngineLauncher;
 }
 
 export interface ProgramRun {
@@ -222,7 +224,14 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     let typeCheck: ProgramRun["typeCheck"];
     let ended: { code: number | null; output: string; result?: EngineChildResult };
     try {
-        const engine = startEngine(request, plan.nodeArgs, config, secretKeys, opts);
+        const launch = opts.launch ?? spawnEngine;
+        const engine = launch(
+            request,
+            plan.nodeArgs,
+            engineEnv(request, config, secretKeys, opts),
+            opts.timeoutMs ?? 300_000,
+            opts.onResource,
+        );
         // The host type-checks before the program runs; here both run at once and a type error
         // discards the run (nothing of it is judged).
         typeCheck = await typeCheckAlongside(plan, setup, engine);
@@ -260,22 +269,33 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     };
 }
 
-/** The engine process, running: its exit code (or a timeout), and what it printed. */
-interface RunningEngine {
-    child: ChildProcess;
+/** The engine, running one request: its exit code (or a timeout), what it printed, and how to stop it. */
+export interface RunningEngine {
     exited: Promise<number | null>;
     output(): string;
+    kill(): void;
 }
 
-/** Starts the engine process (engine-boot.js) with the environment the language host gives a program. */
-function startEngine(
+/**
+ * Runs engine-child.ts for one request, with the environment the language host gives a program;
+ * `onResource` is told of each record as the engine streams it (request.streamRecords).
+ */
+export type EngineLauncher = (
     request: EngineChildRequest,
     nodeArgs: string[],
+    env: NodeJS.ProcessEnv,
+    timeoutMs: number,
+    onResource?: (record: ResourceRecord) => void,
+) => RunningEngine;
+
+/** The environment the language host gives a program. */
+function engineEnv(
+    request: EngineChildRequest,
     config: Record<string, string>,
     secretKeys: string[],
     opts: RunProgramOptions,
-): RunningEngine {
-    const env: NodeJS.ProcessEnv = {
+): NodeJS.ProcessEnv {
+    return {
         ...process.env,
         ...(opts.env ?? {}),
         PULUMI_CONFIG: JSON.stringify(config),
@@ -287,19 +307,22 @@ function startEngine(
         PULUMI_NODEJS_DRY_RUN: "true",
         NODE_PATH: [request.gateModules, process.env.NODE_PATH].filter(Boolean).join(path.delimiter),
     };
+}
+
+/** The engine in a fresh process (engine-boot.js): nothing of an earlier run can reach it. */
+export const spawnEngine: EngineLauncher = (request, nodeArgs, env, timeoutMs, onResource) => {
     const child = spawn(
         process.execPath,
         [...nodeArgs, path.join(__dirname, "engine-boot.js"), JSON.stringify(request)],
         { cwd: request.programDir, env, stdio: ["ignore", "pipe", "pipe", request.streamRecords ? "pipe" : "ignore"] },
     );
-    if (opts.onResource) readRecordLines(child.stdio[3] as NodeJS.ReadableStream, opts.onResource);
+    if (onResource) readRecordLines(child.stdio[3] as NodeJS.ReadableStream, onResource);
     let output = "";
     for (const stream of [child.stdout, child.stderr]) {
         stream?.on("data", (d) => {
             output += d;
         });
     }
-    const timeoutMs = opts.timeoutMs ?? 300_000;
     const exited = new Promise<number | null>((resolve, reject) => {
         const timer = setTimeout(() => {
             child.kill("SIGKILL");
@@ -319,8 +342,8 @@ function startEngine(
             resolve(c);
         });
     });
-    return { child, exited, output: () => output };
-}
+    return { exited, output: () => output, kill: () => child.kill("SIGKILL") };
+};
 
 /** The engine's records as it streams them (engine-child.ts recordStream): one JSON line each. */
 function readRecordLines(pipe: NodeJS.ReadableStream, onResource: (record: ResourceRecord) => void): void {
@@ -359,7 +382,7 @@ async function typeCheckAlongside(
         }
         return { skipped: true, cached: false, ms: 0 };
     } catch (e) {
-        engine.child.kill("SIGKILL");
+        engine.kill();
         await engine.exited.catch(() => undefined);
         throw e;
     }

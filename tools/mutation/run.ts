@@ -10,33 +10,33 @@
  *      or the unmutated program already has a mandatory finding
  *
  * Flags: --only ID[,ID...] (run a subset; the baseline always runs), --jobs N (program runs in
- * flight; default 2, one per core), --json FILE (every verdict and finding), --catalogue-md
+ * flight; default 2, one per core), --fresh (a fresh engine process per run, as before the warm
+ * engines: the reference they are tested against), --json FILE (every verdict and finding), --catalogue-md
  * (print the catalogue as Markdown and exit, for docs/MUTATION.md).
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runProgram } from "../gate/engine";
+import { WarmEngines } from "../gate/engine-warm";
 import type { Violation } from "../gate/types";
 import { findingKey, isBlocking, SharedPack } from "./analyse";
 import { controls as allControls, mutations as allMutations } from "./catalogue";
 import { judgeControl, judgeMutation, RunOutcome } from "./judge";
+import { MutatedPrograms, PROJECT, STACK } from "./programs";
 import { catalogueMarkdown, killTable, problems } from "./report";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const HOOKS = path.join(__dirname, "hooks.ts");
-const PROJECT = "secure-web-app";
-const STACK = "dev";
 
 interface Options {
     only?: Set<string>;
     jobs: number;
+    fresh: boolean;
     json?: string;
     catalogueMd: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-    const opts: Options = { jobs: 2, catalogueMd: false };
+    const opts: Options = { jobs: 2, fresh: false, catalogueMd: false };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i]!;
         const value = () => {
@@ -52,9 +52,13 @@ function parseArgs(argv: string[]): Options {
                     .filter(Boolean),
             );
         else if (a === "--jobs") opts.jobs = Math.max(1, Number(value()) || 1);
+        else if (a === "--fresh") opts.fresh = true;
         else if (a === "--json") opts.json = value();
         else if (a === "--catalogue-md") opts.catalogueMd = true;
-        else throw new Error(`unknown flag ${a} (flags: --only ID[,ID], --jobs N, --json FILE, --catalogue-md)`);
+        else
+            throw new Error(
+                `unknown flag ${a} (flags: --only ID[,ID], --jobs N, --fresh, --json FILE, --catalogue-md)`,
+            );
     }
     return opts;
 }
@@ -73,53 +77,17 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]>
     return results;
 }
 
-/**
- * The hooks and the catalogue, transpiled once to JavaScript for all runs: every engine process
- * would otherwise transpile them again through ts-node (about 0.8 s of CPU per run, 89 runs).
- * Written under the repository's .gate/ (gitignored) so that the hooks' `require("@pulumi/aws")`
- * finds, by Node's upward search, the very copy the program uses (one SDK, one mock monitor).
- * Every .ts file of tools/mutation is compiled, so new catalogue files need nothing here.
- * Returns the compiled hooks module.
- */
-function compileHooks(outDir: string): string {
-    const ts: typeof import("typescript") = require("typescript");
-    const walk = (rel: string): string[] =>
-        fs.readdirSync(path.join(__dirname, rel), { withFileTypes: true }).flatMap((e) => {
-            const p = path.join(rel, e.name);
-            if (e.isDirectory()) return walk(p);
-            return e.isFile() && e.name.endsWith(".ts") ? [p] : [];
-        });
-    for (const rel of walk("")) {
-        const source = path.join(__dirname, rel);
-        const out = ts.transpileModule(fs.readFileSync(source, "utf8"), {
-            fileName: source,
-            compilerOptions: {
-                module: ts.ModuleKind.CommonJS,
-                target: ts.ScriptTarget.ES2022,
-                esModuleInterop: true,
-                inlineSourceMap: true,
-            },
-        });
-        const js = path.join(outDir, rel.replace(/\.ts$/, ".js"));
-        fs.mkdirSync(path.dirname(js), { recursive: true });
-        fs.writeFileSync(js, out.outputText);
-    }
-    return path.join(outDir, path.basename(HOOKS, ".ts") + ".js");
-}
-
-/** The two one-line shim modules that route the engine's preload/overlay to the hooks for `id`. */
-function writeShims(dir: string, hooks: string, id: string): { preload: string; overlay: string } {
-    const preload = path.join(dir, `${id}.preload.js`);
-    const overlay = path.join(dir, `${id}.overlay.js`);
-    fs.writeFileSync(
-        preload,
-        `module.exports = require(${JSON.stringify(hooks)}).preloadHook(${JSON.stringify(id)});\n`,
-    );
-    fs.writeFileSync(
-        overlay,
-        `module.exports = require(${JSON.stringify(hooks)}).overlayHook(${JSON.stringify(id)});\n`,
-    );
-    return { preload, overlay };
+/** The machine's 1-minute load average over the run, sampled every 5 s: "min to max". */
+function loadSampler(): () => string {
+    const samples = [os.loadavg()[0]!];
+    const timer = setInterval(() => samples.push(os.loadavg()[0]!), 5000);
+    timer.unref();
+    return () => {
+        clearInterval(timer);
+        samples.push(os.loadavg()[0]!);
+        const [lo, hi] = [Math.min(...samples), Math.max(...samples)].map((x) => x.toFixed(1));
+        return lo === hi ? lo! : `${lo} to ${hi}`;
+    };
 }
 
 function firstLines(s: string, n: number): string {
@@ -146,29 +114,22 @@ async function main(): Promise<number> {
     }
 
     const started = Date.now();
-    const shimDir = fs.mkdtempSync(path.join(os.tmpdir(), "mutation-"));
-    fs.mkdirSync(path.join(ROOT, ".gate"), { recursive: true });
-    const hooksDir = fs.mkdtempSync(path.join(ROOT, ".gate", "mutation-hooks-"));
+    const load = loadSampler();
     const packStart = Date.now();
     // The pack starts while the first programs run: both cost seconds.
     const packPromise = SharedPack.start(path.join(ROOT, "policies"), PROJECT, STACK);
     packPromise.catch(() => undefined);
     let pack: SharedPack | undefined;
     let packMs = 0;
+    // One warm engine per run in flight; --fresh starts a process per run instead.
+    const engines = opts.fresh ? undefined : new WarmEngines(opts.jobs);
+    let programs: MutatedPrograms | undefined;
     try {
-        const hooks = compileHooks(hooksDir);
+        programs = MutatedPrograms.prepare();
         const runOne = async (id: string | undefined): Promise<RunOutcome> => {
             const t0 = Date.now();
             try {
-                const shims = id ? writeShims(shimDir, hooks, id) : undefined;
-                const run = await runProgram({
-                    programDir: ROOT,
-                    stack: STACK,
-                    mode: "resolved",
-                    preloads: shims ? [shims.preload] : undefined,
-                    overlays: shims ? [shims.overlay] : undefined,
-                    timeoutMs: 180_000,
-                });
+                const run = await programs!.run(id, engines);
                 const programMs = Date.now() - t0;
                 if (!pack) {
                     pack = await packPromise;
@@ -236,7 +197,8 @@ async function main(): Promise<number> {
         );
         console.log(`controls: ${controls.length}, ${quiet} quiet, ${flagged} flagged`);
         console.log(
-            `time: ${wall.toFixed(1)} s wall for ${outcomes.length} program runs (${opts.jobs} in flight on ${os.cpus().length} cores); ` +
+            `time: ${wall.toFixed(1)} s wall for ${outcomes.length} program runs (${opts.jobs} in flight on ${os.cpus().length} cores, ` +
+                `${opts.fresh ? "a fresh engine process per run" : "warm engines"}; load average ${load()}); ` +
                 `per run: program ${(avg(runs.map((r) => r.programMs!)) / 1000).toFixed(1)} s, ` +
                 `pack analysis ${(avg(outcomes.filter((o) => o.analyseMs !== undefined).map((o) => o.analyseMs!)) / 1000).toFixed(1)} s; ` +
                 `pack start ${(packMs / 1000).toFixed(1)} s (overlapped)`,
@@ -303,8 +265,8 @@ async function main(): Promise<number> {
                 (p) => p.close(),
                 () => undefined,
             );
-        fs.rmSync(shimDir, { recursive: true, force: true });
-        fs.rmSync(hooksDir, { recursive: true, force: true });
+        engines?.close();
+        programs?.close();
     }
 }
 
