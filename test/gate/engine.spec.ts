@@ -148,3 +148,48 @@ describe("gate engine (program under the recording mock monitor)", function () {
         }
     });
 });
+
+describe("gate engine: stack traces", function () {
+    this.timeout(60_000);
+    const { execFileSync } = require("child_process") as typeof import("child_process");
+    const fs = require("fs") as typeof import("fs");
+    const os = require("os") as typeof import("os");
+
+    /** Loads the engine's boot file (its loader and trace formatting, no run) and prints two traces. */
+    function traces(env: Record<string, string>): { promise: string; error: string } {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-traces-"));
+        try {
+            const script = path.join(dir, "probe.js");
+            const boot = path.resolve(__dirname, "../../tools/gate/engine-boot.js");
+            const debuggable = require.resolve("@pulumi/pulumi/runtime/debuggable");
+            fs.writeFileSync(
+                script,
+                `require(${JSON.stringify(boot)});\n` +
+                    "const p = Promise.resolve();\n" +
+                    `require(${JSON.stringify(debuggable)}).debuggablePromise(p, "probe");\n` +
+                    "function inner() { return new Error('ordinary').stack; }\n" +
+                    "function outer() { return inner(); }\n" +
+                    "process.stdout.write(JSON.stringify({ promise: p._debugStackTrace, error: outer() }));\n",
+            );
+            const out = execFileSync(process.execPath, [script], { env: { ...process.env, ...env }, encoding: "utf8" });
+            return JSON.parse(out);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    }
+
+    it("keeps only the first frame of the SDK's per-promise trace, which nothing reads unless leaks are debugged", () => {
+        const t = traces({ PULUMI_DEBUG_PROMISE_LEAKS: "" });
+        expect(t.promise).to.match(/at (Object\.)?debuggablePromise .*debuggable\.js/);
+        expect(t.promise).to.include("kept with PULUMI_DEBUG_PROMISE_LEAKS=true");
+        expect(t.promise).to.not.include("probe.js");
+        // Every other trace is whole.
+        expect(t.error).to.match(/at inner [\s\S]*at outer [\s\S]*probe\.js/);
+    });
+
+    it("keeps the SDK's per-promise trace whole when PULUMI_DEBUG_PROMISE_LEAKS asks for the leak report", () => {
+        const t = traces({ PULUMI_DEBUG_PROMISE_LEAKS: "true" });
+        expect(t.promise).to.match(/at (Object\.)?debuggablePromise [\s\S]*probe\.js/);
+        expect(t.promise).to.not.include("kept with");
+    });
+});
