@@ -24,8 +24,8 @@ if (stale !== undefined) {
 }
 // Before the pack, and only on the @pulumi/policy build they were verified against
 // (lib/sdk-guard.ts): one deserialization per resource per call instead of one per policy
-// (lib/sdk-memo.ts), one resource list per AnalyzeStack call instead of one per stack policy
-// (lib/sdk-stack.ts).
+// (lib/sdk-memo.ts), one description of the resources per Analyze and AnalyzeStack call instead of one
+// per policy (lib/sdk-analyzer.ts).
 require(`./${OUT}/lib/sdk-memo.js`).installDeserializationMemo();
-require(`./${OUT}/lib/sdk-stack.js`).installSharedStackResources();
+require(`./${OUT}/lib/sdk-analyzer.js`).installSharedAnalyzer();
 require(`./${OUT}/index.js`);

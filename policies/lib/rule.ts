@@ -420,7 +420,7 @@ export function stackView(resources: StackResource[]): StackView {
  * built per policy (plain resources, then the StackIndex and the facts memoised per index:
  * network, endpoints, alarms) is rebuilt by each of the stack rules; on a stack of 10,000
  * resources that was about a seventh of AnalyzeStack (measured, tools/gate/bench.ts). On the
- * SDK build lib/sdk-stack.ts was verified against, every stack policy gets the same list, and
+ * SDK build lib/sdk-analyzer.ts was verified against, every stack policy gets the same list, and
  * this cache is what spares the rules their own view; on any other build it also spares the
  * rebuilding described here.
  *

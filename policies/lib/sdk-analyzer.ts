@@ -1,30 +1,32 @@
 /**
- * One resource list per AnalyzeStack call, shared by every stack policy, instead of one per policy.
+ * Analyze and AnalyzeStack answered with what describes the resources built once per call and
+ * shared by every policy, instead of once per policy.
  *
- * @pulumi/policy 1.21 (server.js, makeAnalyzeStackRpcFun) builds, for EACH stack policy, its own
- * object for every resource of the stack: a props proxy, options, provider, dependencies and
- * property dependencies resolved to objects, two closures. With this pack's 42 stack policies
- * over 10,000 resources that is 420,000 objects per call, and building and collecting them was
- * most of the pack's AnalyzeStack time (profiled; README "Performance"). The SDK's handler is
- * local to server.js, out of reach of a patch of an exported function, so this module replaces
- * the AnalyzeStack implementation the SDK hands to gRPC: `serve` (exported, and called through
- * the module object by policy.js's PolicyPack) is wrapped so that, while it registers the
- * analyzer service, `analyzeStack` becomes `sharedAnalyzeStack` below, and `configure` and
- * `configureStack` also record what the SDK's module-private state holds (the policy config and
- * the stack tags), which the handler needs. Every other method stays the SDK's own.
+ * @pulumi/policy 1.21 (server.js, makeAnalyzeRpcFun and makeAnalyzeStackRpcFun) builds, for
+ * EACH policy, its own description of the resources it judges: a props proxy, options, provider,
+ * two closures, and for AnalyzeStack dependencies and parents resolved to objects. With this
+ * pack's 42 stack policies over 10,000 resources that is 420,000 objects per AnalyzeStack call,
+ * and building and collecting them was most of the pack's AnalyzeStack time; each Analyze call
+ * builds one per resource policy (107). Both handlers are local to server.js, out of reach of a
+ * patch of an exported function, so this module replaces the ones the SDK hands to gRPC: `serve`
+ * (exported, and called through the module object by policy.js's PolicyPack) is wrapped so that,
+ * while it registers the analyzer service, `analyze` and `analyzeStack` become `sharedAnalyze`
+ * and `sharedAnalyzeStack` below, and `configure` and `configureStack` also record what the SDK's
+ * module-private state holds (the policy config and the stack tags), which the handlers need.
+ * Every other method stays the SDK's own.
  *
- * `sharedAnalyzeStack` mirrors makeAnalyzeStackRpcFun line for line (server.js of the verified
- * build: the enforcement level from config, then the policy's, then the pack's; "remediate"
- * reported as "mandatory"; the type fast path; an unknown value read during preview reported as
- * an advisory "can't run ..."; notApplicable; any other throw failing the call), with one
- * difference: the resources are built once, on the first stack policy that runs, and the same
- * array is handed to every later one. The objects are frozen, so a policy that wrote into a
- * resource would throw (a finding naming the error) instead of changing what the next policy
- * reads; this pack's rules only read (lib/rule.ts), like the props that lib/sdk-memo.ts shares.
+ * The two handlers mirror server.js line for line (the enforcement level from config, then the
+ * policy's, then the pack's; "remediate" reported as "mandatory"; a remediation-only policy and
+ * the type fast path reported not applicable; an unknown value read during preview reported as
+ * an advisory "can't run ..."; notApplicable(); any other throw failing the call), with one
+ * difference: the description is built once, by the first policy that runs, and the same frozen
+ * objects are handed to every later one. A policy that wrote into them would throw (a finding
+ * naming the error, or a failed call) instead of changing what the next policy reads; this
+ * pack's rules only read (lib/rule.ts), like the props that lib/sdk-memo.ts shares.
  *
  * Guarded by lib/sdk-guard.ts (the exact SDK build, including server.js, policy.js and
  * protoutil.js whose code is mirrored or called here); test/policies/lib/sdk-patches.spec.ts
- * checks that patched and unpatched packs give identical reports.
+ * checks each handler against the SDK's own, branch by branch, and patched against unpatched packs.
  */
 import { checkSdk, Fingerprint, PatchMode, patchMode, sdkDir, sdkModule, VERIFIED } from "./sdk-guard";
 
@@ -35,7 +37,11 @@ type Serve = (name: string, version: string, level: Level, args: { policies?: an
 
 interface Sdk {
     server: { serve: Serve };
-    policy: { isStackPolicy(p: unknown): boolean; getPulumiType(o: unknown): string | undefined };
+    policy: {
+        isStackPolicy(p: unknown): boolean;
+        isResourcePolicy(p: unknown): boolean;
+        getPulumiType(o: unknown): string | undefined;
+    };
     protoutil: {
         asGrpcError(e: unknown, message?: string): Error;
         convertEnforcementLevel(el: number): Level;
@@ -242,6 +248,135 @@ export function buildStackResources(sdk: Sdk, resources: any[]): readonly Record
     return Object.freeze(intermediates.map((i) => i.resource));
 }
 
+/**
+ * What server.js does when a policy throws: an unknown value read during preview becomes an
+ * advisory "can't run" diagnostic, notApplicable() an entry of the not-applicable list, and
+ * anything else fails the whole call. Returns the not-applicable list.
+ */
+function settleThrow(
+    sdk: Sdk,
+    e: unknown,
+    p: any,
+    validateKey: "validateResource" | "validateStack",
+    packName: string,
+    packVersion: string,
+    ds: Record<string, unknown>[],
+    notApplicable: unknown[] | undefined,
+): unknown[] | undefined {
+    const policyFrom = `policy '${p.name}' from policy pack '${packName}@v${packVersion}'`;
+    if (e instanceof sdk.proxy.UnknownValueError) {
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars
+        const { [validateKey]: validate, name, ...diag } = p;
+        ds.push({
+            policyName: name,
+            policyPackName: packName,
+            policyPackVersion: packVersion,
+            message: `can't run ${policyFrom} during preview: ${e.message}`,
+            ...diag,
+            enforcementLevel: "advisory",
+        });
+        return notApplicable;
+    }
+    if (e instanceof NotApplicableError) return pushNotApplicable(sdk, notApplicable, p.name, e.reason);
+    throw sdk.protoutil.asGrpcError(e, `Error validating resource with ${policyFrom}`);
+}
+
+/**
+ * The parts of an Analyze request every resource policy is handed (server.js makeAnalyzeRpcFun
+ * builds them per policy): the props proxy, options, provider, type tests; frozen, shared.
+ */
+function analyzedResource(sdk: Sdk, req: any): Record<string, any> {
+    const type: string = req.getType();
+    const props = sdk.proxy.unknownCheckingProxy(sdk.deserialize.deserializeProperties(req.getProperties(), false));
+    const provider = providerOf(sdk, req);
+    return Object.freeze({
+        type,
+        props,
+        urn: req.getUrn(),
+        name: req.getName(),
+        opts: Object.freeze(optionsOf(req)),
+        isType: (resourceClass: unknown) => isTypeOf(sdk, type, resourceClass),
+        asType: (resourceClass: unknown) => (isTypeOf(sdk, type, resourceClass) ? props : undefined),
+        provider: provider && Object.freeze(provider),
+    });
+}
+
+/** makeAnalyzeRpcFun of server.js, with what describes the resource built once per call. */
+function sharedAnalyze(
+    sdk: Sdk,
+    state: ServedState,
+    packName: string,
+    packVersion: string,
+    packLevel: Level,
+    policies: any[],
+): Handler {
+    return async (call, callback) => {
+        const req = call.request;
+        const type: string = req.getType();
+        const ds: Record<string, unknown>[] = [];
+        let notApplicable: unknown[] | undefined;
+        let resource: Record<string, any> | undefined;
+        try {
+            for (const p of policies) {
+                let level: Level = state.config[p.name]?.enforcementLevel || p.enforcementLevel || packLevel;
+                if (level === "disabled" || !sdk.policy.isResourcePolicy(p)) continue;
+                if (!p.validateResource) {
+                    // A remediation-only policy.
+                    const reason = "Policy does not implement validateResource";
+                    notApplicable = pushNotApplicable(sdk, notApplicable, p.name, reason);
+                    continue;
+                }
+                // A remediated resource that still violates is reported as mandatory.
+                if (level === "remediate") level = "mandatory";
+                if (!Array.isArray(p.validateResource)) {
+                    const pulumiType = sdk.policy.getPulumiType(p.validateResource);
+                    if (pulumiType && type !== pulumiType) {
+                        const reason = `Policy only applies to resources of type '${pulumiType}'`;
+                        notApplicable = pushNotApplicable(sdk, notApplicable, p.name, reason);
+                        continue;
+                    }
+                }
+                const reportViolation = reportViolationFor(p, packName, packVersion, level, ds);
+                const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+                for (const validation of validations) {
+                    try {
+                        resource ??= analyzedResource(sdk, req);
+                        const args: Record<string, unknown> = {
+                            type: resource.type,
+                            props: resource.props,
+                            urn: resource.urn,
+                            name: resource.name,
+                            opts: resource.opts,
+                            stackTags: state.stackTags,
+                            isType: resource.isType,
+                            asType: resource.asType,
+                            getConfig: getConfigOf(state, p.name),
+                            notApplicable: throwNotApplicable,
+                        };
+                        if (resource.provider) args.provider = resource.provider;
+                        await Promise.resolve(validation(args, reportViolation));
+                    } catch (e) {
+                        notApplicable = settleThrow(
+                            sdk,
+                            e,
+                            p,
+                            "validateResource",
+                            packName,
+                            packVersion,
+                            ds,
+                            notApplicable,
+                        );
+                    }
+                }
+            }
+        } catch (err) {
+            callback(err, undefined);
+            return;
+        }
+        callback(undefined, sdk.protoutil.makeAnalyzeResponse(ds, notApplicable));
+    };
+}
+
 /** makeAnalyzeStackRpcFun of server.js, with the resources built once per call. */
 function sharedAnalyzeStack(
     sdk: Sdk,
@@ -279,23 +414,7 @@ function sharedAnalyzeStack(
                     };
                     await Promise.resolve(p.validateStack(args, reportViolation));
                 } catch (e) {
-                    const policyFrom = `policy '${p.name}' from policy pack '${packName}@v${packVersion}'`;
-                    if (e instanceof sdk.proxy.UnknownValueError) {
-                        // eslint-disable-next-line @typescript-eslint/no-unused-vars
-                        const { validateStack, name, ...diag } = p;
-                        ds.push({
-                            policyName: name,
-                            policyPackName: packName,
-                            policyPackVersion: packVersion,
-                            message: `can't run ${policyFrom} during preview: ${e.message}`,
-                            ...diag,
-                            enforcementLevel: "advisory",
-                        });
-                    } else if (e instanceof NotApplicableError) {
-                        notApplicable = pushNotApplicable(sdk, notApplicable, p.name, e.reason);
-                    } else {
-                        throw sdk.protoutil.asGrpcError(e, `Error validating resource with ${policyFrom}`);
-                    }
+                    notApplicable = settleThrow(sdk, e, p, "validateStack", packName, packVersion, ds, notApplicable);
                 }
             }
         } catch (err) {
@@ -350,6 +469,7 @@ export function patchAnalyzerService(
 ): void {
     const state: ServedState = { config: {}, stackTags: freezeMap(new Map()) };
     recordingConfigure(sdk, state, impl);
+    impl.analyze = sharedAnalyze(sdk, state, packName, packVersion, packLevel, policies);
     impl.analyzeStack = sharedAnalyzeStack(sdk, state, packName, packVersion, packLevel, policies);
 }
 
@@ -359,7 +479,7 @@ let installed: { server: Sdk["server"]; serve: Serve } | undefined;
  * Wraps the SDK's `serve` so that the pack's gRPC server answers AnalyzeStack with
  * `sharedAnalyzeStack`, when the SDK is the verified build. Call before the PolicyPack is built.
  */
-export function installSharedStackResources(
+export function installSharedAnalyzer(
     expected: Fingerprint = VERIFIED,
     mode: PatchMode = patchMode(),
 ): "installed" | "disabled" | "unverified SDK" {
@@ -395,7 +515,7 @@ export function installSharedStackResources(
 }
 
 /** Puts the SDK's own `serve` back (tests). */
-export function uninstallSharedStackResources(): void {
+export function uninstallSharedAnalyzer(): void {
     if (!installed) return;
     installed.server.serve = installed.serve;
     installed = undefined;

@@ -3,7 +3,7 @@
  * build it was verified against, otherwise the pack runs the SDK unpatched.
  *
  * The pack patches two things for speed (lib/sdk-memo.ts: one deserialization per resource per
- * call; lib/sdk-stack.ts: one resource list per AnalyzeStack call). Both mirror code inside the
+ * call; lib/sdk-analyzer.ts: one description of the resources per Analyze and AnalyzeStack call). Both mirror code inside the
  * SDK's files, so "verified" means this exact version AND the sha256 of each file whose code a
  * patch mirrors or whose call sites it relies on. test/policies/lib/sdk-patches.spec.ts fails
  * when the installed SDK differs from VERIFIED (re-read the files named there, check the patches

@@ -1,7 +1,7 @@
 /**
  * The pack's guarded patches of @pulumi/policy (policies/lib/sdk-guard.ts): the memo of the
  * per-policy deserialization (sdk-memo.ts) and the AnalyzeStack resources built once per call
- * (sdk-stack.ts). Each must leave reports exactly as the unpatched SDK gives them.
+ * (sdk-analyzer.ts). Each must leave reports exactly as the unpatched SDK gives them.
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -10,10 +10,10 @@ import * as path from "path";
 import { sdkFingerprint, VERIFIED } from "../../../policies/lib/sdk-guard";
 import { installDeserializationMemo, memoised, uninstallDeserializationMemo } from "../../../policies/lib/sdk-memo";
 import {
-    installSharedStackResources,
+    installSharedAnalyzer,
     patchAnalyzerService,
-    uninstallSharedStackResources,
-} from "../../../policies/lib/sdk-stack";
+    uninstallSharedAnalyzer,
+} from "../../../policies/lib/sdk-analyzer";
 import { PackClient } from "../../../tools/gate/analyzer";
 import { generateStack, stackExport } from "../../../tools/gate/bench/generate";
 import { readStackExport } from "../../../tools/gate/stack-export";
@@ -38,7 +38,7 @@ function generatedStack(count: number): ResourceRecord[] {
 describe("the guard of the SDK patches", () => {
     it("was verified against the installed @pulumi/policy (if this fails, the SDK changed underneath)", () => {
         // Re-read server.js (makeAnalyzeRpcFun and makeAnalyzeStackRpcFun: deserializeProperties per
-        // policy; makeAnalyzeStackRpcFun and its helpers, mirrored by sdk-stack.ts), policy.js, protoutil.js,
+        // policy; makeAnalyzeStackRpcFun and its helpers, mirrored by sdk-analyzer.ts), policy.js, protoutil.js,
         // proxy.js and deserialize.js; check the patches still mirror them; then update VERIFIED.
         expect(sdkFingerprint()).to.deep.equal(VERIFIED);
     });
@@ -47,16 +47,16 @@ describe("the guard of the SDK patches", () => {
         const server = require("@pulumi/policy/server");
         const serve = server.serve;
         const other = { version: "v1.22.0", files: { "server.js": "0".repeat(64) } };
-        expect(installSharedStackResources(other, "")).to.equal("unverified SDK");
+        expect(installSharedAnalyzer(other, "")).to.equal("unverified SDK");
         expect(server.serve).to.equal(serve);
-        expect(() => installSharedStackResources(other, "require")).to.throw(/not the v1.22.0 build/);
-        expect(installSharedStackResources(VERIFIED, "off")).to.equal("disabled");
+        expect(() => installSharedAnalyzer(other, "require")).to.throw(/not the v1.22.0 build/);
+        expect(installSharedAnalyzer(VERIFIED, "off")).to.equal("disabled");
         expect(server.serve).to.equal(serve);
         try {
-            expect(installSharedStackResources(VERIFIED, "")).to.equal("installed");
+            expect(installSharedAnalyzer(VERIFIED, "")).to.equal("installed");
             expect(server.serve).to.not.equal(serve);
         } finally {
-            uninstallSharedStackResources();
+            uninstallSharedAnalyzer();
         }
         expect(server.serve).to.equal(serve);
     });
@@ -355,6 +355,171 @@ describe("the AnalyzeStack resources built once per call", () => {
             config: { threshold: 3 },
             tags: [["team", "platform"]],
         });
+    });
+});
+
+describe("the Analyze description built once per call", () => {
+    const { makeAnalyzeRpcFun } = require("@pulumi/policy/server");
+    const { validateResourceOfType } = require("@pulumi/policy");
+    const { unproxy } = require("../../../policies/lib/rule");
+    const { providerUrn } = require("../../../tools/gate/analyzer");
+
+    /** The Analyze requests the gate sends for `records`, one per resource, in order. */
+    async function requests(records: ResourceRecord[]): Promise<unknown[]> {
+        const providers = new Map(records.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r]));
+        const sent: unknown[] = [];
+        // The client's own request building; its transport replaced by a recorder.
+        const recorder = {
+            analyzeCalls: 0,
+            call: async (_: string, req: unknown) => void sent.push(req),
+            outcome: () => ({}),
+        };
+        for (const r of records) {
+            await PackClient.prototype.analyze.call(
+                recorder as any,
+                r,
+                r.provider ? providers.get(providerUrn(r.provider)) : undefined,
+            );
+        }
+        return sent;
+    }
+
+    async function answers(handler: any, reqs: unknown[]): Promise<unknown[]> {
+        const out: unknown[] = [];
+        for (const req of reqs) {
+            out.push(
+                await new Promise((resolve, reject) =>
+                    handler({ request: req }, (e: unknown, r: any) => (e ? reject(e) : resolve(r.toObject()))),
+                ),
+            );
+        }
+        return out;
+    }
+
+    /** Resource policies that use every part of the handler's contract. */
+    function policies(): any[] {
+        const rule = (name: string, validateResource: any, more: Record<string, unknown> = {}) => ({
+            name,
+            description: `${name} description`,
+            enforcementLevel: "advisory",
+            validateResource,
+            ...more,
+        });
+        return [
+            { name: "a-stack-policy", description: "d", enforcementLevel: "mandatory", validateStack: () => undefined },
+            rule("sees-everything", (args: any, report: any) =>
+                report(
+                    JSON.stringify({
+                        type: args.type,
+                        urn: args.urn,
+                        name: args.name,
+                        props: unproxy(args.props),
+                        opts: args.opts,
+                        provider: args.provider && { ...args.provider, props: unproxy(args.provider.props) },
+                        isBucket: args.isType({ __pulumiType: AWS_TYPES.bucket }),
+                        asBucket: args.asType({ __pulumiType: AWS_TYPES.bucket }) === args.props,
+                    }),
+                ),
+            ),
+            rule("disabled", (_: any, report: any) => report("ran"), { enforcementLevel: "disabled" }),
+            rule("remediate", (_: any, report: any) => report("reported as mandatory"), {
+                enforcementLevel: "remediate",
+            }),
+            {
+                name: "remediation-only",
+                description: "d",
+                enforcementLevel: "advisory",
+                remediateResource: () => undefined,
+            },
+            rule(
+                "typed",
+                validateResourceOfType({ __pulumiType: AWS_TYPES.vpc }, (_: any, __: any, report: any) =>
+                    report("a vpc"),
+                ),
+            ),
+            rule("two-validations", [
+                (_: any, report: any) => report("first"),
+                (args: any, report: any) => report(`second on ${args.name}`),
+            ]),
+            rule("reads-unknowns", (args: any, report: any) => report(JSON.stringify(args.props)), {
+                severity: "high",
+            }),
+            rule("not-applicable", (args: any) => args.notApplicable("no reason to run")),
+            rule("reports-an-object", (args: any, report: any) =>
+                report({
+                    name: "renamed",
+                    message: "m",
+                    urn: args.urn,
+                    enforcementLevel: "mandatory",
+                    severity: "low",
+                }),
+            ),
+            rule("config-and-tags", (args: any, report: any) =>
+                report(JSON.stringify({ config: args.getConfig(), tags: [...args.stackTags] })),
+            ),
+        ];
+    }
+
+    const withUnknowns = toRecords(
+        network({
+            "public-rt": {
+                type: AWS_TYPES.routeTable,
+                name: "public-rt",
+                props: { id: "rtb-pub", vpcId: "vpc-1", routes: PACK_UNKNOWN },
+            },
+        }),
+    );
+
+    for (const [what, records] of [
+        ["a generated stack (providers, options)", generatedStack(120)],
+        ["a stack with unknown values", withUnknowns],
+    ] as const) {
+        it(`answers exactly as the SDK's own handler on ${what}`, async () => {
+            const reqs = await requests(records);
+            const sdk = await answers(makeAnalyzeRpcFun("p", "1.0.0", "advisory", policies()), reqs);
+            const impl: Record<string, any> = {};
+            patchAnalyzerService(impl, "p", "1.0.0", "advisory", policies());
+            const shared = await answers(impl.analyze, reqs);
+            expect(shared).to.deep.equal(sdk);
+            // The cases reach every branch of the handler (else equality would prove little).
+            const all = shared as any[];
+            const names = new Set(all.flatMap((a) => a.diagnosticsList.map((d: any) => d.policyname)));
+            for (const n of [
+                "sees-everything",
+                "remediate",
+                "typed",
+                "two-validations",
+                "renamed",
+                "config-and-tags",
+            ]) {
+                expect(names.has(n), n).to.equal(true);
+            }
+            expect(names.has("disabled")).to.equal(false);
+            const notApplicable = new Set(all.flatMap((a) => a.notApplicableList.map((x: any) => x.policyName)));
+            expect([...notApplicable].sort()).to.deep.equal(["not-applicable", "remediation-only", "typed"]);
+            const undecided = all.flatMap((a) =>
+                a.diagnosticsList.filter((d: any) => /^can't run policy/.test(d.message)),
+            );
+            expect(undecided.length > 0).to.equal(what === "a stack with unknown values");
+        });
+    }
+
+    it("hands every policy of a call the same frozen description", async () => {
+        const handed: any[] = [];
+        const keep = (name: string) => ({
+            name,
+            description: "d",
+            enforcementLevel: "advisory",
+            validateResource: (args: any) => void handed.push(args),
+        });
+        const impl: Record<string, any> = {};
+        patchAnalyzerService(impl, "p", "1.0.0", "advisory", [keep("a"), keep("b")]);
+        const [req] = await requests(generatedStack(5).slice(1, 2));
+        await answers(impl.analyze, [req]);
+        expect(handed[0]).to.not.equal(handed[1]);
+        expect(handed[0].props).to.equal(handed[1].props);
+        expect(handed[0].opts).to.equal(handed[1].opts);
+        expect(Object.isFrozen(handed[0].opts)).to.equal(true);
     });
 });
 
