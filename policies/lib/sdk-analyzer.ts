@@ -75,6 +75,21 @@ interface ServedState {
     stackTags: ReadonlyMap<string, string>;
 }
 
+/** What a handler is built over: the SDK, the recorded state, the pack and its policies. */
+interface Served {
+    sdk: Sdk;
+    state: ServedState;
+    packName: string;
+    packVersion: string;
+    packLevel: Level;
+    policies: any[];
+}
+
+/** server.js: a policy's level is the config's, else the policy's own, else the pack's. */
+function levelOf(served: Served, p: any): Level {
+    return served.state.config[p.name]?.enforcementLevel || p.enforcementLevel || served.packLevel;
+}
+
 /** server.js freezeMap: a read-only view of the stack tags. */
 function freezeMap<K, V>(map: Map<K, V>): ReadonlyMap<K, V> {
     return Object.freeze({
@@ -254,12 +269,10 @@ export function buildStackResources(sdk: Sdk, resources: any[]): readonly Record
  * anything else fails the whole call. Returns the not-applicable list.
  */
 function settleThrow(
-    sdk: Sdk,
+    { sdk, packName, packVersion }: Served,
     e: unknown,
     p: any,
     validateKey: "validateResource" | "validateStack",
-    packName: string,
-    packVersion: string,
     ds: Record<string, unknown>[],
     notApplicable: unknown[] | undefined,
 ): unknown[] | undefined {
@@ -302,14 +315,8 @@ function analyzedResource(sdk: Sdk, req: any): Record<string, any> {
 }
 
 /** makeAnalyzeRpcFun of server.js, with what describes the resource built once per call. */
-function sharedAnalyze(
-    sdk: Sdk,
-    state: ServedState,
-    packName: string,
-    packVersion: string,
-    packLevel: Level,
-    policies: any[],
-): Handler {
+function sharedAnalyze(served: Served): Handler {
+    const { sdk, state, packName, packVersion, policies } = served;
     return async (call, callback) => {
         const req = call.request;
         const type: string = req.getType();
@@ -318,7 +325,7 @@ function sharedAnalyze(
         let resource: Record<string, any> | undefined;
         try {
             for (const p of policies) {
-                let level: Level = state.config[p.name]?.enforcementLevel || p.enforcementLevel || packLevel;
+                let level = levelOf(served, p);
                 if (level === "disabled" || !sdk.policy.isResourcePolicy(p)) continue;
                 if (!p.validateResource) {
                     // A remediation-only policy.
@@ -356,16 +363,7 @@ function sharedAnalyze(
                         if (resource.provider) args.provider = resource.provider;
                         await Promise.resolve(validation(args, reportViolation));
                     } catch (e) {
-                        notApplicable = settleThrow(
-                            sdk,
-                            e,
-                            p,
-                            "validateResource",
-                            packName,
-                            packVersion,
-                            ds,
-                            notApplicable,
-                        );
+                        notApplicable = settleThrow(served, e, p, "validateResource", ds, notApplicable);
                     }
                 }
             }
@@ -378,14 +376,8 @@ function sharedAnalyze(
 }
 
 /** makeAnalyzeStackRpcFun of server.js, with the resources built once per call. */
-function sharedAnalyzeStack(
-    sdk: Sdk,
-    state: ServedState,
-    packName: string,
-    packVersion: string,
-    packLevel: Level,
-    policies: any[],
-): Handler {
+function sharedAnalyzeStack(served: Served): Handler {
+    const { sdk, state, packName, packVersion, policies } = served;
     return async (call, callback) => {
         const resources: any[] = call.request.getResourcesList();
         const ds: Record<string, unknown>[] = [];
@@ -393,7 +385,7 @@ function sharedAnalyzeStack(
         let built: readonly Record<string, any>[] | undefined;
         try {
             for (const p of policies) {
-                let level: Level = state.config[p.name]?.enforcementLevel || p.enforcementLevel || packLevel;
+                let level = levelOf(served, p);
                 if (level === "disabled" || !sdk.policy.isStackPolicy(p)) continue;
                 // Stack policies cannot be remediated, so treat the level as mandatory.
                 if (level === "remediate") level = "mandatory";
@@ -414,7 +406,7 @@ function sharedAnalyzeStack(
                     };
                     await Promise.resolve(p.validateStack(args, reportViolation));
                 } catch (e) {
-                    notApplicable = settleThrow(sdk, e, p, "validateStack", packName, packVersion, ds, notApplicable);
+                    notApplicable = settleThrow(served, e, p, "validateStack", ds, notApplicable);
                 }
             }
         } catch (err) {
@@ -469,8 +461,9 @@ export function patchAnalyzerService(
 ): void {
     const state: ServedState = { config: {}, stackTags: freezeMap(new Map()) };
     recordingConfigure(sdk, state, impl);
-    impl.analyze = sharedAnalyze(sdk, state, packName, packVersion, packLevel, policies);
-    impl.analyzeStack = sharedAnalyzeStack(sdk, state, packName, packVersion, packLevel, policies);
+    const served: Served = { sdk, state, packName, packVersion, packLevel, policies };
+    impl.analyze = sharedAnalyze(served);
+    impl.analyzeStack = sharedAnalyzeStack(served);
 }
 
 let installed: { server: Sdk["server"]; serve: Serve } | undefined;
