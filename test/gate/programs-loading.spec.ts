@@ -84,6 +84,36 @@ describe("gate: loading a program as the language host does", () => {
         });
     });
 
+    it("remembers a setup while the tsconfig and what it extends are unchanged, and reads it again when they change", () => {
+        const dir = folder({
+            "index.ts": "export {};\n",
+            "package.json": "{}",
+            "base.json": JSON.stringify({ compilerOptions: { target: "es2017", experimentalDecorators: true } }),
+            "tsconfig.json": JSON.stringify({ extends: "./base.json", compilerOptions: { strict: true } }),
+        });
+        const plan = () => planProgram(dir, undefined, undefined, {});
+        const first = compilerSetup(plan());
+        const again = compilerSetup(plan());
+        // The remembered setup: the same options, and the same key for the type check's cache.
+        expect(again.options).to.deep.equal(JSON.parse(JSON.stringify(first.options)));
+        expect(again.raw).to.deep.equal(JSON.parse(JSON.stringify(first.raw)));
+        expect(again.raw.experimentalDecorators).to.equal(true);
+        expect(again.tsVersion).to.equal(first.ts.version);
+        expect(again.ts.version).to.equal(first.ts.version);
+        // A change in the extended file is seen (its hash was recorded), as is one in the tsconfig.
+        fs.writeFileSync(path.join(dir, "base.json"), JSON.stringify({ compilerOptions: { target: "es2017" } }));
+        expect(compilerSetup(plan()).raw.experimentalDecorators).to.equal(undefined);
+        fs.writeFileSync(
+            path.join(dir, "tsconfig.json"),
+            JSON.stringify({ extends: "./base.json", compilerOptions: { target: "es2021" } }),
+        );
+        expect(String(compilerSetup(plan()).raw.target).toLowerCase()).to.equal("es2021");
+        // An invalid configuration is never remembered: it fails every time.
+        fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "es1999" } }));
+        expect(() => compilerSetup(plan())).to.throw(GateError, /configuration is invalid/);
+        expect(() => compilerSetup(plan())).to.throw(GateError, /configuration is invalid/);
+    });
+
     it("PULUMI_NODEJS_TRANSPILE_ONLY decides when set ('true' only), else compilerOptions.noCheck", () => {
         const dir = folder({
             "index.ts": "export {};\n",

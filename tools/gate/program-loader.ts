@@ -19,9 +19,12 @@
  *   other value keeps it on) or, when that is unset, `compilerOptions.noCheck` is true;
  * - `runtime.options.nodeargs` are arguments for the node process (split as a shell would).
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "./errors";
+
+const core = require("./transpile-core.js") as { cacheDir(): string };
 
 export interface ProgramPlan {
     /** The project folder (where Pulumi.yaml is); the program's working directory. */
@@ -72,13 +75,38 @@ export function nearestPackageJson(dir: string): { root: string; data: Record<st
 }
 
 /** The top-level compilerOptions of a tsconfig, read as tsutils.loadTypeScriptCompilerOptions does. */
-function topLevelCompilerOptions(ts: typeof import("typescript"), file: string): Record<string, unknown> {
+function topLevelCompilerOptions(projectDir: string, file: string): Record<string, unknown> {
+    // JSON with comments, read as the host reads it: with the TypeScript compiler. Loading the
+    // compiler costs about 0.6 s of CPU, so the answer is remembered by the file's content.
+    let text: string;
     try {
-        const parsed = ts.parseConfigFileTextToJson(file, fs.readFileSync(file, "utf8"));
-        return (parsed.config?.compilerOptions ?? {}) as Record<string, unknown>;
+        text = fs.readFileSync(file, "utf8");
     } catch {
         return {};
     }
+    const remembered = path.join(
+        core.cacheDir(),
+        `tsconfig-options-${crypto.createHash("sha256").update(text).digest("hex").slice(0, 24)}.json`,
+    );
+    try {
+        return JSON.parse(fs.readFileSync(remembered, "utf8")) as Record<string, unknown>;
+    } catch {
+        // not read before
+    }
+    let options: Record<string, unknown> = {};
+    try {
+        const parsed = typescriptFor(projectDir).parseConfigFileTextToJson(file, text);
+        options = (parsed.config?.compilerOptions ?? {}) as Record<string, unknown>;
+    } catch {
+        return {};
+    }
+    try {
+        fs.mkdirSync(core.cacheDir(), { recursive: true });
+        fs.writeFileSync(remembered, JSON.stringify(options));
+    } catch {
+        // unwritable cache: read again next time
+    }
+    return options;
 }
 
 /** The TypeScript compiler the host would use: the program's own, else the one next to the gate. */
@@ -242,8 +270,7 @@ function typescriptSettings(
         );
     }
     if (!typescript) return { tsconfigPath: undefined, compilerOverrides: {}, transpileOnly: true };
-    const ts = typescriptFor(projectDir);
-    const own = hasTsconfig ? topLevelCompilerOptions(ts, tsconfigAbs) : {};
+    const own = hasTsconfig ? topLevelCompilerOptions(projectDir, tsconfigAbs) : {};
     const transpileEnv = env.PULUMI_NODEJS_TRANSPILE_ONLY;
     const defaults = esm
         ? { target: "ES2022", module: "nodenext", moduleResolution: "nodenext", sourceMap: true }

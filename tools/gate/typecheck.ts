@@ -27,30 +27,125 @@ export interface ProgramCompilerSetup {
     options: import("typescript").CompilerOptions;
     /** The merged compilerOptions as tsconfig JSON: what esbuild needs to emit the same code. */
     raw: Record<string, unknown>;
-    ts: typeof import("typescript");
+    /** `ts.version` of the compiler the options were read with. */
+    tsVersion: string;
+    /** The compiler, loaded on first use: a remembered setup and a cached check need none. */
+    readonly ts: typeof import("typescript");
 }
 
-/** The options ts-node would compile the program with (ts-node 10 `readConfig` over the host's overrides). */
+/** The package.json of the TypeScript typescriptFor() loads, without loading it. */
+function typescriptPackage(projectDir: string): { file: string; version: string } {
+    let file: string;
+    try {
+        file = require.resolve("typescript/package.json", { paths: [projectDir] });
+    } catch {
+        file = require.resolve("typescript/package.json");
+    }
+    return { file, version: JSON.parse(fs.readFileSync(file, "utf8")).version };
+}
+
+/** A setup read before, with the files it read (path → sha256, null: did not exist) and the packages' stamp. */
+interface RememberedSetup {
+    tsVersion: string;
+    options: import("typescript").CompilerOptions;
+    raw: Record<string, unknown>;
+    read: Record<string, string | null>;
+    packages: string;
+}
+
+function stillTrue(r: RememberedSetup, projectDir: string): boolean {
+    if (r.packages !== packagesStamp(projectDir)) return false;
+    return Object.entries(r.read).every(([f, h]) => {
+        if (h === null) return !fs.existsSync(f);
+        return fs.existsSync(f) && sha(fs.readFileSync(f)) === h;
+    });
+}
+
+function withLazyCompiler(projectDir: string, s: Omit<ProgramCompilerSetup, "ts">): ProgramCompilerSetup {
+    let ts: typeof import("typescript") | undefined;
+    return {
+        ...s,
+        get ts() {
+            return (ts ??= typescriptFor(projectDir));
+        },
+    };
+}
+
+/**
+ * The options ts-node would compile the program with (ts-node 10 `readConfig` over the host's
+ * overrides). Reading them loads the TypeScript compiler (about 0.6 s of CPU in the gate's own
+ * process, beside the engine and the pack); so a setup is remembered in the gate's cache folder
+ * with the content hash of every file the compiler read for it (the tsconfig and what it
+ * extends) and the installed packages' stamp, and reused, compiler unloaded, while all of them
+ * are unchanged. An invalid configuration is never remembered: it is read, and reported, again.
+ */
 export function compilerSetup(plan: ProgramPlan): ProgramCompilerSetup {
+    const tsPackage = typescriptPackage(plan.projectDir);
+    const key = sha(
+        JSON.stringify({
+            ts: tsPackage,
+            tsconfig: plan.tsconfigPath ?? null,
+            overrides: plan.compilerOverrides,
+            projectDir: plan.projectDir,
+        }),
+    ).slice(0, 24);
+    const file = path.join(core.cacheDir(), `compiler-setup-${key}.json`);
+    try {
+        const remembered = JSON.parse(fs.readFileSync(file, "utf8")) as RememberedSetup;
+        if (stillTrue(remembered, plan.projectDir)) {
+            const { tsVersion, options, raw } = remembered;
+            return withLazyCompiler(plan.projectDir, { tsVersion, options, raw });
+        }
+    } catch {
+        // nothing remembered (or unreadable): read it
+    }
+    const read: Record<string, string | null> = {};
+    const setup = readCompilerSetup(plan, read);
+    try {
+        fs.mkdirSync(core.cacheDir(), { recursive: true });
+        const entry: RememberedSetup = {
+            tsVersion: setup.tsVersion,
+            options: setup.options,
+            raw: setup.raw,
+            read,
+            packages: packagesStamp(plan.projectDir),
+        };
+        fs.writeFileSync(file, JSON.stringify(entry));
+    } catch {
+        // unwritable cache: the next run reads it again
+    }
+    return setup;
+}
+
+/** The setup as the compiler reads it; every file it reads is recorded in `read`. */
+function readCompilerSetup(plan: ProgramPlan, read: Record<string, string | null>): ProgramCompilerSetup {
     const ts = typescriptFor(plan.projectDir);
+    const host: import("typescript").ParseConfigHost & { readFile(f: string): string | undefined } = Object.create(
+        ts.sys,
+    );
+    host.readFile = (f: string) => {
+        const text = ts.sys.readFile(f);
+        read[path.resolve(f)] = text === undefined ? null : sha(text);
+        return text;
+    };
     let config: Record<string, any> = {};
     let base = plan.projectDir;
     if (plan.tsconfigPath) {
-        const read = ts.readConfigFile(plan.tsconfigPath, ts.sys.readFile);
-        if (read.error) {
+        const readResult = ts.readConfigFile(plan.tsconfigPath, host.readFile);
+        if (readResult.error) {
             throw new GateError(
-                `${path.relative(plan.projectDir, plan.tsconfigPath)}: ${flatten(ts, read.error.messageText)}`,
+                `${path.relative(plan.projectDir, plan.tsconfigPath)}: ${flatten(ts, readResult.error.messageText)}`,
                 "Fix the program's tsconfig.json (it must be JSON with comments, as tsc reads it).",
             );
         }
-        config = read.config ?? {};
+        config = readResult.config ?? {};
         base = path.dirname(plan.tsconfigPath);
     }
     config.compilerOptions = { ...(config.compilerOptions ?? {}), ...plan.compilerOverrides };
     // ts-node's `files: false`: only what the entry point reaches is compiled.
     config.files = [];
     config.include = [];
-    const parsed = ts.parseJsonConfigFileContent(config, ts.sys, base, undefined, plan.tsconfigPath);
+    const parsed = ts.parseJsonConfigFileContent(config, host, base, undefined, plan.tsconfigPath);
     const fatal = parsed.errors.filter((d) => !IGNORED_CODES.has(d.code));
     if (fatal.length) {
         throw new GateError(
@@ -60,7 +155,7 @@ export function compilerSetup(plan: ProgramPlan): ProgramCompilerSetup {
     }
     const raw = ((ts as any).convertToTSConfig?.(parsed, plan.tsconfigPath ?? "tsconfig.json", ts.sys)
         ?.compilerOptions ?? {}) as Record<string, unknown>;
-    return { options: parsed.options, raw, ts };
+    return { options: parsed.options, raw, tsVersion: ts.version, ts };
 }
 
 /** The compilerOptions that change what esbuild emits; the rest only matter to the type check. */
@@ -114,7 +209,6 @@ function packagesStamp(projectDir: string): string {
  * compiler's diagnostics (file:line:column) when it has type errors.
  */
 export function typeCheckProgram(plan: ProgramPlan, setup: ProgramCompilerSetup): TypeCheckOutcome {
-    const { ts } = setup;
     const options: import("typescript").CompilerOptions = {
         ...setup.options,
         noEmit: true,
@@ -124,7 +218,7 @@ export function typeCheckProgram(plan: ProgramPlan, setup: ProgramCompilerSetup)
         composite: false,
         incremental: true,
     };
-    const keyText = JSON.stringify({ ts: ts.version, options, root: plan.entryFile });
+    const keyText = JSON.stringify({ ts: setup.tsVersion, options, root: plan.entryFile });
     const key = sha(keyText).slice(0, 24);
     const dir = core.cacheDir();
     const passFile = path.join(dir, `typecheck-${key}.json`);
@@ -144,6 +238,7 @@ export function typeCheckProgram(plan: ProgramPlan, setup: ProgramCompilerSetup)
     } catch {
         // no record of a passing run: check
     }
+    const { ts } = setup; // loaded only now: the check has to run
     if (!stamp) {
         // A program with no node_modules above it (a generated benchmark): at run time the engine
         // lends it the gate's packages through NODE_PATH; the check resolves from the same place.
