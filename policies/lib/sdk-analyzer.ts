@@ -219,7 +219,7 @@ function isTypeOf(sdk: Sdk, type: string, resourceClass: any): boolean {
  * The resources of an AnalyzeStack request as server.js builds them for a stack policy (its
  * loop over `resources`, then parents and dependencies resolved to the objects), frozen.
  */
-export function buildStackResources(sdk: Sdk, resources: any[]): readonly Record<string, any>[] {
+function buildStackResources(sdk: Sdk, resources: any[]): readonly Record<string, any>[] {
     const intermediates = resources.map((r) => {
         const type: string = r.getType();
         const props = sdk.proxy.unknownCheckingProxy(sdk.deserialize.deserializeProperties(r.getProperties(), false));
@@ -314,16 +314,40 @@ function analyzedResource(sdk: Sdk, req: any): Record<string, any> {
     });
 }
 
+/** server.js's type fast path: the policy names one type and the call has none of it. */
+function notForThisType(sdk: Sdk, list: unknown[] | undefined, p: any, pulumiType: string): unknown[] {
+    return pushNotApplicable(sdk, list, p.name, `Policy only applies to resources of type '${pulumiType}'`);
+}
+
+/**
+ * The frame both handlers of server.js share: `judge` fills the diagnostics and returns the
+ * not-applicable list; a throw out of it fails the call, else the response is encoded.
+ */
+async function respond(
+    sdk: Sdk,
+    callback: Callback,
+    judge: (ds: Record<string, unknown>[]) => Promise<unknown[] | undefined>,
+): Promise<void> {
+    const ds: Record<string, unknown>[] = [];
+    let notApplicable: unknown[] | undefined;
+    try {
+        notApplicable = await judge(ds);
+    } catch (err) {
+        callback(err, undefined);
+        return;
+    }
+    callback(undefined, sdk.protoutil.makeAnalyzeResponse(ds, notApplicable));
+}
+
 /** makeAnalyzeRpcFun of server.js, with what describes the resource built once per call. */
 function sharedAnalyze(served: Served): Handler {
     const { sdk, state, packName, packVersion, policies } = served;
-    return async (call, callback) => {
-        const req = call.request;
-        const type: string = req.getType();
-        const ds: Record<string, unknown>[] = [];
-        let notApplicable: unknown[] | undefined;
-        let resource: Record<string, any> | undefined;
-        try {
+    return (call, callback) =>
+        respond(sdk, callback, async (ds) => {
+            const req = call.request;
+            const type: string = req.getType();
+            let notApplicable: unknown[] | undefined;
+            let resource: Record<string, any> | undefined;
             for (const p of policies) {
                 let level = levelOf(served, p);
                 if (level === "disabled" || !sdk.policy.isResourcePolicy(p)) continue;
@@ -338,8 +362,7 @@ function sharedAnalyze(served: Served): Handler {
                 if (!Array.isArray(p.validateResource)) {
                     const pulumiType = sdk.policy.getPulumiType(p.validateResource);
                     if (pulumiType && type !== pulumiType) {
-                        const reason = `Policy only applies to resources of type '${pulumiType}'`;
-                        notApplicable = pushNotApplicable(sdk, notApplicable, p.name, reason);
+                        notApplicable = notForThisType(sdk, notApplicable, p, pulumiType);
                         continue;
                     }
                 }
@@ -367,23 +390,18 @@ function sharedAnalyze(served: Served): Handler {
                     }
                 }
             }
-        } catch (err) {
-            callback(err, undefined);
-            return;
-        }
-        callback(undefined, sdk.protoutil.makeAnalyzeResponse(ds, notApplicable));
-    };
+            return notApplicable;
+        });
 }
 
 /** makeAnalyzeStackRpcFun of server.js, with the resources built once per call. */
 function sharedAnalyzeStack(served: Served): Handler {
     const { sdk, state, packName, packVersion, policies } = served;
-    return async (call, callback) => {
-        const resources: any[] = call.request.getResourcesList();
-        const ds: Record<string, unknown>[] = [];
-        let notApplicable: unknown[] | undefined;
-        let built: readonly Record<string, any>[] | undefined;
-        try {
+    return (call, callback) =>
+        respond(sdk, callback, async (ds) => {
+            const resources: any[] = call.request.getResourcesList();
+            let notApplicable: unknown[] | undefined;
+            let built: readonly Record<string, any>[] | undefined;
             for (const p of policies) {
                 let level = levelOf(served, p);
                 if (level === "disabled" || !sdk.policy.isStackPolicy(p)) continue;
@@ -391,8 +409,7 @@ function sharedAnalyzeStack(served: Served): Handler {
                 if (level === "remediate") level = "mandatory";
                 const pulumiType = sdk.policy.getPulumiType(p.validateStack);
                 if (pulumiType && !resources.some((r) => r.getType() === pulumiType)) {
-                    const reason = `Policy only applies to resources of type '${pulumiType}'`;
-                    notApplicable = pushNotApplicable(sdk, notApplicable, p.name, reason);
+                    notApplicable = notForThisType(sdk, notApplicable, p, pulumiType);
                     continue;
                 }
                 const reportViolation = reportViolationFor(p, packName, packVersion, level, ds);
@@ -409,12 +426,8 @@ function sharedAnalyzeStack(served: Served): Handler {
                     notApplicable = settleThrow(served, e, p, "validateStack", ds, notApplicable);
                 }
             }
-        } catch (err) {
-            callback(err, undefined);
-            return;
-        }
-        callback(undefined, sdk.protoutil.makeAnalyzeResponse(ds, notApplicable));
-    };
+            return notApplicable;
+        });
 }
 
 /** The SDK's `configure` and `configureStack`, also recording what they set into `state`. */
