@@ -43,45 +43,43 @@ describe("the guard of the SDK patches", () => {
         expect(sdkFingerprint()).to.deep.equal(VERIFIED);
     });
 
-    it("leaves an SDK it was not verified against unpatched (or refuses, when required)", () => {
-        const server = require("@pulumi/policy/server");
-        const serve = server.serve;
-        const other = { version: "v1.22.0", files: { "server.js": "0".repeat(64) } };
-        expect(installSharedAnalyzer(other, "")).to.equal("unverified SDK");
-        expect(server.serve).to.equal(serve);
-        expect(() => installSharedAnalyzer(other, "require")).to.throw(/not the v1.22.0 build/);
-        expect(installSharedAnalyzer(VERIFIED, "off")).to.equal("disabled");
-        expect(server.serve).to.equal(serve);
-        try {
-            expect(installSharedAnalyzer(VERIFIED, "")).to.equal("installed");
-            expect(server.serve).to.not.equal(serve);
-        } finally {
-            uninstallSharedAnalyzer();
-        }
-        expect(server.serve).to.equal(serve);
-    });
+    /** Each patch: how to install and remove it, and the SDK function it replaces while installed. */
+    const patches = [
+        {
+            what: "the shared analyzer handlers",
+            install: installSharedAnalyzer,
+            uninstall: uninstallSharedAnalyzer,
+            patched: () => require("@pulumi/policy/server").serve,
+        },
+        {
+            what: "the deserialization memo",
+            install: installDeserializationMemo,
+            uninstall: uninstallDeserializationMemo,
+            patched: () => require("@pulumi/policy/deserialize").deserializeProperties,
+        },
+    ];
+    for (const patch of patches) {
+        it(`leaves an SDK it was not verified against unpatched, or refuses when required: ${patch.what}`, () => {
+            const before = patch.patched();
+            const other = { version: "v1.22.0", files: { "server.js": "0".repeat(64) } };
+            expect(patch.install(other, "")).to.equal("unverified SDK");
+            expect(patch.patched()).to.equal(before);
+            expect(() => patch.install(other, "require")).to.throw(/not the v1.22.0 build/);
+            expect(patch.install(VERIFIED, "off")).to.equal("disabled");
+            expect(patch.patched()).to.equal(before);
+            try {
+                expect(patch.install(VERIFIED, "")).to.equal("installed");
+                expect(patch.patched()).to.not.equal(before);
+            } finally {
+                patch.uninstall();
+            }
+            expect(patch.patched()).to.equal(before);
+        });
+    }
 });
 
 describe("the deserialization memo of @pulumi/policy", function () {
     this.timeout(300_000);
-
-    it("leaves an SDK it was not verified against unpatched (or refuses, when required)", () => {
-        const deserialize = require("@pulumi/policy/deserialize");
-        const before = deserialize.deserializeProperties;
-        const other = { version: "v1.22.0", files: { "server.js": "0".repeat(64) } };
-        expect(installDeserializationMemo(other, "")).to.equal("unverified SDK");
-        expect(deserialize.deserializeProperties).to.equal(before);
-        expect(() => installDeserializationMemo(other, "require")).to.throw(/not the v1.22.0 build/);
-        expect(installDeserializationMemo(VERIFIED, "off")).to.equal("disabled");
-        expect(deserialize.deserializeProperties).to.equal(before);
-        try {
-            expect(installDeserializationMemo(VERIFIED, "")).to.equal("installed");
-            expect(deserialize.deserializeProperties).to.not.equal(before);
-        } finally {
-            uninstallDeserializationMemo();
-        }
-        expect(deserialize.deserializeProperties).to.equal(before);
-    });
 
     it("deserializes a Struct once and hands every caller the same deep-frozen result", () => {
         let calls = 0;
