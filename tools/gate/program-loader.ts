@@ -24,7 +24,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "./errors";
 
-const core = require("./transpile-core.js") as { cacheDir(): string };
+const core = require("./transpile-core.js") as {
+    recall(name: string): unknown;
+    remember(name: string, value: unknown): void;
+};
 
 export interface ProgramPlan {
     /** The project folder (where Pulumi.yaml is); the program's working directory. */
@@ -84,28 +87,17 @@ function topLevelCompilerOptions(projectDir: string, file: string): Record<strin
     } catch {
         return {};
     }
-    const remembered = path.join(
-        core.cacheDir(),
-        `tsconfig-options-${crypto.createHash("sha256").update(text).digest("hex").slice(0, 24)}.json`,
-    );
-    try {
-        return JSON.parse(fs.readFileSync(remembered, "utf8")) as Record<string, unknown>;
-    } catch {
-        // not read before
-    }
-    let options: Record<string, unknown> = {};
+    const name = `tsconfig-options-${crypto.createHash("sha256").update(text).digest("hex").slice(0, 24)}.json`;
+    const remembered = core.recall(name) as Record<string, unknown> | undefined;
+    if (remembered) return remembered;
+    let options: Record<string, unknown>;
     try {
         const parsed = typescriptFor(projectDir).parseConfigFileTextToJson(file, text);
         options = (parsed.config?.compilerOptions ?? {}) as Record<string, unknown>;
     } catch {
         return {};
     }
-    try {
-        fs.mkdirSync(core.cacheDir(), { recursive: true });
-        fs.writeFileSync(remembered, JSON.stringify(options));
-    } catch {
-        // unwritable cache: read again next time
-    }
+    core.remember(name, options);
     return options;
 }
 

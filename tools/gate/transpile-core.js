@@ -148,4 +148,32 @@ function ensureMap(file, format, tsconfigRaw) {
     }
 }
 
-module.exports = { transpile, originalPosition, ensureMap, cacheDir, decodeMappings, knownFiles: maps };
+/** A JSON record kept in the cache folder under `name`; undefined when there is none or it is unreadable. */
+function recall(name) {
+    try {
+        return JSON.parse(fs.readFileSync(path.join(cacheDir(), name), "utf8"));
+    } catch {
+        return undefined;
+    }
+}
+
+/** Keeps `value` as JSON under `name`; an unwritable cache only means the work is done again next time. */
+function remember(name, value) {
+    try {
+        fs.mkdirSync(cacheDir(), { recursive: true });
+        fs.writeFileSync(path.join(cacheDir(), name), JSON.stringify(value));
+    } catch {
+        // unwritable cache
+    }
+}
+
+module.exports = {
+    transpile,
+    originalPosition,
+    ensureMap,
+    cacheDir,
+    recall,
+    remember,
+    decodeMappings,
+    knownFiles: maps,
+};

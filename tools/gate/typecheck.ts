@@ -18,7 +18,11 @@ import * as path from "path";
 import { GateError } from "./errors";
 import { ProgramPlan, typescriptFor } from "./program-loader";
 
-const core = require("./transpile-core.js") as { cacheDir(): string };
+const core = require("./transpile-core.js") as {
+    cacheDir(): string;
+    recall(name: string): unknown;
+    remember(name: string, value: unknown): void;
+};
 
 /** ts-node's default ignoreDiagnostics. */
 const IGNORED_CODES = new Set([6059, 18002, 18003]);
@@ -53,12 +57,11 @@ interface RememberedSetup {
     packages: string;
 }
 
-function stillTrue(r: RememberedSetup, projectDir: string): boolean {
-    if (r.packages !== packagesStamp(projectDir)) return false;
-    return Object.entries(r.read).every(([f, h]) => {
-        if (h === null) return !fs.existsSync(f);
-        return fs.existsSync(f) && sha(fs.readFileSync(f)) === h;
-    });
+/** Every file still has the content it had (its sha256), and one recorded as missing (null) still is. */
+function unchanged(hashes: Record<string, string | null>): boolean {
+    return Object.entries(hashes).every(([f, h]) =>
+        h === null ? !fs.existsSync(f) : fs.existsSync(f) && sha(fs.readFileSync(f)) === h,
+    );
 }
 
 function withLazyCompiler(projectDir: string, s: Omit<ProgramCompilerSetup, "ts">): ProgramCompilerSetup {
@@ -89,31 +92,22 @@ export function compilerSetup(plan: ProgramPlan): ProgramCompilerSetup {
             projectDir: plan.projectDir,
         }),
     ).slice(0, 24);
-    const file = path.join(core.cacheDir(), `compiler-setup-${key}.json`);
-    try {
-        const remembered = JSON.parse(fs.readFileSync(file, "utf8")) as RememberedSetup;
-        if (stillTrue(remembered, plan.projectDir)) {
-            const { tsVersion, options, raw } = remembered;
-            return withLazyCompiler(plan.projectDir, { tsVersion, options, raw });
-        }
-    } catch {
-        // nothing remembered (or unreadable): read it
+    const name = `compiler-setup-${key}.json`;
+    const remembered = core.recall(name) as RememberedSetup | undefined;
+    if (remembered && remembered.packages === packagesStamp(plan.projectDir) && unchanged(remembered.read)) {
+        const { tsVersion, options, raw } = remembered;
+        return withLazyCompiler(plan.projectDir, { tsVersion, options, raw });
     }
     const read: Record<string, string | null> = {};
     const setup = readCompilerSetup(plan, read);
-    try {
-        fs.mkdirSync(core.cacheDir(), { recursive: true });
-        const entry: RememberedSetup = {
-            tsVersion: setup.tsVersion,
-            options: setup.options,
-            raw: setup.raw,
-            read,
-            packages: packagesStamp(plan.projectDir),
-        };
-        fs.writeFileSync(file, JSON.stringify(entry));
-    } catch {
-        // unwritable cache: the next run reads it again
-    }
+    const entry: RememberedSetup = {
+        tsVersion: setup.tsVersion,
+        options: setup.options,
+        raw: setup.raw,
+        read,
+        packages: packagesStamp(plan.projectDir),
+    };
+    core.remember(name, entry);
     return setup;
 }
 
@@ -221,22 +215,12 @@ export function typeCheckProgram(plan: ProgramPlan, setup: ProgramCompilerSetup)
     const keyText = JSON.stringify({ ts: setup.tsVersion, options, root: plan.entryFile });
     const key = sha(keyText).slice(0, 24);
     const dir = core.cacheDir();
-    const passFile = path.join(dir, `typecheck-${key}.json`);
+    const passName = `typecheck-${key}.json`;
     options.tsBuildInfoFile = path.join(dir, `typecheck-${key}.tsbuildinfo`);
     const stamp = packagesStamp(plan.projectDir);
-    try {
-        const pass = JSON.parse(fs.readFileSync(passFile, "utf8")) as {
-            packages: string;
-            files: Record<string, string>;
-        };
-        if (
-            pass.packages === stamp &&
-            Object.entries(pass.files).every(([f, h]) => fs.existsSync(f) && sha(fs.readFileSync(f)) === h)
-        ) {
-            return { cached: true, files: Object.keys(pass.files).length };
-        }
-    } catch {
-        // no record of a passing run: check
+    const pass = core.recall(passName) as { packages: string; files: Record<string, string> } | undefined;
+    if (pass && pass.packages === stamp && unchanged(pass.files)) {
+        return { cached: true, files: Object.keys(pass.files).length };
     }
     const { ts } = setup; // loaded only now: the check has to run
     if (!stamp) {
@@ -271,12 +255,11 @@ export function typeCheckProgram(plan: ProgramPlan, setup: ProgramCompilerSetup)
         );
     }
     try {
-        fs.mkdirSync(dir, { recursive: true });
         const files: Record<string, string> = {};
         for (const sf of own) files[path.resolve(sf.fileName)] = sha(fs.readFileSync(sf.fileName));
-        fs.writeFileSync(passFile, JSON.stringify({ packages: stamp, files }));
+        core.remember(passName, { packages: stamp, files });
     } catch {
-        // unwritable cache: the next run checks again
+        // a checked file gone meanwhile: the next run checks again
     }
     return { cached: false, files: own.length };
 }
